@@ -1,0 +1,44 @@
+// The engine's public surface. The Electron main process, the CLI and the Chromium test bridge all
+// drive OTA Bench through this interface, so none of them knows about protocols or sockets.
+// Nothing under electron/engine may import 'electron': the engine runs under plain Node.
+import type { DiscoveryStatus } from '../../shared/contract.ts';
+import type { Device, DeviceStatus, ImageInfo, Job, PushRequest } from '../../shared/domain.ts';
+
+export interface EngineEvents {
+  devicesChanged: (devices: Device[]) => void;
+  jobChanged: (job: Job) => void;
+  discoveryChanged: (status: DiscoveryStatus) => void;
+}
+
+export interface OtaEngine {
+  /** Starts mDNS browsing. Resolves once the sockets are open (or discovery is known unavailable). */
+  startDiscovery(): Promise<void>;
+  stopDiscovery(): Promise<void>;
+  discoveryStatus(): DiscoveryStatus;
+  listDevices(): Device[];
+  /** Finds a device by id, name or `host[:port]` (probing the host when it is not known yet). */
+  resolveDevice(ref: string, signal?: AbortSignal): Promise<Device>;
+  deviceStatus(deviceId: string): Promise<DeviceStatus>;
+  /** Commits / reverts the firmware a device is running uncommitted (Mongoose OS), outside any job. */
+  commitDevice(deviceId: string): Promise<DeviceStatus>;
+  revertDevice(deviceId: string): Promise<DeviceStatus>;
+
+  /** Opens and inspects a file; the returned imageId is what `push` takes. */
+  inspectImage(path: string): Promise<ImageInfo>;
+
+  /** Validates the request, queues a job and returns it at once; progress arrives as jobChanged. */
+  push(request: PushRequest): Job;
+  listJobs(): Job[];
+  getJob(jobId: string): Job;
+  cancelJob(jobId: string): Job;
+  commitJob(jobId: string): Job;
+  revertJob(jobId: string): Job;
+  /** Forgets a finished job. */
+  dismissJob(jobId: string): void;
+  /** Resolves when the job reaches a terminal state (or awaiting-commit with `untilSettled`). */
+  waitForJob(jobId: string, options?: { untilSettled?: boolean }): Promise<Job>;
+
+  on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void;
+  /** Stops discovery, cancels running jobs, closes sockets. */
+  close(): Promise<void>;
+}

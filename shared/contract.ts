@@ -1,0 +1,117 @@
+// The one IPC contract between the renderer and the main process. Both ends are derived from it:
+// the preload exposes exactly `commandNames` + `eventNames` (as `onX` subscriptions) + `pathForFile`,
+// the IPC server validates every argument with `commandArgs[name]`, and the renderer is typed by
+// `OtaBenchApi`. The Chromium test bridge implements the same `OtaBenchApi` over HTTP.
+import { z } from 'zod';
+import type { Device, DeviceStatus, ImageInfo, Job } from './domain.ts';
+
+const id = z.string().min(1).max(200);
+
+export const protocolIdSchema = z.enum([
+  'mongoose-os',
+  'arduino-esp8266',
+  'arduino-esp32',
+  'esphome-web',
+  'esp-link',
+  'arduino-ota',
+  'unknown',
+]);
+
+export const pushRequestSchema = z
+  .object({
+    deviceId: id,
+    imageId: id,
+    protocol: protocolIdSchema.optional(),
+    commitPolicy: z.enum(['auto', 'prompt', 'never']),
+    commitTimeoutSeconds: z.number().int().min(10).max(24 * 3600),
+    credentials: z
+      .object({ user: z.string().max(200), password: z.string().max(200) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const jobRef = z.object({ jobId: id }).strict();
+
+/** Argument schema of every renderer → main command (each takes one object, or nothing). */
+export const commandArgs = {
+  listDevices: z.undefined(),
+  /** Add a board by `host[:port]` without discovery; the main process probes it. */
+  addDevice: z.object({ target: z.string().min(1).max(260) }).strict(),
+  deviceStatus: z.object({ deviceId: id }).strict(),
+  getDiscoveryStatus: z.undefined(),
+  /** The main process shows the file dialog, opens and inspects the file. */
+  openImageDialog: z.undefined(),
+  /** A path the user dropped on the window (resolved by the preload from the File object). */
+  inspectImagePath: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  listJobs: z.undefined(),
+  push: pushRequestSchema,
+  cancelJob: jobRef,
+  commitJob: jobRef,
+  revertJob: jobRef,
+  dismissJob: jobRef,
+} as const;
+
+export interface DiscoveryStatus {
+  state: 'starting' | 'running' | 'unavailable';
+  message: string;
+}
+
+export interface CommandResults {
+  listDevices: Device[];
+  addDevice: Device;
+  deviceStatus: DeviceStatus;
+  getDiscoveryStatus: DiscoveryStatus;
+  openImageDialog: ImageInfo | null;
+  inspectImagePath: ImageInfo;
+  listJobs: Job[];
+  push: Job;
+  cancelJob: Job;
+  commitJob: Job;
+  revertJob: Job;
+  dismissJob: null;
+}
+
+/** Main → renderer events. */
+export interface EventPayloads {
+  devicesChanged: Device[];
+  jobChanged: Job;
+  discoveryChanged: DiscoveryStatus;
+}
+
+export type CommandName = keyof typeof commandArgs;
+export type CommandArg<K extends CommandName> = z.infer<(typeof commandArgs)[K]>;
+export type EventName = keyof EventPayloads;
+
+export const commandNames = Object.keys(commandArgs) as CommandName[];
+export const eventNames: EventName[] = ['devicesChanged', 'jobChanged', 'discoveryChanged'];
+
+export const commandChannel = (name: CommandName): string => `ota-bench:${name}`;
+export const eventChannel = (name: EventName): string => `ota-bench:event:${name}`;
+export const subscriptionName = (name: EventName): `on${Capitalize<EventName>}` =>
+  `on${name[0].toUpperCase()}${name.slice(1)}` as `on${Capitalize<EventName>}`;
+
+type Commands = {
+  [K in CommandName]: CommandArg<K> extends undefined
+    ? () => Promise<CommandResults[K]>
+    : (arg: CommandArg<K>) => Promise<CommandResults[K]>;
+};
+type Subscriptions = {
+  [K in EventName as `on${Capitalize<K>}`]: (listener: (payload: EventPayloads[K]) => void) => () => void;
+};
+
+/** What `window.otaBench` offers the renderer. */
+export type OtaBenchApi = Commands &
+  Subscriptions & {
+    /** Resolves a dropped File to its path (Electron's webUtils); '' when the File is not on disk. */
+    pathForFile(file: File): string;
+  };
+
+/** Every key the preload may expose: used by the security test and the preload itself. */
+export const exposedApiKeys: string[] = [...commandNames, ...eventNames.map(subscriptionName), 'pathForFile'];
+
+/** Electron prefixes errors thrown by `ipcMain.handle` with "Error invoking remote method '…': Error: ". */
+export function cleanIpcError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
+}

@@ -1,0 +1,194 @@
+// Domain types shared by the engine, the CLI, the Electron main process and the renderer.
+// Plain data only (no classes, no functions): every value here crosses the IPC boundary or is
+// printed as JSON by the CLI, so it must survive structured cloning and JSON.stringify unchanged.
+
+/** The update protocols OTA Bench can identify. Pushing over some of them arrives in later issues. */
+export type ProtocolId =
+  | 'mongoose-os'
+  | 'arduino-esp8266'
+  | 'arduino-esp32'
+  | 'esphome-web'
+  | 'esp-link'
+  | 'arduino-ota'
+  | 'unknown';
+
+export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
+  'mongoose-os': 'Mongoose OS',
+  'arduino-esp8266': 'Arduino ESP8266 HTTPUpdateServer',
+  'arduino-esp32': 'Arduino ESP32 HTTPUpdateServer',
+  'esphome-web': 'ESPHome web OTA',
+  'esp-link': 'esp-link (user1/user2)',
+  'arduino-ota': 'ArduinoOTA (espota)',
+  unknown: 'Unknown',
+};
+
+/** How we learnt which protocol a device speaks: shown in the UI so a wrong guess can be explained. */
+export type ProtocolEvidence = 'txt' | 'service-type' | 'probe' | 'user';
+
+export interface Device {
+  /** Stable identity: `id:<TXT id>`, `mac:<mac>`, else `host:<mdns host name>` or `addr:<ip:port>`. */
+  id: string;
+  /** Display name, sanitised (printable, length-limited). */
+  name: string;
+  /** mDNS host name (e.g. `mOS-esp32-1A2B3C.local`), when announced. */
+  hostname: string | null;
+  /** Current IPv4/IPv6 address; changes when the board comes back with another DHCP lease. */
+  address: string | null;
+  port: number;
+  protocol: ProtocolId;
+  protocolEvidence: ProtocolEvidence;
+  /** True when pushing to this protocol is implemented (esp-link and espota come in later issues). */
+  pushSupported: boolean;
+  firmwareVersion: string | null;
+  firmwareId: string | null;
+  app: string | null;
+  arch: string | null;
+  mac: string | null;
+  /** mDNS service types this device announced, e.g. `_http._tcp`. Empty for manually added hosts. */
+  services: string[];
+  online: boolean;
+  /** Epoch milliseconds of the last announcement or successful probe. */
+  lastSeen: number;
+  /** The board asked for credentials (TXT auth_upload=yes, or a 401). */
+  authRequired: boolean;
+  /** Sanitised TXT key/values, merged over all services of this device. */
+  txt: Record<string, string>;
+}
+
+export type ImageFormatId =
+  | 'mongoose-fw-zip'
+  | 'esp-app'
+  | 'esp8266-ota-v2'
+  | 'gzip'
+  | 'mcuboot'
+  | 'unknown';
+
+export interface ImageFact {
+  label: string;
+  value: string;
+}
+
+export interface ImageInfo {
+  /** Handle the main process gives out for a file it opened; pushes refer to it, never to a path. */
+  imageId: string;
+  fileName: string;
+  size: number;
+  sha256: string;
+  format: ImageFormatId;
+  formatLabel: string;
+  /** Human-readable facts about the file (version, platform, entry point, flash size…). */
+  facts: ImageFact[];
+  /** Firmware version the image carries, when the format records one. */
+  version: string | null;
+  /** Protocols this image can be pushed with. */
+  pushableWith: ProtocolId[];
+  /** Things worth knowing that do not stop a push. */
+  warnings: string[];
+  /** Set when the file cannot be pushed at all (truncated, HTML saved as .bin…): a sentence to act on. */
+  problem: string | null;
+}
+
+export type JobState =
+  | 'queued'
+  | 'connecting'
+  | 'transferring'
+  | 'rebooting'
+  | 'verifying'
+  | 'awaiting-commit'
+  | 'committing'
+  | 'reverting'
+  | 'updated'
+  | 'committed'
+  | 'rolled-back'
+  | 'failed'
+  | 'cancelled';
+
+export const TERMINAL_STATES: readonly JobState[] = ['updated', 'committed', 'rolled-back', 'failed', 'cancelled'];
+
+export function isTerminal(state: JobState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+/**
+ * Result codes modelled on LwM2M object 5 resource 5 (Update Result), so a job's outcome reads the
+ * same whatever the protocol. `auth-failed` and `rolled-back` are our additions: developers hit both
+ * often and they need a different action from "update failed".
+ */
+export type ResultCode =
+  | 'success'
+  | 'not-enough-space'
+  | 'out-of-ram'
+  | 'connection-lost'
+  | 'integrity-failure'
+  | 'unsupported-package'
+  | 'invalid-uri'
+  | 'update-failed'
+  | 'unsupported-protocol'
+  | 'cancelled'
+  | 'auth-failed'
+  | 'rolled-back';
+
+export interface JobResult {
+  code: ResultCode;
+  /** One sentence a developer can act on. */
+  message: string;
+  /** What the device itself said, verbatim (trimmed), when it said anything. */
+  deviceMessage: string | null;
+}
+
+export interface JobProgress {
+  bytesSent: number;
+  totalBytes: number;
+  /** Smoothed over the last few seconds. */
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export type CommitPolicy = 'auto' | 'prompt' | 'never';
+
+export interface JobLogEntry {
+  at: number;
+  text: string;
+}
+
+export interface Job {
+  id: string;
+  deviceId: string;
+  deviceName: string;
+  target: string;
+  protocol: ProtocolId;
+  image: Pick<ImageInfo, 'fileName' | 'size' | 'sha256' | 'format' | 'version'>;
+  state: JobState;
+  createdAt: number;
+  stateSince: number;
+  endedAt: number | null;
+  progress: JobProgress;
+  fromVersion: string | null;
+  toVersion: string | null;
+  commitPolicy: CommitPolicy;
+  /** Epoch ms at which an uncommitted Mongoose OS firmware reverts by itself; null otherwise. */
+  commitDeadline: number | null;
+  result: JobResult | null;
+  log: JobLogEntry[];
+}
+
+export interface PushRequest {
+  deviceId: string;
+  imageId: string;
+  protocol?: ProtocolId;
+  commitPolicy: CommitPolicy;
+  /** Seconds the new firmware may run uncommitted before it reverts (Mongoose OS). */
+  commitTimeoutSeconds: number;
+  credentials?: { user: string; password: string };
+}
+
+/** A device's update-relevant state, read on demand (`ota-bench status`). */
+export interface DeviceStatus {
+  device: Device;
+  reachable: boolean;
+  firmwareVersion: string | null;
+  firmwareId: string | null;
+  /** Mongoose OS boot state; null where the protocol has none. */
+  bootState: { committed: boolean; activeSlot: number; revertSlot: number; commitTimeoutSeconds: number } | null;
+  details: Record<string, string>;
+}
