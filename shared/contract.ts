@@ -4,6 +4,9 @@
 // `OtaBenchApi`. The Chromium test bridge implements the same `OtaBenchApi` over HTTP.
 import { z } from 'zod';
 import type { Device, DeviceStatus, ImageInfo, Job } from './domain.ts';
+import type { CommandName, EventName } from './contract-names.ts';
+
+export * from './contract-names.ts';
 
 const id = z.string().min(1).max(200);
 
@@ -50,7 +53,7 @@ export const commandArgs = {
   commitJob: jobRef,
   revertJob: jobRef,
   dismissJob: jobRef,
-} as const;
+} as const satisfies Record<CommandName, z.ZodType>;
 
 export interface DiscoveryStatus {
   state: 'starting' | 'running' | 'unavailable';
@@ -73,23 +76,13 @@ export interface CommandResults {
 }
 
 /** Main → renderer events. */
-export interface EventPayloads {
+export interface EventPayloads extends Record<EventName, unknown> {
   devicesChanged: Device[];
   jobChanged: Job;
   discoveryChanged: DiscoveryStatus;
 }
 
-export type CommandName = keyof typeof commandArgs;
 export type CommandArg<K extends CommandName> = z.infer<(typeof commandArgs)[K]>;
-export type EventName = keyof EventPayloads;
-
-export const commandNames = Object.keys(commandArgs) as CommandName[];
-export const eventNames: EventName[] = ['devicesChanged', 'jobChanged', 'discoveryChanged'];
-
-export const commandChannel = (name: CommandName): string => `ota-bench:${name}`;
-export const eventChannel = (name: EventName): string => `ota-bench:event:${name}`;
-export const subscriptionName = (name: EventName): `on${Capitalize<EventName>}` =>
-  `on${name[0].toUpperCase()}${name.slice(1)}` as `on${Capitalize<EventName>}`;
 
 type Commands = {
   [K in CommandName]: CommandArg<K> extends undefined
@@ -106,9 +99,6 @@ export type OtaBenchApi = Commands &
     /** Resolves a dropped File to its path (Electron's webUtils); '' when the File is not on disk. */
     pathForFile(file: File): string;
   };
-
-/** Every key the preload may expose: used by the security test and the preload itself. */
-export const exposedApiKeys: string[] = [...commandNames, ...eventNames.map(subscriptionName), 'pathForFile'];
 
 /** Electron prefixes errors thrown by `ipcMain.handle` with "Error invoking remote method '…': Error: ". */
 export function cleanIpcError(error: unknown): string {
