@@ -1,0 +1,295 @@
+// Base class for simulated boards that take firmware over HTTP: the server lifecycle, reboots
+// (offline, maybe back on another IP), mDNS, the record of received images and the network quirks
+// every board can show. Subclasses implement the firmware's routes and publish their services.
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { assertPrivateNetwork } from '../support/netns-guard.ts';
+import { MdnsResponder, type MdnsService } from './mdns-responder.ts';
+import type { BodyQuirks } from './request-body.ts';
+
+export interface BoardQuirks extends BodyQuirks {
+  /** After a reboot the board stays offline for good. */
+  neverComesBack: boolean;
+  /** Time between the reply to a successful update and going offline. */
+  rebootDelayMs: number;
+  /** Time the board is offline while rebooting. */
+  bootMs: number;
+  /** Address the board comes back on after its next reboots (a new DHCP lease); null keeps it. */
+  newAddressOnReboot: string | null;
+  /** Read the whole upload, then never answer (the socket stays open until the board stops). */
+  hangResponse: boolean;
+  /** Answer info/RPC requests with junk instead of the real thing. */
+  garbageResponses: boolean;
+  /** Send an mDNS goodbye when going down for a reboot. Real boards just vanish: set false to keep stale caches. */
+  goodbyeOnReboot: boolean;
+}
+
+export const DEFAULT_QUIRKS: BoardQuirks = {
+  dropAfterBytes: null,
+  bytesPerSecond: null,
+  neverComesBack: false,
+  rebootDelayMs: 100,
+  bootMs: 1000,
+  newAddressOnReboot: null,
+  hangResponse: false,
+  garbageResponses: false,
+  goodbyeOnReboot: true,
+};
+
+export interface HttpBoardOptions extends Partial<BoardQuirks> {
+  address: string;
+  /** HTTP port (default 80). */
+  port?: number;
+  /** Publish mDNS records (default true). */
+  mdns?: boolean;
+  /** mDNS record TTL in seconds (default 120). */
+  mdnsTtl?: number;
+  /** Gap between the two start-up announcements (default 1000 ms). */
+  announceIntervalMs?: number;
+}
+
+export interface ReceivedImage {
+  /** Multipart field name, e.g. `firmware`, `filesystem`, `file`. */
+  field: string;
+  filename: string | undefined;
+  data: Buffer;
+  size: number;
+  sha256: string;
+  /** Headers of the HTTP request that carried it. */
+  headers: IncomingHttpHeaders;
+  at: number;
+  /** What the board made of it. */
+  outcome: 'applied' | 'rejected' | 'hung';
+  /** The board's verdict, as it was sent back (or would have been). */
+  message: string;
+}
+
+export type BoardState = 'stopped' | 'online' | 'rebooting' | 'dead';
+
+export interface RebootOptions {
+  delayMs?: number;
+  bootMs?: number;
+  newAddress?: string;
+}
+
+/**
+ * Events: `online` (address), `offline`, `dead` (stayed down: neverComesBack), `upload` (ReceivedImage),
+ * `request` ({ method, url }), `fault` (Error: a simulator bug or socket error).
+ */
+export abstract class HttpBoard extends EventEmitter {
+  abstract readonly kind: string;
+  /** mDNS host name without `.local`. */
+  abstract readonly hostname: string;
+  address: string;
+  readonly port: number;
+  quirks: BoardQuirks;
+  state: BoardState = 'stopped';
+  readonly uploads: ReceivedImage[] = [];
+  bootCount = 0;
+  bootedAt = Date.now();
+  protected mdns: MdnsResponder | null = null;
+  private server: http.Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private rebooting: Promise<void> | null = null;
+  private readonly mdnsEnabled: boolean;
+  private readonly mdnsTtl: number;
+  private readonly announceIntervalMs: number;
+
+  constructor(options: HttpBoardOptions) {
+    super();
+    this.address = options.address;
+    this.port = options.port ?? 80;
+    this.mdnsEnabled = options.mdns ?? true;
+    this.mdnsTtl = options.mdnsTtl ?? 120;
+    this.announceIntervalMs = options.announceIntervalMs ?? 1000;
+    const quirks: Partial<BoardQuirks> = {};
+    for (const key of Object.keys(DEFAULT_QUIRKS) as Array<keyof BoardQuirks>) {
+      if (options[key] !== undefined) Object.assign(quirks, { [key]: options[key] });
+    }
+    this.quirks = { ...DEFAULT_QUIRKS, ...quirks };
+  }
+
+  /** Firmware version as the board would report it (null when it cannot tell). */
+  abstract get firmwareVersion(): string | null;
+  /** The services the board publishes right now. */
+  protected abstract mdnsServices(): MdnsService[];
+  protected abstract handle(request: IncomingMessage, response: ServerResponse): void | Promise<void>;
+  /** Called on every boot after a reboot, before coming online: apply staged firmware, arm timers. */
+  protected onBoot(): void {}
+
+  get url(): string {
+    return `http://${this.address}${this.port === 80 ? '' : `:${this.port}`}`;
+  }
+
+  get uptimeSeconds(): number {
+    return Math.floor((Date.now() - this.bootedAt) / 1000);
+  }
+
+  setQuirks(quirks: Partial<BoardQuirks>): void {
+    Object.assign(this.quirks, quirks);
+  }
+
+  async start(): Promise<void> {
+    assertPrivateNetwork('a simulated board');
+    if (this.state === 'online') return;
+    this.bootedAt = Date.now();
+    await this.goOnline();
+  }
+
+  /** Powers the board off: closes the server and every open connection, says goodbye on mDNS. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.rebooting = null;
+    await this.goOffline(true);
+    this.state = 'stopped';
+  }
+
+  /**
+   * Reboots: stays up for `delayMs` (to finish the reply), goes offline, comes back after `bootMs`
+   * (possibly on `newAddress`). Resolves once back online, or once it is known to stay down.
+   */
+  reboot(options: RebootOptions = {}): Promise<void> {
+    if (this.rebooting) return this.rebooting;
+    const delayMs = options.delayMs ?? this.quirks.rebootDelayMs;
+    this.rebooting = new Promise<void>((resolve) => {
+      this.later(delayMs, async () => {
+        this.state = 'rebooting';
+        await this.goOffline(this.quirks.goodbyeOnReboot);
+        this.emit('offline');
+        this.later(options.bootMs ?? this.quirks.bootMs, async () => {
+          this.rebooting = null;
+          if (this.quirks.neverComesBack) {
+            this.state = 'dead';
+            this.emit('dead');
+            return resolve();
+          }
+          this.address = options.newAddress ?? this.quirks.newAddressOnReboot ?? this.address;
+          this.bootCount += 1;
+          this.bootedAt = Date.now();
+          this.onBoot();
+          await this.goOnline().catch((error: Error) => this.reportFault(error));
+          resolve();
+        });
+      });
+    });
+    return this.rebooting;
+  }
+
+  /** A timer that `stop()` cancels. */
+  protected later(ms: number, action: () => void | Promise<void>): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void action();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  protected cancel(timer: NodeJS.Timeout | null): void {
+    if (!timer) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  /** Re-publishes the mDNS records (after a TXT change). */
+  protected refreshMdns(): void {
+    this.mdns?.setServices(this.mdnsServices());
+  }
+
+  protected recordUpload(
+    request: IncomingMessage,
+    part: { name: string; filename: string | undefined; data: Buffer },
+    outcome: ReceivedImage['outcome'],
+    message: string,
+  ): ReceivedImage {
+    const image: ReceivedImage = {
+      field: part.name,
+      filename: part.filename,
+      data: part.data,
+      size: part.data.length,
+      sha256: createHash('sha256').update(part.data).digest('hex'),
+      headers: request.headers,
+      at: Date.now(),
+      outcome,
+      message,
+    };
+    this.uploads.push(image);
+    this.emit('upload', image);
+    return image;
+  }
+
+  /** Writes a complete response the way small embedded servers do: no Date header, no keep-alive. */
+  protected send(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+    response.sendDate = false;
+    response.shouldKeepAlive = false;
+    response.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+    response.end(body);
+  }
+
+  /** Junk for `garbageResponses`: not JSON, not HTML, not what any client expects. */
+  protected sendGarbage(response: ServerResponse): void {
+    this.send(response, 200, { 'Content-Type': 'application/json' }, Buffer.from('\u0000\u00ff{"id":<garbage>\r\n\u0007', 'latin1'));
+  }
+
+  private async goOnline(): Promise<void> {
+    const server = http.createServer({ requestTimeout: 0 }, (request, response) => this.dispatch(request, response));
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    // Embedded servers do not send `100 Continue`: the body is simply read when it comes.
+    server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => this.dispatch(request, response));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: this.port, host: this.address, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.state = 'online';
+    if (this.mdnsEnabled) {
+      this.mdns = new MdnsResponder({
+        host: this.hostname,
+        address: this.address,
+        services: this.mdnsServices(),
+        ttl: this.mdnsTtl,
+        announceIntervalMs: this.announceIntervalMs,
+      });
+      this.mdns.on('error', (error: Error) => this.reportFault(error));
+      await this.mdns.start();
+    }
+    this.emit('online', this.address);
+  }
+
+  private async goOffline(goodbye: boolean): Promise<void> {
+    const mdns = this.mdns;
+    this.mdns = null;
+    await mdns?.stop({ goodbye });
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
+  }
+
+  /** Simulator bugs and socket errors: an event (never 'error', which would crash an unwatched board). */
+  private reportFault(error: Error): void {
+    if (this.listenerCount('fault') > 0) this.emit('fault', error);
+    else console.error(`[sim ${this.hostname}]`, error);
+  }
+
+  private dispatch(request: IncomingMessage, response: ServerResponse): void {
+    this.emit('request', { method: request.method, url: request.url });
+    Promise.resolve(this.handle(request, response)).catch((error: Error) => {
+      this.reportFault(error);
+      if (!response.headersSent) this.send(response, 500, { 'Content-Type': 'text/plain' }, 'simulator error\r\n');
+    });
+  }
+}
