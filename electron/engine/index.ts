@@ -1,11 +1,15 @@
-// Composition root of the engine (placeholder until the engine lands; signature is final).
+// Composition root of the engine. Callers pick options; everything else is wired here.
 import type { OtaEngine } from './engine-api.ts';
+import { Engine } from './engine.ts';
+import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-runner.ts';
 
 export interface EngineOptions {
-  /** Browse mDNS (default true). The CLI turns it off for `host[:port]` targets. */
-  discovery?: boolean;
+  /** Per-phase timeouts; tests and the CLI shorten or lengthen some of them. */
+  timeouts?: Partial<JobTimeouts>;
 }
 
-export function createEngine(_options: EngineOptions = {}): OtaEngine {
-  throw new Error('engine not implemented yet');
+export function createEngine(options: EngineOptions = {}): OtaEngine {
+  return new Engine({ ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts });
 }
+
+export type { OtaEngine } from './engine-api.ts';

@@ -1,0 +1,75 @@
+// Derives the Device a user sees from everything the registry knows about one board. Kept pure
+// (entry + clock in, Device out) so the merge rules are testable without sockets.
+import type { Device, ProtocolEvidence, ProtocolId } from '../../../shared/domain.ts';
+import { canPush } from '../protocols/index.ts';
+import type { ServiceObservation } from './mdns-browser.ts';
+import type { ProbeResult } from './probe.ts';
+import { cleanName, cleanVersion, normaliseMac } from './sanitize.ts';
+
+export interface ServiceRecord extends ServiceObservation {
+  lastSeen: number;
+  gone: boolean;
+}
+
+export interface DeviceEntry {
+  id: string;
+  keys: Set<string>;
+  services: Map<string, ServiceRecord>;
+  probe: (ProbeResult & { target: { host: string; port: number }; at: number; reachable?: boolean }) | null;
+  lastReportedOnline: boolean;
+}
+
+/** A probe result stays authoritative for online/last-seen of typed-in devices for this long. */
+const PROBE_FRESH_MS = 5 * 60_000;
+
+function isFresh(record: ServiceRecord, now: number): boolean {
+  return !record.gone && record.lastSeen + record.ttlSeconds * 1000 > now;
+}
+
+function protocolOf(entry: DeviceEntry, txt: Record<string, string>, types: Set<string>): [ProtocolId, ProtocolEvidence] {
+  if (entry.probe && entry.probe.protocol !== 'unknown') return [entry.probe.protocol, 'probe'];
+  if (txt.fw_version !== undefined && txt.arch !== undefined) return ['mongoose-os', 'txt'];
+  if (types.has('_esphomelib._tcp')) return ['esphome-web', 'service-type'];
+  if (types.has('_arduino._tcp') && !types.has('_http._tcp')) return ['arduino-ota', 'service-type'];
+  return ['unknown', 'service-type'];
+}
+
+/** The port the update protocol listens on: the web server for HTTP protocols, else the announced one. */
+function updatePort(protocol: ProtocolId, records: ServiceRecord[], probePort: number | undefined): number {
+  const http = records.find((r) => r.type === '_http._tcp');
+  if (protocol === 'arduino-ota') return records.find((r) => r.type === '_arduino._tcp')?.port ?? 8266;
+  return probePort ?? http?.port ?? 80;
+}
+
+export function describeDevice(entry: DeviceEntry, now: number): Device {
+  const records = [...entry.services.values()].sort((a, b) => b.lastSeen - a.lastSeen);
+  const txt: Record<string, string> = {};
+  for (const record of [...records].reverse()) Object.assign(txt, record.txt);
+  const types = new Set(records.map((r) => r.type));
+  const [protocol, protocolEvidence] = protocolOf(entry, txt, types);
+  const info = entry.probe?.info ?? null;
+  const probeFresh = entry.probe ? entry.probe.reachable !== false && entry.probe.at + PROBE_FRESH_MS > now : false;
+  const freshRecords = records.filter((r) => isFresh(r, now));
+  const address = freshRecords.find((r) => r.addresses.length)?.addresses[0] ?? records.find((r) => r.addresses.length)?.addresses[0] ?? entry.probe?.target.host ?? null;
+  const esphomeVersion = txt.project_version ?? null;
+  return {
+    id: entry.id,
+    name: cleanName(txt.friendly_name) || records[0]?.instance || cleanName(info?.app && info.identity ? info.identity : entry.probe?.target.host) || 'unnamed device',
+    hostname: records.find((r) => r.host)?.host ?? null,
+    address,
+    port: updatePort(protocol, records, entry.probe?.target.port),
+    protocol,
+    protocolEvidence,
+    pushSupported: canPush(protocol),
+    firmwareVersion: cleanVersion(info?.version ?? txt.fw_version ?? esphomeVersion ?? txt.version),
+    firmwareId: cleanVersion(info?.firmwareId ?? txt.fw_id),
+    app: cleanVersion(info?.app ?? txt.app ?? txt.project_name),
+    arch: cleanVersion(info?.arch ?? txt.arch ?? txt.platform),
+    mac: normaliseMac(info?.mac ?? txt.mac),
+    services: [...types].sort(),
+    online: freshRecords.length > 0 || probeFresh,
+    lastSeen: Math.max(records[0]?.lastSeen ?? 0, entry.probe?.reachable === false ? 0 : (entry.probe?.at ?? 0)),
+    authRequired: txt.auth_upload === 'yes' || Boolean(entry.probe?.authRequired),
+    txt,
+  };
+}

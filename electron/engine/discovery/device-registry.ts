@@ -1,0 +1,168 @@
+// One Device per physical board, merged from every mDNS service it announces and from probes.
+// Identity comes from the strongest key a board offers (TXT id, then MAC, then host name, then the
+// address a user typed), so a board that comes back with a new IP, or is seen both over
+// `_arduino._tcp` and `_http._tcp`, stays one row with one id.
+import { EventEmitter } from 'node:events';
+import type { Device } from '../../../shared/domain.ts';
+import { canPush } from '../protocols/index.ts';
+import { describeDevice, type DeviceEntry, type ServiceRecord } from './describe-device.ts';
+import type { ServiceObservation } from './mdns-browser.ts';
+import type { ProbeResult } from './probe.ts';
+import { cleanText, normaliseMac } from './sanitize.ts';
+
+export interface RegistryEvents {
+  changed: [];
+  /** A device's HTTP service needs probing to learn its protocol. */
+  needsProbe: [deviceId: string];
+}
+
+function keysOf(observation: ServiceObservation): string[] {
+  const keys: string[] = [];
+  const id = cleanText(observation.txt.id, 100);
+  if (id) keys.push(`id:${id}`);
+  const mac = normaliseMac(observation.txt.mac);
+  if (mac) keys.push(`mac:${mac}`);
+  if (observation.host) keys.push(`host:${observation.host}`);
+  keys.push(`fqdn:${observation.fqdn}`);
+  return keys;
+}
+
+export class DeviceRegistry extends EventEmitter<RegistryEvents> {
+  private entries = new Map<string, DeviceEntry>();
+  private now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    super();
+    this.now = now;
+  }
+
+  list(): Device[] {
+    return [...this.entries.values()].map((entry) => describeDevice(entry, this.now()));
+  }
+
+  get(deviceId: string): Device | null {
+    const entry = this.entries.get(deviceId);
+    return entry ? describeDevice(entry, this.now()) : null;
+  }
+
+  observeService(observation: ServiceObservation): void {
+    const entry = this.entryFor(keysOf(observation));
+    const previous = entry.services.get(observation.fqdn);
+    const record: ServiceRecord = {
+      ...observation,
+      addresses: observation.addresses.length ? observation.addresses : (previous?.addresses ?? []),
+      lastSeen: this.now(),
+      gone: false,
+    };
+    entry.services.set(observation.fqdn, record);
+    this.emit('changed');
+    if (observation.type === '_http._tcp' && !entry.probe && !record.txt.fw_version) this.emit('needsProbe', entry.id);
+  }
+
+  refreshService(fqdn: string, ttlSeconds: number): void {
+    for (const entry of this.entries.values()) {
+      const record = entry.services.get(fqdn);
+      if (!record) continue;
+      const wasOnline = describeDevice(entry, this.now()).online;
+      record.lastSeen = this.now();
+      record.ttlSeconds = ttlSeconds;
+      record.gone = false;
+      if (!wasOnline) this.emit('changed');
+    }
+  }
+
+  /** A new A/AAAA record for a host: every service on that host moves to the new address. */
+  observeAddress(host: string, address: string): void {
+    let changed = false;
+    for (const entry of this.entries.values()) {
+      for (const record of entry.services.values()) {
+        if (record.host !== host || record.addresses[0] === address) continue;
+        record.addresses = [address, ...record.addresses.filter((a) => a !== address)];
+        record.lastSeen = this.now();
+        changed = true;
+      }
+    }
+    if (changed) this.emit('changed');
+  }
+
+  goodbye(fqdn: string): void {
+    for (const entry of this.entries.values()) {
+      const record = entry.services.get(fqdn);
+      if (record && !record.gone) {
+        record.gone = true;
+        this.emit('changed');
+      }
+    }
+  }
+
+  /** Records a probe of a device (discovered or typed by the user) and returns the device. */
+  recordProbe(target: { host: string; port: number }, probe: ProbeResult, deviceId?: string): Device {
+    const keys: string[] = [];
+    if (probe.info?.identity) keys.push(`id:${cleanText(probe.info.identity, 100)}`);
+    const mac = normaliseMac(probe.info?.mac);
+    if (mac) keys.push(`mac:${mac}`);
+    keys.push(`addr:${target.host}:${target.port}`);
+    const known = (deviceId && this.entries.get(deviceId)) || this.entryServing(target);
+    if (known) keys.push(...known.keys);
+    const entry = this.entryFor(keys);
+    entry.probe = { ...probe, target, at: this.now() };
+    this.emit('changed');
+    return describeDevice(entry, this.now());
+  }
+
+  /** A job or status call reached (or failed to reach) the device: keeps online/last seen honest. */
+  markReachable(deviceId: string, reachable: boolean): void {
+    const entry = this.entries.get(deviceId);
+    if (!entry?.probe) return;
+    entry.probe.at = reachable ? this.now() : entry.probe.at;
+    entry.probe.reachable = reachable;
+    this.emit('changed');
+  }
+
+  /** Called every second: emits when a device's online state flips because a TTL ran out. */
+  expire(): void {
+    let changed = false;
+    for (const entry of this.entries.values()) {
+      const online = describeDevice(entry, this.now()).online;
+      if (online !== entry.lastReportedOnline) {
+        entry.lastReportedOnline = online;
+        changed = true;
+      }
+    }
+    if (changed) this.emit('changed');
+  }
+
+  isPushable(deviceId: string): boolean {
+    const device = this.get(deviceId);
+    return Boolean(device && canPush(device.protocol));
+  }
+
+  /** The discovered device that serves HTTP at this address, if any. */
+  private entryServing(target: { host: string; port: number }): DeviceEntry | null {
+    for (const entry of this.entries.values()) {
+      for (const record of entry.services.values()) {
+        if (record.port === target.port && record.addresses.includes(target.host)) return entry;
+      }
+    }
+    return null;
+  }
+
+  private entryFor(keys: string[]): DeviceEntry {
+    const matches = [...this.entries.values()].filter((entry) => keys.some((key) => entry.keys.has(key)));
+    const [first, ...others] = matches;
+    // Several entries turned out to be one board (e.g. a typed address later seen over mDNS): merge.
+    for (const other of others) {
+      other.keys.forEach((key) => first.keys.add(key));
+      other.services.forEach((record, fqdn) => first.services.set(fqdn, record));
+      first.probe ??= other.probe;
+      this.entries.delete(other.id);
+    }
+    if (first) {
+      keys.forEach((key) => first.keys.add(key));
+      return first;
+    }
+    const entry: DeviceEntry = { id: keys[0], keys: new Set(keys), services: new Map(), probe: null, lastReportedOnline: true };
+    this.entries.set(entry.id, entry);
+    return entry;
+  }
+}

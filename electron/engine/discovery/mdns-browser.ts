@@ -1,0 +1,115 @@
+// Browses the mDNS service types boards announce, with bonjour-service's Browser on our own
+// multicast-dns socket. We also read the raw responses on that socket because the Browser neither
+// refreshes a service's lastSeen on re-announcement nor follows A-record changes: a board that
+// reboots onto another DHCP lease keeps its SRV/TXT and only its A record changes.
+import { EventEmitter } from 'node:events';
+import multicastDns from 'multicast-dns';
+import { Browser, type Service } from 'bonjour-service';
+import { cleanName, decodeTxt, isUsableAddress, isUsablePort, normaliseHostName } from './sanitize.ts';
+
+export const BROWSED_TYPES = ['http', 'arduino', 'esphomelib'] as const;
+
+export interface ServiceObservation {
+  fqdn: string;
+  instance: string;
+  /** `_http._tcp` form. */
+  type: string;
+  host: string | null;
+  port: number;
+  addresses: string[];
+  txt: Record<string, string>;
+  ttlSeconds: number;
+}
+
+export interface MdnsBrowserEvents {
+  service: [ServiceObservation];
+  goodbye: [fqdn: string];
+  /** A PTR for a known instance was seen again (ttl > 0): keeps it alive. */
+  refresh: [fqdn: string, ttlSeconds: number];
+  address: [host: string, address: string, ttlSeconds: number];
+  warning: [message: string];
+}
+
+interface RawRecord {
+  name?: unknown;
+  type?: unknown;
+  ttl?: unknown;
+  data?: unknown;
+}
+
+export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
+  private mdns: ReturnType<typeof multicastDns> | null = null;
+  private browsers: Browser[] = [];
+  private requery: NodeJS.Timeout | null = null;
+
+  /** Opens the socket and starts browsing. Re-queries periodically so quiet boards are noticed. */
+  start(requeryMs = 15_000): Promise<void> {
+    const mdns = multicastDns();
+    this.mdns = mdns;
+    mdns.on('warning', (error: Error) => this.emit('warning', `mDNS: ${error.message}`));
+    mdns.on('response', (packet: { answers?: RawRecord[]; additionals?: RawRecord[] }) => this.onRawResponse(packet));
+    return new Promise((resolve, reject) => {
+      mdns.once('ready', () => {
+        for (const type of BROWSED_TYPES) {
+          const browser = new Browser(mdns, { type, protocol: 'tcp' });
+          browser.on('up', (service) => this.onService(service));
+          browser.on('srv-update', (service) => this.onService(service));
+          browser.on('txt-update', (service) => this.onService(service));
+          browser.on('down', (service) => service.fqdn && this.emit('goodbye', service.fqdn.toLowerCase()));
+          this.browsers.push(browser);
+        }
+        this.requery = setInterval(() => this.query(), requeryMs);
+        resolve();
+      });
+      mdns.once('error', (error: Error) => reject(error));
+    });
+  }
+
+  query(): void {
+    for (const browser of this.browsers) browser.update();
+  }
+
+  async stop(): Promise<void> {
+    if (this.requery) clearInterval(this.requery);
+    for (const browser of this.browsers) browser.stop();
+    this.browsers = [];
+    const mdns = this.mdns;
+    this.mdns = null;
+    if (mdns) await new Promise<void>((resolve) => mdns.destroy(() => resolve()));
+  }
+
+  private onService(service: Service): void {
+    try {
+      if (!service.fqdn || !isUsablePort(service.port)) return;
+      this.emit('service', {
+        fqdn: service.fqdn.toLowerCase(),
+        instance: cleanName(service.name) || 'unnamed device',
+        type: `_${service.type}._${service.protocol ?? 'tcp'}`,
+        host: normaliseHostName(service.host),
+        port: service.port,
+        addresses: (service.addresses ?? []).filter(isUsableAddress),
+        txt: decodeTxt((service as Service & { rawTxt?: unknown }).rawTxt),
+        ttlSeconds: typeof service.ttl === 'number' && service.ttl > 0 ? service.ttl : 120,
+      });
+    } catch (error) {
+      this.emit('warning', `Ignored a malformed mDNS service: ${(error as Error).message}`);
+    }
+  }
+
+  private onRawResponse(packet: { answers?: RawRecord[]; additionals?: RawRecord[] }): void {
+    try {
+      const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])];
+      for (const record of records) {
+        const ttl = typeof record.ttl === 'number' ? record.ttl : 0;
+        if (record.type === 'PTR' && ttl > 0 && typeof record.data === 'string') {
+          this.emit('refresh', record.data.toLowerCase(), ttl);
+        } else if ((record.type === 'A' || record.type === 'AAAA') && ttl > 0 && isUsableAddress(record.data)) {
+          const host = normaliseHostName(record.name);
+          if (host) this.emit('address', host, record.data, ttl);
+        }
+      }
+    } catch (error) {
+      this.emit('warning', `Ignored a malformed mDNS packet: ${(error as Error).message}`);
+    }
+  }
+}

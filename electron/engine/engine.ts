@@ -1,0 +1,203 @@
+// The engine: discovery + registry + image store + jobs behind the OtaEngine interface. No Electron
+// here; the main process, the CLI and the test bridge each wrap this one object.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { DiscoveryStatus } from '../../shared/contract.ts';
+import type { Device, DeviceStatus, ImageInfo, Job, ProtocolId, PushRequest } from '../../shared/domain.ts';
+import { PROTOCOL_LABELS } from '../../shared/domain.ts';
+import { DeviceRegistry } from './discovery/device-registry.ts';
+import { MdnsBrowser } from './discovery/mdns-browser.ts';
+import { probeHttpDevice } from './discovery/probe.ts';
+import { inspectImage } from './images/index.ts';
+import { JobManager } from './jobs/job-manager.ts';
+import { type JobTimeouts, targetOf } from './jobs/job-runner.ts';
+import { parseTarget } from './net/parse-target.ts';
+import { pushProtocol } from './protocols/index.ts';
+import type { ImageOnDisk } from './protocols/update-protocol.ts';
+import { UpdateError } from './update-error.ts';
+import type { EngineEvents, OtaEngine } from './engine-api.ts';
+
+export class Engine implements OtaEngine {
+  private readonly events = new EventEmitter();
+  private readonly registry = new DeviceRegistry();
+  private readonly jobs: JobManager;
+  private readonly images = new Map<string, ImageOnDisk>();
+  private browser: MdnsBrowser | null = null;
+  private expiry: NodeJS.Timeout | null = null;
+  private status: DiscoveryStatus = { state: 'starting', message: 'Discovery has not started.' };
+  private probing = new Set<string>();
+
+  constructor(timeouts: JobTimeouts) {
+    this.jobs = new JobManager(timeouts);
+    this.jobs.on('changed', (job) => this.events.emit('jobChanged', job));
+    this.registry.on('changed', () => this.events.emit('devicesChanged', this.registry.list()));
+    this.registry.on('needsProbe', (deviceId) => void this.probeDiscovered(deviceId));
+  }
+
+  on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void {
+    this.events.on(event, listener);
+    return () => this.events.off(event, listener);
+  }
+
+  async startDiscovery(): Promise<void> {
+    if (this.browser) return;
+    const browser = new MdnsBrowser();
+    browser.on('service', (obs) => this.registry.observeService(obs));
+    browser.on('goodbye', (fqdn) => this.registry.goodbye(fqdn));
+    browser.on('refresh', (fqdn, ttl) => this.registry.refreshService(fqdn, ttl));
+    browser.on('address', (host, address) => this.registry.observeAddress(host, address));
+    this.browser = browser;
+    try {
+      await browser.start();
+      this.setStatus({ state: 'running', message: 'Looking for boards on the local network (mDNS).' });
+    } catch (error) {
+      this.browser = null;
+      this.setStatus({ state: 'unavailable', message: `mDNS discovery is unavailable: ${(error as Error).message}. Add boards by address instead.` });
+    }
+    this.expiry = setInterval(() => this.registry.expire(), 1000);
+  }
+
+  async stopDiscovery(): Promise<void> {
+    if (this.expiry) clearInterval(this.expiry);
+    this.expiry = null;
+    await this.browser?.stop();
+    this.browser = null;
+  }
+
+  discoveryStatus(): DiscoveryStatus {
+    return this.status;
+  }
+
+  listDevices(): Device[] {
+    return this.registry.list();
+  }
+
+  async resolveDevice(ref: string, signal?: AbortSignal): Promise<Device> {
+    const wanted = ref.trim().toLowerCase();
+    const devices = this.registry.list();
+    const byName = devices.find((d) => d.id.toLowerCase() === wanted) ??
+      devices.find((d) => d.name.toLowerCase() === wanted || d.hostname === wanted || d.hostname === `${wanted}.local`);
+    if (byName) return byName;
+    const target = parseTarget(ref);
+    if (!target) throw new UpdateError('invalid-uri', `No board called "${ref}" has been discovered, and it is not a host[:port] either.`);
+    const probe = await probeHttpDevice(target, signal).catch((error: UpdateError) => {
+      throw new UpdateError('connection-lost', `Cannot reach ${ref}: ${error.message}`);
+    });
+    return this.registry.recordProbe(target, probe);
+  }
+
+  async deviceStatus(deviceId: string): Promise<DeviceStatus> {
+    const device = this.device(deviceId);
+    const target = targetOf(device);
+    const protocol = pushProtocol(device.protocol);
+    if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, details: {} };
+    try {
+      const info = await protocol.readFirmware(target);
+      const bootState = protocol.commitControl ? await protocol.commitControl.bootState(target) : null;
+      this.registry.markReachable(deviceId, true);
+      const details: Record<string, string> = {};
+      if (info?.uptimeSeconds != null) details.uptime = `${info.uptimeSeconds} s`;
+      if (info?.arch) details.arch = info.arch;
+      return { device: this.device(deviceId), reachable: true, firmwareVersion: info?.version ?? device.firmwareVersion, firmwareId: info?.firmwareId ?? device.firmwareId, bootState, details };
+    } catch (error) {
+      this.registry.markReachable(deviceId, false);
+      return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, details: { error: (error as Error).message } };
+    }
+  }
+
+  async commitDevice(deviceId: string): Promise<DeviceStatus> {
+    const job = this.jobs.activeJobFor(deviceId);
+    if (job?.state === 'awaiting-commit') {
+      this.jobs.decide(job.id, 'commit');
+      await this.jobs.wait(job.id);
+      return this.deviceStatus(deviceId);
+    }
+    await this.commitControl(deviceId).commit(this.targetOf(deviceId));
+    return this.deviceStatus(deviceId);
+  }
+
+  async revertDevice(deviceId: string): Promise<DeviceStatus> {
+    const job = this.jobs.activeJobFor(deviceId);
+    if (job?.state === 'awaiting-commit') {
+      this.jobs.decide(job.id, 'revert');
+      await this.jobs.wait(job.id);
+      return this.deviceStatus(deviceId);
+    }
+    await this.commitControl(deviceId).revert(this.targetOf(deviceId));
+    return this.deviceStatus(deviceId);
+  }
+
+  async inspectImage(path: string): Promise<ImageInfo> {
+    const inspected = await inspectImage(path);
+    const info: ImageInfo = { ...inspected, imageId: randomUUID() };
+    this.images.set(info.imageId, { path, info });
+    return info;
+  }
+
+  push(request: PushRequest): Job {
+    const device = this.device(request.deviceId);
+    const image = this.images.get(request.imageId);
+    if (!image) throw new UpdateError('invalid-uri', 'That image is no longer open; pick the file again.');
+    const protocolId: ProtocolId = request.protocol ?? device.protocol;
+    const protocol = pushProtocol(protocolId);
+    if (!protocol) {
+      const why = protocolId === 'unknown' ? 'OTA Bench could not tell which update protocol it speaks' : `pushing over ${PROTOCOL_LABELS[protocolId]} is not supported yet`;
+      throw new UpdateError('unsupported-protocol', `Cannot push to ${device.name}: ${why}.`);
+    }
+    return this.jobs.start({ request, device, image, protocol, currentDevice: () => this.registry.get(device.id) ?? device });
+  }
+
+  listJobs = (): Job[] => this.jobs.list();
+  getJob = (jobId: string): Job => this.jobs.get(jobId);
+  cancelJob = (jobId: string): Job => this.jobs.cancel(jobId);
+  commitJob = (jobId: string): Job => this.jobs.decide(jobId, 'commit');
+  revertJob = (jobId: string): Job => this.jobs.decide(jobId, 'revert');
+  dismissJob = (jobId: string): void => this.jobs.dismiss(jobId);
+  waitForJob = (jobId: string, options: { untilSettled?: boolean } = {}): Promise<Job> => this.jobs.wait(jobId, options.untilSettled);
+
+  async close(): Promise<void> {
+    await this.jobs.close();
+    await this.stopDiscovery();
+  }
+
+  private device(deviceId: string): Device {
+    const device = this.registry.get(deviceId);
+    if (!device) throw new UpdateError('invalid-uri', `No device ${deviceId}; it may have been forgotten. Refresh the list.`);
+    return device;
+  }
+
+  private targetOf(deviceId: string) {
+    const target = targetOf(this.device(deviceId));
+    if (!target) throw new UpdateError('invalid-uri', 'The board has no known address.');
+    return target;
+  }
+
+  private commitControl(deviceId: string) {
+    const device = this.device(deviceId);
+    const control = pushProtocol(device.protocol)?.commitControl;
+    if (!control) throw new UpdateError('unsupported-protocol', `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no commit/revert: its firmware is final once it boots.`);
+    return control;
+  }
+
+  private setStatus(status: DiscoveryStatus): void {
+    this.status = status;
+    this.events.emit('discoveryChanged', status);
+  }
+
+  private async probeDiscovered(deviceId: string): Promise<void> {
+    if (this.probing.has(deviceId)) return;
+    const device = this.registry.get(deviceId);
+    const target = device && targetOf(device);
+    if (!device || !target) return;
+    this.probing.add(deviceId);
+    try {
+      const hint = device.services.includes('_arduino._tcp') ? (device.txt.board?.includes('esp32') ? 'arduino-esp32' : 'arduino-esp8266') : undefined;
+      const probe = await probeHttpDevice(target, AbortSignal.timeout(10_000), hint);
+      this.registry.recordProbe(target, probe, deviceId);
+    } catch {
+      // Unreachable right now: the device keeps its mDNS-derived protocol; a later announce retries.
+    } finally {
+      this.probing.delete(deviceId);
+    }
+  }
+}

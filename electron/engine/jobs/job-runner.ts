@@ -1,0 +1,141 @@
+// Runs one job through its states: connecting → transferring → rebooting → verifying →
+// (awaiting-commit → committing | reverting) → a terminal state. Every wait is bounded. The runner
+// owns the sequence; protocols own the wire; the manager owns the job list and events.
+import type { Device, Job, JobState, PushRequest } from '../../../shared/domain.ts';
+import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
+import { UpdateError } from '../update-error.ts';
+import type { Target } from '../net/http-client.ts';
+import type { UploadTimeouts } from '../net/multipart-upload.ts';
+import type { ImageOnDisk, UpdateProtocol } from '../protocols/update-protocol.ts';
+import { ProgressSampler } from './progress-sampler.ts';
+import { waitForReboot } from './reboot-watch.ts';
+import { awaitCommit, type CommitDecisions } from './commit-flow.ts';
+
+export interface JobTimeouts {
+  upload: UploadTimeouts;
+  rebootGoneMs: number;
+  rebootComeBackMs: number;
+  pollMs: number;
+  /** How long a board may wait after its commit deadline before we call the rollback overdue. */
+  rollbackGraceMs: number;
+  /** --commit auto: the new firmware must stay up and healthy this long before we commit it. */
+  healthSeconds: number;
+  /** For boards without a version endpoint: how long to wait for mDNS to re-announce a version. */
+  versionAnnounceMs: number;
+}
+
+export const DEFAULT_JOB_TIMEOUTS: JobTimeouts = {
+  upload: { connectMs: 10_000, idleMs: 30_000, responseMs: 60_000 },
+  rebootGoneMs: 5_000,
+  rebootComeBackMs: 90_000,
+  pollMs: 500,
+  rollbackGraceMs: 120_000,
+  healthSeconds: 10,
+  versionAnnounceMs: 5_000,
+};
+
+export interface RunnerContext {
+  job(): Job;
+  update(patch: Partial<Job>): void;
+  setState(state: JobState, patch?: Partial<Job>): void;
+  log(text: string): void;
+  request: PushRequest;
+  image: ImageOnDisk;
+  protocol: UpdateProtocol;
+  /** The device as the registry knows it now (address may change while we wait). */
+  device(): Device;
+  timeouts: JobTimeouts;
+  signal: AbortSignal;
+  decisions: CommitDecisions;
+}
+
+export const targetOf = (device: Device): Target | null => (device.address ? { host: device.address, port: device.port } : null);
+
+function checkImageFits(ctx: RunnerContext): void {
+  const { info } = ctx.image;
+  if (info.problem) throw new UpdateError('unsupported-package', info.problem);
+  if (!info.pushableWith.includes(ctx.protocol.id)) {
+    throw new UpdateError('unsupported-package', `This file is a ${info.formatLabel}; a ${PROTOCOL_LABELS[ctx.protocol.id]} board cannot take it.`);
+  }
+}
+
+export async function runJob(ctx: RunnerContext): Promise<void> {
+  const { protocol, timeouts, signal } = ctx;
+  ctx.setState('connecting');
+  checkImageFits(ctx);
+  const device = ctx.device();
+  const target = targetOf(device);
+  if (!target) throw new UpdateError('invalid-uri', `${device.name} has no known address; is it online?`);
+  const refusal = await protocol.preflight?.(ctx.image, { arch: device.arch });
+  if (refusal) throw new UpdateError('unsupported-package', refusal);
+  const before = await protocol.readFirmware(target, signal);
+  const fromVersion = before?.version ?? device.firmwareVersion;
+  ctx.update({ fromVersion });
+  ctx.log(`Connected to ${device.name} at ${target.host}:${target.port}${fromVersion ? `, running ${fromVersion}` : ''}.`);
+
+  ctx.setState('transferring');
+  const sampler = new ProgressSampler(ctx.image.info.size, (progress) => ctx.update({ progress }));
+  let outcome;
+  try {
+    outcome = await protocol.push({
+      target,
+      image: ctx.image,
+      credentials: ctx.request.credentials ?? null,
+      commitTimeoutSeconds: ctx.request.commitTimeoutSeconds,
+      timeouts: timeouts.upload,
+      signal,
+      onBytes: (sent) => sampler.update(sent),
+      log: ctx.log,
+    });
+  } finally {
+    sampler.flush();
+  }
+  const pushedAt = Date.now();
+  ctx.log(`The board accepted the image${outcome.deviceMessage ? `: "${outcome.deviceMessage}"` : ''}.`);
+
+  ctx.setState('rebooting');
+  const returned = await waitForReboot({
+    protocol,
+    candidates: () => uniqueTargets([targetOf(ctx.device()), target]),
+    uptimeBefore: before?.uptimeSeconds ?? null,
+    goneWaitMs: timeouts.rebootGoneMs,
+    comeBackMs: timeouts.rebootComeBackMs,
+    pollMs: timeouts.pollMs,
+    signal,
+    reannounced: () => ctx.device().lastSeen > pushedAt,
+    log: ctx.log,
+  });
+
+  ctx.setState('verifying');
+  const toVersion = returned.info?.version ?? (await announcedVersion(ctx, pushedAt));
+  ctx.update({ toVersion });
+  if (protocol.commitControl) return awaitCommit(ctx, returned, fromVersion, toVersion);
+
+  const expected = ctx.image.info.version;
+  if (toVersion && fromVersion && toVersion === fromVersion && expected && expected !== fromVersion) {
+    throw new UpdateError('rolled-back', `The board came back still running ${fromVersion}, not ${expected}: the new image did not start and the bootloader kept the old one.`);
+  }
+  const what = toVersion ? `now runs ${toVersion}` : 'rebooted; it does not report a version, so OTA Bench cannot confirm which firmware runs';
+  ctx.setState('updated', { result: { code: 'success', message: `${ctx.device().name} ${what}.`, deviceMessage: outcome.deviceMessage } });
+}
+
+function uniqueTargets(targets: Array<Target | null>): Target[] {
+  const seen = new Set<string>();
+  return targets.filter((t): t is Target => {
+    if (!t || seen.has(`${t.host}:${t.port}`)) return false;
+    seen.add(`${t.host}:${t.port}`);
+    return true;
+  });
+}
+
+/** Boards without a version endpoint may announce one in TXT after booting; wait briefly for it. */
+async function announcedVersion(ctx: RunnerContext, since: number): Promise<string | null> {
+  const deadline = Date.now() + ctx.timeouts.versionAnnounceMs;
+  while (Date.now() < deadline && !ctx.signal.aborted) {
+    const device = ctx.device();
+    if (device.lastSeen > since && device.firmwareVersion) return device.firmwareVersion;
+    if (device.services.length === 0) return null;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return null;
+}

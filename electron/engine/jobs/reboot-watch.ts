@@ -1,0 +1,80 @@
+// After a push the board reboots: we wait to see it go away, then come back — at its old address
+// or wherever mDNS says it is now (a new DHCP lease) — and read what it runs. Both waits are
+// bounded: a board that never returns ends the job with a clear result, never a hang.
+import { UpdateError } from '../update-error.ts';
+import type { Target } from '../net/http-client.ts';
+import { describeTarget } from '../net/http-client.ts';
+import type { FirmwareInfo, UpdateProtocol } from '../protocols/update-protocol.ts';
+
+export interface RebootWatchOptions {
+  protocol: UpdateProtocol;
+  /** Where the board may be now; called on every poll (mDNS may move it). */
+  candidates(): Target[];
+  /** Uptime before the push, when the board reports one: a lower uptime proves a reboot. */
+  uptimeBefore: number | null;
+  /** How long to look for the board going away before assuming it rebooted faster than we poll. */
+  goneWaitMs: number;
+  /** Total budget to come back. */
+  comeBackMs: number;
+  pollMs: number;
+  signal: AbortSignal;
+  /** True when mDNS saw the board say goodbye or re-announce since the push. */
+  reannounced(): boolean;
+  log(text: string): void;
+}
+
+export interface Returned {
+  target: Target;
+  info: FirmwareInfo | null;
+  at: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new UpdateError('cancelled', 'Cancelled while waiting for the board to reboot.'));
+    }, { once: true });
+  });
+
+async function readAny(options: RebootWatchOptions): Promise<Returned | null> {
+  for (const target of options.candidates()) {
+    try {
+      const info = await options.protocol.readFirmware(target, options.signal);
+      return { target, info, at: Date.now() };
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+    }
+  }
+  return null;
+}
+
+const rebootedSince = (info: FirmwareInfo | null, uptimeBefore: number | null, elapsedS: number) =>
+  info?.uptimeSeconds != null && uptimeBefore != null && info.uptimeSeconds < uptimeBefore + elapsedS - 1;
+
+export async function waitForReboot(options: RebootWatchOptions): Promise<Returned> {
+  const started = Date.now();
+  const elapsed = () => (Date.now() - started) / 1000;
+  let wentAway = false;
+  while (!wentAway && Date.now() - started < options.goneWaitMs) {
+    if (options.reannounced()) break;
+    const seen = await readAny(options);
+    if (!seen) wentAway = true;
+    else if (rebootedSince(seen.info, options.uptimeBefore, elapsed())) return seen;
+    else await sleep(options.pollMs, options.signal);
+  }
+  options.log(wentAway ? 'The board went offline to reboot.' : 'Did not see the board go offline; it may reboot faster than we poll.');
+  while (Date.now() - started < options.comeBackMs) {
+    const seen = await readAny(options);
+    if (seen) {
+      options.log(`The board is back at ${describeTarget(seen.target)}.`);
+      return seen;
+    }
+    await sleep(options.pollMs, options.signal);
+  }
+  throw new UpdateError(
+    'update-failed',
+    `The board took the image but did not come back within ${Math.round(options.comeBackMs / 1000)} s. It may be stuck in its bootloader or have joined another network; power-cycle it and run \`ota-bench status\`.`,
+  );
+}

@@ -1,0 +1,99 @@
+// Small HTTP helpers over node:http for device RPCs and probes. We use node:http rather than fetch
+// because boards need headers fetch forbids or rewrites (Host, Origin), and we want exact control
+// over timeouts and the socket (a board that accepts and never answers must not hang a job).
+import http from 'node:http';
+import { UpdateError } from '../update-error.ts';
+
+export interface Target {
+  host: string;
+  port: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface RequestOptions {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Bodies larger than this are cut (devices answering with megabytes of garbage). */
+  maxBodyBytes?: number;
+}
+
+export function hostHeader(target: Target): string {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return target.port === 80 ? host : `${host}:${target.port}`;
+}
+
+/** `host` or `host:port` as a developer would type it (also the Host header value). */
+export const describeTarget = hostHeader;
+
+/** One request with a total deadline; rejects with an UpdateError('connection-lost', …) on network failure. */
+export function httpRequest(target: Target, options: RequestOptions): Promise<HttpResponse> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const maxBody = options.maxBodyBytes ?? 256 * 1024;
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { Host: hostHeader(target), ...options.headers };
+    if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
+    const req = http.request({
+      host: target.host,
+      port: target.port,
+      method: options.method ?? 'GET',
+      path: options.path,
+      headers,
+      agent: false,
+      signal: options.signal,
+    });
+    const timer = setTimeout(() => {
+      req.destroy(new UpdateError('connection-lost', `${describeTarget(target)} did not answer within ${timeoutMs / 1000} s.`));
+    }, timeoutMs);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < maxBody) chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, maxBody).toString('utf8') });
+      });
+      res.on('error', (error) => {
+        clearTimeout(timer);
+        reject(networkError(target, error));
+      });
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(networkError(target, error));
+    });
+    req.end(options.body);
+  });
+}
+
+export function networkError(target: Target, error: unknown): UpdateError {
+  if (error instanceof UpdateError) return error;
+  const err = error as NodeJS.ErrnoException;
+  const where = describeTarget(target);
+  if (err?.name === 'AbortError') return new UpdateError('cancelled', 'Cancelled.');
+  switch (err?.code) {
+    case 'ECONNREFUSED':
+      return new UpdateError('connection-lost', `${where} refused the connection: nothing is listening on port ${target.port}.`);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new UpdateError('connection-lost', `${where} is unreachable from this computer (no route to host).`);
+    case 'ETIMEDOUT':
+      return new UpdateError('connection-lost', `${where} did not accept the connection in time.`);
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new UpdateError('connection-lost', `${where} closed the connection.`);
+    default:
+      return new UpdateError('connection-lost', `Cannot talk to ${where}: ${err?.message ?? String(error)}.`);
+  }
+}

@@ -1,0 +1,45 @@
+// ESPHome's web_server OTA (lan-protocols.md §4.4): POST /update, multipart, and the answer is always
+// HTTP 200 with "Update Successful!" or "Update Failed!" — the body is the only verdict, and on
+// failure the board gives no reason, so our message says where to look.
+import { UpdateError, deviceWords } from '../update-error.ts';
+import { type Target, hostHeader, httpRequest } from '../net/http-client.ts';
+import { uploadMultipart } from '../net/multipart-upload.ts';
+import type { PushContext, UpdateProtocol } from './update-protocol.ts';
+import { EMPTY_FIRMWARE_INFO } from './update-protocol.ts';
+
+export const esphomeWeb: UpdateProtocol = {
+  id: 'esphome-web',
+
+  async push(context: PushContext) {
+    const { target, image, credentials } = context;
+    const headers: Record<string, string> = { Origin: `http://${hostHeader(target)}` };
+    if (credentials) headers.Authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
+    const res = await uploadMultipart({
+      target,
+      path: '/update',
+      fields: [],
+      fileField: 'update',
+      filePath: image.path,
+      fileName: image.info.fileName,
+      fileSize: image.info.size,
+      headers,
+      timeouts: context.timeouts,
+      signal: context.signal,
+      onBytes: context.onBytes,
+    });
+    if (res.status === 401) {
+      throw new UpdateError('auth-failed', credentials ? 'The board rejected the user name or password.' : 'The board\'s web server requires a user name and password (web_server auth:); enter them and push again.', deviceWords(res.body));
+    }
+    if (/update successful/i.test(res.body)) return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
+    if (/update failed/i.test(res.body)) {
+      throw new UpdateError('update-failed', 'ESPHome refused the image without a reason. Usual causes: it is not a firmware .bin for this chip, or it does not fit the OTA partition; `esphome logs` on the board says which.', deviceWords(res.body));
+    }
+    if (res.status === 404) throw new UpdateError('unsupported-protocol', 'The board has no web OTA: add `ota: - platform: web_server` to its ESPHome config.', deviceWords(res.body));
+    throw new UpdateError('update-failed', `The board answered HTTP ${res.status} without saying whether the update worked.`, deviceWords(res.body));
+  },
+
+  async readFirmware(target: Target, signal?: AbortSignal) {
+    await httpRequest(target, { path: '/', timeoutMs: 3000, signal, maxBodyBytes: 4096 });
+    return EMPTY_FIRMWARE_INFO;
+  },
+};

@@ -1,0 +1,21 @@
+// The protocols OTA Bench can push with, by id. esp-link (#3) and BLE/SMP (#4) join this table.
+import type { ProtocolId } from '../../../shared/domain.ts';
+import { arduinoEsp32, arduinoEsp8266 } from './arduino-http-update.ts';
+import { esphomeWeb } from './esphome-web.ts';
+import { mongooseOs } from './mongoose-os.ts';
+import type { UpdateProtocol } from './update-protocol.ts';
+
+const PUSH_PROTOCOLS: Partial<Record<ProtocolId, UpdateProtocol>> = {
+  'mongoose-os': mongooseOs,
+  'arduino-esp8266': arduinoEsp8266,
+  'arduino-esp32': arduinoEsp32,
+  'esphome-web': esphomeWeb,
+};
+
+export function pushProtocol(id: ProtocolId): UpdateProtocol | null {
+  return PUSH_PROTOCOLS[id] ?? null;
+}
+
+export function canPush(id: ProtocolId): boolean {
+  return id in PUSH_PROTOCOLS;
+}

@@ -1,0 +1,144 @@
+// Mongoose OS: POST /update (multipart fw.zip + commit_timeout), RPC over HTTP for Sys.GetInfo and
+// the OTA boot state, commit and revert. See lan-protocols.md §3: 200 "Update applied, finalizing"
+// on success, 400 + the updater's message on failure; RPC errors are {code, message} bodies.
+import { z } from 'zod';
+import { UpdateError, deviceWords } from '../update-error.ts';
+import { type Target, describeTarget, httpRequest } from '../net/http-client.ts';
+import { uploadMultipart } from '../net/multipart-upload.ts';
+import { formatBytes } from '../format.ts';
+import { readMongooseManifest } from '../images/index.ts';
+import type { BootState, FirmwareInfo, PushContext, UpdateProtocol } from './update-protocol.ts';
+
+const sysInfoSchema = z.looseObject({
+  id: z.string().optional(),
+  app: z.string().optional(),
+  fw_version: z.string().optional(),
+  fw_id: z.string().optional(),
+  arch: z.string().optional(),
+  mac: z.string().optional(),
+  uptime: z.number().optional(),
+});
+
+const bootStateSchema = z.looseObject({
+  active_slot: z.number().int(),
+  is_committed: z.boolean(),
+  revert_slot: z.number().int(),
+  commit_timeout: z.number().int(),
+});
+
+/** POSTs an RPC in Mongoose's "REST" form and returns the parsed result (or throws its error). */
+async function callRpc(target: Target, method: string, signal?: AbortSignal, timeoutMs = 5000): Promise<unknown> {
+  const res = await httpRequest(target, {
+    method: 'POST',
+    path: `/rpc/${method}`,
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+    timeoutMs,
+    signal,
+  });
+  let parsed: unknown;
+  try {
+    parsed = res.body.trim() === '' ? null : JSON.parse(res.body);
+  } catch {
+    throw new UpdateError('update-failed', `${describeTarget(target)} answered ${method} with something that is not JSON (HTTP ${res.status}).`, deviceWords(res.body));
+  }
+  if (res.status !== 200) {
+    const message = typeof (parsed as { message?: unknown })?.message === 'string' ? (parsed as { message: string }).message : res.body;
+    const code: 'auth-failed' | 'unsupported-protocol' | 'update-failed' =
+      res.status === 401 ? 'auth-failed' : res.status === 404 ? 'unsupported-protocol' : 'update-failed';
+    throw new UpdateError(code, `${describeTarget(target)} refused ${method} (HTTP ${res.status}).`, deviceWords(message));
+  }
+  return parsed;
+}
+
+export async function readMongooseInfo(target: Target, signal?: AbortSignal): Promise<FirmwareInfo | null> {
+  const parsed = sysInfoSchema.safeParse(await callRpc(target, 'Sys.GetInfo', signal, 3000));
+  if (!parsed.success) return null;
+  const info = parsed.data;
+  return {
+    version: info.fw_version ?? null,
+    firmwareId: info.fw_id ?? null,
+    uptimeSeconds: info.uptime ?? null,
+    identity: info.id ?? null,
+    arch: info.arch ?? null,
+    app: info.app ?? null,
+    mac: info.mac ?? null,
+  };
+}
+
+/** Maps the updater's 400 message to a result; see lan-protocols.md §3.1 and §3.3. */
+export function mongooseFailure(status: number, body: string, imageSize: number): UpdateError {
+  const words = deviceWords(body);
+  const text = words ?? '';
+  if (status === 401 || status === 403) return new UpdateError('auth-failed', 'The board refused the update: it requires authentication for /update.', words);
+  if (/disabled/i.test(text)) return new UpdateError('update-failed', 'The board has HTTP POST updates turned off (update.enable_post is false in its config).', words);
+  if (/another update/i.test(text)) return new UpdateError('update-failed', 'The board is already applying another update; wait for it to finish, then push again.', words);
+  if (/space|too (big|large)|no room/i.test(text)) {
+    return new UpdateError('not-enough-space', `The board has no room for this image (${formatBytes(imageSize)}).`, words);
+  }
+  if (/memory|alloc/i.test(text)) return new UpdateError('out-of-ram', 'The board ran out of RAM while receiving the update; reboot it and push again.', words);
+  if (/crc|checksum|hash|sha/i.test(text)) return new UpdateError('integrity-failure', 'The board found the image corrupt (CRC check failed). Rebuild or re-download fw.zip.', words);
+  if (/platform/i.test(text)) return new UpdateError('unsupported-package', 'The board rejected fw.zip: it was built for another platform.', words);
+  if (/manifest|archive|zip|compressed/i.test(text)) {
+    return new UpdateError('unsupported-package', 'The board could not read this file as a Mongoose OS fw.zip (build it with `mos build`; do not re-zip it).', words);
+  }
+  return new UpdateError('update-failed', `The board refused the update (HTTP ${status}).`, words);
+}
+
+export const mongooseOs: UpdateProtocol = {
+  id: 'mongoose-os',
+
+  async preflight(image, device) {
+    const manifest = await readMongooseManifest(image.path);
+    if (!manifest) return 'This file is not a Mongoose OS fw.zip; Mongoose OS boards only accept the fw.zip that `mos build` produces.';
+    if (device.arch && manifest.platform && manifest.platform.toLowerCase() !== device.arch.toLowerCase()) {
+      return `This fw.zip is built for ${manifest.platform}, but the board is an ${device.arch}: it would refuse it ("Wrong platform").`;
+    }
+    return null;
+  },
+
+  async push(context: PushContext) {
+    const { image, target } = context;
+    const res = await uploadMultipart({
+      target,
+      path: '/update',
+      // Sent before the file so the updater knows the commit window before it starts writing.
+      fields: [['commit_timeout', String(context.commitTimeoutSeconds)]],
+      fileField: 'filedata',
+      filePath: image.path,
+      fileName: image.info.fileName,
+      fileSize: image.info.size,
+      headers: {},
+      timeouts: context.timeouts,
+      signal: context.signal,
+      onBytes: context.onBytes,
+    });
+    if (res.status === 200 && /update applied/i.test(res.body)) {
+      return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
+    }
+    if (res.status === 200) {
+      throw new UpdateError('update-failed', 'The board answered 200 but not "Update applied": it may not be a Mongoose OS /update handler.', deviceWords(res.body));
+    }
+    throw mongooseFailure(res.status, res.body, image.info.size);
+  },
+
+  readFirmware: readMongooseInfo,
+
+  commitControl: {
+    async bootState(target, signal): Promise<BootState> {
+      const raw = await callRpc(target, 'OTA.GetBootState', signal);
+      const parsed = bootStateSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new UpdateError('update-failed', `${describeTarget(target)} answered OTA.GetBootState with an unexpected shape.`, deviceWords(JSON.stringify(raw) ?? ''));
+      }
+      const s = parsed.data;
+      return { committed: s.is_committed, activeSlot: s.active_slot, revertSlot: s.revert_slot, commitTimeoutSeconds: s.commit_timeout };
+    },
+    async commit(target) {
+      await callRpc(target, 'OTA.Commit', undefined, 10_000);
+    },
+    async revert(target) {
+      await callRpc(target, 'OTA.Revert', undefined, 10_000);
+    },
+  },
+};
