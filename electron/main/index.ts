@@ -1,0 +1,66 @@
+// Composition root of the Electron main process: one instance, one engine, one window, one IPC
+// server. Logic lives in the modules imported here.
+import { app, ipcMain } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { createEngine } from '../engine/index.ts';
+import { applyUserDataOverride, rendererLocation } from './app-paths.ts';
+import { createImageDialog } from './image-dialog.ts';
+import { forwardEngineEvents, registerIpcServer } from './ipc-server.ts';
+import { wireOsIntegration } from './os-integration.ts';
+import { createTrustedSenderCheck } from './trusted-sender.ts';
+import { createMainWindow } from './window.ts';
+
+/** How long quitting waits for the engine to cancel jobs and close its sockets. */
+const ENGINE_CLOSE_TIMEOUT_MS = 5_000;
+
+applyUserDataOverride(app);
+
+if (!app.requestSingleInstanceLock()) {
+  // Two instances would browse mDNS twice and could push to the same board at once.
+  app.quit();
+} else {
+  let win: BrowserWindow | null = null;
+  const location = rendererLocation(app.isPackaged);
+  const engine = createEngine();
+
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+
+  registerIpcServer({
+    ipcMain,
+    engine,
+    isTrustedSender: createTrustedSenderCheck(location),
+    openImageDialog: createImageDialog(engine, () => win),
+  });
+  forwardEngineEvents(engine, (channel, payload) => {
+    if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
+  });
+
+  void app.whenReady().then(() => {
+    win = createMainWindow(location);
+    wireOsIntegration(win, engine);
+    win.on('closed', () => {
+      win = null;
+    });
+    engine.startDiscovery().catch((error: unknown) => console.error('[main] discovery did not start:', error));
+  });
+
+  // The engine's only UI is this window: no windowless process should keep browsing the LAN.
+  app.on('window-all-closed', () => app.quit());
+
+  let engineClosed = false;
+  app.on('will-quit', (event) => {
+    if (engineClosed) return;
+    event.preventDefault();
+    const timeout = new Promise((resolve) => setTimeout(resolve, ENGINE_CLOSE_TIMEOUT_MS));
+    void Promise.race([engine.close(), timeout])
+      .catch((error: unknown) => console.error('[main] engine did not close cleanly:', error))
+      .finally(() => {
+        engineClosed = true;
+        app.quit();
+      });
+  });
+}

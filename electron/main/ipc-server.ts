@@ -1,0 +1,133 @@
+// The main-process end of the IPC contract. Every command passes three gates before the engine sees
+// it: the sender must be the top frame of our own page, the argument must match
+// commandArgs[name] exactly (zod, strict objects), and only then is the engine called.
+// Everything but `registerIpcServer` is plain functions, testable without Electron.
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import {
+  commandArgs,
+  commandChannel,
+  commandNames,
+  eventChannel,
+  eventNames,
+  type CommandArg,
+  type CommandName,
+  type CommandResults,
+  type EventName,
+  type EventPayloads,
+} from '../../shared/contract.ts';
+import type { ImageInfo } from '../../shared/domain.ts';
+import type { EngineEvents, OtaEngine } from '../engine/engine-api.ts';
+import type { SenderFrame } from './trusted-sender.ts';
+
+export type CommandHandlers = {
+  [K in CommandName]: (arg: CommandArg<K>) => CommandResults[K] | Promise<CommandResults[K]>;
+};
+
+export type OpenImageDialog = () => Promise<ImageInfo | null>;
+
+/** What each command does, once its sender and argument have been checked. */
+export function commandHandlers(engine: OtaEngine, openImageDialog: OpenImageDialog): CommandHandlers {
+  return {
+    listDevices: () => engine.listDevices(),
+    addDevice: ({ target }) => engine.resolveDevice(target),
+    deviceStatus: ({ deviceId }) => engine.deviceStatus(deviceId),
+    getDiscoveryStatus: () => engine.discoveryStatus(),
+    openImageDialog: () => openImageDialog(),
+    inspectImagePath: ({ path }) => engine.inspectImage(path),
+    listJobs: () => engine.listJobs(),
+    push: (request) => engine.push(request),
+    cancelJob: ({ jobId }) => engine.cancelJob(jobId),
+    commitJob: ({ jobId }) => engine.commitJob(jobId),
+    revertJob: ({ jobId }) => engine.revertJob(jobId),
+    dismissJob: ({ jobId }) => {
+      engine.dismissJob(jobId);
+      return null;
+    },
+  };
+}
+
+// Error text goes back to the page; keep echoed keys short so a huge bogus argument stays out of it.
+const clip = (text: string, max = 60) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+}
+
+function describeIssue(issue: Issue): string {
+  const field = issue.path.length > 0 ? issue.path.map((part) => clip(String(part))).join('.') : 'argument';
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    const keys = issue.keys.slice(0, 5).map((key) => JSON.stringify(clip(key)));
+    return `${field}: unexpected field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`;
+  }
+  if (issue.code === 'invalid_type' && issue.path.length > 0 && issue.message.endsWith('received undefined')) {
+    return `${field}: missing`;
+  }
+  return `${field}: ${clip(issue.message, 200)}`;
+}
+
+/** Parses one command's argument, or throws an error naming the command and the bad field. */
+export function parseCommandArg<K extends CommandName>(name: K, args: unknown[]): CommandArg<K> {
+  if (args.length > 1) throw new Error(`${name}: invalid argument: expected one argument, got ${args.length}`);
+  const result = commandArgs[name].safeParse(args[0]);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 3).map((issue) => describeIssue(issue as Issue));
+    throw new Error(`${name}: invalid argument: ${issues.join('; ')}`);
+  }
+  return result.data as CommandArg<K>;
+}
+
+export interface IpcServerOptions {
+  engine: OtaEngine;
+  /** True only for the top frame of the app's own page (see trusted-sender.ts). */
+  isTrustedSender: (frame: SenderFrame | null | undefined) => boolean;
+  openImageDialog: OpenImageDialog;
+}
+
+/** The sender's frame as Electron gives it; the getter throws once the frame is gone. */
+type InvokeEvent = Pick<IpcMainInvokeEvent, 'senderFrame'>;
+
+function senderFrameOf(event: InvokeEvent): SenderFrame | null {
+  try {
+    return event.senderFrame;
+  } catch {
+    return null;
+  }
+}
+
+/** One function that runs a command through all three gates: what `ipcMain.handle` calls. */
+export function createCommandDispatcher({ engine, isTrustedSender, openImageDialog }: IpcServerOptions) {
+  const handlers = commandHandlers(engine, openImageDialog);
+  return async <K extends CommandName>(name: K, event: InvokeEvent, args: unknown[]): Promise<CommandResults[K]> => {
+    if (!isTrustedSender(senderFrameOf(event))) {
+      throw new Error(`${name}: refused: the request did not come from the OTA Bench window`);
+    }
+    const arg = parseCommandArg(name, args);
+    const handler = handlers[name] as (arg: CommandArg<K>) => CommandResults[K] | Promise<CommandResults[K]>;
+    return handler(arg);
+  };
+}
+
+/** Registers one `ipcMain.handle` per command. Returns a function that removes them again. */
+export function registerIpcServer(options: IpcServerOptions & { ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'> }) {
+  const dispatch = createCommandDispatcher(options);
+  for (const name of commandNames) {
+    options.ipcMain.handle(commandChannel(name), (event, ...args: unknown[]) => dispatch(name, event, args));
+  }
+  return () => {
+    for (const name of commandNames) options.ipcMain.removeHandler(commandChannel(name));
+  };
+}
+
+/** Sends every engine event to the renderer on its contract channel. Returns an unsubscribe. */
+export function forwardEngineEvents(
+  engine: Pick<OtaEngine, 'on'>,
+  send: (channel: string, payload: unknown) => void,
+): () => void {
+  const forward = <K extends EventName>(name: K) =>
+    engine.on(name, ((payload: EventPayloads[K]) => send(eventChannel(name), payload)) as EngineEvents[K]);
+  const unsubscribes = eventNames.map(forward);
+  return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+}

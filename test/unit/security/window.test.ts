@@ -1,0 +1,171 @@
+// The window is created with every Electron security setting on, a strict CSP, no navigation, no
+// popups and no permissions. Electron itself is mocked: these run without its binary.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const created = vi.hoisted(() => ({ windows: [] as FakeWindow[] }));
+
+type Handler = (...args: unknown[]) => unknown;
+interface FakeWindow {
+  options: Record<string, unknown>;
+  handlers: Map<string, Handler>;
+  windowOpenHandler?: Handler;
+  headersListener?: Handler;
+  permissionRequest?: Handler;
+  permissionCheck?: Handler;
+  loaded?: { file?: string; url?: string };
+}
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    webContents: unknown;
+    constructor(options: Record<string, unknown>) {
+      const win: FakeWindow = { options, handlers: new Map() };
+      created.windows.push(win);
+      this.webContents = {
+        on: (name: string, handler: Handler) => win.handlers.set(name, handler),
+        setWindowOpenHandler: (handler: Handler) => (win.windowOpenHandler = handler),
+        session: {
+          webRequest: { onHeadersReceived: (listener: Handler) => (win.headersListener = listener) },
+          setPermissionRequestHandler: (handler: Handler) => (win.permissionRequest = handler),
+          setPermissionCheckHandler: (handler: Handler) => (win.permissionCheck = handler),
+        },
+      };
+      Object.assign(this, {
+        once: () => {},
+        loadFile: async (file: string) => void (win.loaded = { file }),
+        loadURL: async (url: string) => void (win.loaded = { url }),
+      });
+    }
+  }
+  return { BrowserWindow };
+});
+
+const { mainWindowOptions, createMainWindow, contentSecurityPolicyFor } = await import('../../../electron/main/window.ts');
+const { CONTENT_SECURITY_POLICY } = await import('../../../electron/main/content-security-policy.ts');
+const { rendererLocation, rendererIndexHtml } = await import('../../../electron/main/app-paths.ts');
+
+const EXPECTED_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const fileLocation = { kind: 'file', indexHtml: '/app/out/renderer/index.html' } as const;
+let win: FakeWindow;
+beforeEach(() => {
+  created.windows.length = 0;
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+  createMainWindow(fileLocation);
+  win = created.windows[0];
+});
+
+describe('mainWindowOptions', () => {
+  const prefs = mainWindowOptions('/app/out/preload/index.cjs').webPreferences!;
+
+  it('isolates, sandboxes and keeps Node out of the renderer', () => {
+    expect(prefs).toMatchObject({
+      preload: '/app/out/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+    });
+  });
+
+  it('keeps web security on and dangerous extras off', () => {
+    expect(prefs).toMatchObject({
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+    });
+    expect(prefs).not.toHaveProperty('enableBlinkFeatures');
+    expect(prefs).not.toHaveProperty('additionalArguments');
+  });
+
+  it('is what createMainWindow uses', () => {
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect((win.options.webPreferences as { preload: string }).preload).toMatch(/[/\\]preload[/\\]index\.cjs$/);
+  });
+});
+
+describe('content security policy', () => {
+  it('is exactly the agreed string', () => {
+    expect(CONTENT_SECURITY_POLICY).toBe(EXPECTED_CSP);
+  });
+
+  it('is added to every HTTP response, replacing any policy the server sent', () => {
+    const callback = vi.fn();
+    win.headersListener!({ responseHeaders: { 'content-security-policy': ["default-src *"], 'x-a': ['1'] } }, callback);
+    expect(callback).toHaveBeenCalledWith({
+      responseHeaders: { 'x-a': ['1'], 'Content-Security-Policy': [EXPECTED_CSP] },
+    });
+  });
+
+  it('is relaxed only for the dev server, and only by its inline refresh script and websocket', () => {
+    const dev = contentSecurityPolicyFor({ kind: 'dev-server', url: 'http://localhost:5173/' });
+    expect(dev).toContain("script-src 'self' 'unsafe-inline'");
+    expect(dev).toContain("connect-src 'self' ws://localhost:5173");
+    expect(dev).toContain("object-src 'none'");
+    expect(contentSecurityPolicyFor(fileLocation)).toBe(EXPECTED_CSP);
+  });
+
+  it('matches the <meta> tag the file:// renderer carries', () => {
+    const html = readFileSync(path.resolve(import.meta.dirname, '../../../renderer/index.html'), 'utf8');
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html);
+    expect(meta, 'renderer/index.html has no CSP <meta> tag').not.toBeNull();
+    const directives = (policy: string) => policy.split(';').map((d) => d.trim().replace(/\s+/g, ' ')).filter(Boolean);
+    expect(directives(meta![1])).toEqual(directives(EXPECTED_CSP));
+  });
+});
+
+describe('navigation and new windows', () => {
+  it.each(['will-navigate', 'will-redirect'])('%s is prevented', (name) => {
+    const event = { url: 'https://evil.example/', preventDefault: vi.fn() };
+    win.handlers.get(name)!(event, event.url);
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+
+  it('<webview> attachment is prevented', () => {
+    const event = { preventDefault: vi.fn() };
+    win.handlers.get('will-attach-webview')!(event, {}, {});
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+
+  it('window.open and target=_blank are denied', () => {
+    expect(win.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+  });
+});
+
+describe('permissions', () => {
+  it.each(['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'serial', 'usb', 'hid'])(
+    '%s is denied',
+    (permission) => {
+      const callback = vi.fn();
+      win.permissionRequest!({}, permission, callback, {});
+      expect(callback).toHaveBeenCalledWith(false);
+      expect(win.permissionCheck!({}, permission, 'file://', {})).toBe(false);
+    },
+  );
+
+  it('writing text to the clipboard (copy buttons) is allowed', () => {
+    const callback = vi.fn();
+    win.permissionRequest!({}, 'clipboard-sanitized-write', callback, {});
+    expect(callback).toHaveBeenCalledWith(true);
+  });
+});
+
+describe('what gets loaded', () => {
+  it('the packaged renderer file', () => {
+    expect(win.loaded).toEqual({ file: fileLocation.indexHtml });
+  });
+
+  it('ELECTRON_RENDERER_URL is ignored in a packaged app', () => {
+    const env = { ELECTRON_RENDERER_URL: 'https://evil.example/' };
+    expect(rendererLocation(true, env)).toEqual({ kind: 'file', indexHtml: rendererIndexHtml });
+    expect(rendererLocation(false, env)).toEqual({ kind: 'dev-server', url: 'https://evil.example/' });
+    expect(rendererIndexHtml).toMatch(/[/\\]renderer[/\\]index\.html$/);
+  });
+});
