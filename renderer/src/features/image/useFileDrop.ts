@@ -1,0 +1,45 @@
+// Window-wide drag & drop. The handlers go on the root element (no document listeners to clean up).
+// dragenter/dragleave fire for every child crossed, so a depth counter decides when the overlay hides.
+import { useRef, useState, type DragEvent } from 'react';
+
+function carriesFiles(event: DragEvent): boolean {
+  return Array.from(event.dataTransfer.types).includes('Files');
+}
+
+export function useFileDrop(onFile: (file: File) => void, onRejected: (message: string) => void) {
+  const [dragging, setDragging] = useState(false);
+  const depth = useRef(0);
+
+  const handlers = {
+    onDragEnter(event: DragEvent) {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      depth.current += 1;
+      setDragging(true);
+    },
+    onDragOver(event: DragEvent) {
+      // Without preventDefault the drop would navigate the window to the file.
+      event.preventDefault();
+      event.dataTransfer.dropEffect = carriesFiles(event) ? 'copy' : 'none';
+    },
+    onDragLeave(event: DragEvent) {
+      if (!carriesFiles(event)) return;
+      depth.current = Math.max(0, depth.current - 1);
+      if (depth.current === 0) setDragging(false);
+    },
+    onDrop(event: DragEvent) {
+      event.preventDefault();
+      depth.current = 0;
+      setDragging(false);
+      const files = Array.from(event.dataTransfer.files);
+      if (files.length === 0) return;
+      if (files.length > 1) {
+        onRejected(`Drop one firmware file at a time (you dropped ${files.length}).`);
+        return;
+      }
+      onFile(files[0]);
+    },
+  };
+
+  return { dragging, handlers };
+}

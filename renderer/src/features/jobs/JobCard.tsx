@@ -1,0 +1,79 @@
+import type { Job } from '../../../../shared/domain.ts';
+import { isTerminal, PROTOCOL_LABELS } from '../../../../shared/domain.ts';
+import { formatBytes, phaseLabel, shortHash, stateTone } from '../../lib/format.ts';
+import { CommitPrompt } from './CommitPrompt.tsx';
+import { JobLog } from './JobLog.tsx';
+import { JobOutcome } from './JobOutcome.tsx';
+import { JobProgress } from './JobProgress.tsx';
+import { useJobActions } from './useJobActions.ts';
+
+const CANCELLABLE: Job['state'][] = ['queued', 'connecting', 'transferring'];
+
+interface JobCardProps {
+  job: Job;
+  now: number;
+  upsert: (job: Job) => void;
+  remove: (jobId: string) => void;
+}
+
+export function JobCard({ job, now, upsert, remove }: JobCardProps) {
+  const actions = useJobActions(job.id, upsert, remove);
+  const tone = stateTone(job.state);
+  const finished = isTerminal(job.state);
+  return (
+    <article className={`job-card job-card--${tone}`} data-testid="job-card" data-job-id={job.id} data-state={job.state}>
+      <header className="job-card__header">
+        <div className="job-card__title">
+          <span className="job-card__device truncate" title={job.deviceName}>
+            {job.deviceName}
+          </span>
+          <span className="mono muted truncate" title={PROTOCOL_LABELS[job.protocol]}>
+            {job.target}
+          </span>
+        </div>
+        <span className={`pill pill--${tone}`} data-testid="job-phase">
+          {phaseLabel(job.state)}
+        </span>
+      </header>
+      <p className="job-card__file">
+        <span className="truncate" title={job.image.fileName}>
+          {job.image.fileName}
+        </span>
+        <span className="muted mono" title={job.image.sha256}>
+          {job.image.version ?? 'no version'} · {formatBytes(job.image.size)} · {shortHash(job.image.sha256)}
+        </span>
+      </p>
+      <JobProgress job={job} now={now} />
+      {job.state === 'awaiting-commit' && (
+        <CommitPrompt
+          job={job}
+          now={now}
+          busy={actions.pending}
+          onCommit={() => void actions.run('commit')}
+          onRevert={() => void actions.run('revert')}
+        />
+      )}
+      {finished && <JobOutcome job={job} />}
+      {actions.error && (
+        <p className="callout callout--danger" role="alert" data-testid="job-action-error">
+          {actions.error}
+        </p>
+      )}
+      <footer className="job-card__footer">
+        <JobLog entries={job.log} startedAt={job.createdAt} />
+        <div className="job-card__buttons">
+          {CANCELLABLE.includes(job.state) && (
+            <button type="button" className="button button--small" data-testid="cancel-button" disabled={actions.pending} onClick={() => void actions.run('cancel')}>
+              Cancel
+            </button>
+          )}
+          {finished && (
+            <button type="button" className="button button--small button--ghost" data-testid="dismiss-button" disabled={actions.pending} onClick={() => void actions.run('dismiss')}>
+              Dismiss
+            </button>
+          )}
+        </div>
+      </footer>
+    </article>
+  );
+}

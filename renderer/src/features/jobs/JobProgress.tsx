@@ -1,0 +1,44 @@
+import type { Job } from '../../../../shared/domain.ts';
+import { formatBytesOf, formatDuration, formatEta, formatSpeed, percentOf, stateTone } from '../../lib/format.ts';
+
+const UPLOADING: Job['state'][] = ['queued', 'connecting', 'transferring'];
+// Phases where the board works on its own and we only wait: the bar shows motion, not numbers.
+const WAITING_ON_BOARD: Job['state'][] = ['connecting', 'rebooting', 'verifying', 'committing', 'reverting'];
+
+export function JobProgress({ job, now }: { job: Job; now: number }) {
+  const { bytesSent, totalBytes, bytesPerSecond, etaSeconds } = job.progress;
+  const percent = percentOf(bytesSent, totalBytes);
+  const uploading = UPLOADING.includes(job.state);
+  const elapsedSeconds = ((job.endedAt ?? now) - job.createdAt) / 1000;
+  return (
+    <div className="job-progress">
+      <div
+        className={`progress progress--${stateTone(job.state)}`}
+        role="progressbar"
+        aria-label="Upload progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        data-testid="job-progress"
+        data-busy={WAITING_ON_BOARD.includes(job.state)}
+      >
+        <div className="progress__fill" style={{ width: `${percent}%` }} />
+      </div>
+      <div className="job-progress__stats">
+        <span className="job-progress__percent mono" data-testid="job-percent">
+          {percent}%
+        </span>
+        <span data-testid="job-bytes">{formatBytesOf(bytesSent, totalBytes)}</span>
+        {uploading && (
+          <>
+            <span title="Upload speed, smoothed over the last seconds">{formatSpeed(bytesPerSecond)}</span>
+            <span title="Estimated time left for the upload">ETA {formatEta(etaSeconds)}</span>
+          </>
+        )}
+        <span className="job-progress__elapsed" title="Time since the push started">
+          {formatDuration(Math.max(0, elapsedSeconds))} elapsed
+        </span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+// The two things being combined, and whether they fit, in one glance.
+import type { Device, ImageInfo } from '../../../../shared/domain.ts';
+import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
+import { formatEndpoint } from '../../lib/format.ts';
+import { mismatchReason, versionNote } from './push-readiness.ts';
+
+export function PushTarget({ device, image }: { device: Device | null; image: ImageInfo | null }) {
+  const mismatch = device && image ? mismatchReason(device, image) : null;
+  const note = device && image ? versionNote(device, image) : null;
+  return (
+    <div className="push-target">
+      <dl className="facts">
+        <dt>Board</dt>
+        <dd data-testid="push-target-device">
+          {device ? (
+            <>
+              <span className="truncate strong" title={device.name}>
+                {device.name}
+              </span>
+              <span className="mono muted">{formatEndpoint(device.address, device.hostname, device.port)}</span>
+            </>
+          ) : (
+            <span className="muted">none selected</span>
+          )}
+        </dd>
+        <dt>Version</dt>
+        <dd className="mono">
+          {device?.firmwareVersion ?? '—'} <span className="muted">→</span> {image ? (image.version ?? 'unknown') : '—'}
+        </dd>
+        <dt>Protocol</dt>
+        <dd>{device ? PROTOCOL_LABELS[device.protocol] : '—'}</dd>
+      </dl>
+      {device && image && !image.problem && (
+        <p
+          className={`fit ${mismatch ? 'fit--bad' : 'fit--good'}`}
+          data-testid="push-fit"
+          data-fits={mismatch === null}
+        >
+          {mismatch ?? `${image.formatLabel} suits ${PROTOCOL_LABELS[device.protocol]}.`}
+        </p>
+      )}
+      {note && <p className="hint">{note}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+// Push options (commit policy, timeout, credentials) and the push itself. Options live in memory for
+// the session only: passwords are never written anywhere by the renderer.
+import { useCallback, useState } from 'react';
+import type { CommitPolicy, Device, ImageInfo, Job, PushRequest } from '../../../../shared/domain.ts';
+import { useApi } from '../../api.ts';
+import { useAsyncAction } from '../../lib/useAsyncAction.ts';
+import { activeJobFor } from '../jobs/job-merge.ts';
+import { hasCommitStep, pushBlocker } from './push-readiness.ts';
+
+export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 300;
+
+interface PushFormInput {
+  device: Device | null;
+  image: ImageInfo | null;
+  inspecting: boolean;
+  jobs: Job[];
+  onPushed: (job: Job) => void;
+}
+
+export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushFormInput) {
+  const api = useApi();
+  const [commitPolicy, setCommitPolicy] = useState<CommitPolicy>('prompt');
+  const [commitTimeoutText, setCommitTimeoutText] = useState(String(DEFAULT_COMMIT_TIMEOUT_SECONDS));
+  // Credentials belong to one board: switching boards shows empty fields rather than sending the
+  // previous board's password to this one.
+  const [credentials, setCredentials] = useState({ deviceId: '', user: '', password: '' });
+  const sameBoard = credentials.deviceId === (device?.id ?? '');
+  const user = sameBoard ? credentials.user : '';
+  const password = sameBoard ? credentials.password : '';
+  const setUser = (value: string) => setCredentials({ deviceId: device?.id ?? '', user: value, password });
+  const setPassword = (value: string) => setCredentials({ deviceId: device?.id ?? '', user, password: value });
+
+  const commitTimeoutSeconds = Number(commitTimeoutText);
+  const blocker = pushBlocker({
+    device,
+    image,
+    inspecting,
+    activeJob: device ? activeJobFor(jobs, device.id) : undefined,
+    commitTimeoutSeconds,
+  });
+
+  const send = useCallback((request: PushRequest) => api.push(request), [api]);
+  const action = useAsyncAction(send);
+
+  const push = async () => {
+    if (blocker || !device || !image) return;
+    const withCommit = hasCommitStep(device.protocol);
+    const job = await action.run({
+      deviceId: device.id,
+      imageId: image.imageId,
+      // Protocols without a commit step boot the new firmware for good: nothing to ask.
+      commitPolicy: withCommit ? commitPolicy : 'auto',
+      commitTimeoutSeconds: withCommit ? commitTimeoutSeconds : DEFAULT_COMMIT_TIMEOUT_SECONDS,
+      ...(user || password ? { credentials: { user, password } } : {}),
+    });
+    if (job) onPushed(job);
+  };
+
+  return {
+    commitPolicy,
+    setCommitPolicy,
+    commitTimeoutText,
+    setCommitTimeoutText,
+    commitTimeoutSeconds,
+    user,
+    setUser,
+    password,
+    setPassword,
+    blocker,
+    push,
+    pushing: action.pending,
+    error: action.error,
+  };
+}
+
+export type PushForm = ReturnType<typeof usePushForm>;
