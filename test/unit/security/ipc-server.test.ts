@@ -2,7 +2,7 @@
 // boards and reads files). These tests drive it without Electron: every command must check its
 // sender, validate its argument strictly, and only then reach the engine.
 import { pathToFileURL } from 'node:url';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import {
   commandArgs,
   commandChannel,
@@ -12,6 +12,7 @@ import {
 } from '../../../shared/contract.ts';
 import {
   createCommandDispatcher,
+  type OpenImageDialog,
   forwardEngineEvents,
   registerIpcServer,
 } from '../../../electron/main/ipc-server.ts';
@@ -30,12 +31,12 @@ const validPush = {
 };
 
 let engine: FakeEngine;
-let openImageDialog: ReturnType<typeof vi.fn>;
+let openImageDialog: Mock<OpenImageDialog>;
 let dispatch: ReturnType<typeof createCommandDispatcher>;
 
 beforeEach(() => {
   engine = fakeEngine();
-  openImageDialog = vi.fn(async () => null);
+  openImageDialog = vi.fn<OpenImageDialog>(async () => null);
   dispatch = createCommandDispatcher({ engine, isTrustedSender, openImageDialog });
 });
 
