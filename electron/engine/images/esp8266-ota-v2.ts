@@ -1,0 +1,109 @@
+// ESP8266 NONOS SDK "v2" OTA images (user1.bin / user2.bin, first byte 0xEA), as esp-link and the SDK's
+// own upgrade code flash them. Layout (ESP8266_NONOS_SDK tools/gen_appbin.py, esptool
+// ESP8266V2FirmwareImage), little-endian:
+//   0xEA, 4, byte 2, byte 3 (generator-dependent), entry u32, 0 u32, irom length u32, irom0 text
+//   a standard 0xE9 image (.text/.data/.rodata) whose checksum covers only its own segments
+//   a 4-byte CRC-32 trailer over everything before it (the SDK's "esp8266_crc32" variant)
+// Which slot (user1/user2) a file was linked for is checked in a later issue; here we describe it.
+import { crc32 } from 'node:zlib';
+import type { ImageFact } from '../../../shared/domain.ts';
+import { byteCount, fact, hex, hexByte, type FormatReport, type ImageFormat } from './image-format.ts';
+import { streamRange } from './image-file.ts';
+import {
+  ESP_IMAGE_MAGIC, checksumFact, flashFrequencyName, flashModeName, flashSizeName, segmentList, walkEspImage,
+} from './esp-image.ts';
+
+const LABEL = 'ESP8266 OTA image v2 (user1/user2, 0xEA)';
+const V2_MAGIC = 0xea;
+const V2_HEADER_BYTES = 16;
+const CRC_TRAILER_BYTES = 4;
+
+/** Flash layout of each SDK size map (`enum flash_size_map`, §2.1 of our LAN protocol notes). */
+const SLOT_LAYOUTS: Record<number, string> = {
+  0: '256+256', 1: '256KB, no OTA', 2: '512+512', 3: '512+512', 4: '512+512',
+  5: '1024+1024', 6: '1024+1024', 8: '1024+1024', 9: '1024+1024',
+};
+
+/** zlib CRC-32, then inverted when bit 31 is set, else plus one: what gen_appbin appends. */
+export function esp8266Crc32(zlibCrc: number): number {
+  return (zlibCrc & 0x80000000 ? zlibCrc ^ 0xffffffff : zlibCrc + 1) >>> 0;
+}
+
+function failed(problem: string, facts: ImageFact[]): FormatReport {
+  return { formatLabel: LABEL, facts, version: null, pushableWith: [], warnings: [], problem };
+}
+
+export const esp8266OtaV2Format: ImageFormat = {
+  id: 'esp8266-ota-v2',
+  label: LABEL,
+  detect: (head) => head[0] === V2_MAGIC && head[1] === 4,
+
+  async inspect(file) {
+    const header = file.head.subarray(0, V2_HEADER_BYTES);
+    if (header.length < V2_HEADER_BYTES) {
+      return failed(`The file is only ${byteCount(file.size)}: it starts like an ESP8266 user1/user2 image (0xEA) but is truncated. Rebuild it or download it again.`, []);
+    }
+    const entry = header.readUInt32LE(4);
+    const iromLength = header.readUInt32LE(12);
+    const facts: ImageFact[] = [
+      fact('Chip', 'ESP8266'),
+      fact('Entry point', hex(entry)),
+      fact('irom0 length', byteCount(iromLength)),
+      // SDK ≥ 2.0 gen_appbin writes the app number here, esp-link 0/1, esptool the flash byte.
+      fact('Header byte 3', `${hexByte(header[3]!)} (app number on SDK ≥ 2.0 builds; only a hint at the slot)`),
+    ];
+    const innerOffset = V2_HEADER_BYTES + iromLength;
+    const innerHead = await file.readAt(innerOffset, 8);
+    if (innerHead.length < 8) {
+      return failed(`The image is truncated: its header declares ${byteCount(iromLength)} of irom0 code, but the file (${byteCount(file.size)}) ends before the second header that should follow it. Rebuild it or download it again.`, facts);
+    }
+    if (innerHead[0] !== ESP_IMAGE_MAGIC) {
+      return failed(`The second (0xE9) header expected at offset ${innerOffset} holds ${hexByte(innerHead[0]!)} instead: the file is corrupted or not a user1/user2 image. Rebuild it or download it again.`, facts);
+    }
+    const walk = await walkEspImage(file, innerOffset, 'esp8266');
+    if (!walk.ok) return failed(walk.problem, facts);
+    const inner = walk.image;
+    const sizeMap = inner.flashSizeFreq >> 4;
+    facts.splice(1, 0,
+      fact('Flash mode', flashModeName(inner.flashMode)),
+      fact('Flash size', flashSizeName('esp8266', inner.flashSizeFreq)),
+      fact('Size map', `${sizeMap} (${SLOT_LAYOUTS[sizeMap] ?? 'unknown layout'})`),
+      fact('Flash frequency', flashFrequencyName('esp8266', inner.flashSizeFreq, null)),
+    );
+    facts.push(fact('Inner header byte 3', hexByte(inner.flashSizeFreq)));
+    facts.push(fact('Segments', segmentList(inner.segments)));
+    facts.push(fact('Checksum', checksumFact(inner)));
+
+    const warnings = [
+      'This is an esp-link / ESP8266 SDK user1/user2 image: Arduino, ESPHome and ArduinoOTA updaters reject it with a "Magic byte is not 0xE9" error. Push it to an esp-link (or SDK upgrade) device only.',
+    ];
+    let problem: string | null = null;
+    if (inner.storedChecksum !== inner.computedChecksum) {
+      problem = `The image checksum does not match (${checksumFact(inner)}): the file is corrupted. Rebuild it or download it again.`;
+    }
+    const trailer = file.size - inner.end;
+    if (trailer === CRC_TRAILER_BYTES) {
+      let crc = 0;
+      await streamRange(file, 0, inner.end, (data) => { crc = crc32(data, crc); });
+      const stored = (await file.readAt(inner.end, 4)).readUInt32LE(0);
+      const computed = esp8266Crc32(crc);
+      facts.push(fact('CRC-32 trailer', stored === computed ? `valid (${hex(stored)})` : `mismatch: stored ${hex(stored)}, computed ${hex(computed)}`));
+      if (stored !== computed) {
+        problem ??= 'The CRC-32 at the end of the file does not match its content: the file is corrupted. Rebuild it or download it again.';
+      }
+    } else if (trailer === 0) {
+      facts.push(fact('CRC-32 trailer', 'absent (older SDK build)'));
+    } else {
+      facts.push(fact('Bytes after the image', String(trailer)));
+      warnings.push(`The file has ${trailer} bytes after the image where a 4-byte CRC-32 trailer (or nothing) is expected: check that it is the file your build produced.`);
+    }
+    return {
+      formatLabel: LABEL,
+      facts,
+      version: file.versionMarker,
+      pushableWith: problem ? [] : ['esp-link'],
+      warnings,
+      problem,
+    };
+  },
+};

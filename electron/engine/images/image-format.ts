@@ -1,0 +1,54 @@
+// The one interface every image format implements. inspect-image.ts asks each format in turn whether
+// the file's first bytes look like it, and lets the first that says yes describe the file.
+import type { ImageFact, ImageFormatId, ProtocolId } from '../../../shared/domain.ts';
+import type { ImageFile } from './image-file.ts';
+
+/** What a format found out about a file: ImageInfo minus what inspect-image.ts fills in itself. */
+export interface FormatReport {
+  /**
+   * Set when the content turned out not to be this format after all (a zip that is not a Mongoose
+   * bundle, 0xE9 followed by garbage): inspect-image.ts then reports this id instead.
+   */
+  format?: ImageFormatId;
+  formatLabel: string;
+  facts: ImageFact[];
+  version: string | null;
+  pushableWith: ProtocolId[];
+  warnings: string[];
+  /** A sentence saying what the file is and what to do, when it cannot be pushed. */
+  problem: string | null;
+}
+
+export interface ImageFormat {
+  readonly id: ImageFormatId;
+  readonly label: string;
+  /** Cheap check on the first bytes (`head` holds up to HEAD_BYTES of them). */
+  detect(head: Buffer, size: number): boolean;
+  /**
+   * Reads what it needs through `file.readAt`. Must not throw for bad content: a truncated or
+   * malformed file becomes a report with `problem` set. I/O errors may propagate.
+   */
+  inspect(file: ImageFile): Promise<FormatReport>;
+}
+
+export function fact(label: string, value: string | number): { label: string; value: string } {
+  return { label, value: String(value) };
+}
+
+export function hex(value: number, digits = 8): string {
+  return `0x${(value >>> 0).toString(16).padStart(digits, '0')}`;
+}
+
+export function hexByte(value: number): string {
+  return hex(value, 2);
+}
+
+/** `1234567` → `1,234,567 bytes`: facts are read by people, not parsers. */
+export function byteCount(value: number): string {
+  return `${value.toLocaleString('en-US')} bytes`;
+}
+
+/** The first bytes as hex, for problems about unrecognised content. */
+export function firstBytes(head: Buffer, count = 8): string {
+  return [...head.subarray(0, count)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}

@@ -1,0 +1,5 @@
+// Public surface of the image inspectors, for the engine and its protocols.
+export { inspectImage, IMAGE_FORMATS, type InspectedImage } from './inspect-image.ts';
+export { ImageAccessError } from './image-file.ts';
+export { readMongooseManifest, type MongooseManifest, type MongoosePart } from './mongoose-bundle.ts';
+export type { FormatReport, ImageFormat } from './image-format.ts';

@@ -1,0 +1,186 @@
+// Reading a Mongoose OS fw.zip the way the device does (mongoose-os ota-common mgos_updater_common.c,
+// mos common/fwbundle): the manifest.json must be the first entry, every entry must be stored
+// (the device answers "Cannot handle compressed .zip" otherwise), and platform, version and parts are
+// required. yauzl reads the central directory with random access, so a big bundle is never loaded.
+import { open, type FileHandle } from 'node:fs/promises';
+import { posix } from 'node:path';
+import yauzl from 'yauzl';
+import { z } from 'zod';
+import { isIoError, toAccessError } from './image-file.ts';
+
+const STORED = 0;
+const DATA_DESCRIPTOR_FLAG = 0x8;
+/** Real manifests are a few KiB; anything much bigger is not a manifest. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+export interface MongoosePart {
+  name: string;
+  /** File inside the zip (relative to the manifest's folder); null for fill-only parts. */
+  src: string | null;
+  addr: number | null;
+  size: number | null;
+  type: string | null;
+}
+
+export interface MongooseManifest {
+  name: string | null;
+  /** Target arch as the device reports it (`esp32`, `esp8266`, `cc3220`…); the device rejects a mismatch. */
+  platform: string;
+  version: string;
+  buildId: string | null;
+  buildTimestamp: string | null;
+  parts: MongoosePart[];
+}
+
+export interface ZipEntryInfo { name: string; method: number; size: number; offset: number; dataDescriptor: boolean }
+
+export type BundleRead =
+  /** Not readable as a zip at all. */
+  | { kind: 'damaged-zip'; problem: string }
+  /** A zip, but not a Mongoose OS bundle (no manifest.json, or someone else's manifest). */
+  | { kind: 'not-mongoose'; kindLabel: string; problem: string }
+  /** A Mongoose OS bundle; `problems` say why the device would refuse it. */
+  | { kind: 'bundle'; manifest: MongooseManifest | null; manifestPath: string; entries: ZipEntryInfo[]; problems: string[]; warnings: string[] };
+
+const optionalText = z.union([z.string(), z.number()]).transform(String).optional();
+const manifestSchema = z.looseObject({
+  name: optionalText,
+  platform: z.string().min(1),
+  version: z.union([z.string().min(1), z.number()]).transform(String),
+  build_id: optionalText,
+  build_timestamp: optionalText,
+  parts: z.record(z.string(), z.looseObject({
+    src: z.string().optional(),
+    addr: z.number().optional(),
+    size: z.number().optional(),
+    type: z.string().optional(),
+  })),
+});
+
+const isManifestName = (name: string): boolean => posix.basename(name) === 'manifest.json';
+
+async function readEntryText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
+  const stream = await zip.openReadStreamPromise(entry);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  return Buffer.concat(chunks, length).toString('utf8');
+}
+
+/** Reads a bundle from an open handle. Throws only for I/O errors. */
+export async function readMongooseBundle(handle: FileHandle): Promise<BundleRead> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromFdPromise(handle.fd, { lazyEntries: true, autoClose: false });
+  } catch (error) {
+    if (isIoError(error)) throw error;
+    return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${(error as Error).message}). Download or build it again.` };
+  }
+  try {
+    const raw: yauzl.Entry[] = [];
+    try {
+      for await (const entry of zip.eachEntry()) raw.push(entry);
+    } catch (error) {
+      if (isIoError(error)) throw error;
+      return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${(error as Error).message}). Download or build it again.` };
+    }
+    return await analyse(zip, raw);
+  } finally {
+    zip.close();
+  }
+}
+
+async function analyse(zip: yauzl.ZipFile, raw: yauzl.Entry[]): Promise<BundleRead> {
+  // The device streams the file from its start, so "first" means the lowest local-header offset.
+  raw.sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+  const entries: ZipEntryInfo[] = raw.map((e) => ({
+    name: e.fileName, method: e.compressionMethod, size: e.uncompressedSize, offset: e.relativeOffsetOfLocalHeader,
+    dataDescriptor: (e.generalPurposeBitFlag & DATA_DESCRIPTOR_FLAG) !== 0,
+  }));
+  const manifestEntry = raw.filter((e) => isManifestName(e.fileName))
+    .sort((a, b) => a.fileName.split('/').length - b.fileName.split('/').length)[0];
+  if (!manifestEntry) {
+    const bins = entries.filter((e) => /\.(bin|gz)$/i.test(e.name)).map((e) => e.name);
+    const hint = bins.length > 0 ? ` It contains ${bins.slice(0, 3).join(', ')}${bins.length > 3 ? '…' : ''}: extract the firmware image and open that.` : ' Extract the firmware .bin from it, or build a bundle with `mos build`.';
+    return { kind: 'not-mongoose', kindLabel: 'zip archive without manifest.json', problem: `This zip archive has no manifest.json, so it is not a Mongoose OS fw.zip.${hint}` };
+  }
+  const manifestPath = manifestEntry.fileName;
+  if (manifestEntry.isEncrypted() || manifestEntry.uncompressedSize > MAX_MANIFEST_BYTES) {
+    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [`${manifestPath} in this zip is ${manifestEntry.isEncrypted() ? 'encrypted' : 'too large to be a manifest'}, so the bundle cannot be read. Rebuild it with \`mos build\`.`], warnings: [] };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await readEntryText(zip, manifestEntry));
+  } catch (error) {
+    if (isIoError(error)) throw error;
+    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [`The fw.zip's ${manifestPath} cannot be parsed (${(error as Error).message}); the device would answer "Failed to parse manifest". Rebuild the bundle with \`mos build\`.`], warnings: [] };
+  }
+  const object = typeof json === 'object' && json !== null && !Array.isArray(json) ? json as Record<string, unknown> : {};
+  if (!('platform' in object) && !('parts' in object)) {
+    const nordic = typeof object.manifest === 'object';
+    return nordic
+      ? { kind: 'not-mongoose', kindLabel: 'Nordic DFU package', problem: 'This is a Nordic DFU package (nRF5 SDK / nRF Connect) zip, not a Mongoose OS fw.zip: OTA Bench cannot push it over the LAN. Use nRF Connect Device Manager, or an MCUboot image once BLE support arrives.' }
+      : { kind: 'not-mongoose', kindLabel: 'zip archive (not Mongoose OS)', problem: `This zip has a ${manifestPath} but it is not a Mongoose OS manifest (no platform or parts). Pick the fw.zip that \`mos build\` wrote to build/fw.zip, or the firmware .bin itself.` };
+  }
+  const parsed = manifestSchema.safeParse(object);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'manifest')))].join(', ');
+    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [`The fw.zip's manifest is missing or has invalid required fields (${fields}); the device would answer "Required manifest field missing". Rebuild the bundle with \`mos build\`.`], warnings: [] };
+  }
+  const m = parsed.data;
+  const manifest: MongooseManifest = {
+    name: m.name ?? null, platform: m.platform, version: m.version,
+    buildId: m.build_id ?? null, buildTimestamp: m.build_timestamp ?? null,
+    parts: Object.entries(m.parts).map(([name, p]) => ({ name, src: p.src ?? null, addr: p.addr ?? null, size: p.size ?? null, type: p.type ?? null })),
+  };
+  return { kind: 'bundle', manifest, manifestPath, entries, ...deviceChecks(manifest, manifestPath, entries) };
+}
+
+/** What the device's parser would refuse (problems) or silently mishandle (warnings). */
+function deviceChecks(manifest: MongooseManifest, manifestPath: string, entries: ZipEntryInfo[]): { problems: string[]; warnings: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  if (entries[0]?.name !== manifestPath) {
+    problems.push(`manifest.json is not the first entry of this fw.zip (the first is ${entries[0]?.name}); Mongoose OS devices read the manifest first and reject the bundle. Rebuild it with \`mos build\` instead of re-zipping it by hand.`);
+  }
+  const compressed = entries.filter((e) => e.method !== STORED).map((e) => e.name);
+  if (compressed.length > 0) {
+    problems.push(`This fw.zip has compressed entries (${compressed.slice(0, 3).join(', ')}${compressed.length > 3 ? '…' : ''}); Mongoose OS devices only accept stored (uncompressed) bundles and answer "Cannot handle compressed .zip". Rebuild it with \`mos build\` without --compress.`);
+  }
+  const folder = posix.dirname(manifestPath);
+  const names = new Set(entries.map((e) => e.name));
+  const missing = manifest.parts.filter((p) => p.src !== null && !names.has(folder === '.' ? p.src : `${folder}/${p.src}`));
+  if (missing.length > 0) {
+    problems.push(`The manifest lists files that are not in the zip (${missing.map((p) => p.src).join(', ')}). Rebuild the bundle with \`mos build\`.`);
+  }
+  const described = entries.filter((e) => e.dataDescriptor).map((e) => e.name);
+  if (described.length > 0) {
+    warnings.push(`Some entries keep their sizes in a trailing data descriptor (${described.slice(0, 3).join(', ')}), which the Mongoose OS parser skips. Rebuild the bundle with \`mos build\` if the update fails.`);
+  }
+  return { problems, warnings };
+}
+
+/**
+ * The manifest of a Mongoose OS fw.zip, for checking `platform` against the device's arch before a
+ * push. Null when the file is not a Mongoose OS bundle or its manifest cannot be read (inspectImage
+ * says why); throws ImageAccessError only for I/O errors.
+ */
+export async function readMongooseManifest(path: string): Promise<MongooseManifest | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw toAccessError(path, error);
+  }
+  try {
+    const bundle = await readMongooseBundle(handle);
+    return bundle.kind === 'bundle' ? bundle.manifest : null;
+  } catch (error) {
+    throw toAccessError(path, error);
+  } finally {
+    await handle.close();
+  }
+}
