@@ -4,6 +4,7 @@
 // required. yauzl reads the central directory with random access, so a big bundle is never loaded.
 import { open, type FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { z } from 'zod';
 import { isIoError, toAccessError } from './image-file.ts';
@@ -70,11 +71,36 @@ async function readEntryText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<st
   return Buffer.concat(chunks, length).toString('utf8');
 }
 
+/**
+ * Lets yauzl read through our FileHandle. yauzl's own fd reader closes the descriptor when it is
+ * done, but the handle belongs to the caller (inspectImage keeps using it), so closing is a no-op.
+ */
+class FileHandleReader extends yauzl.RandomAccessReader {
+  private readonly handle: FileHandle;
+  constructor(handle: FileHandle) {
+    super();
+    this.handle = handle;
+  }
+  override _readStreamForRange(start: number, end: number): Readable {
+    return this.handle.createReadStream({ start, end: end - 1, autoClose: false });
+  }
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    this.handle.read(buffer, offset, length, position).then(
+      ({ bytesRead }) => callback(bytesRead < length ? new Error('unexpected end of file') : null),
+      (error: Error) => callback(error),
+    );
+  }
+  override close(callback: (err: Error | null) => void): void {
+    setImmediate(() => callback(null));
+  }
+}
+
 /** Reads a bundle from an open handle. Throws only for I/O errors. */
 export async function readMongooseBundle(handle: FileHandle): Promise<BundleRead> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromFdPromise(handle.fd, { lazyEntries: true, autoClose: false });
+    const { size } = await handle.stat();
+    zip = await yauzl.fromRandomAccessReaderPromise(new FileHandleReader(handle), size, { lazyEntries: true, autoClose: false });
   } catch (error) {
     if (isIoError(error)) throw error;
     return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${(error as Error).message}). Download or build it again.` };

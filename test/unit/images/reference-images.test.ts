@@ -1,0 +1,116 @@
+// Every real image in ../shared/testdata/firmware against its ground-truth sidecar. A user's clone has
+// no ../shared, so then the whole block is skipped under a name that says why.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { inspectImage, readMongooseManifest, type InspectedImage as ImageInfo } from '../../../electron/engine/images/index.ts';
+import { factValue } from './fact-value.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const firmwareDir = path.resolve(repoRoot, '../shared/testdata/firmware');
+const present = existsSync(firmwareDir);
+
+/** Images are the files that have a `<name>.json` sidecar next to them. */
+function findImages(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return findImages(full);
+    return existsSync(`${full}.json`) ? [full] : [];
+  });
+}
+
+// Sidecar format names → our ImageFormatId.
+const FORMAT_IDS: Record<string, string> = {
+  'esp8266-ota-v2': 'esp8266-ota-v2',
+  'esp8266-plain': 'esp-app',
+  mcuboot: 'mcuboot',
+  'mongoose-os-fw-zip': 'mongoose-fw-zip',
+};
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- sidecars are free-form JSON */
+function checkEsp8266V2(info: ImageInfo, car: any): void {
+  const h = car.header;
+  expect(factValue(info, 'Entry point')).toBe(h.entry);
+  expect(factValue(info, 'irom0 length').replace(/\D/g, '')).toBe(String(h.iromSegmentLength));
+  expect(factValue(info, 'Header byte 3')).toMatch(new RegExp(`^${h.byte3} `));
+  expect(factValue(info, 'Inner header byte 3')).toBe(h.innerHeaderByte3);
+  expect(factValue(info, 'Flash size')).toBe(h.innerFlashSize);
+  for (const s of h.innerSegments) expect(factValue(info, 'Segments')).toContain(`${s.addr} (${s.len} B)`);
+  const { checksum, crc32 } = car.integrity;
+  expect(factValue(info, 'Checksum')).toBe(checksum.valid ? `valid (${checksum.stored})` : expect.stringMatching(/^mismatch/));
+  expect(factValue(info, 'CRC-32 trailer')).toBe(`valid (${crc32.stored})`);
+  expect(info.pushableWith).toEqual(['esp-link']);
+  expect(info.warnings.join(' ')).toMatch(/Magic byte/);
+}
+
+function checkEsp8266Plain(info: ImageInfo, car: any): void {
+  const h = car.header;
+  expect(factValue(info, 'Flash mode')).toBe(h.flashMode);
+  expect(factValue(info, 'Flash size')).toBe(h.flashSize);
+  expect(factValue(info, 'Flash frequency')).toBe(h.flashFreq);
+  expect(factValue(info, 'Entry point')).toBe(h.entry);
+  expect(factValue(info, 'Application entry point')).toBe(h.appEntry);
+  expect(factValue(info, 'irom0 segment')).toBe(`${h.iromSegmentLength.toLocaleString('en-US')} bytes at ${h.iromSegmentAddr}`);
+  const app = h.images[1];
+  expect(factValue(info, 'Application segments')).toBe(app.segmentTable.map((s: any) => `${s.addr} (${s.len} B)`).join(', '));
+  const [eboot, sketch] = car.integrity.checksum.perImage;
+  expect(factValue(info, 'eboot checksum')).toBe(`valid (${eboot.stored})`);
+  expect(factValue(info, 'Application checksum')).toBe(`valid (${sketch.stored})`);
+  expect(info.pushableWith).toEqual(['arduino-esp8266', 'esphome-web']);
+}
+
+function checkMcuboot(info: ImageInfo, car: any): void {
+  const h = car.header;
+  expect(info.version).toBe(h.version);
+  expect(factValue(info, 'Version')).toBe(h.version);
+  expect(factValue(info, 'Header size')).toBe(`0x${h.hdr_size.toString(16)} (${h.hdr_size} bytes)`);
+  expect(factValue(info, 'Image size')).toMatch(new RegExp(`^0x${h.img_size.toString(16)} `));
+  expect(factValue(info, 'Flags')).toMatch(new RegExp(`^0x${h.flags.toString(16)} `));
+  for (const flag of h.flagNames) expect(factValue(info, 'Flags')).toContain(flag);
+  expect(factValue(info, 'TLVs')).toBe(car.tlvs.map((t: any) => `${t.protected ? 'P:' : ''}${t.typeName}`).join(', '));
+  expect(factValue(info, 'Signature')).toBe(car.signatureTlvName ?? 'none (hash only)');
+  expect(factValue(info, 'Encrypted')).toBe(car.encrypted ? 'yes' : 'no');
+  expect(info.facts.some((f) => f.label === 'Padded')).toBe(car.paddedTrailer);
+  expect(info.pushableWith).toEqual([]);
+  expect(info.problem).toMatch(/MCUmgr\/SMP over BLE/);
+}
+
+async function checkMongoose(info: ImageInfo, car: any, file: string): Promise<void> {
+  expect(info.version).toBe(car.version);
+  expect(factValue(info, 'Platform')).toBe(car.platform);
+  expect(factValue(info, 'Name')).toBe(car.manifest.name);
+  expect(factValue(info, 'Build ID')).toBe(car.manifest.build_id);
+  expect(factValue(info, 'Manifest')).toBe(car.firstEntry);
+  expect(factValue(info, 'Parts').split(', ').map((p) => p.split(' ')[0])).toEqual(car.partNames);
+  expect(factValue(info, 'Zip entries')).toBe(`${car.entries.length} (${car.allStored ? 'all stored' : 'some compressed'})`);
+  expect(info.pushableWith).toEqual(car.allStored && car.manifestIsFirstEntry ? ['mongoose-os'] : []);
+  const manifest = await readMongooseManifest(file);
+  expect(manifest).toMatchObject({ platform: car.platform, version: car.version, name: car.manifest.name, buildId: car.manifest.build_id });
+  expect(manifest?.parts.map((p) => p.name)).toEqual(car.partNames);
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+describe.skipIf(!present)(present ? 'reference firmware images (../shared/testdata)' : 'skipped: ../shared/testdata absent', () => {
+  const images = present ? findImages(firmwareDir) : [];
+
+  it('finds the reference images', () => {
+    expect(images.length).toBeGreaterThanOrEqual(12);
+  });
+
+  for (const file of images) {
+    it(path.relative(firmwareDir, file), async () => {
+      const sidecar = JSON.parse(readFileSync(`${file}.json`, 'utf8'));
+      const info = await inspectImage(file);
+      expect(info.fileName).toBe(path.basename(file));
+      expect(info.size).toBe(sidecar.size);
+      expect(info.sha256).toBe(sidecar.sha256);
+      expect(info.format).toBe(FORMAT_IDS[sidecar.format]);
+      if (sidecar.format !== 'mcuboot') expect(info.problem).toBeNull();
+      if (sidecar.format === 'esp8266-ota-v2') checkEsp8266V2(info, sidecar);
+      if (sidecar.format === 'esp8266-plain') checkEsp8266Plain(info, sidecar);
+      if (sidecar.format === 'mcuboot') checkMcuboot(info, sidecar);
+      if (sidecar.format === 'mongoose-os-fw-zip') await checkMongoose(info, sidecar, file);
+    });
+  }
+});
