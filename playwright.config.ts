@@ -1,0 +1,43 @@
+// Two Playwright projects. `chromium` drives the built renderer in Debian's Chromium against the
+// real engine behind an HTTP test bridge (test/e2e). `electron` launches the built app itself
+// (test/electron); it skips, saying why, on machines without the Electron binary.
+// Both run inside the private network namespace (see package.json scripts): nothing leaves the box.
+import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+  outputDir: 'test-results',
+  forbidOnly: Boolean(process.env.CI),
+  // Two cores on CI; simulated boards and mDNS are timing-sensitive.
+  workers: process.env.CI ? 1 : undefined,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: { trace: 'retain-on-failure', screenshot: 'only-on-failure' },
+  projects: [
+    {
+      name: 'chromium',
+      testDir: 'test/e2e',
+      use: {
+        browserName: 'chromium',
+        launchOptions: {
+          // Debian's Chromium: Playwright's own browser download is not available here.
+          executablePath: '/usr/bin/chromium',
+          // Runs as (namespace) root, hence --no-sandbox; the rest keeps Chromium from phoning home.
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--disable-quic',
+            '--no-first-run',
+          ],
+        },
+      },
+    },
+    {
+      name: 'electron',
+      testDir: 'test/electron',
+    },
+  ],
+});
