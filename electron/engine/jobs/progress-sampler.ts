@@ -7,7 +7,7 @@ const WINDOW_MS = 3000;
 
 export class ProgressSampler {
   private bytes = 0;
-  private lastEmitted = -1;
+  private lastEmitted = 0;
   private samples: Array<{ at: number; bytes: number }> = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly totalBytes: number;

@@ -1,0 +1,138 @@
+// ota-bench: the same engine as the desktop app, from a terminal.
+import { parseArgs } from 'node:util';
+import { PROTOCOL_LABELS, type CommitPolicy, type ProtocolId } from '../../shared/domain.ts';
+import { protocolIdSchema } from '../../shared/contract.ts';
+import { createEngine } from '../engine/index.ts';
+import { formatBytes } from '../engine/format.ts';
+import { Output } from './output.ts';
+import { pushCommand } from './push-command.ts';
+import { resolveDeviceRef } from './resolve-device.ts';
+
+const HELP = `ota-bench — push firmware to dev boards on your bench
+
+Usage:
+  ota-bench discover [--timeout S] [--json]
+  ota-bench inspect FILE [--json]
+  ota-bench push FILE --to DEVICE [--protocol P] [--commit auto|prompt|never] [--commit-timeout S]
+                 [--user U --password P] [--health-seconds S] [--reboot-timeout S] [--json]
+  ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
+
+DEVICE is a discovered id or name, or host[:port] (no discovery needed).
+--commit defaults to "prompt" in a terminal and "never" when stdin is not a TTY.
+--json prints one JSON object per line: events, then a final {"type":"result",…}.
+Exit status is 0 only on success.
+Protocols: ${Object.keys(PROTOCOL_LABELS).filter((p) => p !== 'unknown').join(', ')}`;
+
+const options = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  timeout: { type: 'string' },
+  to: { type: 'string' },
+  protocol: { type: 'string' },
+  commit: { type: 'string' },
+  'commit-timeout': { type: 'string' },
+  'health-seconds': { type: 'string' },
+  'reboot-timeout': { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+} as const;
+
+function seconds(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} wants a number of seconds, not "${value}".`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const [command, arg] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${HELP}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const out = new Output(Boolean(values.json));
+  const engine = createEngine({
+    timeouts: {
+      healthSeconds: seconds(values['health-seconds'], 10, 'health-seconds'),
+      rebootComeBackMs: seconds(values['reboot-timeout'], 90, 'reboot-timeout') * 1000,
+    },
+  });
+  const need = (what: string) => {
+    if (!arg) throw new Error(`${command} needs ${what}. See ota-bench --help.`);
+    return arg;
+  };
+  try {
+    switch (command) {
+      case 'discover': {
+        await engine.startDiscovery();
+        await new Promise((resolve) => setTimeout(resolve, seconds(values.timeout, 3, 'timeout') * 1000));
+        const devices = engine.listDevices();
+        for (const d of devices) {
+          out.event('device', d);
+          out.line(`${d.online ? '●' : '○'} ${d.name.padEnd(28)} ${`${d.address ?? '?'}:${d.port}`.padEnd(22)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)} ${d.firmwareVersion ?? '—'}  [${d.id}]`);
+        }
+        out.result({ state: 'done', result: 'success', message: `${devices.length} board(s) found.`, fromVersion: null, toVersion: null, count: devices.length });
+        return 0;
+      }
+      case 'inspect': {
+        const image = await engine.inspectImage(need('FILE'));
+        out.event('image', image);
+        out.line(`${image.fileName}\n  format   ${image.formatLabel}\n  size     ${formatBytes(image.size)} (${image.size} bytes)\n  sha256   ${image.sha256}`);
+        for (const fact of image.facts) out.line(`  ${fact.label.padEnd(8)} ${fact.value}`);
+        for (const warning of image.warnings) out.line(`  ⚠ ${warning}`);
+        const ok = !image.problem;
+        out.result({ state: 'done', result: ok ? 'success' : 'unsupported-package', message: image.problem ?? `Pushable with: ${image.pushableWith.join(', ') || 'nothing yet'}.`, fromVersion: null, toVersion: image.version });
+        return ok ? 0 : 1;
+      }
+      case 'push': {
+        if (!values.to) throw new Error('push needs --to DEVICE (a discovered name or id, or host[:port]).');
+        const commit = (values.commit ?? (process.stdin.isTTY ? 'prompt' : 'never')) as CommitPolicy;
+        if (!['auto', 'prompt', 'never'].includes(commit)) throw new Error(`--commit must be auto, prompt or never, not "${commit}".`);
+        let protocol: ProtocolId | undefined;
+        if (values.protocol) {
+          const parsed = protocolIdSchema.safeParse(values.protocol);
+          if (!parsed.success) throw new Error(`Unknown --protocol "${values.protocol}". Known: ${protocolIdSchema.options.join(', ')}.`);
+          protocol = parsed.data;
+        }
+        if (Boolean(values.user) !== Boolean(values.password)) throw new Error('--user and --password go together.');
+        return await pushCommand(engine, out, {
+          file: need('FILE'),
+          to: values.to,
+          protocol,
+          commit,
+          commitTimeout: seconds(values['commit-timeout'], 300, 'commit-timeout'),
+          credentials: values.user ? { user: values.user, password: values.password ?? '' } : undefined,
+          discoverSeconds: seconds(values.timeout, 5, 'timeout'),
+        });
+      }
+      case 'status':
+      case 'commit':
+      case 'revert': {
+        const device = await resolveDeviceRef(engine, need('DEVICE'), seconds(values.timeout, 5, 'timeout'));
+        const status = command === 'status' ? await engine.deviceStatus(device.id) : command === 'commit' ? await engine.commitDevice(device.id) : await engine.revertDevice(device.id);
+        out.event('status', status);
+        const boot = status.bootState ? (status.bootState.committed ? ', committed' : `, UNCOMMITTED (reverts after ${status.bootState.commitTimeoutSeconds} s)`) : '';
+        out.line(`${device.name}: ${status.reachable ? 'reachable' : 'not reachable'}, firmware ${status.firmwareVersion ?? 'unknown'}${boot}`);
+        const done = command === 'status' ? status.reachable : status.reachable && (command === 'revert' || status.bootState?.committed !== false);
+        out.result({ state: 'done', result: done ? 'success' : 'update-failed', message: `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`, fromVersion: null, toVersion: status.firmwareVersion });
+        return done ? 0 : 1;
+      }
+      default:
+        throw new Error(`Unknown command "${command}". See ota-bench --help.`);
+    }
+  } catch (error) {
+    out.error((error as Error).message);
+    return 1;
+  } finally {
+    await engine.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`ota-bench: ${error.message}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,102 @@
+// `ota-bench push FILE --to DEVICE`: inspect, push, follow the job, and in a terminal ask whether
+// to commit when the board runs the new firmware uncommitted.
+import readline from 'node:readline/promises';
+import type { CommitPolicy, Job, ProtocolId } from '../../shared/domain.ts';
+import { PROTOCOL_LABELS, isTerminal } from '../../shared/domain.ts';
+import type { OtaEngine } from '../engine/engine-api.ts';
+import { formatBytes, formatDuration } from '../engine/format.ts';
+import type { Output } from './output.ts';
+import { resolveDeviceRef } from './resolve-device.ts';
+
+export interface PushOptions {
+  file: string;
+  to: string;
+  protocol?: ProtocolId;
+  commit: CommitPolicy;
+  commitTimeout: number;
+  credentials?: { user: string; password: string };
+  discoverSeconds: number;
+}
+
+const STATE_LINES: Partial<Record<Job['state'], string>> = {
+  connecting: 'Connecting…',
+  transferring: 'Sending the image…',
+  rebooting: 'Waiting for the board to reboot…',
+  verifying: 'Reading the version it boots…',
+  committing: 'Committing…',
+  reverting: 'Reverting…',
+};
+
+async function askCommit(job: Job): Promise<'commit' | 'revert' | 'wait'> {
+  const left = job.commitDeadline ? formatDuration((job.commitDeadline - Date.now()) / 1000) : '?';
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = (await rl.question(`${job.deviceName} runs ${job.toVersion ?? 'the new firmware'} uncommitted (${left} left). [c]ommit, [r]evert or [w]ait for rollback? `)).trim().toLowerCase();
+    return answer.startsWith('c') ? 'commit' : answer.startsWith('r') ? 'revert' : 'wait';
+  } finally {
+    rl.close();
+  }
+}
+
+export async function pushCommand(engine: OtaEngine, out: Output, options: PushOptions): Promise<number> {
+  const image = await engine.inspectImage(options.file);
+  out.event('image', image);
+  out.line(`${image.fileName}: ${image.formatLabel}, ${formatBytes(image.size)}, sha256 ${image.sha256.slice(0, 16)}…${image.version ? `, version ${image.version}` : ''}`);
+  const device = await resolveDeviceRef(engine, options.to, options.discoverSeconds);
+  out.event('device', device);
+  out.line(`Board: ${device.name} (${device.address}:${device.port}, ${PROTOCOL_LABELS[options.protocol ?? device.protocol]}${device.firmwareVersion ? `, running ${device.firmwareVersion}` : ''})`);
+
+  const job = engine.push({
+    deviceId: device.id,
+    imageId: image.imageId,
+    protocol: options.protocol,
+    commitPolicy: options.commit,
+    commitTimeoutSeconds: options.commitTimeout,
+    credentials: options.credentials,
+  });
+  let lastState = '';
+  engine.on('jobChanged', (changed) => {
+    if (changed.id !== job.id) return;
+    if (changed.state !== lastState) {
+      lastState = changed.state;
+      out.event('job', { jobId: changed.id, state: changed.state, progress: changed.progress, commitDeadline: changed.commitDeadline });
+      const text = STATE_LINES[changed.state];
+      if (text) out.line(text);
+    } else if (changed.state === 'transferring') {
+      out.event('progress', { jobId: changed.id, ...changed.progress });
+      out.progress(changed);
+    }
+  });
+
+  let settled = await engine.waitForJob(job.id, { untilSettled: true });
+  while (settled.state === 'awaiting-commit') {
+    const left = settled.commitDeadline ? formatDuration((settled.commitDeadline - Date.now()) / 1000) : 'a few minutes';
+    if (options.commit === 'never') {
+      return finish(out, settled, `${settled.deviceName} runs ${settled.toVersion ?? 'the new firmware'} uncommitted; it reverts in ${left} unless you run: ota-bench commit ${device.id}`);
+    }
+    if (options.commit === 'prompt' && process.stdin.isTTY) {
+      const answer = await askCommit(settled);
+      if (answer === 'commit') engine.commitJob(job.id);
+      if (answer === 'revert') engine.revertJob(job.id);
+      if (answer === 'wait') out.line('Waiting for the commit window to end…');
+    }
+    settled = await engine.waitForJob(job.id);
+  }
+  return finish(out, settled);
+}
+
+function finish(out: Output, job: Job, message?: string): number {
+  const success = job.state === 'awaiting-commit' || (isTerminal(job.state) && job.result?.code === 'success');
+  out.result({
+    state: job.state,
+    result: job.result?.code ?? (success ? 'success' : 'update-failed'),
+    message: message ?? job.result?.message ?? job.state,
+    deviceMessage: job.result?.deviceMessage ?? null,
+    fromVersion: job.fromVersion,
+    toVersion: job.toVersion,
+    jobId: job.id,
+    deviceId: job.deviceId,
+  });
+  if (!out.json && job.result?.deviceMessage && !success) out.line(`  The board said: ${job.result.deviceMessage}`);
+  return success ? 0 : 1;
+}
