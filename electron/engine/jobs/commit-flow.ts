@@ -102,7 +102,7 @@ export async function awaitCommit(ctx: RunnerContext, returned: Returned, fromVe
   const back = await waitForReboot({
     protocol: ctx.protocol,
     candidates: () => [now()],
-    uptimeBefore: returned.info?.uptimeSeconds ?? null,
+    uptimeBefore: returned.info?.uptimeSeconds != null ? { seconds: returned.info.uptimeSeconds, at: returned.at } : null,
     goneWaitMs: ctx.timeouts.rollbackGraceMs,
     comeBackMs: ctx.timeouts.rollbackGraceMs + ctx.timeouts.rebootComeBackMs,
     pollMs: ctx.timeouts.pollMs,

@@ -69,6 +69,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   const refusal = await protocol.preflight?.(ctx.image, { arch: device.arch });
   if (refusal) throw new UpdateError('unsupported-package', refusal);
   const before = await protocol.readFirmware(target, signal);
+  const beforeAt = Date.now();
   const fromVersion = before?.version ?? device.firmwareVersion;
   ctx.update({ fromVersion });
   ctx.log(`Connected to ${device.name} at ${target.host}:${target.port}${fromVersion ? `, running ${fromVersion}` : ''}.`);
@@ -97,7 +98,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   const returned = await waitForReboot({
     protocol,
     candidates: () => uniqueTargets([targetOf(ctx.device()), target]),
-    uptimeBefore: before?.uptimeSeconds ?? null,
+    uptimeBefore: before?.uptimeSeconds != null ? { seconds: before.uptimeSeconds, at: beforeAt } : null,
     goneWaitMs: timeouts.rebootGoneMs,
     comeBackMs: timeouts.rebootComeBackMs,
     pollMs: timeouts.pollMs,

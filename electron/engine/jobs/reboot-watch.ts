@@ -10,8 +10,8 @@ export interface RebootWatchOptions {
   protocol: UpdateProtocol;
   /** Where the board may be now; called on every poll (mDNS may move it). */
   candidates(): Target[];
-  /** Uptime before the push, when the board reports one: a lower uptime proves a reboot. */
-  uptimeBefore: number | null;
+  /** Uptime the board reported, and when: an uptime lower than that plus the time since proves a reboot. */
+  uptimeBefore: { seconds: number; at: number } | null;
   /** How long to look for the board going away before assuming it rebooted faster than we poll. */
   goneWaitMs: number;
   /** Total budget to come back. */
@@ -50,18 +50,18 @@ async function readAny(options: RebootWatchOptions): Promise<Returned | null> {
   return null;
 }
 
-const rebootedSince = (info: FirmwareInfo | null, uptimeBefore: number | null, elapsedS: number) =>
-  info?.uptimeSeconds != null && uptimeBefore != null && info.uptimeSeconds < uptimeBefore + elapsedS - 1;
+/** Two seconds of slack cover whole-second uptimes and request latency. */
+const rebootedSince = (info: FirmwareInfo | null, before: RebootWatchOptions['uptimeBefore']) =>
+  info?.uptimeSeconds != null && before != null && info.uptimeSeconds < before.seconds + (Date.now() - before.at) / 1000 - 2;
 
 export async function waitForReboot(options: RebootWatchOptions): Promise<Returned> {
   const started = Date.now();
-  const elapsed = () => (Date.now() - started) / 1000;
   let wentAway = false;
   while (!wentAway && Date.now() - started < options.goneWaitMs) {
     if (options.reannounced()) break;
     const seen = await readAny(options);
     if (!seen) wentAway = true;
-    else if (rebootedSince(seen.info, options.uptimeBefore, elapsed())) return seen;
+    else if (rebootedSince(seen.info, options.uptimeBefore)) return seen;
     else await sleep(options.pollMs, options.signal);
   }
   options.log(wentAway ? 'The board went offline to reboot.' : 'Did not see the board go offline; it may reboot faster than we poll.');
