@@ -93,6 +93,7 @@ export const gzipFormat: ImageFormat = {
   },
 };
 
+/** `an HTML page`, `a UF2 file`: acronyms go by how they are said. */
 function article(kind: string): string {
-  return /^[aeiou]/i.test(kind) ? `an ${kind}` : `a ${kind}`;
+  return /^(?:[aeiou]|HTML|XML|ELF|S-)/.test(kind) ? `an ${kind}` : `a ${kind}`;
 }

@@ -58,6 +58,9 @@ const manifestSchema = z.looseObject({
   })),
 });
 
+/** An error message fit to sit inside a sentence's parentheses. */
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).replace(/\.\s*$/, '');
+
 const isManifestName = (name: string): boolean => posix.basename(name) === 'manifest.json';
 
 async function readEntryText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
@@ -103,7 +106,7 @@ export async function readMongooseBundle(handle: FileHandle): Promise<BundleRead
     zip = await yauzl.fromRandomAccessReaderPromise(new FileHandleReader(handle), size, { lazyEntries: true, autoClose: false });
   } catch (error) {
     if (isIoError(error)) throw error;
-    return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${(error as Error).message}). Download or build it again.` };
+    return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${reasonOf(error)}). Download or build it again.` };
   }
   try {
     const raw: yauzl.Entry[] = [];
@@ -111,7 +114,7 @@ export async function readMongooseBundle(handle: FileHandle): Promise<BundleRead
       for await (const entry of zip.eachEntry()) raw.push(entry);
     } catch (error) {
       if (isIoError(error)) throw error;
-      return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${(error as Error).message}). Download or build it again.` };
+      return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${reasonOf(error)}). Download or build it again.` };
     }
     return await analyse(zip, raw);
   } finally {
@@ -142,7 +145,7 @@ async function analyse(zip: yauzl.ZipFile, raw: yauzl.Entry[]): Promise<BundleRe
     json = JSON.parse(await readEntryText(zip, manifestEntry));
   } catch (error) {
     if (isIoError(error)) throw error;
-    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [`The fw.zip's ${manifestPath} cannot be parsed (${(error as Error).message}); the device would answer "Failed to parse manifest". Rebuild the bundle with \`mos build\`.`], warnings: [] };
+    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [`The fw.zip's ${manifestPath} cannot be parsed (${reasonOf(error)}); the device would answer "Failed to parse manifest". Rebuild the bundle with \`mos build\`.`], warnings: [] };
   }
   const object = typeof json === 'object' && json !== null && !Array.isArray(json) ? json as Record<string, unknown> : {};
   if (!('platform' in object) && !('parts' in object)) {
