@@ -191,8 +191,7 @@ export class Engine implements OtaEngine {
     if (!device || !target) return;
     this.probing.add(deviceId);
     try {
-      const hint = device.services.includes('_arduino._tcp') ? (device.txt.board?.includes('esp32') ? 'arduino-esp32' : 'arduino-esp8266') : undefined;
-      const probe = await probeHttpDevice(target, AbortSignal.timeout(10_000), hint);
+      const probe = await probeHttpDevice(target, AbortSignal.timeout(10_000));
       this.registry.recordProbe(target, probe, deviceId);
     } catch {
       // Unreachable right now: the device keeps its mDNS-derived protocol; a later announce retries.

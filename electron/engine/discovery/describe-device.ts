@@ -26,8 +26,17 @@ function isFresh(record: ServiceRecord, now: number): boolean {
   return !record.gone && record.lastSeen + record.ttlSeconds * 1000 > now;
 }
 
-function protocolOf(entry: DeviceEntry, txt: Record<string, string>, types: Set<string>): [ProtocolId, ProtocolEvidence] {
-  if (entry.probe && entry.probe.protocol !== 'unknown') return [entry.probe.protocol, 'probe'];
+/** ArduinoOTA's record says which core runs (port 3232 / board id on ESP32); the web form does not. */
+function arduinoCore(records: ServiceRecord[], probed: ProtocolId): ProtocolId {
+  const ota = records.find((r) => r.type === '_arduino._tcp');
+  if (!ota) return probed;
+  return ota.port === 3232 || /esp32/i.test(ota.txt.board ?? '') ? 'arduino-esp32' : 'arduino-esp8266';
+}
+
+function protocolOf(entry: DeviceEntry, records: ServiceRecord[], txt: Record<string, string>, types: Set<string>): [ProtocolId, ProtocolEvidence] {
+  const probed = entry.probe?.protocol;
+  if (probed === 'arduino-esp8266' || probed === 'arduino-esp32') return [arduinoCore(records, probed), 'probe'];
+  if (probed && probed !== 'unknown') return [probed, 'probe'];
   if (txt.fw_version !== undefined && txt.arch !== undefined) return ['mongoose-os', 'txt'];
   if (types.has('_esphomelib._tcp')) return ['esphome-web', 'service-type'];
   if (types.has('_arduino._tcp') && !types.has('_http._tcp')) return ['arduino-ota', 'service-type'];
@@ -46,7 +55,7 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
   const txt: Record<string, string> = {};
   for (const record of [...records].reverse()) Object.assign(txt, record.txt);
   const types = new Set(records.map((r) => r.type));
-  const [protocol, protocolEvidence] = protocolOf(entry, txt, types);
+  const [protocol, protocolEvidence] = protocolOf(entry, records, txt, types);
   const info = entry.probe?.info ?? null;
   const probeFresh = entry.probe ? entry.probe.reachable !== false && entry.probe.at + PROBE_FRESH_MS > now : false;
   const freshRecords = records.filter((r) => isFresh(r, now));

@@ -18,9 +18,9 @@ const quiet = <T>(promise: Promise<T>): Promise<T | null> => promise.catch(() =>
 /**
  * Probes a host. Resolves `unknown` when the host answers HTTP but none of the protocols; rejects
  * when nothing answers at all (so "unreachable" and "not a board we know" stay distinct).
- * `arduinoHint` says which Arduino core announced itself over `_arduino._tcp`, when known.
+ * Which Arduino core runs is refined later from the `_arduino._tcp` record (describe-device.ts).
  */
-export async function probeHttpDevice(target: Target, signal?: AbortSignal, arduinoHint?: ProtocolId): Promise<ProbeResult> {
+export async function probeHttpDevice(target: Target, signal?: AbortSignal): Promise<ProbeResult> {
   const get = (path: string) => httpRequest(target, { path, timeoutMs: 2500, signal, maxBodyBytes: 64 * 1024 });
   // The root page is fetched first and without `quiet`: if nothing answers, the probe fails.
   const root = await get('/');
@@ -32,7 +32,7 @@ export async function probeHttpDevice(target: Target, signal?: AbortSignal, ardu
   if (mongoose) return { protocol: 'mongoose-os', info: mongoose, authRequired: false };
   if (flashNext?.status === 200 && /^user[12]\.bin$/.test(flashNext.body.trim())) return { protocol: 'esp-link', info: null, authRequired: false };
   if (updateForm && (updateForm.status === 401 || /name=['"]?firmware/i.test(updateForm.body))) {
-    const protocol = arduinoHint ?? (/\.image/i.test(updateForm.body) ? 'arduino-esp32' : 'arduino-esp8266');
+    const protocol = /\.image/i.test(updateForm.body) ? 'arduino-esp32' : 'arduino-esp8266';
     return { protocol, info: null, authRequired: updateForm.status === 401 };
   }
   if (/esphome/i.test(root.body)) return { protocol: 'esphome-web', info: null, authRequired: root.status === 401 };
