@@ -11,7 +11,7 @@ function byteUnit(bytes: number): { divisor: number; unit: string } {
 }
 
 function scaled(bytes: number, divisor: number): string {
-  if (divisor === 1) return String(Math.round(bytes));
+  if (divisor === 1 || bytes === 0) return String(Math.round(bytes));
   const value = bytes / divisor;
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
 }

@@ -36,7 +36,7 @@ describe('formatBytes', () => {
 describe('formatBytesOf', () => {
   it('writes both sides in the unit of the total', () => {
     expect(formatBytesOf(1_200_000, 4_000_000)).toBe('1.2 MB of 4.0 MB');
-    expect(formatBytesOf(0, 4_000_000)).toBe('0.0 MB of 4.0 MB');
+    expect(formatBytesOf(0, 4_000_000)).toBe('0 MB of 4.0 MB');
     expect(formatBytesOf(500, 800)).toBe('500 B of 800 B');
   });
 

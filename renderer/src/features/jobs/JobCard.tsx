@@ -1,6 +1,6 @@
 import type { Job } from '../../../../shared/domain.ts';
 import { isTerminal, PROTOCOL_LABELS } from '../../../../shared/domain.ts';
-import { formatBytes, phaseLabel, shortHash, stateTone } from '../../lib/format.ts';
+import { formatBytes, formatDuration, phaseLabel, shortHash, stateTone } from '../../lib/format.ts';
 import { CommitPrompt } from './CommitPrompt.tsx';
 import { JobLog } from './JobLog.tsx';
 import { JobOutcome } from './JobOutcome.tsx';
@@ -20,6 +20,9 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
   const actions = useJobActions(job.id, upsert, remove);
   const tone = stateTone(job.state);
   const finished = isTerminal(job.state);
+  // A finished bar only tells something when the upload stopped part-way.
+  const stoppedPartWay = job.progress.bytesSent > 0 && job.progress.bytesSent < job.progress.totalBytes;
+  const showProgress = !finished || stoppedPartWay;
   return (
     <article className={`job-card job-card--${tone}`} data-testid="job-card" data-job-id={job.id} data-state={job.state}>
       <header className="job-card__header">
@@ -42,8 +45,11 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
         <span className="muted mono" title={job.image.sha256}>
           {job.image.version ?? 'no version'} · {formatBytes(job.image.size)} · {shortHash(job.image.sha256)}
         </span>
+        {finished && job.endedAt !== null && (
+          <span className="muted job-card__took">took {formatDuration((job.endedAt - job.createdAt) / 1000)}</span>
+        )}
       </p>
-      <JobProgress job={job} now={now} />
+      {showProgress && <JobProgress job={job} now={now} />}
       {job.state === 'awaiting-commit' && (
         <CommitPrompt
           job={job}

@@ -17,12 +17,28 @@ export function JobOutcome({ job }: { job: Job }) {
           </q>
         </p>
       )}
-      {(job.fromVersion || job.toVersion) && (
-        <p className="outcome__versions mono" data-testid="job-versions">
-          {job.fromVersion ?? '?'} <span className="muted">→</span> {job.toVersion ?? '?'}
-        </p>
-      )}
+      <VersionTrail job={job} />
     </div>
+  );
+}
+
+/** 1.0.0 → 1.1.0, or for a rollback 1.0.0 → 1.1.0, back to 1.0.0. Nothing when versions are unknown. */
+function VersionTrail({ job }: { job: Job }) {
+  const { fromVersion, toVersion } = job;
+  if (!fromVersion || !toVersion) return null;
+  const arrow = <span className="muted">→</span>;
+  return (
+    <p className="outcome__versions mono" data-testid="job-versions">
+      {job.state === 'rolled-back' ? (
+        <>
+          {fromVersion} {arrow} {job.image.version ?? 'new firmware'}, back to {toVersion}
+        </>
+      ) : (
+        <>
+          {fromVersion} {arrow} {toVersion}
+        </>
+      )}
+    </p>
   );
 }
 

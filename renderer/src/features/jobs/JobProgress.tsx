@@ -8,7 +8,10 @@ const WAITING_ON_BOARD: Job['state'][] = ['connecting', 'rebooting', 'verifying'
 export function JobProgress({ job, now }: { job: Job; now: number }) {
   const { bytesSent, totalBytes, bytesPerSecond, etaSeconds } = job.progress;
   const percent = percentOf(bytesSent, totalBytes);
-  const uploading = UPLOADING.includes(job.state);
+  // Every byte is handed to the network but the board is still reading and writing flash: progress
+  // counts what left the file, so on a fast link the bar reaches 100 % well before the board answers.
+  const drained = job.state === 'transferring' && totalBytes > 0 && bytesSent >= totalBytes;
+  const uploading = UPLOADING.includes(job.state) && !drained;
   const elapsedSeconds = ((job.endedAt ?? now) - job.createdAt) / 1000;
   return (
     <div className="job-progress">
@@ -20,7 +23,7 @@ export function JobProgress({ job, now }: { job: Job; now: number }) {
         aria-valuemax={100}
         aria-valuenow={percent}
         data-testid="job-progress"
-        data-busy={WAITING_ON_BOARD.includes(job.state)}
+        data-busy={drained || WAITING_ON_BOARD.includes(job.state)}
       >
         <div className="progress__fill" style={{ width: `${percent}%` }} />
       </div>
@@ -35,6 +38,7 @@ export function JobProgress({ job, now }: { job: Job; now: number }) {
             <span title="Estimated time left for the upload">ETA {formatEta(etaSeconds)}</span>
           </>
         )}
+        {drained && <span data-testid="job-drained">All sent; waiting for the board to store it</span>}
         <span className="job-progress__elapsed" title="Time since the push started">
           {formatDuration(Math.max(0, elapsedSeconds))} elapsed
         </span>

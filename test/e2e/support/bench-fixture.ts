@@ -1,0 +1,134 @@
+// The e2e bench: per test, a real engine with discovery, the HTTP bridge in front of it, simulated
+// boards on their own loopback addresses, firmware files in a drop directory, and Chromium opened
+// on the built renderer with bridge-client.ts as its `window.otaBench`.
+// Everything runs inside the private network namespace (run-in-netns.js): assertPrivateNetwork
+// refuses otherwise. Playwright workers share that namespace, so each worker gets its own
+// 127.<30+worker>.x.y addresses and tests find their boards by address, never by list position.
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commandNames, eventNames } from '../../../shared/contract.ts';
+import type { Device } from '../../../shared/domain.ts';
+import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
+import { createEngine } from '../../../electron/engine/index.ts';
+import { assertPrivateNetwork } from '../../support/netns-guard.ts';
+import { ArduinoBoard, type ArduinoBoardOptions } from '../../sim/boards/arduino-board.ts';
+import { MongooseBoard, type MongooseBoardOptions } from '../../sim/boards/mongoose-board.ts';
+import { makeEspAppImage, makeMongooseFwZip, type FixtureFile } from '../../sim/firmware-fixtures.ts';
+import type { HttpBoard } from '../../sim/http-board.ts';
+import { installBridgeClient } from './bridge-client.ts';
+import { startBridge, type Bridge } from './bridge-server.ts';
+
+export interface Bench {
+  engine: OtaEngine;
+  bridge: Bridge;
+  /** Dropped files are looked up here by name (see bridge-client pathForFile). */
+  dropDir: string;
+  mongoose(options?: Partial<MongooseBoardOptions>): Promise<MongooseBoard>;
+  arduino(options: Partial<ArduinoBoardOptions> & Pick<ArduinoBoardOptions, 'variant'>): Promise<ArduinoBoard>;
+  mongooseFirmware(version: string, size?: number): FixtureFile;
+  espFirmware(version: string, chip?: 'esp8266' | 'esp32'): FixtureFile;
+  file(name: string, content: string | Buffer): FixtureFile;
+  /** Next "Choose file…" picks this file. */
+  chooseNext(file: FixtureFile | null): void;
+  /** The engine's device for a board (waits until discovery or a probe found it). */
+  deviceOf(board: HttpBoard): Promise<Device>;
+  /** Opens the app and waits for data-app-state="ready". */
+  open(): Promise<void>;
+  row(device: Device): Locator;
+  /** Saves a screenshot under test-results/e2e/ (looked at by a human, not compared). */
+  shot(name: string): Promise<void>;
+}
+
+let boardsStarted = 0;
+
+function nextAddress(workerIndex: number): string {
+  boardsStarted += 1;
+  return `127.${30 + workerIndex}.${Math.floor(boardsStarted / 250)}.${(boardsStarted % 250) + 1}`;
+}
+
+// Short waits so a rollback test takes seconds, not minutes. Upload timeouts stay at their defaults.
+const E2E_TIMEOUTS = { pollMs: 200, healthSeconds: 1, rebootComeBackMs: 20_000, rollbackGraceMs: 20_000 };
+
+export const test = base.extend<{ bench: Bench }>({
+  bench: async ({ page }, use, testInfo) => {
+    assertPrivateNetwork('the Chromium e2e tests');
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    const engine = createEngine({ timeouts: E2E_TIMEOUTS });
+    await engine.startDiscovery();
+    const dropDir = mkdtempSync(join(tmpdir(), 'ota-bench-e2e-'));
+    const bridge = await startBridge({ engine, dropDir });
+    const boards: HttpBoard[] = [];
+
+    const startBoard = async <B extends HttpBoard>(board: B): Promise<B> => {
+      boards.push(board);
+      await board.start();
+      return board;
+    };
+
+    const bench: Bench = {
+      engine,
+      bridge,
+      dropDir,
+      mongoose: (options = {}) =>
+        startBoard(new MongooseBoard({ address: nextAddress(testInfo.workerIndex), port: 80, fwVersion: '1.0.0', ...options })),
+      arduino: (options) => startBoard(new ArduinoBoard({ address: nextAddress(testInfo.workerIndex), port: 80, ...options })),
+      mongooseFirmware: (version, size = 400_000) =>
+        makeMongooseFwZip({ platform: 'esp32', version, buildId: `20250601-120000/${version}@e2e`, size, dir: dropDir }),
+      espFirmware: (version, chip = 'esp8266') => makeEspAppImage({ chip, version, dir: dropDir }),
+      file: (name, content) => {
+        const path = join(dropDir, name);
+        writeFileSync(path, content);
+        const data = Buffer.from(content);
+        return { path, data, size: data.length, sha256: '' };
+      },
+      chooseNext: (file) => bridge.setDialogPath(file?.path ?? null),
+      deviceOf: async (board) => {
+        let found: Device | undefined;
+        await expect
+          .poll(() => (found = engine.listDevices().find((device) => device.address === board.address && device.online)), {
+            message: `engine never saw the board at ${board.address}`,
+            timeout: 15_000,
+          })
+          .toBeTruthy();
+        return found!;
+      },
+      open: async () => {
+        await page.setViewportSize({ width: 1280, height: 860 });
+        await page.addInitScript(installBridgeClient, { commandNames, eventNames });
+        await page.goto(bridge.url);
+        await expect(page.locator('[data-app-state="ready"]')).toHaveCount(1);
+      },
+      row: (device) => page.locator(`[data-testid="device-row"][data-device-id="${device.id}"]`),
+      shot: async (name) => {
+        await page.screenshot({ path: join('test-results', 'e2e', `${name}.png`) });
+      },
+    };
+
+    await use(bench);
+
+    await Promise.all(boards.map((board) => board.stop()));
+    await bridge.close();
+    await engine.close();
+    rmSync(dropDir, { recursive: true, force: true });
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Drops a file from the bench's drop directory on the window, the way a user drags one from disk. */
+export async function dropFile(page: Page, file: FixtureFile): Promise<void> {
+  const name = file.path.split('/').pop()!;
+  const dataTransfer = await page.evaluateHandle((fileName) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['(contents stay on disk; the engine reads the path)'], fileName));
+    return transfer;
+  }, name);
+  await page.locator('.app').dispatchEvent('dragenter', { dataTransfer });
+  await expect(page.getByTestId('drop-overlay')).toBeVisible();
+  await page.locator('.app').dispatchEvent('drop', { dataTransfer });
+}

@@ -1,0 +1,96 @@
+// DESIGN SCREENSHOTS — not behaviour tests. The renderer runs against the scripted design fixture
+// (support/fake-api.ts) so every state of the UI can be looked at, including ones that are slow or
+// awkward to reach with simulated boards. The behaviour tests are the other specs in this folder.
+import { test, expect, type Page } from '@playwright/test';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { installDesignFixtureApi, type DesignScenario } from './support/fake-api.ts';
+import { rendererOutDir, serveStatic } from './support/static-files.ts';
+
+let server: Server;
+let baseUrl: string;
+
+test.beforeAll(async () => {
+  server = createServer((request, response) => {
+    void serveStatic(rendererOutDir, request, response).then((served) => {
+      if (!served) response.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+test.afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function open(page: Page, scenario: DesignScenario): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 820 });
+  await page.addInitScript(installDesignFixtureApi, scenario);
+  await page.goto(baseUrl);
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible();
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/design/${name}.png`, fullPage: false });
+
+test.describe('design screenshots (fixture data)', () => {
+  test('bench: boards, file chosen, jobs in every state', async ({ page }) => {
+    await open(page, 'bench');
+    await page.locator('[data-testid="device-row"][data-device-id="id:esp32_1A2B3C"]').click();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('image-summary')).toBeVisible();
+    await shot(page, 'bench');
+    await page.getByTestId('job-card').first().scrollIntoViewIfNeeded();
+    await page.locator('.workspace').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await shot(page, 'bench-jobs');
+  });
+
+  test('push flow: upload, awaiting commit, committed', async ({ page }) => {
+    await open(page, 'bench');
+    await page.locator('[data-testid="device-row"][data-device-id="id:esp32_1A2B3C"]').click();
+    await page.getByTestId('choose-file-button').click();
+    // The fixture's kitchen-sensor already has a job awaiting commit; commit it so Push is allowed.
+    await page.locator('[data-testid="job-card"][data-job-id="job-1"]').getByTestId('commit-button').click();
+    await expect(page.locator('[data-job-id="job-1"]')).toHaveAttribute('data-state', 'committed');
+    await page.getByTestId('push-button').click();
+    const card = page.locator('[data-testid="job-card"]').first();
+    await expect(card).toHaveAttribute('data-state', 'transferring');
+    await page.waitForTimeout(1200);
+    await shot(page, 'push-transferring');
+    await expect(card).toHaveAttribute('data-state', 'awaiting-commit', { timeout: 15_000 });
+    await shot(page, 'push-awaiting-commit');
+  });
+
+  test('wrong board, offline board, unsupported protocol', async ({ page }) => {
+    await open(page, 'bench');
+    await page.getByTestId('choose-file-button').click();
+    await page.locator('[data-testid="device-row"][data-device-id="host:livingroom-light.local"]').click();
+    await shot(page, 'blocked-mismatch');
+    await page.locator('[data-testid="device-row"][data-device-id="mac:84:f3:eb:12:34:56"]').click();
+    await shot(page, 'auth-open');
+  });
+
+  test('empty bench and a file that is not firmware', async ({ page }) => {
+    await open(page, 'empty');
+    await shot(page, 'empty');
+  });
+
+  test('html saved as .bin', async ({ page }) => {
+    await open(page, 'html-image');
+    await page.locator('[data-testid="device-row"]').first().click();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('image-problem')).toBeVisible();
+    await shot(page, 'image-problem');
+  });
+
+  test('drop overlay', async ({ page }) => {
+    await open(page, 'bench');
+    const dataTransfer = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['x'], 'fw.bin'));
+      return transfer;
+    });
+    await page.locator('.app').dispatchEvent('dragenter', { dataTransfer });
+    await shot(page, 'drop-overlay');
+  });
+});
