@@ -55,7 +55,8 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     credentials: options.credentials,
   });
   let lastState = '';
-  engine.on('jobChanged', (changed) => {
+  // Detached before the result line: closing the engine afterwards must not print more events.
+  const unsubscribe = engine.on('jobChanged', (changed) => {
     if (changed.id !== job.id) return;
     if (changed.state !== lastState) {
       lastState = changed.state;
@@ -72,6 +73,7 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
   while (settled.state === 'awaiting-commit') {
     const left = settled.commitDeadline ? formatDuration((settled.commitDeadline - Date.now()) / 1000) : 'a few minutes';
     if (options.commit === 'never') {
+      unsubscribe();
       return finish(out, settled, `${settled.deviceName} runs ${settled.toVersion ?? 'the new firmware'} uncommitted; it reverts in ${left} unless you run: ota-bench commit ${device.id}`);
     }
     if (options.commit === 'prompt' && process.stdin.isTTY) {
@@ -82,6 +84,7 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     }
     settled = await engine.waitForJob(job.id);
   }
+  unsubscribe();
   return finish(out, settled);
 }
 
