@@ -3,76 +3,20 @@
 // every board can show. Subclasses implement the firmware's routes and publish their services.
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { MdnsResponder, type MdnsService } from './mdns-responder.ts';
-import type { BodyQuirks } from './request-body.ts';
+import {
+  DEFAULT_QUIRKS,
+  type BoardQuirks,
+  type BoardState,
+  type HttpBoardOptions,
+  type ReceivedImage,
+  type RebootOptions,
+} from './board-types.ts';
 
-export interface BoardQuirks extends BodyQuirks {
-  /** After a reboot the board stays offline for good. */
-  neverComesBack: boolean;
-  /** Time between the reply to a successful update and going offline. */
-  rebootDelayMs: number;
-  /** Time the board is offline while rebooting. */
-  bootMs: number;
-  /** Address the board comes back on after its next reboots (a new DHCP lease); null keeps it. */
-  newAddressOnReboot: string | null;
-  /** Read the whole upload, then never answer (the socket stays open until the board stops). */
-  hangResponse: boolean;
-  /** Answer info/RPC requests with junk instead of the real thing. */
-  garbageResponses: boolean;
-  /** Send an mDNS goodbye when going down for a reboot. Real boards just vanish: set false to keep stale caches. */
-  goodbyeOnReboot: boolean;
-}
-
-export const DEFAULT_QUIRKS: BoardQuirks = {
-  dropAfterBytes: null,
-  bytesPerSecond: null,
-  neverComesBack: false,
-  rebootDelayMs: 100,
-  bootMs: 1000,
-  newAddressOnReboot: null,
-  hangResponse: false,
-  garbageResponses: false,
-  goodbyeOnReboot: true,
-};
-
-export interface HttpBoardOptions extends Partial<BoardQuirks> {
-  address: string;
-  /** HTTP port (default 80). */
-  port?: number;
-  /** Publish mDNS records (default true). */
-  mdns?: boolean;
-  /** mDNS record TTL in seconds (default 120). */
-  mdnsTtl?: number;
-  /** Gap between the two start-up announcements (default 1000 ms). */
-  announceIntervalMs?: number;
-}
-
-export interface ReceivedImage {
-  /** Multipart field name, e.g. `firmware`, `filesystem`, `file`. */
-  field: string;
-  filename: string | undefined;
-  data: Buffer;
-  size: number;
-  sha256: string;
-  /** Headers of the HTTP request that carried it. */
-  headers: IncomingHttpHeaders;
-  at: number;
-  /** What the board made of it. */
-  outcome: 'applied' | 'rejected' | 'hung';
-  /** The board's verdict, as it was sent back (or would have been). */
-  message: string;
-}
-
-export type BoardState = 'stopped' | 'online' | 'rebooting' | 'dead';
-
-export interface RebootOptions {
-  delayMs?: number;
-  bootMs?: number;
-  newAddress?: string;
-}
+export * from './board-types.ts';
 
 /**
  * Events: `online` (address), `offline`, `dead` (stayed down: neverComesBack), `upload` (ReceivedImage),

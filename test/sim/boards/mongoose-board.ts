@@ -5,6 +5,7 @@
 // boots uncommitted and reverts to the previous slot unless OTA.Commit arrives in time.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpBoard, type HttpBoardOptions } from '../http-board.ts';
+import { macFromAddress } from '../identity.ts';
 import type { MdnsService } from '../mdns-responder.ts';
 import { drainBody, isMultipart, readMultipart } from '../request-body.ts';
 import { checkFwZip } from './mongoose-updater.ts';
@@ -37,11 +38,6 @@ export interface BootState {
   is_committed: boolean;
   revert_slot: number;
   commit_timeout: number;
-}
-
-export function macFromAddress(address: string, prefix = '240AC4'): string {
-  const tail = address.split('.').slice(1).map((octet) => Number(octet).toString(16).padStart(2, '0'));
-  return (prefix + tail.join('')).toUpperCase().slice(0, 12);
 }
 
 /** Extra events: `committed`, `reverted` (firmware it went back to). */

@@ -1,0 +1,181 @@
+// A bench of simulated boards on 127.0.0.10, .11, … for trying OTA Bench by hand or from tests.
+//   npm run sim -- --mongoose 2 --esp32 1           (runs inside a private network namespace)
+//   node test/support/run-in-netns.js node test/sim/bench.ts --help
+// Without any count option, one board of each kind starts. Runs until Ctrl-C, then says goodbye.
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { assertPrivateNetwork } from '../support/netns-guard.ts';
+import { ArduinoBoard } from './boards/arduino-board.ts';
+import { EsphomeBoard } from './boards/esphome-board.ts';
+import { MongooseBoard } from './boards/mongoose-board.ts';
+import type { BoardQuirks, HttpBoard, ReceivedImage } from './http-board.ts';
+
+export interface BenchSpec {
+  mongoose?: number;
+  esp8266?: number;
+  esp32?: number;
+  esphome?: number;
+  /** Web updater credentials for the Arduino and ESPHome boards. */
+  credentials?: { user: string; password: string } | null;
+  bytesPerSecond?: number | null;
+  dropAfterBytes?: number | null;
+  /** Space for a new image on every board (Mongoose free space, Arduino free sketch space, ESPHome slot). */
+  freeBytes?: number;
+  /** Mongoose boards' pushed firmware cannot commit, so every update with a commit timeout rolls back. */
+  commitTimeoutReverts?: boolean;
+  /** First address (default 127.0.0.10); the others follow. */
+  firstAddress?: string;
+  /** Length of a Mongoose commit_timeout second in ms (default 1000). */
+  commitSecondMs?: number;
+  announceIntervalMs?: number;
+  mdnsTtl?: number;
+  /** Any other quirk, for every board. */
+  quirks?: Partial<BoardQuirks>;
+  /** Log board events (uploads, reboots) with this function. */
+  log?: (line: string) => void;
+}
+
+export interface Bench {
+  boards: HttpBoard[];
+  table(): string;
+  stop(): Promise<void>;
+}
+
+function addressAt(first: string, index: number): string {
+  const value = first.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0) + index;
+  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 0xff).join('.');
+}
+
+export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
+  assertPrivateNetwork('the simulator bench');
+  const counted = [spec.mongoose, spec.esp8266, spec.esp32, spec.esphome].some((count) => count !== undefined);
+  const count = (value: number | undefined) => value ?? (counted ? 0 : 1);
+  const common = (index: number) => ({
+    address: addressAt(spec.firstAddress ?? '127.0.0.10', index),
+    bytesPerSecond: spec.bytesPerSecond ?? null,
+    dropAfterBytes: spec.dropAfterBytes ?? null,
+    announceIntervalMs: spec.announceIntervalMs,
+    mdnsTtl: spec.mdnsTtl,
+    ...spec.quirks,
+  });
+  const boards: HttpBoard[] = [];
+  const credentials = spec.credentials ?? null;
+  for (let i = 0; i < count(spec.mongoose); i++) {
+    boards.push(new MongooseBoard({ ...common(boards.length), freeSpace: spec.freeBytes, commitRefused: spec.commitTimeoutReverts, commitSecondMs: spec.commitSecondMs }));
+  }
+  for (const variant of ['esp8266', 'esp32'] as const) {
+    for (let i = 0; i < count(spec[variant]); i++) {
+      boards.push(new ArduinoBoard({ ...common(boards.length), variant, credentials, freeSketchSpace: spec.freeBytes }));
+    }
+  }
+  for (let i = 0; i < count(spec.esphome); i++) {
+    boards.push(new EsphomeBoard({ ...common(boards.length), credentials, freeSpace: spec.freeBytes }));
+  }
+  if (spec.log) for (const board of boards) watch(board, spec.log);
+  try {
+    await Promise.all(boards.map((board) => board.start()));
+  } catch (error) {
+    await Promise.all(boards.map((board) => board.stop()));
+    throw error;
+  }
+  return {
+    boards,
+    table: () => formatTable(boards),
+    stop: async () => {
+      await Promise.all(boards.map((board) => board.stop()));
+    },
+  };
+}
+
+function watch(board: HttpBoard, log: (line: string) => void): void {
+  const say = (text: string) => log(`[${board.hostname}] ${text}`);
+  board.on('upload', (image: ReceivedImage) =>
+    say(`${image.outcome}: ${image.field} ${image.filename ?? ''} ${image.size} B sha256 ${image.sha256.slice(0, 12)}… → ${JSON.stringify(image.message.trim())}`),
+  );
+  board.on('offline', () => say('rebooting (offline)'));
+  board.on('online', (address: string) => say(`online at ${address}, version ${board.firmwareVersion ?? '(unknown)'}`));
+  board.on('dead', () => say('did not come back'));
+  board.on('committed', () => say('firmware committed'));
+  board.on('reverted', () => say(`rolled back to ${board.firmwareVersion}`));
+}
+
+export function formatTable(boards: HttpBoard[]): string {
+  const rows = [['KIND', 'NAME', 'ADDRESS', 'PORT', 'VERSION']];
+  for (const board of boards) rows.push([board.kind, board.hostname, board.address, String(board.port), board.firmwareVersion ?? '-']);
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+}
+
+const USAGE = `usage: node test/sim/bench.ts [--mongoose N] [--esp8266 N] [--esp32 N] [--esphome N]
+       [--auth user:pass] [--slow BYTES_PER_SECOND] [--drop-after BYTES] [--free BYTES]
+       [--commit-timeout-reverts] [--first-address 127.0.0.10]
+Without a count option one board of each kind starts. Must run in a private network namespace:
+  npm run sim -- --mongoose 2`;
+
+function parseCli(argv: string[]): BenchSpec {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      mongoose: { type: 'string' }, esp8266: { type: 'string' }, esp32: { type: 'string' }, esphome: { type: 'string' },
+      auth: { type: 'string' }, slow: { type: 'string' }, 'drop-after': { type: 'string' }, free: { type: 'string' },
+      'commit-timeout-reverts': { type: 'boolean' }, 'first-address': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const number = (text: string | undefined, name: string) => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} needs a whole number, got ${JSON.stringify(text)}`);
+    return value;
+  };
+  let credentials: BenchSpec['credentials'] = null;
+  if (values.auth !== undefined) {
+    const colon = values.auth.indexOf(':');
+    if (colon <= 0) throw new Error('--auth needs user:password');
+    credentials = { user: values.auth.slice(0, colon), password: values.auth.slice(colon + 1) };
+  }
+  return {
+    mongoose: number(values.mongoose, 'mongoose'),
+    esp8266: number(values.esp8266, 'esp8266'),
+    esp32: number(values.esp32, 'esp32'),
+    esphome: number(values.esphome, 'esphome'),
+    credentials,
+    bytesPerSecond: number(values.slow, 'slow') ?? null,
+    dropAfterBytes: number(values['drop-after'], 'drop-after') ?? null,
+    freeBytes: number(values.free, 'free'),
+    commitTimeoutReverts: values['commit-timeout-reverts'] ?? false,
+    firstAddress: values['first-address'],
+  };
+}
+
+async function main(): Promise<void> {
+  let spec: BenchSpec;
+  try {
+    spec = parseCli(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const bench = await startBench({ ...spec, log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`) });
+  console.log(bench.table());
+  console.log('\nBoards are up. Ctrl-C to stop (they say goodbye on mDNS).');
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await bench.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
