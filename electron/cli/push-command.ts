@@ -60,7 +60,7 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     if (changed.id !== job.id) return;
     if (changed.state !== lastState) {
       lastState = changed.state;
-      out.event('job', { jobId: changed.id, state: changed.state, progress: changed.progress, commitDeadline: changed.commitDeadline });
+      out.event('job', { jobId: changed.id, state: changed.state, at: changed.stateSince, progress: changed.progress, commitDeadline: changed.commitDeadline });
       const text = STATE_LINES[changed.state];
       if (text) out.line(text);
     } else if (changed.state === 'transferring') {

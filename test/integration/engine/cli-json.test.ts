@@ -8,10 +8,9 @@ import { ArduinoBoard } from '../../sim/boards/arduino-board.ts';
 import { makeEspAppImage, makeMongooseFwZip, writeFixture } from '../../sim/firmware-fixtures.ts';
 
 const run = promisify(execFile);
-const boards = [
-  new MongooseBoard({ address: '127.0.4.10', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 }),
-  new ArduinoBoard({ variant: 'esp8266', address: '127.0.4.11', announceIntervalMs: 200, bootMs: 300 }),
-];
+const mongoose = new MongooseBoard({ address: '127.0.4.10', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 });
+const arduino = new ArduinoBoard({ variant: 'esp8266', address: '127.0.4.11', announceIntervalMs: 200, bootMs: 300 });
+const boards = [mongoose, arduino];
 
 async function cli(...args: string[]): Promise<{ code: number; lines: Array<Record<string, unknown>> }> {
   try {
@@ -57,22 +56,22 @@ describe('ota-bench --json', () => {
     const states = lines.filter((l) => l.type === 'job').map((l) => l.state);
     expect(states).toEqual(['connecting', 'transferring', 'rebooting', 'verifying', 'awaiting-commit', 'committing', 'committed']);
     expect(lines.at(-1)).toMatchObject({ type: 'result', state: 'committed', result: 'success', fromVersion: '1.0.0', toVersion: '3.1.0' });
-    expect(boards[0].bootState.is_committed).toBe(true);
+    expect(mongoose.bootState.is_committed).toBe(true);
   });
 
   it('push by discovered name with --commit never leaves the firmware uncommitted and exits 0', async () => {
     const image = makeMongooseFwZip({ platform: 'esp32', version: '3.2.0', buildId: 'b3', size: 60_000, fileName: 'cli-never.zip' });
-    const { code, lines } = await cli('push', image.path, '--to', boards[0].hostname, '--commit', 'never', '--json');
+    const { code, lines } = await cli('push', image.path, '--to', mongoose.hostname, '--commit', 'never', '--json');
     expect(code).toBe(0);
     expect(lines.at(-1)).toMatchObject({ type: 'result', state: 'awaiting-commit', result: 'success', toVersion: '3.2.0' });
     expect(String(lines.at(-1)!.message)).toContain('ota-bench commit');
     const committed = await cli('commit', '127.0.4.10', '--json');
     expect(committed.code).toBe(0);
-    expect(boards[0].bootState.is_committed).toBe(true);
+    expect(mongoose.bootState.is_committed).toBe(true);
   });
 
   it('a failed push exits non-zero with the device words in the result', async () => {
-    boards[1].freeSketchSpace = 10_000;
+    arduino.freeSketchSpace = 10_000;
     const image = makeEspAppImage({ chip: 'esp8266', size: 100_000, version: '9.9.9', fileName: 'cli-big.bin' });
     const { code, lines } = await cli('push', image.path, '--to', '127.0.4.11', '--json');
     expect(code).toBe(1);

@@ -1,0 +1,112 @@
+// npm run bench: figures, never a pass/fail. Runs inside the private network namespace.
+//  1. Push time of a 4 MiB image, ota-bench vs `curl -F`, same simulated board, alternating,
+//     5 runs each, on an unthrottled loopback link and on a 2 MiB/s Wi-Fi-like link: median ratio.
+//     For ota-bench we time the transfer phase the job reports (connect → the board's answer),
+//     which is what curl's time_total covers; the CLI's whole wall time is printed alongside.
+//  2. Peak RSS of `ota-bench push` with a 64 MiB image, minus the peak of an idle run of the same
+//     CLI (`inspect` of a small file): shows the image is streamed, not loaded.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { assertPrivateNetwork } from '../support/netns-guard.ts';
+import { makeEspAppImage } from '../sim/firmware-fixtures.ts';
+import { httpRequest } from '../../electron/engine/net/http-client.ts';
+
+assertPrivateNetwork('the benchmark');
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cliPath = path.join(root, 'bin/ota-bench.js');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function startBoard(address: string, bytesPerSecond?: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, 'test/bench/board-process.ts'), address, String(bytesPerSecond ?? '')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`board exited with ${code}`)));
+  });
+  return child;
+}
+
+async function waitUp(address: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await httpRequest({ host: address, port: 80 }, { path: '/update', timeoutMs: 500 });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`board at ${address} did not come back`);
+}
+
+async function pushWithCli(file: string, address: string): Promise<{ transferS: number; wallS: number }> {
+  const started = process.hrtime.bigint();
+  const { stdout } = await run(process.execPath, [cliPath, 'push', file, '--to', address, '--json', '--reboot-timeout', '10'], { maxBuffer: 64 * 1024 * 1024 });
+  const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+  const jobs = stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'job');
+  const at = (state: string) => jobs.find((j) => j.state === state)?.at as number;
+  return { transferS: (at('rebooting') - at('transferring')) / 1000, wallS };
+}
+
+async function pushWithCurl(file: string, address: string): Promise<number> {
+  const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', '-H', 'Expect:', '-F', `firmware=@${file}`, `http://${address}/update`]);
+  return Number(stdout);
+}
+
+async function ratioRun(label: string, address: string, bytesPerSecond?: number): Promise<void> {
+  const board = await startBoard(address, bytesPerSecond);
+  const image = makeEspAppImage({ chip: 'esp8266', size: 4 * 1024 * 1024, version: '4.0.0', fileName: 'bench-4mib.bin' });
+  const ours: number[] = [];
+  const walls: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await pushWithCli(image.path, address);
+    ours.push(r.transferS);
+    walls.push(r.wallS);
+    await waitUp(address);
+    theirs.push(await pushWithCurl(image.path, address));
+    await new Promise((r) => setTimeout(r, 400));
+    await waitUp(address);
+  }
+  board.kill('SIGTERM');
+  const ratio = median(ours) / median(theirs);
+  console.log(`\n[${label}] 4 MiB push, 5 runs each, alternating`);
+  console.log(`  ota-bench transfer (s): ${ours.map((x) => x.toFixed(3)).join(' ')}  median ${median(ours).toFixed(3)}`);
+  console.log(`  curl -F (Expect: off) (s): ${theirs.map((x) => x.toFixed(3)).join(' ')}  median ${median(theirs).toFixed(3)}`);
+  console.log(`  ratio ota-bench/curl = ${ratio.toFixed(3)}  (goal ≤ 1.05)`);
+  console.log(`  ota-bench whole CLI run incl. start, inspect, reboot wait (s): median ${median(walls).toFixed(2)}`);
+}
+
+/** Runs the CLI and samples its VmRSS every 20 ms; returns the peak in MiB. */
+async function peakRssMiB(args: string[]): Promise<number> {
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: 'ignore' });
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      // process already gone
+    }
+  }, 20);
+  await new Promise((resolve) => child.once('exit', resolve));
+  clearInterval(timer);
+  return peak;
+}
+
+async function rssRun(address: string): Promise<void> {
+  const board = await startBoard(address);
+  const big = makeEspAppImage({ chip: 'esp8266', size: 64 * 1024 * 1024, version: '64.0.0', fileName: 'bench-64mib.bin' });
+  const small = makeEspAppImage({ chip: 'esp8266', size: 64 * 1024, version: '0.1.0', fileName: 'bench-small.bin' });
+  const idle = await peakRssMiB(['inspect', small.path, '--json']);
+  const pushing = await peakRssMiB(['push', big.path, '--to', address, '--json', '--reboot-timeout', '10']);
+  board.kill('SIGTERM');
+  console.log('\n[memory] peak RSS of the CLI process');
+  console.log(`  idle (inspect 64 KiB): ${idle.toFixed(1)} MiB   pushing 64 MiB: ${pushing.toFixed(1)} MiB   above idle: ${(pushing - idle).toFixed(1)} MiB  (goal ≤ 80)`);
+}
+
+await ratioRun('loopback, unthrottled', '127.0.9.10');
+await ratioRun('2 MiB/s link', '127.0.9.11', 2 * 1024 * 1024);
+await rssRun('127.0.9.12');
