@@ -40,7 +40,9 @@ export interface HttpBoardOptions extends Partial<BoardQuirks> {
   mdns?: boolean;
   /** mDNS record TTL in seconds (default 120). */
   mdnsTtl?: number;
-  /** Gap between the two start-up announcements (default 1000 ms). */
+  /** Unsolicited announcements at every boot (default 2; 0 makes a board that only answers queries). */
+  announceCount?: number;
+  /** Gap between the start-up announcements (default 1000 ms). */
   announceIntervalMs?: number;
 }
 

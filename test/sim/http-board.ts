@@ -41,6 +41,7 @@ export abstract class HttpBoard extends EventEmitter {
   private readonly mdnsEnabled: boolean;
   private readonly mdnsTtl: number;
   private readonly announceIntervalMs: number;
+  private readonly announceCount: number;
 
   constructor(options: HttpBoardOptions) {
     super();
@@ -49,6 +50,7 @@ export abstract class HttpBoard extends EventEmitter {
     this.mdnsEnabled = options.mdns ?? true;
     this.mdnsTtl = options.mdnsTtl ?? 120;
     this.announceIntervalMs = options.announceIntervalMs ?? 1000;
+    this.announceCount = options.announceCount ?? 2;
     const quirks: Partial<BoardQuirks> = {};
     for (const key of Object.keys(DEFAULT_QUIRKS) as Array<keyof BoardQuirks>) {
       if (options[key] !== undefined) Object.assign(quirks, { [key]: options[key] });
@@ -203,6 +205,7 @@ export abstract class HttpBoard extends EventEmitter {
         services: this.mdnsServices(),
         ttl: this.mdnsTtl,
         announceIntervalMs: this.announceIntervalMs,
+        announceCount: this.announceCount,
       });
       this.mdns.on('error', (error: Error) => this.reportFault(error));
       await this.mdns.start();
