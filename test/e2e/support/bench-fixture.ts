@@ -78,7 +78,7 @@ export const test = base.extend<{ bench: Bench }>({
       arduino: (options) => startBoard(new ArduinoBoard({ address: nextAddress(testInfo.workerIndex), port: 80, ...options })),
       mongooseFirmware: (version, size = 400_000) =>
         makeMongooseFwZip({ platform: 'esp32', version, buildId: `20250601-120000/${version}@e2e`, size, dir: dropDir }),
-      espFirmware: (version, chip = 'esp8266') => makeEspAppImage({ chip, version, dir: dropDir }),
+      espFirmware: (version, chip = 'esp8266') => makeEspAppImage({ chip, version, size: 300_000, dir: dropDir }),
       file: (name, content) => {
         const path = join(dropDir, name);
         writeFileSync(path, content);

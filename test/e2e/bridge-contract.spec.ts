@@ -1,0 +1,29 @@
+// The page gets exactly the contract's API through the bridge, under the CSP from index.html, and
+// a bad argument is refused by the same validation as the Electron IPC server.
+import { exposedApiKeys } from '../../shared/contract.ts';
+import { expect, test } from './support/bench-fixture.ts';
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+test('window.otaBench has exactly the contract keys; index.html carries the CSP', async ({ page, bench }) => {
+  await bench.open();
+  const keys = await page.evaluate(() => Object.keys(window.otaBench ?? {}).sort());
+  expect(keys).toEqual([...exposedApiKeys].sort());
+  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', CSP);
+  await expect(page.getByTestId('discovery-status')).toHaveAttribute('data-state', 'running');
+  await expect(page.getByTestId('devices-empty')).toContainText('same subnet');
+});
+
+test('a bad argument is rejected with the validation message, not executed', async ({ page, bench }) => {
+  await bench.open();
+  const message = await page.evaluate(() =>
+    window.otaBench!.push({ deviceId: 'x' } as never).then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    ),
+  );
+  expect(message).toMatch(/^push: invalid argument: /);
+  expect(bench.bridge.calls.at(-1)).toEqual({ command: 'push', status: 400 });
+});

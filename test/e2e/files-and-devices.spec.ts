@@ -1,0 +1,74 @@
+// The ways in: dropping a file on the window (pathForFile → inspectImagePath), a file that is not
+// firmware, a board mDNS cannot see (Add by address), and a file that does not suit the board.
+import { expect, test, dropFile } from './support/bench-fixture.ts';
+
+test('a dropped web page saved as .bin is explained and cannot be pushed', async ({ page, bench }) => {
+  const board = await bench.mongoose();
+  const notFirmware = bench.file('firmware.bin', '<!DOCTYPE html>\n<html><head><title>Index of /builds</title></head><body>…</body></html>\n');
+  await bench.open();
+  await bench.row(await bench.deviceOf(board)).click();
+
+  await dropFile(page, notFirmware);
+  await expect(page.getByTestId('drop-overlay')).toHaveCount(0);
+  await expect(page.getByTestId('image-file-name')).toHaveText('firmware.bin');
+  const problem = page.getByTestId('image-problem');
+  await expect(problem).toBeVisible();
+  const sentence = (await problem.textContent())!;
+  expect(sentence).toMatch(/html|web page/i);
+  // The Push button is disabled and says the same sentence.
+  await expect(page.getByTestId('push-button')).toBeDisabled();
+  await expect(page.getByTestId('push-blocker')).toHaveText(sentence);
+  await bench.shot('dropped-html');
+});
+
+test('a dropped firmware file is inspected through the drop path', async ({ page, bench }) => {
+  const firmware = bench.mongooseFirmware('3.0.0');
+  await bench.open();
+  await dropFile(page, firmware);
+  await expect(page.getByTestId('image-version')).toHaveText('3.0.0');
+  expect(bench.bridge.calls.map((call) => call.command)).toContain('inspectImagePath');
+});
+
+test('a board without mDNS is added by address and selected', async ({ page, bench }) => {
+  const hidden = await bench.mongoose({ mdns: false, fwVersion: '4.0.0' });
+  await bench.open();
+  await expect(page.locator(`[data-testid="device-row"]`).filter({ hasText: hidden.address })).toHaveCount(0);
+
+  // A typo is caught before anything is sent; an unreachable host gets the engine's own words.
+  await page.getByTestId('add-device-input').fill('http://x');
+  await page.getByTestId('add-device-button').click();
+  await expect(page.getByTestId('add-device-error')).toContainText('Leave out the scheme');
+
+  await page.getByTestId('add-device-input').fill(`${hidden.address}:80`);
+  await page.getByTestId('add-device-button').click();
+  const row = page.locator('[data-testid="device-row"]').filter({ hasText: hidden.address });
+  await expect(row).toBeVisible({ timeout: 15_000 });
+  await expect(row).toHaveAttribute('aria-pressed', 'true');
+  await expect(row).toContainText('4.0.0');
+  await expect(page.getByTestId('push-target-device')).toContainText(hidden.address);
+  await expect(page.getByTestId('add-device-input')).toHaveValue('');
+});
+
+test('adding an address where no board answers shows why', async ({ page, bench }) => {
+  await bench.open();
+  await page.getByTestId('add-device-input').fill('127.29.0.1:80');
+  await page.getByTestId('add-device-button').click();
+  const error = page.getByTestId('add-device-error');
+  await expect(error).toBeVisible({ timeout: 20_000 });
+  await expect(error).not.toHaveText(/^$|something went wrong|Error invoking/i);
+  await bench.shot('add-device-error');
+});
+
+test('a Mongoose OS bundle on an ESP8266 Arduino board: Push says why not', async ({ page, bench }) => {
+  const board = await bench.arduino({ variant: 'esp8266', version: '1.0.0' });
+  const firmware = bench.mongooseFirmware('1.1.0');
+  await bench.open();
+  const device = await bench.deviceOf(board);
+  await bench.row(device).click();
+  bench.chooseNext(firmware);
+  await page.getByTestId('choose-file-button').click();
+  await expect(page.getByTestId('push-fit')).toHaveAttribute('data-fits', 'false');
+  await expect(page.getByTestId('push-button')).toBeDisabled();
+  await expect(page.getByTestId('push-blocker')).toContainText('is for Mongoose OS boards');
+  await expect(page.getByTestId('push-blocker')).toContainText('Arduino ESP8266 HTTPUpdateServer');
+});
