@@ -38,6 +38,10 @@ export abstract class HttpBoard extends EventEmitter {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private rebooting: Promise<void> | null = null;
+  /** Settles a pending reboot() when stop() cancels it, so nobody waits forever. */
+  private settleReboot: (() => void) | null = null;
+  /** Bumped by stop(): a reboot that started before must not bring the board back afterwards. */
+  private power = 0;
   private readonly mdnsEnabled: boolean;
   private readonly mdnsTtl: number;
   private readonly announceIntervalMs: number;
@@ -87,9 +91,12 @@ export abstract class HttpBoard extends EventEmitter {
 
   /** Powers the board off: closes the server and every open connection, says goodbye on mDNS. */
   async stop(): Promise<void> {
+    this.power += 1;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.rebooting = null;
+    this.settleReboot?.();
+    this.settleReboot = null;
     await this.goOffline(true);
     this.state = 'stopped';
   }
@@ -101,10 +108,13 @@ export abstract class HttpBoard extends EventEmitter {
   reboot(options: RebootOptions = {}): Promise<void> {
     if (this.rebooting) return this.rebooting;
     const delayMs = options.delayMs ?? this.quirks.rebootDelayMs;
+    const power = this.power;
     this.rebooting = new Promise<void>((resolve) => {
+      this.settleReboot = resolve;
       this.later(delayMs, async () => {
         this.state = 'rebooting';
         await this.goOffline(this.quirks.goodbyeOnReboot);
+        if (power !== this.power) return; // stopped meanwhile
         this.emit('offline');
         this.later(options.bootMs ?? this.quirks.bootMs, async () => {
           this.rebooting = null;

@@ -79,6 +79,18 @@ describe('simulated board quirks', () => {
     expect((await curl(`${board.url}/update`)).status).toBe(200);
   });
 
+  it('stop() during a reboot keeps the board down and settles the reboot promise', async () => {
+    const board = await esp8266();
+    const offline = nextEvent(board, 'offline');
+    const rebooted = board.reboot({ delayMs: 0, bootMs: 100 });
+    await offline;
+    await board.stop();
+    await rebooted;
+    await sleep(150);
+    expect(board.state).toBe('stopped');
+    expect((await curl('--max-time', '1', `${board.url}/update`)).exitCode).not.toBe(0);
+  });
+
   it('garbageResponses turns the info page into junk', async () => {
     const board = await esp8266({ garbageResponses: true });
     const reply = await request(`${board.url}/update`);

@@ -18,7 +18,7 @@ export interface CurlResult {
 
 /** Runs curl with `-sS -i`, never throwing on HTTP or transport errors. */
 export async function curl(...args: string[]): Promise<CurlResult> {
-  let stdout = '';
+  let stdout: string;
   let exitCode = 0;
   try {
     ({ stdout } = await run('curl', ['-sS', '-i', '-H', 'Expect:', ...args], { encoding: 'latin1' }));
