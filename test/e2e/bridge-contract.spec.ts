@@ -1,7 +1,10 @@
 // The page gets exactly the contract's API through the bridge, under the CSP from index.html, and
 // a bad argument is refused by the same validation as the Electron IPC server.
-import { exposedApiKeys } from '../../shared/contract.ts';
+import { exposedApiKeys, type OtaBenchApi } from '../../shared/contract.ts';
 import { expect, test } from './support/bench-fixture.ts';
+
+// The page's window, as the renderer declares it (renderer/src/api.ts is not in this tsconfig).
+type AppWindow = Window & { otaBench?: OtaBenchApi };
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
@@ -9,7 +12,7 @@ const CSP =
 
 test('window.otaBench has exactly the contract keys; index.html carries the CSP', async ({ page, bench }) => {
   await bench.open();
-  const keys = await page.evaluate(() => Object.keys(window.otaBench ?? {}).sort());
+  const keys = await page.evaluate(() => Object.keys((window as AppWindow).otaBench ?? {}).sort());
   expect(keys).toEqual([...exposedApiKeys].sort());
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', CSP);
   await expect(page.getByTestId('discovery-status')).toHaveAttribute('data-state', 'running');
@@ -19,7 +22,7 @@ test('window.otaBench has exactly the contract keys; index.html carries the CSP'
 test('a bad argument is rejected with the validation message, not executed', async ({ page, bench }) => {
   await bench.open();
   const message = await page.evaluate(() =>
-    window.otaBench!.push({ deviceId: 'x' } as never).then(
+    (window as AppWindow).otaBench!.push({ deviceId: 'x' } as never).then(
       () => 'resolved',
       (error: Error) => error.message,
     ),

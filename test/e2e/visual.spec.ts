@@ -24,8 +24,9 @@ test.afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function open(page: Page, scenario: DesignScenario): Promise<void> {
+async function open(page: Page, scenario: DesignScenario, colorScheme: 'dark' | 'light' = 'dark'): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 820 });
+  await page.emulateMedia({ colorScheme });
   await page.addInitScript(installDesignFixtureApi, scenario);
   await page.goto(baseUrl);
   await expect(page.locator('[data-app-state="ready"]')).toBeVisible();
@@ -43,6 +44,14 @@ test.describe('design screenshots (fixture data)', () => {
     await page.getByTestId('job-card').first().scrollIntoViewIfNeeded();
     await page.locator('.workspace').evaluate((element) => element.scrollTo(0, element.scrollHeight));
     await shot(page, 'bench-jobs');
+  });
+
+  test('bench in the light theme', async ({ page }) => {
+    await open(page, 'bench', 'light');
+    await page.locator('[data-testid="device-row"][data-device-id="id:esp32_1A2B3C"]').click();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('image-summary')).toBeVisible();
+    await shot(page, 'bench-light');
   });
 
   test('push flow: upload, awaiting commit, committed', async ({ page }) => {
@@ -70,7 +79,7 @@ test.describe('design screenshots (fixture data)', () => {
     await shot(page, 'auth-open');
   });
 
-  test('empty bench and a file that is not firmware', async ({ page }) => {
+  test('empty bench', async ({ page }) => {
     await open(page, 'empty');
     await shot(page, 'empty');
   });

@@ -101,7 +101,9 @@ export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir
     const send = <K extends EventName>(name: K, payload: EventPayloads[K]) =>
       response.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     // Subscribe before the first byte goes out: once the page sees `open`, no event can be missed.
-    const unsubscribes = eventNames.map((name) => engine.on(name, ((payload: never) => send(name, payload)) as EngineEvents[typeof name]));
+    const unsubscribes = eventNames.map((name) =>
+      engine.on(name, ((payload: EventPayloads[typeof name]) => void send(name, payload)) as unknown as EngineEvents[typeof name]),
+    );
     response.write(': connected\n\n');
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
     eventStreams.add(response);

@@ -29,9 +29,11 @@ describe('pushBlocker', () => {
     );
   });
 
-  it('passes on the inspector’s problem verbatim', () => {
+  it('points at the inspector’s problem instead of repeating it', () => {
     const problem = 'This is a web page saved as .bin, not firmware.';
-    expect(pushBlocker(ready({ image: anImage({ problem, pushableWith: [] }) }))).toBe(problem);
+    expect(pushBlocker(ready({ image: anImage({ problem, pushableWith: [] }) }))).toBe(
+      'This file cannot be pushed: see the problem under Firmware.',
+    );
   });
 
   it('explains a file/board mismatch with both protocols named', () => {

@@ -1,5 +1,5 @@
 import type { Job } from '../../../../shared/domain.ts';
-import { formatBytesOf, formatDuration, formatEta, formatSpeed, percentOf, stateTone } from '../../lib/format.ts';
+import { formatBytes, formatBytesOf, formatDuration, formatEta, formatSpeed, percentOf, stateTone } from '../../lib/format.ts';
 
 const UPLOADING: Job['state'][] = ['queued', 'connecting', 'transferring'];
 // Phases where the board works on its own and we only wait: the bar shows motion, not numbers.
@@ -28,10 +28,16 @@ export function JobProgress({ job, now }: { job: Job; now: number }) {
         <div className="progress__fill" style={{ width: `${percent}%` }} />
       </div>
       <div className="job-progress__stats">
-        <span className="job-progress__percent mono" data-testid="job-percent">
-          {percent}%
-        </span>
-        <span data-testid="job-bytes">{formatBytesOf(bytesSent, totalBytes)}</span>
+        {uploading || drained || percent < 100 ? (
+          <>
+            <span className="job-progress__percent mono" data-testid="job-percent">
+              {percent}%
+            </span>
+            <span data-testid="job-bytes">{formatBytesOf(bytesSent, totalBytes)}</span>
+          </>
+        ) : (
+          <span data-testid="job-bytes">{formatBytes(totalBytes)} sent</span>
+        )}
         {uploading && (
           <>
             <span title="Upload speed, smoothed over the last seconds">{formatSpeed(bytesPerSecond)}</span>

@@ -23,12 +23,21 @@ export function PushTarget({ device, image }: { device: Device | null; image: Im
             <span className="muted">none selected</span>
           )}
         </dd>
-        <dt>Version</dt>
-        <dd className="mono">
-          {device?.firmwareVersion ?? '—'} <span className="muted">→</span> {image ? (image.version ?? 'unknown') : '—'}
-        </dd>
-        <dt>Protocol</dt>
-        <dd>{device ? PROTOCOL_LABELS[device.protocol] : '—'}</dd>
+        {device && (
+          <>
+            <dt>Version</dt>
+            <dd className="mono">
+              {device.firmwareVersion ?? 'unknown'}
+              {image && (
+                <>
+                  <span className="muted">→</span> {image.version ?? 'not recorded'}
+                </>
+              )}
+            </dd>
+            <dt>Protocol</dt>
+            <dd>{PROTOCOL_LABELS[device.protocol]}</dd>
+          </>
+        )}
       </dl>
       {device && image && !image.problem && (
         <p

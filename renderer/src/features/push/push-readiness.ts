@@ -40,7 +40,8 @@ export function pushBlocker({ device, image, inspecting, activeJob, commitTimeou
     if (device.protocol === 'unknown') return `OTA Bench cannot tell which update protocol ${device.name} speaks.`;
     return `Pushing over ${PROTOCOL_LABELS[device.protocol]} arrives in a later version of OTA Bench.`;
   }
-  if (image.problem) return image.problem;
+  // The Firmware card right beside the button spells the problem out; do not repeat a paragraph.
+  if (image.problem) return 'This file cannot be pushed: see the problem under Firmware.';
   const mismatch = mismatchReason(device, image);
   if (mismatch) return mismatch;
   if (!device.online) return `${device.name} is offline. Wait until it is back, or add it again by address.`;
