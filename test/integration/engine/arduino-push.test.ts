@@ -112,6 +112,15 @@ describe('Arduino HTTPUpdateServer push', () => {
     expect(done.result!.message).toContain('did not come back within 3 s');
   });
 
+  it('gives up on a board that takes the whole image and never answers', async () => {
+    const { engine, device } = await bench({ hangResponse: true }, () =>
+      createEngine({ timeouts: { ...TEST_TIMEOUTS, upload: { connectMs: 2000, idleMs: 2000, responseMs: 2000 } } }));
+    const image = await engine.inspectImage(appImage('1.8.0', 100_000).path);
+    const done = await engine.waitForJob(engine.push(request(device.id, image.imageId)).id);
+    expect(done).toMatchObject({ state: 'failed', result: { code: 'update-failed' } });
+    expect(done.result!.message).toMatch(/received all 97\.7 KiB but did not answer within 2 s/);
+  });
+
   it('never runs two jobs on one device at once', async () => {
     const { engine, device } = await bench({ bytesPerSecond: 200_000 });
     const image = await engine.inspectImage(appImage('1.7.0', 800_000).path);

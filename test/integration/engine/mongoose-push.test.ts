@@ -105,6 +105,16 @@ describe('Mongoose OS push', () => {
     expect(done.result!.deviceMessage).toBeTruthy();
   });
 
+  it('fails with a clear sentence when the board answers RPC with garbage', async () => {
+    const { board, engine, device } = await bench();
+    board.setQuirks({ garbageResponses: true });
+    const image = await engine.inspectImage(fwZip('1.6.0').path);
+    const done = await engine.waitForJob(engine.push(request(device.id, image.imageId)).id);
+    expect(done.state).toBe('failed');
+    expect(done.result!.message).toMatch(/answered Sys\.GetInfo with something that is not JSON|unexpected/);
+    expect(board.uploads).toHaveLength(0);
+  });
+
   it('follows the board to a new IP after the reboot', async () => {
     const { board, engine, device } = await bench({ newAddressOnReboot: '127.0.1.200' });
     const image = await engine.inspectImage(fwZip('1.5.0').path);
