@@ -59,3 +59,27 @@ test('a board that wants a password: refused without it, updated with it', async
   await expect(updated.getByTestId('job-outcome')).toHaveClass(/outcome--success/);
   expect(board.firmwareVersion).toBe('1.2.0');
 });
+
+test('Cancel during the upload stops the push and says what the board keeps', async ({ page, bench }) => {
+  // Slow enough (6 MB at 500 kB/s) that the upload is still running when Cancel is pressed.
+  const board = await bench.mongoose({ fwVersion: '1.0.0', bytesPerSecond: 500_000, freeSpace: 8_000_000 });
+  const firmware = bench.mongooseFirmware('1.1.0', 6_000_000);
+  await bench.open();
+  await bench.row(await bench.deviceOf(board)).click();
+  bench.chooseNext(firmware);
+  await page.getByTestId('choose-file-button').click();
+  await page.getByTestId('push-button').click();
+
+  const card = page.getByTestId('job-card').first();
+  await expect(card).toHaveAttribute('data-state', 'transferring', { timeout: 15_000 });
+  await card.getByTestId('cancel-button').click();
+  await expect(card).toHaveAttribute('data-state', 'cancelled');
+  await expect(card.getByTestId('job-phase')).toHaveText('Cancelled');
+  await expect(card.getByTestId('job-result-message')).not.toBeEmpty();
+  await expect(card.getByTestId('cancel-button')).toHaveCount(0);
+  await expect(card.getByTestId('dismiss-button')).toBeVisible();
+  expect(board.firmwareVersion).toBe('1.0.0');
+  // The board is free again: Push is allowed once more.
+  await expect(page.getByTestId('push-button')).toBeEnabled();
+  await bench.shot('cancelled');
+});

@@ -1,13 +1,16 @@
 // Pure formatting helpers shared by every feature. No React, no window: unit-tested under Node.
 import type { JobState } from '../../../shared/domain.ts';
 
-const BYTE_UNITS = ['B', 'kB', 'MB', 'GB'] as const;
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB'] as const;
 
-/** Decimal units (1 kB = 1000 B), the way file managers and network speeds are usually read. */
+/**
+ * Binary units (1 KiB = 1024 B), like the engine's own messages ("after 3.88 MiB of 5.72 MiB"), so a
+ * job card never shows one size in two unit systems. Flash sizes are powers of two anyway.
+ */
 function byteUnit(bytes: number): { divisor: number; unit: string } {
   let index = 0;
-  while (index < BYTE_UNITS.length - 1 && Math.abs(bytes) >= 1000 ** (index + 1)) index++;
-  return { divisor: 1000 ** index, unit: BYTE_UNITS[index] };
+  while (index < BYTE_UNITS.length - 1 && Math.abs(bytes) >= 1024 ** (index + 1)) index++;
+  return { divisor: 1024 ** index, unit: BYTE_UNITS[index] };
 }
 
 function scaled(bytes: number, divisor: number): string {
@@ -16,14 +19,14 @@ function scaled(bytes: number, divisor: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
 }
 
-/** 0 B, 812 B, 1.2 kB, 345 kB, 4.0 MB. */
+/** 0 B, 812 B, 1.2 KiB, 345 KiB, 4.0 MiB. */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
   const { divisor, unit } = byteUnit(bytes);
   return `${scaled(bytes, divisor)} ${unit}`;
 }
 
-/** "1.2 MB of 4.0 MB": both sides in the total's unit so the text does not jump while uploading. */
+/** "1.2 MiB of 4.0 MiB": both sides in the total's unit so the text does not jump while uploading. */
 export function formatBytesOf(sent: number, total: number): string {
   if (!Number.isFinite(total) || total <= 0) return formatBytes(sent);
   const { divisor, unit } = byteUnit(total);

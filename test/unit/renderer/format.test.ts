@@ -17,14 +17,14 @@ import {
 import type { JobState } from '../../../shared/domain.ts';
 
 describe('formatBytes', () => {
-  it('uses decimal units with one decimal below 100', () => {
+  it('uses binary units with one decimal below 100, like the engine', () => {
     expect(formatBytes(0)).toBe('0 B');
-    expect(formatBytes(999)).toBe('999 B');
-    expect(formatBytes(1000)).toBe('1.0 kB');
-    expect(formatBytes(1234)).toBe('1.2 kB');
-    expect(formatBytes(345_678)).toBe('346 kB');
-    expect(formatBytes(4_000_000)).toBe('4.0 MB');
-    expect(formatBytes(2_500_000_000)).toBe('2.5 GB');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1.0 KiB');
+    expect(formatBytes(1280)).toBe('1.3 KiB');
+    expect(formatBytes(345 * 1024)).toBe('345 KiB');
+    expect(formatBytes(4 * 1024 ** 2)).toBe('4.0 MiB');
+    expect(formatBytes(2.5 * 1024 ** 3)).toBe('2.5 GiB');
   });
 
   it('refuses nonsense instead of printing NaN', () => {
@@ -34,18 +34,19 @@ describe('formatBytes', () => {
 });
 
 describe('formatBytesOf', () => {
+  const MiB = 1024 ** 2;
   it('writes both sides in the unit of the total', () => {
-    expect(formatBytesOf(1_200_000, 4_000_000)).toBe('1.2 MB of 4.0 MB');
-    expect(formatBytesOf(0, 4_000_000)).toBe('0 MB of 4.0 MB');
+    expect(formatBytesOf(1.2 * MiB, 4 * MiB)).toBe('1.2 MiB of 4.0 MiB');
+    expect(formatBytesOf(0, 4 * MiB)).toBe('0 MiB of 4.0 MiB');
     expect(formatBytesOf(500, 800)).toBe('500 B of 800 B');
   });
 
   it('never shows more sent than the total', () => {
-    expect(formatBytesOf(5_000_000, 4_000_000)).toBe('4.0 MB of 4.0 MB');
+    expect(formatBytesOf(5 * MiB, 4 * MiB)).toBe('4.0 MiB of 4.0 MiB');
   });
 
   it('falls back to the sent bytes when the total is unknown', () => {
-    expect(formatBytesOf(1500, 0)).toBe('1.5 kB');
+    expect(formatBytesOf(1536, 0)).toBe('1.5 KiB');
   });
 });
 
@@ -58,8 +59,8 @@ describe('formatExactBytes', () => {
 
 describe('formatSpeed', () => {
   it('appends /s and shows a dash for no data', () => {
-    expect(formatSpeed(245_000)).toBe('245 kB/s');
-    expect(formatSpeed(1_250_000)).toBe('1.3 MB/s');
+    expect(formatSpeed(245 * 1024)).toBe('245 KiB/s');
+    expect(formatSpeed(1.25 * 1024 ** 2)).toBe('1.3 MiB/s');
     expect(formatSpeed(0)).toBe('—');
   });
 });
