@@ -16,7 +16,8 @@ test('window.otaBench has exactly the contract keys; index.html carries the CSP'
   expect(keys).toEqual([...exposedApiKeys].sort());
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', CSP);
   await expect(page.getByTestId('discovery-status')).toHaveAttribute('data-state', 'running');
-  await expect(page.getByTestId('devices-empty')).toContainText('same subnet');
+  // No assertion on the empty list here: parallel workers' simulated boards share this namespace's
+  // mDNS, so another test's board may legitimately appear.
 });
 
 test('a bad argument is rejected with the validation message, not executed', async ({ page, bench }) => {
