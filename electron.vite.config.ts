@@ -24,6 +24,7 @@ export default defineConfig({
     root: 'renderer',
     build: {
       outDir: 'out/renderer',
+      minify: true,
       rollupOptions: { input: { index: resolve('renderer/index.html') } },
     },
     plugins: [react()],

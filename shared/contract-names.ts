@@ -30,3 +30,9 @@ export const subscriptionName = (name: EventName): `on${Capitalize<EventName>}` 
 
 /** Every key the preload may expose: used by the security test and the preload itself. */
 export const exposedApiKeys: string[] = [...commandNames, ...eventNames.map(subscriptionName), 'pathForFile'];
+
+/** Electron prefixes errors thrown by `ipcMain.handle` with "Error invoking remote method '…': Error: ". */
+export function cleanIpcError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
+}

@@ -99,9 +99,3 @@ export type OtaBenchApi = Commands &
     /** Resolves a dropped File to its path (Electron's webUtils); '' when the File is not on disk. */
     pathForFile(file: File): string;
   };
-
-/** Electron prefixes errors thrown by `ipcMain.handle` with "Error invoking remote method '…': Error: ". */
-export function cleanIpcError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
-}

@@ -3,7 +3,8 @@
 // shape over HTTP. Components never touch `window` directly: they get the API from context, so a
 // missing bridge is reported once, in plain words, instead of as a crash deep in a click handler.
 import { createContext, use } from 'react';
-import { cleanIpcError, type OtaBenchApi } from '../../shared/contract.ts';
+import type { OtaBenchApi } from '../../shared/contract.ts';
+import { cleanIpcError } from '../../shared/contract-names.ts';
 
 declare global {
   interface Window {
