@@ -3,8 +3,8 @@
 // status), the 401 arrives only after the whole body (so Basic credentials go out up front), and
 // ESP32 cores since mid-2025 refuse uploads whose Origin is not http://<Host>.
 import { UpdateError, deviceWords } from '../update-error.ts';
-import { type Target, hostHeader, httpRequest } from '../net/http-client.ts';
-import { uploadMultipart } from '../net/multipart-upload.ts';
+import { type Target, httpRequest } from '../net/http-client.ts';
+import { uploadLikeABrowserForm } from './web-form-upload.ts';
 import { formatBytes } from '../format.ts';
 import type { PushContext, PushOutcome, UpdateProtocol } from './update-protocol.ts';
 import { EMPTY_FIRMWARE_INFO } from './update-protocol.ts';
@@ -38,22 +38,8 @@ export function arduinoUpdaterFailure(body: string, imageSize: number): UpdateEr
 }
 
 async function pushToHttpUpdateServer(context: PushContext): Promise<PushOutcome> {
-  const { target, image, credentials } = context;
-  const headers: Record<string, string> = { Origin: `http://${hostHeader(target)}` };
-  if (credentials) headers.Authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
-  const res = await uploadMultipart({
-    target,
-    path: '/update',
-    fields: [],
-    fileField: 'firmware',
-    filePath: image.path,
-    fileName: image.info.fileName,
-    fileSize: image.info.size,
-    headers,
-    timeouts: context.timeouts,
-    signal: context.signal,
-    onBytes: context.onBytes,
-  });
+  const { image, credentials } = context;
+  const res = await uploadLikeABrowserForm(context, 'firmware');
   if (res.status === 401) {
     throw credentials
       ? new UpdateError('auth-failed', 'The board rejected the user name or password.', deviceWords(res.body))

@@ -2,8 +2,8 @@
 // HTTP 200 with "Update Successful!" or "Update Failed!" — the body is the only verdict, and on
 // failure the board gives no reason, so our message says where to look.
 import { UpdateError, deviceWords } from '../update-error.ts';
-import { type Target, hostHeader, httpRequest } from '../net/http-client.ts';
-import { uploadMultipart } from '../net/multipart-upload.ts';
+import { type Target, httpRequest } from '../net/http-client.ts';
+import { uploadLikeABrowserForm } from './web-form-upload.ts';
 import type { PushContext, UpdateProtocol } from './update-protocol.ts';
 import { EMPTY_FIRMWARE_INFO } from './update-protocol.ts';
 
@@ -11,22 +11,8 @@ export const esphomeWeb: UpdateProtocol = {
   id: 'esphome-web',
 
   async push(context: PushContext) {
-    const { target, image, credentials } = context;
-    const headers: Record<string, string> = { Origin: `http://${hostHeader(target)}` };
-    if (credentials) headers.Authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
-    const res = await uploadMultipart({
-      target,
-      path: '/update',
-      fields: [],
-      fileField: 'update',
-      filePath: image.path,
-      fileName: image.info.fileName,
-      fileSize: image.info.size,
-      headers,
-      timeouts: context.timeouts,
-      signal: context.signal,
-      onBytes: context.onBytes,
-    });
+    const { credentials } = context;
+    const res = await uploadLikeABrowserForm(context, 'update');
     if (res.status === 401) {
       throw new UpdateError('auth-failed', credentials ? 'The board rejected the user name or password.' : 'The board\'s web server requires a user name and password (web_server auth:); enter them and push again.', deviceWords(res.body));
     }
