@@ -62,7 +62,9 @@ export async function waitForReboot(options: RebootWatchOptions): Promise<Return
     const seen = await readAny(options);
     if (!seen) wentAway = true;
     else if (rebootedSince(seen.info, options.uptimeBefore)) return seen;
-    else await sleep(options.pollMs, options.signal);
+    // Poll fast here: a board without an uptime may be down for only a moment, and missing that
+    // moment costs the whole goneWaitMs.
+    else await sleep(Math.min(options.pollMs, 100), options.signal);
   }
   options.log(wentAway ? 'The board went offline to reboot.' : 'Did not see the board go offline; it may reboot faster than we poll.');
   while (Date.now() - started < options.comeBackMs) {
