@@ -63,6 +63,12 @@ test('push to a Mongoose OS board, watch progress, commit from the countdown', a
   await bench.shot('push-awaiting-commit');
   expect(board.bootState.is_committed).toBe(false);
 
+  // A reloaded renderer gets the running job back from the main process, countdown and all.
+  await page.reload();
+  await expect(page.locator('[data-app-state="ready"]')).toHaveCount(1);
+  await expect(card).toHaveAttribute('data-state', 'awaiting-commit');
+  await expect(countdown).toHaveText(/^Awaiting commit — [45]:\d\d left$/);
+
   await card.getByTestId('commit-button').click();
   await expect(card).toHaveAttribute('data-state', 'committed');
   await expect(card.getByTestId('job-result-message')).toHaveText(`Committed 1.1.0 on ${device.name}.`);
