@@ -105,25 +105,18 @@ export class Engine implements OtaEngine {
     }
   }
 
-  async commitDevice(deviceId: string): Promise<DeviceStatus> {
-    const job = this.jobs.activeJobFor(deviceId);
-    if (job?.state === 'awaiting-commit') {
-      this.jobs.decide(job.id, 'commit');
-      await this.jobs.wait(job.id);
-      return this.deviceStatus(deviceId);
-    }
-    await this.commitControl(deviceId).commit(this.targetOf(deviceId));
-    return this.deviceStatus(deviceId);
-  }
+  commitDevice = (deviceId: string): Promise<DeviceStatus> => this.decideOnDevice(deviceId, 'commit');
+  revertDevice = (deviceId: string): Promise<DeviceStatus> => this.decideOnDevice(deviceId, 'revert');
 
-  async revertDevice(deviceId: string): Promise<DeviceStatus> {
+  /** A running job waiting for this decision gets it (so its card ends properly); otherwise the RPC goes straight out. */
+  private async decideOnDevice(deviceId: string, decision: 'commit' | 'revert'): Promise<DeviceStatus> {
     const job = this.jobs.activeJobFor(deviceId);
     if (job?.state === 'awaiting-commit') {
-      this.jobs.decide(job.id, 'revert');
+      this.jobs.decide(job.id, decision);
       await this.jobs.wait(job.id);
-      return this.deviceStatus(deviceId);
+    } else {
+      await this.commitControl(deviceId)[decision](this.targetOf(deviceId));
     }
-    await this.commitControl(deviceId).revert(this.targetOf(deviceId));
     return this.deviceStatus(deviceId);
   }
 

@@ -47,6 +47,15 @@ export function toAccessError(path: string, error: unknown): ImageAccessError {
 }
 
 /** Random access to one open image file, plus what the single streaming pass learnt about it. */
+/** Opens a file read-only; failures become an ImageAccessError that names the file. */
+export async function openForReading(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    throw toAccessError(path, error);
+  }
+}
+
 export interface ImageFile {
   readonly path: string;
   readonly size: number;
@@ -74,12 +83,7 @@ export async function openImageFile(path: string): Promise<ImageFile> {
   } catch (error) {
     throw toAccessError(path, error);
   }
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw toAccessError(path, error);
-  }
+  const handle = await openForReading(path);
   try {
     return await digest(path, handle);
   } catch (error) {

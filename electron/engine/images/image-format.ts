@@ -1,23 +1,16 @@
 // The one interface every image format implements. inspect-image.ts asks each format in turn whether
 // the file's first bytes look like it, and lets the first that says yes describe the file.
-import type { ImageFact, ImageFormatId, ProtocolId } from '../../../shared/domain.ts';
+import type { ImageFormatId, ImageInfo } from '../../../shared/domain.ts';
 import type { ImageFile } from './image-file.ts';
 
 /** What a format found out about a file: ImageInfo minus what inspect-image.ts fills in itself. */
-export interface FormatReport {
+export type FormatReport = Pick<ImageInfo, 'formatLabel' | 'facts' | 'version' | 'pushableWith' | 'warnings' | 'problem'> & {
   /**
    * Set when the content turned out not to be this format after all (a zip that is not a Mongoose
    * bundle, 0xE9 followed by garbage): inspect-image.ts then reports this id instead.
    */
   format?: ImageFormatId;
-  formatLabel: string;
-  facts: ImageFact[];
-  version: string | null;
-  pushableWith: ProtocolId[];
-  warnings: string[];
-  /** A sentence saying what the file is and what to do, when it cannot be pushed. */
-  problem: string | null;
-}
+};
 
 export interface ImageFormat {
   readonly id: ImageFormatId;

@@ -2,12 +2,12 @@
 // mos common/fwbundle): the manifest.json must be the first entry, every entry must be stored
 // (the device answers "Cannot handle compressed .zip" otherwise), and platform, version and parts are
 // required. yauzl reads the central directory with random access, so a big bundle is never loaded.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { z } from 'zod';
-import { isIoError, toAccessError } from './image-file.ts';
+import { isIoError, openForReading, toAccessError } from './image-file.ts';
 
 const STORED = 0;
 const DATA_DESCRIPTOR_FLAG = 0x8;
@@ -198,12 +198,7 @@ function deviceChecks(manifest: MongooseManifest, manifestPath: string, entries:
  * says why); throws ImageAccessError only for I/O errors.
  */
 export async function readMongooseManifest(path: string): Promise<MongooseManifest | null> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw toAccessError(path, error);
-  }
+  const handle = await openForReading(path);
   try {
     const bundle = await readMongooseBundle(handle);
     return bundle.kind === 'bundle' ? bundle.manifest : null;
