@@ -3,7 +3,7 @@
 // the IPC server validates every argument with `commandArgs[name]`, and the renderer is typed by
 // `OtaBenchApi`. The Chromium test bridge implements the same `OtaBenchApi` over HTTP.
 import { z } from 'zod';
-import type { Device, DeviceStatus, ImageInfo, Job } from './domain.ts';
+import type { Device, DeviceStatus, ImageInfo, Job, PushPlan } from './domain.ts';
 import type { CommandName, EventName } from './contract-names.ts';
 
 export * from './contract-names.ts';
@@ -31,6 +31,7 @@ export const pushRequestSchema = z
       .object({ user: z.string().max(200), password: z.string().max(200) })
       .strict()
       .optional(),
+    override: z.boolean().optional(),
   })
   .strict();
 
@@ -45,8 +46,15 @@ export const commandArgs = {
   getDiscoveryStatus: z.undefined(),
   /** The main process shows the file dialog, opens and inspects the file. */
   openImageDialog: z.undefined(),
-  /** A path the user dropped on the window (resolved by the preload from the File object). */
-  inspectImagePath: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  /** The main process shows a folder dialog and looks for a user1/user2 pair in the folder. */
+  openFolderDialog: z.undefined(),
+  /**
+   * Paths the user dropped on the window (resolved by the preload from the File objects): one file,
+   * a user1/user2 pair, or a build folder.
+   */
+  inspectImagePaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(16) }).strict(),
+  /** What a push of this image to this device would send, and the pre-flight checks. */
+  planPush: z.object({ deviceId: id, imageId: id }).strict(),
   listJobs: z.undefined(),
   push: pushRequestSchema,
   cancelJob: jobRef,
@@ -66,7 +74,9 @@ export interface CommandResults {
   deviceStatus: DeviceStatus;
   getDiscoveryStatus: DiscoveryStatus;
   openImageDialog: ImageInfo | null;
-  inspectImagePath: ImageInfo;
+  openFolderDialog: ImageInfo | null;
+  inspectImagePaths: ImageInfo;
+  planPush: PushPlan;
   listJobs: Job[];
   push: Job;
   cancelJob: Job;

@@ -61,11 +61,38 @@ export type ImageFormatId =
   | 'esp8266-ota-v2'
   | 'gzip'
   | 'mcuboot'
+  | 'esp8266-ota-pair'
   | 'unknown';
 
 export interface ImageFact {
   label: string;
   value: string;
+}
+
+/**
+ * Which ESP8266 slot (user1 at 0x1000 / user2 at 0x81000) a v2 image was linked for, and the evidence.
+ * The header does not record it (lan-protocols.md §2.3), so we weigh the file name, header byte 3
+ * and the irom addresses the code refers to.
+ */
+export interface SlotEvidence {
+  /** Our verdict: the slot the code can run from; null when the evidence cannot tell. */
+  linkedSlot: 1 | 2 | null;
+  /** `user1…`/`user2…` or esptool's `…-0x01000.bin`/`…-0x81000.bin`. */
+  byFileName: 1 | 2 | null;
+  /** Outer header byte 3: the app number (1/2) on SDK ≥ 2.0 builds, 0/1 from esp-link's Makefile. */
+  headerByte3: number;
+  /** Aligned little-endian words pointing into slot 1's / slot 2's irom window. */
+  iromReferences: { slot1: number; slot2: number };
+  /** False when the references cannot decide (1024+1024 maps link both slots alike; too few words). */
+  iromDecisive: boolean;
+  /** Flash layout from the inner header's size map, e.g. `512+512`. */
+  layout: string;
+  /** Size map nibble of the inner header (SDK `enum flash_size_map`). */
+  sizeMap: number;
+  /** One sentence a developer can read: "linked for slot 2: 788 of 838 irom references…". */
+  summary: string;
+  /** Set when the name and the code disagree ("named user1.bin but linked for slot 2"). */
+  contradiction: string | null;
 }
 
 export interface ImageInfo {
@@ -86,6 +113,53 @@ export interface ImageInfo {
   warnings: string[];
   /** Set when the file cannot be pushed at all (truncated, HTML saved as .bin…): a sentence to act on. */
   problem: string | null;
+  /** ESP8266 user1/user2 images only. */
+  slotEvidence: SlotEvidence | null;
+  /** A user1/user2 pair (format `esp8266-ota-pair`): the two files, slot 1 first. Null otherwise. */
+  members: ImageInfo[] | null;
+}
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+/** One pre-flight check of an image against a device, shown before a byte is sent. */
+export interface PreflightCheck {
+  id: string;
+  label: string;
+  status: CheckStatus;
+  detail: string;
+  /**
+   * A failure the user may override ("Push anyway"): evidence that is strong but not certain, such
+   * as the slot an image was linked for. Failures that the board itself would reject are not.
+   */
+  overridable: boolean;
+}
+
+/** An ESP8266 board's two slots as esp-link reports them. */
+export interface FlashSlots {
+  /** Slot running now (`/system/info` partition), 1 or 2. */
+  runningSlot: 1 | 2 | null;
+  /** Slot the board will write next (`/flash/next`). */
+  nextSlot: 1 | 2 | null;
+  /** The board's flash map, as it says it (`4MB:512/512`). */
+  flashMap: string | null;
+  /** Largest image the next slot takes, in bytes. */
+  slotRoom: number | null;
+}
+
+export interface PushPlan {
+  deviceId: string;
+  imageId: string;
+  protocol: ProtocolId;
+  /** The file that will be sent: the image itself, or the pair member the board asked for. */
+  send: Pick<ImageInfo, 'imageId' | 'fileName' | 'size' | 'sha256'> | null;
+  /** Why that file, in one sentence ("The board runs user1.bin, so it takes user2.bin next."). */
+  reason: string | null;
+  slots: FlashSlots | null;
+  checks: PreflightCheck[];
+  /** `needs-override`: only overridable checks failed; the push goes ahead with `override: true`. */
+  verdict: 'ready' | 'needs-override' | 'refused';
+  /** What stops the push, when something does. */
+  message: string | null;
 }
 
 export type JobState =
@@ -180,6 +254,8 @@ export interface PushRequest {
   /** Seconds the new firmware may run uncommitted before it reverts (Mongoose OS). */
   commitTimeoutSeconds: number;
   credentials?: { user: string; password: string };
+  /** Push even though overridable pre-flight checks failed (a wrong-slot image may not boot). */
+  override?: boolean;
 }
 
 /** A device's update-relevant state, read on demand (`ota-bench status`). */
@@ -190,5 +266,7 @@ export interface DeviceStatus {
   firmwareId: string | null;
   /** Mongoose OS boot state; null where the protocol has none. */
   bootState: { committed: boolean; activeSlot: number; revertSlot: number; commitTimeoutSeconds: number } | null;
+  /** ESP8266 user1/user2 slots (esp-link); null where the protocol has none. */
+  slots: FlashSlots | null;
   details: Record<string, string>;
 }

@@ -2,7 +2,7 @@
 // drive OTA Bench through this interface, so none of them knows about protocols or sockets.
 // Nothing under electron/engine may import 'electron': the engine runs under plain Node.
 import type { DiscoveryStatus } from '../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageInfo, Job, PushRequest } from '../../shared/domain.ts';
+import type { Device, DeviceStatus, ImageInfo, Job, PushPlan, PushRequest } from '../../shared/domain.ts';
 
 export interface EngineEvents {
   devicesChanged: (devices: Device[]) => void;
@@ -25,6 +25,13 @@ export interface OtaEngine {
 
   /** Opens and inspects a file; the returned imageId is what `push` takes. */
   inspectImage(path: string): Promise<ImageInfo>;
+  /**
+   * One file, a user1/user2 pair (two files) or a build folder holding a pair. Throws UpdateError
+   * with a sentence to act on when the paths do not make one image or pair.
+   */
+  inspectImages(paths: string[]): Promise<ImageInfo>;
+  /** What pushing this image to this device would send, and every pre-flight check (asks the board). */
+  planPush(deviceId: string, imageId: string, signal?: AbortSignal): Promise<PushPlan>;
 
   /** Validates the request, queues a job and returns it at once; progress arrives as jobChanged. */
   push(request: PushRequest): Job;

@@ -1,6 +1,6 @@
 // One interface for every way of getting firmware onto a board. A protocol knows its wire format
 // and the board's words; the job runner knows phases, timeouts and the state machine.
-import type { ImageInfo, ProtocolId } from '../../../shared/domain.ts';
+import type { Device, FlashSlots, ImageInfo, PreflightCheck, ProtocolId } from '../../../shared/domain.ts';
 import type { Target } from '../net/http-client.ts';
 import type { UploadTimeouts } from '../net/multipart-upload.ts';
 
@@ -14,6 +14,8 @@ export interface FirmwareInfo {
   arch: string | null;
   app: string | null;
   mac: string | null;
+  /** ESP8266 user1/user2 boards: the slot running now (esp-link). */
+  runningSlot?: 1 | 2 | null;
 }
 
 export interface BootState {
@@ -24,8 +26,26 @@ export interface BootState {
 }
 
 export interface ImageOnDisk {
+  /** The file; for a user1/user2 pair, the folder or first file it came from (never sent). */
   path: string;
   info: ImageInfo;
+  /** A user1/user2 pair: the two files, slot 1 first (info.members describes them). */
+  members?: ImageOnDisk[];
+}
+
+export interface PlanInput {
+  image: ImageOnDisk;
+  device: Device;
+  target: Target;
+  signal?: AbortSignal;
+}
+
+/** What a protocol decided before a push: which file goes, why, and what it checked. */
+export interface ProtocolPlan {
+  send: ImageOnDisk;
+  reason: string | null;
+  slots: FlashSlots | null;
+  checks: PreflightCheck[];
 }
 
 export interface PushContext {
@@ -44,6 +64,8 @@ export interface PushOutcome {
   deviceMessage: string | null;
   /** Whether the board reboots by itself now (all #2 protocols do). */
   rebootsByItself: boolean;
+  /** The slot the board should run after the reboot; coming back in another one means it rolled back. */
+  expectedSlot?: 1 | 2;
 }
 
 export interface UpdateProtocol {
@@ -57,6 +79,14 @@ export interface UpdateProtocol {
   readFirmware(target: Target, signal?: AbortSignal): Promise<FirmwareInfo | null>;
   /** Checks the image against the device before sending a byte; returns a reason to refuse, or null. */
   preflight?(image: ImageOnDisk, device: { arch: string | null }): Promise<string | null>;
+  /**
+   * The richer form of preflight for protocols that pick the file and check it against the board
+   * (esp-link: the slot it asks for, its flash map and room). Talks to the board; throws UpdateError
+   * when it cannot be reached.
+   */
+  plan?(input: PlanInput): Promise<ProtocolPlan>;
+  /** The board's user1/user2 slots, for `status` and the slot panel. */
+  readSlots?(target: Target, signal?: AbortSignal): Promise<FlashSlots>;
   /** Present only where the firmware has test-then-commit semantics (Mongoose OS). */
   commitControl?: {
     bootState(target: Target, signal?: AbortSignal): Promise<BootState>;
