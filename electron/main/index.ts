@@ -4,7 +4,7 @@ import { app, ipcMain } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { createEngine } from '../engine/index.ts';
 import { applyUserDataOverride, rendererLocation } from './app-paths.ts';
-import { createImageDialog } from './image-dialog.ts';
+import { createFileDialogs } from './image-dialog.ts';
 import { forwardEngineEvents, registerIpcServer } from './ipc-server.ts';
 import { wireOsIntegration } from './os-integration.ts';
 import { createTrustedSenderCheck } from './trusted-sender.ts';
@@ -33,7 +33,7 @@ if (!app.requestSingleInstanceLock()) {
     ipcMain,
     engine,
     isTrustedSender: createTrustedSenderCheck(location),
-    openImageDialog: createImageDialog(engine, () => win),
+    dialogs: createFileDialogs(engine, () => win),
   });
   forwardEngineEvents(engine, (channel, payload) => {
     if (win && !win.isDestroyed()) win.webContents.send(channel, payload);

@@ -23,17 +23,29 @@ export type CommandHandlers = {
   [K in CommandName]: (arg: CommandArg<K>) => CommandResults[K] | Promise<CommandResults[K]>;
 };
 
-export type OpenImageDialog = () => Promise<ImageInfo | null>;
+/** A native dialog shown by the main process; resolves to the inspected choice, or null when cancelled. */
+export type OpenDialog = () => Promise<ImageInfo | null>;
+
+/**
+ * The dialogs behind "Open image…" and "Open build folder…". The page never names a path for them:
+ * the user picks in the OS dialog, and the main process inspects what was picked.
+ */
+export interface FileDialogs {
+  openImageDialog: OpenDialog;
+  openFolderDialog: OpenDialog;
+}
 
 /** What each command does, once its sender and argument have been checked. */
-export function commandHandlers(engine: OtaEngine, openImageDialog: OpenImageDialog): CommandHandlers {
+export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs): CommandHandlers {
   return {
     listDevices: () => engine.listDevices(),
     addDevice: ({ target }) => engine.resolveDevice(target),
     deviceStatus: ({ deviceId }) => engine.deviceStatus(deviceId),
     getDiscoveryStatus: () => engine.discoveryStatus(),
-    openImageDialog: () => openImageDialog(),
-    inspectImagePath: ({ path }) => engine.inspectImage(path),
+    openImageDialog: () => dialogs.openImageDialog(),
+    openFolderDialog: () => dialogs.openFolderDialog(),
+    inspectImagePaths: ({ paths }) => engine.inspectImages(paths),
+    planPush: ({ deviceId, imageId }) => engine.planPush(deviceId, imageId),
     listJobs: () => engine.listJobs(),
     push: (request) => engine.push(request),
     cancelJob: ({ jobId }) => engine.cancelJob(jobId),
@@ -83,7 +95,7 @@ export interface IpcServerOptions {
   engine: OtaEngine;
   /** True only for the top frame of the app's own page (see trusted-sender.ts). */
   isTrustedSender: (frame: SenderFrame | null | undefined) => boolean;
-  openImageDialog: OpenImageDialog;
+  dialogs: FileDialogs;
 }
 
 /** The sender's frame as Electron gives it; the getter throws once the frame is gone. */
@@ -98,8 +110,8 @@ function senderFrameOf(event: InvokeEvent): SenderFrame | null {
 }
 
 /** One function that runs a command through all three gates: what `ipcMain.handle` calls. */
-export function createCommandDispatcher({ engine, isTrustedSender, openImageDialog }: IpcServerOptions) {
-  const handlers = commandHandlers(engine, openImageDialog);
+export function createCommandDispatcher({ engine, isTrustedSender, dialogs }: IpcServerOptions) {
+  const handlers = commandHandlers(engine, dialogs);
   return async <K extends CommandName>(name: K, event: InvokeEvent, args: unknown[]): Promise<CommandResults[K]> => {
     if (!isTrustedSender(senderFrameOf(event))) {
       throw new Error(`${name}: refused: the request did not come from the OTA Bench window`);

@@ -85,7 +85,7 @@ export const test = base.extend<{ bench: Bench }>({
         const data = Buffer.from(content);
         return { path, data, size: data.length, sha256: '' };
       },
-      chooseNext: (file) => bridge.setDialogPath(file?.path ?? null),
+      chooseNext: (file) => bridge.setDialogPaths(file ? [file.path] : null),
       deviceOf: async (board) => {
         let found: Device | undefined;
         await expect

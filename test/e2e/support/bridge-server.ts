@@ -6,8 +6,9 @@
 //   GET  /api/events      Server-Sent Events: `event: devicesChanged|jobChanged|discoveryChanged`.
 // Arguments go through the IPC server's own parseCommandArg and commandHandlers, so the bridge
 // validates and dispatches exactly like Electron does; only the transport differs.
-// Test hooks stand in for what only a desktop can do: the file dialog (`setDialogPath`) and the
-// path of a dropped File (`dropDir`: bridge-client's pathForFile returns the file name).
+// Test hooks stand in for what only a desktop can do: the file and folder dialogs (`setDialogPaths`,
+// `setFolderPath`) and the path of a dropped File or folder (`dropDir`: bridge-client's pathForFile
+// returns the name).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, isAbsolute, join } from 'node:path';
@@ -27,8 +28,10 @@ export interface BridgeOptions {
 
 export interface Bridge {
   url: string;
-  /** What the next openImageDialog "chooses": a path, or null for a cancelled dialog. */
-  setDialogPath(path: string | null): void;
+  /** What the next openImageDialog "chooses": one path, several (a pair), or null for a cancelled dialog. */
+  setDialogPaths(paths: string[] | null): void;
+  /** What the next openFolderDialog "chooses": a folder, or null for a cancelled dialog. */
+  setFolderPath(path: string | null): void;
   /** Every command the page sent, in order (name + status), for assertions and debugging. */
   calls: Array<{ command: string; status: number }>;
   close(): Promise<void>;
@@ -63,17 +66,20 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
 }
 
 export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir }: BridgeOptions): Promise<Bridge> {
-  let dialogPath: string | null = null;
+  let dialogPaths: string[] | null = null;
+  let folderPath: string | null = null;
+  // The real preload hands over absolute paths; bare names stand for files and folders in dropDir.
+  const resolveDropped = (path: string) => (isAbsolute(path) ? path : join(dropDir, basename(path)));
   const calls: Bridge['calls'] = [];
   const eventStreams = new Set<ServerResponse>();
 
   const handlers: CommandHandlers = {
-    ...commandHandlers(engine, async () => {
-      const path = dialogPath;
-      return path === null ? null : engine.inspectImage(path);
+    ...commandHandlers(engine, {
+      // Like image-dialog.ts: what the user picked goes to the engine in one inspectImages call.
+      openImageDialog: async () => (dialogPaths === null ? null : engine.inspectImages(dialogPaths)),
+      openFolderDialog: async () => (folderPath === null ? null : engine.inspectImages([folderPath])),
     }),
-    // The real preload hands over absolute paths; bare names stand for files in dropDir.
-    inspectImagePath: ({ path }) => engine.inspectImage(isAbsolute(path) ? path : join(dropDir, basename(path))),
+    inspectImagePaths: ({ paths }) => engine.inspectImages(paths.map(resolveDropped)),
   };
 
   async function runCommand(name: string, request: IncomingMessage): Promise<unknown> {
@@ -145,8 +151,11 @@ export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir
 
   return {
     url: `http://127.0.0.1:${port}`,
-    setDialogPath(path) {
-      dialogPath = path;
+    setDialogPaths(paths) {
+      dialogPaths = paths;
+    },
+    setFolderPath(path) {
+      folderPath = path;
     },
     calls,
     async close() {

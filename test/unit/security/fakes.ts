@@ -18,6 +18,8 @@ export function fakeEngine(): FakeEngine {
     commitDevice: vi.fn(),
     revertDevice: vi.fn(),
     inspectImage: vi.fn(async (path: string) => ({ imageId: 'img-1', fileName: path })),
+    inspectImages: vi.fn(async (paths: string[]) => ({ imageId: 'img-1', fileName: paths.join(' + ') })),
+    planPush: vi.fn(async (deviceId: string, imageId: string) => ({ deviceId, imageId, verdict: 'ready', checks: [] })),
     push: vi.fn(() => job),
     listJobs: vi.fn(() => [job]),
     getJob: vi.fn(() => job),

@@ -12,7 +12,8 @@ import {
 } from '../../../shared/contract.ts';
 import {
   createCommandDispatcher,
-  type OpenImageDialog,
+  type FileDialogs,
+  type OpenDialog,
   forwardEngineEvents,
   registerIpcServer,
 } from '../../../electron/main/ipc-server.ts';
@@ -31,13 +32,13 @@ const validPush = {
 };
 
 let engine: FakeEngine;
-let openImageDialog: Mock<OpenImageDialog>;
+let dialogs: { [K in keyof FileDialogs]: Mock<OpenDialog> };
 let dispatch: ReturnType<typeof createCommandDispatcher>;
 
 beforeEach(() => {
   engine = fakeEngine();
-  openImageDialog = vi.fn<OpenImageDialog>(async () => null);
-  dispatch = createCommandDispatcher({ engine, isTrustedSender, openImageDialog });
+  dialogs = { openImageDialog: vi.fn<OpenDialog>(async () => null), openFolderDialog: vi.fn<OpenDialog>(async () => null) };
+  dispatch = createCommandDispatcher({ engine, isTrustedSender, dialogs });
 });
 
 const call = (name: CommandName, ...args: unknown[]) => dispatch(name, fromApp, args);
@@ -54,7 +55,10 @@ describe('good calls reach the engine', () => {
     ['addDevice', { target: '192.168.1.20:8080' }, 'resolveDevice', ['192.168.1.20:8080']],
     ['deviceStatus', { deviceId: 'id:esp32-1' }, 'deviceStatus', ['id:esp32-1']],
     ['getDiscoveryStatus', undefined, 'discoveryStatus', []],
-    ['inspectImagePath', { path: '/home/me/fw.zip' }, 'inspectImage', ['/home/me/fw.zip']],
+    ['inspectImagePaths', { paths: ['/home/me/fw.zip'] }, 'inspectImages', [['/home/me/fw.zip']]],
+    ['inspectImagePaths', { paths: ['/b/user1.bin', '/b/user2.bin'] }, 'inspectImages', [['/b/user1.bin', '/b/user2.bin']]],
+    ['inspectImagePaths', { paths: ['/home/me/build'] }, 'inspectImages', [['/home/me/build']]],
+    ['planPush', { deviceId: 'id:esp-link-1', imageId: 'img-1' }, 'planPush', ['id:esp-link-1', 'img-1']],
     ['listJobs', undefined, 'listJobs', []],
     ['push', validPush, 'push', [validPush]],
     ['cancelJob', { jobId: 'job-1' }, 'cancelJob', ['job-1']],
@@ -72,16 +76,31 @@ describe('good calls reach the engine', () => {
     await expect(call('dismissJob', { jobId: 'job-1' })).resolves.toBeNull();
   });
 
-  it('openImageDialog goes to the injected dialog, not to a path from the page', async () => {
-    await call('openImageDialog', undefined);
-    expect(openImageDialog).toHaveBeenCalledTimes(1);
+  it.each(['openImageDialog', 'openFolderDialog'] as const)('%s goes to the injected dialog, not to a path from the page', async (command) => {
+    await call(command, undefined);
+    expect(dialogs[command]).toHaveBeenCalledTimes(1);
+    const other = command === 'openImageDialog' ? 'openFolderDialog' : 'openImageDialog';
+    expect(dialogs[other]).not.toHaveBeenCalled();
     expect(engine.inspectImage).not.toHaveBeenCalled();
+    expect(engine.inspectImages).not.toHaveBeenCalled();
   });
 
   it('push accepts the optional protocol and credentials', async () => {
     const request = { ...validPush, protocol: 'mongoose-os', credentials: { user: 'admin', password: 'pw' } };
     await call('push', request);
     expect(engine.push).toHaveBeenCalledWith(request);
+  });
+
+  it('push passes an explicit override through untouched', async () => {
+    const request = { ...validPush, override: true };
+    await call('push', request);
+    expect(engine.push).toHaveBeenCalledWith(request);
+  });
+
+  it('inspectImagePaths takes up to 16 paths', async () => {
+    const paths = Array.from({ length: 16 }, (_, index) => `/build/part-${index}.bin`);
+    await call('inspectImagePaths', { paths });
+    expect(engine.inspectImages).toHaveBeenCalledWith(paths);
   });
 
   it('passes engine errors through with their message', async () => {
@@ -102,7 +121,22 @@ describe('bad arguments are rejected before the engine', () => {
     ['extra key', 'cancelJob', { jobId: 'job-1', force: true }, /cancelJob: invalid argument: .*unexpected field "force"/],
     ['missing field', 'addDevice', {}, /addDevice: invalid argument: target: missing/],
     ['empty string', 'deviceStatus', { deviceId: '' }, /deviceStatus: invalid argument: deviceId/],
-    ['huge string', 'inspectImagePath', { path: huge }, /inspectImagePath: invalid argument: path/],
+    ['huge path', 'inspectImagePaths', { paths: [huge] }, /inspectImagePaths: invalid argument: paths\.0/],
+    ['17 paths', 'inspectImagePaths', { paths: Array.from({ length: 17 }, (_, i) => `/b/${i}.bin`) }, /inspectImagePaths: invalid argument: paths/],
+    ['no paths', 'inspectImagePaths', { paths: [] }, /inspectImagePaths: invalid argument: paths/],
+    ['an empty path', 'inspectImagePaths', { paths: ['/b/user1.bin', ''] }, /inspectImagePaths: invalid argument: paths\.1/],
+    ['a path that is not a string', 'inspectImagePaths', { paths: ['/b/user1.bin', 7] }, /inspectImagePaths: invalid argument: paths\.1/],
+    ['paths as one string', 'inspectImagePaths', { paths: '/b/user1.bin' }, /inspectImagePaths: invalid argument: paths/],
+    ['the old single-path form', 'inspectImagePaths', { path: '/b/user1.bin' }, /inspectImagePaths: invalid argument: .*unexpected field "path"/],
+    ['extra key next to paths', 'inspectImagePaths', { paths: ['/b/user1.bin'], recursive: true }, /unexpected field "recursive"/],
+    ['missing paths', 'inspectImagePaths', {}, /inspectImagePaths: invalid argument: paths: missing/],
+    ['planPush without an image', 'planPush', { deviceId: 'id:esp-link-1' }, /planPush: invalid argument: imageId: missing/],
+    ['planPush with a path instead of an image', 'planPush', { deviceId: 'd', imageId: 'img-1', path: '/etc/passwd' }, /planPush: invalid argument: .*unexpected field "path"/],
+    ['planPush with an empty device', 'planPush', { deviceId: '', imageId: 'img-1' }, /planPush: invalid argument: deviceId/],
+    ['planPush with a huge id', 'planPush', { deviceId: 'd', imageId: huge }, /planPush: invalid argument: imageId/],
+    ['an argument to a dialog', 'openFolderDialog', { path: '/etc' }, /openFolderDialog: invalid argument/],
+    ['a preset path for the file dialog', 'openImageDialog', ['/etc/passwd'], /openImageDialog: invalid argument/],
+    ['override that is not a boolean', 'push', { ...validPush, override: 'yes' }, /push: invalid argument: override/],
     ['huge id', 'dismissJob', { jobId: huge }, /dismissJob: invalid argument: jobId/],
     ['argument to a no-argument command', 'listDevices', { all: true }, /listDevices: invalid argument/],
     ['unknown protocol', 'push', { ...validPush, protocol: 'telnet' }, /push: invalid argument: protocol/],
@@ -117,7 +151,8 @@ describe('bad arguments are rejected before the engine', () => {
     for (const method of Object.values(engine)) {
       if (method !== engine.on) expect(method).not.toHaveBeenCalled();
     }
-    expect(openImageDialog).not.toHaveBeenCalled();
+    expect(dialogs.openImageDialog).not.toHaveBeenCalled();
+    expect(dialogs.openFolderDialog).not.toHaveBeenCalled();
   });
 
   it('rejects more than one argument', async () => {
@@ -149,6 +184,21 @@ describe('foreign senders are refused', () => {
     expect(engine.listJobs).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['inspectImagePaths', { paths: ['/home/me/.ssh/id_rsa'] }],
+    ['planPush', { deviceId: 'id:esp-link-1', imageId: 'img-1' }],
+    ['openImageDialog', undefined],
+    ['openFolderDialog', undefined],
+  ] as const)('%s from a sub-frame is refused before the engine or a dialog', async (command, arg) => {
+    await expect(dispatch(command, { senderFrame: subFrame(appUrl) } as never, [arg])).rejects.toThrow(
+      new RegExp(`${command}: refused`),
+    );
+    expect(engine.inspectImages).not.toHaveBeenCalled();
+    expect(engine.planPush).not.toHaveBeenCalled();
+    expect(dialogs.openImageDialog).not.toHaveBeenCalled();
+    expect(dialogs.openFolderDialog).not.toHaveBeenCalled();
+  });
+
   it('a frame whose getter throws (disposed) is refused', async () => {
     const event = {
       get senderFrame(): SenderFrame {
@@ -177,7 +227,7 @@ describe('registerIpcServer', () => {
   it('registers exactly one handler per command channel, all guarded', async () => {
     const handlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
     const ipcMain = { handle: vi.fn((channel: string, fn) => handlers.set(channel, fn)), removeHandler: vi.fn() };
-    const unregister = registerIpcServer({ ipcMain: ipcMain as never, engine, isTrustedSender, openImageDialog });
+    const unregister = registerIpcServer({ ipcMain: ipcMain as never, engine, isTrustedSender, dialogs });
 
     expect([...handlers.keys()].sort()).toEqual(commandNames.map(commandChannel).sort());
     await handlers.get(commandChannel('cancelJob'))!(fromApp, { jobId: 'job-1' });
