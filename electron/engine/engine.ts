@@ -1,16 +1,18 @@
 // The engine: discovery + registry + image store + jobs behind the OtaEngine interface. No Electron
 // here; the main process, the CLI and the test bridge each wrap this one object.
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type { DiscoveryStatus } from '../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageInfo, Job, ProtocolId, PushRequest } from '../../shared/domain.ts';
+import type { Device, DeviceStatus, ImageInfo, Job, ProtocolId, PushPlan, PushRequest } from '../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../shared/domain.ts';
 import { DeviceRegistry } from './discovery/device-registry.ts';
 import { MdnsBrowser } from './discovery/mdns-browser.ts';
 import { probeHttpDevice } from './discovery/probe.ts';
-import { inspectImage } from './images/index.ts';
+import { describePair, findPairInFolder, inspectImage, type InspectedImage } from './images/index.ts';
 import { JobManager } from './jobs/job-manager.ts';
 import { type JobTimeouts, targetOf } from './jobs/job-runner.ts';
+import { planPush } from './jobs/push-plan.ts';
 import { parseTarget } from './net/parse-target.ts';
 import { pushProtocol } from './protocols/index.ts';
 import type { ImageOnDisk } from './protocols/update-protocol.ts';
@@ -90,18 +92,19 @@ export class Engine implements OtaEngine {
     const device = this.device(deviceId);
     const target = targetOf(device);
     const protocol = pushProtocol(device.protocol);
-    if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, details: {} };
+    if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, details: {} };
     try {
       const info = await protocol.readFirmware(target);
       const bootState = protocol.commitControl ? await protocol.commitControl.bootState(target) : null;
+      const slots = protocol.readSlots ? await protocol.readSlots(target) : null;
       this.registry.markReachable(deviceId, true);
       const details: Record<string, string> = {};
       if (info?.uptimeSeconds != null) details.uptime = `${info.uptimeSeconds} s`;
       if (info?.arch) details.arch = info.arch;
-      return { device: this.device(deviceId), reachable: true, firmwareVersion: info?.version ?? device.firmwareVersion, firmwareId: info?.firmwareId ?? device.firmwareId, bootState, details };
+      return { device: this.device(deviceId), reachable: true, firmwareVersion: info?.version ?? device.firmwareVersion, firmwareId: info?.firmwareId ?? device.firmwareId, bootState, slots, details };
     } catch (error) {
       this.registry.markReachable(deviceId, false);
-      return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, details: { error: (error as Error).message } };
+      return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, details: { error: (error as Error).message } };
     }
   }
 
@@ -121,23 +124,60 @@ export class Engine implements OtaEngine {
   }
 
   async inspectImage(path: string): Promise<ImageInfo> {
-    const inspected = await inspectImage(path);
-    const info: ImageInfo = { ...inspected, imageId: randomUUID() };
-    this.images.set(info.imageId, { path, info });
-    return info;
+    return this.remember(path, await inspectImage(path)).info;
+  }
+
+  async inspectImages(paths: string[]): Promise<ImageInfo> {
+    let files = paths;
+    if (paths.length === 1) {
+      const isFolder = await stat(paths[0]!).then((s) => s.isDirectory(), () => false);
+      if (!isFolder) return this.inspectImage(paths[0]!);
+      files = await findPairInFolder(paths[0]!);
+    }
+    if (files.length !== 2) {
+      throw new UpdateError('invalid-uri', `Pick one image, a user1/user2 pair or a build folder (you gave ${files.length} files).`);
+    }
+    const members = await Promise.all(files.map(async (file) => this.remember(file, await inspectImage(file))));
+    const { pair, swapped } = describePair(members[0]!.info, members[1]!.info);
+    const ordered = swapped ? [members[1]!, members[0]!] : members;
+    const entry = this.remember(ordered[0]!.path, { ...pair, members: ordered.map((m) => m.info) });
+    entry.members = ordered;
+    return entry.info;
+  }
+
+  private remember(path: string, inspected: InspectedImage): ImageOnDisk {
+    const entry: ImageOnDisk = { path, info: { ...inspected, imageId: randomUUID() } };
+    this.images.set(entry.info.imageId, entry);
+    return entry;
   }
 
   push(request: PushRequest): Job {
     const device = this.device(request.deviceId);
-    const image = this.images.get(request.imageId);
+    const image = this.image(request.imageId);
+    const protocol = this.protocolFor(device, request.protocol);
+    return this.jobs.start({ request, device, image, protocol, currentDevice: () => this.registry.get(device.id) ?? device });
+  }
+
+  async planPush(deviceId: string, imageId: string, signal?: AbortSignal): Promise<PushPlan> {
+    const device = this.device(deviceId);
+    const image = this.image(imageId);
+    return (await planPush(this.protocolFor(device), image, device, targetOf(device), signal)).plan;
+  }
+
+  private image(imageId: string): ImageOnDisk {
+    const image = this.images.get(imageId);
     if (!image) throw new UpdateError('invalid-uri', 'That image is no longer open; pick the file again.');
-    const protocolId: ProtocolId = request.protocol ?? device.protocol;
+    return image;
+  }
+
+  private protocolFor(device: Device, requested?: ProtocolId) {
+    const protocolId: ProtocolId = requested ?? device.protocol;
     const protocol = pushProtocol(protocolId);
     if (!protocol) {
       const why = protocolId === 'unknown' ? 'OTA Bench could not tell which update protocol it speaks' : `pushing over ${PROTOCOL_LABELS[protocolId]} is not supported yet`;
       throw new UpdateError('unsupported-protocol', `Cannot push to ${device.name}: ${why}.`);
     }
-    return this.jobs.start({ request, device, image, protocol, currentDevice: () => this.registry.get(device.id) ?? device });
+    return protocol;
   }
 
   listJobs = (): Job[] => this.jobs.list();

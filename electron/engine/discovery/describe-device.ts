@@ -39,6 +39,8 @@ function protocolOf(entry: DeviceEntry, records: ServiceRecord[], txt: Record<st
   if (probed && probed !== 'unknown') return [probed, 'probe'];
   if (txt.fw_version !== undefined && txt.arch !== undefined) return ['mongoose-os', 'txt'];
   if (types.has('_esphomelib._tcp')) return ['esphome-web', 'service-type'];
+  // esp-link's only TXT string (cgiwifi.c wifiStartMDNS); the /flash/next probe confirms it.
+  if (txt.ssh_upload !== undefined && types.has('_http._tcp')) return ['esp-link', 'txt'];
   if (types.has('_arduino._tcp') && !types.has('_http._tcp')) return ['arduino-ota', 'service-type'];
   return ['unknown', 'service-type'];
 }

@@ -4,6 +4,7 @@
 // `firmware` file input at GET /update, ESPHome's web server names itself on GET /.
 import type { ProtocolId } from '../../../shared/domain.ts';
 import { type Target, httpRequest } from '../net/http-client.ts';
+import { readEspLinkFirmware } from '../protocols/esp-link-device.ts';
 import { readMongooseInfo } from '../protocols/mongoose-os.ts';
 import type { FirmwareInfo } from '../protocols/update-protocol.ts';
 
@@ -30,7 +31,9 @@ export async function probeHttpDevice(target: Target, signal?: AbortSignal): Pro
     quiet(get('/update')),
   ]);
   if (mongoose) return { protocol: 'mongoose-os', info: mongoose, authRequired: false };
-  if (flashNext?.status === 200 && /^user[12]\.bin$/.test(flashNext.body.trim())) return { protocol: 'esp-link', info: null, authRequired: false };
+  if (flashNext?.status === 200 && /^user[12]\.bin$/.test(flashNext.body.trim())) {
+    return { protocol: 'esp-link', info: await quiet(readEspLinkFirmware(target, signal)), authRequired: false };
+  }
   if (updateForm && (updateForm.status === 401 || /name=['"]?firmware/i.test(updateForm.body))) {
     const protocol = /\.image/i.test(updateForm.body) ? 'arduino-esp32' : 'arduino-esp8266';
     return { protocol, info: null, authRequired: updateForm.status === 401 };

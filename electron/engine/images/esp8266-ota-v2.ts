@@ -4,11 +4,15 @@
 //   0xEA, 4, byte 2, byte 3 (generator-dependent), entry u32, 0 u32, irom length u32, irom0 text
 //   a standard 0xE9 image (.text/.data/.rodata) whose checksum covers only its own segments
 //   a 4-byte CRC-32 trailer over everything before it (the SDK's "esp8266_crc32" variant)
-// Which slot (user1/user2) a file was linked for is checked in a later issue; here we describe it.
+// Besides the file's own integrity we run the header checks esp-link runs on the first piece it
+// receives (cgiflash.c check_header, lan-protocols.md §1.2), with its words, so a file it would refuse
+// is refused here first; and we weigh which slot the file was linked for (esp8266-slot-evidence.ts).
+import { basename } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { ImageFact } from '../../../shared/domain.ts';
-import { byteCount, fact, hex, hexByte, type FormatReport, type ImageFormat } from './image-format.ts';
+import { byteCount, fact, firstBytes, hex, hexByte, type FormatReport, type ImageFormat } from './image-format.ts';
 import { streamRange } from './image-file.ts';
+import { SLOT_LAYOUTS, readSlotEvidence } from './esp8266-slot-evidence.ts';
 import {
   ESP_IMAGE_MAGIC, checksumFact, flashFrequencyName, flashModeName, flashSizeName, segmentList, walkEspImage,
 } from './esp-image.ts';
@@ -17,12 +21,6 @@ const LABEL = 'ESP8266 OTA image v2 (user1/user2, 0xEA)';
 const V2_MAGIC = 0xea;
 const V2_HEADER_BYTES = 16;
 const CRC_TRAILER_BYTES = 4;
-
-/** Flash layout of each SDK size map (`enum flash_size_map`, §2.1 of our LAN protocol notes). */
-const SLOT_LAYOUTS: Record<number, string> = {
-  0: '256+256', 1: '256KB, no OTA', 2: '512+512', 3: '512+512', 4: '512+512',
-  5: '1024+1024', 6: '1024+1024', 8: '1024+1024', 9: '1024+1024',
-};
 
 /** zlib CRC-32, then inverted when bit 31 is set, else plus one: what gen_appbin appends. */
 export function esp8266Crc32(zlibCrc: number): number {
@@ -33,16 +31,30 @@ function failed(problem: string, facts: ImageFact[]): FormatReport {
   return { formatLabel: LABEL, facts, version: null, pushableWith: [], warnings: [], problem };
 }
 
+/** esp-link's check_header, in its own words; null when the header passes. */
+export function espLinkHeaderProblem(header: Buffer): string | null {
+  const refuse = (words: string, why: string) =>
+    `${why} esp-link refuses such a file ("${words}"), and the SDK bootloader could not start it. Rebuild it as an SDK OTA image (boot v1.2+, user1/user2).`;
+  if (header[1] !== 4) return refuse('bad flash header', `Byte 1 of the header is ${hexByte(header[1]!)}, not 4.`);
+  if (header[2]! > 3) return refuse('bad flash header', `Byte 2 (flash mode) is ${hexByte(header[2]!)}; valid modes are 0–3 (QIO, QOUT, DIO, DOUT).`);
+  if (header[3]! >> 4 > 6) return refuse('bad flash header', `Byte 3 declares flash size map ${header[3]! >> 4}; esp-link accepts maps 0–6.`);
+  if (header.readUInt16LE(6) !== 0x4010) return refuse('Invalid entry addr', `The entry point ${hex(header.readUInt32LE(4))} is not in IRAM (0x4010xxxx).`);
+  if (header.readUInt32LE(8) !== 0) return refuse('Invalid start offset', `The irom segment offset is ${hex(header.readUInt32LE(8))}, not 0.`);
+  return null;
+}
+
 export const esp8266OtaV2Format: ImageFormat = {
   id: 'esp8266-ota-v2',
   label: LABEL,
-  detect: (head) => head[0] === V2_MAGIC && head[1] === 4,
+  detect: (head) => head[0] === V2_MAGIC,
 
   async inspect(file) {
     const header = file.head.subarray(0, V2_HEADER_BYTES);
     if (header.length < V2_HEADER_BYTES) {
       return failed(`The file is only ${byteCount(file.size)}: it starts like an ESP8266 user1/user2 image (0xEA) but is truncated. Rebuild it or download it again.`, []);
     }
+    const headerProblem = espLinkHeaderProblem(header);
+    if (headerProblem) return failed(`The file starts with 0xEA like an ESP8266 user1/user2 image, but its header is wrong. ${headerProblem}`, [fact('Header', firstBytes(header, 16))]);
     const entry = header.readUInt32LE(4);
     const iromLength = header.readUInt32LE(12);
     const facts: ImageFact[] = [
@@ -73,10 +85,14 @@ export const esp8266OtaV2Format: ImageFormat = {
     facts.push(fact('Inner header byte 3', hexByte(inner.flashSizeFreq)));
     facts.push(fact('Segments', segmentList(inner.segments)));
     facts.push(fact('Checksum', checksumFact(inner)));
+    const slotEvidence = await readSlotEvidence(file, basename(file.path), header[3]!, sizeMap);
+    facts.push(fact('Linked for', slotEvidence.linkedSlot ? `slot ${slotEvidence.linkedSlot} (user${slotEvidence.linkedSlot}.bin)` : 'cannot tell'));
+    facts.push(fact('irom references', `slot 1: ${slotEvidence.iromReferences.slot1}, slot 2: ${slotEvidence.iromReferences.slot2}${slotEvidence.iromDecisive ? '' : ' (not decisive)'}`));
 
     const warnings = [
       'This is an esp-link / ESP8266 SDK user1/user2 image: Arduino, ESPHome and ArduinoOTA updaters reject it with a "Magic byte is not 0xE9" error. Push it to an esp-link (or SDK upgrade) device only.',
     ];
+    if (slotEvidence.contradiction) warnings.push(slotEvidence.contradiction);
     let problem: string | null = null;
     if (inner.storedChecksum !== inner.computedChecksum) {
       problem = `The image checksum does not match (${checksumFact(inner)}): the file is corrupted. Rebuild it or download it again.`;
@@ -104,6 +120,7 @@ export const esp8266OtaV2Format: ImageFormat = {
       pushableWith: problem ? [] : ['esp-link'],
       warnings,
       problem,
+      slotEvidence,
     };
   },
 };

@@ -5,6 +5,8 @@ import type { ImageFile } from './image-file.ts';
 
 /** What a format found out about a file: ImageInfo minus what inspect-image.ts fills in itself. */
 export type FormatReport = Pick<ImageInfo, 'formatLabel' | 'facts' | 'version' | 'pushableWith' | 'warnings' | 'problem'> & {
+  /** ESP8266 user1/user2 images: which slot the file was linked for. */
+  slotEvidence?: ImageInfo['slotEvidence'];
   /**
    * Set when the content turned out not to be this format after all (a zip that is not a Mongoose
    * bundle, 0xE9 followed by garbage): inspect-image.ts then reports this id instead.

@@ -46,6 +46,8 @@ export async function inspectImage(path: string): Promise<InspectedImage> {
       pushableWith: report.problem ? [] : report.pushableWith,
       warnings: report.warnings,
       problem: report.problem,
+      slotEvidence: report.slotEvidence ?? null,
+      members: null,
     };
   } finally {
     await file.handle.close().catch(() => undefined);

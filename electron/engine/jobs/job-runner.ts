@@ -1,15 +1,15 @@
 // Runs one job through its states: connecting → transferring → rebooting → verifying →
 // (awaiting-commit → committing | reverting) → a terminal state. Every wait is bounded. The runner
 // owns the sequence; protocols own the wire; the manager owns the job list and events.
-import type { Device, Job, JobState, PushRequest } from '../../../shared/domain.ts';
-import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
+import type { Device, Job, JobState, PushPlan, PushRequest } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import type { Target } from '../net/http-client.ts';
-import type { UploadTimeouts } from '../net/multipart-upload.ts';
+import type { UploadTimeouts } from '../net/stream-upload.ts';
 import type { ImageOnDisk, UpdateProtocol } from '../protocols/update-protocol.ts';
 import { ProgressSampler } from './progress-sampler.ts';
 import { waitForReboot } from './reboot-watch.ts';
 import { awaitCommit, type CommitDecisions } from './commit-flow.ts';
+import { planPush } from './push-plan.ts';
 
 export interface JobTimeouts {
   upload: UploadTimeouts;
@@ -51,23 +51,35 @@ export interface RunnerContext {
 
 export const targetOf = (device: Device): Target | null => (device.address ? { host: device.address, port: device.port } : null);
 
-function checkImageFits(ctx: RunnerContext): void {
-  const { info } = ctx.image;
-  if (info.problem) throw new UpdateError('unsupported-package', info.problem);
-  if (!info.pushableWith.includes(ctx.protocol.id)) {
-    throw new UpdateError('unsupported-package', `This file is a ${info.formatLabel}; a ${PROTOCOL_LABELS[ctx.protocol.id]} board cannot take it.`);
+/** Refuses what the plan refuses; a needs-override plan goes ahead only with the user's override. */
+function enforcePlan(ctx: RunnerContext, plan: PushPlan): void {
+  if (plan.verdict === 'refused') {
+    const unreachable = plan.checks.some((c) => c.id === 'board' && c.status === 'fail');
+    throw new UpdateError(unreachable ? 'connection-lost' : 'unsupported-package', plan.message ?? 'The pre-flight checks refused this push.');
+  }
+  for (const c of plan.checks) if (c.status === 'warn') ctx.log(`Check "${c.label}": ${c.detail}`);
+  if (plan.verdict === 'needs-override') {
+    if (!ctx.request.override) {
+      throw new UpdateError('unsupported-package', `${plan.message} If you are sure, push again with "Push anyway" (CLI: --force).`);
+    }
+    for (const c of plan.checks) if (c.status === 'fail') ctx.log(`Overridden by you: ${c.detail}`);
   }
 }
 
 export async function runJob(ctx: RunnerContext): Promise<void> {
   const { protocol, timeouts, signal } = ctx;
   ctx.setState('connecting');
-  checkImageFits(ctx);
   const device = ctx.device();
   const target = targetOf(device);
   if (!target) throw new UpdateError('invalid-uri', `${device.name} has no known address; is it online?`);
-  const refusal = await protocol.preflight?.(ctx.image, { arch: device.arch });
-  if (refusal) throw new UpdateError('unsupported-package', refusal);
+  const planned = await planPush(protocol, ctx.image, device, target, signal);
+  enforcePlan(ctx, planned.plan);
+  const image = planned.send;
+  if (image !== ctx.image) {
+    const { fileName, size, sha256, format, version } = image.info;
+    ctx.update({ image: { fileName, size, sha256, format, version }, progress: { ...ctx.job().progress, totalBytes: size } });
+  }
+  if (planned.plan.reason) ctx.log(planned.plan.reason);
   const before = await protocol.readFirmware(target, signal);
   const beforeAt = Date.now();
   const fromVersion = before?.version ?? device.firmwareVersion;
@@ -75,12 +87,13 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   ctx.log(`Connected to ${device.name} at ${target.host}:${target.port}${fromVersion ? `, running ${fromVersion}` : ''}.`);
 
   ctx.setState('transferring');
-  const sampler = new ProgressSampler(ctx.image.info.size, (progress) => ctx.update({ progress }));
+  const sampler = new ProgressSampler(image.info.size, (progress) => ctx.update({ progress }));
   let outcome;
   try {
     outcome = await protocol.push({
       target,
-      image: ctx.image,
+      image,
+      slots: planned.protocolPlan?.slots ?? null,
       credentials: ctx.request.credentials ?? null,
       commitTimeoutSeconds: ctx.request.commitTimeoutSeconds,
       timeouts: timeouts.upload,
@@ -99,7 +112,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     protocol,
     candidates: () => uniqueTargets([targetOf(ctx.device()), target]),
     uptimeBefore: before?.uptimeSeconds != null ? { seconds: before.uptimeSeconds, at: beforeAt } : null,
-    goneWaitMs: timeouts.rebootGoneMs,
+    goneWaitMs: Math.max(timeouts.rebootGoneMs, (outcome.rebootAfterMs ?? 0) + 3000),
     comeBackMs: timeouts.rebootComeBackMs,
     pollMs: timeouts.pollMs,
     signal,
@@ -110,14 +123,31 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   ctx.setState('verifying');
   const toVersion = returned.info?.version ?? (await announcedVersion(ctx, pushedAt));
   ctx.update({ toVersion });
+  if (outcome.expectedSlot) return confirmSlot(ctx, outcome.expectedSlot, returned.info?.runningSlot ?? null, toVersion);
   if (protocol.commitControl) return awaitCommit(ctx, returned, fromVersion, toVersion);
 
-  const expected = ctx.image.info.version;
+  const expected = image.info.version;
   if (toVersion && fromVersion && toVersion === fromVersion && expected && expected !== fromVersion) {
     throw new UpdateError('rolled-back', `The board came back still running ${fromVersion}, not ${expected}: the new image did not start and the bootloader kept the old one.`);
   }
   const what = toVersion ? `now runs ${toVersion}` : 'rebooted; it does not report a version, so OTA Bench cannot confirm which firmware runs';
   ctx.setState('updated', { result: { code: 'success', message: `${ctx.device().name} ${what}.`, deviceMessage: outcome.deviceMessage } });
+}
+
+/** user1/user2 boards: the slot the board came back in says whether the new image booted. */
+function confirmSlot(ctx: RunnerContext, expected: 1 | 2, running: 1 | 2 | null, toVersion: string | null): void {
+  const name = ctx.device().name;
+  const version = toVersion ? `, version ${toVersion}` : '';
+  if (running === null) {
+    const message = `${name} rebooted, but the new firmware does not answer /flash/next like esp-link, so OTA Bench cannot confirm which slot runs${version}.`;
+    ctx.setState('updated', { result: { code: 'success', message, deviceMessage: null } });
+    return;
+  }
+  if (running !== expected) {
+    const overridden = ctx.request.override ? ' You pushed it past a failed pre-flight check: most likely it is linked for the other slot or built for another flash layout.' : '';
+    throw new UpdateError('rolled-back', `${name} came back in slot ${running} (user${running}.bin), still running its previous firmware${version}: the new image in slot ${expected} did not boot and the bootloader went back.${overridden || ' Likely causes: it crashes at start-up, or it was built for another slot or flash layout. Its serial log at 74880 baud shows why.'}`);
+  }
+  ctx.setState('updated', { result: { code: 'success', message: `${name} now runs user${expected}.bin (slot ${expected})${version}.`, deviceMessage: null } });
 }
 
 function uniqueTargets(targets: Array<Target | null>): Target[] {

@@ -1,6 +1,7 @@
-// The protocols OTA Bench can push with, by id. esp-link (#3) and BLE/SMP (#4) join this table.
+// The protocols OTA Bench can push with, by id. BLE/SMP (#4) joins this table.
 import type { ProtocolId } from '../../../shared/domain.ts';
 import { arduinoEsp32, arduinoEsp8266 } from './arduino-http-update.ts';
+import { espLink } from './esp-link.ts';
 import { esphomeWeb } from './esphome-web.ts';
 import { mongooseOs } from './mongoose-os.ts';
 import type { UpdateProtocol } from './update-protocol.ts';
@@ -10,6 +11,7 @@ const PUSH_PROTOCOLS: Partial<Record<ProtocolId, UpdateProtocol>> = {
   'arduino-esp8266': arduinoEsp8266,
   'arduino-esp32': arduinoEsp32,
   'esphome-web': esphomeWeb,
+  'esp-link': espLink,
 };
 
 export function pushProtocol(id: ProtocolId): UpdateProtocol | null {

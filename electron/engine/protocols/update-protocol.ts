@@ -2,7 +2,7 @@
 // and the board's words; the job runner knows phases, timeouts and the state machine.
 import type { Device, FlashSlots, ImageInfo, PreflightCheck, ProtocolId } from '../../../shared/domain.ts';
 import type { Target } from '../net/http-client.ts';
-import type { UploadTimeouts } from '../net/multipart-upload.ts';
+import type { UploadTimeouts } from '../net/stream-upload.ts';
 
 /** What a board says about itself (Mongoose Sys.GetInfo, ESPHome TXT…). */
 export interface FirmwareInfo {
@@ -53,6 +53,8 @@ export interface PushContext {
   image: ImageOnDisk;
   credentials: { user: string; password: string } | null;
   commitTimeoutSeconds: number;
+  /** What the plan read from the board (esp-link), so the push can notice if it changed since. */
+  slots?: FlashSlots | null;
   timeouts: UploadTimeouts;
   signal: AbortSignal;
   onBytes(sent: number): void;
@@ -66,6 +68,8 @@ export interface PushOutcome {
   rebootsByItself: boolean;
   /** The slot the board should run after the reboot; coming back in another one means it rolled back. */
   expectedSlot?: 1 | 2;
+  /** The board reboots this long after answering (esp-link: 2 s): look for it going down at least that long. */
+  rebootAfterMs?: number;
 }
 
 export interface UpdateProtocol {

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { inspectImage, readMongooseManifest, type InspectedImage as ImageInfo } from '../../../electron/engine/images/index.ts';
+import { describePair, findPairInFolder, inspectImage, readMongooseManifest, type InspectedImage as ImageInfo } from '../../../electron/engine/images/index.ts';
 import { factValue } from './fact-value.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -42,6 +42,17 @@ function checkEsp8266V2(info: ImageInfo, car: any): void {
   expect(factValue(info, 'CRC-32 trailer')).toBe(`valid (${crc32.stored})`);
   expect(info.pushableWith).toEqual(['esp-link']);
   expect(info.warnings.join(' ')).toMatch(/Magic byte/);
+  // Slot evidence: the same word counts as the sidecar, the same verdict where the code decides.
+  const evidence = car.slotEvidence;
+  expect(info.slotEvidence).toMatchObject({
+    iromReferences: { slot1: evidence.slot1Count, slot2: evidence.slot2Count },
+    iromDecisive: evidence.determinable,
+    layout: evidence.headerLayout,
+    byFileName: car.intendedSlot,
+    headerByte3: Number(h.byte3),
+    linkedSlot: evidence.determinable ? evidence.winner : car.intendedSlot,
+    contradiction: null,
+  });
 }
 
 function checkEsp8266Plain(info: ImageInfo, car: any): void {
@@ -111,6 +122,23 @@ describe.skipIf(!present)(present ? 'reference firmware images (../shared/testda
       if (sidecar.format === 'esp8266-plain') checkEsp8266Plain(info, sidecar);
       if (sidecar.format === 'mcuboot') checkMcuboot(info, sidecar);
       if (sidecar.format === 'mongoose-os-fw-zip') await checkMongoose(info, sidecar, file);
+    });
+  }
+});
+
+describe.skipIf(!present)(present ? 'reference user1/user2 pairs (../shared/testdata)' : 'skipped: ../shared/testdata absent', () => {
+  const projects = present ? readdirSync(path.join(firmwareDir, 'esp8266-ota')).map((name) => path.join(firmwareDir, 'esp8266-ota', name)) : [];
+
+  for (const folder of projects) {
+    it(`finds and pairs ${path.basename(folder)}, slot 1 first`, async () => {
+      const [first, second] = await findPairInFolder(folder);
+      expect(JSON.parse(readFileSync(`${first}.json`, 'utf8')).intendedSlot).toBe(1);
+      expect(JSON.parse(readFileSync(`${second}.json`, 'utf8')).intendedSlot).toBe(2);
+      // Picked in the wrong order, the pair still comes out slot 1 first.
+      const { pair, swapped } = describePair(await inspectImage(second!), await inspectImage(first!));
+      expect(swapped).toBe(true);
+      expect(pair).toMatchObject({ format: 'esp8266-ota-pair', problem: null, pushableWith: ['esp-link'] });
+      expect(pair.fileName).toBe(`${path.basename(first!)} + ${path.basename(second!)}`);
     });
   }
 });

@@ -1,0 +1,107 @@
+// Before an esp-link push: ask the board which slot it writes next and what flash map it has, pick
+// the file for that slot (from a pair) and check the file the way the board and its bootloader
+// would, and more. Checks the board would fail anyway are final; evidence that is strong but not
+// certain (the slot a file was linked for, a flash layout mismatch) can be overridden by the user.
+import type { FlashSlots, ImageInfo, PreflightCheck } from '../../../shared/domain.ts';
+import { formatBytes } from '../format.ts';
+import type { ImageOnDisk, PlanInput, ProtocolPlan } from './update-protocol.ts';
+import { ESP_LINK_SLOT_BYTES, readEspLinkSlots } from './esp-link-device.ts';
+
+type Slot = 1 | 2;
+
+const pass = (id: string, label: string, detail: string): PreflightCheck => ({ id, label, status: 'pass', detail, overridable: false });
+const warn = (id: string, label: string, detail: string): PreflightCheck => ({ id, label, status: 'warn', detail, overridable: false });
+const fail = (id: string, label: string, detail: string, overridable = false): PreflightCheck => ({ id, label, status: 'fail', detail, overridable });
+
+/** What a file that is not a user1/user2 image is, and what to do with it instead. */
+function notAnOtaImage(info: ImageInfo): string {
+  switch (info.format) {
+    case 'esp-app':
+      return `${info.fileName} is a plain ESP application image (first byte 0xE9), such as an Arduino sketch: esp-link only takes SDK user1/user2 images (0xEA) and would answer "IROM magic missing". Push it to an Arduino or ESPHome updater, or flash it over serial; for esp-link, build with the SDK's OTA option (boot v1.2+).`;
+    case 'mongoose-fw-zip':
+      return `${info.fileName} is a Mongoose OS fw.zip: esp-link only takes SDK user1/user2 images (.bin starting with 0xEA). Push it to a Mongoose OS board.`;
+    default:
+      return `${info.fileName} is ${info.problem ? `not usable: ${info.problem}` : `a ${info.formatLabel}`} esp-link only takes ESP8266 SDK user1/user2 images (.bin starting with 0xEA).`;
+  }
+}
+
+/** "4MB:512/512" (current esp-link) or "4MB (512+512)" (older) → size and layout. */
+export function parseFlashMap(text: string | null): { size: string; layout: string | null } | null {
+  if (!text) return null;
+  const match = /^\s*(\d+(?:KB|MB))\s*(?:[:(]\s*(\d+)\s*[/+]\s*(\d+)\)?)?/i.exec(text);
+  if (!match) return null;
+  return { size: match[1]!.toUpperCase(), layout: match[2] ? `${match[2]}+${match[3]}` : null };
+}
+
+/** Flash size each SDK size map implies (`enum flash_size_map`). */
+const MAP_SIZES: Record<number, string> = { 0: '512KB', 1: '256KB', 2: '1MB', 3: '2MB', 4: '4MB', 5: '2MB', 6: '4MB', 8: '8MB', 9: '16MB' };
+
+function chooseFile(image: ImageOnDisk, next: Slot, running: Slot | null): { send: ImageOnDisk; reason: string } {
+  const runs = running ? `The board runs user${running}.bin` : 'The board';
+  if (image.members?.length === 2) {
+    const send = image.members[next - 1]!;
+    return { send, reason: `${runs}, so it writes slot ${next} next: sending ${send.info.fileName}, the slot-${next} file of the pair.` };
+  }
+  return { send: image, reason: `${runs}, so it writes slot ${next} next: sending ${image.info.fileName}.` };
+}
+
+function slotCheck(info: ImageInfo, next: Slot): PreflightCheck {
+  const label = `Linked for slot ${next}`;
+  const evidence = info.slotEvidence;
+  if (!evidence || evidence.linkedSlot === null) {
+    return warn('slot', label, `Cannot tell which slot ${info.fileName} was linked for (${evidence?.summary ?? 'no evidence'}). The board writes slot ${next}: make sure this is the user${next}.bin of your build.`);
+  }
+  if (evidence.linkedSlot !== next) {
+    return fail('slot', label, `The board writes slot ${next} next, but ${info.fileName} is linked for slot ${evidence.linkedSlot}. ${evidence.summary} It would not boot from slot ${next}: the board would crash and fall back to its current firmware. Pick user${next}.bin from the same build, or drop both files.`, true);
+  }
+  return pass('slot', label, `${evidence.summary}${evidence.contradiction ? ` Note: ${evidence.contradiction}` : ''}`);
+}
+
+function layoutCheck(info: ImageInfo, slots: FlashSlots, next: Slot): PreflightCheck {
+  const label = 'Flash layout';
+  const board = parseFlashMap(slots.flashMap);
+  const evidence = info.slotEvidence;
+  if (!board) return warn('layout', label, `The board did not report its flash map${slots.flashMap ? ` ("${slots.flashMap}")` : ''}, so OTA Bench cannot compare it with the image's.`);
+  if (!board.layout || board.layout === '256+256') {
+    return fail('layout', label, `The board's flash map is ${slots.flashMap}: esp-link needs 1 MB or more with 512+512 slots ("Flash too small for OTA update").`);
+  }
+  if (board.layout === '1024+1024' && next === 2) {
+    return fail('layout', label, `The board reports ${slots.flashMap}, but esp-link writes slot 2 at 0x81000 (the 512+512 address) while the bootloader looks for user2 at 0x101000 on this map.`, true);
+  }
+  if (!evidence) return warn('layout', label, 'The image does not say which flash layout it was built for.');
+  if (evidence.layout !== board.layout) {
+    return fail('layout', label, `${info.fileName} was built for a ${evidence.layout} map (size map ${evidence.sizeMap}), but the board uses ${board.layout} (${slots.flashMap}): its code would look for itself at the wrong flash address.`, true);
+  }
+  const imageSize = MAP_SIZES[evidence.sizeMap];
+  if (imageSize && imageSize !== board.size) {
+    return warn('layout', label, `Both use ${board.layout} slots; the image says ${imageSize} flash and the board ${board.size}. The board keeps its own flash size setting (esp-link does not change it).`);
+  }
+  return pass('layout', label, `${evidence.layout} slots, ${board.size}, as the board (${slots.flashMap}).`);
+}
+
+function sizeCheck(info: ImageInfo, slots: FlashSlots): PreflightCheck {
+  const room = slots.slotRoom ?? ESP_LINK_SLOT_BYTES;
+  if (info.size > room) {
+    return fail('size', 'Fits the slot', `${info.fileName} is ${formatBytes(info.size)} (${info.size.toLocaleString('en-US')} bytes); an esp-link slot holds at most ${room.toLocaleString('en-US')} bytes ("Firmware image too large").`);
+  }
+  return pass('size', 'Fits the slot', `${info.size.toLocaleString('en-US')} of ${room.toLocaleString('en-US')} bytes (${Math.round((info.size / room) * 100)}%).`);
+}
+
+export async function planEspLinkPush({ image, target, signal }: PlanInput): Promise<ProtocolPlan> {
+  const { info } = image;
+  const isPair = info.format === 'esp8266-ota-pair';
+  if (info.format !== 'esp8266-ota-v2' && !isPair) {
+    return { send: image, reason: null, slots: null, checks: [fail('format', 'ESP8266 user1/user2 image', notAnOtaImage(info))] };
+  }
+  if (info.problem) return { send: image, reason: null, slots: null, checks: [fail('format', 'ESP8266 user1/user2 image', info.problem)] };
+  const slots = await readEspLinkSlots(target, signal);
+  const next = slots.nextSlot!;
+  const { send, reason } = chooseFile(image, next, slots.runningSlot);
+  const checks: PreflightCheck[] = [
+    pass('format', 'ESP8266 user1/user2 image', `${send.info.fileName}: 0xEA header as esp-link checks it, inner image checksum and CRC-32 trailer valid.`),
+    slotCheck(send.info, next),
+    layoutCheck(send.info, slots, next),
+    sizeCheck(send.info, slots),
+  ];
+  return { send, reason, slots, checks };
+}
