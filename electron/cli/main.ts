@@ -3,21 +3,24 @@ import { parseArgs } from 'node:util';
 import { PROTOCOL_LABELS, type CommitPolicy, type ProtocolId } from '../../shared/domain.ts';
 import { protocolIdSchema } from '../../shared/contract.ts';
 import { createEngine } from '../engine/index.ts';
-import { formatBytes } from '../engine/format.ts';
 import { Output } from './output.ts';
 import { pushCommand } from './push-command.ts';
+import { printImage, slotsLine } from './describe.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
 
 const HELP = `ota-bench — push firmware to dev boards on your bench
 
 Usage:
   ota-bench discover [--timeout S] [--json]
-  ota-bench inspect FILE [--json]
-  ota-bench push FILE --to DEVICE [--protocol P] [--commit auto|prompt|never] [--commit-timeout S]
-                 [--user U --password P] [--health-seconds S] [--reboot-timeout S] [--json]
+  ota-bench inspect FILE|FOLDER [FILE2] [--json]
+  ota-bench push FILE [FILE2] --to DEVICE [--protocol P] [--commit auto|prompt|never] [--commit-timeout S]
+                 [--user U --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
   ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
 
 DEVICE is a discovered id or name, or host[:port] (no discovery needed).
+For esp-link boards give both user1.bin and user2.bin (or their build folder): OTA Bench sends the
+one the board asks for, after checking it. --force pushes even when the slot evidence or the flash
+layout check fails: dangerous, a wrong-slot image does not boot (the board falls back, if it can).
 --commit defaults to "prompt" in a terminal and "never" when stdin is not a TTY.
 --json prints one JSON object per line: events, then a final {"type":"result",…}.
 Exit status is 0 only on success.
@@ -35,6 +38,7 @@ const options = {
   'reboot-timeout': { type: 'string' },
   user: { type: 'string' },
   password: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 function seconds(value: string | undefined, fallback: number, name: string): number {
@@ -47,6 +51,7 @@ function seconds(value: string | undefined, fallback: number, name: string): num
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   const [command, arg] = positionals;
+  const files = positionals.slice(1);
   if (values.help || !command) {
     process.stdout.write(`${HELP}\n`);
     return command || values.help ? 0 : 2;
@@ -76,11 +81,10 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'inspect': {
-        const image = await engine.inspectImage(need('FILE'));
+        need('FILE');
+        const image = await engine.inspectImages(files);
         out.event('image', image);
-        out.line(`${image.fileName}\n  format   ${image.formatLabel}\n  size     ${formatBytes(image.size)} (${image.size} bytes)\n  sha256   ${image.sha256}`);
-        for (const fact of image.facts) out.line(`  ${fact.label.padEnd(8)} ${fact.value}`);
-        for (const warning of image.warnings) out.line(`  ⚠ ${warning}`);
+        printImage(out, image);
         const ok = !image.problem;
         out.result({ state: 'done', result: ok ? 'success' : 'unsupported-package', message: image.problem ?? `Pushable with: ${image.pushableWith.join(', ') || 'nothing yet'}.`, fromVersion: null, toVersion: image.version });
         return ok ? 0 : 1;
@@ -96,8 +100,10 @@ async function main(argv: string[]): Promise<number> {
           protocol = parsed.data;
         }
         if (Boolean(values.user) !== Boolean(values.password)) throw new Error('--user and --password go together.');
+        need('FILE');
         return await pushCommand(engine, out, {
-          file: need('FILE'),
+          files,
+          force: Boolean(values.force),
           to: values.to,
           protocol,
           commit,
@@ -114,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
         out.event('status', status);
         const boot = status.bootState ? (status.bootState.committed ? ', committed' : `, UNCOMMITTED (reverts after ${status.bootState.commitTimeoutSeconds} s)`) : '';
         out.line(`${device.name}: ${status.reachable ? 'reachable' : 'not reachable'}, firmware ${status.firmwareVersion ?? 'unknown'}${boot}`);
+        if (status.slots) out.line(slotsLine(status.slots));
         const done = command === 'status' ? status.reachable : status.reachable && (command === 'revert' || status.bootState?.committed !== false);
         out.result({ state: 'done', result: done ? 'success' : 'update-failed', message: `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`, fromVersion: null, toVersion: status.firmwareVersion });
         return done ? 0 : 1;

@@ -1,5 +1,6 @@
-// `ota-bench push FILE --to DEVICE`: inspect, push, follow the job, and in a terminal ask whether
-// to commit when the board runs the new firmware uncommitted.
+// `ota-bench push FILE [FILE2] --to DEVICE`: inspect, plan (print the checks; stop when they refuse),
+// push, follow the job, and in a terminal ask whether to commit when the board runs the new
+// firmware uncommitted.
 import readline from 'node:readline/promises';
 import type { CommitPolicy, Job, ProtocolId } from '../../shared/domain.ts';
 import { PROTOCOL_LABELS, isTerminal } from '../../shared/domain.ts';
@@ -7,9 +8,13 @@ import type { OtaEngine } from '../engine/engine-api.ts';
 import { formatBytes, formatDuration } from '../engine/format.ts';
 import type { Output } from './output.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
+import { printPlan } from './describe.ts';
 
 export interface PushOptions {
-  file: string;
+  /** One image, a user1/user2 pair, or a build folder. */
+  files: string[];
+  /** Push past overridable pre-flight failures (wrong-slot evidence, flash layout). */
+  force: boolean;
   to: string;
   protocol?: ProtocolId;
   commit: CommitPolicy;
@@ -39,12 +44,21 @@ async function askCommit(job: Job): Promise<'commit' | 'revert' | 'wait'> {
 }
 
 export async function pushCommand(engine: OtaEngine, out: Output, options: PushOptions): Promise<number> {
-  const image = await engine.inspectImage(options.file);
+  const image = await engine.inspectImages(options.files);
   out.event('image', image);
   out.line(`${image.fileName}: ${image.formatLabel}, ${formatBytes(image.size)}, sha256 ${image.sha256.slice(0, 16)}…${image.version ? `, version ${image.version}` : ''}`);
   const device = await resolveDeviceRef(engine, options.to, options.discoverSeconds);
   out.event('device', device);
   out.line(`Board: ${device.name} (${device.address}:${device.port}, ${PROTOCOL_LABELS[options.protocol ?? device.protocol]}${device.firmwareVersion ? `, running ${device.firmwareVersion}` : ''})`);
+
+  const plan = await engine.planPush(device.id, image.imageId);
+  printPlan(out, plan);
+  if (plan.verdict === 'refused' || (plan.verdict === 'needs-override' && !options.force)) {
+    const hint = plan.verdict === 'needs-override' ? ' If you are sure, add --force (dangerous: a wrong-slot image does not boot).' : '';
+    out.result({ state: 'refused', result: 'unsupported-package', message: `Not pushed: ${plan.message}${hint}`, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
+    return 1;
+  }
+  if (plan.verdict === 'needs-override') out.line('⚠ Pushing anyway (--force).');
 
   const job = engine.push({
     deviceId: device.id,
@@ -53,6 +67,7 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     commitPolicy: options.commit,
     commitTimeoutSeconds: options.commitTimeout,
     credentials: options.credentials,
+    override: options.force || undefined,
   });
   let lastState = '';
   // Detached before the result line: closing the engine afterwards must not print more events.
