@@ -117,6 +117,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     pollMs: timeouts.pollMs,
     signal,
     reannounced: () => ctx.device().lastSeen > pushedAt,
+    earliestRebootAt: pushedAt + (outcome.rebootAfterMs ?? 0),
     log: ctx.log,
   });
 

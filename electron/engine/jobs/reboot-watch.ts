@@ -20,6 +20,11 @@ export interface RebootWatchOptions {
   signal: AbortSignal;
   /** True when mDNS saw the board say goodbye or re-announce since the push. */
   reannounced(): boolean;
+  /**
+   * Epoch ms before which the board cannot have rebooted (esp-link waits 2 s after answering): mDNS
+   * traffic before then is the old firmware still talking, not a reboot.
+   */
+  earliestRebootAt?: number;
   log(text: string): void;
 }
 
@@ -58,7 +63,7 @@ export async function waitForReboot(options: RebootWatchOptions): Promise<Return
   const started = Date.now();
   let wentAway = false;
   while (!wentAway && Date.now() - started < options.goneWaitMs) {
-    if (options.reannounced()) break;
+    if (options.reannounced() && Date.now() >= (options.earliestRebootAt ?? 0)) break;
     const seen = await readAny(options);
     if (!seen) wentAway = true;
     else if (rebootedSince(seen.info, options.uptimeBefore)) return seen;
