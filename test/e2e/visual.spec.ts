@@ -79,6 +79,48 @@ test.describe('design screenshots (fixture data)', () => {
     await shot(page, 'auth-open');
   });
 
+  test('esp-link: a user1/user2 pair, the slot panel and the checks', async ({ page }) => {
+    await open(page, 'esp-link-pair');
+    await page.locator('[data-testid="device-row"][data-device-id="addr:192.168.1.70:80"]').click();
+    // The board's slots show before a file is chosen.
+    await expect(page.getByTestId('slot-running')).toHaveAttribute('data-slot', '1');
+    await shot(page, 'esp-link-board-only');
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('pair-member')).toHaveCount(2);
+    await expect(page.getByTestId('plan-send')).toHaveAttribute('data-file-name', 'user2.bin');
+    await expect(page.getByTestId('push-button')).toBeEnabled();
+    await shot(page, 'esp-link-pair');
+    await page.locator('.workspace').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await shot(page, 'esp-link-pair-scrolled');
+    await page.getByTestId('push-button').click();
+    const card = page.locator('[data-testid="job-card"]').first();
+    await expect(card).toHaveAttribute('data-state', 'updated', { timeout: 15_000 });
+    await expect(card).toContainText('user2.bin');
+    await page.locator('.workspace').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await shot(page, 'esp-link-pair-updated');
+  });
+
+  test('esp-link: a wrong-slot file needs an explicit override', async ({ page }) => {
+    await open(page, 'esp-link-wrong-slot');
+    await page.locator('[data-testid="device-row"][data-device-id="addr:192.168.1.70:80"]').click();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('plan-verdict')).toHaveAttribute('data-verdict', 'needs-override');
+    await expect(page.getByTestId('push-button')).toBeDisabled();
+    await shot(page, 'esp-link-needs-override');
+    await page.getByTestId('override-checkbox').check();
+    await expect(page.getByTestId('push-button')).toBeEnabled();
+    await page.getByTestId('push-panel').evaluate((element) => element.scrollIntoView({ block: 'end' }));
+    await shot(page, 'esp-link-override-ticked');
+  });
+
+  test('esp-link in the light theme', async ({ page }) => {
+    await open(page, 'esp-link-wrong-slot', 'light');
+    await page.locator('[data-testid="device-row"][data-device-id="addr:192.168.1.70:80"]').click();
+    await page.getByTestId('choose-folder-button').click();
+    await expect(page.getByTestId('plan-send')).toHaveAttribute('data-file-name', 'user2.bin');
+    await shot(page, 'esp-link-pair-light');
+  });
+
   test('empty bench', async ({ page }) => {
     await open(page, 'empty');
     await shot(page, 'empty');

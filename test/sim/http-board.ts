@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { MdnsResponder, type MdnsService } from './mdns-responder.ts';
 import {
@@ -34,7 +34,7 @@ export abstract class HttpBoard extends EventEmitter {
   bootCount = 0;
   bootedAt = Date.now();
   protected mdns: MdnsResponder | null = null;
-  private server: http.Server | null = null;
+  private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private rebooting: Promise<void> | null = null;
@@ -191,14 +191,24 @@ export abstract class HttpBoard extends EventEmitter {
     this.send(response, 200, { 'Content-Type': 'application/json' }, Buffer.from('\u0000\u00ff{"id":<garbage>\r\n\u0007', 'latin1'));
   }
 
-  private async goOnline(): Promise<void> {
+  /**
+   * The server the board listens with, made at every boot. The default is a Node HTTP/1.1 server
+   * that calls `handle()`; a board whose firmware speaks HTTP differently (esp-link's HTTP/1.0)
+   * returns its own `net.Server`. Connections are tracked and closed by the base class either way.
+   */
+  protected createServer(): Server {
     const server = http.createServer({ requestTimeout: 0 }, (request, response) => this.dispatch(request, response));
+    // Embedded servers do not send `100 Continue`: the body is simply read when it comes.
+    server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => this.dispatch(request, response));
+    return server;
+  }
+
+  private async goOnline(): Promise<void> {
+    const server = this.createServer();
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    // Embedded servers do not send `100 Continue`: the body is simply read when it comes.
-    server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => this.dispatch(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port: this.port, host: this.address, exclusive: true }, () => {
@@ -237,7 +247,7 @@ export abstract class HttpBoard extends EventEmitter {
   }
 
   /** Simulator bugs and socket errors: an event (never 'error', which would crash an unwatched board). */
-  private reportFault(error: Error): void {
+  protected reportFault(error: Error): void {
     if (this.listenerCount('fault') > 0) this.emit('fault', error);
     else console.error(`[sim ${this.hostname}]`, error);
   }

@@ -7,9 +7,13 @@
 // `installDesignFixtureApi` is passed to `page.addInitScript`, which serialises it with toString():
 // it must be self-contained (no imports at runtime, no references to module scope).
 import type { DiscoveryStatus, OtaBenchApi } from '../../../shared/contract.ts';
-import type { Device, ImageInfo, Job, JobState } from '../../../shared/domain.ts';
+import type { Device, ImageInfo, Job, JobState, PreflightCheck, PushPlan, SlotEvidence } from '../../../shared/domain.ts';
 
-export type DesignScenario = 'bench' | 'empty' | 'html-image';
+/**
+ * `esp-link-pair`: "Open image…" gives a user1/user2 pair; `esp-link-wrong-slot`: a user2.bin that is
+ * linked for slot 1. "Open build folder…" always gives the pair.
+ */
+export type DesignScenario = 'bench' | 'empty' | 'html-image' | 'esp-link-pair' | 'esp-link-wrong-slot';
 
 export function installDesignFixtureApi(scenario: DesignScenario): void {
   const now = Date.now();
@@ -25,7 +29,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     device({ id: 'id:esp32_1A2B3C', name: 'kitchen-sensor', protocol: 'mongoose-os', address: '192.168.1.41', hostname: 'mOS-esp32-1A2B3C.local', firmwareVersion: '1.4.1', arch: 'esp32' }),
     device({ id: 'mac:84:f3:eb:12:34:56', name: 'garage-door', protocol: 'arduino-esp8266', address: '192.168.1.57', firmwareVersion: '2.0.0', authRequired: true }),
     device({ id: 'host:livingroom-light.local', name: 'livingroom-light', protocol: 'esphome-web', address: '192.168.1.63', firmwareVersion: '2025.4.2', protocolEvidence: 'service-type' }),
-    device({ id: 'addr:192.168.1.70:80', name: 'wiflash-bridge', protocol: 'esp-link', address: '192.168.1.70', pushSupported: false, protocolEvidence: 'probe', services: [] }),
+    device({ id: 'addr:192.168.1.70:80', name: 'wiflash-bridge', protocol: 'esp-link', address: '192.168.1.70', firmwareVersion: '3.2.0', arch: 'esp8266', protocolEvidence: 'probe', services: ['_http._tcp'], txt: { ssh_upload: 'no' } }),
     device({ id: 'id:esp32_9F8E7D', name: 'mOS-esp32-9F8E7D <img src=x onerror=alert(1)> with a very long name that goes on', protocol: 'mongoose-os', address: '192.168.1.88', firmwareVersion: '1.3.0', online: false, lastSeen: now - 2 * 60_000 }),
     device({ id: 'host:lab-node.local', name: 'lab-node', protocol: 'arduino-ota', address: 'fe80::1c2d:3eff:fe4f:5a6b', port: 3232, pushSupported: false, online: false, lastSeen: now - 3 * 3600_000 }),
   ];
@@ -41,13 +45,76 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
         { label: 'Platform', value: 'esp32' }, { label: 'App', value: 'kitchen-sensor' },
         { label: 'Build', value: '20250601-101522/1.4.2@a1b2c3d' }, { label: 'Parts', value: 'boot, pt, otadata, app, fs' },
       ],
-      warnings: ['Built 214 days ago.'], problem: null,
+      warnings: ['Built 214 days ago.'], problem: null, slotEvidence: null, members: null,
     },
     html: {
       imageId: 'img-2', fileName: 'firmware.bin', size: 48_213, sha256: sha.split('').reverse().join(''), format: 'unknown',
       formatLabel: 'Not firmware', version: null, pushableWith: [], facts: [{ label: 'Starts with', value: '<!DOCTYPE html>' }],
       warnings: [], problem: 'This is a web page saved as .bin (it starts with <!DOCTYPE html>), not firmware. Download the raw file from the build server instead of the page that links to it.',
+      slotEvidence: null, members: null,
     },
+  };
+
+  // ESP8266 user1/user2 images, as the engine describes them (shared/domain.ts SlotEvidence).
+  const evidence = (slot: 1 | 2, over: Partial<SlotEvidence> = {}): SlotEvidence => ({
+    linkedSlot: slot, byFileName: slot, headerByte3: slot, iromReferences: slot === 1 ? { slot1: 806, slot2: 0 } : { slot1: 0, slot2: 806 },
+    iromDecisive: true, layout: '512+512', sizeMap: 4,
+    summary: `Linked for slot ${slot}: all 806 irom references point into slot ${slot}'s window (0x402${slot === 1 ? '0' : '8'}1010…).`,
+    contradiction: null, ...over,
+  });
+  const espLinkImage = (slot: 1 | 2, over: Partial<ImageInfo> = {}): ImageInfo => ({
+    imageId: `img-user${slot}`, fileName: `user${slot}.bin`, size: 421_872 + slot * 16, sha256: slot === 1 ? sha : sha.split('').reverse().join(''),
+    format: 'esp8266-ota-v2', formatLabel: 'ESP8266 OTA image (v2, user1/user2)', version: '3.2.1', pushableWith: ['esp-link'],
+    facts: [{ label: 'Entry point', value: '0x40100004' }, { label: 'Flash', value: '4 MB (512+512), QIO, 40 MHz' }, { label: 'Segments', value: 'irom 398 KiB, .text 21 KiB, .data 1.2 KiB, .rodata 2.3 KiB' }],
+    warnings: [], problem: null, slotEvidence: evidence(slot), members: null, ...over,
+  });
+  images.pair = {
+    imageId: 'img-pair', fileName: 'user1.bin + user2.bin', size: 843_776, sha256: sha, format: 'esp8266-ota-pair',
+    formatLabel: 'ESP8266 user1/user2 pair', version: '3.2.1', pushableWith: ['esp-link'],
+    facts: [{ label: 'Folder', value: '~/esp-link/firmware' }], warnings: [], problem: null, slotEvidence: null,
+    members: [espLinkImage(1), espLinkImage(2)],
+  };
+  images.wrongSlot = espLinkImage(2, {
+    imageId: 'img-wrong', sha256: sha,
+    slotEvidence: evidence(1, {
+      byFileName: 2, headerByte3: 2,
+      summary: 'Linked for slot 1: 803 of 806 irom references point into slot 1\'s window (0x40201010…).',
+      iromReferences: { slot1: 803, slot2: 3 },
+      contradiction: 'Named user2.bin (and header byte 3 says app 2), but the code is linked for slot 1: it cannot run from slot 2.',
+    }),
+  });
+  const espChecks = (send: ImageInfo, slotOk: boolean): PreflightCheck[] => [
+    { id: 'header', label: 'v2 header', status: 'pass', detail: '0xEA, segment byte 4, flash mode QIO, size map 4 (4 MB 512+512), entry 0x40100004.', overridable: false },
+    { id: 'inner-image', label: 'Embedded image', status: 'pass', detail: '0xE9 header with 3 segments (.text at 0x40100000, .data, .rodata).', overridable: false },
+    { id: 'checksum', label: 'Checksum and CRC-32', status: 'pass', detail: 'XOR checksum 0x5c and the CRC-32 trailer match.', overridable: false },
+    slotOk
+      ? { id: 'slot', label: 'Linked for the next slot', status: 'pass', detail: `${send.fileName} is linked for slot 2, the slot the board writes next.`, overridable: false }
+      : { id: 'slot', label: 'Linked for the next slot', status: 'fail', detail: `${send.fileName} is linked for slot 1 (803 of 806 irom references), but the board writes slot 2 next.`, overridable: true },
+    { id: 'size', label: 'Fits the slot', status: 'pass', detail: `${Math.round(send.size / 1024)} KiB of 492 KiB (503,808 bytes).`, overridable: false },
+    { id: 'flash-map', label: 'Flash map', status: 'warn', detail: 'Built for 4 MB 512+512; the board reports 4MB:512/512 but did not say its flash mode.', overridable: false },
+  ];
+  const espSlots = { runningSlot: 1 as const, nextSlot: 2 as const, flashMap: '4MB:512/512', slotRoom: 503_808 };
+  const planFor = (deviceId: string, imageId: string): PushPlan => {
+    const target = devices.find((candidate) => candidate.id === deviceId);
+    const image = Object.values(images).find((candidate) => candidate.imageId === imageId) ?? images.mongoose;
+    if (target?.protocol !== 'esp-link') {
+      return { deviceId, imageId, protocol: target?.protocol ?? 'unknown', send: image, reason: null, slots: null, checks: [], verdict: 'ready', message: null };
+    }
+    const send = image.members ? image.members[1] : image;
+    const slotOk = image.imageId !== images.wrongSlot.imageId;
+    const base = { deviceId, imageId, protocol: 'esp-link' as const, slots: espSlots,
+      send: { imageId: send.imageId, fileName: send.fileName, size: send.size, sha256: send.sha256 } };
+    if (image.format === 'mongoose-fw-zip' || image.format === 'unknown') {
+      return { ...base, send: null, reason: null, checks: [{ id: 'header', label: 'v2 header', status: 'fail', detail: `${image.fileName} is not an ESP8266 image.`, overridable: false }],
+        verdict: 'refused', message: `${image.fileName} is a ${image.formatLabel}, not an ESP8266 user1/user2 image: esp-link cannot take it.` };
+    }
+    return {
+      ...base,
+      reason: image.members ? 'The board runs slot 1 (user1.bin), so it takes user2.bin next.' : 'The board writes slot 2 next; this is the only file.',
+      checks: espChecks(send, slotOk),
+      verdict: slotOk ? 'ready' : 'needs-override',
+      message: slotOk ? null : 'user2.bin is linked for slot 1, but the board writes slot 2 next: it would not boot there. Use the user2.bin from the same build, or push anyway if you are testing a rollback.',
+    };
   };
 
   const job = (over: Partial<Job> & Pick<Job, 'id' | 'state'>): Job => {
@@ -67,7 +134,15 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     };
   };
 
-  let jobs: Job[] = scenario !== 'bench' ? [] : [
+  const espLinkJobs: Job[] = [
+    job({ id: 'job-7', state: 'rolled-back', deviceId: 'addr:192.168.1.70:80', deviceName: 'wiflash-bridge', target: '192.168.1.70:80', protocol: 'esp-link',
+      createdAt: now - 30 * 60_000, endedAt: now - 29 * 60_000, commitPolicy: 'auto', fromVersion: '3.2.0', toVersion: '3.2.0',
+      image: { fileName: 'user1.bin', size: 421_888, sha256: sha, format: 'esp8266-ota-v2', version: '3.2.1' },
+      result: { code: 'rolled-back', message: 'wiflash-bridge booted back into slot 1 and runs 3.2.0 again: the image sent to slot 2 was most likely linked for slot 1 (pushed with an override).', deviceMessage: null },
+      log: [{ at: now - 30 * 60_000, text: 'POST http://192.168.1.70:80/flash/upload (421888 bytes, raw)' }, { at: now - 29 * 60_000, text: '/flash/next still says user2.bin after the reboot' }] }),
+  ];
+
+  let jobs: Job[] = scenario.startsWith('esp-link') ? espLinkJobs : scenario !== 'bench' ? [] : [
     job({ id: 'job-5', state: 'committed', createdAt: now - 40 * 60_000, endedAt: now - 39 * 60_000, fromVersion: '1.4.0', toVersion: '1.4.1',
       image: { fileName: 'fw-esp32-kitchen-sensor-1.4.1.zip', size: 1_570_112, sha256: sha, format: 'mongoose-fw-zip', version: '1.4.1' },
       result: { code: 'success', message: 'kitchen-sensor runs 1.4.1 and it is committed.', deviceMessage: null } }),
@@ -122,7 +197,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     return found;
   };
   const finish = (id: string, state: JobState, message: string, extra: Partial<Job> = {}) =>
-    update(id, { state, endedAt: Date.now(), result: { code: state === 'committed' ? 'success' : 'rolled-back', message, deviceMessage: null }, ...extra });
+    update(id, { state, endedAt: Date.now(), result: { code: state === 'rolled-back' ? 'rolled-back' : 'success', message, deviceMessage: null }, ...extra });
 
   const api: OtaBenchApi = {
     listDevices: () => settle(devices),
@@ -132,16 +207,28 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       later(50, emit.devices);
       return settle(added, 400);
     },
-    deviceStatus: () => Promise.reject(new Error('deviceStatus is not scripted in the design fixture')),
+    deviceStatus: ({ deviceId }) => {
+      const target = devices.find((candidate) => candidate.id === deviceId);
+      if (!target) return Promise.reject(new Error(`No device ${deviceId}`));
+      return settle({ device: target, reachable: true, firmwareVersion: target.firmwareVersion, firmwareId: null, bootState: null,
+        slots: target.protocol === 'esp-link' ? espSlots : null, details: {} }, 200);
+    },
     getDiscoveryStatus: () => settle(discovery),
-    openImageDialog: () => settle(scenario === 'html-image' ? images.html : images.mongoose, 300),
-    inspectImagePath: () => settle(images.mongoose, 300),
+    openImageDialog: () => {
+      const chosen = { 'html-image': images.html, 'esp-link-pair': images.pair, 'esp-link-wrong-slot': images.wrongSlot }[scenario as string];
+      return settle(chosen ?? images.mongoose, 300);
+    },
+    openFolderDialog: () => settle(images.pair, 300),
+    inspectImagePaths: ({ paths }) => settle(paths.length === 2 ? images.pair : images.mongoose, 300),
+    planPush: ({ deviceId, imageId }) => settle(planFor(deviceId, imageId), 350),
     listJobs: () => settle(jobs),
     push: (request) => {
       const target = devices.find((candidate) => candidate.id === request.deviceId);
       if (!target) return Promise.reject(new Error(`No device ${request.deviceId}`));
       const id = `job-${Date.now()}`;
-      const image = images.mongoose;
+      const requested = Object.values(images).find((candidate) => candidate.imageId === request.imageId) ?? images.mongoose;
+      // A pair sends the member the board asks for (the engine sets job.image to it once planned).
+      const image = requested.members ? requested.members[1] : requested;
       const created: Job = job({
         id, state: 'queued', deviceId: target.id, deviceName: target.name, target: `${target.address}:${target.port}`, protocol: target.protocol,
         createdAt: Date.now(), stateSince: Date.now(), commitPolicy: request.commitPolicy, fromVersion: target.firmwareVersion, log: [],
@@ -162,7 +249,11 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
         later(300, () => update(id, { state: 'rebooting' }));
         later(2500, () => update(id, { state: 'verifying', toVersion: image.version }));
         later(3200, () =>
-          request.commitPolicy === 'auto'
+          target.protocol === 'esp-link'
+            ? request.override
+              ? finish(id, 'rolled-back', `${target.name} booted back into slot 1 and runs ${target.firmwareVersion} again: ${image.fileName} was most likely linked for the other slot.`, { toVersion: target.firmwareVersion })
+              : finish(id, 'updated', `${target.name} now runs ${image.version} from slot 2.`)
+            : request.commitPolicy === 'auto'
             ? finish(id, 'committed', `${target.name} runs ${image.version} and it is committed.`)
             : update(id, { state: 'awaiting-commit', commitDeadline: Date.now() + request.commitTimeoutSeconds * 1000 }),
         );

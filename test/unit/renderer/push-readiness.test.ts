@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { mismatchReason, pushBlocker, versionNote, type ReadinessInput } from '../../../renderer/src/features/push/push-readiness.ts';
-import { aDevice, aJob, anImage } from './support/builders.ts';
+import {
+  mismatchReason,
+  needsPlan,
+  NO_PLAN,
+  overrideApplies,
+  pushBlocker,
+  versionNote,
+  type PlanReadiness,
+  type ReadinessInput,
+} from '../../../renderer/src/features/push/push-readiness.ts';
+import { aCheck, aDevice, aJob, anImage, aPlan } from './support/builders.ts';
 
 const ready = (over: Partial<ReadinessInput> = {}): ReadinessInput => ({
   device: aDevice(),
@@ -53,6 +62,67 @@ describe('pushBlocker', () => {
     expect(pushBlocker(ready({ commitTimeoutSeconds: Number.NaN }))).toMatch(/between 10 and 86400/);
     const esphome = aDevice({ protocol: 'esphome-web' });
     expect(pushBlocker(ready({ device: esphome, image: anImage({ pushableWith: ['esphome-web'] }), commitTimeoutSeconds: 5 }))).toBeNull();
+  });
+});
+
+describe('pushBlocker with a push plan', () => {
+  const espLink = aDevice({ name: 'wiflash', protocol: 'esp-link', arch: 'esp8266' });
+  const pair = anImage({ format: 'esp8266-ota-pair', formatLabel: 'ESP8266 user1/user2 pair', pushableWith: ['esp-link'] });
+  const withPlan = (planning: Partial<PlanReadiness>, over: Partial<ReadinessInput> = {}) =>
+    pushBlocker(ready({ device: espLink, image: pair, planning: { ...NO_PLAN, ...planning }, ...over }));
+  const slotCheck = aCheck({ id: 'slot', label: 'Linked slot', status: 'fail', overridable: true, detail: 'linked for slot 1' });
+
+  it('esp-link waits for the board to say which slot it writes next', () => {
+    expect(needsPlan('esp-link')).toBe(true);
+    expect(needsPlan('mongoose-os')).toBe(false);
+    expect(withPlan({ checking: true })).toBe('Asking wiflash which slot it writes next…');
+    expect(withPlan({})).toBe('Asking wiflash which slot it writes next…');
+  });
+
+  it('esp-link cannot push when the board could not be asked, and says why', () => {
+    expect(withPlan({ error: 'wiflash did not answer GET /flash/next within 10 s.' })).toBe(
+      'Could not check the file against wiflash: wiflash did not answer GET /flash/next within 10 s.',
+    );
+  });
+
+  it('a ready plan allows the push; a re-check under way holds it', () => {
+    expect(withPlan({ plan: aPlan() })).toBeNull();
+    expect(withPlan({ plan: aPlan(), checking: true })).toBe('Checking the file against wiflash again…');
+  });
+
+  it('a refusal points at the verdict above the button, before a file/board mismatch', () => {
+    const arduino = anImage({ format: 'esp-app', formatLabel: 'ESP8266 app image', pushableWith: ['arduino-esp8266'] });
+    const plan = aPlan({ verdict: 'refused', message: 'This is a plain 0xE9 Arduino image; esp-link only takes user1/user2 images.' });
+    expect(withPlan({ plan }, { image: arduino })).toBe('Refused by the pre-flight checks above.');
+    // Without the plan yet, the local mismatch explains it.
+    expect(withPlan({ checking: true }, { image: arduino })).toMatch(/is for Arduino ESP8266 HTTPUpdateServer boards/);
+  });
+
+  it('needs-override blocks until the user ticks Push anyway, and only then sends override', () => {
+    const plan = aPlan({ verdict: 'needs-override', checks: [slotCheck], message: 'user2.bin is linked for slot 1.' });
+    expect(withPlan({ plan })).toMatch(/Tick “Push anyway”/);
+    expect(overrideApplies({ ...NO_PLAN, plan })).toBe(false);
+    expect(withPlan({ plan, override: true })).toBeNull();
+    expect(overrideApplies({ ...NO_PLAN, plan, override: true })).toBe(true);
+  });
+
+  it('a tick left over never turns into an override on a plan that does not need one', () => {
+    expect(overrideApplies({ ...NO_PLAN, plan: aPlan(), override: true })).toBe(false);
+    expect(overrideApplies({ ...NO_PLAN, plan: aPlan({ verdict: 'refused' }), override: true })).toBe(false);
+    expect(withPlan({ plan: aPlan({ verdict: 'refused', message: 'too big' }), override: true })).toBe('Refused by the pre-flight checks above.');
+  });
+
+  it('the running-push and offline reasons still come first', () => {
+    expect(withPlan({ plan: aPlan() }, { activeJob: aJob({ deviceId: espLink.id }) })).toMatch(/still running/);
+    expect(withPlan({}, { device: { ...espLink, online: false } })).toMatch(/is offline/);
+  });
+
+  it('other protocols do not wait for a plan, but honour its verdict', () => {
+    expect(pushBlocker(ready({ planning: { ...NO_PLAN, checking: true } }))).toBeNull();
+    expect(pushBlocker(ready({ planning: { ...NO_PLAN, error: 'board did not answer' } }))).toBeNull();
+    expect(pushBlocker(ready({ planning: { ...NO_PLAN, plan: aPlan({ protocol: 'mongoose-os', verdict: 'refused' }) } }))).toBe(
+      'Refused by the pre-flight checks above.',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 // Minimal Device / ImageInfo / Job values for renderer unit tests; override what a test is about.
-import type { Device, ImageInfo, Job } from '../../../../shared/domain.ts';
+import type { Device, ImageInfo, Job, PreflightCheck, PushPlan, SlotEvidence } from '../../../../shared/domain.ts';
 
 export function aDevice(over: Partial<Device> = {}): Device {
   return {
@@ -14,7 +14,29 @@ export function anImage(over: Partial<ImageInfo> = {}): ImageInfo {
   return {
     imageId: 'img-1', fileName: 'fw.zip', size: 1000, sha256: 'ab'.repeat(32), format: 'mongoose-fw-zip',
     formatLabel: 'Mongoose OS firmware zip', facts: [], version: '1.4.2', pushableWith: ['mongoose-os'],
-    warnings: [], problem: null, ...over,
+    warnings: [], problem: null, slotEvidence: null, members: null, ...over,
+  };
+}
+
+export function anEvidence(over: Partial<SlotEvidence> = {}): SlotEvidence {
+  return {
+    linkedSlot: 2, byFileName: 2, headerByte3: 2, iromReferences: { slot1: 0, slot2: 812 }, iromDecisive: true,
+    layout: '512+512', sizeMap: 4, summary: 'linked for slot 2: 812 of 812 irom references point into slot 2.',
+    contradiction: null, ...over,
+  };
+}
+
+export function aCheck(over: Partial<PreflightCheck> = {}): PreflightCheck {
+  return { id: 'header', label: 'v2 header', status: 'pass', detail: '0xEA, 4, QIO', overridable: false, ...over };
+}
+
+export function aPlan(over: Partial<PushPlan> = {}): PushPlan {
+  return {
+    deviceId: 'id:board-1', imageId: 'img-1', protocol: 'esp-link',
+    send: { imageId: 'img-1b', fileName: 'user2.bin', size: 400_000, sha256: 'cd'.repeat(32) },
+    reason: 'The board runs user1.bin, so it takes user2.bin next.',
+    slots: { runningSlot: 1, nextSlot: 2, flashMap: '4MB:512/512', slotRoom: 503_808 },
+    checks: [aCheck()], verdict: 'ready', message: null, ...over,
   };
 }
 
