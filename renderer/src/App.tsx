@@ -17,7 +17,7 @@ export function App() {
   const discovery = useDiscoveryStatus();
   const jobs = useJobs();
   const image = useImage();
-  const drop = useFileDrop(image.inspectFile, image.reportError);
+  const drop = useFileDrop(image.inspectFiles, image.reportError);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   // A board added by address is selected at once, even before devicesChanged lists it.
   const [added, setAdded] = useState<Device | null>(null);

@@ -1,4 +1,4 @@
-// Middle-top card: the chosen firmware file, or where to drop one.
+// Middle-top card: the chosen firmware (one file or a user1/user2 pair), or where to drop one.
 import type { ImageState } from './useImage.ts';
 import { ImageSummary } from './ImageSummary.tsx';
 import './image.css';
@@ -9,19 +9,32 @@ export function ImagePanel({ state }: { state: ImageState }) {
     <section className="card image-panel" aria-label="Firmware file" data-testid="image-panel">
       <header className="panel-header">
         <h2 className="panel-title">Firmware</h2>
-        <button
-          type="button"
-          className="button button--small"
-          data-testid="choose-file-button"
-          disabled={inspecting}
-          onClick={() => void state.choose()}
-        >
-          {image ? 'Choose another…' : 'Choose file…'}
-        </button>
+        <div className="panel-header__actions">
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="choose-file-button"
+            title="One firmware file, or select both user1.bin and user2.bin"
+            disabled={inspecting}
+            onClick={() => void state.choose()}
+          >
+            Open image…
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="choose-folder-button"
+            title="A build folder holding user1.bin and user2.bin"
+            disabled={inspecting}
+            onClick={() => void state.chooseFolder()}
+          >
+            Open build folder…
+          </button>
+        </div>
       </header>
       {inspecting && (
         <p className="muted" data-testid="image-inspecting" role="status">
-          Inspecting file…
+          Inspecting…
         </p>
       )}
       {error && (
@@ -36,6 +49,7 @@ export function ImagePanel({ state }: { state: ImageState }) {
           <div className="image-empty">
             <p>Drop a firmware file anywhere in this window.</p>
             <p className="muted">Mongoose OS .zip, ESP32 / ESP8266 app .bin, .bin.gz</p>
+            <p className="muted">ESP8266 user1/user2: drop both files, or their build folder</p>
           </div>
         )
       )}

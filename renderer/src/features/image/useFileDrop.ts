@@ -1,12 +1,17 @@
 // Window-wide drag & drop. The handlers go on the root element (no document listeners to clean up).
 // dragenter/dragleave fire for every child crossed, so a depth counter decides when the overlay hides.
+// A drop may hold one file, the two files of a user1/user2 pair, or a build folder (a folder arrives
+// as one File whose path is the folder's): all of them go on together, the engine decides what they are.
 import { useRef, useState, type DragEvent } from 'react';
+
+/** The most paths one inspectImagePaths call takes (shared/contract.ts). */
+export const MAX_DROPPED_FILES = 16;
 
 function carriesFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer.types).includes('Files');
 }
 
-export function useFileDrop(onFile: (file: File) => void, onRejected: (message: string) => void) {
+export function useFileDrop(onFiles: (files: File[]) => void, onRejected: (message: string) => void) {
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);
 
@@ -33,11 +38,13 @@ export function useFileDrop(onFile: (file: File) => void, onRejected: (message: 
       setDragging(false);
       const files = Array.from(event.dataTransfer.files);
       if (files.length === 0) return;
-      if (files.length > 1) {
-        onRejected(`Drop one firmware file at a time (you dropped ${files.length}).`);
+      if (files.length > MAX_DROPPED_FILES) {
+        onRejected(
+          `Drop one firmware file, the two files of a user1/user2 pair, or their build folder (you dropped ${files.length}).`,
+        );
         return;
       }
-      onFile(files[0]);
+      onFiles(files);
     },
   };
 

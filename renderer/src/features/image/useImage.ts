@@ -1,6 +1,6 @@
-// The firmware file the user picked. The renderer never reads files: the main process opens the
-// dialog (openImageDialog) or the dropped path (inspectImagePath) and hands back an ImageInfo whose
-// imageId is what a push refers to.
+// The firmware the user picked: one file, or an ESP8266 user1/user2 pair. The renderer never reads
+// files: the main process opens the dialogs (openImageDialog, openFolderDialog) or the dropped paths
+// (inspectImagePaths) and hands back an ImageInfo whose imageId is what a push refers to.
 import { useCallback, useRef, useState } from 'react';
 import type { ImageInfo } from '../../../../shared/domain.ts';
 import { errorMessage, useApi } from '../../api.ts';
@@ -9,8 +9,12 @@ export interface ImageState {
   image: ImageInfo | null;
   inspecting: boolean;
   error: string | null;
+  /** "Open image…": one file, or two for a pair. */
   choose: () => Promise<void>;
-  inspectFile: (file: File) => Promise<void>;
+  /** "Open build folder…": the engine looks for user1.bin + user2.bin in it. */
+  chooseFolder: () => Promise<void>;
+  /** Dropped files and folders, inspected together as one image or pair. */
+  inspectFiles: (files: File[]) => Promise<void>;
   reportError: (message: string) => void;
 }
 
@@ -38,20 +42,24 @@ export function useImage(): ImageState {
   }, []);
 
   const choose = useCallback(() => track(() => api.openImageDialog()), [api, track]);
+  const chooseFolder = useCallback(() => track(() => api.openFolderDialog()), [api, track]);
 
-  const inspectFile = useCallback(
-    (file: File) => {
-      const path = api.pathForFile(file);
-      if (!path) {
-        setError(`“${file.name}” is not a file on disk (dragged from a browser or an archive?). Save it first, then drop it again.`);
+  const inspectFiles = useCallback(
+    (files: File[]) => {
+      const paths = files.map((file) => api.pathForFile(file));
+      const notOnDisk = files.find((_file, index) => !paths[index]);
+      if (notOnDisk) {
+        setError(
+          `“${notOnDisk.name}” is not a file on disk (dragged from a browser or an archive?). Save it first, then drop it again.`,
+        );
         return Promise.resolve();
       }
-      return track(() => api.inspectImagePath({ path }));
+      return track(() => api.inspectImagePaths({ paths }));
     },
     [api, track],
   );
 
   const reportError = useCallback((message: string) => setError(message), []);
 
-  return { image, inspecting, error, choose, inspectFile, reportError };
+  return { image, inspecting, error, choose, chooseFolder, inspectFiles, reportError };
 }

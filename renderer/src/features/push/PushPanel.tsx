@@ -2,8 +2,11 @@
 import type { Device, ImageInfo, Job } from '../../../../shared/domain.ts';
 import { CommitOptions } from './CommitOptions.tsx';
 import { CredentialsFields } from './CredentialsFields.tsx';
+import { PlanChecks } from './PlanChecks.tsx';
+import { PlanVerdict } from './PlanVerdict.tsx';
 import { PushTarget } from './PushTarget.tsx';
-import { hasCommitStep } from './push-readiness.ts';
+import { SlotPanel } from './SlotPanel.tsx';
+import { hasCommitStep, needsPlan, overrideApplies } from './push-readiness.ts';
 import { usePushForm } from './usePushForm.ts';
 import './push.css';
 
@@ -17,27 +20,40 @@ interface PushPanelProps {
 
 export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPanelProps) {
   const form = usePushForm({ device, image, inspecting, jobs, onPushed });
+  const { planning } = form;
+  const plan = planning.plan;
+  const slotBoard = device !== null && needsPlan(device.protocol) && device.pushSupported;
+  // Other protocols keep their one-line fit; their plan adds only what is worth a second look.
+  const notableChecks = !slotBoard && plan ? plan.checks.filter((check) => check.status !== 'pass') : [];
+  // A pair sends one of its files: name the one that goes.
+  const sending = plan?.send && image && plan.send.fileName !== image.fileName ? plan.send.fileName : null;
   return (
     <section className="card push-panel" aria-label="Push" data-testid="push-panel">
       <header className="panel-header">
         <h2 className="panel-title">Push</h2>
       </header>
       <PushTarget device={device} image={image} />
+      {slotBoard && (planning.slots || planning.error || planning.checking) && (
+        <SlotPanel planning={planning} hasImage={image !== null} />
+      )}
+      {notableChecks.length > 0 && <PlanChecks checks={notableChecks} title="Pre-flight" />}
       {device && hasCommitStep(device.protocol) && <CommitOptions form={form} />}
       {device && !hasCommitStep(device.protocol) && (
         <p className="hint">No commit step: {device.name} boots the new firmware for good after the upload.</p>
       )}
       <CredentialsFields key={device?.id ?? 'none'} form={form} required={device?.authRequired ?? false} />
       <div className="push-panel__action">
+        {plan && !image?.problem && <PlanVerdict plan={plan} planning={planning} />}
         <button
           type="button"
-          className="button button--primary button--wide"
+          className={`button button--wide ${overrideApplies(planning) ? 'button--danger' : 'button--primary'}`}
           data-testid="push-button"
+          data-override={overrideApplies(planning)}
           disabled={form.blocker !== null || form.pushing}
           aria-describedby="push-blocker"
           onClick={() => void form.push()}
         >
-          {form.pushing ? 'Starting…' : device ? `Push to ${device.name}` : 'Push'}
+          {form.pushing ? 'Starting…' : pushLabel(device, sending, overrideApplies(planning))}
         </button>
         {form.blocker && (
           <p id="push-blocker" className="hint push-panel__blocker" data-testid="push-blocker">
@@ -52,4 +68,10 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
       </div>
     </section>
   );
+}
+
+function pushLabel(device: Device | null, sending: string | null, override: boolean): string {
+  if (!device) return 'Push';
+  const what = sending ? `${sending} ` : '';
+  return override ? `Push ${what}to ${device.name} anyway` : `Push ${what}to ${device.name}`;
 }

@@ -1,6 +1,6 @@
 // Whether a push can start, and if not, the one sentence that says why. Pure, so the Push button's
 // disabled reason is unit-tested rather than discovered by clicking.
-import type { Device, ImageInfo, Job, ProtocolId } from '../../../../shared/domain.ts';
+import type { Device, ImageInfo, Job, ProtocolId, PushPlan } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 
 export const MIN_COMMIT_TIMEOUT_SECONDS = 10;
@@ -9,6 +9,33 @@ export const MAX_COMMIT_TIMEOUT_SECONDS = 24 * 3600;
 /** Only Mongoose OS boots new firmware uncommitted and reverts on its own. */
 export function hasCommitStep(protocol: ProtocolId): boolean {
   return protocol === 'mongoose-os';
+}
+
+/**
+ * Protocols whose push depends on what the board says before the upload (esp-link: which slot it
+ * writes next picks the file). Push waits for their plan; for the others the plan only adds checks.
+ */
+export function needsPlan(protocol: ProtocolId): boolean {
+  return protocol === 'esp-link';
+}
+
+/** The engine's pre-flight plan for the selected board and file, and whether the user overrode it. */
+export interface PlanReadiness {
+  /** The plan for this board and file; null until the engine answered (or when it could not). */
+  plan: PushPlan | null;
+  /** A (re)check is under way. */
+  checking: boolean;
+  /** Why the engine could not make a plan (board unreachable…). */
+  error: string | null;
+  /** The user ticked "Push anyway" for this very plan. */
+  override: boolean;
+}
+
+export const NO_PLAN: PlanReadiness = { plan: null, checking: false, error: null, override: false };
+
+/** Push with `override: true`: only when the plan needs it and the user said so. */
+export function overrideApplies({ plan, override }: PlanReadiness): boolean {
+  return override && plan?.verdict === 'needs-override';
 }
 
 function listProtocols(protocols: ProtocolId[]): string {
@@ -29,10 +56,18 @@ export interface ReadinessInput {
   inspecting: boolean;
   activeJob: Job | undefined;
   commitTimeoutSeconds: number;
+  planning?: PlanReadiness;
 }
 
 /** null when Push may be pressed; otherwise the reason shown under the disabled button. */
-export function pushBlocker({ device, image, inspecting, activeJob, commitTimeoutSeconds }: ReadinessInput): string | null {
+export function pushBlocker({
+  device,
+  image,
+  inspecting,
+  activeJob,
+  commitTimeoutSeconds,
+  planning = NO_PLAN,
+}: ReadinessInput): string | null {
   if (!device) return 'Pick a board on the left.';
   if (inspecting) return 'Wait for the file to be inspected.';
   if (!image) return 'Choose a firmware file, or drop one on the window.';
@@ -42,6 +77,9 @@ export function pushBlocker({ device, image, inspecting, activeJob, commitTimeou
   }
   // The Firmware card right beside the button spells the problem out; do not repeat a paragraph.
   if (image.problem) return 'This file cannot be pushed: see the problem under Firmware.';
+  const { plan } = planning;
+  // The plan's verdict box above the button says why in full; the blocker only points at it.
+  if (plan?.verdict === 'refused') return 'Refused by the pre-flight checks above.';
   const mismatch = mismatchReason(device, image);
   if (mismatch) return mismatch;
   if (!device.online) return `${device.name} is offline. Wait until it is back, or add it again by address.`;
@@ -55,6 +93,14 @@ export function pushBlocker({ device, image, inspecting, activeJob, commitTimeou
     )
   ) {
     return 'The commit timeout must be a whole number of seconds between 10 and 86400.';
+  }
+  if (needsPlan(device.protocol) && !plan) {
+    if (planning.error) return `Could not check the file against ${device.name}: ${planning.error}`;
+    return `Asking ${device.name} which slot it writes next…`;
+  }
+  if (needsPlan(device.protocol) && planning.checking) return `Checking the file against ${device.name} again…`;
+  if (plan?.verdict === 'needs-override' && !planning.override) {
+    return 'Tick “Push anyway” above to send it regardless of the failed check.';
   }
   return null;
 }

@@ -5,7 +5,8 @@ import type { CommitPolicy, Device, ImageInfo, Job, PushRequest } from '../../..
 import { useApi } from '../../api.ts';
 import { useAsyncAction } from '../../lib/useAsyncAction.ts';
 import { activeJobFor } from '../jobs/job-merge.ts';
-import { hasCommitStep, pushBlocker } from './push-readiness.ts';
+import { hasCommitStep, overrideApplies, pushBlocker } from './push-readiness.ts';
+import { usePushPlan } from './usePushPlan.ts';
 
 export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 300;
 
@@ -31,13 +32,9 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
   const setPassword = (value: string) => setCredentials({ deviceId: device?.id ?? '', user, password: value });
 
   const commitTimeoutSeconds = Number(commitTimeoutText);
-  const blocker = pushBlocker({
-    device,
-    image,
-    inspecting,
-    activeJob: device ? activeJobFor(jobs, device.id) : undefined,
-    commitTimeoutSeconds,
-  });
+  const activeJob = device ? activeJobFor(jobs, device.id) : undefined;
+  const planning = usePushPlan(device, inspecting ? null : image, activeJob);
+  const blocker = pushBlocker({ device, image, inspecting, activeJob, commitTimeoutSeconds, planning });
 
   const send = useCallback((request: PushRequest) => api.push(request), [api]);
   const action = useAsyncAction(send);
@@ -52,6 +49,8 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
       commitPolicy: withCommit ? commitPolicy : 'auto',
       commitTimeoutSeconds: withCommit ? commitTimeoutSeconds : DEFAULT_COMMIT_TIMEOUT_SECONDS,
       ...(user || password ? { credentials: { user, password } } : {}),
+      // Only ever set by the explicit "Push anyway" tick, for the plan the user was shown.
+      ...(overrideApplies(planning) ? { override: true } : {}),
     });
     if (job) onPushed(job);
   };
@@ -67,6 +66,7 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
     password,
     setPassword,
     blocker,
+    planning,
     push,
     pushing: action.pending,
     error: action.error,
