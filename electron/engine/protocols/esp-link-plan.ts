@@ -20,8 +20,11 @@ function notAnOtaImage(info: ImageInfo): string {
       return `${info.fileName} is a plain ESP application image (first byte 0xE9), such as an Arduino sketch: esp-link only takes SDK user1/user2 images (0xEA) and would answer "IROM magic missing". Push it to an Arduino or ESPHome updater, or flash it over serial; for esp-link, build with the SDK's OTA option (boot v1.2+).`;
     case 'mongoose-fw-zip':
       return `${info.fileName} is a Mongoose OS fw.zip: esp-link only takes SDK user1/user2 images (.bin starting with 0xEA). Push it to a Mongoose OS board.`;
-    default:
-      return `${info.fileName} is ${info.problem ? `not usable: ${info.problem}` : `a ${info.formatLabel}`} esp-link only takes ESP8266 SDK user1/user2 images (.bin starting with 0xEA).`;
+    default: {
+      const only = 'esp-link only takes ESP8266 SDK user1/user2 images (.bin starting with 0xEA).';
+      if (info.problem) return `${info.fileName} cannot be pushed: ${info.problem} ${only}`;
+      return `${info.fileName} is ${/^[aeiou]/i.test(info.formatLabel) ? 'an' : 'a'} ${info.formatLabel}: ${only}`;
+    }
   }
 }
 
