@@ -5,8 +5,9 @@ import {
   nameEvidence,
   slotAddress,
   slotName,
+  splitPairWarnings,
 } from '../../../renderer/src/features/image/slot-evidence.ts';
-import { anEvidence } from './support/builders.ts';
+import { anEvidence, anImage } from './support/builders.ts';
 
 describe('slot evidence wording', () => {
   it('names the slot, or says it is unknown', () => {
@@ -36,5 +37,19 @@ describe('slot evidence wording', () => {
     expect(slotAddress(2, '512KB:256/256')).toBe('0x41000');
     expect(slotAddress(2, null)).toBeNull();
     expect(slotAddress(2, 'weird')).toBeNull();
+  });
+});
+
+describe('splitPairWarnings', () => {
+  const magic = 'This is an esp-link user1/user2 image: Arduino updaters reject it.';
+  it('says a warning both files share once, under the pair, and keeps one file’s own warning with it', () => {
+    const pair = anImage({ warnings: [magic] });
+    const members = [anImage({ warnings: [magic, 'user1.bin has no CRC-32 trailer.'] }), anImage({ warnings: [magic, magic] })];
+    expect(splitPairWarnings(pair, members)).toEqual({ shared: [magic], own: [['user1.bin has no CRC-32 trailer.'], []] });
+  });
+
+  it('lifts a warning every member carries even when the pair itself does not', () => {
+    const members = [anImage({ warnings: [magic] }), anImage({ warnings: [magic] })];
+    expect(splitPairWarnings(anImage(), members)).toEqual({ shared: [magic], own: [[], []] });
   });
 });

@@ -2,6 +2,7 @@ import type { ImageInfo } from '../../../../shared/domain.ts';
 import { formatBytes, formatExactBytes, shortHash } from '../../lib/format.ts';
 import { CopyButton } from '../../ui/CopyButton.tsx';
 import { LinkedSlotTag, SlotEvidenceView } from './SlotEvidenceView.tsx';
+import { splitPairWarnings } from './slot-evidence.ts';
 
 // The summary has its own rows for these; the inspector may repeat them as facts.
 const ALREADY_SHOWN = new Set(['format', 'version', 'size', 'sha-256', 'sha256']);
@@ -53,7 +54,8 @@ export function ImageSummary({ image }: { image: ImageInfo }) {
         </details>
       )}
       {image.slotEvidence && <SlotEvidenceView evidence={image.slotEvidence} />}
-      <Problems image={image} />
+      {/* The evidence shows its own contradiction; the inspector may list it as a warning too. */}
+      <Problems image={{ ...image, warnings: image.warnings.filter((warning) => warning !== image.slotEvidence?.contradiction) }} />
     </div>
   );
 }
@@ -63,6 +65,7 @@ export function ImageSummary({ image }: { image: ImageInfo }) {
  * was linked for, slot 1 first. The board picks which one is sent (see the slot panel under Push).
  */
 function PairSummary({ pair, members }: { pair: ImageInfo; members: ImageInfo[] }) {
+  const { shared, own } = splitPairWarnings(pair, members);
   return (
     <div className="image-summary" data-testid="image-summary" data-format={pair.format}>
       <p className="image-summary__name truncate" title={pair.fileName} data-testid="image-file-name">
@@ -109,11 +112,11 @@ function PairSummary({ pair, members }: { pair: ImageInfo; members: ImageInfo[] 
             ) : (
               <p className="hint">No slot evidence: this is not an ESP8266 user1/user2 image.</p>
             )}
-            <Problems image={member} testId="pair-member" />
+            <Problems image={{ ...member, warnings: own[index] }} testId="pair-member" />
           </li>
         ))}
       </ol>
-      <Problems image={pair} />
+      <Problems image={{ ...pair, warnings: shared }} />
     </div>
   );
 }

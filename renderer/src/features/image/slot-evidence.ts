@@ -1,6 +1,6 @@
 // Words for an ESP8266 user1/user2 image's slot evidence (shared/domain.ts SlotEvidence). Pure, so
 // the wording is unit-tested; the components only lay it out.
-import type { SlotEvidence } from '../../../../shared/domain.ts';
+import type { ImageInfo, SlotEvidence } from '../../../../shared/domain.ts';
 
 /** "slot 2", or "slot unknown" when the evidence cannot tell. */
 export function slotName(slot: 1 | 2 | null): string {
@@ -33,4 +33,15 @@ export function slotAddress(slot: 1 | 2, flashMap: string | null): string | null
   if (!halves) return null;
   const offsets: Record<string, string> = { '256': '0x41000', '512': '0x81000', '1024': '0x101000' };
   return offsets[halves[1]] ?? null;
+}
+
+/**
+ * A warning about both files (or the pair) is said once, under the pair; a warning about one file
+ * stays with that file.
+ */
+export function splitPairWarnings(pair: ImageInfo, members: ImageInfo[]): { shared: string[]; own: string[][] } {
+  const inEveryMember = (warning: string) => members.every((member) => member.warnings.includes(warning));
+  const shared = [...new Set([...pair.warnings, ...members.flatMap((member) => member.warnings).filter(inEveryMember)])];
+  const own = members.map((member) => [...new Set(member.warnings)].filter((warning) => !shared.includes(warning)));
+  return { shared, own };
 }

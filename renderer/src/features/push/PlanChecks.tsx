@@ -4,7 +4,14 @@ import type { CheckStatus, PreflightCheck } from '../../../../shared/domain.ts';
 const MARKS: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✕' };
 const STATUS_WORDS: Record<CheckStatus, string> = { pass: 'passed', warn: 'warning', fail: 'failed' };
 
-export function PlanChecks({ checks, title = 'Checks' }: { checks: PreflightCheck[]; title?: string }) {
+interface PlanChecksProps {
+  checks: PreflightCheck[];
+  title?: string;
+  /** The plan's message, said in full above the Push button: a failed check with these words points there. */
+  explainedBelow?: string | null;
+}
+
+export function PlanChecks({ checks, title = 'Checks', explainedBelow = null }: PlanChecksProps) {
   const failed = checks.filter((check) => check.status === 'fail').length;
   const warned = checks.filter((check) => check.status === 'warn').length;
   return (
@@ -29,9 +36,13 @@ export function PlanChecks({ checks, title = 'Checks' }: { checks: PreflightChec
             </span>
             <span className="check__label">{check.label}</span>
             {check.status === 'fail' && check.overridable && <span className="tag check__tag">can be overridden</span>}
-            <span className="check__detail selectable" title={check.status === 'pass' ? check.detail : undefined}>
-              {check.detail}
-            </span>
+            {check.status === 'fail' && check.detail === explainedBelow ? (
+              <span className="check__detail">Explained above the Push button.</span>
+            ) : (
+              <span className="check__detail selectable" title={check.status === 'pass' ? check.detail : undefined}>
+                {check.detail}
+              </span>
+            )}
           </li>
         ))}
       </ul>

@@ -25,7 +25,9 @@ export function PlanVerdict({ plan, planning }: { plan: PushPlan; planning: Push
       data-verdict="needs-override"
       data-overridden={planning.override}
     >
-      <p className="verdict__headline">Stopped: the file does not look right for this slot</p>
+      <p className="verdict__headline">
+        Stopped: {failed.length === 1 ? `“${failed[0].label}” failed` : `${failed.length} checks failed`}
+      </p>
       <p className="verdict__message selectable" data-testid="plan-message">
         {message}
       </p>

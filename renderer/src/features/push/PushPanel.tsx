@@ -32,11 +32,11 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
       <header className="panel-header">
         <h2 className="panel-title">Push</h2>
       </header>
-      <PushTarget device={device} image={image} />
-      {slotBoard && (planning.slots || planning.error || planning.checking) && (
+      <PushTarget device={device} image={image} refused={plan?.verdict === 'refused'} />
+      {slotBoard && (plan || planning.slots || planning.error || planning.checking) && (
         <SlotPanel planning={planning} hasImage={image !== null} />
       )}
-      {notableChecks.length > 0 && <PlanChecks checks={notableChecks} title="Pre-flight" />}
+      {notableChecks.length > 0 && <PlanChecks checks={notableChecks} title="Pre-flight" explainedBelow={plan?.message} />}
       {device && hasCommitStep(device.protocol) && <CommitOptions form={form} />}
       {device && !hasCommitStep(device.protocol) && (
         <p className="hint">No commit step: {device.name} boots the new firmware for good after the upload.</p>

@@ -4,7 +4,14 @@ import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 import { formatEndpoint } from '../../lib/format.ts';
 import { mismatchReason, versionNote } from './push-readiness.ts';
 
-export function PushTarget({ device, image }: { device: Device | null; image: ImageInfo | null }) {
+interface PushTargetProps {
+  device: Device | null;
+  image: ImageInfo | null;
+  /** The engine's pre-flight plan refused this pair: its verdict says why, so a red fit line would say it twice. */
+  refused?: boolean;
+}
+
+export function PushTarget({ device, image, refused = false }: PushTargetProps) {
   const mismatch = device && image ? mismatchReason(device, image) : null;
   const note = device && image ? versionNote(device, image) : null;
   return (
@@ -39,7 +46,7 @@ export function PushTarget({ device, image }: { device: Device | null; image: Im
           </>
         )}
       </dl>
-      {device && image && !image.problem && (
+      {device && image && !image.problem && !(mismatch && refused) && (
         <p
           className={`fit ${mismatch ? 'fit--bad' : 'fit--good'}`}
           data-testid="push-fit"

@@ -53,6 +53,8 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
       ...(overrideApplies(planning) ? { override: true } : {}),
     });
     if (job) onPushed(job);
+    // An override is for one push: the next one has to be ticked again.
+    planning.setOverride(false);
   };
 
   return {
