@@ -67,8 +67,11 @@ test('a Mongoose OS bundle on an ESP8266 Arduino board: Push says why not', asyn
   await bench.row(device).click();
   bench.chooseNext(firmware);
   await page.getByTestId('choose-file-button').click();
-  await expect(page.getByTestId('push-fit')).toHaveAttribute('data-fits', 'false');
   await expect(page.getByTestId('push-button')).toBeDisabled();
-  await expect(page.getByTestId('push-blocker')).toContainText('is for Mongoose OS boards');
-  await expect(page.getByTestId('push-blocker')).toContainText('Arduino ESP8266 HTTPUpdateServer');
+  // The engine's pre-flight plan refuses it and says why, once, above the button.
+  await expect(page.getByTestId('plan-verdict')).toHaveAttribute('data-verdict', 'refused');
+  await expect(page.getByTestId('plan-message')).toContainText('Mongoose OS firmware');
+  await expect(page.getByTestId('plan-message')).toContainText('Arduino ESP8266 HTTPUpdateServer');
+  await expect(page.getByTestId('push-blocker')).toHaveText('Refused by the pre-flight checks above.');
+  await expect(page.getByTestId('push-fit')).toHaveCount(0);
 });

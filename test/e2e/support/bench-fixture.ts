@@ -5,7 +5,7 @@
 // refuses otherwise. Playwright workers share that namespace, so each worker gets its own
 // 127.<30+worker>.x.y addresses and tests find their boards by address, never by list position.
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandNames, eventNames } from '../../../shared/contract.ts';
@@ -14,8 +14,10 @@ import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { createEngine } from '../../../electron/engine/index.ts';
 import { assertPrivateNetwork } from '../../support/netns-guard.ts';
 import { ArduinoBoard, type ArduinoBoardOptions } from '../../sim/boards/arduino-board.ts';
+import { EspLinkBoard, type EspLinkBoardOptions } from '../../sim/boards/esp-link-board.ts';
+import { buildEsp8266V2Image, type Esp8266V2ImageOptions } from '../../sim/esp8266-v2-image.ts';
 import { MongooseBoard, type MongooseBoardOptions } from '../../sim/boards/mongoose-board.ts';
-import { makeEspAppImage, makeMongooseFwZip, type FixtureFile } from '../../sim/firmware-fixtures.ts';
+import { makeEspAppImage, makeMongooseFwZip, writeFixture, type FixtureFile } from '../../sim/firmware-fixtures.ts';
 import type { HttpBoard } from '../../sim/http-board.ts';
 import { installBridgeClient } from './bridge-client.ts';
 import { startBridge, type Bridge } from './bridge-server.ts';
@@ -27,11 +29,19 @@ export interface Bench {
   dropDir: string;
   mongoose(options?: Partial<MongooseBoardOptions>): Promise<MongooseBoard>;
   arduino(options: Partial<ArduinoBoardOptions> & Pick<ArduinoBoardOptions, 'variant'>): Promise<ArduinoBoard>;
+  espLink(options?: Partial<EspLinkBoardOptions>): Promise<EspLinkBoard>;
   mongooseFirmware(version: string, size?: number): FixtureFile;
   espFirmware(version: string, chip?: 'esp8266' | 'esp32'): FixtureFile;
   file(name: string, content: string | Buffer): FixtureFile;
-  /** Next "Choose file…" picks this file. */
-  chooseNext(file: FixtureFile | null): void;
+  /**
+   * An ESP8266 SDK user1/user2 image linked for `slot`, written as `name` into the drop directory,
+   * or into its sub-folder `folder` (a build folder; created when missing).
+   */
+  espV2Image(name: string, options: Esp8266V2ImageOptions, folder?: string): FixtureFile;
+  /** Next "Open image…" picks this file (or these files: a pair). */
+  chooseNext(file: FixtureFile | FixtureFile[] | null): void;
+  /** Next "Open build folder…" picks this sub-folder of the drop directory. */
+  chooseFolderNext(folder: string | null): void;
   /** The engine's device for a board (waits until discovery or a probe found it). */
   deviceOf(board: HttpBoard): Promise<Device>;
   /** Opens the app and waits for data-app-state="ready". */
@@ -76,6 +86,17 @@ export const test = base.extend<{ bench: Bench }>({
       mongoose: (options = {}) =>
         startBoard(new MongooseBoard({ address: nextAddress(testInfo.workerIndex), port: 80, fwVersion: '1.0.0', ...options })),
       arduino: (options) => startBoard(new ArduinoBoard({ address: nextAddress(testInfo.workerIndex), port: 80, ...options })),
+      espLink: (options = {}) =>
+        startBoard(
+          new EspLinkBoard({
+            address: nextAddress(testInfo.workerIndex),
+            port: 80,
+            hostname: `esp-link-w${testInfo.workerIndex}-${boardsStarted}`,
+            announceIntervalMs: 200,
+            bootMs: 500,
+            ...options,
+          }),
+        ),
       mongooseFirmware: (version, size = 400_000) =>
         makeMongooseFwZip({ platform: 'esp32', version, buildId: `20250601-120000/${version}@e2e`, size, dir: dropDir }),
       espFirmware: (version, chip = 'esp8266') => makeEspAppImage({ chip, version, size: 300_000, dir: dropDir }),
@@ -85,7 +106,13 @@ export const test = base.extend<{ bench: Bench }>({
         const data = Buffer.from(content);
         return { path, data, size: data.length, sha256: '' };
       },
-      chooseNext: (file) => bridge.setDialogPaths(file ? [file.path] : null),
+      espV2Image: (name, options, folder) => {
+        const dir = folder ? join(dropDir, folder) : dropDir;
+        mkdirSync(dir, { recursive: true });
+        return writeFixture(name, buildEsp8266V2Image({ size: 300_000, ...options }), dir);
+      },
+      chooseNext: (file) => bridge.setDialogPaths(file === null ? null : [file].flat().map((chosen) => chosen.path)),
+      chooseFolderNext: (folder) => bridge.setFolderPath(folder === null ? null : join(dropDir, folder)),
       deviceOf: async (board) => {
         let found: Device | undefined;
         await expect
@@ -120,14 +147,17 @@ export const test = base.extend<{ bench: Bench }>({
 
 export { expect };
 
-/** Drops a file from the bench's drop directory on the window, the way a user drags one from disk. */
-export async function dropFile(page: Page, file: FixtureFile): Promise<void> {
-  const name = file.path.split('/').pop()!;
-  const dataTransfer = await page.evaluateHandle((fileName) => {
+/**
+ * Drops files (or a folder: its name) from the bench's drop directory on the window, together, the
+ * way a user drags them from disk.
+ */
+export async function dropFile(page: Page, ...files: (FixtureFile | string)[]): Promise<void> {
+  const names = files.map((file) => (typeof file === 'string' ? file : file.path.split('/').pop()!));
+  const dataTransfer = await page.evaluateHandle((fileNames) => {
     const transfer = new DataTransfer();
-    transfer.items.add(new File(['(contents stay on disk; the engine reads the path)'], fileName));
+    for (const fileName of fileNames) transfer.items.add(new File(['(contents stay on disk; the engine reads the path)'], fileName));
     return transfer;
-  }, name);
+  }, names);
   await page.locator('.app').dispatchEvent('dragenter', { dataTransfer });
   await expect(page.getByTestId('drop-overlay')).toBeVisible();
   await page.locator('.app').dispatchEvent('drop', { dataTransfer });
