@@ -88,8 +88,8 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     { id: 'inner-image', label: 'Embedded image', status: 'pass', detail: '0xE9 header with 3 segments (.text at 0x40100000, .data, .rodata).', overridable: false },
     { id: 'checksum', label: 'Checksum and CRC-32', status: 'pass', detail: 'XOR checksum 0x5c and the CRC-32 trailer match.', overridable: false },
     slotOk
-      ? { id: 'slot', label: 'Linked for the next slot', status: 'pass', detail: `${send.fileName} is linked for slot 2, the slot the board writes next.`, overridable: false }
-      : { id: 'slot', label: 'Linked for the next slot', status: 'fail', detail: `${send.fileName} is linked for slot 1 (803 of 806 irom references), but the board writes slot 2 next.`, overridable: true },
+      ? { id: 'slot', label: 'Linked for slot 2', status: 'pass', detail: `${send.fileName} is linked for slot 2, the slot the board writes next.`, overridable: false }
+      : { id: 'slot', label: 'Linked for slot 2', status: 'fail', detail: `The board writes slot 2 next, but ${send.fileName} is linked for slot 1 (803 of 806 irom references point there). It would not boot from slot 2: the board would crash and fall back to its current firmware. Pick user2.bin from the same build, or drop both files.`, overridable: true },
     { id: 'size', label: 'Fits the slot', status: 'pass', detail: `${Math.round(send.size / 1024)} KiB of 492 KiB (503,808 bytes).`, overridable: false },
     { id: 'flash-map', label: 'Flash map', status: 'warn', detail: 'Built for 4 MB 512+512; the board reports 4MB:512/512 but did not say its flash mode.', overridable: false },
   ];
@@ -113,7 +113,8 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       reason: image.members ? 'The board runs slot 1 (user1.bin), so it takes user2.bin next.' : 'The board writes slot 2 next; this is the only file.',
       checks: espChecks(send, slotOk),
       verdict: slotOk ? 'ready' : 'needs-override',
-      message: slotOk ? null : 'user2.bin is linked for slot 1, but the board writes slot 2 next: it would not boot there. Use the user2.bin from the same build, or push anyway if you are testing a rollback.',
+      // Like the engine: the message is the failed check's own words.
+      message: slotOk ? null : espChecks(send, slotOk).find((check) => check.status === 'fail')!.detail,
     };
   };
 
