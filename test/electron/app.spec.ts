@@ -98,6 +98,23 @@ test('commands run through the IPC server, which validates arguments', async () 
   expect(error).toMatch(/cancelJob: invalid argument: jobId/);
 });
 
+test('the #3 commands are validated by the IPC server too: paths, plans and dialogs', async () => {
+  const errors = await page.evaluate(async () => {
+    const api = (window as unknown as AppWindow).otaBench as unknown as Record<string, (arg?: unknown) => Promise<unknown>>;
+    const outcome = (call: Promise<unknown>) => call.then(() => 'resolved', (e: Error) => e.message);
+    return Promise.all([
+      outcome(api.inspectImagePaths({ paths: Array.from({ length: 17 }, (_, i) => `/tmp/${i}.bin`) })),
+      outcome(api.inspectImagePaths({ paths: [] })),
+      outcome(api.planPush({ deviceId: 'id:x', imageId: 'img', path: '/etc/passwd' })),
+      outcome(api.openFolderDialog({ path: '/etc' })),
+    ]);
+  });
+  expect(errors[0]).toMatch(/inspectImagePaths: invalid argument: paths/);
+  expect(errors[1]).toMatch(/inspectImagePaths: invalid argument: paths/);
+  expect(errors[2]).toMatch(/planPush: invalid argument: .*unexpected field "path"/);
+  expect(errors[3]).toMatch(/openFolderDialog: invalid argument/);
+});
+
 test('an injected inline script does not run (CSP)', async () => {
   const ran = await page.evaluate(() => {
     const script = document.createElement('script');
