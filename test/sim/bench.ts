@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { ArduinoBoard } from './boards/arduino-board.ts';
+import { EspLinkBoard, type EspLinkBootEvent } from './boards/esp-link-board.ts';
 import { EsphomeBoard } from './boards/esphome-board.ts';
 import { MongooseBoard } from './boards/mongoose-board.ts';
 import type { BoardQuirks, HttpBoard, ReceivedImage } from './http-board.ts';
@@ -15,11 +16,16 @@ export interface BenchSpec {
   esp8266?: number;
   esp32?: number;
   esphome?: number;
+  /** esp-link (ESP8266, user1/user2 slots) boards, named `esp-link-<last octet in hex>`. */
+  espLink?: number;
   /** Web updater credentials for the Arduino and ESPHome boards. */
   credentials?: { user: string; password: string } | null;
   bytesPerSecond?: number | null;
   dropAfterBytes?: number | null;
-  /** Space for a new image on every board (Mongoose free space, Arduino free sketch space, ESPHome slot). */
+  /**
+   * Space for a new image on every board (Mongoose free space, Arduino free sketch space, ESPHome
+   * slot). Not esp-link: its limit (503808 bytes) is compiled into the firmware.
+   */
   freeBytes?: number;
   /** Mongoose boards' pushed firmware cannot commit, so every update with a commit timeout rolls back. */
   commitTimeoutReverts?: boolean;
@@ -48,7 +54,7 @@ function addressAt(first: string, index: number): string {
 
 export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
   assertPrivateNetwork('the simulator bench');
-  const counted = [spec.mongoose, spec.esp8266, spec.esp32, spec.esphome].some((count) => count !== undefined);
+  const counted = [spec.mongoose, spec.esp8266, spec.esp32, spec.esphome, spec.espLink].some((count) => count !== undefined);
   const count = (value: number | undefined) => value ?? (counted ? 0 : 1);
   const common = (index: number) => ({
     address: addressAt(spec.firstAddress ?? '127.0.0.10', index),
@@ -70,6 +76,11 @@ export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
   }
   for (let i = 0; i < count(spec.esphome); i++) {
     boards.push(new EsphomeBoard({ ...common(boards.length), credentials, freeSpace: spec.freeBytes }));
+  }
+  for (let i = 0; i < count(spec.espLink); i++) {
+    const options = common(boards.length);
+    const lastOctet = Number(options.address.split('.')[3]).toString(16).padStart(2, '0');
+    boards.push(new EspLinkBoard({ ...options, hostname: `esp-link-${lastOctet}` }));
   }
   if (spec.log) for (const board of boards) watch(board, spec.log);
   try {
@@ -97,6 +108,9 @@ function watch(board: HttpBoard, log: (line: string) => void): void {
   board.on('dead', () => say('did not come back'));
   board.on('committed', () => say('firmware committed'));
   board.on('reverted', () => say(`rolled back to ${board.firmwareVersion}`));
+  board.on('boot', (boot: EspLinkBootEvent) =>
+    say(boot.reverted ? `new image did not boot (${boot.reason}): back in user${boot.slot}.bin` : `booted user${boot.slot}.bin (reset cause ${boot.resetCause})`),
+  );
 }
 
 export function formatTable(boards: HttpBoard[]): string {
@@ -106,7 +120,7 @@ export function formatTable(boards: HttpBoard[]): string {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }
 
-const USAGE = `usage: node test/sim/bench.ts [--mongoose N] [--esp8266 N] [--esp32 N] [--esphome N]
+const USAGE = `usage: node test/sim/bench.ts [--mongoose N] [--esp8266 N] [--esp32 N] [--esphome N] [--esp-link N]
        [--auth user:pass] [--slow BYTES_PER_SECOND] [--drop-after BYTES] [--free BYTES]
        [--commit-timeout-reverts] [--first-address 127.0.0.10]
 Without a count option one board of each kind starts. Must run in a private network namespace:
@@ -116,7 +130,7 @@ function parseCli(argv: string[]): BenchSpec {
   const { values } = parseArgs({
     args: argv,
     options: {
-      mongoose: { type: 'string' }, esp8266: { type: 'string' }, esp32: { type: 'string' }, esphome: { type: 'string' },
+      mongoose: { type: 'string' }, esp8266: { type: 'string' }, esp32: { type: 'string' }, esphome: { type: 'string' }, 'esp-link': { type: 'string' },
       auth: { type: 'string' }, slow: { type: 'string' }, 'drop-after': { type: 'string' }, free: { type: 'string' },
       'commit-timeout-reverts': { type: 'boolean' }, 'first-address': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
@@ -142,6 +156,7 @@ function parseCli(argv: string[]): BenchSpec {
     esp8266: number(values.esp8266, 'esp8266'),
     esp32: number(values.esp32, 'esp32'),
     esphome: number(values.esphome, 'esphome'),
+    espLink: number(values['esp-link'], 'esp-link'),
     credentials,
     bytesPerSecond: number(values.slow, 'slow') ?? null,
     dropAfterBytes: number(values['drop-after'], 'drop-after') ?? null,
