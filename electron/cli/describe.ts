@@ -5,7 +5,8 @@ import type { Output } from './output.ts';
 
 const MARKS = { pass: '✔', warn: '⚠', fail: '✖' } as const;
 
-export function printImage(out: Output, image: ImageInfo, indent = ''): void {
+/** `shown`: warnings the enclosing pair already printed, not repeated for each member. */
+export function printImage(out: Output, image: ImageInfo, indent = '', shown = new Set<string>()): void {
   const width = Math.max(12, ...image.facts.map((f) => f.label.length));
   const row = (label: string, value: string) => out.line(`${indent}  ${label.padEnd(width)} ${value}`);
   out.line(`${indent}${image.fileName}`);
@@ -14,9 +15,9 @@ export function printImage(out: Output, image: ImageInfo, indent = ''): void {
   row('sha256', image.sha256);
   for (const fact of image.facts) row(fact.label, fact.value);
   if (image.slotEvidence) row('slot evidence', image.slotEvidence.summary);
-  for (const warning of image.warnings) out.line(`${indent}  ⚠ ${warning}`);
+  for (const warning of image.warnings) if (!shown.has(warning)) out.line(`${indent}  ⚠ ${warning}`);
   if (image.problem) out.line(`${indent}  ✖ ${image.problem}`);
-  for (const member of image.members ?? []) printImage(out, member, `${indent}  `);
+  for (const member of image.members ?? []) printImage(out, member, `${indent}  `, new Set(image.warnings));
 }
 
 export function slotsLine(slots: FlashSlots): string {

@@ -17,14 +17,16 @@ export interface PlannedPush {
 const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck =>
   ({ id, label, status, detail, overridable: false });
 
+const withArticle = (words: string) => `${/^[aeiou]/i.test(words) ? 'an' : 'a'} ${words}`;
+
 /** Checks for protocols without a plan of their own: the format, then the protocol's preflight. */
 async function genericChecks(protocol: UpdateProtocol, image: ImageOnDisk, device: Device): Promise<PreflightCheck[]> {
   const { info } = image;
   const label = `Image ${PROTOCOL_LABELS[protocol.id]} takes`;
   if (info.problem) return [check('format', label, 'fail', info.problem)];
   if (!info.pushableWith.includes(protocol.id)) {
-    const what = info.format === 'esp8266-ota-pair' ? 'a user1/user2 pair, which only esp-link boards take' : `a ${info.formatLabel}`;
-    return [check('format', label, 'fail', `This file is ${what}; a ${PROTOCOL_LABELS[protocol.id]} board cannot take it.`)];
+    const what = info.format === 'esp8266-ota-pair' ? 'a user1/user2 pair, which only esp-link boards take' : withArticle(info.formatLabel);
+    return [check('format', label, 'fail', `This file is ${what}; ${withArticle(PROTOCOL_LABELS[protocol.id])} board cannot take it.`)];
   }
   const checks = [check('format', label, 'pass', `${info.formatLabel}.`)];
   const refusal = await protocol.preflight?.(image, { arch: device.arch });

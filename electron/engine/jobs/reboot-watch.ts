@@ -65,7 +65,9 @@ export async function waitForReboot(options: RebootWatchOptions): Promise<Return
   while (!wentAway && Date.now() - started < options.goneWaitMs) {
     if (options.reannounced() && Date.now() >= (options.earliestRebootAt ?? 0)) break;
     const seen = await readAny(options);
-    if (!seen) wentAway = true;
+    // A failed read before the board can have rebooted is a busy board (esp-link has six connection
+    // slots), not a reboot: counting it would end the wait while the old firmware still runs.
+    if (!seen) wentAway = Date.now() >= (options.earliestRebootAt ?? 0);
     else if (rebootedSince(seen.info, options.uptimeBefore)) return seen;
     // Poll fast here: a board without an uptime may be down for only a moment, and missing that
     // moment costs the whole goneWaitMs.

@@ -94,9 +94,14 @@ export async function planEspLinkPush({ image, target, signal }: PlanInput): Pro
   const { info } = image;
   const isPair = info.format === 'esp8266-ota-pair';
   if (info.format !== 'esp8266-ota-v2' && !isPair) {
-    return { send: image, reason: null, slots: null, checks: [fail('format', 'ESP8266 user1/user2 image', notAnOtaImage(info))] };
+    // The file decides the refusal, but the slots are still worth showing if the board answers.
+    const slots = await readEspLinkSlots(target, signal).catch(() => null);
+    return { send: image, reason: null, slots, checks: [fail('format', 'ESP8266 user1/user2 image', notAnOtaImage(info))] };
   }
-  if (info.problem) return { send: image, reason: null, slots: null, checks: [fail('format', 'ESP8266 user1/user2 image', info.problem)] };
+  if (info.problem) {
+    const slots = await readEspLinkSlots(target, signal).catch(() => null);
+    return { send: image, reason: null, slots, checks: [fail('format', 'ESP8266 user1/user2 image', info.problem)] };
+  }
   const slots = await readEspLinkSlots(target, signal);
   const next = slots.nextSlot!;
   const { send, reason } = chooseFile(image, next, slots.runningSlot);
