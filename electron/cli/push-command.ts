@@ -70,9 +70,17 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     override: options.force || undefined,
   });
   let lastState = '';
+  const shownLog = new Set<string>();
   // Detached before the result line: closing the engine afterwards must not print more events.
   const unsubscribe = engine.on('jobChanged', (changed) => {
     if (changed.id !== job.id) return;
+    for (const entry of changed.log) {
+      const key = `${entry.at}|${entry.text}`;
+      if (shownLog.has(key)) continue;
+      shownLog.add(key);
+      out.event('log', { jobId: changed.id, at: entry.at, text: entry.text });
+      out.line(`  ${entry.text}`);
+    }
     if (changed.state !== lastState) {
       lastState = changed.state;
       out.event('job', { jobId: changed.id, state: changed.state, at: changed.stateSince, progress: changed.progress, commitDeadline: changed.commitDeadline });

@@ -3,15 +3,20 @@
 //     5 runs each, on an unthrottled loopback link and on a 2 MiB/s Wi-Fi-like link: median ratio.
 //     For ota-bench we time the transfer phase the job reports (connect → the board's answer),
 //     which is what curl's time_total covers; the CLI's whole wall time is printed alongside.
-//  2. Peak RSS of `ota-bench push` with a 64 MiB image, minus the peak of an idle run of the same
+//  2. esp-link: a 480 KB user1/user2 push (ota-bench, given the pair) vs `curl --data-binary` of
+//     the file the board asks for, as wiflash sends it; same simulated board, alternating. Our
+//     transfer phase also includes re-reading /flash/next and the /flash/reboot request.
+//  3. Peak RSS of `ota-bench push` with a 64 MiB image, minus the peak of an idle run of the same
 //     CLI (`inspect` of a small file): shows the image is streamed, not loaded.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { makeEspAppImage } from '../sim/firmware-fixtures.ts';
+import { buildEsp8266V2Image } from '../sim/esp8266-v2-image.ts';
 import { httpRequest } from '../../electron/engine/net/http-client.ts';
 
 assertPrivateNetwork('the benchmark');
@@ -20,8 +25,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const cliPath = path.join(root, 'bin/ota-bench.js');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function startBoard(address: string, bytesPerSecond?: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(root, 'test/bench/board-process.ts'), address, String(bytesPerSecond ?? '')], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startBoard(address: string, bytesPerSecond?: number, kind = 'arduino'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, 'test/bench/board-process.ts'), address, String(bytesPerSecond ?? ''), kind], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`board exited with ${code}`)));
@@ -41,13 +46,18 @@ async function waitUp(address: string): Promise<void> {
   throw new Error(`board at ${address} did not come back`);
 }
 
-async function pushWithCli(file: string, address: string): Promise<{ transferS: number; wallS: number }> {
+async function pushWithCli(file: string | string[], address: string): Promise<{ transferS: number; uploadS: number | null; wallS: number }> {
   const started = process.hrtime.bigint();
-  const { stdout } = await run(process.execPath, [cliPath, 'push', file, '--to', address, '--json', '--reboot-timeout', '10'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [cliPath, 'push', ...[file].flat(), '--to', address, '--json', '--reboot-timeout', '10'], { maxBuffer: 64 * 1024 * 1024 });
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
-  const jobs = stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'job');
-  const at = (state: string) => jobs.find((j) => j.state === state)?.at as number;
-  return { transferS: (at('rebooting') - at('transferring')) / 1000, wallS };
+  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const at = (state: string) => lines.find((j) => j.type === 'job' && j.state === state)?.at as number;
+  const logAt = (prefix: string) => lines.find((l) => l.type === 'log' && l.text.startsWith(prefix))?.at as number | undefined;
+  // esp-link logs the upload's start and end, around which it also asks /flash/next and /flash/reboot.
+  const uploadStart = logAt('Sending ');
+  const uploadEnd = logAt('The board stored the image');
+  const uploadS = uploadStart && uploadEnd ? (uploadEnd - uploadStart) / 1000 : null;
+  return { transferS: (at('rebooting') - at('transferring')) / 1000, uploadS, wallS };
 }
 
 async function pushWithCurl(file: string, address: string): Promise<number> {
@@ -79,6 +89,38 @@ async function ratioRun(label: string, address: string, bytesPerSecond?: number)
   console.log(`  ota-bench whole CLI run incl. start, inspect, reboot wait (s): median ${median(walls).toFixed(2)}`);
 }
 
+async function espLinkRun(label: string, address: string, bytesPerSecond?: number): Promise<void> {
+  const board = await startBoard(address, bytesPerSecond, 'esp-link');
+  const dir = mkdtempSync(path.join(tmpdir(), 'ota-bench-bench-esp-link-'));
+  const files = ([1, 2] as const).map((slot) => {
+    const file = path.join(dir, `user${slot}.bin`);
+    writeFileSync(file, buildEsp8266V2Image({ slot, size: 480 * 1024, version: '4.8.0' }));
+    return file;
+  });
+  const target = { host: address, port: 80 };
+  const ours: number[] = [];
+  const uploads: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const pushed = await pushWithCli(files, address);
+    ours.push(pushed.transferS);
+    uploads.push(pushed.uploadS ?? Number.NaN);
+    // wiflash: ask which file the board wants, then send exactly that one.
+    const next = (await httpRequest(target, { path: '/flash/next' })).body.trim();
+    const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total} %{http_code}', '-H', 'Expect:', '--data-binary', `@${path.join(dir, next)}`, `http://${address}/flash/upload`]);
+    const [seconds, status] = stdout.split(' ');
+    if (status !== '200') throw new Error(`curl upload answered ${status}`);
+    theirs.push(Number(seconds));
+  }
+  board.kill('SIGTERM');
+  const ratio = median(ours) / median(theirs);
+  console.log(`\n[esp-link, ${label}] 480 KB user1/user2 push, 5 runs each, alternating`);
+  console.log(`  ota-bench upload (POST /flash/upload, from the job log) (s): ${uploads.map((x) => x.toFixed(3)).join(' ')}  median ${median(uploads).toFixed(3)}`);
+  console.log(`  ota-bench transfer phase incl. /flash/next + /flash/reboot (s): ${ours.map((x) => x.toFixed(3)).join(' ')}  median ${median(ours).toFixed(3)}`);
+  console.log(`  curl --data-binary (Expect: off) (s): ${theirs.map((x) => x.toFixed(3)).join(' ')}  median ${median(theirs).toFixed(3)}`);
+  console.log(`  ratio upload/curl = ${(median(uploads) / median(theirs)).toFixed(3)}, transfer phase/curl = ${ratio.toFixed(3)}  (goal ≤ 1.05)`);
+}
+
 /** Runs the CLI and samples its VmRSS every 20 ms; returns the peak in MiB. */
 async function peakRssMiB(args: string[]): Promise<number> {
   const child = spawn(process.execPath, [cliPath, ...args], { stdio: 'ignore' });
@@ -107,6 +149,8 @@ async function rssRun(address: string): Promise<void> {
   console.log(`  idle (inspect 64 KiB): ${idle.toFixed(1)} MiB   pushing 64 MiB: ${pushing.toFixed(1)} MiB   above idle: ${(pushing - idle).toFixed(1)} MiB  (goal ≤ 80)`);
 }
 
-await ratioRun('loopback, unthrottled', '127.0.9.10');
-await ratioRun('2 MiB/s link', '127.0.9.11', 2 * 1024 * 1024);
-await rssRun('127.0.9.12');
+if (!process.env.BENCH_ONLY_ESP_LINK) await ratioRun('loopback, unthrottled', '127.0.9.10');
+if (!process.env.BENCH_ONLY_ESP_LINK) await ratioRun('2 MiB/s link', '127.0.9.11', 2 * 1024 * 1024);
+await espLinkRun('loopback, unthrottled', '127.0.9.13');
+await espLinkRun('100 KiB/s link', '127.0.9.14', 100 * 1024);
+if (!process.env.BENCH_ONLY_ESP_LINK) await rssRun('127.0.9.12');

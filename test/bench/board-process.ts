@@ -1,16 +1,15 @@
-// A simulated Arduino ESP8266 board in its own process, so the benchmark's uploader and the board
-// do not share an event loop. Prints "ready" once it listens; exits on SIGTERM.
+// A simulated board in its own process, so the benchmark's uploader and the board do not share an
+// event loop. `node board-process.ts ADDRESS [BYTES_PER_SECOND] [arduino|esp-link]`. Prints "ready"
+// once it listens; exits on SIGTERM.
 import { ArduinoBoard } from '../sim/boards/arduino-board.ts';
+import { EspLinkBoard } from '../sim/boards/esp-link-board.ts';
+import type { HttpBoard } from '../sim/http-board.ts';
 
-const [address, bytesPerSecond] = process.argv.slice(2);
-const board = new ArduinoBoard({
-  variant: 'esp8266',
-  address,
-  freeSketchSpace: 256 * 1024 * 1024,
-  bytesPerSecond: bytesPerSecond ? Number(bytesPerSecond) : null,
-  bootMs: 200,
-  mdns: false,
-});
+const [address, bytesPerSecond, kind = 'arduino'] = process.argv.slice(2);
+const common = { address: address!, bytesPerSecond: bytesPerSecond ? Number(bytesPerSecond) : null, bootMs: 200, mdns: false };
+const board: HttpBoard = kind === 'esp-link'
+  ? new EspLinkBoard(common)
+  : new ArduinoBoard({ ...common, variant: 'esp8266', freeSketchSpace: 256 * 1024 * 1024 });
 // The board keeps every upload for tests; a benchmark pushing 64 MiB images must not.
 board.on('upload', () => board.uploads.splice(0));
 await board.start();
