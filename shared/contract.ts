@@ -17,6 +17,7 @@ export const protocolIdSchema = z.enum([
   'esphome-web',
   'esp-link',
   'arduino-ota',
+  'mcumgr-smp',
   'unknown',
 ]);
 

@@ -10,6 +10,7 @@ export type ProtocolId =
   | 'esphome-web'
   | 'esp-link'
   | 'arduino-ota'
+  | 'mcumgr-smp'
   | 'unknown';
 
 export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
@@ -19,6 +20,7 @@ export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
   'esphome-web': 'ESPHome web OTA',
   'esp-link': 'esp-link (user1/user2)',
   'arduino-ota': 'ArduinoOTA (espota)',
+  'mcumgr-smp': 'MCUmgr/SMP over BLE',
   unknown: 'Unknown',
 };
 
