@@ -6,3 +6,4 @@ export type { FormatReport, ImageFormat } from './image-format.ts';
 export { describePair, findPairInFolder, PAIR_LABEL } from './image-pair.ts';
 export { espLinkHeaderProblem } from './esp8266-ota-v2.ts';
 export { slotFromFileName } from './esp8266-slot-evidence.ts';
+export { readMcubootImage, type McubootImage } from './mcuboot.ts';

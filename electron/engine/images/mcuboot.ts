@@ -1,94 +1,126 @@
-// MCUboot images (Zephyr, Mynewt, nRF Connect SDK, TF-M), pushed with MCUmgr/SMP, which arrives in a
-// later issue. Here: recognise them, show the header, list the TLVs and catch truncation. Layout
-// (mcu-tools/mcuboot boot/bootutil/include/bootutil/image.h), little-endian:
-//   header (32 bytes, padded to hdr_size): magic, load_addr, hdr_size u16, protect_tlv_size u16,
-//   img_size, flags, version major u8 minor u8 revision u16 build u32
-//   payload (img_size bytes from hdr_size)
-//   optional protected TLV area (info 0x6908 + total u16), then TLV area (info 0x6907 + total u16)
-//   optional slot trailer when imgtool --pad was used
+// MCUboot images (Zephyr, Mynewt, nRF Connect SDK, TF-M), pushed with MCUmgr/SMP over BLE. Here:
+// recognise them, show the header and every TLV, check the SHA-256 TLV the way MCUboot and imgtool do
+// (over header, payload and protected TLVs), read the padded slot trailer, and refuse what a board
+// would refuse. readMcubootImage gives the SMP upload what it needs. Layout: mcuboot-layout.ts.
 import type { ImageFact } from '../../../shared/domain.ts';
+import { createHash } from 'node:crypto';
+import { UpdateError } from '../update-error.ts';
+import type { ResultCode } from '../../../shared/domain.ts';
 import { byteCount, fact, hex, type FormatReport, type ImageFormat } from './image-format.ts';
-import type { ImageFile } from './image-file.ts';
+import { openImageFile, streamRange, type ImageFile } from './image-file.ts';
+import {
+  ENCRYPTED_FLAGS, HEADER_BYTES, MCUBOOT_LEGACY_MAGIC, MCUBOOT_MAGIC, PROTECTED_TLV_INFO_MAGIC, SIGNATURE_TLVS,
+  TLV_INFO_MAGIC, TLV_SHA256, TLV_SIG_PURE, mcubootFlagNames, parseMcubootHeader, readTlvArea, readTrailer, tlvName,
+  type McubootHeader, type McubootTrailer, type Tlv,
+} from './mcuboot-layout.ts';
+
+export { parseMcubootHeader, mcubootFlagNames, type McubootHeader } from './mcuboot-layout.ts';
 
 const LABEL = 'MCUboot image';
-const MCUBOOT_MAGIC = 0x96f3b83d;
-const MCUBOOT_LEGACY_MAGIC = 0x96f3b83c;
-const HEADER_BYTES = 32;
-const TLV_INFO_MAGIC = 0x6907;
-const PROTECTED_TLV_INFO_MAGIC = 0x6908;
-const TLV_INFO_BYTES = 4;
+const REBUILD = 'Rebuild it or download it again.';
+/** Until the BLE side lands, a valid image says so; kept as a warning, not a problem. */
+export const SMP_LATER_WARNING = 'MCUboot images go to the board with MCUmgr/SMP over BLE; finding and pushing to BLE boards arrives in a later version of OTA Bench.';
 
-const FLAG_NAMES: Array<[number, string]> = [
-  [0x01, 'PIC'], [0x04, 'ENCRYPTED_AES128'], [0x08, 'ENCRYPTED_AES256'], [0x10, 'NON_BOOTABLE'],
-  [0x20, 'RAM_LOAD'], [0x100, 'ROM_FIXED'], [0x200, 'COMPRESSED_LZMA1'], [0x400, 'COMPRESSED_LZMA2'],
-  [0x800, 'COMPRESSED_ARM_THUMB'],
-];
-
-const TLV_NAMES: Record<number, string> = {
-  0x01: 'KEYHASH', 0x02: 'PUBKEY', 0x10: 'SHA256', 0x11: 'SHA384', 0x12: 'SHA512', 0x20: 'RSA2048',
-  0x22: 'ECDSASIG', 0x23: 'RSA3072', 0x24: 'ED25519', 0x25: 'SIG_PURE', 0x30: 'ENCRSA2048',
-  0x31: 'ENCKW', 0x32: 'ENCEC256', 0x33: 'ENCX25519', 0x34: 'ENCX25519_SHA512', 0x40: 'DEPENDENCY',
-  0x50: 'SEC_CNT', 0x60: 'BOOT_RECORD', 0x70: 'DECOMP_SIZE', 0x71: 'DECOMP_SHA', 0x72: 'DECOMP_SIGNATURE',
-  0x74: 'UUID_VID', 0x75: 'UUID_CID',
-};
-const SIGNATURE_TLVS = new Set([0x20, 0x22, 0x23, 0x24]);
-
-export interface McubootHeader {
-  magic: number;
-  loadAddr: number;
-  hdrSize: number;
-  protectTlvSize: number;
-  imgSize: number;
-  flags: number;
-  /** `major.minor.revision+build`, as imgtool prints it. */
-  version: string;
+interface Analysis {
+  header: McubootHeader | null;
+  facts: ImageFact[];
+  warnings: string[];
+  problem: string | null;
+  /** How a problem reads as a job result. */
+  problemCode: ResultCode;
+  /** The SHA-256 TLV value (what MCUmgr lists as the image `hash`). */
+  hash: Buffer | null;
+  /** True when the computed hash matched; null when it could not be checked (encrypted payload). */
+  hashVerified: boolean | null;
+  encrypted: boolean;
+  trailer: McubootTrailer | null;
 }
 
-export function parseMcubootHeader(bytes: Buffer): McubootHeader | null {
-  if (bytes.length < HEADER_BYTES) return null;
-  const magic = bytes.readUInt32LE(0);
-  if (magic !== MCUBOOT_MAGIC && magic !== MCUBOOT_LEGACY_MAGIC) return null;
-  return {
-    magic,
-    loadAddr: bytes.readUInt32LE(4),
-    hdrSize: bytes.readUInt16LE(8),
-    protectTlvSize: bytes.readUInt16LE(10),
-    imgSize: bytes.readUInt32LE(12),
-    flags: bytes.readUInt32LE(16),
-    version: `${bytes[20]}.${bytes[21]}.${bytes.readUInt16LE(22)}+${bytes.readUInt32LE(24)}`,
-  };
-}
+async function analyse(file: ImageFile): Promise<Analysis> {
+  const header = parseMcubootHeader(file.head);
+  const facts: ImageFact[] = [];
+  const warnings: string[] = [];
+  const result = (problem: string | null, problemCode: ResultCode = 'integrity-failure', rest: Partial<Analysis> = {}): Analysis =>
+    ({ header, facts, warnings, problem, problemCode, hash: null, hashVerified: null, encrypted: false, trailer: null, ...rest });
+  if (!header) {
+    return result(`The file is only ${byteCount(file.size)}: it starts like an MCUboot image but is truncated inside its 32-byte header. ${REBUILD}`);
+  }
+  const flagNames = mcubootFlagNames(header.flags);
+  const encrypted = (header.flags & ENCRYPTED_FLAGS) !== 0;
+  facts.push(
+    fact('Version', header.version),
+    fact('Header size', `${hex(header.hdrSize, 1)} (${header.hdrSize} bytes)`),
+    fact('Image size', `${hex(header.imgSize, 1)} (${byteCount(header.imgSize)})`),
+    fact('Flags', header.flags === 0 ? '0x0 (none)' : `${hex(header.flags, 1)} (${flagNames.join(', ') || 'unknown bits'})`),
+    fact('Load address', hex(header.loadAddr)),
+  );
+  if (header.protectTlvSize > 0) facts.push(fact('Protected TLV size', `${header.protectTlvSize} bytes`));
+  if (header.hdrSize < HEADER_BYTES) {
+    return result(`The MCUboot header declares a header size of ${header.hdrSize} bytes, less than the 32-byte header itself: the file is corrupted.`);
+  }
+  if (header.magic === MCUBOOT_LEGACY_MAGIC) {
+    return result('This is a legacy MCUboot v1 image (header magic 0x96f3b83c), which current MCUboot bootloaders reject. Rebuild it with a current imgtool.', 'unsupported-package');
+  }
+  const payloadEnd = header.hdrSize + header.imgSize;
+  const hashedEnd = payloadEnd + header.protectTlvSize;
+  if (file.size < hashedEnd) {
+    return result(`The MCUboot image is truncated: its header says header, payload and protected TLVs take ${byteCount(hashedEnd)}, but the file has only ${byteCount(file.size)}. ${REBUILD}`);
+  }
+  let tlvs: Tlv[] = [];
+  if (header.protectTlvSize > 0) {
+    const area = await readTlvArea(file, payloadEnd, PROTECTED_TLV_INFO_MAGIC, true);
+    if (!area.ok) return result(area.problem);
+    if (area.end !== hashedEnd) {
+      return result(`The MCUboot protected TLV area is ${byteCount(area.end - payloadEnd)} long, but the header declares ${byteCount(header.protectTlvSize)}: the file is corrupted. ${REBUILD}`);
+    }
+    tlvs = area.tlvs;
+  }
+  const area = await readTlvArea(file, hashedEnd, TLV_INFO_MAGIC, false);
+  if (!area.ok) return result(area.problem);
+  tlvs = [...tlvs, ...area.tlvs];
+  const signature = tlvs.find((t) => SIGNATURE_TLVS.has(t.type));
+  facts.push(
+    fact('TLVs', tlvs.map((t) => `${t.protected ? 'P:' : ''}${tlvName(t.type)}`).join(', ')),
+    fact('Signature', signature ? tlvName(signature.type) : 'none (hash only)'),
+    fact('Encrypted', encrypted ? 'yes' : 'no'),
+  );
+  const trailer = await readTrailer(file, area.end);
+  if (area.end < file.size) {
+    facts.push(fact('Padded', `${byteCount(file.size - area.end)} after the TLV area (${trailer ? 'slot trailer' : 'no boot magic at the end'})`));
+    if (trailer) {
+      facts.push(fact('Trailer', `image_ok ${trailer.imageOk}, copy_done ${trailer.copyDone}, swap_info ${trailer.swapInfo} (max align ${trailer.maxAlign})`));
+    } else {
+      warnings.push(`The file has ${byteCount(file.size - area.end)} after the MCUboot TLV area but does not end with the MCUboot boot magic of a padded slot: check that it is the signed file your build produced.`);
+    }
+  }
 
-export function mcubootFlagNames(flags: number): string[] {
-  return FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, name]) => name);
-}
-
-interface Tlv { type: number; length: number; protected: boolean }
-type TlvRead = { ok: true; tlvs: Tlv[]; end: number } | { ok: false; problem: string };
-
-/** Reads one TLV area (info header + entries) starting at `offset`. */
-async function readTlvArea(file: ImageFile, offset: number, magic: number, isProtected: boolean): Promise<TlvRead> {
-  const info = await file.readAt(offset, TLV_INFO_BYTES);
-  if (info.length < TLV_INFO_BYTES) {
-    return { ok: false, problem: `The MCUboot image is truncated: the file ends at ${byteCount(file.size)}, before the TLV area at offset ${offset} (the header promises a larger image). Rebuild it or download it again.` };
+  const hashes = area.tlvs.filter((t) => t.type === TLV_SHA256);
+  if (hashes.length === 0) {
+    const why = tlvs.some((t) => t.type === TLV_SIG_PURE)
+      ? 'it carries a pure signature (SIG_PURE) instead'
+      : tlvs.some((t) => t.type === 0x11 || t.type === 0x12) ? `it carries only ${tlvs.filter((t) => t.type === 0x11 || t.type === 0x12).map((t) => tlvName(t.type)).join(' and ')}` : 'the file is incomplete or was not signed by imgtool';
+    return result(`The MCUboot image has no SHA-256 TLV (${why}); MCUmgr needs that hash to upload, test and confirm the image, and Zephyr rejects images without it. Sign it with imgtool (or west sign) using SHA-256.`, 'unsupported-package', { encrypted, trailer });
   }
-  if (info.readUInt16LE(0) !== magic) {
-    return { ok: false, problem: `The MCUboot TLV area at offset ${offset} does not start with its magic (${hex(magic, 4)}; found ${hex(info.readUInt16LE(0), 4)}): the file is corrupted or was not produced by imgtool. Rebuild it or download it again.` };
+  if (hashes.length > 1 || hashes[0]!.length !== 32) {
+    return result(hashes.length > 1
+      ? `The MCUboot image has ${hashes.length} SHA-256 TLVs; MCUboot and Zephyr reject images with more than one. ${REBUILD}`
+      : `The MCUboot SHA-256 TLV is ${hashes[0]!.length} bytes long instead of 32: the file is corrupted. ${REBUILD}`, 'integrity-failure', { encrypted, trailer });
   }
-  const total = info.readUInt16LE(2);
-  const area = await file.readAt(offset, total);
-  if (area.length < total) {
-    return { ok: false, problem: `The MCUboot image is truncated: its TLV area (signature and hash) needs ${byteCount(total)} at offset ${offset}, but the file ends after ${byteCount(area.length)}. Rebuild it or download it again.` };
+  const hash = hashes[0]!.value;
+  const digest = createHash('sha256');
+  await streamRange(file, 0, hashedEnd, (data) => { digest.update(data); });
+  const computed = digest.digest();
+  if (encrypted) {
+    facts.push(fact('SHA-256 TLV', `${hash.toString('hex')} (not checked: the payload is encrypted)`));
+    warnings.push(`The image is encrypted (${flagNames.filter((n) => n.startsWith('ENCRYPTED')).join(', ')}): its SHA-256 TLV covers the plaintext, so OTA Bench cannot verify it without the decryption key. The board's MCUboot checks it after decrypting.`);
+    return result(null, 'integrity-failure', { hash, hashVerified: null, encrypted, trailer });
   }
-  const tlvs: Tlv[] = [];
-  for (let at = TLV_INFO_BYTES; at + 4 <= total;) {
-    // imgtool writes the type as one byte plus a pad byte; image.h reads a u16. Both agree here.
-    const type = area.readUInt16LE(at);
-    const length = area.readUInt16LE(at + 2);
-    tlvs.push({ type, length, protected: isProtected });
-    at += 4 + length;
+  if (!computed.equals(hash)) {
+    facts.push(fact('SHA-256 TLV', `mismatch: TLV ${hash.toString('hex')}, computed ${computed.toString('hex')}`));
+    return result(`The MCUboot image's SHA-256 does not match its hash TLV (the TLV says ${hash.toString('hex').slice(0, 16)}…, the content hashes to ${computed.toString('hex').slice(0, 16)}…): the file is corrupted or was modified after signing, and MCUboot would refuse to boot it. ${REBUILD}`, 'integrity-failure', { hash, hashVerified: false, encrypted, trailer });
   }
-  return { ok: true, tlvs, end: offset + total };
+  facts.push(fact('SHA-256 TLV', `${hash.toString('hex')} (verified)`));
+  return result(null, 'integrity-failure', { hash, hashVerified: true, encrypted, trailer });
 }
 
 export const mcubootFormat: ImageFormat = {
@@ -96,52 +128,84 @@ export const mcubootFormat: ImageFormat = {
   label: LABEL,
   detect: (head) => head.length >= 4 && [MCUBOOT_MAGIC, MCUBOOT_LEGACY_MAGIC].includes(head.readUInt32LE(0)),
 
-  async inspect(file) {
-    const header = parseMcubootHeader(file.head);
-    const fail = (problem: string, facts: ImageFact[] = []): FormatReport =>
-      ({ formatLabel: LABEL, facts, version: header?.version ?? null, pushableWith: [], warnings: [], problem });
-    if (!header) return fail(`The file is only ${byteCount(file.size)}: it starts like an MCUboot image but is truncated inside its 32-byte header. Rebuild it or download it again.`);
-    const flagNames = mcubootFlagNames(header.flags);
-    const facts: ImageFact[] = [
-      fact('Version', header.version),
-      fact('Header size', `${hex(header.hdrSize, 1)} (${header.hdrSize} bytes)`),
-      fact('Image size', `${hex(header.imgSize, 1)} (${byteCount(header.imgSize)})`),
-      fact('Flags', header.flags === 0 ? '0x0 (none)' : `${hex(header.flags, 1)} (${flagNames.join(', ')})`),
-      fact('Load address', hex(header.loadAddr)),
-    ];
-    if (header.protectTlvSize > 0) facts.push(fact('Protected TLV size', `${header.protectTlvSize} bytes`));
-    if (header.hdrSize < HEADER_BYTES) {
-      return fail(`The MCUboot header declares a header size of ${header.hdrSize} bytes, less than the 32-byte header itself: the file is corrupted.`, facts);
-    }
-    if (header.magic === MCUBOOT_LEGACY_MAGIC) {
-      return fail('This is a legacy MCUboot v1 image (header magic 0x96f3b83c), which current MCUboot bootloaders reject. Rebuild it with a current imgtool.', facts);
-    }
-    const payloadEnd = header.hdrSize + header.imgSize;
-    let tlvs: Tlv[] = [];
-    let offset = payloadEnd;
-    if (header.protectTlvSize > 0) {
-      const protectedArea = await readTlvArea(file, offset, PROTECTED_TLV_INFO_MAGIC, true);
-      if (!protectedArea.ok) return fail(protectedArea.problem, facts);
-      tlvs = protectedArea.tlvs;
-      offset = payloadEnd + header.protectTlvSize;
-    }
-    const area = await readTlvArea(file, offset, TLV_INFO_MAGIC, false);
-    if (!area.ok) return fail(area.problem, facts);
-    tlvs = [...tlvs, ...area.tlvs];
-    const signature = tlvs.find((t) => SIGNATURE_TLVS.has(t.type));
-    facts.push(
-      fact('TLVs', tlvs.map((t) => `${t.protected ? 'P:' : ''}${TLV_NAMES[t.type] ?? hex(t.type, 2)}`).join(', ')),
-      fact('Signature', signature ? TLV_NAMES[signature.type]! : 'none (hash only)'),
-      fact('Encrypted', header.flags & 0x0c ? 'yes' : 'no'),
-    );
-    if (area.end < file.size) facts.push(fact('Padded', `${byteCount(file.size - area.end)} after the TLV area (slot trailer)`));
+  async inspect(file): Promise<FormatReport> {
+    const analysis = await analyse(file);
     return {
       formatLabel: LABEL,
-      facts,
-      version: header.version,
-      pushableWith: [],
-      warnings: [],
-      problem: 'This is an MCUboot image (Zephyr, Mynewt or nRF Connect SDK firmware). It is pushed with MCUmgr/SMP over BLE, which arrives in a later version of OTA Bench; it cannot be pushed over the LAN.',
+      facts: analysis.facts,
+      version: analysis.header?.version ?? null,
+      pushableWith: analysis.problem ? [] : ['mcumgr-smp'],
+      warnings: analysis.problem ? analysis.warnings : [...analysis.warnings, SMP_LATER_WARNING],
+      problem: analysis.problem,
     };
   },
 };
+
+/**
+ * A bare ARM Cortex-M binary (zephyr.bin before signing): a vector table whose first word is an
+ * initial stack pointer in SRAM and whose next three are Thumb addresses below it. Null otherwise.
+ */
+export function unsignedCortexMProblem(head: Buffer): string | null {
+  if (head.length < 16) return null;
+  const sp = head.readUInt32LE(0);
+  const vectors = [head.readUInt32LE(4), head.readUInt32LE(8), head.readUInt32LE(12)];
+  const spInRam = sp >= 0x20000000 && sp < 0x30000000 && sp % 4 === 0;
+  if (!spInRam || !vectors.every((v) => v % 2 === 1 && v < 0x20000000)) return null;
+  return `This looks like a bare ARM Cortex-M binary (vector table: stack pointer ${hex(sp)}, reset handler ${hex(vectors[0]!)}), e.g. zephyr.bin, without the MCUboot header: MCUboot and MCUmgr only take signed images. Sign it with imgtool (\`imgtool sign --version 1.0.0 --header-size 0x200 --slot-size <slot> --pad-header …\`) or \`west sign -t imgtool\`, and pick zephyr.signed.bin.`;
+}
+
+/** What an MCUmgr/SMP image upload needs from a checked MCUboot file. */
+export interface McubootImage {
+  path: string;
+  /** Bytes to upload: the whole file, as-is (the upload's `len`). */
+  imageSize: number;
+  /** SHA-256 of the whole file, hex: the upload's `sha` (tags the session, checked at the end). */
+  fileSha256: string;
+  /** The SHA-256 TLV value: the `hash` MCUmgr lists and state-write (test/confirm) must carry. */
+  hash: Buffer;
+  hashHex: string;
+  /** `major.minor.revision+build`, as imgtool prints it. */
+  version: string;
+  /** As the board's image list will report it (`1.2.3`, or `1.2.3.4` when build ≠ 0). */
+  smpVersion: string;
+  header: McubootHeader;
+  encrypted: boolean;
+  /** True when the TLV hash was checked against the content; false when it could not be (encrypted). */
+  hashVerified: boolean;
+  trailer: McubootTrailer | null;
+  warnings: string[];
+}
+
+/**
+ * Opens and checks an MCUboot image for upload. Throws UpdateError (with the inspector's sentence)
+ * for anything a board would refuse, and ImageAccessError for I/O failures.
+ */
+export async function readMcubootImage(path: string): Promise<McubootImage> {
+  const file = await openImageFile(path);
+  try {
+    if (!mcubootFormat.detect(file.head, file.size)) {
+      const bare = unsignedCortexMProblem(file.head);
+      throw new UpdateError('unsupported-package', bare ?? `${path} is not an MCUboot image (no 0x96f3b83d header magic). Sign the firmware with imgtool (or west sign) and pick the signed .bin.`);
+    }
+    const analysis = await analyse(file);
+    if (analysis.problem || !analysis.header || !analysis.hash) {
+      throw new UpdateError(analysis.problemCode, analysis.problem ?? 'The MCUboot image could not be read.');
+    }
+    return {
+      path,
+      imageSize: file.size,
+      fileSha256: file.sha256,
+      hash: analysis.hash,
+      hashHex: analysis.hash.toString('hex'),
+      version: analysis.header.version,
+      smpVersion: analysis.header.smpVersion,
+      header: analysis.header,
+      encrypted: analysis.encrypted,
+      hashVerified: analysis.hashVerified === true,
+      trailer: analysis.trailer,
+      warnings: analysis.warnings,
+    };
+  } finally {
+    await file.handle.close().catch(() => undefined);
+  }
+}

@@ -2,6 +2,7 @@
 // saved instead of the download, the ELF instead of the .bin, a HEX/UF2 meant for USB flashing, a
 // merged flash image for serial flashing), so naming the mistake and the fix is worth a few checks.
 import { firstBytes, type FormatReport, type ImageFormat } from './image-format.ts';
+import { unsignedCortexMProblem } from './mcuboot.ts';
 
 export interface ContentGuess {
   /** Short name for the format label, e.g. `HTML page`. */
@@ -71,6 +72,8 @@ export function recogniseContent(head: Buffer, size: number, esp32AppAt0x1000 = 
     const fill = head[0] === 0xff ? '0xFF' : '0x00';
     return { kind: 'blank data', problem: `The file starts with nothing but ${fill} bytes (erased flash or a flash dump), not an image. ${PICK_BIN}.` };
   }
+  const bareCortexM = unsignedCortexMProblem(head);
+  if (bareCortexM) return { kind: 'unsigned ARM Cortex-M binary', problem: bareCortexM };
   return { kind: 'unrecognised binary', problem: `Unrecognised file content (first bytes ${firstBytes(head)}). ${SUPPORTED}.` };
 }
 

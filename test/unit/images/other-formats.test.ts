@@ -13,13 +13,14 @@ afterAll(() => scratch.remove());
 describe('mcuboot', () => {
   it('reads the header and TLVs, and says BLE pushing comes later', async () => {
     const info = await inspectImage(scratch.write('app.signed.bin', mcubootImage({ version: [2, 1, 300, 7], flags: 0x4 })));
-    expect(info).toMatchObject({ format: 'mcuboot', version: '2.1.300+7', pushableWith: [] });
+    expect(info).toMatchObject({ format: 'mcuboot', version: '2.1.300+7', pushableWith: ['mcumgr-smp'], problem: null });
     expect(factValue(info, 'Header size')).toBe('0x20 (32 bytes)');
     expect(factValue(info, 'Image size')).toBe('0x3e8 (1,000 bytes)');
     expect(factValue(info, 'Flags')).toBe('0x4 (ENCRYPTED_AES128)');
     expect(factValue(info, 'TLVs')).toBe('SHA256');
     expect(factValue(info, 'Signature')).toBe('none (hash only)');
-    expect(info.problem).toMatch(/MCUmgr\/SMP over BLE.*later/);
+    expect(info.warnings.join(' ')).toMatch(/encrypted \(ENCRYPTED_AES128\).*cannot verify/);
+    expect(info.warnings.join(' ')).toMatch(/MCUmgr\/SMP over BLE.*later/);
   });
 
   it('reports a truncated image', async () => {

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describePair, findPairInFolder, inspectImage, readMongooseManifest, type InspectedImage as ImageInfo } from '../../../electron/engine/images/index.ts';
+import { describePair, findPairInFolder, inspectImage, readMcubootImage, readMongooseManifest, type InspectedImage as ImageInfo } from '../../../electron/engine/images/index.ts';
 import { factValue } from './fact-value.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -83,8 +83,22 @@ function checkMcuboot(info: ImageInfo, car: any): void {
   expect(factValue(info, 'Signature')).toBe(car.signatureTlvName ?? 'none (hash only)');
   expect(factValue(info, 'Encrypted')).toBe(car.encrypted ? 'yes' : 'no');
   expect(info.facts.some((f) => f.label === 'Padded')).toBe(car.paddedTrailer);
-  expect(info.pushableWith).toEqual([]);
-  expect(info.problem).toMatch(/MCUmgr\/SMP over BLE/);
+  expect(info.pushableWith).toEqual(['mcumgr-smp']);
+  expect(info.problem).toBeNull();
+  expect(info.warnings.join(' ')).toMatch(/MCUmgr\/SMP over BLE/);
+  // The SHA-256 TLV: checked against the content, except where the payload is encrypted.
+  expect(factValue(info, 'SHA-256 TLV')).toBe(`${car.imageHash} (${car.encrypted ? 'not checked: the payload is encrypted' : 'verified'})`);
+  if (!car.encrypted) expect(car.hashVerified).toBe(true);
+  if (car.trailer.bootMagicAtEnd) {
+    const { imageOk, copyDone, swapInfo } = car.trailer;
+    expect(factValue(info, 'Trailer')).toContain(`image_ok ${imageOk}, copy_done ${copyDone}, swap_info ${swapInfo} `);
+  }
+}
+
+async function checkMcubootUpload(file: string, car: any): Promise<void> {
+  const image = await readMcubootImage(file);
+  expect(image).toMatchObject({ imageSize: car.size, fileSha256: car.sha256, hashHex: car.imageHash, version: car.header.version, encrypted: car.encrypted, hashVerified: car.hashVerified });
+  expect(image.hash).toEqual(Buffer.from(car.imageHash, 'hex'));
 }
 
 async function checkMongoose(info: ImageInfo, car: any, file: string): Promise<void> {
@@ -117,10 +131,13 @@ describe.skipIf(!present)(present ? 'reference firmware images (../shared/testda
       expect(info.size).toBe(sidecar.size);
       expect(info.sha256).toBe(sidecar.sha256);
       expect(info.format).toBe(FORMAT_IDS[sidecar.format]);
-      if (sidecar.format !== 'mcuboot') expect(info.problem).toBeNull();
+      expect(info.problem).toBeNull();
       if (sidecar.format === 'esp8266-ota-v2') checkEsp8266V2(info, sidecar);
       if (sidecar.format === 'esp8266-plain') checkEsp8266Plain(info, sidecar);
-      if (sidecar.format === 'mcuboot') checkMcuboot(info, sidecar);
+      if (sidecar.format === 'mcuboot') {
+        checkMcuboot(info, sidecar);
+        await checkMcubootUpload(file, sidecar);
+      }
       if (sidecar.format === 'mongoose-os-fw-zip') await checkMongoose(info, sidecar, file);
     });
   }
