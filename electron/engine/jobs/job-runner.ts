@@ -124,7 +124,13 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   ctx.setState('verifying');
   const toVersion = returned.info?.version ?? (await announcedVersion(ctx, pushedAt));
   ctx.update({ toVersion });
-  if (outcome.expectedSlot) return confirmSlot(ctx, outcome.expectedSlot, returned.info?.runningSlot ?? null, toVersion);
+  if (outcome.expectedSlot) {
+    const running = returned.info?.runningSlot ?? null;
+    const resetCause = running !== null && running !== outcome.expectedSlot
+      ? await protocol.lastResetCause?.(returned.target, signal).catch(() => null) ?? null
+      : null;
+    return confirmSlot(ctx, outcome.expectedSlot, running, toVersion, resetCause);
+  }
   if (protocol.commitControl) return awaitCommit(ctx, returned, fromVersion, toVersion);
 
   const expected = image.info.version;
@@ -136,7 +142,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
 }
 
 /** user1/user2 boards: the slot the board came back in says whether the new image booted. */
-function confirmSlot(ctx: RunnerContext, expected: 1 | 2, running: 1 | 2 | null, toVersion: string | null): void {
+function confirmSlot(ctx: RunnerContext, expected: 1 | 2, running: 1 | 2 | null, toVersion: string | null, resetCause: string | null): void {
   const name = ctx.device().name;
   const version = toVersion ? `, version ${toVersion}` : '';
   if (running === null) {
@@ -146,7 +152,8 @@ function confirmSlot(ctx: RunnerContext, expected: 1 | 2, running: 1 | 2 | null,
   }
   if (running !== expected) {
     const overridden = ctx.request.override ? ' You pushed it past a failed pre-flight check: most likely it is linked for the other slot or built for another flash layout.' : '';
-    throw new UpdateError('rolled-back', `${name} came back in slot ${running} (user${running}.bin), still running its previous firmware${version}: the new image in slot ${expected} did not boot and the bootloader went back.${overridden || ' Likely causes: it crashes at start-up, or it was built for another slot or flash layout. Its serial log at 74880 baud shows why.'}`);
+    const said = resetCause ? ` The board reports its last reset as "${resetCause}".` : '';
+    throw new UpdateError('rolled-back', `${name} came back in slot ${running} (user${running}.bin), still running its previous firmware${version}: the new image in slot ${expected} did not boot and the bootloader went back.${said}${overridden || ' Likely causes: it crashes at start-up, or it was built for another slot or flash layout. Its serial log at 74880 baud shows why.'}`);
   }
   ctx.setState('updated', { result: { code: 'success', message: `${name} now runs user${expected}.bin (slot ${expected})${version}.`, deviceMessage: null } });
 }

@@ -16,6 +16,8 @@ const systemInfoSchema = z.looseObject({
   name: z.string().optional(),
   size: z.string().optional(),
   partition: z.string().optional(),
+  // esp-link writes "reset cause" (with a space; cgiservices.c); some forks use reset_cause.
+  'reset cause': z.string().optional(),
   reset_cause: z.string().optional(),
 });
 const menuSchema = z.looseObject({ version: z.string().optional(), name: z.string().optional() });
@@ -75,3 +77,9 @@ export async function readEspLinkFirmware(target: Target, signal?: AbortSignal):
   };
 }
 
+
+/** What the board says about its last reset (`2=exception` after a crash), for a rollback's message. */
+export async function readResetCause(target: Target, signal?: AbortSignal): Promise<string | null> {
+  const info = await readSystemInfo(target, signal);
+  return info?.['reset cause'] ?? info?.reset_cause ?? null;
+}

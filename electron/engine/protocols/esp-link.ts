@@ -12,7 +12,7 @@ import { uploadRaw } from '../net/raw-upload.ts';
 import { formatBytes } from '../format.ts';
 import type { PushContext, UpdateProtocol } from './update-protocol.ts';
 import { planEspLinkPush } from './esp-link-plan.ts';
-import { ESP_LINK_SLOT_BYTES, readEspLinkFirmware, readEspLinkSlots, readNextSlot } from './esp-link-device.ts';
+import { ESP_LINK_SLOT_BYTES, readEspLinkFirmware, readEspLinkSlots, readNextSlot, readResetCause } from './esp-link-device.ts';
 
 /** cgiRebootFirmware switches slots on a 2000 ms timer after answering. */
 const REBOOT_AFTER_MS = 2000;
@@ -58,6 +58,8 @@ export const espLink: UpdateProtocol = {
   plan: planEspLinkPush,
 
   readSlots: readEspLinkSlots,
+
+  lastResetCause: readResetCause,
 
   async push(context: PushContext) {
     const { target, image } = context;

@@ -89,6 +89,8 @@ export interface UpdateProtocol {
    * when it cannot be reached.
    */
   plan?(input: PlanInput): Promise<ProtocolPlan>;
+  /** After a rollback: what the board says about why it restarted, as a short phrase, or null. */
+  lastResetCause?(target: Target, signal?: AbortSignal): Promise<string | null>;
   /** The board's user1/user2 slots, for `status` and the slot panel. */
   readSlots?(target: Target, signal?: AbortSignal): Promise<FlashSlots>;
   /** Present only where the firmware has test-then-commit semantics (Mongoose OS). */

@@ -121,7 +121,7 @@ describe('esp-link push', () => {
     const pair = await engine.inspectImages([user1.folder]);
     const done = await engine.waitForJob(engine.push(request(device.id, pair.imageId)).id);
     expect(done.state).toBe('rolled-back');
-    expect(done.result!.message).toMatch(/did not boot and the bootloader went back\. Likely causes: it crashes at start-up.*74880 baud/);
+    expect(done.result!.message).toMatch(/did not boot and the bootloader went back\. The board reports its last reset as "2=exception"\. Likely causes: it crashes at start-up.*74880 baud/);
   });
 
   it('refuses a plain 0xE9 Arduino image, an image too big for the slot and a wrong flash layout', async () => {
