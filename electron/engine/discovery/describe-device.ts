@@ -39,8 +39,10 @@ function protocolOf(entry: DeviceEntry, records: ServiceRecord[], txt: Record<st
   if (probed && probed !== 'unknown') return [probed, 'probe'];
   if (txt.fw_version !== undefined && txt.arch !== undefined) return ['mongoose-os', 'txt'];
   if (types.has('_esphomelib._tcp')) return ['esphome-web', 'service-type'];
-  // esp-link's only TXT string (cgiwifi.c wifiStartMDNS); the /flash/next probe confirms it.
-  if (txt.ssh_upload !== undefined && types.has('_http._tcp')) return ['esp-link', 'txt'];
+  // esp-link's only TXT string, on its _http._tcp record (cgiwifi.c wifiStartMDNS). ArduinoOTA puts
+  // ssh_upload on _arduino._tcp too, so only the HTTP record's own TXT counts. The probe confirms it.
+  const http = records.find((r) => r.type === '_http._tcp');
+  if (http?.txt.ssh_upload !== undefined && !types.has('_arduino._tcp')) return ['esp-link', 'txt'];
   if (types.has('_arduino._tcp') && !types.has('_http._tcp')) return ['arduino-ota', 'service-type'];
   return ['unknown', 'service-type'];
 }

@@ -73,4 +73,19 @@ describe('DeviceRegistry', () => {
     expect(reg.list()).toHaveLength(1);
     expect(reg.list()[0].id).toBe('id:esp32_A1B2C3');
   });
+
+  it("takes _http._tcp with esp-link's ssh_upload TXT for esp-link, but not an Arduino board whose OTA record carries it", () => {
+    const { reg } = registry();
+    const http = (host: string, address: string, txt: Record<string, string>) =>
+      mongoose({ fqdn: `${host}._http._tcp.local`, instance: host, host: `${host}.local`, addresses: [address], txt });
+    reg.observeService(http('esp-link', '10.0.0.30', { ssh_upload: 'no' }));
+    reg.observeService(http('esp8266-d1', '10.0.0.31', {}));
+    reg.observeService(mongoose({
+      fqdn: 'esp8266-d1._arduino._tcp.local', instance: 'esp8266-d1', type: '_arduino._tcp', host: 'esp8266-d1.local', port: 8266,
+      addresses: ['10.0.0.31'], txt: { tcp_check: 'no', ssh_upload: 'no', board: 'ESP8266_WEMOS_D1MINI', auth_upload: 'no' },
+    }));
+    const byAddress = Object.fromEntries(reg.list().map((d) => [d.address, d]));
+    expect(byAddress['10.0.0.30']).toMatchObject({ protocol: 'esp-link', protocolEvidence: 'txt' });
+    expect(byAddress['10.0.0.31']!.protocol).not.toBe('esp-link');
+  });
 });
