@@ -6,6 +6,11 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
 }
 
+/** `an HTML page`, `a UF2 file`, `an ESP8266 image`: the article goes by how the words are said. */
+export function withArticle(words: string): string {
+  return /^(?:[aeiouAEIO]|Un|HTML|XML|S-|MCU)/.test(words) ? `an ${words}` : `a ${words}`;
+}
+
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   return s >= 60 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${s} s`;

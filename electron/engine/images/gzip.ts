@@ -9,6 +9,7 @@ import { HEAD_BYTES, type ImageFile } from './image-file.ts';
 import { createVersionMarkerScanner } from './version-marker.ts';
 import { ESP_IMAGE_MAGIC, flashSizeName, guessEspChip } from './esp-image.ts';
 import { recogniseContent } from './unknown.ts';
+import { withArticle } from '../format.ts';
 
 const LABEL = 'gzip-compressed image';
 /** Stop inflating past this: nothing real is that big, and a zip bomb should not hang the app. */
@@ -76,7 +77,7 @@ export const gzipFormat: ImageFormat = {
     if (inner[0] !== ESP_IMAGE_MAGIC) {
       const guess = recogniseContent(inner, inflated.size);
       facts.push(fact('Contains', guess.kind));
-      return failed(`This gzip file does not contain an ESP firmware image: inside is ${article(guess.kind)} (first bytes ${firstBytes(inner)}). Compress the firmware .bin itself, or push the uncompressed .bin.`, facts);
+      return failed(`This gzip file does not contain an ESP firmware image: inside is ${withArticle(guess.kind)} (first bytes ${firstBytes(inner)}). Compress the firmware .bin itself, or push the uncompressed .bin.`, facts);
     }
     const chip = guessEspChip(inner);
     if (chip === 'esp32') {
@@ -92,8 +93,3 @@ export const gzipFormat: ImageFormat = {
     return { formatLabel: 'gzip-compressed ESP8266 image', facts, version, pushableWith: ['arduino-esp8266'], warnings, problem: null };
   },
 };
-
-/** `an HTML page`, `a UF2 file`: acronyms go by how they are said. */
-function article(kind: string): string {
-  return /^(?:[aeiou]|HTML|XML|ELF|S-)/.test(kind) ? `an ${kind}` : `a ${kind}`;
-}

@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageFact } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
+import { withArticle } from '../format.ts';
 import { slotFromFileName } from './esp8266-slot-evidence.ts';
 import type { InspectedImage } from './inspect-image.ts';
 
@@ -40,7 +41,7 @@ function assignSlots(a: InspectedImage, b: InspectedImage): { user1: InspectedIm
 export function describePair(a: InspectedImage, b: InspectedImage): { pair: InspectedImage; swapped: boolean } {
   for (const image of [a, b]) {
     if (image.format !== 'esp8266-ota-v2') {
-      throw new UpdateError('unsupported-package', `${image.fileName} is ${article(image.formatLabel)}, not an ESP8266 user1/user2 image: two files make a pair only when both are user1/user2 images of one build. Pick one file, or the user1.bin and user2.bin your build produced.`);
+      throw new UpdateError('unsupported-package', `${image.fileName} is ${withArticle(image.formatLabel)}, not an ESP8266 user1/user2 image: two files make a pair only when both are user1/user2 images of one build. Pick one file, or the user1.bin and user2.bin your build produced.`);
     }
   }
   const assigned = assignSlots(a, b);
@@ -73,8 +74,6 @@ export function describePair(a: InspectedImage, b: InspectedImage): { pair: Insp
   };
   return { pair, swapped: user1 === b };
 }
-
-const article = (label: string) => (/^[aeiou]/i.test(label) ? `an ${label}` : `a ${label}`);
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.pio', '.vscode', '.idea']);
 const MAX_DEPTH = 4;

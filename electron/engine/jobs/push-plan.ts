@@ -4,6 +4,7 @@
 import type { Device, PreflightCheck, PushPlan } from '../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
+import { withArticle } from '../format.ts';
 import type { Target } from '../net/http-client.ts';
 import type { ImageOnDisk, ProtocolPlan, UpdateProtocol } from '../protocols/update-protocol.ts';
 
@@ -16,8 +17,6 @@ export interface PlannedPush {
 
 const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck =>
   ({ id, label, status, detail, overridable: false });
-
-const withArticle = (words: string) => `${/^[aeiou]/i.test(words) ? 'an' : 'a'} ${words}`;
 
 /** Checks for protocols without a plan of their own: the format, then the protocol's preflight. */
 async function genericChecks(protocol: UpdateProtocol, image: ImageOnDisk, device: Device): Promise<PreflightCheck[]> {

@@ -3,7 +3,8 @@
 // would, and more. Checks the board would fail anyway are final; evidence that is strong but not
 // certain (the slot a file was linked for, a flash layout mismatch) can be overridden by the user.
 import type { FlashSlots, ImageInfo, PreflightCheck } from '../../../shared/domain.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, withArticle } from '../format.ts';
+import { flashSizeName } from '../images/esp-image.ts';
 import type { ImageOnDisk, PlanInput, ProtocolPlan } from './update-protocol.ts';
 import { ESP_LINK_SLOT_BYTES, readEspLinkSlots } from './esp-link-device.ts';
 
@@ -23,7 +24,7 @@ function notAnOtaImage(info: ImageInfo): string {
     default: {
       const only = 'esp-link only takes ESP8266 SDK user1/user2 images (.bin starting with 0xEA).';
       if (info.problem) return `${info.fileName} cannot be pushed: ${info.problem} ${only}`;
-      return `${info.fileName} is ${/^[aeiou]/i.test(info.formatLabel) ? 'an' : 'a'} ${info.formatLabel}: ${only}`;
+      return `${info.fileName} is ${withArticle(info.formatLabel)}: ${only}`;
     }
   }
 }
@@ -36,8 +37,6 @@ export function parseFlashMap(text: string | null): { size: string; layout: stri
   return { size: match[1]!.toUpperCase(), layout: match[2] ? `${match[2]}+${match[3]}` : null };
 }
 
-/** Flash size each SDK size map implies (`enum flash_size_map`). */
-const MAP_SIZES: Record<number, string> = { 0: '512KB', 1: '256KB', 2: '1MB', 3: '2MB', 4: '4MB', 5: '2MB', 6: '4MB', 8: '8MB', 9: '16MB' };
 
 function chooseFile(image: ImageOnDisk, next: Slot, running: Slot | null): { send: ImageOnDisk; reason: string } {
   const runs = running ? `The board runs user${running}.bin` : 'The board';
@@ -75,8 +74,9 @@ function layoutCheck(info: ImageInfo, slots: FlashSlots, next: Slot): PreflightC
   if (evidence.layout !== board.layout) {
     return fail('layout', label, `${info.fileName} was built for a ${evidence.layout} map (size map ${evidence.sizeMap}), but the board uses ${board.layout} (${slots.flashMap}): its code would look for itself at the wrong flash address.`, true);
   }
-  const imageSize = MAP_SIZES[evidence.sizeMap];
-  if (imageSize && imageSize !== board.size) {
+  // The size map's flash size, without the "-c1" that marks the 1024+1024 variants.
+  const imageSize = flashSizeName('esp8266', evidence.sizeMap << 4).replace(/-c1$/, '');
+  if (!imageSize.startsWith('unknown') && imageSize !== board.size) {
     return warn('layout', label, `Both use ${board.layout} slots; the image says ${imageSize} flash and the board ${board.size}. The board keeps its own flash size setting (esp-link does not change it).`);
   }
   return pass('layout', label, `${evidence.layout} slots, ${board.size}, as the board (${slots.flashMap}).`);

@@ -1,9 +1,10 @@
-// Minimal MCUboot images for the simulated SMP peripheral (ble-protocols.md §1.9), written for the
-// simulator only: a 32-byte header, a deterministic payload, and an unprotected TLV area holding the
-// SHA-256 TLV over header + payload. `parseMcubootImage` is the device's view (what MCUboot and
+// Minimal MCUboot images for the simulated SMP peripheral (ble-protocols.md §1.9), made by the
+// shared imgtool-like builder (../mcuboot-image.ts): a 32-byte header, a deterministic payload, and
+// the SHA-256 TLV over header + payload. `parseMcubootImage` is the device's view (what MCUboot and
 // img_mgmt read back from the slot).
 
 import { createHash } from 'node:crypto';
+import { buildMcubootImage as buildImgtoolImage, mcubootHashOf } from '../mcuboot-image.ts';
 
 export const IMAGE_MAGIC = 0x96f3b83d;
 export const FLAG_NON_BOOTABLE = 0x10;
@@ -27,34 +28,17 @@ export interface BuildImageOptions {
 }
 
 export function buildMcubootImage(o: BuildImageOptions): Buffer {
-  const hdrSize = 32;
-  const payloadSize = o.payloadSize ?? 4096;
-  const header = Buffer.alloc(hdrSize);
-  header.writeUInt32LE(IMAGE_MAGIC, 0);
-  header.writeUInt32LE(0, 4);
-  header.writeUInt16LE(hdrSize, 8);
-  header.writeUInt16LE(0, 10);
-  header.writeUInt32LE(payloadSize, 12);
-  header.writeUInt32LE(o.nonBootable ? FLAG_NON_BOOTABLE : 0, 16);
-  header.writeUInt8(o.version.major, 20);
-  header.writeUInt8(o.version.minor, 21);
-  header.writeUInt16LE(o.version.revision, 22);
-  header.writeUInt32LE(o.version.build ?? 0, 24);
-  const payload = Buffer.alloc(payloadSize);
-  let x = (o.seed ?? (o.version.major * 1_000_003 + o.version.minor * 1009 + o.version.revision * 31 + (o.version.build ?? 0))) >>> 0 || 1;
-  for (let i = 0; i < payloadSize; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    payload[i] = x & 0xff;
-  }
-  const hash = createHash('sha256').update(header).update(payload).digest();
-  if (o.corruptHash) hash[0] = hash[0]! ^ 0xff;
-  const tlv = Buffer.alloc(4 + 4 + 32);
-  tlv.writeUInt16LE(0x6907, 0);
-  tlv.writeUInt16LE(tlv.length, 2);
-  tlv.writeUInt8(0x10, 4);
-  tlv.writeUInt16LE(32, 6);
-  hash.copy(tlv, 8);
-  return Buffer.concat([header, payload, tlv]);
+  const v = o.version;
+  const spec = {
+    version: [v.major, v.minor, v.revision, v.build ?? 0] as [number, number, number, number],
+    payloadSize: o.payloadSize ?? 4096,
+    flags: o.nonBootable ? FLAG_NON_BOOTABLE : 0,
+    seed: o.seed ?? (v.major * 1_000_003 + v.minor * 1009 + v.revision * 31 + (v.build ?? 0)),
+  };
+  if (!o.corruptHash) return buildImgtoolImage(spec);
+  const hash = mcubootHashOf(buildImgtoolImage(spec));
+  hash[0] = hash[0]! ^ 0xff;
+  return buildImgtoolImage({ ...spec, hashOverride: hash });
 }
 
 export interface ParsedImage {

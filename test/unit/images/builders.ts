@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import { buildZip } from '../../sim/fw-zip.ts';
+import { buildMcubootImage } from '../../sim/mcuboot-image.ts';
+import { esp8266Crc32 } from '../../sim/esp8266-v2-image.ts';
 
 export interface Segment { addr: number; data: Buffer }
 
@@ -98,11 +99,6 @@ export function esp32App(options: { chipId?: number; version?: string; hashAppen
   });
 }
 
-export function esp8266Crc32(data: Buffer): number {
-  const crc = crc32(data);
-  return (crc & 0x80000000 ? crc ^ 0xffffffff : crc + 1) >>> 0;
-}
-
 /** SDK gen_appbin.py v2 image: 0xEA header, irom0 text, inner 0xE9 image, CRC-32 trailer. */
 export function esp8266V2Image(options: { appNumber?: number; flashSizeFreq?: number; irom?: Buffer } = {}): Buffer {
   const irom = options.irom ?? filler(4096, 11);
@@ -122,27 +118,9 @@ export function esp8266V2Image(options: { appNumber?: number; flashSizeFreq?: nu
   return Buffer.concat([body, trailer]);
 }
 
-/** imgtool-style MCUboot image: 32-byte header, payload, TLV area with a SHA256 TLV. */
-export function mcubootImage(options: { version?: [number, number, number, number]; flags?: number; payload?: Buffer } = {}): Buffer {
-  const payload = options.payload ?? filler(1000, 21);
-  const [major, minor, revision, build] = options.version ?? [1, 2, 3, 4];
-  const header = Buffer.alloc(32);
-  header.writeUInt32LE(0x96f3b83d, 0);
-  header.writeUInt16LE(32, 8);
-  header.writeUInt32LE(payload.length, 12);
-  header.writeUInt32LE(options.flags ?? 0, 16);
-  header[20] = major;
-  header[21] = minor;
-  header.writeUInt16LE(revision, 22);
-  header.writeUInt32LE(build, 24);
-  const hash = createHash('sha256').update(header).update(payload).digest();
-  const tlvs = Buffer.alloc(4 + 4 + 32);
-  tlvs.writeUInt16LE(0x6907, 0);
-  tlvs.writeUInt16LE(tlvs.length, 2);
-  tlvs.writeUInt16LE(0x10, 4);
-  tlvs.writeUInt16LE(32, 6);
-  hash.copy(tlvs, 8);
-  return Buffer.concat([header, payload, tlvs]);
+/** imgtool-style MCUboot image (the simulators' builder): 32-byte header, 1,000-byte payload, SHA256 TLV. */
+export function mcubootImage(options: { version?: [number, number, number, number]; flags?: number } = {}): Buffer {
+  return buildMcubootImage({ version: options.version ?? [1, 2, 3, 4], flags: options.flags, payloadSize: 1000 });
 }
 
 export interface ZipEntry { name: string; data: Buffer; deflate?: boolean }

@@ -1,26 +1,31 @@
-// The esp-link plan refuses files that are not user1/user2 images before it asks the board anything,
-// each with a sentence saying what the file is and what to do instead.
-import { afterAll, describe, expect, it } from 'vitest';
+// The esp-link plan refuses files that are not user1/user2 images, each with a sentence saying what
+// the file is and what to do instead, and still shows the board's slots.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectImage } from '../../../electron/engine/images/index.ts';
 import { planEspLinkPush } from '../../../electron/engine/protocols/esp-link-plan.ts';
 import type { Device, ImageInfo } from '../../../shared/domain.ts';
 import { buildEsp8266V2Image } from '../../sim/esp8266-v2-image.ts';
-import { esp8266EbootLayout, mongooseBundle, scratchDir, zip } from '../images/builders.ts';
+import { EspLinkBoard } from '../../sim/boards/esp-link-board.ts';
+import { esp8266EbootLayout, mongooseBundle, scratchDir, zip } from '../../unit/images/builders.ts';
 
 const scratch = scratchDir();
-afterAll(() => scratch.remove());
+const board = new EspLinkBoard({ address: '127.0.5.90', hostname: 'plan-esp', mdns: false, runningSlot: 2 });
+beforeAll(() => board.start());
+afterAll(async () => {
+  await board.stop();
+  scratch.remove();
+});
 
 async function planFor(name: string, data: Buffer | string) {
   const path = scratch.write(name, data);
   const info: ImageInfo = { ...(await inspectImage(path)), imageId: 'image-1' };
-  // Port 9 on a TEST-NET address: any attempt to reach the board would fail the test with a network error.
-  return planEspLinkPush({ image: { path, info }, device: {} as Device, target: { host: '192.0.2.1', port: 9 } });
+  return planEspLinkPush({ image: { path, info }, device: {} as Device, target: { host: board.address, port: 80 } });
 }
 
 describe('esp-link plan: files that are not user1/user2 images', () => {
   it('a plain Arduino sketch (0xE9)', async () => {
     const plan = await planFor('sketch.bin', esp8266EbootLayout());
-    expect(plan.slots).toBeNull();
+    expect(plan.slots).toMatchObject({ runningSlot: 2, nextSlot: 1, flashMap: '4MB:512/512' });
     expect(plan.checks).toEqual([expect.objectContaining({ id: 'format', status: 'fail', overridable: false })]);
     expect(plan.checks[0]!.detail).toMatch(/^sketch\.bin is a plain ESP application image \(first byte 0xE9\), such as an Arduino sketch: esp-link only takes SDK user1\/user2 images \(0xEA\) and would answer "IROM magic missing"\. Push it to an Arduino or ESPHome updater/);
   });
