@@ -18,6 +18,8 @@ export const protocolIdSchema = z.enum([
   'esp-link',
   'arduino-ota',
   'mcumgr-smp',
+  'mongoose-os-ble',
+  'esp-ble-ota',
   'unknown',
 ]);
 
@@ -33,6 +35,7 @@ export const pushRequestSchema = z
       .strict()
       .optional(),
     override: z.boolean().optional(),
+    mode: z.enum(['test-and-confirm', 'confirm-only', 'test-only']).optional(),
   })
   .strict();
 
@@ -67,6 +70,8 @@ export const commandArgs = {
 export interface DiscoveryStatus {
   state: 'starting' | 'running' | 'unavailable';
   message: string;
+  /** Bluetooth scanning, beside mDNS: `off` when the user turned BLE off (OTA_BENCH_BLE=off). */
+  ble?: { state: 'off' | 'starting' | 'scanning' | 'unavailable'; message: string };
 }
 
 export interface CommandResults {

@@ -11,6 +11,8 @@ export type ProtocolId =
   | 'esp-link'
   | 'arduino-ota'
   | 'mcumgr-smp'
+  | 'mongoose-os-ble'
+  | 'esp-ble-ota'
   | 'unknown';
 
 export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
@@ -21,20 +23,29 @@ export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
   'esp-link': 'esp-link (user1/user2)',
   'arduino-ota': 'ArduinoOTA (espota)',
   'mcumgr-smp': 'MCUmgr/SMP over BLE',
+  'mongoose-os-ble': 'Mongoose OS RPC over BLE',
+  'esp-ble-ota': 'Espressif BLE OTA',
   unknown: 'Unknown',
 };
+
+/** How OTA Bench reaches a device: the LAN (HTTP, mDNS) or Bluetooth Low Energy. */
+export type Transport = 'lan' | 'ble';
 
 /** How we learnt which protocol a device speaks: shown in the UI so a wrong guess can be explained. */
 export type ProtocolEvidence = 'txt' | 'service-type' | 'probe' | 'user';
 
 export interface Device {
-  /** Stable identity: `id:<TXT id>`, `mac:<mac>`, else `host:<mdns host name>` or `addr:<ip:port>`. */
+  /**
+   * Stable identity: `id:<TXT id>`, `mac:<mac>`, else `host:<mdns host name>` or `addr:<ip:port>`;
+   * BLE devices are `ble:<radio's peripheral id>`.
+   */
   id: string;
+  transport: Transport;
   /** Display name, sanitised (printable, length-limited). */
   name: string;
   /** mDNS host name (e.g. `mOS-esp32-1A2B3C.local`), when announced. */
   hostname: string | null;
-  /** Current IPv4/IPv6 address; changes when the board comes back with another DHCP lease. */
+  /** Current IPv4/IPv6 address (changes with a new DHCP lease); for BLE, the Bluetooth address. */
   address: string | null;
   port: number;
   protocol: ProtocolId;
@@ -46,8 +57,13 @@ export interface Device {
   app: string | null;
   arch: string | null;
   mac: string | null;
-  /** mDNS service types this device announced, e.g. `_http._tcp`. Empty for manually added hosts. */
+  /**
+   * mDNS service types this device announced, e.g. `_http._tcp` (empty for manually added hosts);
+   * for BLE, the names of the update services it advertises ("MCUmgr SMP").
+   */
   services: string[];
+  /** BLE: signal strength of the last advertisement, dBm; null on the LAN. */
+  rssi: number | null;
   online: boolean;
   /** Epoch milliseconds of the last announcement or successful probe. */
   lastSeen: number;
@@ -157,11 +173,59 @@ export interface PushPlan {
   /** Why that file, in one sentence ("The board runs user1.bin, so it takes user2.bin next."). */
   reason: string | null;
   slots: FlashSlots | null;
+  /** SMP devices: the image slots the device lists. */
+  imageSlots: SmpImageSlot[] | null;
   checks: PreflightCheck[];
   /** `needs-override`: only overridable checks failed; the push goes ahead with `override: true`. */
   verdict: 'ready' | 'needs-override' | 'refused';
   /** What stops the push, when something does. */
   message: string | null;
+}
+
+/** One MCUboot image slot as an SMP device lists it (image state read, ble-protocols.md §1.5). */
+export interface SmpImageSlot {
+  /** Image number; 0 unless the device has several updatable images. */
+  image: number;
+  /** 0 = primary (runs), 1 = secondary (where uploads go). */
+  slot: number;
+  version: string;
+  /** SHA-256 from the image's TLV, hex (what test/confirm refer to). */
+  hash: string;
+  bootable: boolean;
+  pending: boolean;
+  confirmed: boolean;
+  active: boolean;
+  permanent: boolean;
+}
+
+/**
+ * What happens after an SMP upload (ble-protocols.md §1.10): test-and-confirm marks the image for one
+ * boot, resets and confirms once it runs (a crash reverts); confirm-only makes it permanent before the
+ * reset (no way back); test-only resets into it and leaves confirming to you or the firmware.
+ */
+export type SmpCommitMode = 'test-and-confirm' | 'confirm-only' | 'test-only';
+
+export const SMP_COMMIT_MODES: Record<SmpCommitMode, { label: string; description: string }> = {
+  'test-and-confirm': { label: 'Test, then confirm', description: 'Boot it once as a test and confirm it once it runs; if it does not come up, MCUboot goes back to the old image.' },
+  'confirm-only': { label: 'Confirm at once', description: 'Make it permanent before the reset: no rollback if it does not work.' },
+  'test-only': { label: 'Test only', description: 'Boot it once as a test and leave it unconfirmed: the next reset goes back unless the firmware or you confirm it.' },
+};
+
+/** How an SMP upload uses the BLE link, shown beside the rate. */
+export interface BleLinkFacts {
+  /** Negotiated ATT MTU, when the radio reports it. */
+  attMtu: number | null;
+  /** The device's MCUmgr buffer (`buf_size`, `buf_count`), when it answers the params request. */
+  bufSize: number | null;
+  bufCount: number | null;
+  /** Largest SMP packet we send (buf_size, else ATT MTU − 3). */
+  maxPacketBytes: number;
+  /** Image bytes in a full upload request. */
+  chunkBytes: number;
+  /** Requests in flight at once. */
+  window: number;
+  /** Offsets the upload resumed from after the link dropped (empty when it never did). */
+  resumedFrom: number[];
 }
 
 export type JobState =
@@ -246,6 +310,10 @@ export interface Job {
   commitDeadline: number | null;
   result: JobResult | null;
   log: JobLogEntry[];
+  /** SMP jobs: the commit mode chosen for this push; null elsewhere. */
+  mode: SmpCommitMode | null;
+  /** SMP jobs: MTU, packet size and window once connected; null elsewhere. */
+  link: BleLinkFacts | null;
 }
 
 export interface PushRequest {
@@ -258,6 +326,8 @@ export interface PushRequest {
   credentials?: { user: string; password: string };
   /** Push even though overridable pre-flight checks failed (a wrong-slot image may not boot). */
   override?: boolean;
+  /** SMP devices: what happens after the upload (default test-and-confirm). */
+  mode?: SmpCommitMode;
 }
 
 /** A device's update-relevant state, read on demand (`ota-bench status`). */
@@ -270,5 +340,7 @@ export interface DeviceStatus {
   bootState: { committed: boolean; activeSlot: number; revertSlot: number; commitTimeoutSeconds: number } | null;
   /** ESP8266 user1/user2 slots (esp-link); null where the protocol has none. */
   slots: FlashSlots | null;
+  /** MCUboot image slots (SMP over BLE); null where the protocol has none. */
+  imageSlots: SmpImageSlot[] | null;
   details: Record<string, string>;
 }

@@ -18,6 +18,7 @@ import { pushProtocol } from './protocols/index.ts';
 import type { ImageOnDisk } from './protocols/update-protocol.ts';
 import { UpdateError } from './update-error.ts';
 import type { EngineEvents, OtaEngine } from './engine-api.ts';
+import type { BleRadio } from './ble/ble-radio.ts';
 
 export class Engine implements OtaEngine {
   private readonly events = new EventEmitter();
@@ -29,7 +30,11 @@ export class Engine implements OtaEngine {
   private status: DiscoveryStatus = { state: 'starting', message: 'Discovery has not started.' };
   private probing = new Set<string>();
 
-  constructor(timeouts: JobTimeouts) {
+  /** Bluetooth LE, when the composition root gave one (null: LAN only). */
+  protected readonly radio: BleRadio | null;
+
+  constructor(timeouts: JobTimeouts, radio: BleRadio | null = null) {
+    this.radio = radio;
     this.jobs = new JobManager(timeouts);
     this.jobs.on('changed', (job) => this.events.emit('jobChanged', job));
     this.registry.on('changed', () => this.events.emit('devicesChanged', this.registry.list()));
@@ -92,7 +97,7 @@ export class Engine implements OtaEngine {
     const device = this.device(deviceId);
     const target = targetOf(device);
     const protocol = pushProtocol(device.protocol);
-    if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, details: {} };
+    if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, imageSlots: null, details: {} };
     try {
       const info = await protocol.readFirmware(target);
       const bootState = protocol.commitControl ? await protocol.commitControl.bootState(target) : null;
@@ -101,10 +106,10 @@ export class Engine implements OtaEngine {
       const details: Record<string, string> = {};
       if (info?.uptimeSeconds != null) details.uptime = `${info.uptimeSeconds} s`;
       if (info?.arch) details.arch = info.arch;
-      return { device: this.device(deviceId), reachable: true, firmwareVersion: info?.version ?? device.firmwareVersion, firmwareId: info?.firmwareId ?? device.firmwareId, bootState, slots, details };
+      return { device: this.device(deviceId), reachable: true, firmwareVersion: info?.version ?? device.firmwareVersion, firmwareId: info?.firmwareId ?? device.firmwareId, bootState, slots, imageSlots: null, details };
     } catch (error) {
       this.registry.markReachable(deviceId, false);
-      return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, details: { error: (error as Error).message } };
+      return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, imageSlots: null, details: { error: (error as Error).message } };
     }
   }
 

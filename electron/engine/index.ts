@@ -1,4 +1,5 @@
 // Composition root of the engine. Callers pick options; everything else is wired here.
+import type { BleRadio } from './ble/ble-radio.ts';
 import type { OtaEngine } from './engine-api.ts';
 import { Engine } from './engine.ts';
 import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-runner.ts';
@@ -6,10 +7,15 @@ import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-runner.ts';
 export interface EngineOptions {
   /** Per-phase timeouts; tests and the CLI shorten or lengthen some of them. */
   timeouts?: Partial<JobTimeouts>;
+  /**
+   * The Bluetooth radio (ble/radio-setting.ts `createRadio`); none by default, so tests and tools that
+   * do not ask for BLE never load noble. The app and the CLI pass the one OTA_BENCH_BLE picks.
+   */
+  ble?: BleRadio | null;
 }
 
 export function createEngine(options: EngineOptions = {}): OtaEngine {
-  return new Engine({ ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts });
+  return new Engine({ ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts }, options.ble ?? null);
 }
 
 export type { OtaEngine } from './engine-api.ts';

@@ -67,6 +67,7 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
   const esphomeVersion = txt.project_version ?? null;
   return {
     id: entry.id,
+    transport: 'lan',
     name: cleanName(txt.friendly_name) || records[0]?.instance || cleanName(info?.app && info.identity ? info.identity : entry.probe?.target.host) || 'unnamed device',
     hostname: records.find((r) => r.host)?.host ?? null,
     address,
@@ -80,6 +81,7 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
     arch: cleanVersion(info?.arch ?? txt.arch ?? txt.platform),
     mac: normaliseMac(info?.mac ?? txt.mac),
     services: [...types].sort(),
+    rssi: null,
     online: freshRecords.length > 0 || probeFresh,
     lastSeen: Math.max(records[0]?.lastSeen ?? 0, entry.probe?.reachable === false ? 0 : (entry.probe?.at ?? 0)),
     authRequired: txt.auth_upload === 'yes' || Boolean(entry.probe?.authRequired),

@@ -71,6 +71,8 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
       commitDeadline: null,
       result: null,
       log: [],
+      mode: null,
+      link: null,
     };
     const controller = new AbortController();
     const decisions = new CommitDecisions();

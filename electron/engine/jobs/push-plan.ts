@@ -69,6 +69,7 @@ export async function planPush(protocol: UpdateProtocol, image: ImageOnDisk, dev
       send: { imageId: info.imageId, fileName: info.fileName, size: info.size, sha256: info.sha256 },
       reason: protocolPlan?.reason ?? null,
       slots: protocolPlan?.slots ?? null,
+      imageSlots: null,
       checks,
       ...verdictOf(checks),
     },

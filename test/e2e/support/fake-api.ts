@@ -20,7 +20,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
   const listeners = { devices: new Set<(d: Device[]) => void>(), job: new Set<(j: Job) => void>(), discovery: new Set<(s: DiscoveryStatus) => void>() };
 
   const device = (over: Partial<Device> & Pick<Device, 'id' | 'name' | 'protocol'>): Device => ({
-    hostname: null, address: '192.168.1.40', port: 80, protocolEvidence: 'txt', pushSupported: true,
+    transport: 'lan', rssi: null, hostname: null, address: '192.168.1.40', port: 80, protocolEvidence: 'txt', pushSupported: true,
     firmwareVersion: null, firmwareId: null, app: null, arch: null, mac: null, services: ['_http._tcp'],
     online: true, lastSeen: now - 3_000, authRequired: false, txt: {}, ...over,
   });
@@ -98,11 +98,11 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     const target = devices.find((candidate) => candidate.id === deviceId);
     const image = Object.values(images).find((candidate) => candidate.imageId === imageId) ?? images.mongoose;
     if (target?.protocol !== 'esp-link') {
-      return { deviceId, imageId, protocol: target?.protocol ?? 'unknown', send: image, reason: null, slots: null, checks: [], verdict: 'ready', message: null };
+      return { deviceId, imageId, protocol: target?.protocol ?? 'unknown', send: image, reason: null, slots: null, imageSlots: null, checks: [], verdict: 'ready', message: null };
     }
     const send = image.members ? image.members[1] : image;
     const slotOk = image.imageId !== images.wrongSlot.imageId;
-    const base = { deviceId, imageId, protocol: 'esp-link' as const, slots: espSlots,
+    const base = { deviceId, imageId, protocol: 'esp-link' as const, slots: espSlots, imageSlots: null,
       send: { imageId: send.imageId, fileName: send.fileName, size: send.size, sha256: send.sha256 } };
     if (image.format === 'mongoose-fw-zip' || image.format === 'unknown') {
       return { ...base, send: null, reason: null, checks: [{ id: 'header', label: 'v2 header', status: 'fail', detail: `${image.fileName} is not an ESP8266 image.`, overridable: false }],
@@ -125,7 +125,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       image: { fileName: 'fw-esp32-kitchen-sensor-1.4.2.zip', size: total, sha256: sha, format: 'mongoose-fw-zip', version: '1.4.2' },
       createdAt: now - 60_000, stateSince: now - 10_000, endedAt: null,
       progress: { bytesSent: total, totalBytes: total, bytesPerSecond: 0, etaSeconds: null },
-      fromVersion: '1.4.1', toVersion: null, commitPolicy: 'prompt', commitDeadline: null, result: null,
+      fromVersion: '1.4.1', toVersion: null, commitPolicy: 'prompt', commitDeadline: null, result: null, mode: null, link: null,
       log: [
         { at: now - 60_000, text: 'POST http://192.168.1.41:80/update (1572864 bytes)' },
         { at: now - 52_000, text: 'Upload complete; board answered 200 "Update applied, finalizing"' },
@@ -212,7 +212,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       const target = devices.find((candidate) => candidate.id === deviceId);
       if (!target) return Promise.reject(new Error(`No device ${deviceId}`));
       return settle({ device: target, reachable: true, firmwareVersion: target.firmwareVersion, firmwareId: null, bootState: null,
-        slots: target.protocol === 'esp-link' ? espSlots : null, details: {} }, 200);
+        slots: target.protocol === 'esp-link' ? espSlots : null, imageSlots: null, details: {} }, 200);
     },
     getDiscoveryStatus: () => settle(discovery),
     openImageDialog: () => {

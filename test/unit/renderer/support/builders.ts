@@ -3,9 +3,9 @@ import type { Device, ImageInfo, Job, PreflightCheck, PushPlan, SlotEvidence } f
 
 export function aDevice(over: Partial<Device> = {}): Device {
   return {
-    id: 'id:board-1', name: 'kitchen-sensor', hostname: null, address: '192.168.1.41', port: 80,
+    id: 'id:board-1', transport: 'lan', name: 'kitchen-sensor', hostname: null, address: '192.168.1.41', port: 80,
     protocol: 'mongoose-os', protocolEvidence: 'txt', pushSupported: true, firmwareVersion: '1.4.1',
-    firmwareId: null, app: null, arch: 'esp32', mac: null, services: ['_http._tcp'], online: true,
+    firmwareId: null, app: null, arch: 'esp32', mac: null, services: ['_http._tcp'], rssi: null, online: true,
     lastSeen: 0, authRequired: false, txt: {}, ...over,
   };
 }
@@ -35,7 +35,7 @@ export function aPlan(over: Partial<PushPlan> = {}): PushPlan {
     deviceId: 'id:board-1', imageId: 'img-1', protocol: 'esp-link',
     send: { imageId: 'img-1b', fileName: 'user2.bin', size: 400_000, sha256: 'cd'.repeat(32) },
     reason: 'The board runs user1.bin, so it takes user2.bin next.',
-    slots: { runningSlot: 1, nextSlot: 2, flashMap: '4MB:512/512', slotRoom: 503_808 },
+    slots: { runningSlot: 1, nextSlot: 2, flashMap: '4MB:512/512', slotRoom: 503_808 }, imageSlots: null,
     checks: [aCheck()], verdict: 'ready', message: null, ...over,
   };
 }
@@ -46,6 +46,6 @@ export function aJob(over: Partial<Job> = {}): Job {
     protocol: 'mongoose-os', image: { fileName: 'fw.zip', size: 1000, sha256: 'ab'.repeat(32), format: 'mongoose-fw-zip', version: '1.4.2' },
     state: 'transferring', createdAt: 1000, stateSince: 1000, endedAt: null,
     progress: { bytesSent: 0, totalBytes: 1000, bytesPerSecond: 0, etaSeconds: null },
-    fromVersion: '1.4.1', toVersion: null, commitPolicy: 'prompt', commitDeadline: null, result: null, log: [], ...over,
+    fromVersion: '1.4.1', toVersion: null, commitPolicy: 'prompt', commitDeadline: null, result: null, log: [], mode: null, link: null, ...over,
   };
 }

@@ -1,0 +1,50 @@
+// Which Bluetooth radio the app and the CLI use, from OTA_BENCH_BLE:
+//   (unset) | default  noble's platform default: raw HCI on Linux, CoreBluetooth on macOS, WinRT on Windows
+//   hci                raw HCI socket (Linux; needs cap_net_raw on the node/Electron binary)
+//   dbus               BlueZ over D-Bus (Linux; no capabilities, needs the optional dbus-next package)
+//   off                no Bluetooth at all
+//   sim:SCENARIO       development only: the simulated radio of test/sim/ble/sim-radio.ts (a preset
+//                      name or a scenario JSON file), loaded from a source checkout
+// Linux defaults to raw HCI on purpose: it reports the negotiated ATT MTU and lets us ask for a large
+// one, which SMP chunk sizes depend on; BlueZ's D-Bus API does not report it to noble, so writes fall
+// back to 20 bytes there (ble-protocols.md §5.1–5.2).
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BleRadio } from './ble-radio.ts';
+import { NobleRadio, type NobleLike } from './noble-radio.ts';
+
+export type BleSetting =
+  | { kind: 'real'; bindings: 'default' | 'hci' | 'dbus' }
+  | { kind: 'off' }
+  | { kind: 'sim'; scenario: string };
+
+/** Parses OTA_BENCH_BLE; throws a sentence for a value it does not know. */
+export function bleSettingFrom(value: string | undefined): BleSetting {
+  const text = (value ?? '').trim();
+  if (text === '' || text === 'default') return { kind: 'real', bindings: 'default' };
+  if (text === 'hci' || text === 'dbus') return { kind: 'real', bindings: text };
+  if (text === 'off') return { kind: 'off' };
+  if (text.startsWith('sim:') && text.length > 4) return { kind: 'sim', scenario: text.slice(4) };
+  throw new Error(`OTA_BENCH_BLE=${JSON.stringify(text)} is not a Bluetooth setting: use default, hci, dbus, off or sim:SCENARIO.`);
+}
+
+/** The module that builds the simulated radio (development setting; not shipped in a packaged app). */
+export const SIM_RADIO_MODULE = 'test/sim/ble/sim-radio.ts';
+
+/** A radio for the setting, or null for `off`. Nothing is loaded until the radio is first used. */
+export function createRadio(setting: BleSetting, root: string = process.cwd()): BleRadio | null {
+  if (setting.kind === 'off') return null;
+  if (setting.kind === 'sim') {
+    return new NobleRadio(async () => {
+      const module = (await import(pathToFileURL(resolve(root, SIM_RADIO_MODULE)).href)) as { createSimulatedNoble(spec: string, root: string): Promise<NobleLike> };
+      return module.createSimulatedNoble(setting.scenario, root);
+    });
+  }
+  return new NobleRadio(async () => {
+    // resolve-bindings builds noble with the platform's native bindings; requiring it is what can
+    // fail on a machine without Bluetooth support, so it happens here, on first use.
+    const resolveBindings = createRequire(import.meta.url)('@stoprocent/noble/lib/resolve-bindings.js') as (type: string) => NobleLike;
+    return resolveBindings(setting.bindings);
+  });
+}
