@@ -69,6 +69,20 @@ export interface SmpPeripheralOptions {
   neverReturnAfterReset?: boolean;
   /** Decide whether an image, once swapped in, crashes at boot (default: never). A crash resets → revert. */
   crashesAtBoot?: (image: SmpImage) => boolean;
+  /** Told after every change worth saving (see snapshot()): 'flash' = slots or swap flags changed, or the
+   *  device finished booting; 'upload' = the upload session advanced; 'disconnect' = the central left. */
+  onChange?: (what: SmpChange) => void;
+}
+
+export type SmpChange = 'flash' | 'upload' | 'disconnect';
+
+/** The device's state across processes: the flash (slots, swap flags) and the upload session in RAM. */
+export interface SmpSnapshot {
+  slots: [Buffer, Buffer | null];
+  pendingSwap: 'test' | 'perm' | null;
+  revertOnNextBoot: boolean;
+  /** `received` holds the first `off` bytes. */
+  upload: { len: number; off: number; sha: Buffer | null; received: Buffer; done: boolean } | null;
 }
 
 interface UploadSession {
@@ -176,6 +190,7 @@ export class SmpPeripheral implements VirtualPeripheral {
     this.discard = 0;
     this.queue.length = 0;
     this.note(`disconnected 0x${reason.toString(16)}`);
+    this.changed('disconnect');
   }
 
   onSubscribe(_svc: string, _chr: string, enabled: boolean): void {
@@ -387,17 +402,22 @@ export class SmpPeripheral implements VirtualPeripheral {
       if (this.pendingSwap === 'perm' || this.revertOnNextBoot) return this.imgError(req, IMG_ERR.IMAGE_ALREADY_PENDING);
       this.pendingSwap = 'test';
       this.note(`slot 1 ${secondary.info.version} marked for test`);
+      this.changed('flash');
       return this.imageList();
     }
     if (!hash || primary.info.hash.equals(hash)) {
-      if (this.revertOnNextBoot) this.note(`slot 0 ${primary.info.version} confirmed`);
-      this.revertOnNextBoot = false;
+      if (this.revertOnNextBoot) {
+        this.note(`slot 0 ${primary.info.version} confirmed`);
+        this.revertOnNextBoot = false;
+        this.changed('flash');
+      }
       return this.imageList();
     }
     if (!secondary || !secondary.info.hash.equals(hash)) return this.imgError(req, IMG_ERR.HASH_NOT_FOUND);
     if (this.revertOnNextBoot) return this.imgError(req, IMG_ERR.IMAGE_ALREADY_PENDING);
     this.pendingSwap = 'perm';
     this.note(`slot 1 ${secondary.info.version} marked permanent`);
+    this.changed('flash');
     return this.imageList();
   }
 
@@ -429,6 +449,7 @@ export class SmpPeripheral implements VirtualPeripheral {
       this.note(`upload started: ${len} bytes, erasing ${pages} pages`);
       await this.sleep(pages * (this.options.erasePageMs ?? 85));
       this.upload = { len, off: 0, sha: sha && sha.length > 0 ? sha : null, data: Buffer.alloc(len), done: false };
+      this.changed('flash');
     }
     const s = this.upload;
     if (!s) return { off: 0 }; // no session (after a reboot): client must restart with the first-chunk fields
@@ -438,11 +459,15 @@ export class SmpPeripheral implements VirtualPeripheral {
     if (this.upload !== s) return { off: 0 };
     data.copy(s.data, off);
     s.off += data.length;
-    if (s.off < s.len) return { off: s.off };
+    if (s.off < s.len) {
+      this.changed('upload');
+      return { off: s.off };
+    }
     s.done = true;
     const parsed = parseMcubootImage(s.data);
     this.slots[1] = parsed ? { bytes: s.data, info: parsed } : null;
     this.note(`upload complete: ${parsed ? parsed.version : 'not an image'}`);
+    this.changed('flash');
     const rsp: ReplyMap = { off: s.off };
     if (s.sha && s.sha.length === 32) rsp.match = createHash('sha256').update(s.data).digest().equals(s.sha);
     return rsp;
@@ -454,6 +479,7 @@ export class SmpPeripheral implements VirtualPeripheral {
     await this.sleep(Math.ceil(size / 4096) * (this.options.erasePageMs ?? 85));
     this.slots[1] = null;
     this.upload = null;
+    this.changed('flash');
     return {};
   }
 
@@ -493,6 +519,7 @@ export class SmpPeripheral implements VirtualPeripheral {
       }
       this.powered = true;
       this.note(`booted ${this.slots[0].info.version}${this.revertOnNextBoot ? ' (test, unconfirmed)' : ''}`);
+      this.changed('flash');
     }, () => {});
   }
 
@@ -528,7 +555,46 @@ export class SmpPeripheral implements VirtualPeripheral {
     return null;
   }
 
+  // ---- persistence -------------------------------------------------------------------------------------
+
+  /** The state a power cycle keeps (slots, swap flags) plus the upload session, for saving elsewhere. */
+  snapshot(): SmpSnapshot {
+    const u = this.upload;
+    return {
+      slots: [Buffer.from(this.slots[0].bytes), this.slots[1] ? Buffer.from(this.slots[1].bytes) : null],
+      pendingSwap: this.pendingSwap,
+      revertOnNextBoot: this.revertOnNextBoot,
+      upload: u ? { len: u.len, off: u.off, sha: u.sha ? Buffer.from(u.sha) : null, received: Buffer.from(u.data.subarray(0, u.off)), done: u.done } : null,
+    };
+  }
+
+  /** Take over a snapshot (at start, before any central connects). Throws if slot 0 is not an MCUboot image. */
+  restore(state: SmpSnapshot): void {
+    const primary = this.image(Buffer.from(state.slots[0]));
+    const secondaryBytes = state.slots[1];
+    const secondaryInfo = secondaryBytes ? parseMcubootImage(secondaryBytes) : null;
+    const u = state.upload;
+    if (u && !(Number.isInteger(u.len) && u.len > 0 && u.off >= 0 && u.off <= u.len && u.received.length === u.off)) {
+      throw new Error(`the saved upload session is inconsistent (off ${u.off}, len ${u.len}, ${u.received.length} bytes)`);
+    }
+    this.slots = [primary, secondaryBytes && secondaryInfo ? { bytes: Buffer.from(secondaryBytes), info: secondaryInfo } : null];
+    this.pendingSwap = state.pendingSwap;
+    this.revertOnNextBoot = state.revertOnNextBoot;
+    if (u) {
+      const data = Buffer.alloc(u.len);
+      u.received.copy(data);
+      this.upload = { len: u.len, off: u.off, sha: u.sha ? Buffer.from(u.sha) : null, data, done: u.done };
+    } else {
+      this.upload = null;
+    }
+    this.note(`restored: slot 0 ${primary.info.version}${this.slots[1] ? `, slot 1 ${this.slots[1].info.version}` : ''}`);
+  }
+
   // ---- helpers -----------------------------------------------------------------------------------------
+
+  private changed(what: SmpChange): void {
+    this.options.onChange?.(what);
+  }
 
   private sleep(ms: number): Promise<void> {
     if (!this.clock) throw new Error('SmpPeripheral used before SimBindings attached a clock');
