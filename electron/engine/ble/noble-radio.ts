@@ -45,13 +45,16 @@ export function nobleUuid(uuid: string): string {
 }
 
 /** HCI disconnect reasons in words (Bluetooth Core Vol 1 Part F). */
-function disconnectReason(code: number | undefined): string {
+function disconnectReason(code: unknown): string {
+  // noble itself passes 'cleanup' when the adapter leaves poweredOn; BlueZ D-Bus passes words.
+  if (code === 'cleanup') return 'the Bluetooth adapter was turned off or reset';
+  if (typeof code !== 'number') return 'the link went down';
   switch (code) {
     case 0x08: return 'the link timed out (the device reset, lost power or went out of range)';
     case 0x13: return 'the device closed the connection';
     case 0x16: return 'OTA Bench closed the connection';
     case 0x3e: return 'the connection could not be established';
-    default: return code === undefined ? 'the link went down' : `the link went down (HCI reason 0x${code.toString(16).padStart(2, '0')})`;
+    default: return `the link went down (HCI reason 0x${code.toString(16).padStart(2, '0')})`;
   }
 }
 
@@ -100,20 +103,21 @@ export class NobleRadio extends EventEmitter<RadioEvents> implements BleRadio {
   }
 
   private ensureNoble(): Promise<NobleLike | null> {
-    this.loading ??= this.load().then(
-      (noble) => {
-        this.noble = noble;
-        noble.on('stateChange', (state) => this.onState(state));
-        noble.on('discover', (peripheral) => this.onDiscover(peripheral));
-        // Reading `state` makes noble start its bindings (lib/noble.js), which emit 'stateChange'.
-        this.onState(noble.state);
-        return noble;
-      },
-      (error: Error) => {
-        this.setStatus({ state: 'unavailable', message: `No Bluetooth adapter: Bluetooth support could not be loaded (${error.message}).` });
-        return null;
-      },
-    );
+    this.loading ??= this.load().then((noble) => {
+      // Reading `state` makes noble start its bindings (lib/noble.js), which emit 'stateChange'.
+      // Read it before listening: a first 'stateChange' listener makes noble start them on the next
+      // tick instead, where a throwing start() (dbus bindings without dbus-next) is uncaught.
+      void noble.state;
+      this.noble = noble;
+      noble.on('stateChange', (state) => this.onState(state));
+      noble.on('discover', (peripheral) => this.onDiscover(peripheral));
+      this.onState(noble.state);
+      return noble;
+    }).catch((error: unknown) => {
+      this.noble = null;
+      this.setStatus({ state: 'unavailable', message: `No Bluetooth adapter: Bluetooth support could not be loaded (${error instanceof Error ? error.message : String(error)}).` });
+      return null;
+    });
     return this.loading;
   }
 
@@ -282,7 +286,10 @@ class NobleConnection implements GattConnection {
 
   /** Rejects as soon as the link drops or the signal aborts, whatever noble does with the pending call. */
   private whileOpen<T>(operation: Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (!this.open) return Promise.reject(new Error(`the link is down: ${this.reason}`));
+    if (!this.open) {
+      operation.catch(() => undefined); // noble rejects it too, later: not an unhandled rejection
+      return Promise.reject(new Error(`the link is down: ${this.reason}`));
+    }
     return new Promise<T>((resolve, reject) => {
       const off = this.onDisconnect((reason) => reject(new Error(`the link went down: ${reason}`)));
       const onAbort = () => reject(new Error('cancelled'));
