@@ -19,6 +19,7 @@ import type { ImageOnDisk } from './protocols/update-protocol.ts';
 import { UpdateError } from './update-error.ts';
 import type { EngineEvents, OtaEngine } from './engine-api.ts';
 import type { BleRadio } from './ble/ble-radio.ts';
+import { BleSide, type BleSideOptions } from './ble/ble-side.ts';
 
 export class Engine implements OtaEngine {
   private readonly events = new EventEmitter();
@@ -30,14 +31,18 @@ export class Engine implements OtaEngine {
   private status: DiscoveryStatus = { state: 'starting', message: 'Discovery has not started.' };
   private probing = new Set<string>();
 
-  /** Bluetooth LE, when the composition root gave one (null: LAN only). */
-  protected readonly radio: BleRadio | null;
+  /** Bluetooth LE devices and SMP jobs; without a radio it lists nothing and reports BLE off. */
+  private readonly ble: BleSide;
+  private readonly timeouts: JobTimeouts;
 
-  constructor(timeouts: JobTimeouts, radio: BleRadio | null = null) {
-    this.radio = radio;
+  constructor(timeouts: JobTimeouts, radio: BleRadio | null = null, bleOptions: BleSideOptions = {}) {
+    this.timeouts = timeouts;
+    this.ble = new BleSide(radio, bleOptions);
+    this.ble.table.on('changed', () => this.events.emit('devicesChanged', this.listDevices()));
+    this.ble.onStatus(() => this.setStatus(this.status));
     this.jobs = new JobManager(timeouts);
     this.jobs.on('changed', (job) => this.events.emit('jobChanged', job));
-    this.registry.on('changed', () => this.events.emit('devicesChanged', this.registry.list()));
+    this.registry.on('changed', () => this.events.emit('devicesChanged', this.listDevices()));
     this.registry.on('needsProbe', (deviceId) => void this.probeDiscovered(deviceId));
   }
 
@@ -61,7 +66,12 @@ export class Engine implements OtaEngine {
       this.browser = null;
       this.setStatus({ state: 'unavailable', message: `mDNS discovery is unavailable: ${(error as Error).message}. Add boards by address instead.` });
     }
-    this.expiry = setInterval(() => this.registry.expire(), 1000);
+    this.expiry = setInterval(() => {
+      this.registry.expire();
+      this.ble.table.expire();
+    }, 1000);
+    await this.ble.start().catch((error: Error) => this.setStatus({ ...this.status, ble: { state: 'unavailable', message: `Bluetooth scanning failed: ${error.message}` } }));
+    this.setStatus(this.status);
   }
 
   async stopDiscovery(): Promise<void> {
@@ -69,19 +79,20 @@ export class Engine implements OtaEngine {
     this.expiry = null;
     await this.browser?.stop();
     this.browser = null;
+    await this.ble.stop();
   }
 
   discoveryStatus(): DiscoveryStatus {
-    return this.status;
+    return { ...this.status, ble: this.ble.status() };
   }
 
   listDevices(): Device[] {
-    return this.registry.list();
+    return [...this.registry.list(), ...this.ble.table.list()];
   }
 
   async resolveDevice(ref: string, signal?: AbortSignal): Promise<Device> {
     const wanted = ref.trim().toLowerCase();
-    const devices = this.registry.list();
+    const devices = this.listDevices();
     const byName = devices.find((d) => d.id.toLowerCase() === wanted) ??
       devices.find((d) => d.name.toLowerCase() === wanted || d.hostname === wanted || d.hostname === `${wanted}.local`);
     if (byName) return byName;
@@ -95,6 +106,7 @@ export class Engine implements OtaEngine {
 
   async deviceStatus(deviceId: string): Promise<DeviceStatus> {
     const device = this.device(deviceId);
+    if (device.transport === 'ble') return this.ble.deviceStatus(device);
     const target = targetOf(device);
     const protocol = pushProtocol(device.protocol);
     if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, imageSlots: null, details: {} };
@@ -159,6 +171,10 @@ export class Engine implements OtaEngine {
   push(request: PushRequest): Job {
     const device = this.device(request.deviceId);
     const image = this.image(request.imageId);
+    if (device.transport === 'ble') {
+      const sequence = this.ble.sequenceFor(device, this.timeouts);
+      return this.jobs.start({ request, device, image, sequence, currentDevice: () => this.ble.table.get(device.id) ?? device });
+    }
     const protocol = this.protocolFor(device, request.protocol);
     return this.jobs.start({ request, device, image, protocol, currentDevice: () => this.registry.get(device.id) ?? device });
   }
@@ -166,6 +182,7 @@ export class Engine implements OtaEngine {
   async planPush(deviceId: string, imageId: string, signal?: AbortSignal): Promise<PushPlan> {
     const device = this.device(deviceId);
     const image = this.image(imageId);
+    if (device.transport === 'ble') return this.ble.planPush(device, image, signal);
     return (await planPush(this.protocolFor(device), image, device, targetOf(device), signal)).plan;
   }
 
@@ -196,10 +213,11 @@ export class Engine implements OtaEngine {
   async close(): Promise<void> {
     await this.jobs.close();
     await this.stopDiscovery();
+    await this.ble.close();
   }
 
   private device(deviceId: string): Device {
-    const device = this.registry.get(deviceId);
+    const device = this.registry.get(deviceId) ?? this.ble.table.get(deviceId);
     if (!device) throw new UpdateError('invalid-uri', `No device ${deviceId}; it may have been forgotten. Refresh the list.`);
     return device;
   }
@@ -218,7 +236,7 @@ export class Engine implements OtaEngine {
   }
 
   private setStatus(status: DiscoveryStatus): void {
-    this.status = status;
+    this.status = { ...status, ble: this.ble.status() };
     this.events.emit('discoveryChanged', status);
   }
 

@@ -1,5 +1,6 @@
 // Composition root of the engine. Callers pick options; everything else is wired here.
 import type { BleRadio } from './ble/ble-radio.ts';
+import type { BleSideOptions } from './ble/ble-side.ts';
 import type { OtaEngine } from './engine-api.ts';
 import { Engine } from './engine.ts';
 import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-runner.ts';
@@ -12,10 +13,12 @@ export interface EngineOptions {
    * do not ask for BLE never load noble. The app and the CLI pass the one OTA_BENCH_BLE picks.
    */
   ble?: BleRadio | null;
+  /** BLE connect and SMP upload timeouts (tests shorten them). */
+  bleOptions?: BleSideOptions;
 }
 
 export function createEngine(options: EngineOptions = {}): OtaEngine {
-  return new Engine({ ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts }, options.ble ?? null);
+  return new Engine({ ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts }, options.ble ?? null, options.bleOptions);
 }
 
 export type { OtaEngine } from './engine-api.ts';

@@ -139,7 +139,17 @@ export function responseError(map: CborMap, what = 'the request'): SmpError | nu
   return null;
 }
 
-/** Decodes a response packet and throws UpdateError with the board's error in words. */
+/** A device's SMP error: an UpdateError (words, result code) that keeps the numbers for callers. */
+export class SmpDeviceError extends UpdateError {
+  readonly smp: SmpError;
+  constructor(smp: SmpError, what: string) {
+    const sentence = smp.sentence.charAt(0).toUpperCase() + smp.sentence.slice(1);
+    super(smp.code, `${sentence} (${what}: ${smp.name}, rc ${smp.rc}).`, smp.reason);
+    this.smp = smp;
+  }
+}
+
+/** Decodes a response packet and throws SmpDeviceError with the board's error in words. */
 export function checkResponse(packet: SmpPacket, request: SmpRequest): CborMap {
   const expectedOp = request.op + 1;
   if (packet.header.op !== expectedOp || packet.header.group !== request.group || packet.header.id !== request.id) {
@@ -147,10 +157,7 @@ export function checkResponse(packet: SmpPacket, request: SmpRequest): CborMap {
   }
   const map = decodeResponseBody(packet.body, request.what);
   const error = responseError(map, request.what);
-  if (error) {
-    const sentence = error.sentence.charAt(0).toUpperCase() + error.sentence.slice(1);
-    throw new UpdateError(error.code, `${sentence} (${request.what}: ${error.name}, rc ${error.rc}).`, error.reason);
-  }
+  if (error) throw new SmpDeviceError(error, request.what);
   return map;
 }
 

@@ -18,8 +18,6 @@ export { parseMcubootHeader, mcubootFlagNames, type McubootHeader } from './mcub
 
 const LABEL = 'MCUboot image';
 const REBUILD = 'Rebuild it or download it again.';
-/** Until the BLE side lands, a valid image says so; kept as a warning, not a problem. */
-export const SMP_LATER_WARNING = 'MCUboot images go to the board with MCUmgr/SMP over BLE; finding and pushing to BLE boards arrives in a later version of OTA Bench.';
 
 interface Analysis {
   header: McubootHeader | null;
@@ -135,7 +133,7 @@ export const mcubootFormat: ImageFormat = {
       facts: analysis.facts,
       version: analysis.header?.version ?? null,
       pushableWith: analysis.problem ? [] : ['mcumgr-smp'],
-      warnings: analysis.problem ? analysis.warnings : [...analysis.warnings, SMP_LATER_WARNING],
+      warnings: analysis.warnings,
       problem: analysis.problem,
     };
   },

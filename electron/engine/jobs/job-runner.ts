@@ -34,19 +34,24 @@ export const DEFAULT_JOB_TIMEOUTS: JobTimeouts = {
   versionAnnounceMs: 5_000,
 };
 
-export interface RunnerContext {
+/** What any job sequence gets from the job manager. */
+export interface JobContext {
   job(): Job;
   update(patch: Partial<Job>): void;
   setState(state: JobState, patch?: Partial<Job>): void;
   log(text: string): void;
   request: PushRequest;
   image: ImageOnDisk;
-  protocol: UpdateProtocol;
   /** The device as the registry knows it now (address may change while we wait). */
   device(): Device;
   timeouts: JobTimeouts;
   signal: AbortSignal;
   decisions: CommitDecisions;
+}
+
+/** The LAN sequence also gets the protocol that speaks to the board. */
+export interface RunnerContext extends JobContext {
+  protocol: UpdateProtocol;
 }
 
 export const targetOf = (device: Device): Target | null => (device.address ? { host: device.address, port: device.port } : null);

@@ -33,7 +33,7 @@ describe('valid MCUboot images', () => {
     expect(factValue(info, 'Header size')).toBe('0x200 (512 bytes)');
     expect(factValue(info, 'TLVs')).toBe('SHA256');
     expect(factValue(info, 'SHA-256 TLV')).toBe(`${mcubootHashOf(data).toString('hex')} (verified)`);
-    expect(info.warnings.join(' ')).toMatch(/later version/);
+    expect(info.warnings).toEqual([]);
 
     const image = await readMcubootImage(file);
     expect(image).toMatchObject({

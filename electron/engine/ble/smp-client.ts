@@ -1,0 +1,149 @@
+// SMP requests and responses over one notifying GATT characteristic (ble-protocols.md §1.1–1.3).
+// Several requests may be in flight (the upload window); responses are matched by sequence number.
+// noble never times out a pending reply, so every request carries its own timeout here, and a link
+// that drops rejects everything pending at once.
+import type { GattConnection, NotifyChannel } from './ble-radio.ts';
+import { fragmentSmpPacket, SmpReassembler, type SmpHeader, type SmpVersion } from './smp-frame.ts';
+import { checkResponse, encodeSmpRequest, SmpDeviceError, type CborMap, type SmpRequest } from './smp-messages.ts';
+
+/** No answer in time. Retried by the uploader; fatal elsewhere. */
+export class SmpTimeoutError extends Error {
+  readonly request: SmpRequest;
+  constructor(request: SmpRequest, timeoutMs: number) {
+    super(`the device did not answer ${request.what} within ${(timeoutMs / 1000).toFixed(1)} s`);
+    this.name = 'SmpTimeoutError';
+    this.request = request;
+  }
+}
+
+/** The BLE link went down with requests pending. */
+export class LinkLostError extends Error {
+  constructor(reason: string) {
+    super(`the Bluetooth link dropped: ${reason}`);
+    this.name = 'LinkLostError';
+  }
+}
+
+interface Pending {
+  request: SmpRequest;
+  resolve(map: CborMap): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** mcumgr_err_t 13: the server does not speak the header version we sent (§1.3). */
+const UNSUPPORTED_TOO_NEW = 13;
+
+export class SmpClient {
+  /** Largest ATT write: MTU − 3 (20 bytes when the radio does not report the MTU). */
+  readonly attMtu: number;
+  private readonly channel: NotifyChannel;
+  private readonly pending = new Map<number, Pending>();
+  private readonly reassembler = new SmpReassembler();
+  private sequence = Math.floor(Math.random() * 256);
+  private version: SmpVersion = 2;
+  private lost: string | null = null;
+  private readonly stopListening: Array<() => void> = [];
+  /** Headers of answers, for tests and the log: which SMP version the device speaks. */
+  lastResponseHeader: SmpHeader | null = null;
+
+  constructor(connection: GattConnection, channel: NotifyChannel) {
+    this.channel = channel;
+    this.attMtu = connection.attMtu ?? 23;
+    this.stopListening.push(
+      channel.onNotification((data) => this.onNotification(data)),
+      connection.onDisconnect((reason) => this.fail(reason)),
+    );
+  }
+
+  /** Sends one request and resolves with its checked response map (UpdateError for a device error). */
+  async request(request: SmpRequest, timeoutMs: number): Promise<CborMap> {
+    try {
+      return await this.send(request, timeoutMs);
+    } catch (error) {
+      // A v1-only server answers a v2 header with "too new": speak v1 from then on.
+      if (error instanceof SmpDeviceError && error.smp.shape === 1 && error.smp.rc === UNSUPPORTED_TOO_NEW && this.version === 2) {
+        this.version = 1;
+        return this.send(request, timeoutMs);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Queues one request without waiting for earlier ones: its fragments go out back to back (never
+   * interleaved with another packet's, §1.1), and its answer is matched by sequence number.
+   */
+  send(request: SmpRequest, timeoutMs: number): Promise<CborMap> {
+    if (this.lost !== null) return Promise.reject(new LinkLostError(this.lost));
+    const sequence = this.nextSequence();
+    const packet = encodeSmpRequest(request, sequence, this.version);
+    const fragments = fragmentSmpPacket(packet, this.attMtu);
+    return new Promise<CborMap>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(sequence);
+        reject(new SmpTimeoutError(request, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(sequence, { request, resolve, reject, timer });
+      for (const fragment of fragments) {
+        this.channel.write(fragment).catch((error: Error) => this.settle(sequence, error));
+      }
+    });
+  }
+
+  /** Requests waiting for an answer. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  close(): void {
+    for (const stop of this.stopListening) stop();
+    this.fail('the session was closed');
+  }
+
+  private nextSequence(): number {
+    for (let tries = 0; tries < 256; tries++) {
+      this.sequence = (this.sequence + 1) & 0xff;
+      if (!this.pending.has(this.sequence)) return this.sequence;
+    }
+    throw new Error('256 SMP requests in flight');
+  }
+
+  private onNotification(data: Buffer): void {
+    let packets;
+    try {
+      packets = this.reassembler.push(data);
+    } catch {
+      // Garbage that is not an SMP header: nothing pending can be matched to it; timeouts retry.
+      return;
+    }
+    for (const packet of packets) {
+      this.lastResponseHeader = packet.header;
+      const entry = this.pending.get(packet.header.sequence);
+      if (!entry) continue; // an answer to a request we already gave up on
+      const { request } = entry;
+      if (packet.header.group !== request.group || packet.header.id !== request.id || packet.header.op !== request.op + 1) continue;
+      try {
+        this.settle(packet.header.sequence, null, checkResponse(packet, request));
+      } catch (error) {
+        this.settle(packet.header.sequence, error as Error);
+      }
+    }
+  }
+
+  private settle(sequence: number, error: Error | null, map?: CborMap): void {
+    const entry = this.pending.get(sequence);
+    if (!entry) return;
+    this.pending.delete(sequence);
+    clearTimeout(entry.timer);
+    if (error) entry.reject(error);
+    else entry.resolve(map!);
+  }
+
+  private fail(reason: string): void {
+    if (this.lost !== null) return;
+    this.lost = reason;
+    this.reassembler.reset();
+    for (const sequence of [...this.pending.keys()]) this.settle(sequence, new LinkLostError(reason));
+  }
+}

@@ -1,0 +1,178 @@
+// MCUmgr image upload (ble-protocols.md §1.6–1.8): the first chunk goes alone (the device erases the
+// slot and may answer with the offset of an interrupted session: resume), then up to `window`
+// requests stay in flight. The device's `off` always wins: any answer that does not continue where
+// we thought restarts sending from the offset it asks for. Timeouts follow Nordic's uploader: 40 s
+// for the first chunk, 20 s for the last, 2.5 s for the others, 5 tries per offset.
+import { UpdateError } from '../update-error.ts';
+import type { CborMap, SmpRequest } from './smp-messages.ts';
+import { imageUploadRequest, parseUploadResponse } from './smp-messages.ts';
+import { SmpTimeoutError } from './smp-client.ts';
+import { planChunk } from './upload-chunks.ts';
+
+export interface UploadTimeouts {
+  firstMs: number;
+  lastMs: number;
+  otherMs: number;
+  triesPerOffset: number;
+}
+
+export const NORDIC_UPLOAD_TIMEOUTS: UploadTimeouts = { firstMs: 40_000, lastMs: 20_000, otherMs: 2_500, triesPerOffset: 5 };
+
+/** What the uploader needs from an SMP client: queue a request, get its answer. */
+export interface SmpSender {
+  send(request: SmpRequest, timeoutMs: number): Promise<CborMap>;
+}
+
+export interface UploadInput {
+  client: SmpSender;
+  /** The whole file, as uploaded (`len` = its size). */
+  file: Buffer;
+  /** SHA-256 of the whole file: tags the session for resume and is checked at the end (`match`). */
+  sha: Buffer;
+  /** Largest SMP packet (buf_size, or MTU − 3). */
+  maxPacket: number;
+  /** Requests in flight (1 = stop-and-wait). */
+  window: number;
+  /** Round non-final chunks down to this (old NCS firmware when pipelining). */
+  alignment?: number;
+  timeouts?: UploadTimeouts;
+  signal?: AbortSignal;
+  /** The device's confirmed offset, whenever it moves (cheap: a number). */
+  onOffset?(offset: number): void;
+  /** The first answer of this call: where the device starts (0, a resumed offset, or len). */
+  onStart?(offset: number): void;
+  log?(text: string): void;
+}
+
+export interface UploadResult {
+  /** Where the device started: > 0 when it resumed an earlier session with the same sha. */
+  startedAt: number;
+  /** The device's verdict on the whole file vs `sha`; null when it does not check (no image check). */
+  match: boolean | null;
+  /** Upload requests sent, and how many of those were re-sent. */
+  requests: number;
+  resent: number;
+}
+
+interface InFlight {
+  off: number;
+  end: number;
+  /** Bumped on every restart: answers to requests of an older generation do not restart again. */
+  generation: number;
+}
+
+type Answer = { entry: InFlight; map: CborMap } | { entry: InFlight; error: unknown };
+
+export async function uploadImage(input: UploadInput): Promise<UploadResult> {
+  const { client, file, sha, maxPacket, signal } = input;
+  const len = file.length;
+  const timeouts = input.timeouts ?? NORDIC_UPLOAD_TIMEOUTS;
+  const window = Math.max(1, Math.floor(input.window));
+  const tries = new Map<number, number>();
+  const answers: Answer[] = [];
+  let wake: (() => void) | null = null;
+  const inFlight = new Set<InFlight>();
+  let generation = 0;
+  let next = 0;
+  let deviceOffset = 0;
+  let started = false;
+  let startedAt = 0;
+  let requests = 0;
+  let resent = 0;
+  const sentOffsets = new Set<number>();
+
+  const countTry = (offset: number, why: string): void => {
+    const count = (tries.get(offset) ?? 0) + 1;
+    tries.set(offset, count);
+    if (count >= timeouts.triesPerOffset) {
+      throw new UpdateError('connection-lost', `The upload made no progress at byte ${offset} of ${len} after ${count} tries (${why}). Move the device closer or check its log; the next push resumes from there.`);
+    }
+  };
+
+  const launch = (off: number): void => {
+    const first = off === 0;
+    const chunk = planChunk(first ? { off, len, shaBytes: sha.length } : { off }, len, maxPacket, input.alignment ?? 1);
+    const end = off + chunk.dataBytes;
+    const entry: InFlight = { off, end, generation };
+    const request = imageUploadRequest(first ? { off, len, sha, data: file.subarray(off, end) } : { off, data: file.subarray(off, end) });
+    const timeoutMs = first ? timeouts.firstMs : end === len ? timeouts.lastMs : timeouts.otherMs;
+    requests++;
+    if (sentOffsets.has(off)) resent++;
+    sentOffsets.add(off);
+    inFlight.add(entry);
+    next = end;
+    client.send(request, timeoutMs).then(
+      (map) => deliver({ entry, map }),
+      (error: unknown) => deliver({ entry, error }),
+    );
+  };
+  const deliver = (answer: Answer): void => {
+    answers.push(answer);
+    wake?.();
+  };
+  const restartFrom = (offset: number, why: string): void => {
+    countTry(offset, why);
+    generation++;
+    next = offset;
+  };
+
+  const onAbort = (): void => wake?.();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await run();
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  async function run(): Promise<UploadResult> {
+    for (;;) {
+      if (signal?.aborted) throw new UpdateError('cancelled', `Upload cancelled at byte ${deviceOffset} of ${len}; the next push resumes from there.`);
+      // The first chunk travels alone: the device erases the slot first and may resume elsewhere.
+      const limit = started ? window : 1;
+      while (inFlight.size < limit && next < len) launch(next);
+      if (answers.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = null;
+        continue;
+      }
+      const answer = answers.shift()!;
+      inFlight.delete(answer.entry);
+      if ('error' in answer) {
+        if (!(answer.error instanceof SmpTimeoutError)) throw answer.error;
+        // A later answer may already have covered this chunk; an older generation was already restarted.
+        if (deviceOffset >= answer.entry.end || answer.entry.generation !== generation) continue;
+        input.log?.(`No answer in time to the chunk at byte ${answer.entry.off}; sending again from byte ${started ? deviceOffset : 0}.`);
+        restartFrom(started ? deviceOffset : 0, 'no answer');
+        continue;
+      }
+      const { off, match } = parseUploadResponse(answer.map);
+      if (off > len) throw new UpdateError('update-failed', `The device says it expects byte ${off} of a ${len}-byte image; its upload state is inconsistent. Reset it and push again.`);
+      const firstAnswer = !started;
+      if (firstAnswer) {
+        started = true;
+        startedAt = off;
+        input.onStart?.(off);
+      }
+      deviceOffset = off;
+      input.onOffset?.(off);
+      if (off === len) {
+        if (match === false) {
+          throw new UpdateError('integrity-failure', `The device stored all ${len} bytes, but they do not hash to the file's SHA-256 (match: false): the image was corrupted on the way. Push again.`);
+        }
+        return { startedAt, match, requests, resent };
+      }
+      if (firstAnswer) {
+        // A resumed session: carry on from the device's offset.
+        generation++;
+        next = off;
+      } else if (off !== answer.entry.end && answer.entry.generation === generation) {
+        input.log?.(`The device expects byte ${off}, not ${answer.entry.end}: sending from there.`);
+        restartFrom(off, `the device kept asking for byte ${off}`);
+      } else if (off > next) {
+        next = off;
+      }
+    }
+  }
+}

@@ -1,0 +1,252 @@
+// The MCUmgr/SMP job over BLE (ble-protocols.md §1.10): validate against the image list, upload to
+// slot 1 (resuming after a dropped link from the device's offset), then per the chosen mode mark it
+// for a test boot or confirm it, reset, reconnect by identity once MCUboot has swapped, and confirm
+// (test-and-confirm) — or report the rollback when the old image is still the one running.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { BleLinkFacts, SmpCommitMode } from '../../../shared/domain.ts';
+import { isTerminal, SMP_COMMIT_MODES } from '../../../shared/domain.ts';
+import { UpdateError } from '../update-error.ts';
+import type { BleRadio } from '../ble/ble-radio.ts';
+import { LinkLostError } from '../ble/smp-client.ts';
+import type { ImageSlotState } from '../ble/smp-messages.ts';
+import { SmpSession } from '../ble/smp-session.ts';
+import { uploadImage, type UploadTimeouts } from '../ble/smp-upload.ts';
+import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
+import { describeSlot, planSmpPush } from '../protocols/mcumgr-smp-plan.ts';
+import { verdictOf } from './push-plan.ts';
+import { ProgressSampler } from './progress-sampler.ts';
+import type { JobContext } from './job-runner.ts';
+
+export interface SmpJobDeps {
+  radio: BleRadio;
+  /** The radio's id for the job's device, as the BLE table knows it now. */
+  peripheralId(): string | null;
+  /** Tells the device list what the device runs after the job. */
+  recordFirmware(version: string | null): void;
+  connectTimeoutMs: number;
+  uploadTimeouts?: UploadTimeouts;
+  /** The job's last connection is closed (just before its terminal state is published). */
+  onReleased?(): void;
+}
+
+/** Reconnecting after a drop: how many times in a row without progress before giving up. */
+const MAX_RESUMES_WITHOUT_PROGRESS = 3;
+
+export function linkFacts(session: SmpSession, resumedFrom: number[], chunkBytes: number): BleLinkFacts {
+  return {
+    attMtu: session.attMtu,
+    bufSize: session.params?.bufSize ?? null,
+    bufCount: session.params?.bufCount ?? null,
+    maxPacketBytes: session.maxPacket,
+    chunkBytes,
+    window: session.window,
+    resumedFrom,
+  };
+}
+
+/** Data bytes in a full (non-first) upload request at a large offset, for the job card. */
+function fullChunkBytes(session: SmpSession, imageSize: number): number {
+  // header 8 + map head 1 + "off" 4 + uint32 5 + "data" 5 + bytes head 3
+  return Math.max(0, Math.min(imageSize, session.maxPacket - 26));
+}
+
+/**
+ * Runs the job; the terminal state is set only once the BLE connection is closed, so whoever reacts
+ * to it (the UI reading the device's slots) finds the device free to connect to.
+ */
+export async function runSmpJob(ctx: JobContext, deps: SmpJobDeps): Promise<void> {
+  let finish: (() => void) | null = null;
+  const held: JobContext = {
+    ...ctx,
+    setState: (state, patch) => {
+      if (isTerminal(state)) finish = () => ctx.setState(state, patch);
+      else ctx.setState(state, patch);
+    },
+  };
+  const open: { session: SmpSession | null } = { session: null };
+  try {
+    await runOpen(held, deps, open);
+  } finally {
+    await open.session?.close();
+    deps.onReleased?.();
+  }
+  (finish as (() => void) | null)?.();
+}
+
+async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSession | null }): Promise<void> {
+  const mode: SmpCommitMode = ctx.request.mode ?? 'test-and-confirm';
+  ctx.update({ mode });
+  ctx.setState('connecting');
+  // Refuse a file the device would refuse before touching the radio.
+  const image = await readMcubootImage(ctx.image.path);
+  const file = await readFile(ctx.image.path);
+  const sha = createHash('sha256').update(file).digest();
+  if (sha.toString('hex') !== ctx.image.info.sha256) {
+    throw new UpdateError('integrity-failure', `${ctx.image.info.fileName} changed on disk since you opened it; open it again so OTA Bench checks what it sends.`);
+  }
+  const name = ctx.device().name;
+  const connect = async (purpose: string, timeoutMs = deps.connectTimeoutMs): Promise<SmpSession> => {
+    const peripheralId = deps.peripheralId();
+    if (!peripheralId) throw new UpdateError('connection-lost', `${name} is no longer in range of this Bluetooth adapter.`);
+    const session = await SmpSession.open(deps.radio, peripheralId, { connectTimeoutMs: timeoutMs, signal: ctx.signal });
+    ctx.log(`${purpose} ${name} over BLE: ATT MTU ${session.attMtu ?? 'not reported (23 assumed)'}, ${session.params ? `MCUmgr buffers ${session.params.bufSize} B × ${session.params.bufCount}` : 'no MCUmgr params (one packet per write)'}.`);
+    return session;
+  };
+
+  let session = await connect('Connected to');
+  open.session = session;
+  const slots = await session.readImageState();
+  const running = activeSlot(slots);
+  ctx.update({ fromVersion: running?.version ?? null });
+  const resumedFrom: number[] = [];
+  const chunkBytes = fullChunkBytes(session, file.length);
+  ctx.update({ link: linkFacts(session, resumedFrom, chunkBytes) });
+  const plan = planSmpPush({ info: ctx.image.info, image, slots, link: { ...ctx.job().link!, maxPacket: session.maxPacket } });
+  const verdict = verdictOf(plan.checks);
+  if (verdict.verdict !== 'ready') throw new UpdateError('unsupported-package', verdict.message ?? 'The pre-flight checks refused this push.');
+  for (const c of plan.checks) if (c.status === 'warn') ctx.log(`Check "${c.label}": ${c.detail}`);
+
+  if (plan.action === 'nothing') {
+    deps.recordFirmware(running?.version ?? null);
+    ctx.setState('committed', { toVersion: running?.version ?? null, result: { code: 'success', message: `${name} already runs ${image.smpVersion} (confirmed): nothing to do.`, deviceMessage: null } });
+    return;
+  }
+  if (plan.action === 'confirm-running') {
+    if (mode === 'test-only') {
+      ctx.setState('updated', { toVersion: running?.version ?? null, result: { code: 'success', message: `${name} already runs ${image.smpVersion} as an unconfirmed test; test-only leaves it so.`, deviceMessage: null } });
+      return;
+    }
+    await confirmRunning(ctx, session, image, name);
+    deps.recordFirmware(running?.version ?? null);
+    return;
+  }
+  if (plan.action === 'upload') {
+    session = await upload(ctx, session, { file, sha, image, resumedFrom, chunkBytes, connect, timeouts: deps.uploadTimeouts, open });
+  } else {
+    ctx.log('Slot 1 already holds this image: skipping the upload.');
+  }
+
+  // Mark the image, then reset into it.
+  const marked = mode === 'confirm-only' ? await session.confirmImage(image.hash) : await session.testImage(image.hash);
+  const entry = marked.find((s) => s.hash === image.hashHex);
+  if (!entry || !(entry.pending || entry.active)) {
+    throw new UpdateError('update-failed', `The device accepted the ${mode === 'confirm-only' ? 'confirm' : 'test'} request but does not list the image as pending (${entry ? describeSlot(entry) : 'not listed'}); it will not boot it.`);
+  }
+  ctx.log(mode === 'confirm-only' ? `Marked ${image.smpVersion} permanent: it boots at the reset with no way back.` : `Marked ${image.smpVersion} for a test boot.`);
+  ctx.setState('rebooting');
+  const down = new Promise<void>((resolve) => session.connection.onDisconnect(() => resolve()));
+  await session.reset();
+  ctx.log('Reset sent; waiting for MCUboot to swap the images and the device to advertise again.');
+  await Promise.race([down, delay(ctx.timeouts.rebootGoneMs)]);
+  await session.close();
+  open.session = null;
+  session = await connect('Reconnected to', ctx.timeouts.rebootComeBackMs).catch((error: UpdateError) => {
+    if (error.code === 'cancelled') throw error;
+    throw new UpdateError('connection-lost', `${name} did not come back within ${Math.round(ctx.timeouts.rebootComeBackMs / 1000)} s after the reset (${error.message}). It may be stuck in the bootloader or still swapping; check it with \`ota-bench status\`.`);
+  });
+  open.session = session;
+
+  ctx.setState('verifying');
+  const after = await session.readImageState();
+  const now = activeSlot(after);
+  ctx.update({ toVersion: now?.version ?? null });
+  deps.recordFirmware(now?.version ?? null);
+  if (now?.hash !== image.hashHex) {
+    const stillOld = running && now?.hash === running.hash;
+    throw new UpdateError('rolled-back', `${name} came back running ${now ? describeSlot(now) : 'no listed image'}${stillOld ? ', its previous image' : ''}, not ${image.smpVersion}: MCUboot did not boot the new image${mode === 'confirm-only' ? '' : ' or reverted it after a failed test boot'}. Likely causes: it crashes at start-up (a watchdog or fault resets the device before it runs), it is signed with a key this bootloader does not accept, or it is built for another slot layout. The device's log shows why.`);
+  }
+  if (mode === 'test-only') {
+    ctx.setState('updated', { result: { code: 'success', message: `${name} runs ${image.smpVersion} as a test, not confirmed: the next reset goes back to ${running?.version ?? 'the previous image'} unless the firmware or you confirm it.`, deviceMessage: null } });
+    return;
+  }
+  if (mode === 'confirm-only') {
+    ctx.setState('committed', { result: { code: 'success', message: `${name} runs ${image.smpVersion}, confirmed before the reset (${SMP_COMMIT_MODES[mode].label.toLowerCase()}).`, deviceMessage: null } });
+    return;
+  }
+  await confirmRunning(ctx, session, image, name);
+}
+
+async function confirmRunning(ctx: JobContext, session: SmpSession, image: McubootImage, name: string): Promise<void> {
+  ctx.setState('committing');
+  const confirmed = await session.confirmImage(image.hash);
+  const entry = confirmed.find((s) => s.hash === image.hashHex);
+  if (!entry?.confirmed && !entry?.permanent) {
+    throw new UpdateError('update-failed', `The device accepted the confirm request but still lists ${image.smpVersion} as ${entry ? describeSlot(entry) : 'absent'}; it will revert at the next reset.`);
+  }
+  ctx.setState('committed', { result: { code: 'success', message: `${name} runs ${image.smpVersion} and confirmed it: it stays after the next reset.`, deviceMessage: null } });
+}
+
+interface UploadPlan {
+  file: Buffer;
+  sha: Buffer;
+  image: McubootImage;
+  resumedFrom: number[];
+  chunkBytes: number;
+  connect(purpose: string): Promise<SmpSession>;
+  timeouts?: UploadTimeouts;
+  /** The session the job closes at the end, kept current across reconnects. */
+  open: { session: SmpSession | null };
+}
+
+/** Uploads, reconnecting and resuming from the device's offset when the link drops. Returns the live session. */
+async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Promise<SmpSession> {
+  let session = first;
+  ctx.setState('transferring');
+  const sampler = new ProgressSampler(plan.file.length, (progress) => ctx.update({ progress }));
+  let confirmed = 0;
+  let dropsWithoutProgress = 0;
+  let attempt = 0;
+  try {
+    for (;;) {
+      try {
+        const result = await uploadImage({
+          client: session.client,
+          file: plan.file,
+          sha: plan.sha,
+          maxPacket: session.maxPacket,
+          window: session.window,
+          timeouts: plan.timeouts,
+          signal: ctx.signal,
+          onOffset: (offset) => {
+            confirmed = offset;
+            sampler.update(offset);
+          },
+          onStart: (offset) => {
+            if (attempt === 0 && offset > 0) ctx.log(`The device already holds ${offset} of ${plan.file.length} bytes of this file from an earlier push: resuming there.`);
+            if (attempt > 0) {
+              if (offset > 0) plan.resumedFrom.push(offset);
+              ctx.update({ link: linkFacts(session, [...plan.resumedFrom], plan.chunkBytes) });
+              ctx.log(offset > 0 ? `Resumed at byte ${offset} (the device kept the partial upload).` : 'The device lost the partial upload: starting again from byte 0.');
+            }
+          },
+          log: ctx.log,
+        });
+        ctx.log(`Uploaded ${plan.file.length} bytes in ${result.requests} requests${result.resent ? ` (${result.resent} sent again)` : ''}; ${result.match === true ? 'the device checked the whole file against its SHA-256' : 'the device does not report a final hash check'}.`);
+        return session;
+      } catch (error) {
+        if (!(error instanceof LinkLostError) || ctx.signal.aborted) throw error;
+        const before = confirmed;
+        dropsWithoutProgress = attempt > 0 && before <= (plan.resumedFrom.at(-1) ?? 0) ? dropsWithoutProgress + 1 : 0;
+        if (dropsWithoutProgress >= MAX_RESUMES_WITHOUT_PROGRESS) {
+          throw new UpdateError('connection-lost', `The link kept dropping at byte ${before} of ${plan.file.length} (${error.message}). Move the device closer and push again: it resumes from there.`);
+        }
+        ctx.log(`The link dropped at byte ${before} of ${plan.file.length} (${error.message}); reconnecting to resume.`);
+        await session.close();
+        plan.open.session = null;
+        attempt++;
+        session = await plan.connect('Reconnected to');
+        plan.open.session = session;
+      }
+    }
+  } finally {
+    sampler.flush();
+  }
+}
+
+function activeSlot(slots: ImageSlotState[]): ImageSlotState | null {
+  const primary = slots.filter((s) => s.image === 0);
+  return primary.find((s) => s.active) ?? primary.find((s) => s.slot === 0) ?? null;
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

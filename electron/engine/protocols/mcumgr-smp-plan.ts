@@ -1,0 +1,92 @@
+// The VALIDATE step of an MCUmgr push (ble-protocols.md §1.10): compare the MCUboot image with the
+// device's image list before sending a byte. Already active and confirmed → nothing to do; running
+// as an unconfirmed test → only confirm it; already in slot 1 → skip the upload; slot 1 taken by
+// another pending image → the device would refuse (NO_FREE_SLOT), so say how to free it.
+import type { ImageInfo, PreflightCheck, SmpImageSlot } from '../../../shared/domain.ts';
+import type { McubootImage } from '../images/mcuboot.ts';
+import type { ImageSlotState } from '../ble/smp-messages.ts';
+
+/** What the job does after validation. */
+export type SmpAction = 'upload' | 'skip-upload' | 'confirm-running' | 'nothing';
+
+export interface SmpPlanInput {
+  info: ImageInfo;
+  /** The checked image; null when the file is not a usable MCUboot image (info.problem says why). */
+  image: McubootImage | null;
+  slots: ImageSlotState[];
+  /** For the link check: what the session negotiated. */
+  link: { attMtu: number | null; bufSize: number | null; bufCount: number | null; maxPacket: number; window: number };
+}
+
+export interface SmpPlanResult {
+  action: SmpAction;
+  checks: PreflightCheck[];
+}
+
+const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck =>
+  ({ id, label, status, detail, overridable: false });
+
+const short = (hash: string | null): string => (hash ? `${hash.slice(0, 8)}…` : 'no hash');
+
+export function toSmpImageSlots(slots: ImageSlotState[]): SmpImageSlot[] {
+  return slots.map((s) => ({
+    image: s.image, slot: s.slot, version: s.version ?? '?', hash: s.hash ?? '',
+    bootable: s.bootable, pending: s.pending, confirmed: s.confirmed, active: s.active, permanent: s.permanent,
+  }));
+}
+
+export function describeSlot(s: ImageSlotState): string {
+  const flags = (['active', 'confirmed', 'pending', 'permanent'] as const).filter((f) => s[f]);
+  return `${s.version ?? 'unknown version'} (${short(s.hash)}${flags.length ? `, ${flags.join(', ')}` : ''})`;
+}
+
+export function planSmpPush({ info, image, slots, link }: SmpPlanInput): SmpPlanResult {
+  const checks: PreflightCheck[] = [];
+  if (!image) {
+    const why = info.problem ?? `${info.fileName} is ${info.formatLabel.match(/^[aeiou]/i) ? 'an' : 'a'} ${info.formatLabel}, not an MCUboot image: MCUmgr devices only take images signed with imgtool (or west sign).`;
+    checks.push(check('format', 'MCUboot image', 'fail', why));
+    return { action: 'upload', checks };
+  }
+  checks.push(check('format', 'MCUboot image', 'pass', `Version ${image.version}, ${image.imageSize.toLocaleString('en-US')} bytes${image.encrypted ? ', encrypted' : ''}.`));
+  checks.push(check('hash', 'SHA-256 TLV', image.hashVerified ? 'pass' : 'warn', image.hashVerified
+    ? `Matches the image (${short(image.hashHex)}).`
+    : `Not checked (${short(image.hashHex)}): the payload is encrypted; the device's MCUboot checks it after decrypting.`));
+
+  const primary = slots.filter((s) => s.image === 0);
+  const active = primary.find((s) => s.active) ?? primary.find((s) => s.slot === 0) ?? null;
+  const secondary = primary.find((s) => !s.active && s.slot === 1) ?? null;
+  const linkDetail = link.bufSize
+    ? `MCUmgr buffers ${link.bufSize} B × ${link.bufCount}: packets of ${link.maxPacket} B, ${link.window} in flight${link.attMtu ? `, ATT MTU ${link.attMtu}` : ''}.`
+    : `The device does not report MCUmgr buffers: one ${link.maxPacket}-byte packet per write${link.attMtu ? ` (ATT MTU ${link.attMtu})` : ''}, one request at a time.`;
+
+  if (active?.hash === image.hashHex) {
+    checks.push(check('running', 'Already running', 'pass', active.confirmed
+      ? `The device already runs this image (${describeSlot(active)}): there is nothing to push.`
+      : `The device runs this image as an unconfirmed test (${describeSlot(active)}): OTA Bench only confirms it.`));
+    checks.push(check('link', 'BLE link', 'pass', linkDetail));
+    return { action: active.confirmed ? 'nothing' : 'confirm-running', checks };
+  }
+  checks.push(check('running', 'Running now', 'pass', active ? `Slot ${active.slot}: ${describeSlot(active)}.` : 'The device lists no active image.'));
+  if (active?.version && versionBelow(image.smpVersion, active.version)) {
+    checks.push(check('version', 'Version', 'warn', `${image.version} is older than the running ${active.version}: a device built with downgrade prevention refuses it after the reset.`));
+  }
+  let action: SmpAction = 'upload';
+  if (secondary?.hash === image.hashHex) {
+    action = 'skip-upload';
+    checks.push(check('slot1', 'Slot 1', 'pass', `Slot 1 already holds this image (${describeSlot(secondary)}): the upload is skipped.`));
+  } else if (secondary && (secondary.pending || secondary.permanent)) {
+    checks.push(check('slot1', 'Slot 1', 'fail', `Slot 1 holds ${describeSlot(secondary)}, marked to boot at the next reset, so the device refuses a new upload (NO_FREE_SLOT). Reset the device to boot it (or let it revert), then push again.`));
+  } else {
+    checks.push(check('slot1', 'Slot 1', 'pass', secondary ? `Slot 1 holds ${describeSlot(secondary)}; the upload replaces it.` : 'Slot 1 is empty.'));
+  }
+  checks.push(check('link', 'BLE link', 'pass', linkDetail));
+  return { action, checks };
+}
+
+/** `1.2.3(.4)` comparison on major.minor.revision, as MCUmgr's `upgrade` check does by default. */
+function versionBelow(candidate: string, running: string): boolean {
+  const parts = (v: string) => v.split(/[.+]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
+  const [a, b] = [parts(candidate), parts(running)];
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
+}
