@@ -22,7 +22,7 @@ export function DevicePanel({ devices, discovery, selectedId, onSelect, onAdded 
   const online = devices.devices.filter((device) => device.online).length;
   return (
     <aside className="device-panel" aria-label="Boards">
-      <header className="panel-header">
+      <header className="device-panel__header">
         <h2 className="panel-title">
           Boards <span className="count">{devices.devices.length > 0 ? `${online}/${devices.devices.length} online` : ''}</span>
         </h2>

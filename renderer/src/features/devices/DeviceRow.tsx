@@ -1,10 +1,12 @@
 import type { Device, ProtocolEvidence } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
-import { formatEndpoint, formatRelativeTime } from '../../lib/format.ts';
+import { formatRelativeTime } from '../../lib/format.ts';
+import { SignalStrength } from './SignalStrength.tsx';
+import { deviceEndpoint } from './transport.ts';
 
 const EVIDENCE: Record<ProtocolEvidence, string> = {
   txt: 'identified from its mDNS TXT record',
-  'service-type': 'identified from the mDNS service type it announces',
+  'service-type': 'identified from the service it announces',
   probe: 'identified by probing its HTTP server',
   user: 'chosen by you',
 };
@@ -17,8 +19,10 @@ interface DeviceRowProps {
 }
 
 export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
-  const endpoint = formatEndpoint(device.address, device.hostname, device.port);
+  const endpoint = deviceEndpoint(device);
   const seen = formatRelativeTime(device.lastSeen, now);
+  const ble = device.transport === 'ble';
+  const services = ble && device.services.length > 0 ? `; advertises ${device.services.join(', ')}` : '';
   return (
     <li>
       <button
@@ -28,6 +32,7 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
         data-testid="device-row"
         data-device-id={device.id}
         data-online={device.online}
+        data-transport={device.transport}
         onClick={() => onSelect(device.id)}
       >
         <span className="device-row__line">
@@ -41,15 +46,31 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
           </span>
         </span>
         <span className="device-row__line device-row__meta">
-          <span className="mono truncate" title={device.hostname ?? endpoint}>
+          <span className="mono truncate" data-testid="device-address" title={ble ? `Bluetooth address ${endpoint}` : (device.hostname ?? endpoint)}>
             {endpoint}
           </span>
-          <span className={device.online ? 'device-row__seen' : 'device-row__seen device-row__seen--offline'}>
-            {device.online ? 'online' : `offline · last seen ${seen}`}
-          </span>
+          {ble && device.online && <SignalStrength rssi={device.rssi} seen={seen} />}
+          {ble && device.online ? (
+            <span className="device-row__seen device-row__seen--ble" data-testid="device-seen" title="Last advertisement received">
+              {seen}
+            </span>
+          ) : (
+            <span className={device.online ? 'device-row__seen' : 'device-row__seen device-row__seen--offline'} data-testid="device-seen">
+              {device.online ? 'online' : `offline · last seen ${seen}`}
+            </span>
+          )}
         </span>
         <span className="device-row__line device-row__meta">
-          <span className="truncate" title={`${PROTOCOL_LABELS[device.protocol]}, ${EVIDENCE[device.protocolEvidence]}`}>
+          {ble && (
+            <span className="transport-badge" data-testid="transport-badge" title="Bluetooth Low Energy">
+              BLE
+            </span>
+          )}
+          <span
+            className="truncate"
+            data-testid="device-protocol"
+            title={`${PROTOCOL_LABELS[device.protocol]}, ${EVIDENCE[device.protocolEvidence]}${services}`}
+          >
             {PROTOCOL_LABELS[device.protocol]}
           </span>
           {!device.pushSupported && <span className="tag">push arrives later</span>}

@@ -1,8 +1,9 @@
 import type { DiscoveryStatus } from '../../../../shared/contract.ts';
 
-/** Not a blank list: say what usually hides a board from mDNS, and what to do instead. */
+/** Not a blank list: say what usually hides a board from mDNS and BLE, and what to do instead. */
 export function DevicesEmpty({ discovery }: { discovery: DiscoveryStatus | null }) {
   const unavailable = discovery?.state === 'unavailable';
+  const ble = discovery?.ble;
   return (
     <div className="devices-empty" data-testid="devices-empty">
       <p className="devices-empty__title">{unavailable ? 'Discovery is not running' : 'No boards found yet'}</p>
@@ -11,6 +12,10 @@ export function DevicesEmpty({ discovery }: { discovery: DiscoveryStatus | null 
         <li>Is the board on the same subnet as this computer? mDNS does not cross routers, VLANs or most VPNs.</li>
         <li>Does the firmware announce itself? Enable mDNS on the board (e.g. ArduinoOTA, ESPHome, Mongoose OS dns-sd).</li>
         <li>Firewalls must let UDP 5353 (multicast) in.</li>
+        {ble?.state === 'scanning' && (
+          <li>A BLE board shows up while it advertises; most stop advertising while a phone (nRF Connect…) is connected to them.</li>
+        )}
+        {ble?.state === 'unavailable' && <li>Bluetooth: {ble.message}</li>}
         <li>Know its IP? Add it by address below.</li>
       </ul>
     </div>

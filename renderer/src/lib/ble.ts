@@ -1,0 +1,75 @@
+// Pure formatting for Bluetooth LE devices and SMP uploads: signal strength, the link facts beside the
+// rate, resumes after a dropped link. No React, no window: unit-tested under Node.
+import type { BleLinkFacts } from '../../../shared/domain.ts';
+
+/** −67 dBm (a real minus sign, like the dBm figures in radio data sheets). */
+export function formatRssi(rssi: number | null): string {
+  if (rssi === null || !Number.isFinite(rssi)) return 'no signal reading';
+  const value = Math.round(rssi);
+  return `${value < 0 ? '−' : ''}${Math.abs(value)} dBm`;
+}
+
+export type SignalLevel = 0 | 1 | 2 | 3 | 4;
+
+const SIGNAL_WORDS: Record<SignalLevel, string> = { 4: 'strong', 3: 'good', 2: 'fair', 1: 'weak', 0: 'very weak' };
+
+/**
+ * Bars out of four. The steps are the usual BLE rules of thumb: above −60 dBm the link runs at full
+ * speed, below −80 dBm packets get lost and an SMP upload slows down and may drop.
+ */
+export function signalLevel(rssi: number | null): SignalLevel {
+  if (rssi === null || !Number.isFinite(rssi)) return 0;
+  if (rssi >= -60) return 4;
+  if (rssi >= -70) return 3;
+  if (rssi >= -80) return 2;
+  if (rssi >= -90) return 1;
+  return 0;
+}
+
+export function signalWord(rssi: number | null): string {
+  return rssi === null ? 'unknown' : SIGNAL_WORDS[signalLevel(rssi)];
+}
+
+/** A sentence worth showing before a push when the signal is poor; null when it is fine. */
+export function weakSignalNote(rssi: number | null): string | null {
+  if (rssi === null || signalLevel(rssi) >= 2) return null;
+  return `The signal is ${signalWord(rssi)} (${formatRssi(rssi)}): expect a slow upload and a dropped link or two. Moving the board closer helps.`;
+}
+
+/** 123 456 (narrow no-break space between groups of three, from 10 000 up). */
+export function groupDigits(value: number): string {
+  const whole = Math.round(value);
+  if (Math.abs(whole) < 10_000) return String(whole);
+  return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+}
+
+/**
+ * kB/s with 1 kB = 1000 bytes: BLE throughput is quoted that way everywhere (nRF Connect Device
+ * Manager, the MCUmgr issue trackers), so the figure compares with what developers already know.
+ */
+export function formatKilobytesPerSecond(bytesPerSecond: number): string {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '—';
+  const kB = bytesPerSecond / 1000;
+  return `${kB >= 100 ? kB.toFixed(0) : kB.toFixed(1)} kB/s`;
+}
+
+/** "MTU 247 · packet 2475 B · window 3" ("MTU unknown" when the radio does not report it). */
+export function formatLinkFacts(link: BleLinkFacts): string {
+  const mtu = link.attMtu === null ? 'MTU unknown' : `MTU ${link.attMtu}`;
+  return `${mtu} · packet ${link.maxPacketBytes} B · window ${link.window}`;
+}
+
+/** The longer story for the tooltip: where the packet size comes from and what a request carries. */
+export function explainLinkFacts(link: BleLinkFacts): string {
+  const buffer =
+    link.bufSize !== null
+      ? `The device's MCUmgr buffer is ${link.bufSize} B${link.bufCount !== null ? ` × ${link.bufCount}` : ''}`
+      : 'The device did not report its MCUmgr buffer, so packets are one ATT write (MTU − 3)';
+  const window = link.window === 1 ? 'one request at a time' : `${link.window} requests in flight`;
+  return `${buffer}; each upload request carries ${link.chunkBytes} image bytes, ${window}.`;
+}
+
+/** One line per resume: "Resumed at 123 456 B after the link dropped". */
+export function formatResume(offset: number): string {
+  return `Resumed at ${groupDigits(offset)} B after the link dropped`;
+}
