@@ -31,11 +31,11 @@ describe('pushBlocker', () => {
     expect(pushBlocker(ready({ image: null, inspecting: true }))).toMatch(/inspected/);
   });
 
-  it('says when pushing over a protocol is not implemented yet', () => {
+  it('says when pushing over a protocol is not implemented yet, before asking for a file', () => {
     const device = aDevice({ protocol: 'esp-link', pushSupported: false });
-    expect(pushBlocker(ready({ device, image: anImage({ pushableWith: ['esp-link'] }) }))).toBe(
-      'Pushing over esp-link (user1/user2) arrives in a later version of OTA Bench.',
-    );
+    // The push card's note names the protocol; the blocker points at it.
+    expect(pushBlocker(ready({ device, image: anImage({ pushableWith: ['esp-link'] }) }))).toBe('Not available yet: see the note above.');
+    expect(pushBlocker(ready({ device, image: null }))).toBe('Not available yet: see the note above.');
   });
 
   it('points at the inspector’s problem instead of repeating it', () => {
@@ -75,6 +75,7 @@ describe('pushBlocker with a push plan', () => {
   it('esp-link waits for the board to say which slot it writes next', () => {
     expect(needsPlan('esp-link')).toBe(true);
     expect(needsPlan('mongoose-os')).toBe(false);
+    expect(needsPlan('mcumgr-smp')).toBe(true);
     expect(withPlan({ checking: true })).toBe('Asking wiflash which slot it writes next…');
     expect(withPlan({})).toBe('Asking wiflash which slot it writes next…');
   });
@@ -123,6 +124,28 @@ describe('pushBlocker with a push plan', () => {
     expect(pushBlocker(ready({ planning: { ...NO_PLAN, plan: aPlan({ protocol: 'mongoose-os', verdict: 'refused' }) } }))).toBe(
       'Refused by the pre-flight checks above.',
     );
+  });
+});
+
+describe('pushBlocker for an MCUmgr/SMP device', () => {
+  const smp = aDevice({ id: 'ble:c8f1', transport: 'ble', name: 'smp-sensor', protocol: 'mcumgr-smp', address: 'C8:F1:A2:B3:D4:E5', port: 0 });
+  const signed = anImage({ format: 'mcuboot', formatLabel: 'MCUboot image', pushableWith: ['mcumgr-smp'] });
+  const withPlan = (planning: Partial<PlanReadiness>) => pushBlocker(ready({ device: smp, image: signed, planning: { ...NO_PLAN, ...planning } }));
+
+  it('waits for the image list before the push', () => {
+    expect(withPlan({ checking: true })).toBe("Reading smp-sensor's image slots over Bluetooth…");
+    expect(withPlan({ error: 'the device did not answer' })).toBe('Could not check the file against smp-sensor: the device did not answer');
+    expect(withPlan({ plan: aPlan({ protocol: 'mcumgr-smp', slots: null }) })).toBeNull();
+  });
+
+  it('an image that already runs, confirmed, is refused by the plan', () => {
+    expect(withPlan({ plan: aPlan({ protocol: 'mcumgr-smp', verdict: 'refused', message: 'nothing to do' }) })).toBe(
+      'Refused by the pre-flight checks above.',
+    );
+  });
+
+  it('has no commit timeout to check (the mode says what happens)', () => {
+    expect(pushBlocker(ready({ device: smp, image: signed, commitTimeoutSeconds: 1, planning: { ...NO_PLAN, plan: aPlan({ protocol: 'mcumgr-smp' }) } }))).toBeNull();
   });
 });
 

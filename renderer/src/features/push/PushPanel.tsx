@@ -6,7 +6,11 @@ import { PlanChecks } from './PlanChecks.tsx';
 import { PlanVerdict } from './PlanVerdict.tsx';
 import { PushTarget } from './PushTarget.tsx';
 import { SlotPanel } from './SlotPanel.tsx';
+import { SmpModePicker } from './SmpModePicker.tsx';
+import { SmpSlotPanel } from './SmpSlotPanel.tsx';
+import { pushLaterNote } from '../devices/transport.ts';
 import { hasCommitStep, needsPlan, overrideApplies } from './push-readiness.ts';
+import { isSmp } from './smp.ts';
 import { usePushForm } from './usePushForm.ts';
 import './push.css';
 
@@ -23,6 +27,8 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
   const { planning } = form;
   const plan = planning.plan;
   const slotBoard = device !== null && needsPlan(device.protocol) && device.pushSupported;
+  const smp = device !== null && isSmp(device.protocol) && device.pushSupported;
+  const laterNote = device ? pushLaterNote(device) : null;
   // Other protocols keep their one-line fit; their plan adds only what is worth a second look.
   const notableChecks = !slotBoard && plan ? plan.checks.filter((check) => check.status !== 'pass') : [];
   // A pair sends one of its files: name the one that goes.
@@ -33,15 +39,25 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
         <h2 className="panel-title">Push</h2>
       </header>
       <PushTarget device={device} image={image} refused={plan?.verdict === 'refused'} />
-      {slotBoard && (plan || planning.slots || planning.error || planning.checking) && (
+      {laterNote && (
+        <p className="callout callout--neutral" data-testid="push-later-note">
+          {laterNote}
+        </p>
+      )}
+      {slotBoard && !smp && (plan || planning.slots || planning.error || planning.checking) && (
         <SlotPanel planning={planning} hasImage={image !== null} />
       )}
+      {smp && <SmpSlotPanel planning={planning} hasImage={image !== null} deviceName={device.name} />}
       {notableChecks.length > 0 && <PlanChecks checks={notableChecks} title="Pre-flight" explainedBelow={plan?.message} />}
-      {device && hasCommitStep(device.protocol) && <CommitOptions form={form} />}
-      {device && !hasCommitStep(device.protocol) && (
+      {device?.pushSupported && hasCommitStep(device.protocol) && <CommitOptions form={form} />}
+      {smp && <SmpModePicker mode={form.mode} onChange={form.setMode} />}
+      {device?.pushSupported && !hasCommitStep(device.protocol) && !smp && (
         <p className="hint">No commit step: {device.name} boots the new firmware for good after the upload.</p>
       )}
-      <CredentialsFields key={device?.id ?? 'none'} form={form} required={device?.authRequired ?? false} />
+      {/* BLE devices take no user name or password: pairing, where there is any, is the OS's business. */}
+      {device?.transport !== 'ble' && (
+        <CredentialsFields key={device?.id ?? 'none'} form={form} required={device?.authRequired ?? false} />
+      )}
       <div className="push-panel__action">
         {plan && !image?.problem && <PlanVerdict plan={plan} planning={planning} />}
         <button

@@ -1,7 +1,8 @@
 // The two things being combined, and whether they fit, in one glance.
 import type { Device, ImageInfo } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
-import { formatEndpoint } from '../../lib/format.ts';
+import { formatRssi, signalWord, weakSignalNote } from '../../lib/ble.ts';
+import { deviceEndpoint } from '../devices/transport.ts';
 import { mismatchReason, versionNote } from './push-readiness.ts';
 
 interface PushTargetProps {
@@ -14,6 +15,8 @@ interface PushTargetProps {
 export function PushTarget({ device, image, refused = false }: PushTargetProps) {
   const mismatch = device && image ? mismatchReason(device, image) : null;
   const note = device && image ? versionNote(device, image) : null;
+  const ble = device?.transport === 'ble';
+  const weak = ble ? weakSignalNote(device.rssi) : null;
   return (
     <div className="push-target">
       <dl className="facts">
@@ -24,7 +27,7 @@ export function PushTarget({ device, image, refused = false }: PushTargetProps) 
               <span className="truncate strong" title={device.name}>
                 {device.name}
               </span>
-              <span className="mono muted">{formatEndpoint(device.address, device.hostname, device.port)}</span>
+              <span className="mono muted">{deviceEndpoint(device)}</span>
             </>
           ) : (
             <span className="muted">none selected</span>
@@ -43,6 +46,14 @@ export function PushTarget({ device, image, refused = false }: PushTargetProps) 
             </dd>
             <dt>Protocol</dt>
             <dd>{PROTOCOL_LABELS[device.protocol]}</dd>
+            {ble && (
+              <>
+                <dt>Signal</dt>
+                <dd data-testid="push-target-signal">
+                  {formatRssi(device.rssi)} <span className={weak ? 'hint--warning' : 'muted'}>{signalWord(device.rssi)}</span>
+                </dd>
+              </>
+            )}
           </>
         )}
       </dl>
@@ -56,6 +67,11 @@ export function PushTarget({ device, image, refused = false }: PushTargetProps) 
         </p>
       )}
       {note && <p className="hint">{note}</p>}
+      {weak && (
+        <p className="hint hint--warning" data-testid="push-weak-signal">
+          {weak}
+        </p>
+      )}
     </div>
   );
 }

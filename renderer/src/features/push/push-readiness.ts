@@ -13,10 +13,18 @@ export function hasCommitStep(protocol: ProtocolId): boolean {
 
 /**
  * Protocols whose push depends on what the board says before the upload (esp-link: which slot it
- * writes next picks the file). Push waits for their plan; for the others the plan only adds checks.
+ * writes next picks the file; MCUmgr/SMP: the image list says whether there is anything to upload).
+ * Push waits for their plan; for the others the plan only adds checks.
  */
 export function needsPlan(protocol: ProtocolId): boolean {
-  return protocol === 'esp-link';
+  return protocol === 'esp-link' || protocol === 'mcumgr-smp';
+}
+
+/** What the Push button waits for while the plan is asked. */
+function askingBoard(device: Device): string {
+  return device.protocol === 'mcumgr-smp'
+    ? `Reading ${device.name}'s image slots over Bluetooth…`
+    : `Asking ${device.name} which slot it writes next…`;
 }
 
 /** The engine's pre-flight plan for the selected board and file, and whether the user overrode it. */
@@ -69,12 +77,14 @@ export function pushBlocker({
   planning = NO_PLAN,
 }: ReadinessInput): string | null {
   if (!device) return 'Pick a board on the left.';
-  if (inspecting) return 'Wait for the file to be inspected.';
-  if (!image) return 'Choose a firmware file, or drop one on the window.';
+  // Before asking for a file: no file would make this board pushable.
   if (!device.pushSupported) {
     if (device.protocol === 'unknown') return `OTA Bench cannot tell which update protocol ${device.name} speaks.`;
-    return `Pushing over ${PROTOCOL_LABELS[device.protocol]} arrives in a later version of OTA Bench.`;
+    // The push card's note (devices/transport.ts pushLaterNote) names the protocol; say it once.
+    return 'Not available yet: see the note above.';
   }
+  if (inspecting) return 'Wait for the file to be inspected.';
+  if (!image) return 'Choose a firmware file, or drop one on the window.';
   // The Firmware card right beside the button spells the problem out; do not repeat a paragraph.
   if (image.problem) return 'This file cannot be pushed: see the problem under Firmware.';
   const { plan } = planning;
@@ -96,7 +106,7 @@ export function pushBlocker({
   }
   if (needsPlan(device.protocol) && !plan) {
     if (planning.error) return `Could not check the file against ${device.name}: ${planning.error}`;
-    return `Asking ${device.name} which slot it writes next…`;
+    return askingBoard(device);
   }
   if (needsPlan(device.protocol) && planning.checking) return `Checking the file against ${device.name} again…`;
   if (plan?.verdict === 'needs-override' && !planning.override) {

@@ -1,11 +1,12 @@
-// Push options (commit policy, timeout, credentials) and the push itself. Options live in memory for
-// the session only: passwords are never written anywhere by the renderer.
+// Push options (commit policy, timeout, credentials; the commit mode for SMP) and the push itself.
+// Options live in memory for the session only: passwords are never written anywhere by the renderer.
 import { useCallback, useState } from 'react';
-import type { CommitPolicy, Device, ImageInfo, Job, PushRequest } from '../../../../shared/domain.ts';
+import type { CommitPolicy, Device, ImageInfo, Job, PushRequest, SmpCommitMode } from '../../../../shared/domain.ts';
 import { useApi } from '../../api.ts';
 import { useAsyncAction } from '../../lib/useAsyncAction.ts';
 import { activeJobFor } from '../jobs/job-merge.ts';
 import { hasCommitStep, overrideApplies, pushBlocker } from './push-readiness.ts';
+import { DEFAULT_SMP_MODE, isSmp } from './smp.ts';
 import { usePushPlan } from './usePushPlan.ts';
 
 export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 300;
@@ -22,6 +23,7 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
   const api = useApi();
   const [commitPolicy, setCommitPolicy] = useState<CommitPolicy>('prompt');
   const [commitTimeoutText, setCommitTimeoutText] = useState(String(DEFAULT_COMMIT_TIMEOUT_SECONDS));
+  const [mode, setMode] = useState<SmpCommitMode>(DEFAULT_SMP_MODE);
   // Credentials belong to one board: switching boards shows empty fields rather than sending the
   // previous board's password to this one.
   const [credentials, setCredentials] = useState({ deviceId: '', user: '', password: '' });
@@ -45,10 +47,13 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
     const job = await action.run({
       deviceId: device.id,
       imageId: image.imageId,
-      // Protocols without a commit step boot the new firmware for good: nothing to ask.
+      // Protocols without a commit step boot the new firmware for good: nothing to ask. SMP devices
+      // say what happens after the upload with `mode`; the schema still wants a policy and a timeout.
       commitPolicy: withCommit ? commitPolicy : 'auto',
       commitTimeoutSeconds: withCommit ? commitTimeoutSeconds : DEFAULT_COMMIT_TIMEOUT_SECONDS,
-      ...(user || password ? { credentials: { user, password } } : {}),
+      // BLE devices take no user name or password (pairing is the OS's business).
+      ...((user || password) && device.transport !== 'ble' ? { credentials: { user, password } } : {}),
+      ...(isSmp(device.protocol) ? { mode } : {}),
       // Only ever set by the explicit "Push anyway" tick, for the plan the user was shown.
       ...(overrideApplies(planning) ? { override: true } : {}),
     });
@@ -63,6 +68,8 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
     commitTimeoutText,
     setCommitTimeoutText,
     commitTimeoutSeconds,
+    mode,
+    setMode,
     user,
     setUser,
     password,

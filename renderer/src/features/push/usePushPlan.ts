@@ -1,9 +1,9 @@
 // The engine's pre-flight plan for the selected board and file (planPush): which file goes, why, the
 // board's slots and every check. Asked again, after a short pause, whenever the board or the file
-// changes, when a push to the board ends (its slots flipped), and on Refresh. For an esp-link board
-// without a file yet, its slots alone come from deviceStatus.
+// changes, when a push to the board ends (its slots flipped), and on Refresh. For an esp-link or an
+// MCUmgr/SMP board without a file yet, its slots alone come from deviceStatus.
 import { useCallback, useEffect, useState } from 'react';
-import type { Device, FlashSlots, ImageInfo, Job, PushPlan } from '../../../../shared/domain.ts';
+import type { Device, FlashSlots, ImageInfo, Job, PushPlan, SmpImageSlot } from '../../../../shared/domain.ts';
 import { errorMessage, useApi } from '../../api.ts';
 import { needsPlan, type PlanReadiness } from './push-readiness.ts';
 
@@ -17,12 +17,15 @@ interface Answer {
   requestKey: string;
   plan: PushPlan | null;
   slots: FlashSlots | null;
+  imageSlots: SmpImageSlot[] | null;
   error: string | null;
 }
 
 export interface PushPlanState extends PlanReadiness {
   /** The board's slots: from the plan, or from deviceStatus while no file is chosen. */
   slots: FlashSlots | null;
+  /** An SMP device's MCUboot image slots: from the plan, or from deviceStatus while no file is chosen. */
+  imageSlots: SmpImageSlot[] | null;
   refresh: () => void;
   setOverride: (override: boolean) => void;
 }
@@ -53,16 +56,18 @@ export function usePushPlan(device: Device | null, image: ImageInfo | null, acti
     if (requestKey === null || deviceId === null) return;
     let live = true;
     const timer = setTimeout(() => {
-      const asked: Promise<Pick<Answer, 'plan' | 'slots'>> =
+      const asked: Promise<Pick<Answer, 'plan' | 'slots' | 'imageSlots'>> =
         imageId !== null
-          ? api.planPush({ deviceId, imageId }).then((plan) => ({ plan, slots: plan.slots }))
-          : api.deviceStatus({ deviceId }).then((status) => ({ plan: null, slots: status.slots }));
+          ? api.planPush({ deviceId, imageId }).then((plan) => ({ plan, slots: plan.slots, imageSlots: plan.imageSlots }))
+          : api
+              .deviceStatus({ deviceId })
+              .then((status) => ({ plan: null, slots: status.slots, imageSlots: status.imageSlots ?? null }));
       asked.then(
         (result) => {
           if (live) setAnswer({ identity, requestKey, ...result, error: null });
         },
         (error: unknown) => {
-          if (live) setAnswer({ identity, requestKey, plan: null, slots: null, error: errorMessage(error) });
+          if (live) setAnswer({ identity, requestKey, plan: null, slots: null, imageSlots: null, error: errorMessage(error) });
         },
       );
     }, PLAN_DEBOUNCE_MS);
@@ -83,6 +88,7 @@ export function usePushPlan(device: Device | null, image: ImageInfo | null, acti
   return {
     plan: imageId !== null ? plan : null,
     slots: current?.slots ?? null,
+    imageSlots: current?.imageSlots ?? null,
     checking: requestKey !== null && current?.requestKey !== requestKey,
     error: current?.error ?? null,
     override: plan !== null && overrideFor === planFingerprint(plan),

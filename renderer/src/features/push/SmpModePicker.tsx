@@ -1,0 +1,40 @@
+// MCUmgr/SMP: what happens after the upload (ble-protocols.md §1.10). Each choice says its
+// consequence in full: "confirm at once" has no way back, and that must not be a surprise.
+import type { SmpCommitMode } from '../../../../shared/domain.ts';
+import { SMP_COMMIT_MODES } from '../../../../shared/domain.ts';
+import { DEFAULT_SMP_MODE, SMP_MODE_ORDER } from './smp.ts';
+
+interface SmpModePickerProps {
+  mode: SmpCommitMode;
+  onChange: (mode: SmpCommitMode) => void;
+}
+
+export function SmpModePicker({ mode, onChange }: SmpModePickerProps) {
+  return (
+    <fieldset className="smp-modes" data-testid="smp-mode-picker">
+      <legend className="field-label">After the upload</legend>
+      <div className="smp-modes__list" role="radiogroup" aria-label="Commit mode">
+        {SMP_MODE_ORDER.map((value) => (
+          <label key={value} className="smp-mode" data-checked={value === mode} data-mode={value}>
+            <input
+              type="radio"
+              name="smp-mode"
+              value={value}
+              data-testid={`smp-mode-${value}`}
+              checked={value === mode}
+              onChange={() => onChange(value)}
+            />
+            <span className="smp-mode__text">
+              <span className="smp-mode__label">
+                {SMP_COMMIT_MODES[value].label}
+                {value === DEFAULT_SMP_MODE && <span className="tag">recommended</span>}
+                {value === 'confirm-only' && <span className="tag tag--warning">no rollback</span>}
+              </span>
+              <span className="smp-mode__description">{SMP_COMMIT_MODES[value].description}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
