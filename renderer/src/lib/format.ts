@@ -1,5 +1,5 @@
 // Pure formatting helpers shared by every feature. No React, no window: unit-tested under Node.
-import type { JobState } from '../../../shared/domain.ts';
+import type { JobState, ProtocolId } from '../../../shared/domain.ts';
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB'] as const;
 
@@ -98,8 +98,15 @@ const PHASE_LABELS: Record<JobState, string> = {
   cancelled: 'Cancelled',
 };
 
-export function phaseLabel(state: JobState): string {
-  return PHASE_LABELS[state];
+/** MCUboot's own words for the same states: it resets into the image and confirms it. */
+const SMP_PHASE_LABELS: Partial<Record<JobState, string>> = {
+  rebooting: 'Resetting',
+  committing: 'Confirming',
+  committed: 'Confirmed',
+};
+
+export function phaseLabel(state: JobState, protocol?: ProtocolId): string {
+  return (protocol === 'mcumgr-smp' ? SMP_PHASE_LABELS[state] : undefined) ?? PHASE_LABELS[state];
 }
 
 /** Colour is reserved for state: every job state maps to exactly one tone. */

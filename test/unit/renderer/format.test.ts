@@ -127,6 +127,14 @@ describe('phase labels and tones', () => {
     expect(phaseLabel('transferring')).toBe('Uploading');
   });
 
+  it("uses MCUboot's words for SMP jobs: reset and confirm", () => {
+    expect(phaseLabel('committing', 'mcumgr-smp')).toBe('Confirming');
+    expect(phaseLabel('committed', 'mcumgr-smp')).toBe('Confirmed');
+    expect(phaseLabel('rebooting', 'mcumgr-smp')).toBe('Resetting');
+    expect(phaseLabel('transferring', 'mcumgr-smp')).toBe('Uploading');
+    expect(phaseLabel('committed', 'mongoose-os')).toBe('Committed');
+  });
+
   it('keeps rollback, failure and success visibly different', () => {
     expect(stateTone('rolled-back')).toBe('warning');
     expect(stateTone('failed')).toBe('danger');

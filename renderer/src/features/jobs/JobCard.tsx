@@ -1,7 +1,8 @@
 import type { Job } from '../../../../shared/domain.ts';
-import { isTerminal, PROTOCOL_LABELS } from '../../../../shared/domain.ts';
+import { isTerminal, PROTOCOL_LABELS, SMP_COMMIT_MODES } from '../../../../shared/domain.ts';
 import { formatBytes, formatDuration, phaseLabel, shortHash, stateTone } from '../../lib/format.ts';
 import { CommitPrompt } from './CommitPrompt.tsx';
+import { JobLink } from './JobLink.tsx';
 import { JobLog } from './JobLog.tsx';
 import { JobOutcome } from './JobOutcome.tsx';
 import { JobProgress } from './JobProgress.tsx';
@@ -34,8 +35,15 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
             {job.target}
           </span>
         </div>
-        <span className={`pill pill--${tone}`} data-testid="job-phase">
-          {phaseLabel(job.state)}
+        <span className="job-card__badges">
+          {job.mode && (
+            <span className="tag" data-testid="job-mode" data-mode={job.mode} title={SMP_COMMIT_MODES[job.mode].description}>
+              {SMP_COMMIT_MODES[job.mode].label}
+            </span>
+          )}
+          <span className={`pill pill--${tone}`} data-testid="job-phase">
+            {phaseLabel(job.state, job.protocol)}
+          </span>
         </span>
       </header>
       <p className="job-card__file">
@@ -50,6 +58,7 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
         )}
       </p>
       {showProgress && <JobProgress job={job} now={now} />}
+      {job.link && <JobLink link={job.link} />}
       {job.state === 'awaiting-commit' && (
         <CommitPrompt
           job={job}

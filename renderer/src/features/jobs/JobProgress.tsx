@@ -1,4 +1,5 @@
 import type { Job } from '../../../../shared/domain.ts';
+import { formatKilobytesPerSecond } from '../../lib/ble.ts';
 import { formatBytes, formatBytesOf, formatDuration, formatEta, formatSpeed, percentOf, stateTone } from '../../lib/format.ts';
 
 const UPLOADING: Job['state'][] = ['queued', 'connecting', 'transferring'];
@@ -40,7 +41,15 @@ export function JobProgress({ job, now }: { job: Job; now: number }) {
         )}
         {uploading && (
           <>
-            <span title="Upload speed, smoothed over the last seconds">{formatSpeed(bytesPerSecond)}</span>
+            {job.protocol === 'mcumgr-smp' ? (
+              <span data-testid="job-rate" title="Upload speed, smoothed over the last seconds (1 kB = 1000 bytes, as BLE rates are quoted)">
+                {formatKilobytesPerSecond(bytesPerSecond)}
+              </span>
+            ) : (
+              <span data-testid="job-rate" title="Upload speed, smoothed over the last seconds">
+                {formatSpeed(bytesPerSecond)}
+              </span>
+            )}
             <span title="Estimated time left for the upload">ETA {formatEta(etaSeconds)}</span>
           </>
         )}
