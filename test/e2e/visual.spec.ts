@@ -121,6 +121,79 @@ test.describe('design screenshots (fixture data)', () => {
     await shot(page, 'esp-link-pair-light');
   });
 
+  const smpSensor = '[data-testid="device-row"][data-device-id="ble:c8f1a2b3d4e5"]';
+
+  test('BLE: devices beside LAN boards, the SMP slots, the mode picker, a resumed upload', async ({ page }) => {
+    await open(page, 'ble-smp');
+    await expect(page.getByTestId('ble-status')).toHaveAttribute('data-state', 'scanning');
+    await page.locator(smpSensor).click();
+    // The device's slots show before a file is chosen.
+    await expect(page.getByTestId('smp-slot')).toHaveCount(2);
+    await shot(page, 'ble-smp-device-only');
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('plan-check').first()).toBeVisible();
+    await expect(page.getByTestId('smp-mode-test-and-confirm')).toBeChecked();
+    await expect(page.getByTestId('push-button')).toBeEnabled();
+    await shot(page, 'ble-smp-plan');
+    await page.getByTestId('push-panel').evaluate((element) => element.scrollIntoView({ block: 'end' }));
+    await shot(page, 'ble-smp-plan-modes');
+    await page.locator('.workspace').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await expect(page.getByTestId('job-resume')).toHaveCount(1);
+    await shot(page, 'ble-smp-jobs');
+  });
+
+  test('BLE: push to the SMP device, confirmed, and its slots afterwards', async ({ page }) => {
+    await open(page, 'ble-smp');
+    await page.locator(smpSensor).click();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('push-button')).toBeEnabled();
+    await page.getByTestId('push-button').click();
+    const card = page.locator('[data-testid="job-card"]').first();
+    await expect(card).toHaveAttribute('data-state', 'transferring');
+    await page.waitForTimeout(1500);
+    await card.scrollIntoViewIfNeeded();
+    await shot(page, 'ble-smp-pushing');
+    await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 15_000 });
+    await expect(page.locator('[data-testid="smp-slot"][data-slot="0"]')).toHaveAttribute('data-version', '1.3.0', { timeout: 5_000 });
+    await page.locator('.workspace').evaluate((element) => element.scrollTo(0, 0));
+    await shot(page, 'ble-smp-confirmed');
+  });
+
+  test('BLE: a non-SMP BLE device, an identical image, no adapter', async ({ page }) => {
+    await open(page, 'ble-smp-identical');
+    await page.locator('[data-testid="device-row"][data-device-id="ble:f0e1d2c3b4a5"]').click();
+    await expect(page.getByTestId('push-later-note')).toBeVisible();
+    await shot(page, 'ble-later');
+    await page.locator(smpSensor).click();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('plan-verdict')).toHaveAttribute('data-verdict', 'refused');
+    await page.getByTestId('push-panel').evaluate((element) => element.scrollIntoView({ block: 'end' }));
+    await shot(page, 'ble-smp-identical');
+    await page.locator('[data-testid="device-row"][data-device-id="ble:e4b2c0a18f7d"]').click();
+    await expect(page.getByTestId('push-weak-signal')).toBeVisible();
+    await expect(page.getByTestId('smp-slot')).toHaveCount(2);
+    await page.locator('.workspace').evaluate((element) => element.scrollTo(0, 0));
+    await shot(page, 'ble-smp-weak-signal');
+  });
+
+  test('BLE in the light theme', async ({ page }) => {
+    await open(page, 'ble-smp', 'light');
+    await page.locator(smpSensor).click();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('plan-check').first()).toBeVisible();
+    await shot(page, 'ble-smp-plan-light');
+    await page.locator('.workspace').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await shot(page, 'ble-smp-jobs-light');
+  });
+
+  test('no Bluetooth adapter', async ({ page }) => {
+    await open(page, 'ble-no-adapter');
+    await expect(page.getByTestId('ble-status')).toHaveAttribute('data-state', 'unavailable');
+    await shot(page, 'ble-no-adapter');
+    await open(page, 'ble-no-adapter', 'light');
+    await shot(page, 'ble-no-adapter-light');
+  });
+
   test('empty bench', async ({ page }) => {
     await open(page, 'empty');
     await shot(page, 'empty');

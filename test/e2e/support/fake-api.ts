@@ -7,13 +7,25 @@
 // `installDesignFixtureApi` is passed to `page.addInitScript`, which serialises it with toString():
 // it must be self-contained (no imports at runtime, no references to module scope).
 import type { DiscoveryStatus, OtaBenchApi } from '../../../shared/contract.ts';
-import type { Device, ImageInfo, Job, JobState, PreflightCheck, PushPlan, SlotEvidence } from '../../../shared/domain.ts';
+import type { Device, ImageInfo, Job, JobState, PreflightCheck, PushPlan, SlotEvidence, SmpImageSlot } from '../../../shared/domain.ts';
 
 /**
  * `esp-link-pair`: "Open image…" gives a user1/user2 pair; `esp-link-wrong-slot`: a user2.bin that is
  * linked for slot 1. "Open build folder…" always gives the pair.
+ * `ble-smp`: BLE devices beside the LAN boards (an SMP device with two slots, a Mongoose OS BLE lamp,
+ * an Espressif BLE OTA demo), an SMP upload that resumed after a drop, a rolled-back SMP job; "Open
+ * image…" gives a signed MCUboot image 1.3.0. `ble-smp-identical`: the image is the one smp-sensor
+ * already runs, confirmed (nothing to do). `ble-no-adapter`: LAN boards only, no Bluetooth adapter.
  */
-export type DesignScenario = 'bench' | 'empty' | 'html-image' | 'esp-link-pair' | 'esp-link-wrong-slot';
+export type DesignScenario =
+  | 'bench'
+  | 'empty'
+  | 'html-image'
+  | 'esp-link-pair'
+  | 'esp-link-wrong-slot'
+  | 'ble-smp'
+  | 'ble-smp-identical'
+  | 'ble-no-adapter';
 
 export function installDesignFixtureApi(scenario: DesignScenario): void {
   const now = Date.now();
@@ -34,7 +46,30 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     device({ id: 'host:lab-node.local', name: 'lab-node', protocol: 'arduino-ota', address: 'fe80::1c2d:3eff:fe4f:5a6b', port: 3232, pushSupported: false, online: false, lastSeen: now - 3 * 3600_000 }),
   ];
 
-  const discovery: DiscoveryStatus = { state: 'running', message: 'Browsing _http._tcp, _arduino._tcp, _esphomelib._tcp on 1 interface' };
+  const bleScenario = scenario.startsWith('ble-smp');
+  const bleDevice = (over: Partial<Device> & Pick<Device, 'id' | 'name' | 'protocol' | 'address'>): Device =>
+    device({ transport: 'ble', hostname: null, port: 0, protocolEvidence: 'service-type', services: ['MCUmgr SMP'], rssi: -60, lastSeen: now - 1_000, ...over });
+  if (bleScenario) {
+    devices = [
+      ...devices,
+      bleDevice({ id: 'ble:c8f1a2b3d4e5', name: 'smp-sensor', protocol: 'mcumgr-smp', address: 'C8:F1:A2:B3:D4:E5', firmwareVersion: '1.2.0', rssi: -58 }),
+      bleDevice({ id: 'ble:d2a4c6e8f0b1', name: 'nrf5340-dk', protocol: 'mcumgr-smp', address: 'D2:A4:C6:E8:F0:B1', firmwareVersion: '0.9.4', rssi: -71, lastSeen: now - 4_000 }),
+      bleDevice({ id: 'ble:e4b2c0a18f7d', name: 'smp-crashy', protocol: 'mcumgr-smp', address: 'E4:B2:C0:A1:8F:7D', firmwareVersion: '1.0.0', rssi: -88, lastSeen: now - 2_000 }),
+      bleDevice({ id: 'ble:f0e1d2c3b4a5', name: 'mos-ble-lamp', protocol: 'mongoose-os-ble', address: 'F0:E1:D2:C3:B4:A5', pushSupported: false, rssi: -66, services: ['Mongoose OS RPC'] }),
+      bleDevice({ id: 'ble:a1b2c3d4e5f6', name: 'esp-ble-ota-demo', protocol: 'esp-ble-ota', address: 'A1:B2:C3:D4:E5:F6', pushSupported: false, rssi: -93, services: ['Espressif BLE OTA'] }),
+      bleDevice({ id: 'ble:0a1b2c3d4e5f', name: 'nrf52-tag', protocol: 'mcumgr-smp', address: '0A:1B:2C:3D:4E:5F', firmwareVersion: '2.1.0', online: false, rssi: -84, lastSeen: now - 6 * 60_000 }),
+    ];
+  }
+
+  const discovery: DiscoveryStatus = {
+    state: 'running',
+    message: 'Browsing _http._tcp, _arduino._tcp, _esphomelib._tcp on 1 interface',
+    ...(bleScenario
+      ? { ble: { state: 'scanning' as const, message: 'Scanning for MCUmgr SMP, Mongoose OS RPC and Espressif BLE OTA services (hci0).' } }
+      : scenario === 'ble-no-adapter'
+        ? { ble: { state: 'unavailable' as const, message: 'No Bluetooth adapter: hci0 was not found. Plug one in, or set OTA_BENCH_BLE=off.' } }
+        : {}),
+  };
 
   const sha = 'f3a9c01d2e4b5a6978c0d1e2f3a4b5c6d7e8f90112233445566778899aabbccd';
   const images: Record<string, ImageInfo> = {
@@ -54,6 +89,23 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       slotEvidence: null, members: null,
     },
   };
+
+  // MCUboot images for the SMP device (the TLV hash is what the device lists).
+  const tlvHash = (seed: string) => (seed.repeat(64 / seed.length + 1)).slice(0, 64);
+  const mcuboot = (version: string, hash: string): ImageInfo => ({
+    imageId: `img-mcuboot-${version}`, fileName: 'zephyr.signed.bin', size: 241_664, sha256: tlvHash(`9b${version.replace(/\./g, '')}e`), format: 'mcuboot',
+    formatLabel: 'MCUboot image', version, pushableWith: ['mcumgr-smp'],
+    facts: [
+      { label: 'Header', value: 'magic 0x96f3b83d, hdr_size 0x200, img_size 241 088 B' },
+      { label: 'Image hash', value: hash },
+      { label: 'Signature', value: 'ECDSA P-256 (TLV 0x22)' },
+      { label: 'Trailer', value: 'not padded (upload leaves the slot trailer to the device)' },
+    ],
+    warnings: [], problem: null, slotEvidence: null, members: null,
+  });
+  const smpHashes = { old: tlvHash('1c7e04'), running: tlvHash('3f9a1c02b4'), next: tlvHash('5e1c8d'), crash: tlvHash('d00dfe') };
+  images.smp = mcuboot('1.3.0', smpHashes.next);
+  images.smpIdentical = mcuboot('1.2.0', smpHashes.running);
 
   // ESP8266 user1/user2 images, as the engine describes them (shared/domain.ts SlotEvidence).
   const evidence = (slot: 1 | 2, over: Partial<SlotEvidence> = {}): SlotEvidence => ({
@@ -94,9 +146,44 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     { id: 'flash-map', label: 'Flash map', status: 'warn', detail: 'Built for 4 MB 512+512; the board reports 4MB:512/512 but did not say its flash mode.', overridable: false },
   ];
   const espSlots = { runningSlot: 1 as const, nextSlot: 2 as const, flashMap: '4MB:512/512', slotRoom: 503_808 };
+
+  // MCUboot image slots as each SMP device lists them (ble-protocols.md §1.5); a push rewrites them.
+  const smpSlot = (slot: number, version: string, hash: string, flags: Partial<SmpImageSlot> = {}): SmpImageSlot => ({
+    image: 0, slot, version, hash, bootable: true, pending: false, confirmed: false, active: false, permanent: false, ...flags,
+  });
+  const smpSlots: Record<string, SmpImageSlot[]> = {
+    'ble:c8f1a2b3d4e5': [smpSlot(0, '1.2.0', smpHashes.running, { active: true, confirmed: true }), smpSlot(1, '1.1.0', smpHashes.old)],
+    'ble:d2a4c6e8f0b1': [smpSlot(0, '0.9.4', tlvHash('77a1'), { active: true, confirmed: true })],
+    'ble:e4b2c0a18f7d': [smpSlot(0, '1.0.0', tlvHash('c0ffee'), { active: true, confirmed: true }), smpSlot(1, '9.9.9', smpHashes.crash)],
+  };
+  const smpPlan = (deviceId: string, target: Device, image: ImageInfo): PushPlan => {
+    const slots = smpSlots[deviceId] ?? [];
+    const hash = image.facts.find((fact) => fact.label === 'Image hash')?.value ?? '';
+    const running = slots.find((slot) => slot.active);
+    const inSlot1 = slots.find((slot) => slot.slot === 1);
+    const identical = running?.hash === hash && running.confirmed;
+    const checks: PreflightCheck[] = [
+      { id: 'mcuboot', label: 'MCUboot image', status: 'pass', detail: `Magic 0x96f3b83d, header 0x200, version ${image.version}, protected TLVs 0 B.`, overridable: false },
+      { id: 'hash', label: 'SHA-256 TLV', status: 'pass', detail: `The SHA-256 TLV matches the hash computed here (${hash.slice(0, 12)}…).`, overridable: false },
+      { id: 'signature', label: 'Signature TLV', status: 'pass', detail: 'ECDSA P-256 signature present; MCUboot checks it against its key at the swap.', overridable: false },
+      identical
+        ? { id: 'already-running', label: 'Already running', status: 'fail', detail: `${target.name} already runs this image (${image.version}) and it is confirmed: nothing to do.`, overridable: false }
+        : { id: 'already-running', label: 'Already running', status: 'pass', detail: `${target.name} runs ${running?.version ?? 'an unknown version'}; this file is ${image.version}.`, overridable: false },
+      inSlot1?.hash === hash
+        ? { id: 'slot-1', label: 'Secondary slot', status: 'warn', detail: `Slot 1 already holds this image: the upload is skipped and it goes straight to the test.`, overridable: false }
+        : { id: 'slot-1', label: 'Secondary slot', status: 'pass', detail: inSlot1 ? `Slot 1 holds ${inSlot1.version}; the upload replaces it.` : 'Slot 1 is empty.', overridable: false },
+    ];
+    return {
+      deviceId, imageId: image.imageId, protocol: 'mcumgr-smp', send: { imageId: image.imageId, fileName: image.fileName, size: image.size, sha256: image.sha256 },
+      reason: identical ? null : 'Goes to slot 1; MCUboot swaps it into slot 0 at the reset.', slots: null, imageSlots: structuredClone(slots), checks,
+      verdict: identical ? 'refused' : 'ready', message: identical ? checks[3].detail : null,
+    };
+  };
+
   const planFor = (deviceId: string, imageId: string): PushPlan => {
     const target = devices.find((candidate) => candidate.id === deviceId);
     const image = Object.values(images).find((candidate) => candidate.imageId === imageId) ?? images.mongoose;
+    if (target?.protocol === 'mcumgr-smp' && image.format === 'mcuboot') return smpPlan(deviceId, target, image);
     if (target?.protocol !== 'esp-link') {
       return { deviceId, imageId, protocol: target?.protocol ?? 'unknown', send: image, reason: null, slots: null, imageSlots: null, checks: [], verdict: 'ready', message: null };
     }
@@ -143,7 +230,22 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       log: [{ at: now - 30 * 60_000, text: 'POST http://192.168.1.70:80/flash/upload (421888 bytes, raw)' }, { at: now - 29 * 60_000, text: '/flash/next still says user2.bin after the reboot' }] }),
   ];
 
-  let jobs: Job[] = scenario.startsWith('esp-link') ? espLinkJobs : scenario !== 'bench' ? [] : [
+  const smpJobs: Job[] = [
+    job({ id: 'job-smp-2', state: 'rolled-back', deviceId: 'ble:e4b2c0a18f7d', deviceName: 'smp-crashy', target: 'E4:B2:C0:A1:8F:7D', protocol: 'mcumgr-smp',
+      createdAt: now - 25 * 60_000, endedAt: now - 24 * 60_000, commitPolicy: 'auto', fromVersion: '1.0.0', toVersion: '1.0.0', mode: 'test-and-confirm',
+      image: { fileName: 'zephyr.signed.bin', size: 188_416, sha256: sha, format: 'mcuboot', version: '9.9.9' },
+      link: { attMtu: null, bufSize: null, bufCount: null, maxPacketBytes: 244, chunkBytes: 196, window: 1, resumedFrom: [] },
+      result: { code: 'rolled-back', message: 'smp-crashy came back running 1.0.0: 9.9.9 did not confirm itself and MCUboot reverted at the next reset (it most likely crashed on boot).', deviceMessage: null },
+      log: [{ at: now - 25 * 60_000, text: 'image upload 188416 B to slot 1' }, { at: now - 24 * 60_000, text: 'image list after reset: slot 0 1.0.0 active confirmed' }] }),
+    job({ id: 'job-smp-1', state: 'transferring', deviceId: 'ble:d2a4c6e8f0b1', deviceName: 'nrf5340-dk', target: 'D2:A4:C6:E8:F0:B1', protocol: 'mcumgr-smp',
+      createdAt: now - 40_000, stateSince: now - 38_000, commitPolicy: 'auto', fromVersion: '0.9.4', mode: 'test-and-confirm',
+      image: { fileName: 'zephyr.signed.bin', size: 412_672, sha256: sha, format: 'mcuboot', version: '1.0.0' },
+      progress: { bytesSent: 198_400, totalBytes: 412_672, bytesPerSecond: 18_400, etaSeconds: 12 },
+      link: { attMtu: 247, bufSize: 2475, bufCount: 4, maxPacketBytes: 2475, chunkBytes: 2404, window: 3, resumedFrom: [123_456] },
+      log: [{ at: now - 40_000, text: 'connected; ATT MTU 247; MCUmgr params buf_size 2475 buf_count 4' }, { at: now - 20_000, text: 'link dropped at 123456 B; reconnected; device offset 123456' }] }),
+  ];
+
+  let jobs: Job[] = scenario.startsWith('esp-link') ? espLinkJobs : bleScenario ? smpJobs : scenario !== 'bench' ? [] : [
     job({ id: 'job-5', state: 'committed', createdAt: now - 40 * 60_000, endedAt: now - 39 * 60_000, fromVersion: '1.4.0', toVersion: '1.4.1',
       image: { fileName: 'fw-esp32-kitchen-sensor-1.4.1.zip', size: 1_570_112, sha256: sha, format: 'mongoose-fw-zip', version: '1.4.1' },
       result: { code: 'success', message: 'kitchen-sensor runs 1.4.1 and it is committed.', deviceMessage: null } }),
@@ -186,8 +288,9 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     const live = jobs.find((candidate) => candidate.state === 'transferring');
     if (!live) return;
     const { totalBytes } = live.progress;
-    const bytesSent = Math.min(totalBytes, live.progress.bytesSent + 40_000);
-    update(live.id, { progress: { ...live.progress, bytesSent, etaSeconds: Math.ceil((totalBytes - bytesSent) / 151_000) } });
+    const rate = live.protocol === 'mcumgr-smp' ? 18_400 : 151_000;
+    const bytesSent = Math.min(totalBytes, live.progress.bytesSent + rate / 4);
+    update(live.id, { progress: { ...live.progress, bytesSent, etaSeconds: Math.ceil((totalBytes - bytesSent) / rate) } });
   }, 250);
 
   const later = (ms: number, step: () => void) => setTimeout(step, ms);
@@ -199,6 +302,40 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
   };
   const finish = (id: string, state: JobState, message: string, extra: Partial<Job> = {}) =>
     update(id, { state, endedAt: Date.now(), result: { code: state === 'rolled-back' ? 'rolled-back' : 'success', message, deviceMessage: null }, ...extra });
+
+  // An SMP push as the engine runs it: connect, upload with link facts, test, reset, confirm; the
+  // device's slots and version change at the end so the slot table can be looked at afterwards.
+  const pushSmp = (created: Job, target: Device, image: ImageInfo, mode: NonNullable<Job['mode']>) => {
+    const id = created.id;
+    const hash = image.facts.find((fact) => fact.label === 'Image hash')?.value ?? image.sha256;
+    update(id, { mode });
+    later(300, () => update(id, { state: 'connecting' }));
+    later(900, () => update(id, { state: 'transferring', link: { attMtu: 247, bufSize: 2475, bufCount: 4, maxPacketBytes: 2475, chunkBytes: 2404, window: 3, resumedFrom: [] },
+      progress: { ...created.progress, bytesPerSecond: 19_200, etaSeconds: 12 } }));
+    let sent = 0;
+    const timer = setInterval(() => {
+      const current = find(id);
+      if (current.state !== 'transferring') return;
+      sent = Math.min(image.size, sent + 30_000);
+      update(id, { progress: { ...current.progress, bytesSent: sent, etaSeconds: Math.ceil((image.size - sent) / 19_200) } });
+      if (sent < image.size) return;
+      clearInterval(timer);
+      const old = (smpSlots[target.id] ?? []).find((slot) => slot.active);
+      later(300, () => update(id, { state: 'rebooting' }));
+      later(1800, () => update(id, { state: 'verifying', toVersion: image.version }));
+      later(2400, () => mode !== 'test-only' && update(id, { state: 'committing' }));
+      later(3000, () => {
+        smpSlots[target.id] = [
+          smpSlot(0, image.version ?? '?', hash, { active: true, confirmed: mode !== 'test-only' }),
+          ...(old ? [smpSlot(1, old.version, old.hash, { confirmed: mode === 'test-only' })] : []),
+        ];
+        devices = devices.map((candidate) => (candidate.id === target.id ? { ...candidate, firmwareVersion: image.version } : candidate));
+        emit.devices();
+        if (mode === 'test-only') finish(id, 'updated', `${target.name} runs ${image.version} unconfirmed: the next reset goes back to ${old?.version ?? 'the old image'} unless it is confirmed.`);
+        else finish(id, 'committed', `${target.name} runs ${image.version} and it is confirmed.`);
+      });
+    }, 300);
+  };
 
   const api: OtaBenchApi = {
     listDevices: () => settle(devices),
@@ -212,11 +349,11 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       const target = devices.find((candidate) => candidate.id === deviceId);
       if (!target) return Promise.reject(new Error(`No device ${deviceId}`));
       return settle({ device: target, reachable: true, firmwareVersion: target.firmwareVersion, firmwareId: null, bootState: null,
-        slots: target.protocol === 'esp-link' ? espSlots : null, imageSlots: null, details: {} }, 200);
+        slots: target.protocol === 'esp-link' ? espSlots : null, imageSlots: target.protocol === 'mcumgr-smp' ? (smpSlots[deviceId] ?? []) : null, details: {} }, 600);
     },
     getDiscoveryStatus: () => settle(discovery),
     openImageDialog: () => {
-      const chosen = { 'html-image': images.html, 'esp-link-pair': images.pair, 'esp-link-wrong-slot': images.wrongSlot }[scenario as string];
+      const chosen = { 'html-image': images.html, 'esp-link-pair': images.pair, 'esp-link-wrong-slot': images.wrongSlot, 'ble-smp': images.smp, 'ble-smp-identical': images.smpIdentical }[scenario as string];
       return settle(chosen ?? images.mongoose, 300);
     },
     openFolderDialog: () => settle(images.pair, 300),
@@ -231,12 +368,16 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       // A pair sends the member the board asks for (the engine sets job.image to it once planned).
       const image = requested.members ? requested.members[1] : requested;
       const created: Job = job({
-        id, state: 'queued', deviceId: target.id, deviceName: target.name, target: `${target.address}:${target.port}`, protocol: target.protocol,
+        id, state: 'queued', deviceId: target.id, deviceName: target.name, target: target.transport === 'ble' ? (target.address ?? target.id) : `${target.address}:${target.port}`, protocol: target.protocol,
         createdAt: Date.now(), stateSince: Date.now(), commitPolicy: request.commitPolicy, fromVersion: target.firmwareVersion, log: [],
         image: { fileName: image.fileName, size: image.size, sha256: image.sha256, format: image.format, version: image.version },
         progress: { bytesSent: 0, totalBytes: image.size, bytesPerSecond: 0, etaSeconds: null },
       });
       jobs = [...jobs, created];
+      if (target.protocol === 'mcumgr-smp') {
+        pushSmp(created, target, requested, request.mode ?? 'test-and-confirm');
+        return settle(created, 80);
+      }
       later(300, () => update(id, { state: 'connecting' }));
       later(700, () => update(id, { state: 'transferring', progress: { ...created.progress, bytesPerSecond: 310_000, etaSeconds: 5 } }));
       let sent = 0;
