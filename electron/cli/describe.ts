@@ -1,5 +1,6 @@
 // Human-readable blocks the CLI prints for images, push plans and user1/user2 slots.
-import type { FlashSlots, ImageInfo, PushPlan } from '../../shared/domain.ts';
+import type { Device, FlashSlots, ImageInfo, PushPlan, SmpImageSlot } from '../../shared/domain.ts';
+import { PROTOCOL_LABELS } from '../../shared/domain.ts';
 import { formatBytes } from '../engine/format.ts';
 import type { Output } from './output.ts';
 
@@ -25,9 +26,26 @@ export function slotsLine(slots: FlashSlots): string {
   return `  runs ${slot(slots.runningSlot)}, writes ${slot(slots.nextSlot)} next; flash ${slots.flashMap ?? 'unknown'}${slots.slotRoom ? `, ${slots.slotRoom.toLocaleString('en-US')} bytes per slot` : ''}`;
 }
 
+/** One row of `discover`: LAN boards by address and port, BLE devices by Bluetooth address and RSSI. */
+export function deviceLine(d: Device): string {
+  const where = d.transport === 'ble' ? `BLE ${d.address ?? '?'}${d.rssi !== null ? ` ${d.rssi} dBm` : ''}` : `${d.address ?? '?'}:${d.port}`;
+  const later = d.transport === 'ble' && !d.pushSupported ? ' (listed; pushing over it comes later)' : '';
+  return `${d.online ? '●' : '○'} ${d.name.padEnd(28)} ${where.padEnd(28)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)} ${d.firmwareVersion ?? '—'}  [${d.id}]${later}`;
+}
+
+/** MCUboot slots as an SMP device lists them. */
+export function printImageSlots(out: Output, slots: SmpImageSlot[]): void {
+  if (slots.length === 0) out.line('  The device lists no images.');
+  for (const s of slots) {
+    const flags = (['bootable', 'pending', 'confirmed', 'active', 'permanent'] as const).filter((f) => s[f]);
+    out.line(`  ${s.image ? `image ${s.image} ` : ''}slot ${s.slot}: ${s.version.padEnd(12)} ${s.hash.slice(0, 16)}…  ${flags.join(' ') || '—'}`);
+  }
+}
+
 export function printPlan(out: Output, plan: PushPlan): void {
   out.event('plan', plan);
   if (plan.slots) out.line(`Slots:${slotsLine(plan.slots).slice(1)}`);
+  if (plan.imageSlots) printImageSlots(out, plan.imageSlots);
   if (plan.reason) out.line(plan.reason);
   for (const check of plan.checks) out.line(`  ${MARKS[check.status]} ${check.label}: ${check.detail}`);
 }

@@ -1,11 +1,12 @@
 // ota-bench: the same engine as the desktop app, from a terminal.
 import { parseArgs } from 'node:util';
-import { PROTOCOL_LABELS, type CommitPolicy, type ProtocolId } from '../../shared/domain.ts';
+import { PROTOCOL_LABELS, SMP_COMMIT_MODES, type CommitPolicy, type ProtocolId, type SmpCommitMode } from '../../shared/domain.ts';
 import { protocolIdSchema } from '../../shared/contract.ts';
 import { createEngine } from '../engine/index.ts';
+import { bleSettingFrom, createRadio } from '../engine/ble/radio-setting.ts';
 import { Output } from './output.ts';
 import { pushCommand } from './push-command.ts';
-import { printImage, slotsLine } from './describe.ts';
+import { deviceLine, printImage, printImageSlots, slotsLine } from './describe.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
 
 const HELP = `ota-bench — push firmware to dev boards on your bench
@@ -15,9 +16,15 @@ Usage:
   ota-bench inspect FILE|FOLDER [FILE2] [--json]
   ota-bench push FILE [FILE2] --to DEVICE [--protocol P] [--commit auto|prompt|never] [--commit-timeout S]
                  [--user U --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
+                 [--mode test-and-confirm|confirm-only|test-only]   (MCUmgr/SMP devices over BLE)
   ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
 
-DEVICE is a discovered id or name, or host[:port] (no discovery needed).
+DEVICE is a discovered id or name, a BLE address, or host[:port] (no discovery needed).
+BLE: MCUmgr/SMP devices take signed MCUboot images (app.signed.bin). --mode picks what happens after
+the upload: test-and-confirm (default: boot it once, confirm once it runs, else MCUboot reverts),
+confirm-only (permanent before the reset, no way back) or test-only (left unconfirmed).
+OTA_BENCH_BLE picks the radio: default (raw HCI on Linux: sudo setcap cap_net_raw+eip $(readlink -f $(which node))),
+dbus (BlueZ over D-Bus, needs dbus-next), off, or sim:SCENARIO (development: the simulated radio).
 For esp-link boards give both user1.bin and user2.bin (or their build folder): OTA Bench sends the
 one the board asks for, after checking it. --force pushes even when the slot evidence or the flash
 layout check fails: dangerous, a wrong-slot image does not boot (the board falls back, if it can).
@@ -39,6 +46,7 @@ const options = {
   user: { type: 'string' },
   password: { type: 'string' },
   force: { type: 'boolean' },
+  mode: { type: 'string' },
 } as const;
 
 function seconds(value: string | undefined, fallback: number, name: string): number {
@@ -58,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const out = new Output(Boolean(values.json));
   const engine = createEngine({
+    ble: createRadio(bleSettingFrom(process.env.OTA_BENCH_BLE)),
     timeouts: {
       healthSeconds: seconds(values['health-seconds'], 10, 'health-seconds'),
       rebootComeBackMs: seconds(values['reboot-timeout'], 90, 'reboot-timeout') * 1000,
@@ -75,8 +84,10 @@ async function main(argv: string[]): Promise<number> {
         const devices = engine.listDevices();
         for (const d of devices) {
           out.event('device', d);
-          out.line(`${d.online ? '●' : '○'} ${d.name.padEnd(28)} ${`${d.address ?? '?'}:${d.port}`.padEnd(22)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)} ${d.firmwareVersion ?? '—'}  [${d.id}]`);
+          out.line(deviceLine(d));
         }
+        const ble = engine.discoveryStatus().ble;
+        if (ble && ble.state !== 'scanning') out.line(`BLE: ${ble.message}`);
         out.result({ state: 'done', result: 'success', message: `${devices.length} board(s) found.`, fromVersion: null, toVersion: null, count: devices.length });
         return 0;
       }
@@ -100,6 +111,8 @@ async function main(argv: string[]): Promise<number> {
           protocol = parsed.data;
         }
         if (Boolean(values.user) !== Boolean(values.password)) throw new Error('--user and --password go together.');
+        const mode = values.mode as SmpCommitMode | undefined;
+        if (mode !== undefined && !(mode in SMP_COMMIT_MODES)) throw new Error(`--mode must be ${Object.keys(SMP_COMMIT_MODES).join(', ')}, not "${mode}".`);
         need('FILE');
         return await pushCommand(engine, out, {
           files,
@@ -110,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
           commitTimeout: seconds(values['commit-timeout'], 300, 'commit-timeout'),
           credentials: values.user ? { user: values.user, password: values.password ?? '' } : undefined,
           discoverSeconds: seconds(values.timeout, 5, 'timeout'),
+          mode,
         });
       }
       case 'status':
@@ -121,6 +135,8 @@ async function main(argv: string[]): Promise<number> {
         const boot = status.bootState ? (status.bootState.committed ? ', committed' : `, UNCOMMITTED (reverts after ${status.bootState.commitTimeoutSeconds} s)`) : '';
         out.line(`${device.name}: ${status.reachable ? 'reachable' : 'not reachable'}, firmware ${status.firmwareVersion ?? 'unknown'}${boot}`);
         if (status.slots) out.line(slotsLine(status.slots));
+        if (status.imageSlots) printImageSlots(out, status.imageSlots);
+        for (const [key, value] of Object.entries(status.details)) out.line(`  ${key}: ${value}`);
         const done = command === 'status' ? status.reachable : status.reachable && (command === 'revert' || status.bootState?.committed !== false);
         out.result({ state: 'done', result: done ? 'success' : 'update-failed', message: `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`, fromVersion: null, toVersion: status.firmwareVersion });
         return done ? 0 : 1;

@@ -36,7 +36,8 @@ export class Output {
     const pct = totalBytes ? Math.floor((bytesSent / totalBytes) * 100) : 0;
     const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
     const eta = etaSeconds == null ? '' : `  ETA ${formatDuration(etaSeconds)}`;
-    process.stdout.write(`\r  [${bar}] ${String(pct).padStart(3)}%  ${formatBytes(bytesSent)} / ${formatBytes(totalBytes)}  ${formatBytes(bytesPerSecond)}/s${eta}   `);
+    const link = job.link ? `  MTU ${job.link.attMtu ?? '?'} · packet ${job.link.maxPacketBytes} B · window ${job.link.window}` : '';
+    process.stdout.write(`\r  [${bar}] ${String(pct).padStart(3)}%  ${formatBytes(bytesSent)} / ${formatBytes(totalBytes)}  ${formatBytes(bytesPerSecond)}/s${eta}${link}   `);
     this.progressShown = true;
   }
 

@@ -2,8 +2,8 @@
 // push, follow the job, and in a terminal ask whether to commit when the board runs the new
 // firmware uncommitted.
 import readline from 'node:readline/promises';
-import type { CommitPolicy, Job, ProtocolId } from '../../shared/domain.ts';
-import { PROTOCOL_LABELS, isTerminal } from '../../shared/domain.ts';
+import type { CommitPolicy, Job, ProtocolId, SmpCommitMode } from '../../shared/domain.ts';
+import { PROTOCOL_LABELS, SMP_COMMIT_MODES, isTerminal } from '../../shared/domain.ts';
 import type { OtaEngine } from '../engine/engine-api.ts';
 import { formatBytes, formatDuration } from '../engine/format.ts';
 import type { Output } from './output.ts';
@@ -21,6 +21,8 @@ export interface PushOptions {
   commitTimeout: number;
   credentials?: { user: string; password: string };
   discoverSeconds: number;
+  /** MCUmgr/SMP devices: what happens after the upload. */
+  mode?: SmpCommitMode;
 }
 
 const STATE_LINES: Partial<Record<Job['state'], string>> = {
@@ -49,7 +51,9 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
   out.line(`${image.fileName}: ${image.formatLabel}, ${formatBytes(image.size)}, sha256 ${image.sha256.slice(0, 16)}…${image.version ? `, version ${image.version}` : ''}`);
   const device = await resolveDeviceRef(engine, options.to, options.discoverSeconds);
   out.event('device', device);
-  out.line(`Board: ${device.name} (${device.address}:${device.port}, ${PROTOCOL_LABELS[options.protocol ?? device.protocol]}${device.firmwareVersion ? `, running ${device.firmwareVersion}` : ''})`);
+  const where = device.transport === 'ble' ? `BLE ${device.address ?? device.id}` : `${device.address}:${device.port}`;
+  out.line(`Board: ${device.name} (${where}, ${PROTOCOL_LABELS[options.protocol ?? device.protocol]}${device.firmwareVersion ? `, running ${device.firmwareVersion}` : ''})`);
+  if (device.transport === 'ble') out.line(`Mode: ${SMP_COMMIT_MODES[options.mode ?? 'test-and-confirm'].label}.`);
 
   const plan = await engine.planPush(device.id, image.imageId);
   printPlan(out, plan);
@@ -68,6 +72,7 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     commitTimeoutSeconds: options.commitTimeout,
     credentials: options.credentials,
     override: options.force || undefined,
+    mode: device.transport === 'ble' ? options.mode : undefined,
   });
   let lastState = '';
   const shownLog = new Set<string>();
@@ -83,11 +88,11 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     }
     if (changed.state !== lastState) {
       lastState = changed.state;
-      out.event('job', { jobId: changed.id, state: changed.state, at: changed.stateSince, progress: changed.progress, commitDeadline: changed.commitDeadline });
+      out.event('job', { jobId: changed.id, state: changed.state, at: changed.stateSince, progress: changed.progress, commitDeadline: changed.commitDeadline, mode: changed.mode, link: changed.link });
       const text = STATE_LINES[changed.state];
       if (text) out.line(text);
     } else if (changed.state === 'transferring') {
-      out.event('progress', { jobId: changed.id, ...changed.progress });
+      out.event('progress', { jobId: changed.id, ...changed.progress, link: changed.link });
       out.progress(changed);
     }
   });

@@ -96,6 +96,11 @@ export class Engine implements OtaEngine {
     const byName = devices.find((d) => d.id.toLowerCase() === wanted) ??
       devices.find((d) => d.name.toLowerCase() === wanted || d.hostname === wanted || d.hostname === `${wanted}.local`);
     if (byName) return byName;
+    if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(wanted)) {
+      const byAddress = devices.find((d) => d.transport === 'ble' && d.address === wanted);
+      if (byAddress) return byAddress;
+      throw new UpdateError('connection-lost', `No Bluetooth device with address ${wanted} has been seen${this.ble.status().state === 'scanning' ? ' yet; is it on and advertising?' : `: ${this.ble.status().message}`}`);
+    }
     const target = parseTarget(ref);
     if (!target) throw new UpdateError('invalid-uri', `No board called "${ref}" has been discovered, and it is not a host[:port] either.`);
     const probe = await probeHttpDevice(target, signal).catch((error: UpdateError) => {

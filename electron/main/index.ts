@@ -3,6 +3,7 @@
 import { app, ipcMain } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { createEngine } from '../engine/index.ts';
+import { bleSettingFrom, createRadio } from '../engine/ble/radio-setting.ts';
 import { applyUserDataOverride, rendererLocation } from './app-paths.ts';
 import { createFileDialogs } from './image-dialog.ts';
 import { forwardEngineEvents, registerIpcServer } from './ipc-server.ts';
@@ -15,13 +16,23 @@ const ENGINE_CLOSE_TIMEOUT_MS = 5_000;
 
 applyUserDataOverride(app);
 
+/** The Bluetooth radio OTA_BENCH_BLE asks for; a bad value is reported and leaves BLE off. */
+function radioForApp() {
+  try {
+    return createRadio(bleSettingFrom(process.env.OTA_BENCH_BLE));
+  } catch (error) {
+    console.error(`[main] ${(error as Error).message}`);
+    return null;
+  }
+}
+
 if (!app.requestSingleInstanceLock()) {
   // Two instances would browse mDNS twice and could push to the same board at once.
   app.quit();
 } else {
   let win: BrowserWindow | null = null;
   const location = rendererLocation(app.isPackaged);
-  const engine = createEngine();
+  const engine = createEngine({ ble: radioForApp() });
 
   app.on('second-instance', () => {
     if (!win) return;

@@ -39,13 +39,16 @@ export interface UploadInput {
   signal?: AbortSignal;
   /** The device's confirmed offset, whenever it moves (cheap: a number). */
   onOffset?(offset: number): void;
-  /** The first answer of this call: where the device starts (0, a resumed offset, or len). */
-  onStart?(offset: number): void;
+  /**
+   * The first answer of this call: the device's offset, and whether it resumed an earlier session
+   * with the same sha (or already holds the whole file) rather than taking our first chunk.
+   */
+  onStart?(offset: number, resumed: boolean): void;
   log?(text: string): void;
 }
 
 export interface UploadResult {
-  /** Where the device started: > 0 when it resumed an earlier session with the same sha. */
+  /** Where the device resumed an earlier session with the same sha; 0 when it started afresh. */
   startedAt: number;
   /** The device's verdict on the whole file vs `sha`; null when it does not check (no image check). */
   match: boolean | null;
@@ -152,8 +155,9 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
       const firstAnswer = !started;
       if (firstAnswer) {
         started = true;
-        startedAt = off;
-        input.onStart?.(off);
+        const resumed = off !== answer.entry.end;
+        startedAt = resumed ? off : 0;
+        input.onStart?.(off, resumed);
       }
       deviceOffset = off;
       input.onOffset?.(off);
@@ -163,7 +167,7 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
         }
         return { startedAt, match, requests, resent };
       }
-      if (firstAnswer) {
+      if (firstAnswer && off !== answer.entry.end) {
         // A resumed session: carry on from the device's offset.
         generation++;
         next = off;

@@ -212,13 +212,14 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
             confirmed = offset;
             sampler.update(offset);
           },
-          onStart: (offset) => {
-            if (attempt === 0 && offset > 0) ctx.log(`The device already holds ${offset} of ${plan.file.length} bytes of this file from an earlier push: resuming there.`);
-            if (attempt > 0) {
-              if (offset > 0) plan.resumedFrom.push(offset);
-              ctx.update({ link: linkFacts(session, [...plan.resumedFrom], plan.chunkBytes) });
-              ctx.log(offset > 0 ? `Resumed at byte ${offset} (the device kept the partial upload).` : 'The device lost the partial upload: starting again from byte 0.');
+          onStart: (offset, resumed) => {
+            if (attempt === 0) {
+              if (resumed) ctx.log(`The device already holds ${offset} of ${plan.file.length} bytes of this file from an earlier push: resuming there.`);
+              return;
             }
+            if (resumed) plan.resumedFrom.push(offset);
+            ctx.update({ link: linkFacts(session, [...plan.resumedFrom], plan.chunkBytes) });
+            ctx.log(resumed ? `Resumed at byte ${offset} (the device kept the partial upload).` : 'The device lost the partial upload: starting again from byte 0.');
           },
           log: ctx.log,
         });
