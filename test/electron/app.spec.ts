@@ -115,6 +115,19 @@ test('the #3 commands are validated by the IPC server too: paths, plans and dial
   expect(errors[3]).toMatch(/openFolderDialog: invalid argument/);
 });
 
+test('Bluetooth: the app starts whatever the machine has and says where BLE stands; push modes are validated', async () => {
+  // No OTA_BENCH_BLE here: the real radio, lazily loaded. Without an adapter the app must still run and say so.
+  const status = await page.evaluate(() => (window as unknown as AppWindow).otaBench.getDiscoveryStatus());
+  expect(['starting', 'scanning', 'unavailable']).toContain(status.ble?.state);
+  expect(status.ble?.message.length).toBeGreaterThan(10);
+  const error = await page.evaluate(() =>
+    ((window as unknown as AppWindow).otaBench.push as (arg: unknown) => Promise<unknown>)({
+      deviceId: 'ble:c0de', imageId: 'img', commitPolicy: 'auto', commitTimeoutSeconds: 60, mode: 'yolo',
+    }).then(() => 'resolved', (e: Error) => e.message),
+  );
+  expect(error).toMatch(/push: invalid argument: mode/);
+});
+
 test('an injected inline script does not run (CSP)', async () => {
   const ran = await page.evaluate(() => {
     const script = document.createElement('script');

@@ -97,6 +97,12 @@ describe('good calls reach the engine', () => {
     expect(engine.push).toHaveBeenCalledWith(request);
   });
 
+  it('push passes an SMP commit mode through untouched', async () => {
+    const request = { ...validPush, mode: 'confirm-only' };
+    await call('push', request);
+    expect(engine.push).toHaveBeenCalledWith(request);
+  });
+
   it('inspectImagePaths takes up to 16 paths', async () => {
     const paths = Array.from({ length: 16 }, (_, index) => `/build/part-${index}.bin`);
     await call('inspectImagePaths', { paths });
@@ -141,6 +147,8 @@ describe('bad arguments are rejected before the engine', () => {
     ['argument to a no-argument command', 'listDevices', { all: true }, /listDevices: invalid argument/],
     ['unknown protocol', 'push', { ...validPush, protocol: 'telnet' }, /push: invalid argument: protocol/],
     ['bad commit policy', 'push', { ...validPush, commitPolicy: 'yolo' }, /push: invalid argument: commitPolicy/],
+    ['unknown SMP mode', 'push', { ...validPush, mode: 'yolo' }, /push: invalid argument: mode/],
+    ['SMP mode that is not a string', 'push', { ...validPush, mode: { test: true } }, /push: invalid argument: mode/],
     ['fractional timeout', 'push', { ...validPush, commitTimeoutSeconds: 1.5 }, /push: invalid argument: commitTimeoutSeconds/],
     ['timeout too long', 'push', { ...validPush, commitTimeoutSeconds: 1e9 }, /commitTimeoutSeconds/],
     ['extra key in credentials', 'push', { ...validPush, credentials: { user: 'a', password: 'b', token: 'c' } }, /credentials: unexpected field "token"/],
