@@ -158,4 +158,9 @@ describe('mismatchReason / versionNote', () => {
     expect(versionNote(aDevice({ firmwareVersion: '1.4.2' }), anImage())).toBe('kitchen-sensor already runs 1.4.2.');
     expect(versionNote(aDevice(), anImage())).toBeNull();
   });
+
+  it('takes an MCUboot 1.2.0+0 for the 1.2.0 the device lists', () => {
+    expect(versionNote(aDevice({ firmwareVersion: '1.2.0' }), anImage({ version: '1.2.0+0' }))).toBe('kitchen-sensor already runs 1.2.0+0.');
+    expect(versionNote(aDevice({ firmwareVersion: '1.2.0' }), anImage({ version: '1.2.0+3' }))).toBeNull();
+  });
 });

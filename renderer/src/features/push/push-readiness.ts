@@ -118,6 +118,12 @@ export function pushBlocker({
 /** Worth knowing, not blocking: re-flashing the same build is common on a bench. */
 export function versionNote(device: Device, image: ImageInfo): string | null {
   if (!device.firmwareVersion || !image.version) return null;
-  if (device.firmwareVersion === image.version) return `${device.name} already runs ${image.version}.`;
+  if (sameVersion(device.firmwareVersion, image.version)) return `${device.name} already runs ${image.version}.`;
   return null;
+}
+
+/** MCUboot files say `1.2.0+0`; the device lists `1.2.0` (the build number only when it is not 0). */
+function sameVersion(running: string, file: string): boolean {
+  const plain = (version: string) => version.replace(/\+0$/, '');
+  return plain(running) === plain(file);
 }
