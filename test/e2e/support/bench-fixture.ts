@@ -12,6 +12,7 @@ import { commandNames, eventNames } from '../../../shared/contract.ts';
 import type { Device } from '../../../shared/domain.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { createEngine } from '../../../electron/engine/index.ts';
+import { createRadio } from '../../../electron/engine/ble/radio-setting.ts';
 import { assertPrivateNetwork } from '../../support/netns-guard.ts';
 import { ArduinoBoard, type ArduinoBoardOptions } from '../../sim/boards/arduino-board.ts';
 import { EspLinkBoard, type EspLinkBoardOptions } from '../../sim/boards/esp-link-board.ts';
@@ -61,13 +62,19 @@ function nextAddress(workerIndex: number): string {
 // Short waits so a rollback test takes seconds, not minutes. Upload timeouts stay at their defaults.
 const E2E_TIMEOUTS = { pollMs: 200, healthSeconds: 1, rebootComeBackMs: 20_000, rollbackGraceMs: 20_000 };
 
-export const test = base.extend<{ bench: Bench }>({
-  bench: async ({ page }, use, testInfo) => {
+export const test = base.extend<{ bench: Bench; bleScenario: string | null }>({
+  /**
+   * A simulated Bluetooth radio for the engine (a test/sim/ble/sim-radio.ts preset such as 'e2e'), set
+   * with `test.use({ bleScenario: 'e2e' })`; none by default, so the LAN specs never load noble.
+   */
+  bleScenario: [null, { option: true }],
+  bench: async ({ page, bleScenario }, use, testInfo) => {
     assertPrivateNetwork('the Chromium e2e tests');
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
-    const engine = createEngine({ timeouts: E2E_TIMEOUTS });
+    const ble = bleScenario ? createRadio({ kind: 'sim', scenario: bleScenario }) : null;
+    const engine = createEngine({ timeouts: E2E_TIMEOUTS, ble });
     await engine.startDiscovery();
     const dropDir = mkdtempSync(join(tmpdir(), 'ota-bench-e2e-'));
     const bridge = await startBridge({ engine, dropDir });
