@@ -62,6 +62,8 @@ interface InFlight {
   end: number;
   /** Bumped on every restart: answers to requests of an older generation do not restart again. */
   generation: number;
+  /** Send order: the device handles requests in this order, so the answer to the latest one is its current state. */
+  index: number;
 }
 
 type Answer = { entry: InFlight; map: CborMap } | { entry: InFlight; error: unknown };
@@ -82,6 +84,7 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
   let startedAt = 0;
   let requests = 0;
   let resent = 0;
+  let newestAnswered = -1;
   const sentOffsets = new Set<number>();
 
   const countTry = (offset: number, why: string): void => {
@@ -96,7 +99,7 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
     const first = off === 0;
     const chunk = planChunk(first ? { off, len, shaBytes: sha.length } : { off }, len, maxPacket, input.alignment ?? 1);
     const end = off + chunk.dataBytes;
-    const entry: InFlight = { off, end, generation };
+    const entry: InFlight = { off, end, generation, index: requests };
     const request = imageUploadRequest(first ? { off, len, sha, data: file.subarray(off, end) } : { off, data: file.subarray(off, end) });
     const timeoutMs = first ? timeouts.firstMs : end === len ? timeouts.lastMs : timeouts.otherMs;
     requests++;
@@ -159,8 +162,12 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
         startedAt = resumed ? off : 0;
         input.onStart?.(off, resumed);
       }
-      deviceOffset = off;
-      input.onOffset?.(off);
+      // An answer overtaken by the answer to a later request is stale: it must not pull the offset back.
+      if (answer.entry.index > newestAnswered) {
+        newestAnswered = answer.entry.index;
+        deviceOffset = off;
+        input.onOffset?.(off);
+      }
       if (off === len) {
         if (match === false) {
           throw new UpdateError('integrity-failure', `The device stored all ${len} bytes, but they do not hash to the file's SHA-256 (match: false): the image was corrupted on the way. Push again.`);
