@@ -82,6 +82,9 @@ export class SmpClient {
     return new Promise<CborMap>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(sequence);
+        // Nothing else is waiting, so bytes held back for an unfinished packet are stale (a packet
+        // that announced more than it carried); without this they would swallow every later answer.
+        if (this.pending.size === 0) this.reassembler.reset();
         reject(new SmpTimeoutError(request, timeoutMs));
       }, timeoutMs);
       this.pending.set(sequence, { request, resolve, reject, timer });
