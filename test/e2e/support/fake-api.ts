@@ -162,21 +162,22 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     const running = slots.find((slot) => slot.active);
     const inSlot1 = slots.find((slot) => slot.slot === 1);
     const identical = running?.hash === hash && running.confirmed;
+    // Ids and words as electron/engine/protocols/mcumgr-smp-plan.ts makes them.
     const checks: PreflightCheck[] = [
-      { id: 'mcuboot', label: 'MCUboot image', status: 'pass', detail: `Magic 0x96f3b83d, header 0x200, version ${image.version}, protected TLVs 0 B.`, overridable: false },
-      { id: 'hash', label: 'SHA-256 TLV', status: 'pass', detail: `The SHA-256 TLV matches the hash computed here (${hash.slice(0, 12)}…).`, overridable: false },
-      { id: 'signature', label: 'Signature TLV', status: 'pass', detail: 'ECDSA P-256 signature present; MCUboot checks it against its key at the swap.', overridable: false },
+      { id: 'format', label: 'MCUboot image', status: 'pass', detail: `Version ${image.version}+0, 241,088 bytes.`, overridable: false },
+      { id: 'hash', label: 'SHA-256 TLV', status: 'pass', detail: `Matches the image (${hash.slice(0, 8)}…).`, overridable: false },
       identical
-        ? { id: 'already-running', label: 'Already running', status: 'fail', detail: `${target.name} already runs this image (${image.version}) and it is confirmed: nothing to do.`, overridable: false }
-        : { id: 'already-running', label: 'Already running', status: 'pass', detail: `${target.name} runs ${running?.version ?? 'an unknown version'}; this file is ${image.version}.`, overridable: false },
+        ? { id: 'running', label: 'Already running', status: 'fail', detail: `${target.name} already runs this image (${image.version}, active, confirmed): there is nothing to push.`, overridable: false }
+        : { id: 'running', label: 'Running now', status: 'pass', detail: `Slot 0: ${running?.version ?? 'unknown version'} (${running?.hash.slice(0, 8)}…, active, confirmed).`, overridable: false },
       inSlot1?.hash === hash
-        ? { id: 'slot-1', label: 'Secondary slot', status: 'warn', detail: `Slot 1 already holds this image: the upload is skipped and it goes straight to the test.`, overridable: false }
-        : { id: 'slot-1', label: 'Secondary slot', status: 'pass', detail: inSlot1 ? `Slot 1 holds ${inSlot1.version}; the upload replaces it.` : 'Slot 1 is empty.', overridable: false },
+        ? { id: 'slot1', label: 'Slot 1', status: 'pass', detail: `Slot 1 already holds this image (${image.version}): the upload is skipped.`, overridable: false }
+        : { id: 'slot1', label: 'Slot 1', status: 'pass', detail: inSlot1 ? `Slot 1 holds ${inSlot1.version} (${inSlot1.hash.slice(0, 8)}…); the upload replaces it.` : 'Slot 1 is empty.', overridable: false },
+      { id: 'link', label: 'BLE link', status: 'pass', detail: 'MCUmgr buffers 2475 B × 4: packets of 2475 B, 3 in flight, ATT MTU 247.', overridable: false },
     ];
     return {
       deviceId, imageId: image.imageId, protocol: 'mcumgr-smp', send: { imageId: image.imageId, fileName: image.fileName, size: image.size, sha256: image.sha256 },
       reason: identical ? null : 'Goes to slot 1; MCUboot swaps it into slot 0 at the reset.', slots: null, imageSlots: structuredClone(slots), checks,
-      verdict: identical ? 'refused' : 'ready', message: identical ? checks[3].detail : null,
+      verdict: identical ? 'refused' : 'ready', message: identical ? checks[2].detail : null,
     };
   };
 
