@@ -182,6 +182,9 @@ test('a bare zephyr.bin (no MCUboot header) is refused with a sentence before an
   await expect(problem).toContainText('zephyr.signed.bin');
   await expect(page.getByTestId('push-button')).toBeDisabled();
   await expect(page.getByTestId('push-blocker')).toHaveText('This file cannot be pushed: see the problem under Firmware.');
+  // The device's side stays on screen: its slots, untouched.
+  await expect(slotRow(page, 0)).toHaveAttribute('data-version', '1.0.0');
+  await expect(page.getByTestId('plan-check')).toHaveCount(0);
   await bench.shot('ble-zephyr-bin-refused');
   expect(bench.bridge.calls.filter((call) => call.command === 'push')).toHaveLength(0);
   expect(bench.engine.listJobs()).toHaveLength(0);

@@ -43,10 +43,12 @@ export function usePushPlan(device: Device | null, image: ImageInfo | null, acti
   const [overrideFor, setOverrideFor] = useState<string | null>(null);
 
   const deviceId = device?.id ?? null;
-  const imageId = image?.imageId ?? null;
+  // A file that cannot be pushed at all (its problem is shown under Firmware) is not planned; a board
+  // with slots still shows them, as if no file were chosen.
+  const imageId = image && !image.problem ? image.imageId : null;
   // Nothing worth asking: no board; a board without a file that has no slots to show; a board busy
   // with a push (its answers would describe the middle of an update).
-  const wanted = deviceId !== null && (imageId !== null || needsPlan(device!.protocol)) && !activeJob && !image?.problem;
+  const wanted = deviceId !== null && (imageId !== null || needsPlan(device!.protocol)) && !activeJob;
   const identity = `${deviceId ?? ''}|${imageId ?? ''}`;
   const requestKey = wanted
     ? [identity, device!.address, device!.port, device!.online, device!.firmwareVersion, refreshes].join('|')
