@@ -8,7 +8,7 @@ import { UpdateError } from '../update-error.ts';
 import { BLE_UPDATE_SERVICES, BleDeviceTable } from '../discovery/ble-devices.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import type { ImageOnDisk } from '../protocols/update-protocol.ts';
-import { planSmpPush, toSmpImageSlots } from '../protocols/mcumgr-smp-plan.ts';
+import { planSmpPush, toSmpImageSlots, type SmpAction } from '../protocols/mcumgr-smp-plan.ts';
 import type { JobContext, JobTimeouts } from '../jobs/job-runner.ts';
 import { verdictOf } from '../jobs/push-plan.ts';
 import { runSmpJob, type SmpJobDeps } from '../jobs/smp-job.ts';
@@ -22,6 +22,13 @@ export interface BleSideOptions {
   uploadTimeouts?: UploadTimeouts;
 }
 
+const PLAN_REASONS: Record<SmpAction, string> = {
+  upload: 'Uploads to slot 1; MCUboot swaps it into slot 0 at the reset.',
+  'skip-upload': 'Slot 1 already holds it: no upload, only the test or confirm and the reset.',
+  'confirm-running': 'It already runs as an unconfirmed test: OTA Bench only confirms it.',
+  nothing: 'It already runs, confirmed: pushing sends nothing and ends at once.',
+};
+
 const OFF: RadioStatus = { state: 'off', message: 'Bluetooth is off in this configuration (OTA_BENCH_BLE=off).' };
 
 export class BleSide {
@@ -29,6 +36,10 @@ export class BleSide {
   private readonly radio: BleRadio | null;
   /** Devices a job holds a connection to: a peripheral takes one central, so status and plans wait. */
   private readonly busy = new Set<string>();
+  /** While a job holds a device it does not advertise; keep it online in the list meanwhile. */
+  private readonly keepAlive = setInterval(() => {
+    for (const id of this.busy) this.table.touch(id);
+  }, 2_000);
   private readonly options: Required<Pick<BleSideOptions, 'connectTimeoutMs'>> & BleSideOptions;
 
   constructor(radio: BleRadio | null, options: BleSideOptions = {}) {
@@ -54,6 +65,7 @@ export class BleSide {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.keepAlive);
     await this.radio?.close();
   }
 
@@ -113,8 +125,8 @@ export class BleSide {
     try {
       const slots = await session.readImageState();
       const link = { attMtu: session.attMtu, bufSize: session.params?.bufSize ?? null, bufCount: session.params?.bufCount ?? null, maxPacket: session.maxPacket, window: session.window };
-      const { checks } = planSmpPush({ info, image: mcuboot, slots, link });
-      return { ...base, imageSlots: toSmpImageSlots(slots), checks, ...verdictOf(checks) };
+      const { checks, action } = planSmpPush({ info, image: mcuboot, slots, link });
+      return { ...base, reason: PLAN_REASONS[action], imageSlots: toSmpImageSlots(slots), checks, ...verdictOf(checks) };
     } finally {
       await session.close();
     }

@@ -189,6 +189,12 @@ export class BleDeviceTable extends EventEmitter<{ changed: [] }> {
     this.announceIfChanged(entry);
   }
 
+  /** We are connected to it: it does not advertise then, but it is certainly there. */
+  touch(deviceId: string): void {
+    const entry = this.entries.get(deviceId);
+    if (entry) entry.lastSeen = this.now();
+  }
+
   /** Marks devices not heard for OFFLINE_AFTER_MS offline (emits changed), forgets them after FORGET_AFTER_MS. */
   expire(): void {
     const now = this.now();

@@ -156,7 +156,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     'ble:d2a4c6e8f0b1': [smpSlot(0, '0.9.4', tlvHash('77a1'), { active: true, confirmed: true })],
     'ble:e4b2c0a18f7d': [smpSlot(0, '1.0.0', tlvHash('c0ffee'), { active: true, confirmed: true }), smpSlot(1, '9.9.9', smpHashes.crash)],
   };
-  const smpPlan = (deviceId: string, target: Device, image: ImageInfo): PushPlan => {
+  const smpPlan = (deviceId: string, image: ImageInfo): PushPlan => {
     const slots = smpSlots[deviceId] ?? [];
     const hash = image.facts.find((fact) => fact.label === 'Image hash')?.value ?? '';
     const running = slots.find((slot) => slot.active);
@@ -167,7 +167,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       { id: 'format', label: 'MCUboot image', status: 'pass', detail: `Version ${image.version}+0, 241,088 bytes.`, overridable: false },
       { id: 'hash', label: 'SHA-256 TLV', status: 'pass', detail: `Matches the image (${hash.slice(0, 8)}…).`, overridable: false },
       identical
-        ? { id: 'running', label: 'Already running', status: 'fail', detail: `${target.name} already runs this image (${image.version}, active, confirmed): there is nothing to push.`, overridable: false }
+        ? { id: 'running', label: 'Already running', status: 'pass', detail: `The device already runs this image (${image.version}, active, confirmed): there is nothing to push.`, overridable: false }
         : { id: 'running', label: 'Running now', status: 'pass', detail: `Slot 0: ${running?.version ?? 'unknown version'} (${running?.hash.slice(0, 8)}…, active, confirmed).`, overridable: false },
       inSlot1?.hash === hash
         ? { id: 'slot1', label: 'Slot 1', status: 'pass', detail: `Slot 1 already holds this image (${image.version}): the upload is skipped.`, overridable: false }
@@ -176,15 +176,16 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     ];
     return {
       deviceId, imageId: image.imageId, protocol: 'mcumgr-smp', send: { imageId: image.imageId, fileName: image.fileName, size: image.size, sha256: image.sha256 },
-      reason: identical ? null : 'Goes to slot 1; MCUboot swaps it into slot 0 at the reset.', slots: null, imageSlots: structuredClone(slots), checks,
-      verdict: identical ? 'refused' : 'ready', message: identical ? checks[2].detail : null,
+      // Like the engine: pushing the running image is allowed and ends at once ("nothing to do"), so scripts can push idempotently.
+      reason: identical ? 'It already runs, confirmed: pushing sends nothing and ends at once.' : 'Uploads to slot 1; MCUboot swaps it into slot 0 at the reset.',
+      slots: null, imageSlots: structuredClone(slots), checks, verdict: 'ready', message: null,
     };
   };
 
   const planFor = (deviceId: string, imageId: string): PushPlan => {
     const target = devices.find((candidate) => candidate.id === deviceId);
     const image = Object.values(images).find((candidate) => candidate.imageId === imageId) ?? images.mongoose;
-    if (target?.protocol === 'mcumgr-smp' && image.format === 'mcuboot') return smpPlan(deviceId, target, image);
+    if (target?.protocol === 'mcumgr-smp' && image.format === 'mcuboot') return smpPlan(deviceId, image);
     if (target?.protocol !== 'esp-link') {
       return { deviceId, imageId, protocol: target?.protocol ?? 'unknown', send: image, reason: null, slots: null, imageSlots: null, checks: [], verdict: 'ready', message: null };
     }

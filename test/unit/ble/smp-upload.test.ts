@@ -13,7 +13,10 @@ import { uploadImage, type SmpSender, type UploadInput, type UploadResult, type 
 import { planChunk } from '../../../electron/engine/ble/upload-chunks.ts';
 import { UpdateError } from '../../../electron/engine/update-error.ts';
 
-const TIMEOUTS: UploadTimeouts = { firstMs: 200, lastMs: 100, otherMs: 30, triesPerOffset: 5 };
+// Every time in this file is a multiple of K ms: large enough that a busy CI machine's event-loop
+// stalls do not reorder answers and timeouts, small enough to keep the file fast.
+const K = 4;
+const TIMEOUTS: UploadTimeouts = { firstMs: 200 * K, lastMs: 100 * K, otherMs: 30 * K, triesPerOffset: 5 };
 const MAX_PACKET = 2475;
 
 /** Deterministic pseudo-random bytes (xorshift) starting with the MCUboot magic. */
@@ -198,7 +201,7 @@ describe('uploadImage: pipelining', () => {
     const file = makeFile(20_000);
     let firstAnswered = false;
     let sentBeforeFirstAnswer = -1;
-    const device = new FakeDevice({ delay: (s) => (s.first ? 20 : 0) });
+    const device = new FakeDevice({ delay: (s) => (s.first ? 20 * K : 0) });
     const original = device.send.bind(device);
     device.send = (request, timeoutMs) => {
       const promise = original(request, timeoutMs);
@@ -208,7 +211,7 @@ describe('uploadImage: pipelining', () => {
     await upload(device, file);
     expect(firstAnswered).toBe(true);
     expect(sentBeforeFirstAnswer).toBe(1);
-    expect(device.sent[0]!.timeoutMs).toBe(200);
+    expect(device.sent[0]!.timeoutMs).toBe(TIMEOUTS.firstMs);
   });
 
   it('chunk sizes follow §1.7: 2406 data bytes first (69 overhead), 2451 below 64 KiB (24), 2449 above (26), packets fill buf_size', async () => {
@@ -234,12 +237,12 @@ describe('uploadImage: pipelining', () => {
     expect(last.off + last.dataBytes).toBe(70_000);
     expect(last.dataBytes).toBeLessThan(2449);
     // Nordic timeouts, scaled: first, last, others.
-    expect(sent.map((s) => s.timeoutMs)).toEqual(sent.map((s, i) => (i === 0 ? 200 : s === last ? 100 : 30)));
+    expect(sent.map((s) => s.timeoutMs)).toEqual(sent.map((s, i) => (i === 0 ? TIMEOUTS.firstMs : s === last ? TIMEOUTS.lastMs : TIMEOUTS.otherMs)));
   });
 
   it('window 1 is stop-and-wait: never two requests in flight', async () => {
     const file = makeFile(12_000);
-    const device = new FakeDevice({ delay: (s) => s.index % 3 });
+    const device = new FakeDevice({ delay: (s) => (s.index % 3) * K });
     const run = await upload(device, file, { window: 1 });
     expect(device.maxOutstanding).toBe(1);
     expect(device.session!.bytes.equals(file)).toBe(true);
@@ -260,7 +263,7 @@ describe('uploadImage: pipelining', () => {
   it('answers arriving out of order still finish the upload without resending', async () => {
     const file = makeFile(40_000);
     // Every other answer is held back while later ones overtake it.
-    const device = new FakeDevice({ delay: (s) => (s.index % 2 === 1 ? 12 : 0) });
+    const device = new FakeDevice({ delay: (s) => (s.index % 2 === 1 ? 12 * K : 0) });
     const run = await upload(device, file);
     expect(device.session!.bytes.equals(file)).toBe(true);
     expect(run.result.resent).toBe(0);
@@ -274,12 +277,12 @@ describe('uploadImage: pipelining', () => {
     const file = makeFile(10_000);
     const offs = plannedOffsets(file.length);
     expect(offs).toHaveLength(5);
-    // Requests 1, 2, 3 go out together after the first. 2's answer is lost (it times out at 30 ms);
-    // 3's arrives at once and covers it; 1's arrives late, at 10 ms. The last chunk (4, timeout
-    // 100 ms) is answered at 60 ms, so nothing newer arrives between 1's answer and 2's timeout.
+    // Requests 1, 2, 3 go out together after the first. 2's answer is lost (it times out at 30 K);
+    // 3's arrives at once and covers it; 1's arrives late, at 10 K. The last chunk (4, timeout
+    // 100 K) is answered at 60 K, so nothing newer arrives between 1's answer and 2's timeout.
     const device = new FakeDevice({
       loseAnswer: (s) => s.index === 2,
-      delay: (s) => (s.index === 1 ? 10 : s.index === 4 ? 60 : 0),
+      delay: (s) => (s.index === 1 ? 10 * K : s.index === 4 ? 60 * K : 0),
     });
     const run = await upload(device, file);
     expect(device.timedOut.map((s) => s.index)).toEqual([2]);
@@ -312,17 +315,17 @@ describe('uploadImage: losses and the device\'s offset', () => {
     const device = new FakeDevice({ loseRequest: (s) => (s.off === lastOff && !dropped ? (dropped = true) : false) });
     const started = Date.now();
     const run = await upload(device, file);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUTS.lastMs - 5);
     expect(device.sendsAt(lastOff)).toBe(2);
-    expect(device.sent.filter((s) => s.off === lastOff).map((s) => s.timeoutMs)).toEqual([100, 100]);
+    expect(device.sent.filter((s) => s.off === lastOff).map((s) => s.timeoutMs)).toEqual([TIMEOUTS.lastMs, TIMEOUTS.lastMs]);
     expect(run.result).toMatchObject({ match: true, resent: 1, requests: offs.length + 1 });
   });
 
   it('a lost answer covered by a later answer: its timeout is ignored, nothing is sent again', async () => {
     const file = makeFile(20_000);
     const offs = plannedOffsets(file.length);
-    // The last answer comes late (50 ms), so both lost answers time out (30 ms) during the upload.
-    const device = new FakeDevice({ loseAnswer: (s) => s.off === offs[2] || s.off === offs[4], delay: (s) => (s.off === offs.at(-1) ? 50 : 0) });
+    // The last answer comes late (50 K), so both lost answers time out (30 K) during the upload.
+    const device = new FakeDevice({ loseAnswer: (s) => s.off === offs[2] || s.off === offs[4], delay: (s) => (s.off === offs.at(-1) ? 50 * K : 0) });
     const run = await upload(device, file);
     expect(device.timedOut.map((s) => s.off)).toEqual([offs[2], offs[4]]);
     expect(device.session!.bytes.equals(file)).toBe(true);
@@ -350,7 +353,7 @@ describe('uploadImage: losses and the device\'s offset', () => {
     // The chunk at `lost` vanishes; answers are a little slow so the whole window is in flight.
     const device = new FakeDevice({
       loseRequest: (s) => (s.off === lost && !dropped ? (dropped = true) : false),
-      delay: (s) => (s.off === offs.at(-1) ? 50 : 3),
+      delay: (s) => (s.off === offs.at(-1) ? 50 * K : 3 * K),
     });
     const run = await upload(device, file);
     // The lost request's own timeout fires during the upload, and is ignored: it belongs to an older generation.
@@ -474,10 +477,16 @@ describe('uploadImage: start, end and refusals', () => {
     const file = makeFile(30_000);
     const offs = plannedOffsets(file.length);
     const controller = new AbortController();
-    // Answers after the third chunk hang (but within the 30 ms timeout they would come back late).
-    const device = new FakeDevice({ delay: (s) => (s.off >= offs[3]! ? 1_000 : 0), loseAnswer: (s) => s.off >= offs[3]! });
+    // Answers from the chunk at offs[3] on never come. The chunk at offs[5] goes out once the answer
+    // ending at offs[3] was taken (window 3), so aborting then is deterministic, however slow the machine.
+    const device = new FakeDevice({
+      delay: (s) => (s.off >= offs[3]! ? 1_000 : 0),
+      loseAnswer: (s) => {
+        if (s.off === offs[5]) setTimeout(() => controller.abort(), 0);
+        return s.off >= offs[3]!;
+      },
+    });
     const started = Date.now();
-    setTimeout(() => controller.abort(), 10);
     const error = await failure(upload(device, file, { signal: controller.signal, timeouts: { ...TIMEOUTS, otherMs: 5_000, lastMs: 5_000 } }));
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(error.code).toBe('cancelled');
