@@ -4,6 +4,7 @@ import type { FlashSlots, PushPlan } from '../../../../shared/domain.ts';
 import { formatBytes, formatExactBytes, shortHash } from '../../lib/format.ts';
 import { slotAddress } from '../image/slot-evidence.ts';
 import { PlanChecks } from './PlanChecks.tsx';
+import { PlanPanelHeader } from './PlanPanelHeader.tsx';
 import type { PushPlanState } from './usePushPlan.ts';
 
 interface SlotPanelProps {
@@ -16,26 +17,7 @@ export function SlotPanel({ planning, hasImage }: SlotPanelProps) {
   const { plan, slots, checking, error } = planning;
   return (
     <section className="slot-panel" aria-label="Slots" data-testid="slot-panel" data-checking={checking}>
-      <header className="slot-panel__header">
-        <h3 className="subsection-title">Slots</h3>
-        <span className="slot-panel__status hint" role="status" data-testid="plan-status">
-          {checking ? 'asking the board…' : ''}
-        </span>
-        <button
-          type="button"
-          className="button button--small button--ghost"
-          data-testid="plan-refresh"
-          disabled={checking}
-          onClick={planning.refresh}
-        >
-          Refresh
-        </button>
-      </header>
-      {error && (
-        <p className="callout callout--danger" role="alert" data-testid="plan-error">
-          {error}
-        </p>
-      )}
+      <PlanPanelHeader title="Slots" status={checking ? 'asking the board…' : ''} planning={planning} />
       {slots && <SlotMap slots={slots} plan={plan} />}
       {!slots && !error && !plan && <p className="hint">Asking the board which slot it runs…</p>}
       {plan?.slots && <PlanSend plan={plan} />}

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { SmpImageSlot } from '../../../../shared/domain.ts';
 import { PlanChecks } from './PlanChecks.tsx';
+import { PlanPanelHeader } from './PlanPanelHeader.tsx';
 import { nextBootNote, shortImageHash, SLOT_FLAG_MEANINGS, slotFlags, slotName, sortSlots } from './smp.ts';
 import type { PushPlanState } from './usePushPlan.ts';
 
@@ -18,26 +19,7 @@ export function SmpSlotPanel({ planning, hasImage, deviceName }: SmpSlotPanelPro
   const note = imageSlots ? nextBootNote(imageSlots) : null;
   return (
     <section className="slot-panel" aria-label="Image slots" data-testid="smp-slot-panel" data-checking={checking}>
-      <header className="slot-panel__header">
-        <h3 className="subsection-title">Image slots</h3>
-        <span className="slot-panel__status hint" role="status" data-testid="plan-status">
-          {checking && imageSlots ? 'reading the image list again…' : ''}
-        </span>
-        <button
-          type="button"
-          className="button button--small button--ghost"
-          data-testid="plan-refresh"
-          disabled={checking}
-          onClick={planning.refresh}
-        >
-          Refresh
-        </button>
-      </header>
-      {error && (
-        <p className="callout callout--danger" role="alert" data-testid="plan-error">
-          {error}
-        </p>
-      )}
+      <PlanPanelHeader title="Image slots" status={checking && imageSlots ? 'reading the image list again…' : ''} planning={planning} />
       {imageSlots && imageSlots.length > 0 && <SlotTable slots={imageSlots} />}
       {imageSlots && imageSlots.length === 0 && (
         <p className="hint" data-testid="smp-slots-empty">
