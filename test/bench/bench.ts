@@ -8,6 +8,8 @@
 //     transfer phase also includes re-reading /flash/next and the /flash/reboot request.
 //  3. Peak RSS of `ota-bench push` with a 64 MiB image, minus the peak of an idle run of the same
 //     CLI (`inspect` of a small file): shows the image is streamed, not loaded.
+//  4. MCUmgr SMP image upload over the simulated BLE radio (ble-bench.ts): ours vs the link/flash
+//     ceiling and vs stop-and-wait, in the simulator's virtual time.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { makeEspAppImage } from '../sim/firmware-fixtures.ts';
 import { buildEsp8266V2Image } from '../sim/esp8266-v2-image.ts';
 import { httpRequest } from '../../electron/engine/net/http-client.ts';
+import { bleBench } from './ble-bench.ts';
 
 assertPrivateNetwork('the benchmark');
 const run = promisify(execFile);
@@ -149,8 +152,11 @@ async function rssRun(address: string): Promise<void> {
   console.log(`  idle (inspect 64 KiB): ${idle.toFixed(1)} MiB   pushing 64 MiB: ${pushing.toFixed(1)} MiB   above idle: ${(pushing - idle).toFixed(1)} MiB  (goal ≤ 80)`);
 }
 
-if (!process.env.BENCH_ONLY_ESP_LINK) await ratioRun('loopback, unthrottled', '127.0.9.10');
-if (!process.env.BENCH_ONLY_ESP_LINK) await ratioRun('2 MiB/s link', '127.0.9.11', 2 * 1024 * 1024);
-await espLinkRun('loopback, unthrottled', '127.0.9.13');
-await espLinkRun('100 KiB/s link', '127.0.9.14', 100 * 1024);
-if (!process.env.BENCH_ONLY_ESP_LINK) await rssRun('127.0.9.12');
+// BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4.
+const only = process.env.BENCH_ONLY_ESP_LINK ? 'esp-link' : process.env.BENCH_ONLY_BLE ? 'ble' : null;
+if (!only) await ratioRun('loopback, unthrottled', '127.0.9.10');
+if (!only) await ratioRun('2 MiB/s link', '127.0.9.11', 2 * 1024 * 1024);
+if (!only || only === 'esp-link') await espLinkRun('loopback, unthrottled', '127.0.9.13');
+if (!only || only === 'esp-link') await espLinkRun('100 KiB/s link', '127.0.9.14', 100 * 1024);
+if (!only) await rssRun('127.0.9.12');
+if (!only || only === 'ble') await bleBench();
