@@ -45,6 +45,32 @@ export function createRadio(setting: BleSetting, root: string = process.cwd()): 
     // resolve-bindings builds noble with the platform's native bindings; requiring it is what can
     // fail on a machine without Bluetooth support, so it happens here, on first use.
     const resolveBindings = createRequire(import.meta.url)('@stoprocent/noble/lib/resolve-bindings.js') as (type: string) => NobleLike;
-    return resolveBindings(setting.bindings);
+    const noble = resolveBindings(setting.bindings);
+    quietStateWarnings((noble as { _bindings?: StateBindings })._bindings);
+    return noble;
   });
+}
+
+interface StateBindings {
+  onStateChange?: (state: string) => void;
+}
+
+/**
+ * noble's HCI bindings print "noble warning: adapter does not support Bluetooth Low Energy…" with
+ * console.log on every state change: on stdout, where it would corrupt `ota-bench --json`. The radio
+ * reports the same states in its own words (noble-radio.ts), so those lines are dropped. Bindings
+ * register the handler when they start, after this runs, so the wrapper is what they bind.
+ */
+export function quietStateWarnings(bindings: StateBindings | undefined): void {
+  const original = bindings?.onStateChange;
+  if (!bindings || typeof original !== 'function') return;
+  bindings.onStateChange = function quiet(this: unknown, state: string) {
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      original.call(this, state);
+    } finally {
+      console.log = log;
+    }
+  };
 }

@@ -195,6 +195,9 @@ export class Link {
   private arm(): void {
     if (this.cancelTimer || this.closed || !this.pending()) return;
     const k = Math.max(this.lastEvent + 1, Math.ceil((this.clock.now() - this.anchor) / this.params.connIntervalMs));
+    // Events before k passed while nothing was queued: tick()'s catch-up must not replay them with
+    // data queued since (that gave the link extra capacity after every idle gap).
+    this.lastEvent = k - 1;
     this.cancelTimer = this.clock.at(this.eventTime(k), () => this.tick());
   }
 
