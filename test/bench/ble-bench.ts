@@ -45,8 +45,7 @@ const require = createRequire(import.meta.url);
 const Noble = require('@stoprocent/noble/lib/noble.js') as typeof NobleClass;
 
 const DEVICE_ID = 'c0de0000b1e0';
-/** SmpPeripheral's defaults, restated for the printout (the bench does not override them). */
-const FLASH_WRITE_BYTES_PER_SEC = 100_000;
+/** SmpPeripheral's defaults, restated for the printout. */
 const ERASE_PAGE_MS = 85;
 const PROCESSING_MS = 1;
 const PAGE_BYTES = 4096;
@@ -56,7 +55,9 @@ interface BleConfig {
   link: Omit<LinkParams, 'attMtu'>;
   /** The device's ATT MTU (the central asks for 498; the exchange settles on the smaller). */
   attMtu: number;
-  device: Pick<SmpPeripheralOptions, 'bufSize' | 'bufCount' | 'legacy'>;
+  device: Pick<SmpPeripheralOptions, 'bufSize' | 'bufCount' | 'legacy'> & { flashWriteBytesPerSec: number };
+  /** Where the flash rate comes from, for the printout. */
+  flashNote: string;
   timeScale: number;
   runs: number;
   /** Payload of the MCUboot image, KiB (the same image for both uploads of a configuration). */
@@ -72,7 +73,22 @@ const CONFIGS: BleConfig[] = [
     label: '(a) MTU 247, 2M PHY, LL 251, 15 ms, buf 2475×4',
     link: { phy: 2, llPayload: 251, connIntervalMs: 15 },
     attMtu: 247,
-    device: { bufSize: 2475, bufCount: 4 },
+    // nRF52840: t_WRITE 41 µs per 32-bit word ≈ 97.6 kB/s; the simulator's default (100 kB/s).
+    device: { bufSize: 2475, bufCount: 4, flashWriteBytesPerSec: 100_000 },
+    flashNote: 'nRF52840-class flash, the simulator default',
+    timeScale: envNumber('BENCH_BLE_TIME_SCALE_A') ?? 1,
+    runs: envNumber('BENCH_BLE_RUNS') ?? 5,
+    kib: envNumber('BENCH_BLE_KIB') ?? 240,
+    goal: { ofCeiling: 0.85, speedup: 2.5 },
+  },
+  {
+    // The same link with a device whose flash outruns the link, so the link is the ceiling.
+    label: "(a') as (a), nRF5340-class flash",
+    link: { phy: 2, llPayload: 251, connIntervalMs: 15 },
+    attMtu: 247,
+    // nRF5340 application core: t_WRITE 22.5 µs per 32-bit word ≈ 178 kB/s.
+    device: { bufSize: 2475, bufCount: 4, flashWriteBytesPerSec: 178_000 },
+    flashNote: 'nRF5340-class flash (22.5 µs per word)',
     timeScale: envNumber('BENCH_BLE_TIME_SCALE_A') ?? 1,
     runs: envNumber('BENCH_BLE_RUNS') ?? 5,
     kib: envNumber('BENCH_BLE_KIB') ?? 240,
@@ -82,7 +98,8 @@ const CONFIGS: BleConfig[] = [
     label: '(b) MTU 185, 1M PHY, LL 251, 30 ms, legacy (no params, no reassembly)',
     link: { phy: 1, llPayload: 251, connIntervalMs: 30 },
     attMtu: 185,
-    device: { legacy: true },
+    device: { legacy: true, flashWriteBytesPerSec: 100_000 },
+    flashNote: 'the simulator default',
     timeScale: envNumber('BENCH_BLE_TIME_SCALE_B') ?? 0.25,
     runs: envNumber('BENCH_BLE_RUNS') ?? 3,
     kib: envNumber('BENCH_BLE_KIB') ?? 48,
@@ -174,7 +191,7 @@ async function benchConfig(config: BleConfig, base: Buffer): Promise<void> {
   const later = planChunk({ off: file.length > 0x10000 ? 0x10000 : firstChunk }, file.length, engine.maxPacket);
   const chunk = later.dataBytes;
   const eraseMs = Math.ceil(file.length / PAGE_BYTES) * ERASE_PAGE_MS;
-  const rate = Math.min(m.streamingRate, FLASH_WRITE_BYTES_PER_SEC);
+  const rate = Math.min(m.streamingRate, config.device.flashWriteBytesPerSec);
   const streamMs = (file.length / rate) * 1000;
   const ceilingMs = eraseMs + streamMs;
   const oursMs = median(ours.map((r) => r.totalMs));
@@ -183,13 +200,13 @@ async function benchConfig(config: BleConfig, base: Buffer): Promise<void> {
   // The device works one request at a time: erase, then per chunk processing + flash write. Kept
   // busy (pipelined, device-bound), that is the fastest it can go; the pipelined upload's excess over
   // it is link/uploader idle time plus the simulator's timer slack.
-  const deviceFloorMs = eraseMs + requests * PROCESSING_MS + (file.length / FLASH_WRITE_BYTES_PER_SEC) * 1000;
+  const deviceFloorMs = eraseMs + requests * PROCESSING_MS + (file.length / config.device.flashWriteBytesPerSec) * 1000;
   // Stop-and-wait on the model's event grid (§6.2 step 5, with processing overlapping the rounding):
   // the request's LL packets take ceil(k / n_ev) events; the answer leaves in the first event after the
   // device's work.
   const llPackets = Math.ceil(later.packetBytes / m.attPayload) * m.llPacketsPerPdu;
   const sendEvents = Math.ceil(llPackets / m.packetsPerEvent);
-  const workMs = PROCESSING_MS + (chunk / FLASH_WRITE_BYTES_PER_SEC) * 1000;
+  const workMs = PROCESSING_MS + (chunk / config.device.flashWriteBytesPerSec) * 1000;
   const answerEvents = Math.max(1, Math.ceil(workMs / ci));
   const sawGridMs = requests * (sendEvents + answerEvents) * ci;
 
@@ -203,7 +220,7 @@ async function benchConfig(config: BleConfig, base: Buffer): Promise<void> {
   console.log(`\n[BLE ${config.label}] ${file.length} B MCUboot image, ${config.runs} runs each, alternating, virtual time (timeScale ${config.timeScale})`);
   console.log(`  link: PHY ${config.link.phy}M, LL payload ${config.link.llPayload}, ATT MTU ${engine.attMtu ?? '?'} (central asks 498, device offers ${config.attMtu}), interval ${ci} ms, event = interval, no packet cap, no loss, unencrypted`);
   console.log(`  model: ${m.packetsPerEvent} LL packets/event (pair ${m.pairUs.toFixed(0)} µs), ${m.llPacketsPerPdu} LL packet(s) per ATT PDU of ${m.attPayload} B, streaming ${kBps(m.streamingRate, 1000)} kB/s, write-request ${kBps(m.writeRequestRate, 1000)} kB/s`);
-  console.log(`  device: flash write ${kBps(FLASH_WRITE_BYTES_PER_SEC, 1000)} kB/s, erase ${ERASE_PAGE_MS} ms per 4 KiB page (${Math.ceil(file.length / PAGE_BYTES)} pages = ${s(eraseMs)} s), processing ${PROCESSING_MS} ms/request, buffers ${config.device.legacy ? 'none (legacy: no params, no reassembly)' : `${config.device.bufSize} B × ${config.device.bufCount}`}`);
+  console.log(`  device: flash write ${kBps(config.device.flashWriteBytesPerSec, 1000)} kB/s (${config.flashNote}), erase ${ERASE_PAGE_MS} ms per 4 KiB page (${Math.ceil(file.length / PAGE_BYTES)} pages = ${s(eraseMs)} s), processing ${PROCESSING_MS} ms/request, buffers ${config.device.legacy ? 'none (legacy: no params, no reassembly)' : `${config.device.bufSize} B × ${config.device.bufCount}`}`);
   console.log(`  engine chose: SMP packet ${engine.maxPacket} B, chunk ${chunk} B (first ${firstChunk} B), window ${engine.window}; ${requests} requests (${engine.resent} re-sent), device buffer drops ${engine.droppedNoBuffer}`);
   console.log(`  ceiling = erase ${s(eraseMs)} s + ${file.length} B ÷ min(streaming, flash) ${kBps(rate, 1000)} kB/s ${s(streamMs)} s = ${s(ceilingMs)} s`);
   for (const [name, runs] of [[`ours (window ${engine.window})`, ours], ['stop-and-wait (window 1)', stopAndWait]] as const) {
