@@ -3,11 +3,10 @@
 import net from 'node:net';
 import type { Device } from '../../shared/domain.ts';
 import type { OtaEngine } from '../engine/engine-api.ts';
-
-const BLE_ADDRESS = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
+import { normaliseAddress } from '../engine/discovery/ble-devices.ts';
 
 function looksLikeAddress(ref: string): boolean {
-  if (BLE_ADDRESS.test(ref)) return false; // a Bluetooth address, found by scanning
+  if (normaliseAddress(ref)) return false; // a Bluetooth address, found by scanning
   const host = ref.replace(/^\[|\](:\d+)?$/g, '').replace(/:\d+$/, '');
   return net.isIP(host) !== 0 || /:\d+$/.test(ref) || /^https?:\/\//.test(ref);
 }
@@ -19,7 +18,7 @@ export async function resolveDeviceRef(engine: OtaEngine, ref: string, discoverS
   const wanted = ref.toLowerCase();
   while (Date.now() < deadline) {
     const found = engine.listDevices().find((d) => d.id.toLowerCase() === wanted || d.name.toLowerCase() === wanted || d.hostname === wanted || d.hostname === `${wanted}.local` ||
-      (d.transport === 'ble' && d.address === wanted));
+      (d.transport === 'ble' && d.address === normaliseAddress(wanted)));
     // A discovered HTTP board is probed once to learn its protocol; give the probe a moment.
     if (found && (found.protocol !== 'unknown' || Date.now() > deadline - 1000)) return found;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -7,6 +7,7 @@ import type { DiscoveryStatus } from '../../shared/contract.ts';
 import type { Device, DeviceStatus, ImageInfo, Job, ProtocolId, PushPlan, PushRequest } from '../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../shared/domain.ts';
 import { DeviceRegistry } from './discovery/device-registry.ts';
+import { normaliseAddress } from './discovery/ble-devices.ts';
 import { MdnsBrowser } from './discovery/mdns-browser.ts';
 import { probeHttpDevice } from './discovery/probe.ts';
 import { describePair, findPairInFolder, inspectImage, type InspectedImage } from './images/index.ts';
@@ -96,8 +97,9 @@ export class Engine implements OtaEngine {
     const byName = devices.find((d) => d.id.toLowerCase() === wanted) ??
       devices.find((d) => d.name.toLowerCase() === wanted || d.hostname === wanted || d.hostname === `${wanted}.local`);
     if (byName) return byName;
-    if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(wanted)) {
-      const byAddress = devices.find((d) => d.transport === 'ble' && d.address === wanted);
+    const bluetoothAddress = normaliseAddress(wanted);
+    if (bluetoothAddress) {
+      const byAddress = devices.find((d) => d.transport === 'ble' && d.address === bluetoothAddress);
       if (byAddress) return byAddress;
       throw new UpdateError('connection-lost', `No Bluetooth device with address ${wanted} has been seen${this.ble.status().state === 'scanning' ? ' yet; is it on and advertising?' : `: ${this.ble.status().message}`}`);
     }

@@ -8,7 +8,7 @@ import { UpdateError } from '../update-error.ts';
 import { BLE_UPDATE_SERVICES, BleDeviceTable } from '../discovery/ble-devices.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import type { ImageOnDisk } from '../protocols/update-protocol.ts';
-import { planSmpPush, toSmpImageSlots, type SmpAction } from '../protocols/mcumgr-smp-plan.ts';
+import { activeSlot, notMcubootChecks, planSmpPush, toSmpImageSlots, type SmpAction } from '../protocols/mcumgr-smp-plan.ts';
 import type { JobContext, JobTimeouts } from '../jobs/job-runner.ts';
 import { verdictOf } from '../jobs/push-plan.ts';
 import { runSmpJob, type SmpJobDeps } from '../jobs/smp-job.ts';
@@ -69,13 +69,19 @@ export class BleSide {
     await this.radio?.close();
   }
 
-  private async session(device: Device, signal?: AbortSignal): Promise<SmpSession> {
+  /** The radio and peripheral id of an SMP device in range; throws a sentence otherwise. */
+  private smpDevice(device: Device): { radio: BleRadio; peripheralId: string } {
     const radio = this.radio;
     const peripheralId = this.table.peripheralIdOf(device.id);
     if (!radio || !peripheralId) throw new UpdateError('connection-lost', `${device.name} is not in range of a Bluetooth adapter.`);
     if (device.protocol !== 'mcumgr-smp') {
       throw new UpdateError('unsupported-protocol', `${device.name} advertises ${PROTOCOL_LABELS[device.protocol]}; OTA Bench lists it now, and pushing over that service comes in a later version.`);
     }
+    return { radio, peripheralId };
+  }
+
+  private async session(device: Device, signal?: AbortSignal): Promise<SmpSession> {
+    const { radio, peripheralId } = this.smpDevice(device);
     if (this.busy.has(device.id)) throw new UpdateError('update-failed', `${device.name} is connected to a running job; its slots are read again when the job ends.`);
     return SmpSession.open(radio, peripheralId, { connectTimeoutMs: this.options.connectTimeoutMs, signal });
   }
@@ -86,7 +92,7 @@ export class BleSide {
       const session = await this.session(device);
       try {
         const slots = await session.readImageState();
-        const active = slots.find((s) => s.image === 0 && s.active) ?? null;
+        const active = activeSlot(slots);
         this.table.recordFirmware(device.id, active?.version ?? null);
         const details: Record<string, string> = {
           'ATT MTU': session.attMtu === null ? 'not reported' : String(session.attMtu),
@@ -111,7 +117,7 @@ export class BleSide {
     };
     const mcuboot: McubootImage | null = await readMcubootImage(image.path).catch(() => null);
     if (!mcuboot) {
-      const checks = planSmpPush({ info, image: null, slots: [], link: { attMtu: null, bufSize: null, bufCount: null, maxPacket: 0, window: 1 } }).checks;
+      const checks = notMcubootChecks(info);
       return { ...base, imageSlots: null, checks, ...verdictOf(checks) };
     }
     let session: SmpSession;
@@ -124,8 +130,7 @@ export class BleSide {
     }
     try {
       const slots = await session.readImageState();
-      const link = { attMtu: session.attMtu, bufSize: session.params?.bufSize ?? null, bufCount: session.params?.bufCount ?? null, maxPacket: session.maxPacket, window: session.window };
-      const { checks, action } = planSmpPush({ info, image: mcuboot, slots, link });
+      const { checks, action } = planSmpPush({ image: mcuboot, slots, link: session.link });
       return { ...base, reason: PLAN_REASONS[action], imageSlots: toSmpImageSlots(slots), checks, ...verdictOf(checks) };
     } finally {
       await session.close();
@@ -134,12 +139,7 @@ export class BleSide {
 
   /** The job sequence for an SMP push to this device. */
   sequenceFor(device: Device, timeouts: JobTimeouts): { protocolId: 'mcumgr-smp'; run(ctx: JobContext): Promise<void> } {
-    const radio = this.radio;
-    const peripheralId = this.table.peripheralIdOf(device.id);
-    if (!radio || !peripheralId) throw new UpdateError('connection-lost', `${device.name} is not in range of a Bluetooth adapter.`);
-    if (device.protocol !== 'mcumgr-smp') {
-      throw new UpdateError('unsupported-protocol', `Cannot push to ${device.name}: pushing over ${PROTOCOL_LABELS[device.protocol]} comes in a later version of OTA Bench.`);
-    }
+    const { radio, peripheralId } = this.smpDevice(device);
     const deps: SmpJobDeps = {
       radio,
       // The table may forget a device that stops advertising during a long connection; the id stays valid.

@@ -18,6 +18,15 @@ const REQUESTED_MTU = 498;
 const PARAMS_TIMEOUT_MS = 1_000;
 const COMMAND_TIMEOUT_MS = 10_000;
 
+/** How an upload uses this connection: what the plan shows and the job card reports. */
+export interface SmpLink {
+  attMtu: number | null;
+  bufSize: number | null;
+  bufCount: number | null;
+  maxPacket: number;
+  window: number;
+}
+
 export interface SessionOptions {
   connectTimeoutMs: number;
   signal?: AbortSignal;
@@ -67,6 +76,10 @@ export class SmpSession {
 
   get window(): number {
     return uploadWindow(this.params?.bufCount ?? null);
+  }
+
+  get link(): SmpLink {
+    return { attMtu: this.attMtu, bufSize: this.params?.bufSize ?? null, bufCount: this.params?.bufCount ?? null, maxPacket: this.maxPacket, window: this.window };
   }
 
   async readImageState(): Promise<ImageSlotState[]> {

@@ -72,7 +72,7 @@ function updateServicesIn(uuids: unknown): number[] {
 }
 
 /** A Bluetooth address as `aa:bb:cc:dd:ee:ff`, or null (macOS reports '' and hides addresses). */
-function normaliseAddress(value: unknown): string | null {
+export function normaliseAddress(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const text = value.trim().toLowerCase();
   return /^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/.test(text) ? text.replace(/-/g, ':') : null;

@@ -9,11 +9,11 @@ import { isTerminal, SMP_COMMIT_MODES } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import type { BleRadio } from '../ble/ble-radio.ts';
 import { LinkLostError } from '../ble/smp-client.ts';
-import type { ImageSlotState } from '../ble/smp-messages.ts';
 import { SmpSession } from '../ble/smp-session.ts';
 import { uploadImage, type UploadTimeouts } from '../ble/smp-upload.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
-import { describeSlot, planSmpPush } from '../protocols/mcumgr-smp-plan.ts';
+import { activeSlot, describeSlot, planSmpPush } from '../protocols/mcumgr-smp-plan.ts';
+import { planChunk } from '../ble/upload-chunks.ts';
 import { verdictOf } from './push-plan.ts';
 import { ProgressSampler } from './progress-sampler.ts';
 import type { JobContext } from './job-runner.ts';
@@ -34,21 +34,13 @@ export interface SmpJobDeps {
 const MAX_RESUMES_WITHOUT_PROGRESS = 3;
 
 export function linkFacts(session: SmpSession, resumedFrom: number[], chunkBytes: number): BleLinkFacts {
-  return {
-    attMtu: session.attMtu,
-    bufSize: session.params?.bufSize ?? null,
-    bufCount: session.params?.bufCount ?? null,
-    maxPacketBytes: session.maxPacket,
-    chunkBytes,
-    window: session.window,
-    resumedFrom,
-  };
+  const { attMtu, bufSize, bufCount, maxPacket, window } = session.link;
+  return { attMtu, bufSize, bufCount, maxPacketBytes: maxPacket, chunkBytes, window, resumedFrom };
 }
 
-/** Data bytes in a full (non-first) upload request at a large offset, for the job card. */
+/** Data bytes in a full upload request past 64 KiB (most of an image), for the job card. */
 function fullChunkBytes(session: SmpSession, imageSize: number): number {
-  // header 8 + map head 1 + "off" 4 + uint32 5 + "data" 5 + bytes head 3
-  return Math.max(0, Math.min(imageSize, session.maxPacket - 26));
+  return Math.min(imageSize, planChunk({ off: 0x10000 }, Number.MAX_SAFE_INTEGER, session.maxPacket).dataBytes);
 }
 
 /**
@@ -102,7 +94,7 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   const resumedFrom: number[] = [];
   const chunkBytes = fullChunkBytes(session, file.length);
   ctx.update({ link: linkFacts(session, resumedFrom, chunkBytes) });
-  const plan = planSmpPush({ info: ctx.image.info, image, slots, link: { ...ctx.job().link!, maxPacket: session.maxPacket } });
+  const plan = planSmpPush({ image, slots, link: session.link });
   const verdict = verdictOf(plan.checks);
   if (verdict.verdict !== 'ready') throw new UpdateError('unsupported-package', verdict.message ?? 'The pre-flight checks refused this push.');
   for (const c of plan.checks) if (c.status === 'warn') ctx.log(`Check "${c.label}": ${c.detail}`);
@@ -243,11 +235,6 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
   } finally {
     sampler.flush();
   }
-}
-
-function activeSlot(slots: ImageSlotState[]): ImageSlotState | null {
-  const primary = slots.filter((s) => s.image === 0);
-  return primary.find((s) => s.active) ?? primary.find((s) => s.slot === 0) ?? null;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,19 +3,20 @@
 // as an unconfirmed test → only confirm it; already in slot 1 → skip the upload; slot 1 taken by
 // another pending image → the device would refuse (NO_FREE_SLOT), so say how to free it.
 import type { ImageInfo, PreflightCheck, SmpImageSlot } from '../../../shared/domain.ts';
+import { withArticle } from '../format.ts';
 import type { McubootImage } from '../images/mcuboot.ts';
 import type { ImageSlotState } from '../ble/smp-messages.ts';
+import type { SmpLink } from '../ble/smp-session.ts';
 
 /** What the job does after validation. */
 export type SmpAction = 'upload' | 'skip-upload' | 'confirm-running' | 'nothing';
 
 export interface SmpPlanInput {
-  info: ImageInfo;
-  /** The checked image; null when the file is not a usable MCUboot image (info.problem says why). */
-  image: McubootImage | null;
+  /** The checked image (a file that is not one is refused by notMcubootChecks, before connecting). */
+  image: McubootImage;
   slots: ImageSlotState[];
   /** For the link check: what the session negotiated. */
-  link: { attMtu: number | null; bufSize: number | null; bufCount: number | null; maxPacket: number; window: number };
+  link: SmpLink;
 }
 
 export interface SmpPlanResult {
@@ -40,21 +41,27 @@ export function describeSlot(s: ImageSlotState): string {
   return `${s.version ?? 'unknown version'} (${short(s.hash)}${flags.length ? `, ${flags.join(', ')}` : ''})`;
 }
 
-export function planSmpPush({ info, image, slots, link }: SmpPlanInput): SmpPlanResult {
+/** The one check for a file that is no usable MCUboot image: the inspector's sentence, or what it is instead. */
+export function notMcubootChecks(info: ImageInfo): PreflightCheck[] {
+  const why = info.problem ?? `${info.fileName} is ${withArticle(info.formatLabel)}, not an MCUboot image: MCUmgr devices only take images signed with imgtool (or west sign).`;
+  return [check('format', 'MCUboot image', 'fail', why)];
+}
+
+/** The image running now: the active entry of image 0 (slot 0 when the device flags none). */
+export function activeSlot(slots: ImageSlotState[]): ImageSlotState | null {
+  const primary = slots.filter((s) => s.image === 0);
+  return primary.find((s) => s.active) ?? primary.find((s) => s.slot === 0) ?? null;
+}
+
+export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult {
   const checks: PreflightCheck[] = [];
-  if (!image) {
-    const why = info.problem ?? `${info.fileName} is ${info.formatLabel.match(/^[aeiou]/i) ? 'an' : 'a'} ${info.formatLabel}, not an MCUboot image: MCUmgr devices only take images signed with imgtool (or west sign).`;
-    checks.push(check('format', 'MCUboot image', 'fail', why));
-    return { action: 'upload', checks };
-  }
   checks.push(check('format', 'MCUboot image', 'pass', `Version ${image.version}, ${image.imageSize.toLocaleString('en-US')} bytes${image.encrypted ? ', encrypted' : ''}.`));
   checks.push(check('hash', 'SHA-256 TLV', image.hashVerified ? 'pass' : 'warn', image.hashVerified
     ? `Matches the image (${short(image.hashHex)}).`
     : `Not checked (${short(image.hashHex)}): the payload is encrypted; the device's MCUboot checks it after decrypting.`));
 
-  const primary = slots.filter((s) => s.image === 0);
-  const active = primary.find((s) => s.active) ?? primary.find((s) => s.slot === 0) ?? null;
-  const secondary = primary.find((s) => !s.active && s.slot === 1) ?? null;
+  const active = activeSlot(slots);
+  const secondary = slots.find((s) => s.image === 0 && !s.active && s.slot === 1) ?? null;
   const linkDetail = link.bufSize
     ? `MCUmgr buffers ${link.bufSize} B × ${link.bufCount}: packets of ${link.maxPacket} B, ${link.window} in flight${link.attMtu ? `, ATT MTU ${link.attMtu}` : ''}.`
     : `The device does not report MCUmgr buffers: one ${link.maxPacket}-byte packet per write${link.attMtu ? ` (ATT MTU ${link.attMtu})` : ''}, one request at a time.`;
