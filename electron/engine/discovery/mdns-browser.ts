@@ -2,12 +2,21 @@
 // multicast-dns socket. We also read the raw responses on that socket because the Browser neither
 // refreshes a service's lastSeen on re-announcement nor follows A-record changes: a board that
 // reboots onto another DHCP lease keeps its SRV/TXT and only its A record changes.
+import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import multicastDns from 'multicast-dns';
 import { Browser, type Service } from 'bonjour-service';
+import { startQuerySchedule } from './query-schedule.ts';
 import { cleanName, decodeTxt, isUsableAddress, isUsablePort, normaliseHostName } from './sanitize.ts';
 
 export const BROWSED_TYPES = ['http', 'arduino', 'esphomelib'] as const;
+
+/**
+ * Receive buffer we ask for. Boards answer a query all at once; at the kernel's default (208 KiB on
+ * Linux) about 170 small answers fit, the rest are dropped before we read them. Linux caps the
+ * request at net.core.rmem_max; whatever we get, the quick re-queries pick up what was dropped.
+ */
+export const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface ServiceObservation {
   fqdn: string;
@@ -40,16 +49,23 @@ interface RawRecord {
 export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private mdns: ReturnType<typeof multicastDns> | null = null;
   private browsers: Browser[] = [];
-  private requery: NodeJS.Timeout | null = null;
+  private stopQueries: (() => void) | null = null;
+  /** The receive buffer the kernel granted (bytes), once started. */
+  receiveBufferBytes: number | null = null;
 
-  /** Opens the socket and starts browsing. Re-queries periodically so quiet boards are noticed. */
+  /**
+   * Opens the socket and starts browsing. Re-queries 1, 2, 4, 8 s after the first query and then
+   * every `requeryMs` (RFC 6762 §5.2), so quiet boards are noticed and lost answers asked again.
+   */
   start(requeryMs = 15_000): Promise<void> {
-    const mdns = multicastDns();
+    const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    const mdns = multicastDns({ socket, reuseAddr: true });
     this.mdns = mdns;
     mdns.on('warning', (error: Error) => this.emit('warning', `mDNS: ${error.message}`));
     mdns.on('response', (packet: { answers?: RawRecord[]; additionals?: RawRecord[] }) => this.onRawResponse(packet));
     return new Promise((resolve, reject) => {
       mdns.once('ready', () => {
+        this.receiveBufferBytes = this.enlargeReceiveBuffer(socket);
         for (const type of BROWSED_TYPES) {
           const browser = new Browser(mdns, { type, protocol: 'tcp' });
           browser.on('up', (service) => this.onService(service));
@@ -58,7 +74,7 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
           browser.on('down', (service) => service.fqdn && this.emit('goodbye', service.fqdn.toLowerCase()));
           this.browsers.push(browser);
         }
-        this.requery = setInterval(() => this.query(), requeryMs);
+        this.stopQueries = startQuerySchedule(() => this.query(), { firstMs: 1000, steadyMs: requeryMs });
         resolve();
       });
       mdns.once('error', (error: Error) => reject(error));
@@ -70,12 +86,27 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   }
 
   async stop(): Promise<void> {
-    if (this.requery) clearInterval(this.requery);
+    this.stopQueries?.();
+    this.stopQueries = null;
     for (const browser of this.browsers) browser.stop();
     this.browsers = [];
     const mdns = this.mdns;
     this.mdns = null;
     if (mdns) await new Promise<void>((resolve) => mdns.destroy(() => resolve()));
+  }
+
+  /** Asks for RECEIVE_BUFFER_BYTES; a refusal only costs the burst headroom, so it is a warning. */
+  private enlargeReceiveBuffer(socket: dgram.Socket): number | null {
+    try {
+      socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+    } catch (error) {
+      this.emit('warning', `mDNS: could not enlarge the receive buffer (${(error as Error).message}); answers from many boards at once may be dropped and asked for again.`);
+    }
+    try {
+      return socket.getRecvBufferSize();
+    } catch {
+      return null;
+    }
   }
 
   private onService(service: Service): void {
