@@ -3,6 +3,7 @@
 // over timeouts and the socket (a board that accepts and never answers must not hang a job).
 import http from 'node:http';
 import { UpdateError } from '../update-error.ts';
+import { type Credentials, sendWithAuth } from './board-auth.ts';
 
 export interface Target {
   host: string;
@@ -24,6 +25,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Bodies larger than this are cut (devices answering with megabytes of garbage). */
   maxBodyBytes?: number;
+  /**
+   * For a board that asks for them (Digest or Basic, see board-auth.ts). Absent: the credentials
+   * remembered for this board, if any; null: none, so a 401 comes back as it is (the probe).
+   */
+  credentials?: Credentials | null;
 }
 
 export function hostHeader(target: Target): string {
@@ -34,12 +40,22 @@ export function hostHeader(target: Target): string {
 /** `host` or `host:port` as a developer would type it (also the Host header value). */
 export const describeTarget = hostHeader;
 
-/** One request with a total deadline; rejects with an UpdateError('connection-lost', …) on network failure. */
+/**
+ * One request with a total deadline (per round trip), answering the board's authentication
+ * challenge when it has one; rejects with an UpdateError('connection-lost', …) on network failure.
+ */
 export function httpRequest(target: Target, options: RequestOptions): Promise<HttpResponse> {
+  const method = options.method ?? 'GET';
+  if (options.credentials === null) return requestOnce(target, options, undefined);
+  return sendWithAuth(target, method, options.path, options.credentials, (authorization) => requestOnce(target, options, authorization));
+}
+
+function requestOnce(target: Target, options: RequestOptions, authorization: string | undefined): Promise<HttpResponse> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBody = options.maxBodyBytes ?? 256 * 1024;
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Host: hostHeader(target), ...options.headers };
+    if (authorization) headers.Authorization = authorization;
     if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
     const req = http.request({
       host: target.host,
