@@ -27,10 +27,14 @@ export interface McubootImageSpec {
   padToSlot?: number;
   /** With padToSlot: set image_ok (imgtool --confirm). */
   imageOk?: boolean;
+  /** With padToSlot: `imgtool --max-align` (8, 16, 32): the magic's first 2 bytes then hold it. */
+  maxAlign?: number;
   seed?: number;
 }
 
 export const BOOT_MAGIC = Buffer.from([0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f, 0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80]);
+/** imgtool's magic for --max-align other than 8: the alignment (u16 LE), then these 14 bytes. */
+const BOOT_MAGIC_ALIGNED_TAIL = Buffer.from([0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b, 0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a]);
 
 /** xorshift32 bytes: same seed, same payload. */
 export function seededBytes(length: number, seed = 1): Buffer {
@@ -91,9 +95,16 @@ export function buildMcubootImage(spec: McubootImageSpec = {}): Buffer {
   if (spec.padToSlot < image.length + 64) throw new Error(`slot ${spec.padToSlot} too small for ${image.length} bytes`);
   const padded = Buffer.alloc(spec.padToSlot, 0xff);
   image.copy(padded, 0);
+  const maxAlign = spec.maxAlign ?? 8;
   BOOT_MAGIC.copy(padded, padded.length - 16);
-  // BOOT_MAX_ALIGN 8: image_ok 8 bytes before the magic, copy_done and swap_info 8 further each.
-  if (spec.imageOk) padded[padded.length - 16 - 8] = 0x01;
+  if (maxAlign !== 8) {
+    padded.writeUInt16LE(maxAlign, padded.length - 16);
+    BOOT_MAGIC_ALIGNED_TAIL.copy(padded, padded.length - 14);
+  }
+  // imgtool: the magic fills an area of align_up(16, max_align) bytes; image_ok sits max_align
+  // bytes before that area (8 bytes before the magic for the default 8), copy_done and swap_info
+  // max_align further each.
+  if (spec.imageOk) padded[padded.length - Math.ceil(16 / maxAlign) * maxAlign - maxAlign] = 0x01;
   return padded;
 }
 

@@ -129,9 +129,11 @@ function flagWord(value: number): string {
 }
 
 /**
- * The slot trailer at the end of an `imgtool --pad` file: boot magic in the last 16 bytes, and before
- * it, one BOOT_MAX_ALIGN apart, image_ok, copy_done and swap_info (bootutil_public.c). Null when
- * the file does not end with a boot magic.
+ * The slot trailer at the end of an `imgtool --pad` file: the 16-byte boot magic in the last bytes,
+ * in an area of align_up(16, BOOT_MAX_ALIGN) bytes; before that area, one BOOT_MAX_ALIGN apart,
+ * image_ok, copy_done and swap_info (bootutil_public.c boot_image_ok_off: ALIGN_DOWN(magic_off −
+ * BOOT_MAX_ALIGN, BOOT_MAX_ALIGN); imgtool writes image_ok at −(align_up(16, A) + A)). Null when the
+ * file does not end with a boot magic.
  */
 export async function readTrailer(file: ImageFile, tlvEnd: number): Promise<McubootTrailer | null> {
   if (file.size - tlvEnd < BOOT_MAGIC.length) return null;
@@ -140,8 +142,11 @@ export async function readTrailer(file: ImageFile, tlvEnd: number): Promise<Mcub
   if (magic.equals(BOOT_MAGIC)) maxAlign = 8;
   else if (magic.subarray(2).equals(BOOT_MAGIC_ALIGNED_TAIL)) maxAlign = magic.readUInt16LE(0);
   else return null;
-  const start = file.size - BOOT_MAGIC.length - 3 * maxAlign;
-  if (maxAlign < 8 || start < tlvEnd) return null;
+  if (maxAlign < 8 || (maxAlign & (maxAlign - 1)) !== 0) return null;
+  const magicArea = Math.ceil(BOOT_MAGIC.length / maxAlign) * maxAlign;
+  const imageOk = file.size - magicArea - maxAlign;
+  const start = imageOk - 2 * maxAlign;
+  if (start < tlvEnd) return null;
   const flags = await file.readAt(start, 3 * maxAlign);
   return {
     maxAlign,

@@ -82,6 +82,21 @@ describe('valid MCUboot images', () => {
     expect(plain.trailer?.imageOk).toBe('INVALID (0xff)');
   });
 
+  it('reads the trailer of an image signed with --max-align 32 where imgtool wrote it', async () => {
+    // imgtool pad_to: the 16-byte magic fills align_up(16, 32) = 32 bytes, image_ok sits 32 bytes
+    // before that area (−64), copy_done and swap_info 32 bytes further each. Offsets written by hand
+    // here, not by the builder, so the test does not share the inspector's arithmetic.
+    const data = buildMcubootImage({ padToSlot: 16384, maxAlign: 32 });
+    expect(data.readUInt16LE(data.length - 16)).toBe(32);
+    data[data.length - 64] = 0x01;
+    data[data.length - 96] = 0x03;
+    const info = await inspectImage(scratch.write('align32.bin', data));
+    expect(info.problem).toBeNull();
+    expect(factValue(info, 'Trailer')).toBe('image_ok SET (0x1), copy_done UNSET (0x3), swap_info INVALID (0xff) (max align 32)');
+    const confirmed = await readMcubootImage(scratch.write('align32-confirmed.bin', buildMcubootImage({ padToSlot: 16384, maxAlign: 32, imageOk: true })));
+    expect(confirmed.trailer).toMatchObject({ maxAlign: 32, imageOk: 'SET (0x1)' });
+  });
+
   it('warns about bytes after the TLVs that are not a slot trailer', async () => {
     const data = Buffer.concat([buildMcubootImage(), Buffer.alloc(100)]);
     const info = await inspectImage(scratch.write('junk-after.bin', data));
