@@ -1,11 +1,10 @@
 // ota-bench: the same engine as the desktop app, from a terminal.
+// `--help` and `--version` load nothing but this file and the output helpers: the engine, zod and the
+// Bluetooth setting are imported when a command needs them, so the CLI starts like a small tool.
 import { parseArgs } from 'node:util';
 import { PROTOCOL_LABELS, SMP_COMMIT_MODES, type CommitPolicy, type ProtocolId, type SmpCommitMode } from '../../shared/domain.ts';
-import { protocolIdSchema } from '../../shared/contract.ts';
-import { createEngine } from '../engine/index.ts';
-import { bleSettingFrom, createRadio } from '../engine/ble/radio-setting.ts';
-import { Output } from './output.ts';
-import { pushCommand } from './push-command.ts';
+import { Output, exitWhenFlushed, forTerminal, keepQuietOnClosedPipes, writeOut } from './output.ts';
+import { UsageError, optionErrorWords, packageVersion } from './usage.ts';
 import { deviceLine, printImage, printImageSlots, slotsLine } from './describe.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
 
@@ -36,6 +35,7 @@ Protocols: ${Object.keys(PROTOCOL_LABELS).filter((p) => p !== 'unknown').join(',
 const options = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
   timeout: { type: 'string' },
   to: { type: 'string' },
   protocol: { type: 'string' },
@@ -52,21 +52,45 @@ const options = {
 function seconds(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} wants a number of seconds, not "${value}".`);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} wants a number of seconds, not "${value}".`);
   return n;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(optionErrorWords(error as Error & { code?: string }));
+  }
+  const { values, positionals } = parsed;
   const [command, arg] = positionals;
   const files = positionals.slice(1);
+  if (values.version) {
+    writeOut(`ota-bench ${packageVersion()}\n`);
+    return 0;
+  }
   if (values.help || !command) {
-    process.stdout.write(`${HELP}\n`);
+    writeOut(`${HELP}\n`);
     return command || values.help ? 0 : 2;
   }
+  if (!['discover', 'inspect', 'push', 'status', 'commit', 'revert'].includes(command)) throw new UsageError(`unknown command "${command}". See ota-bench --help.`);
   const out = new Output(Boolean(values.json));
+  // A Bluetooth setting the CLI cannot use (a typo, a missing or invalid sim scenario) is a usage
+  // error at once, not "No Bluetooth adapter" and an empty list later.
+  const { bleSettingFrom, checkBleSetting, createRadio } = await import('../engine/ble/radio-setting.ts');
+  let ble;
+  try {
+    const setting = bleSettingFrom(process.env.OTA_BENCH_BLE);
+    if (command !== 'inspect') await checkBleSetting(setting);
+    ble = createRadio(setting);
+  } catch (error) {
+    out.error((error as Error).message);
+    return 2;
+  }
+  const { createEngine } = await import('../engine/index.ts');
   const engine = createEngine({
-    ble: createRadio(bleSettingFrom(process.env.OTA_BENCH_BLE)),
+    ble,
     timeouts: {
       healthSeconds: seconds(values['health-seconds'], 10, 'health-seconds'),
       rebootComeBackMs: seconds(values['reboot-timeout'], 90, 'reboot-timeout') * 1000,
@@ -106,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
         if (!['auto', 'prompt', 'never'].includes(commit)) throw new Error(`--commit must be auto, prompt or never, not "${commit}".`);
         let protocol: ProtocolId | undefined;
         if (values.protocol) {
+          const { protocolIdSchema } = await import('../../shared/contract.ts');
           const parsed = protocolIdSchema.safeParse(values.protocol);
           if (!parsed.success) throw new Error(`Unknown --protocol "${values.protocol}". Known: ${protocolIdSchema.options.join(', ')}.`);
           protocol = parsed.data;
@@ -114,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
         const mode = values.mode as SmpCommitMode | undefined;
         if (mode !== undefined && !(mode in SMP_COMMIT_MODES)) throw new Error(`--mode must be ${Object.keys(SMP_COMMIT_MODES).join(', ')}, not "${mode}".`);
         need('FILE');
+        const { pushCommand } = await import('./push-command.ts');
         return await pushCommand(engine, out, {
           files,
           force: Boolean(values.force),
@@ -152,10 +178,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+keepQuietOnClosedPipes();
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (error: Error) => {
-    process.stderr.write(`ota-bench: ${error.message}\n`);
-    process.exit(2);
+    process.stderr.write(`ota-bench: ${forTerminal(error.message)}\n`);
+    exitWhenFlushed(2);
   },
 );

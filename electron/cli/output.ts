@@ -1,7 +1,63 @@
 // CLI output: `--json` prints one JSON object per line (events, then a final `result` line);
 // otherwise short human lines, with a redrawn progress line when stdout is a terminal.
+// Every string a device or a file supplied (versions, names, board messages, manifest fields) passes
+// through `forTerminal` or `jsonLine` on its way out: no escape sequence, title change, bell or bidi
+// override reaches the user's terminal, whichever output mode.
 import type { Job } from '../../shared/domain.ts';
 import { formatBytes, formatDuration } from '../engine/format.ts';
+import { UNSAFE_CHARACTERS } from '../engine/discovery/sanitize.ts';
+
+/** Text for the terminal: our own line breaks stay, anything else unsafe becomes a space. */
+export function forTerminal(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, (c) => (c === '\n' ? c : ' '));
+}
+
+/**
+ * One JSON line. JSON.stringify escapes C0 controls but passes C1 controls, bidi overrides and
+ * zero-width characters through raw; they are escaped here too (\u202e), so the data stays exact and
+ * `cat`ing the output is harmless.
+ */
+export function jsonLine(value: object): string {
+  return `${JSON.stringify(value).replace(UNSAFE_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+}
+
+let stdoutClosed = false;
+
+/**
+ * `ota-bench push … | head -3`: once the reader has gone, writes fail with EPIPE. The rest of the
+ * output is dropped quietly (no stack trace); the command itself runs to its end, so a push that has
+ * started is not cut off half-way because nobody reads its log.
+ */
+export function keepQuietOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      if (stream === process.stdout) stdoutClosed = true;
+    });
+  }
+}
+
+/** Writes to stdout unless its reader has gone. */
+export function writeOut(text: string): void {
+  if (!stdoutClosed && !process.stdout.destroyed) process.stdout.write(text);
+}
+
+/**
+ * Exit once stdout and stderr have handed everything to the reader. process.exit() alone drops
+ * what is still queued when the reader is slow (a pipe or socket read late), and the final
+ * `result` line is exactly what would go missing.
+ */
+export function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  const streams = [process.stdout, process.stderr].filter((s) => !s.destroyed && !(s === process.stdout && stdoutClosed));
+  let pending = streams.length;
+  if (pending === 0) process.exit(code);
+  for (const stream of streams) {
+    stream.write('', () => {
+      if (--pending === 0) process.exit(code);
+    });
+  }
+}
 
 export interface FinalResult {
   state: string;
@@ -21,13 +77,13 @@ export class Output {
   }
 
   event(type: string, payload: object): void {
-    if (this.json) process.stdout.write(`${JSON.stringify({ type, ...payload })}\n`);
+    if (this.json) writeOut(jsonLine({ type, ...payload }));
   }
 
   line(text: string): void {
     if (this.json) return;
     this.endProgress();
-    process.stdout.write(`${text}\n`);
+    writeOut(`${forTerminal(text)}\n`);
   }
 
   progress(job: Job): void {
@@ -37,7 +93,7 @@ export class Output {
     const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
     const eta = etaSeconds == null ? '' : `  ETA ${formatDuration(etaSeconds)}`;
     const link = job.link ? `  MTU ${job.link.attMtu ?? '?'} · packet ${job.link.maxPacketBytes} B · window ${job.link.window}` : '';
-    process.stdout.write(`\r  [${bar}] ${String(pct).padStart(3)}%  ${formatBytes(bytesSent)} / ${formatBytes(totalBytes)}  ${formatBytes(bytesPerSecond)}/s${eta}${link}   `);
+    writeOut(`\r  [${bar}] ${String(pct).padStart(3)}%  ${formatBytes(bytesSent)} / ${formatBytes(totalBytes)}  ${formatBytes(bytesPerSecond)}/s${eta}${link}   `);
     this.progressShown = true;
   }
 
@@ -50,12 +106,12 @@ export class Output {
     if (this.json) this.event('result', { state: 'failed', result: 'error', message, fromVersion: null, toVersion: null });
     else {
       this.endProgress();
-      process.stderr.write(`ota-bench: ${message}\n`);
+      if (!process.stderr.destroyed) process.stderr.write(`ota-bench: ${forTerminal(message)}\n`);
     }
   }
 
   private endProgress(): void {
-    if (this.progressShown) process.stdout.write('\n');
+    if (this.progressShown) writeOut('\n');
     this.progressShown = false;
   }
 }

@@ -6,7 +6,7 @@ import type { CommitPolicy, Job, ProtocolId, SmpCommitMode } from '../../shared/
 import { PROTOCOL_LABELS, SMP_COMMIT_MODES, isTerminal } from '../../shared/domain.ts';
 import type { OtaEngine } from '../engine/engine-api.ts';
 import { formatBytes, formatDuration } from '../engine/format.ts';
-import type { Output } from './output.ts';
+import { forTerminal, type Output } from './output.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
 import { printPlan } from './describe.ts';
 
@@ -34,13 +34,38 @@ const STATE_LINES: Partial<Record<Job['state'], string>> = {
   reverting: 'Reverting…',
 };
 
-async function askCommit(job: Job): Promise<'commit' | 'revert' | 'wait'> {
+type CommitAnswer = 'commit' | 'revert' | 'wait';
+
+/**
+ * Asks c/r/w until it gets one of them, and gives up (null) when the job stops waiting for a
+ * decision: the commit window closed and the board rolled back, or the board committed itself.
+ * A prompt must never outlive the question it asks.
+ */
+async function askCommit(engine: OtaEngine, out: Output, job: Job): Promise<CommitAnswer | null> {
   const left = job.commitDeadline ? formatDuration((job.commitDeadline - Date.now()) / 1000) : '?';
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const question = forTerminal(`${job.deviceName} runs ${job.toVersion ?? 'the new firmware'} uncommitted (${left} left). [c]ommit, [r]evert or [w]ait for rollback? `);
+  // With --json the question goes to stderr: stdout carries only JSON lines.
+  const rl = readline.createInterface({ input: process.stdin, output: out.json ? process.stderr : process.stdout, terminal: Boolean(process.stdin.isTTY) });
+  const stop = new AbortController();
+  const over = engine.waitForJob(job.id).then(() => null);
+  const ended = new Promise<null>((resolve) => rl.once('close', () => resolve(null)));
   try {
-    const answer = (await rl.question(`${job.deviceName} runs ${job.toVersion ?? 'the new firmware'} uncommitted (${left} left). [c]ommit, [r]evert or [w]ait for rollback? `)).trim().toLowerCase();
-    return answer.startsWith('c') ? 'commit' : answer.startsWith('r') ? 'revert' : 'wait';
+    for (;;) {
+      // An aborted question rejects; that is the end of the prompt, not an error.
+      const asked = rl.question(question, { signal: stop.signal }).catch(() => null);
+      const answer = await Promise.race([asked, over, ended]);
+      if (answer === null) {
+        out.line('');
+        return null;
+      }
+      const choice = answer.trim().toLowerCase();
+      if (['c', 'commit'].includes(choice)) return 'commit';
+      if (['r', 'revert'].includes(choice)) return 'revert';
+      if (['w', 'wait'].includes(choice)) return 'wait';
+      out.line(`Please answer c (commit), r (revert) or w (wait), not "${answer.trim()}".`);
+    }
   } finally {
+    stop.abort();
     rl.close();
   }
 }
@@ -104,8 +129,9 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
       unsubscribe();
       return finish(out, settled, `${settled.deviceName} runs ${settled.toVersion ?? 'the new firmware'} uncommitted; it reverts in ${left} unless you run: ota-bench commit ${device.id}`);
     }
-    if (options.commit === 'prompt' && process.stdin.isTTY) {
-      const answer = await askCommit(settled);
+    // `prompt` is the default only in a terminal; asked for explicitly, it reads answers from any stdin.
+    if (options.commit === 'prompt') {
+      const answer = await askCommit(engine, out, settled);
       if (answer === 'commit') engine.commitJob(job.id);
       if (answer === 'revert') engine.revertJob(job.id);
       if (answer === 'wait') out.line('Waiting for the commit window to end…');

@@ -23,5 +23,18 @@ export async function resolveDeviceRef(engine: OtaEngine, ref: string, discoverS
     if (found && (found.protocol !== 'unknown' || Date.now() > deadline - 1000)) return found;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return engine.resolveDevice(ref);
+  // A plain name (no dots, or NAME.local) can only be a board that discovery saw; a dotted host
+  // name may still be known to DNS. Either way the answer names what was seen, not getaddrinfo.
+  const notSeen = () => {
+    const seen = engine.listDevices().map((d) => d.name);
+    const list = seen.length === 0 ? 'none in the last ' + `${discoverSeconds} s` : seen.slice(0, 12).join(', ') + (seen.length > 12 ? `, … ${seen.length - 12} more` : '');
+    return `no board called "${ref}" has been seen (seen: ${list}). Check the name with ota-bench discover, or give host[:port].`;
+  };
+  if (!ref.includes('.') || /\.local\.?$/i.test(ref)) throw new Error(notSeen());
+  try {
+    return await engine.resolveDevice(ref);
+  } catch (error) {
+    if (/getaddrinfo|ENOTFOUND|EAI_AGAIN/.test((error as Error).message)) throw new Error(`${notSeen()} DNS does not know it either.`, { cause: error });
+    throw error;
+  }
 }

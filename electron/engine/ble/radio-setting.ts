@@ -8,6 +8,7 @@
 // Linux defaults to raw HCI on purpose: it reports the negotiated ATT MTU and lets us ask for a large
 // one, which SMP chunk sizes depend on; BlueZ's D-Bus API does not report it to noble, so writes fall
 // back to 20 bytes there (ble-protocols.md §5.1–5.2).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,14 +33,33 @@ export function bleSettingFrom(value: string | undefined): BleSetting {
 /** The module that builds the simulated radio (development setting; not shipped in a packaged app). */
 export const SIM_RADIO_MODULE = 'test/sim/ble/sim-radio.ts';
 
+interface SimRadioModule {
+  createSimulatedNoble(spec: string, root: string): Promise<NobleLike>;
+  checkScenario(spec: string, root: string): void;
+}
+
+async function importSimRadio(root: string): Promise<SimRadioModule> {
+  const file = resolve(root, SIM_RADIO_MODULE);
+  if (!existsSync(file)) {
+    throw new Error(`OTA_BENCH_BLE=sim:… is a development setting: it needs a source checkout of OTA Bench as the working directory (${file} does not exist).`);
+  }
+  return (await import(pathToFileURL(file).href)) as SimRadioModule;
+}
+
+/**
+ * Checks a setting before anything uses it, so a mistake is an error at start and not a radio that
+ * quietly says "No Bluetooth adapter": for sim:SCENARIO, the scenario is loaded and validated
+ * (throws one sentence). Real radios are checked when they start (noble reports their state).
+ */
+export async function checkBleSetting(setting: BleSetting, root: string = process.cwd()): Promise<void> {
+  if (setting.kind === 'sim') (await importSimRadio(root)).checkScenario(setting.scenario, root);
+}
+
 /** A radio for the setting, or null for `off`. Nothing is loaded until the radio is first used. */
 export function createRadio(setting: BleSetting, root: string = process.cwd()): BleRadio | null {
   if (setting.kind === 'off') return null;
   if (setting.kind === 'sim') {
-    return new NobleRadio(async () => {
-      const module = (await import(pathToFileURL(resolve(root, SIM_RADIO_MODULE)).href)) as { createSimulatedNoble(spec: string, root: string): Promise<NobleLike> };
-      return module.createSimulatedNoble(setting.scenario, root);
-    });
+    return new NobleRadio(async () => (await importSimRadio(root)).createSimulatedNoble(setting.scenario, root));
   }
   return new NobleRadio(async () => {
     // resolve-bindings builds noble with the platform's native bindings; requiring it is what can

@@ -7,11 +7,18 @@ const MAX_NAME = 64;
 const MAX_TXT_KEYS = 32;
 const MAX_TXT_VALUE = 200;
 
+/**
+ * What no screen should get from a device or a file: C0 and C1 controls (ESC and CSI start terminal
+ * sequences, OSC sets titles, BEL rings), DEL, zero-width characters, bidi overrides and isolates
+ * (RLO turns text around), BOM and U+FFFD (binary junk). The CLI reuses it for every line it prints.
+ */
+export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g;
+
 /** Removes control characters, bidi overrides and zero-width characters; collapses whitespace. */
 export function cleanText(value: unknown, max: number): string {
   const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : value == null ? '' : String(value);
   const cleaned = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]/g, ' ')
+    .replace(UNSAFE_CHARACTERS, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;

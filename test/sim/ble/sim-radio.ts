@@ -6,7 +6,7 @@
 // CLI runs see the same device.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -53,7 +53,9 @@ const mongooseDevice = z.strictObject({ kind: z.literal('mongoose-rpc'), id: hex
 const espOtaDevice = z.strictObject({ kind: z.literal('esp-ota'), id: hexId, name: z.string(), rssi });
 
 const scenarioSchema = z.strictObject({
-  timeScale: z.number().positive().optional(),
+  // Real ms per simulated ms. Bounded: 1e308 would turn every timer into "never" (or, past 2^31 ms,
+  // into Node's 1 ms), and a tiny one into a busy loop.
+  timeScale: z.number().min(0.001).max(100).optional(),
   link: z.strictObject({
     phy: z.union([z.literal(1), z.literal(2)], { error: 'must be 1 or 2 (Mbit/s)' }),
     llPayload: z.number().int().min(27).max(251),
@@ -142,7 +144,27 @@ export function loadScenario(spec: string, root: string = process.cwd()): z.outp
   return scenario.stateDir ? { ...scenario, stateDir: resolve(dirname(file), scenario.stateDir) } : scenario;
 }
 
+/** Loads a scenario and checks that its stateDir can hold state; throws one sentence. For checkBleSetting. */
+export function checkScenario(spec: string, root: string = process.cwd()): void {
+  const scenario = loadScenario(spec, root);
+  if (scenario.stateDir) usableStateDir(resolve(scenario.stateDir), spec);
+}
+
 // ---- state kept across processes -----------------------------------------------------------------------
+
+/** The stateDir, created if needed; a file or an unwritable place in its way is an error that says so. */
+function usableStateDir(dir: string, source: string): string {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new Error(`The BLE scenario ${source} keeps state in ${dir}, but that is a file, not a folder: point stateDir elsewhere or remove the file.`);
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    throw new Error(`The BLE scenario ${source} keeps state in ${dir}, which cannot be used (${(error as Error).message}).`, { cause: error });
+  }
+  return dir;
+}
 
 const stateFileSchema = z.strictObject({
   format: z.literal('ota-bench-sim-smp/1'),
@@ -232,7 +254,17 @@ function versionMatches(actual: string, listed: string): boolean {
 
 export function buildSimulatedRadio(input: SimScenario): SimulatedRadio {
   const scenario = parseScenario(input);
-  const stateDir = scenario.stateDir ? resolve(scenario.stateDir) : null;
+  const stateDir = scenario.stateDir ? usableStateDir(resolve(scenario.stateDir), 'scenario') : null;
+  let saveFailed = false;
+  const saveState = (file: string, id: string, state: SmpSnapshot): void => {
+    try {
+      writeState(file, id, state);
+    } catch (error) {
+      // The device keeps running on its in-memory state; say once that it will not be remembered.
+      if (!saveFailed) process.stderr.write(`Simulated BLE: cannot save device state to ${file} (${(error as Error).message}); it will not be kept.\n`);
+      saveFailed = true;
+    }
+  };
   const smp = new Map<string, SmpPeripheral>();
   const peripherals: SimDevice[] = scenario.devices.map((d) => {
     const common = { id: d.id, address: addressFromId(d.id), name: d.name, rssi: d.rssi };
@@ -259,7 +291,7 @@ export function buildSimulatedRadio(input: SimScenario): SimulatedRadio {
       onChange: file ? (what: SmpChange) => {
         if (what === 'upload' && Date.now() - lastUploadSave < UPLOAD_SAVE_INTERVAL_MS) return;
         lastUploadSave = Date.now();
-        writeState(file, d.id, device.snapshot());
+        saveState(file, d.id, device.snapshot());
       } : undefined,
     });
     const saved = file ? readState(file, d.id) : null;
@@ -282,7 +314,7 @@ export function buildSimulatedRadio(input: SimScenario): SimulatedRadio {
   const noble = new Noble(bindings);
   const save = (): void => {
     if (!stateDir) return;
-    for (const [id, device] of smp) writeState(stateFileOf(stateDir, id), id, device.snapshot());
+    for (const [id, device] of smp) saveState(stateFileOf(stateDir, id), id, device.snapshot());
   };
   return { scenario, bindings, peripherals, smp, noble, save };
 }
