@@ -5,14 +5,14 @@ import type { ImageFact, ProtocolId } from '../../../shared/domain.ts';
 import { byteCount, fact, hex, type FormatReport, type ImageFormat } from './image-format.ts';
 import type { ImageFile } from './image-file.ts';
 import {
-  ESP32_CHIP_NAMES, ESP_HEADER_BYTES, ESP_IMAGE_MAGIC, checksumFact, flashFrequencyName, flashModeName,
+  ESP_HEADER_BYTES, ESP_IMAGE_MAGIC, checksumFact, flashFrequencyName, flashModeName, flashParamsProblem,
   flashSizeName, guessEspChip, segmentList, walkEspImage, type EspImage,
 } from './esp-image.ts';
+import { esp32ChipName, revisionRange } from './esp-chips.ts';
+import { ARDUINO_LENGTH_OFFSET, arduinoCrcFact, readArduinoCrc } from './arduino-crc.ts';
 
 const LABEL = 'ESP application image (0xE9)';
 const ESP8266_APP_OFFSET = 0x1000;
-/** Arduino-ESP8266 ≥ 2019 patches the file length and an eboot CRC here after the checksum was made. */
-const ARDUINO_CRC_PATCH_OFFSET = 0x1010;
 const ESP_IDF_APP_DESC_MAGIC = 0xabcd5432;
 /** The ESP32 partition table sits at 0x8000 and starts with 0xAA 0x50 (ESP-IDF esp_partition). */
 const PARTITION_TABLE_OFFSET = 0x8000;
@@ -45,10 +45,9 @@ function findAppDescriptor(image: EspImage): AppDescriptor | null {
  * Newer Arduino-ESP8266 builds overwrite 8 zero bytes at 0x1010 (file length, eboot CRC) after the
  * checksum was computed, so the stored checksum matches the data as it was before that patch.
  */
-async function matchesArduinoCrcPatch(file: ImageFile, app: EspImage): Promise<boolean> {
-  if (app.offset !== ESP8266_APP_OFFSET) return false;
-  const patched = await file.readAt(ARDUINO_CRC_PATCH_OFFSET, 8);
-  if (patched.length < 8 || patched.readUInt32LE(0) !== file.size) return false;
+async function matchesArduinoCrcPatch(file: ImageFile, app: EspImage, recordedLength: number | null): Promise<boolean> {
+  if (app.offset !== ESP8266_APP_OFFSET || recordedLength === null) return false;
+  const patched = await file.readAt(ARDUINO_LENGTH_OFFSET, 8);
   let undo = 0;
   for (const byte of patched) undo ^= byte;
   return (app.computedChecksum ^ undo) === app.storedChecksum;
@@ -107,15 +106,23 @@ async function describeEsp8266(file: ImageFile, eboot: EspImage | null, app: Esp
   if (irom) facts.push(fact('irom0 segment', `${byteCount(irom.length)} at ${hex(irom.addr)}`));
   facts.push(fact(eboot ? 'Application segments' : 'Segments', segmentList(app.segments)));
   const warnings: string[] = [];
-  let problem: string | null = null;
+  let problem: string | null = flashParamsProblem('esp8266', boot.flashMode, boot.flashSizeFreq);
+  if (problem) problem += ' Arduino and ESPHome updaters copy the file to 0x0 as it is, so the board would not boot. This looks like a bootloader (e.g. rboot.bin from a Mongoose OS build), not an application.';
+  const arduinoCrc = eboot ? await readArduinoCrc(file) : null;
   for (const [name, image] of eboot ? [['eboot checksum', eboot], ['Application checksum', app]] as const : [['Checksum', app]] as const) {
     if (image.storedChecksum === image.computedChecksum) {
       facts.push(fact(name, checksumFact(image)));
-    } else if (image === app && await matchesArduinoCrcPatch(file, app)) {
+    } else if (image === app && await matchesArduinoCrcPatch(file, app, arduinoCrc?.length ?? null)) {
       facts.push(fact(name, 'valid once the length/CRC words Arduino patches in at 0x1010 are discounted'));
     } else {
       facts.push(fact(name, checksumFact(image)));
       problem ??= `The ${name.toLowerCase()} does not match (${checksumFact(image)}): the file is corrupted. Rebuild it or download it again.`;
+    }
+  }
+  if (arduinoCrc) {
+    facts.push(fact('Arduino CRC-32 (0x1014)', arduinoCrcFact(arduinoCrc)));
+    if (arduinoCrc.stored !== arduinoCrc.computed) {
+      problem ??= `The CRC-32 the Arduino build wrote at 0x1014 does not match the file (${arduinoCrcFact(arduinoCrc)}): the file was changed after it was built. The updater would take it, but the sketch's ESP.checkFlashCRC() would then report its own flash as corrupt. Rebuild it or download it again.`;
     }
   }
   if (app.end < file.size) facts.push(fact('Bytes after the image', `${file.size - app.end} (e.g. an appended signature)`));
@@ -129,12 +136,14 @@ async function describeEsp8266(file: ImageFile, eboot: EspImage | null, app: Esp
 }
 
 async function describeEsp32(file: ImageFile, app: EspImage): Promise<FormatReport> {
-  const chipName = ESP32_CHIP_NAMES[app.chipId ?? -1] ?? 'ESP32 family';
+  const chipId = app.chipId ?? 0;
+  const chipName = esp32ChipName(chipId);
   const facts: ImageFact[] = [
-    fact('Chip', `${chipName} (chip id ${app.chipId})`),
+    fact('Chip', chipName.includes('chip id') ? chipName : `${chipName} (chip id ${chipId})`),
+    fact('Chip revision', revisionRange(app.minRevFull ?? 0, app.maxRevFull ?? 0xffff)),
     fact('Flash mode', flashModeName(app.flashMode)),
     fact('Flash size', flashSizeName('esp32', app.flashSizeFreq)),
-    fact('Flash frequency', flashFrequencyName('esp32', app.flashSizeFreq, app.chipId)),
+    fact('Flash frequency', flashFrequencyName('esp32', app.flashSizeFreq, chipId)),
     fact('Entry point', hex(app.entry)),
     fact('Segments', segmentList(app.segments)),
     fact('Checksum', checksumFact(app)),
@@ -149,8 +158,14 @@ async function describeEsp32(file: ImageFile, app: EspImage): Promise<FormatRepo
   if (app.end < file.size) facts.push(fact('Bytes after the image', `${file.size - app.end} (e.g. a secure-boot signature block)`));
 
   const warnings: string[] = [];
-  let problem: string | null = null;
-  if (app.storedChecksum !== app.computedChecksum) {
+  const frequency = flashFrequencyName('esp32', app.flashSizeFreq, chipId);
+  if (frequency.startsWith('code') && !chipName.includes('chip id')) {
+    warnings.push(`The flash frequency ${frequency} is not one esptool knows for the ${chipName}: check that the image was built for this chip.`);
+  }
+  let problem: string | null = flashParamsProblem('esp32', app.flashMode, app.flashSizeFreq);
+  if (problem) {
+    problem += ' An application image always carries the settings the bootloader uses; this is not one the ESP32 updaters should write.';
+  } else if (app.storedChecksum !== app.computedChecksum) {
     problem = `The image checksum does not match (${checksumFact(app)}): the file is corrupted and the ESP32 would reject it. Rebuild it or download it again.`;
   } else if (app.appendedHashValid === false) {
     problem = 'The SHA-256 appended to the image does not match its content: the file is corrupted and the ESP32 would reject it. Rebuild it or download it again.';
@@ -158,11 +173,13 @@ async function describeEsp32(file: ImageFile, app: EspImage): Promise<FormatRepo
     problem = `This is a merged ${chipName} flash image (bootloader, partition table and app) meant for serial flashing at 0x0. OTA needs the application .bin alone (e.g. .pio/build/<env>/firmware.bin, not the factory/merged file).`;
   }
   // Every app has flash-mapped DROM/IROM segments (ESP32 0x3F4…/0x400D…, S2 0x3F0…, S3/C3/C6/H2
-  // 0x3C…/0x42…); a bootloader has only RAM ones. The P4 maps flash elsewhere, so it is left out.
+  // 0x3C…/0x42…, C61 0x41…); a bootloader has only RAM ones. P4, E22 and S31 map flash over
+  // ranges that also hold RAM, so they are left out.
   const flashMapped = app.segments.some((s) => (s.addr >= 0x3c000000 && s.addr < 0x3f800000) ||
-    (s.addr >= 0x400d0000 && s.addr < 0x40400000) || (s.addr >= 0x42000000 && s.addr < 0x44000000));
-  if (!flashMapped && app.chipId !== 18) warnings.push('No segment is mapped from flash: this looks like a bootloader, not an application image.');
+    (s.addr >= 0x400d0000 && s.addr < 0x40400000) || (s.addr >= 0x41000000 && s.addr < 0x44000000));
+  if (!flashMapped && ![18, 31, 32].includes(chipId)) warnings.push('No segment is mapped from flash: this looks like a bootloader, not an application image.');
   const version = file.versionMarker ?? (descriptor?.version || null);
   const pushableWith: ProtocolId[] = problem ? [] : ['arduino-esp32', 'esphome-web'];
-  return { formatLabel: `${chipName} application image`, facts, version, pushableWith, warnings, problem };
+  const label = chipName.includes('chip id') ? `ESP32-family application image (chip id ${chipId})` : `${chipName} application image`;
+  return { formatLabel: label, facts, version, pushableWith, warnings, problem };
 }

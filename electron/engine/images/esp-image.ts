@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { byteCount, hex, hexByte } from './image-format.ts';
 import { streamRange, type ImageFile } from './image-file.ts';
+import { esp32FrequencyName } from './esp-chips.ts';
 
 export const ESP_IMAGE_MAGIC = 0xe9;
 export const ESP_HEADER_BYTES = 8;
@@ -39,6 +40,9 @@ export interface EspImage {
   entry: number;
   /** ESP32 family: chip id from the extended header. */
   chipId: number | null;
+  /** ESP32 family: chip revisions the image accepts (major * 100 + minor; 0xffff = no maximum). */
+  minRevFull: number | null;
+  maxRevFull: number | null;
   segments: EspSegment[];
   checksumOffset: number;
   storedChecksum: number;
@@ -57,22 +61,20 @@ const ESP8266_WINDOWS: Array<[number, number]> = [
   [0x40100000, 0x40140000], // IRAM
   [0x40200000, 0x40300000], // flash-mapped irom0
 ];
-/** ESP32, -S2, -S3, -C2, -C3, -C6, -H2, -P4: DROM/DRAM 0x3C…–0x3F…, IRAM/IROM 0x40…–0x4F…, RTC 0x50…. */
-const ESP32_FAMILY_WINDOW: [number, number] = [0x3c000000, 0x60000000];
+/**
+ * ESP32, -S2, -S3, -C2, -C3, -C5, -C6, -C61, -H2, -P4: DROM/DRAM 0x3C…–0x3F…, IRAM/IROM 0x40…–0x4F…,
+ * RTC 0x50…; the newest (-S31, -E22) put DRAM at 0x2F…/0x31….
+ */
+const ESP32_FAMILY_WINDOW: [number, number] = [0x2e000000, 0x60000000];
 
 const inWindows = (addr: number, windows: Array<[number, number]>): boolean =>
   windows.some(([from, to]) => addr >= from && addr < to);
 
-export const ESP32_CHIP_NAMES: Record<number, string> = {
-  0: 'ESP32', 2: 'ESP32-S2', 5: 'ESP32-C3', 9: 'ESP32-S3', 12: 'ESP32-C2', 13: 'ESP32-C6',
-  16: 'ESP32-H2', 18: 'ESP32-P4', 20: 'ESP32-C61', 23: 'ESP32-C5',
-};
-
 /**
  * ESP8266 or ESP32 family, from the bytes at the image start. An ESP32 header is followed by the
- * extended header (known chip id, zero reserved bytes, hash flag 0/1) and its first segment loads
- * in the 0x3C…–0x5F… range; an ESP8266 image has its first segment header right at byte 8, loading
- * into DRAM, IRAM or irom0. Null when neither reading holds (0xE9 followed by something else).
+ * extended header (zero reserved bytes, hash flag 0/1; any chip id, as Espressif keeps adding
+ * chips) and its first segment loads in the 0x2E…–0x5F… range; an ESP8266 image has its first
+ * segment header right at byte 8, loading into DRAM, IRAM or irom0. Null when neither reading holds (0xE9 followed by something else).
  */
 export function guessEspChip(bytes: Buffer): EspChip | null {
   if (bytes.length < ESP_HEADER_BYTES + 8 || bytes[0] !== ESP_IMAGE_MAGIC) return null;
@@ -80,7 +82,7 @@ export function guessEspChip(bytes: Buffer): EspChip | null {
   let esp32 = false;
   if (bytes.length >= ESP_HEADER_BYTES + ESP32_EXTENDED_HEADER_BYTES + 4) {
     const reservedZero = bytes.readUInt32LE(19) === 0;
-    esp32 = ESP32_CHIP_NAMES[bytes.readUInt16LE(12)] !== undefined && reservedZero && bytes[23]! <= 1 &&
+    esp32 = reservedZero && bytes[23]! <= 1 &&
       inWindows(bytes.readUInt32LE(24), [ESP32_FAMILY_WINDOW]);
   }
   if (esp32 && !esp8266) return 'esp32';
@@ -167,6 +169,8 @@ export async function walkEspImage(file: ImageFile, offset: number, chip: EspChi
       flashSizeFreq: header[3]!,
       entry: header.readUInt32LE(4),
       chipId: chip === 'esp32' ? header.readUInt16LE(12) : null,
+      minRevFull: chip === 'esp32' ? header.readUInt16LE(15) : null,
+      maxRevFull: chip === 'esp32' ? header.readUInt16LE(17) : null,
       segments, checksumOffset,
       storedChecksum: stored[0]!,
       computedChecksum: checksum,
@@ -187,19 +191,32 @@ const ESP8266_SIZES: Record<number, string> = {
 const ESP32_SIZES: Record<number, string> = {
   0: '1MB', 1: '2MB', 2: '4MB', 3: '8MB', 4: '16MB', 5: '32MB', 6: '64MB', 7: '128MB',
 };
-/** The frequency nibble of the ESP8266 and the original ESP32/-S2/-S3/-C3; other chips differ. */
-const CLASSIC_FREQUENCIES: Record<number, string> = { 0: '40m', 1: '26m', 2: '20m', 0xf: '80m' };
-const CLASSIC_FREQUENCY_CHIPS = new Set([0, 2, 5, 9]);
+const ESP8266_FREQUENCIES: Record<number, string> = { 0: '40m', 1: '26m', 2: '20m', 0xf: '80m' };
 
 export function flashSizeName(chip: EspChip, sizeFreq: number): string {
   const nibble = sizeFreq >> 4;
   return (chip === 'esp8266' ? ESP8266_SIZES : ESP32_SIZES)[nibble] ?? `unknown (${hex(nibble, 1)})`;
 }
 
+/** The frequency as esptool names it for this chip; `code 0x3` when the code means nothing there. */
 export function flashFrequencyName(chip: EspChip, sizeFreq: number, chipId: number | null): string {
   const nibble = sizeFreq & 0xf;
-  const known = chip === 'esp8266' || (chipId !== null && CLASSIC_FREQUENCY_CHIPS.has(chipId));
-  return (known ? CLASSIC_FREQUENCIES[nibble] : undefined) ?? `code ${hex(nibble, 1)}`;
+  const name = chip === 'esp8266' ? ESP8266_FREQUENCIES[nibble] : chipId === null ? null : esp32FrequencyName(chipId, nibble);
+  return name ?? `code ${hex(nibble, 1)}`;
+}
+
+/**
+ * Why the ROM could not use these flash settings (mode beyond DOUT, a size code the chip does not
+ * have), or null. A bootloader image such as Mongoose OS's rboot.bin carries 0xff/0xf here: it is
+ * written by a flasher at a fixed place, never sent as an application.
+ */
+export function flashParamsProblem(chip: EspChip, mode: number, sizeFreq: number): string | null {
+  const bad: string[] = [];
+  if (mode > 3) bad.push(`flash mode ${hexByte(mode)} (valid: 0–3, QIO/QOUT/DIO/DOUT)`);
+  if ((chip === 'esp8266' ? ESP8266_SIZES : ESP32_SIZES)[sizeFreq >> 4] === undefined) {
+    bad.push(`flash size code ${hex(sizeFreq >> 4, 1)} (not a size the ${chip === 'esp8266' ? 'ESP8266' : 'ESP32'} knows)`);
+  }
+  return bad.length === 0 ? null : `The image header declares ${bad.join(' and ')}: the ROM bootloader could not start it.`;
 }
 
 export function segmentList(segments: EspSegment[]): string {

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { ImageFact } from '../../../shared/domain.ts';
 import { byteCount, fact, firstBytes, hex, hexByte, type FormatReport, type ImageFormat } from './image-format.ts';
-import { streamRange } from './image-file.ts';
+import { streamRange, type ImageFile } from './image-file.ts';
 import { SLOT_LAYOUTS, readSlotEvidence } from './esp8266-slot-evidence.ts';
 import {
   ESP_IMAGE_MAGIC, checksumFact, flashFrequencyName, flashModeName, flashSizeName, segmentList, walkEspImage,
@@ -82,6 +82,9 @@ export const esp8266OtaV2Format: ImageFormat = {
       fact('Size map', `${sizeMap} (${SLOT_LAYOUTS[sizeMap] ?? 'unknown layout'})`),
       fact('Flash frequency', flashFrequencyName('esp8266', inner.flashSizeFreq, null)),
     );
+    // The SDK bootloader loads the inner 0xE9 image and jumps to its entry; the outer one only
+    // satisfies esp-link's header check.
+    facts.splice(6, 0, fact('Inner entry point', hex(inner.entry)));
     facts.push(fact('Inner header byte 3', hexByte(inner.flashSizeFreq)));
     facts.push(fact('Segments', segmentList(inner.segments)));
     facts.push(fact('Checksum', checksumFact(inner)));
@@ -97,22 +100,13 @@ export const esp8266OtaV2Format: ImageFormat = {
     if (inner.storedChecksum !== inner.computedChecksum) {
       problem = `The image checksum does not match (${checksumFact(inner)}): the file is corrupted. Rebuild it or download it again.`;
     }
-    const trailer = file.size - inner.end;
-    if (trailer === CRC_TRAILER_BYTES) {
-      let crc = 0;
-      await streamRange(file, 0, inner.end, (data) => { crc = crc32(data, crc); });
-      const stored = (await file.readAt(inner.end, 4)).readUInt32LE(0);
-      const computed = esp8266Crc32(crc);
-      facts.push(fact('CRC-32 trailer', stored === computed ? `valid (${hex(stored)})` : `mismatch: stored ${hex(stored)}, computed ${hex(computed)}`));
-      if (stored !== computed) {
-        problem ??= 'The CRC-32 at the end of the file does not match its content: the file is corrupted. Rebuild it or download it again.';
-      }
-    } else if (trailer === 0) {
-      facts.push(fact('CRC-32 trailer', 'absent (older SDK build)'));
-    } else {
-      facts.push(fact('Bytes after the image', String(trailer)));
-      warnings.push(`The file has ${trailer} bytes after the image where a 4-byte CRC-32 trailer (or nothing) is expected: check that it is the file your build produced.`);
+    if (inner.entry !== entry) {
+      warnings.push(`The outer header's entry point (${hex(entry)}) differs from the inner image's (${hex(inner.entry)}); the bootloader starts the inner one. gen_appbin writes the same address in both, so the file was probably put together by hand.`);
     }
+    const trailer = await checkCrcTrailer(file, inner.end);
+    facts.push(fact(trailer.label, trailer.value));
+    if (trailer.warning) warnings.push(trailer.warning);
+    problem ??= trailer.problem;
     return {
       formatLabel: LABEL,
       facts,
@@ -124,3 +118,45 @@ export const esp8266OtaV2Format: ImageFormat = {
     };
   },
 };
+
+interface TrailerCheck { label: string; value: string; warning: string | null; problem: string | null }
+
+/**
+ * The 4-byte CRC-32 gen_appbin appends after the inner image's checksum. Missing, it is only a
+ * warning: we cannot tell an old build without one from a file cut by exactly 4 bytes. A partial
+ * trailer (1–3 bytes) is a cut file; bytes after a valid CRC are reported.
+ */
+async function checkCrcTrailer(file: ImageFile, imageEnd: number): Promise<TrailerCheck> {
+  const extra = file.size - imageEnd;
+  if (extra === 0) {
+    return {
+      label: 'CRC-32 trailer', value: 'absent',
+      warning: 'The file ends right after the image checksum, without the 4-byte CRC-32 that gen_appbin appends to user1/user2 images: it may have been cut short by 4 bytes (or come from an SDK build that wrote none). Bootloaders that check the CRC will not start it; prefer the file your build produced.',
+      problem: null,
+    };
+  }
+  if (extra < CRC_TRAILER_BYTES) {
+    return {
+      label: 'CRC-32 trailer', value: `cut: only ${extra} of 4 bytes`, warning: null,
+      problem: `The file ends ${extra} byte${extra === 1 ? '' : 's'} into the 4-byte CRC-32 trailer that follows the image: it was cut short (or has stray bytes). Rebuild it or download it again.`,
+    };
+  }
+  let crc = 0;
+  await streamRange(file, 0, imageEnd, (data) => { crc = crc32(data, crc); });
+  const stored = (await file.readAt(imageEnd, 4)).readUInt32LE(0);
+  const computed = esp8266Crc32(crc);
+  if (stored !== computed) {
+    return {
+      label: 'CRC-32 trailer', value: `mismatch: stored ${hex(stored)}, computed ${hex(computed)}`, warning: null,
+      problem: extra === CRC_TRAILER_BYTES
+        ? 'The CRC-32 at the end of the file does not match its content: the file is corrupted. Rebuild it or download it again.'
+        : `The ${extra} bytes after the image do not start with its CRC-32 (stored ${hex(stored)}, computed ${hex(computed)}): the file is corrupted or has stray bytes. Rebuild it or download it again.`,
+    };
+  }
+  const after = extra - CRC_TRAILER_BYTES;
+  return {
+    label: 'CRC-32 trailer', value: `valid (${hex(stored)})${after > 0 ? `, then ${after} more bytes` : ''}`,
+    warning: after > 0 ? `The file has ${after} bytes after its CRC-32 trailer, where gen_appbin writes nothing: check that it is the file your build produced.` : null,
+    problem: null,
+  };
+}

@@ -31,6 +31,9 @@ export interface EspImageOptions {
   /** ESP32 extended header fields. */
   chipId?: number;
   hashAppended?: boolean;
+  /** Chip revisions (major * 100 + minor); ESP-IDF's defaults are 0 and 399 on the ESP32. */
+  minRevFull?: number;
+  maxRevFull?: number;
 }
 
 /** An 0xE9 image as esptool writes it, assuming it is placed at a 16-byte-aligned file offset. */
@@ -45,6 +48,8 @@ export function espImage(options: EspImageOptions): Buffer {
   if (esp32) {
     header[8] = 0xee;
     header.writeUInt16LE(options.chipId ?? 0, 12);
+    header.writeUInt16LE(options.minRevFull ?? 0, 15);
+    header.writeUInt16LE(options.maxRevFull ?? 399, 17);
     header[23] = options.hashAppended ? 1 : 0;
   }
   const parts: Buffer[] = [header];
@@ -62,9 +67,9 @@ export function espImage(options: EspImageOptions): Buffer {
   return options.hashAppended ? Buffer.concat([image, createHash('sha256').update(image).digest()]) : image;
 }
 
-export function esp8266App(irom = filler(2048, 7)): Buffer {
+export function esp8266App(irom = filler(2048, 7), flash: { flashMode?: number; flashSizeFreq?: number } = {}): Buffer {
   return espImage({
-    chip: 'esp8266', entry: 0x40100004,
+    chip: 'esp8266', entry: 0x40100004, ...flash,
     segments: [{ addr: 0x40201010, data: irom }, { addr: 0x40100000, data: filler(1024, 8) }, { addr: 0x3ffe8000, data: filler(300, 9) }],
   });
 }
@@ -73,6 +78,28 @@ export function esp8266App(irom = filler(2048, 7)): Buffer {
 export function esp8266EbootLayout(app = esp8266App()): Buffer {
   const eboot = espImage({ chip: 'esp8266', entry: 0x4010f29c, segments: [{ addr: 0x4010f000, data: filler(1384, 3) }] });
   return Buffer.concat([eboot, Buffer.alloc(0x1000 - eboot.length, 0xaa), app]);
+}
+
+/**
+ * What tools/elf2bin.py add_crc does to an Arduino-ESP8266 build: the file length at 0x1010 and, at
+ * 0x1014, eboot's CRC (bit by bit, as elf2bin's crc8266 computes it) of the file with both words 0.
+ */
+export function arduinoCrcPatch(image: Buffer): Buffer {
+  const out = Buffer.from(image);
+  out.writeUInt32LE(0, 0x1010);
+  out.writeUInt32LE(0, 0x1014);
+  let crc = 0xffffffff;
+  for (const byte of out) {
+    for (let mask = 0x80; mask > 0; mask >>= 1) {
+      let bit = (crc & 0x80000000) !== 0;
+      if (byte & mask) bit = !bit;
+      crc = (crc << 1) >>> 0;
+      if (bit) crc = (crc ^ 0x04c11db7) >>> 0;
+    }
+  }
+  out.writeUInt32LE(out.length, 0x1010);
+  out.writeUInt32LE(crc, 0x1014);
+  return out;
 }
 
 /** esp_app_desc_t with the fields the inspector reads. */
@@ -87,10 +114,11 @@ export function appDescriptor(version: string, project: string, idf = 'v5.1.4'):
   return desc;
 }
 
-export function esp32App(options: { chipId?: number; version?: string; hashAppended?: boolean; extra?: Buffer } = {}): Buffer {
+export function esp32App(options: { chipId?: number; version?: string; hashAppended?: boolean; extra?: Buffer; flashSizeFreq?: number; flashMode?: number; minRevFull?: number; maxRevFull?: number } = {}): Buffer {
   const drom = Buffer.concat([options.version ? appDescriptor(options.version, 'blink') : filler(256, 4), filler(1024, 5)]);
   return espImage({
     chip: 'esp32', chipId: options.chipId ?? 0, hashAppended: options.hashAppended ?? true,
+    flashSizeFreq: options.flashSizeFreq, flashMode: options.flashMode, minRevFull: options.minRevFull, maxRevFull: options.maxRevFull,
     segments: [
       { addr: options.chipId === 9 ? 0x3c020020 : 0x3f400020, data: Buffer.concat([drom, options.extra ?? Buffer.alloc(0)]) },
       { addr: 0x3ffb0000, data: filler(512, 6) },
@@ -100,13 +128,13 @@ export function esp32App(options: { chipId?: number; version?: string; hashAppen
 }
 
 /** SDK gen_appbin.py v2 image: 0xEA header, irom0 text, inner 0xE9 image, CRC-32 trailer. */
-export function esp8266V2Image(options: { appNumber?: number; flashSizeFreq?: number; irom?: Buffer } = {}): Buffer {
+export function esp8266V2Image(options: { appNumber?: number; flashSizeFreq?: number; irom?: Buffer; outerEntry?: number } = {}): Buffer {
   const irom = options.irom ?? filler(4096, 11);
   const header = Buffer.alloc(16);
   header[0] = 0xea;
   header[1] = 4;
   header[3] = options.appNumber ?? 1;
-  header.writeUInt32LE(0x40100004, 4);
+  header.writeUInt32LE(options.outerEntry ?? 0x40100004, 4);
   header.writeUInt32LE(irom.length, 12);
   const inner = espImage({
     chip: 'esp8266', flashMode: 0, flashSizeFreq: options.flashSizeFreq ?? 0x40,

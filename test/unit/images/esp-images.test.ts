@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectImage } from '../../../electron/engine/images/index.ts';
 import { buildEspAppImage } from '../../sim/esp-image.ts';
-import { esp32App, esp8266App, esp8266EbootLayout, esp8266V2Image, filler, scratchDir } from './builders.ts';
+import { arduinoCrcPatch, esp32App, esp8266App, esp8266EbootLayout, esp8266V2Image, filler, scratchDir } from './builders.ts';
 import { factValue } from './fact-value.ts';
 
 const scratch = scratchDir();
@@ -50,14 +50,33 @@ describe('esp-app: ESP8266', () => {
     expect(factValue(info, 'Application checksum')).toMatch(/^mismatch: stored 0x[0-9a-f]{2}, computed/);
   });
 
-  it('accepts the length/CRC words newer Arduino cores patch in at 0x1010', async () => {
-    const irom = Buffer.concat([Buffer.alloc(8), filler(2040, 9)]);
-    const data = esp8266EbootLayout(esp8266App(irom));
-    data.writeUInt32LE(data.length, 0x1010);
-    data.writeUInt32LE(0xdeadbeef, 0x1014);
-    const info = await inspectImage(scratch.write('patched.bin', data));
+  /** An eboot + sketch build as Arduino ≥ 2.6 writes it: 8 zero bytes at 0x1010, then patched. */
+  const arduinoBuild = () => arduinoCrcPatch(esp8266EbootLayout(esp8266App(Buffer.concat([Buffer.alloc(8), filler(2040, 9)]))));
+
+  it('verifies the length and CRC words newer Arduino cores patch in at 0x1010', async () => {
+    const info = await inspectImage(scratch.write('patched.bin', arduinoBuild()));
     expect(info.problem).toBeNull();
     expect(factValue(info, 'Application checksum')).toMatch(/0x1010/);
+    expect(factValue(info, 'Arduino CRC-32 (0x1014)')).toMatch(/^valid \(0x[0-9a-f]{8}\)$/);
+  });
+
+  it('refuses a build whose Arduino CRC-32 does not match: a flipped CRC word, or a byte no checksum covers', async () => {
+    const flipped = arduinoBuild();
+    flipped[0x1014]! ^= 0x01;
+    const info = await inspectImage(scratch.write('crc-flipped.bin', flipped));
+    expect(info.problem).toMatch(/CRC-32 the Arduino build wrote at 0x1014 does not match.*ESP\.checkFlashCRC/);
+    expect(info.pushableWith).toEqual([]);
+    // The 0xAA padding between eboot and 0x1000 is in no XOR checksum: only the CRC sees it.
+    const padding = arduinoBuild();
+    padding[0xf00]! ^= 0x10;
+    expect((await inspectImage(scratch.write('crc-padding.bin', padding))).problem).toMatch(/0x1014 does not match/);
+  });
+
+  it('refuses an ESP8266 image whose flash mode and size bytes are invalid (an rboot.bin: 0xff / 0xf)', async () => {
+    const info = await inspectImage(scratch.write('rboot.bin', esp8266App(filler(2048, 7), { flashMode: 0xff, flashSizeFreq: 0xff })));
+    expect(info.format).toBe('esp-app');
+    expect(info.problem).toMatch(/flash mode 0xff .* and flash size code 0xf .*ROM bootloader could not start it.*rboot/);
+    expect(info.pushableWith).toEqual([]);
   });
 
   it('reports a file cut inside a segment as truncated', async () => {
@@ -99,6 +118,47 @@ describe('esp-app: ESP32 family', () => {
     expect(factValue(info, 'Chip')).toBe('ESP32-S3 (chip id 9)');
     expect(info.formatLabel).toBe('ESP32-S3 application image');
     expect(info.version).toBeNull();
+  });
+
+  // esptool targets: IMAGE_CHIP_ID and FLASH_FREQUENCY (code 0xf) per chip.
+  const chips: Array<[number, string, string]> = [
+    [12, 'ESP32-C2', '60m'], [13, 'ESP32-C6', '80m'], [16, 'ESP32-H2', '48m'], [18, 'ESP32-P4', '80m'],
+    [20, 'ESP32-C61', '80m'], [23, 'ESP32-C5', '80m'], [25, 'ESP32-H21', '48m'],
+  ];
+  for (const [chipId, name, frequency] of chips) {
+    it(`names the ${name} (chip id ${chipId}) and its flash frequency`, async () => {
+      const info = await inspectImage(scratch.write(`chip-${chipId}.bin`, esp32App({ chipId, flashSizeFreq: 0x2f })));
+      expect(info).toMatchObject({ format: 'esp-app', problem: null, formatLabel: `${name} application image` });
+      expect(factValue(info, 'Chip')).toBe(`${name} (chip id ${chipId})`);
+      expect(factValue(info, 'Flash frequency')).toBe(frequency);
+      expect(info.pushableWith).toEqual(['arduino-esp32', 'esphome-web']);
+    });
+  }
+
+  it('names the ESP32-H4 and its 0x0 frequency code as esptool does (24m)', async () => {
+    const info = await inspectImage(scratch.write('h4.bin', esp32App({ chipId: 28, flashSizeFreq: 0x20 })));
+    expect(factValue(info, 'Chip')).toBe('ESP32-H4 (chip id 28)');
+    expect(factValue(info, 'Flash frequency')).toBe('24m');
+  });
+
+  it('takes a chip id esptool does not know as an ESP32-family image, saying so', async () => {
+    const info = await inspectImage(scratch.write('chip-99.bin', esp32App({ chipId: 99 })));
+    expect(info).toMatchObject({ format: 'esp-app', problem: null, formatLabel: 'ESP32-family application image (chip id 99)' });
+    expect(factValue(info, 'Chip')).toBe('ESP32 family, chip id 99');
+  });
+
+  it('reports the chip revisions the image runs on', async () => {
+    const ranged = await inspectImage(scratch.write('rev.bin', esp32App({ chipId: 5, minRevFull: 3, maxRevFull: 199 })));
+    expect(factValue(ranged, 'Chip revision')).toBe('v0.3 – v1.99');
+    const open = await inspectImage(scratch.write('rev-open.bin', esp32App({ minRevFull: 100, maxRevFull: 0xffff })));
+    expect(factValue(open, 'Chip revision')).toBe('v1.0 or later (no maximum set)');
+  });
+
+  it('refuses an ESP32 image with an invalid flash mode, and warns about a frequency code the chip lacks', async () => {
+    expect((await inspectImage(scratch.write('esp32-mode.bin', esp32App({ flashMode: 7 })))).problem).toMatch(/flash mode 0x07/);
+    const odd = await inspectImage(scratch.write('c2-freq.bin', esp32App({ chipId: 12, flashSizeFreq: 0x25 })));
+    expect(factValue(odd, 'Flash frequency')).toBe('code 0x5');
+    expect(odd.warnings.join(' ')).toMatch(/code 0x5 is not one esptool knows for the ESP32-C2/);
   });
 
   it('reports a corrupted checksum and a corrupted appended hash', async () => {
@@ -146,6 +206,32 @@ describe('esp8266-ota-v2', () => {
     expect(factValue(info, 'Checksum')).toMatch(/^valid/);
     expect(factValue(info, 'CRC-32 trailer')).toMatch(/^valid/);
     expect(info.warnings.join(' ')).toMatch(/Magic byte is not 0xE9/);
+  });
+
+  it('reports the inner entry point, and warns when the outer header says otherwise', async () => {
+    const same = await inspectImage(scratch.write('v2-entry.bin', esp8266V2Image()));
+    expect(factValue(same, 'Inner entry point')).toBe('0x40100004');
+    expect(same.warnings.join(' ')).not.toMatch(/entry point/);
+    const other = await inspectImage(scratch.write('v2-outer.bin', esp8266V2Image({ outerEntry: 0x40100100 })));
+    expect(factValue(other, 'Entry point')).toBe('0x40100100');
+    expect(factValue(other, 'Inner entry point')).toBe('0x40100004');
+    expect(other.warnings.join(' ')).toMatch(/outer header's entry point \(0x40100100\) differs from the inner image's \(0x40100004\)/);
+  });
+
+  it('warns when the CRC-32 trailer is missing (cut by 4 bytes), refuses a partial one', async () => {
+    const data = esp8266V2Image();
+    const cut4 = await inspectImage(scratch.write('v2-cut4.bin', data.subarray(0, data.length - 4)));
+    expect(cut4.problem).toBeNull();
+    expect(factValue(cut4, 'CRC-32 trailer')).toBe('absent');
+    expect(cut4.warnings.join(' ')).toMatch(/without the 4-byte CRC-32 .* cut short by 4 bytes/);
+    for (const cut of [1, 2, 3]) {
+      const info = await inspectImage(scratch.write(`v2-cut${cut}.bin`, data.subarray(0, data.length - cut)));
+      expect(info.problem).toMatch(new RegExp(`ends ${4 - cut} bytes? into the 4-byte CRC-32 trailer`));
+      expect(info.pushableWith).toEqual([]);
+    }
+    const extra = await inspectImage(scratch.write('v2-extra.bin', Buffer.concat([data, Buffer.from([1, 2])])));
+    expect(extra.problem).toBeNull();
+    expect(extra.warnings.join(' ')).toMatch(/2 bytes after its CRC-32 trailer/);
   });
 
   it('reports truncation, a bad checksum and a bad CRC-32', async () => {

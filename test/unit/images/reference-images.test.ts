@@ -32,6 +32,7 @@ const FORMAT_IDS: Record<string, string> = {
 function checkEsp8266V2(info: ImageInfo, car: any): void {
   const h = car.header;
   expect(factValue(info, 'Entry point')).toBe(h.entry);
+  expect(factValue(info, 'Inner entry point')).toBe(h.innerEntry);
   expect(factValue(info, 'irom0 length').replace(/\D/g, '')).toBe(String(h.iromSegmentLength));
   expect(factValue(info, 'Header byte 3')).toMatch(new RegExp(`^${h.byte3} `));
   expect(factValue(info, 'Inner header byte 3')).toBe(h.innerHeaderByte3);
