@@ -21,11 +21,14 @@ function textOf(head: Buffer): string {
   return head.toString('utf8', start).trimStart();
 }
 
-/** Mostly printable, no NUL: text of some kind. */
+/** Bytes that never occur in UTF-8 text (0xC0, 0xC1, 0xF5–0xFF): erased flash is all 0xFF. */
+const notUtf8 = (byte: number): boolean => byte === 0xc0 || byte === 0xc1 || byte >= 0xf5;
+
+/** Mostly printable, no NUL, nothing that cannot be UTF-8: text of some kind. */
 function looksLikeText(head: Buffer): boolean {
   if (head.length === 0 || head.includes(0)) return false;
   let printable = 0;
-  for (const byte of head) if (byte === 9 || byte === 10 || byte === 13 || (byte >= 0x20 && byte !== 0x7f)) printable += 1;
+  for (const byte of head) if (byte === 9 || byte === 10 || byte === 13 || (byte >= 0x20 && byte !== 0x7f && !notUtf8(byte))) printable += 1;
   return printable / head.length > 0.97;
 }
 
@@ -67,11 +70,11 @@ export function recogniseContent(head: Buffer, size: number, esp32AppAt0x1000 = 
       problem: 'This looks like a merged ESP32 flash image (0xFF padding, then the bootloader at 0x1000) meant for serial flashing at 0x0. OTA needs the application .bin alone (e.g. .pio/build/<env>/firmware.bin, not the factory/merged file).',
     };
   }
-  if (looksLikeText(head)) return recogniseText(textOf(head));
   if (head.every((b) => b === 0xff) || head.every((b) => b === 0)) {
     const fill = head[0] === 0xff ? '0xFF' : '0x00';
     return { kind: 'blank data', problem: `The file starts with nothing but ${fill} bytes (erased flash or a flash dump), not an image. ${PICK_BIN}.` };
   }
+  if (looksLikeText(head)) return recogniseText(textOf(head));
   const bareCortexM = unsignedCortexMProblem(head);
   if (bareCortexM) return { kind: 'unsigned ARM Cortex-M binary', problem: bareCortexM };
   return { kind: 'unrecognised binary', problem: `Unrecognised file content (first bytes ${firstBytes(head)}). ${SUPPORTED}.` };

@@ -92,6 +92,8 @@ describe('files that are not firmware', () => {
     ['notes.bin', 'Build finished. Upload with: pio run -t upload\n', /text file \("Build finished/],
     ['random.bin', Buffer.concat([Buffer.from([0x12, 0x34, 0x56, 0x78]), filler(400, 77)]), /Unrecognised file content \(first bytes 12 34 56 78/],
     ['x86.bin', Buffer.concat([Buffer.from([0xe9, 0x12, 0x34, 0x00]), Buffer.alloc(4), Buffer.from([1, 2, 3, 4]), filler(100)]), /0xE9 but what follows is not an ESP8266 or ESP32 image/],
+    ['erased.bin', Buffer.alloc(8192, 0xff), /nothing but 0xFF bytes \(erased flash/],
+    ['dump.bin', Buffer.concat([Buffer.from('boot ok\n'), Buffer.alloc(4000, 0xff)]), /Unrecognised file content/],
     ['merged-classic.bin', Buffer.concat([Buffer.alloc(0x1000, 0xff), esp32App()]), /merged ESP32 flash image/],
   ];
   for (const [name, content, problem] of cases) {
