@@ -164,7 +164,12 @@ async function main(argv: string[]): Promise<number> {
         if (status.imageSlots) printImageSlots(out, status.imageSlots);
         for (const [key, value] of Object.entries(status.details)) out.line(`  ${key}: ${value}`);
         const done = command === 'status' ? status.reachable : status.reachable && (command === 'revert' || status.bootState?.committed !== false);
-        out.result({ state: 'done', result: done ? 'success' : 'update-failed', message: `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`, fromVersion: null, toVersion: status.firmwareVersion });
+        // A board that did not answer is a lost connection, and the message says what was not done.
+        const why = status.details.error ? ` (${status.details.error})` : '';
+        const message = done ? `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`
+          : !status.reachable ? `${device.name} did not answer: ${command === 'status' ? 'status not read' : `${command} not confirmed`}${why}.`
+            : `${device.name}: ${command} did not take effect; the board still reports the firmware as uncommitted.`;
+        out.result({ state: done ? 'done' : 'failed', result: done ? 'success' : status.reachable ? 'update-failed' : 'connection-lost', message, fromVersion: null, toVersion: status.firmwareVersion });
         return done ? 0 : 1;
       }
       default:

@@ -161,6 +161,20 @@ describe('ota-bench for a newcomer', () => {
     expect(lines.filter((l) => l.type === 'device')).toHaveLength(last.count as number);
   });
 
+  it('a status that could not be read says so, not "status read."', async () => {
+    const silent = new MongooseBoard({ address: '127.0.6.13', fwVersion: '1.0.0', announceIntervalMs: 200, garbageResponses: true });
+    await silent.start();
+    try {
+      const result = await run(['status', silent.hostname, '--timeout', '3', '--json']);
+      expect(result.code).toBe(1);
+      const last = jsonLines(result.stdout).at(-1)!;
+      expect(last).toMatchObject({ type: 'result', state: 'failed', result: 'connection-lost' });
+      expect(String(last.message)).toContain(`${silent.hostname} did not answer: status not read`);
+    } finally {
+      await silent.stop();
+    }
+  });
+
   it('device strings cannot drive the terminal: status and push, human and --json', async () => {
     const status = await run(['status', `${hostile.address}:80`]);
     expect(status.stdout).toContain('pwned');
