@@ -11,6 +11,7 @@ import { normaliseAddress } from './discovery/ble-devices.ts';
 import { MdnsBrowser } from './discovery/mdns-browser.ts';
 import { probeHttpDevice } from './discovery/probe.ts';
 import { describePair, findPairInFolder, inspectImage, type InspectedImage } from './images/index.ts';
+import { ReachabilityWatch } from './discovery/reachability-watch.ts';
 import { JobManager } from './jobs/job-manager.ts';
 import { type JobTimeouts, targetOf } from './jobs/job-runner.ts';
 import { planPush } from './jobs/push-plan.ts';
@@ -30,6 +31,8 @@ export class Engine implements OtaEngine {
   private browser: MdnsBrowser | null = null;
   private expiry: NodeJS.Timeout | null = null;
   private status: DiscoveryStatus = { state: 'starting', message: 'Discovery has not started.' };
+  /** Re-checks probed and typed-in boards; leaves a board alone while a job works on it. */
+  private readonly reachability = new ReachabilityWatch(this.registry, (deviceId) => this.jobs.activeJobFor(deviceId) !== null);
   private probing = new Set<string>();
 
   /** Bluetooth LE devices and SMP jobs; without a radio it lists nothing and reports BLE off. */
@@ -72,6 +75,7 @@ export class Engine implements OtaEngine {
       this.ble.table.expire();
     }, 1000);
     await this.ble.start().catch((error: Error) => this.setStatus({ ...this.status, ble: { state: 'unavailable', message: `Bluetooth scanning failed: ${error.message}` } }));
+    this.reachability.start();
     this.setStatus(this.status);
   }
 
@@ -79,6 +83,7 @@ export class Engine implements OtaEngine {
     if (this.expiry) clearInterval(this.expiry);
     this.expiry = null;
     await this.browser?.stop();
+    this.reachability.stop();
     this.browser = null;
     await this.ble.stop();
   }

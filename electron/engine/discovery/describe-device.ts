@@ -4,11 +4,14 @@ import type { Device, ProtocolEvidence, ProtocolId } from '../../../shared/domai
 import { canPush } from '../protocols/index.ts';
 import type { ServiceObservation } from './mdns-browser.ts';
 import type { ProbeResult } from './probe.ts';
+import { isRecordFresh, liveness } from './liveness.ts';
 import { cleanName, cleanVersion, normaliseMac } from './sanitize.ts';
 
 export interface ServiceRecord extends ServiceObservation {
   lastSeen: number;
   gone: boolean;
+  /** When its goodbye (TTL 0) arrived. */
+  goneAt?: number;
 }
 
 export interface DeviceEntry {
@@ -17,13 +20,6 @@ export interface DeviceEntry {
   services: Map<string, ServiceRecord>;
   probe: (ProbeResult & { target: { host: string; port: number }; at: number; reachable?: boolean }) | null;
   lastReportedOnline: boolean;
-}
-
-/** A probe result stays authoritative for online/last-seen of typed-in devices for this long. */
-const PROBE_FRESH_MS = 5 * 60_000;
-
-function isFresh(record: ServiceRecord, now: number): boolean {
-  return !record.gone && record.lastSeen + record.ttlSeconds * 1000 > now;
 }
 
 /** ArduinoOTA's record says which core runs (port 3232 / board id on ESP32); the web form does not. */
@@ -61,8 +57,7 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
   const types = new Set(records.map((r) => r.type));
   const [protocol, protocolEvidence] = protocolOf(entry, records, txt, types);
   const info = entry.probe?.info ?? null;
-  const probeFresh = entry.probe ? entry.probe.reachable !== false && entry.probe.at + PROBE_FRESH_MS > now : false;
-  const freshRecords = records.filter((r) => isFresh(r, now));
+  const freshRecords = records.filter((r) => isRecordFresh(r, now));
   const address = freshRecords.find((r) => r.addresses.length)?.addresses[0] ?? records.find((r) => r.addresses.length)?.addresses[0] ?? entry.probe?.target.host ?? null;
   const esphomeVersion = txt.project_version ?? null;
   return {
@@ -82,8 +77,7 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
     mac: normaliseMac(info?.mac ?? txt.mac),
     services: [...types].sort(),
     rssi: null,
-    online: freshRecords.length > 0 || probeFresh,
-    lastSeen: Math.max(records[0]?.lastSeen ?? 0, entry.probe?.reachable === false ? 0 : (entry.probe?.at ?? 0)),
+    ...liveness(entry, now),
     authRequired: txt.auth_upload === 'yes' || Boolean(entry.probe?.authRequired),
     txt,
   };

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Device } from '../../../shared/domain.ts';
 import { canPush } from '../protocols/index.ts';
 import { describeDevice, type DeviceEntry, type ServiceRecord } from './describe-device.ts';
+import { isRecordFresh } from './liveness.ts';
 import type { ServiceObservation } from './mdns-browser.ts';
 import type { ProbeResult } from './probe.ts';
 import { cleanText, normaliseMac } from './sanitize.ts';
@@ -85,11 +86,13 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     if (changed) this.emit('changed');
   }
 
+  /** A goodbye (TTL 0) for a service: the board said it is leaving; no probe result outlives this. */
   goodbye(fqdn: string): void {
     for (const entry of this.entries.values()) {
       const record = entry.services.get(fqdn);
       if (record && !record.gone) {
         record.gone = true;
+        record.goneAt = this.now();
         this.emit('changed');
       }
     }
@@ -117,6 +120,40 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     entry.probe.at = reachable ? this.now() : entry.probe.at;
     entry.probe.reachable = reachable;
     this.emit('changed');
+  }
+
+  /**
+   * Boards whose reachability is re-checked (reachability-watch.ts): those we probed, unless mDNS
+   * already says they left, at the address and port the list shows.
+   */
+  reachabilityTargets(): Array<{ deviceId: string; host: string; port: number }> {
+    const targets: Array<{ deviceId: string; host: string; port: number }> = [];
+    const now = this.now();
+    for (const entry of this.entries.values()) {
+      if (!entry.probe) continue;
+      const records = [...entry.services.values()];
+      if (records.length > 0 && !records.some((r) => isRecordFresh(r, now))) continue;
+      const device = describeDevice(entry, now);
+      if (device.address) targets.push({ deviceId: entry.id, host: device.address, port: device.port });
+    }
+    return targets;
+  }
+
+  /**
+   * The result of a re-check. An answer keeps a board added by address fresh (mDNS keeps the others);
+   * a board that stopped answering is offline, whatever its mDNS records still claim.
+   */
+  recordCheck(deviceId: string, reachable: boolean): void {
+    const entry = this.entries.get(deviceId);
+    if (!entry?.probe) return;
+    const before = describeDevice(entry, this.now()).online;
+    entry.probe.reachable = reachable;
+    if (reachable && entry.services.size === 0) entry.probe.at = this.now();
+    const after = describeDevice(entry, this.now()).online;
+    if (before !== after) {
+      entry.lastReportedOnline = after;
+      this.emit('changed');
+    }
   }
 
   /** Called every second: emits when a device's online state flips because a TTL ran out. */

@@ -132,8 +132,10 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])];
       for (const record of records) {
         const ttl = typeof record.ttl === 'number' ? record.ttl : 0;
-        if (record.type === 'PTR' && ttl > 0 && typeof record.data === 'string') {
-          this.emit('refresh', record.data.toLowerCase(), ttl);
+        if (record.type === 'PTR' && typeof record.data === 'string') {
+          // TTL 0 is a goodbye. The Browser reports those too, but only for services it still holds.
+          if (ttl > 0) this.emit('refresh', record.data.toLowerCase(), ttl);
+          else this.emit('goodbye', record.data.toLowerCase());
         } else if ((record.type === 'A' || record.type === 'AAAA') && ttl > 0 && isUsableAddress(record.data)) {
           const host = normaliseHostName(record.name);
           if (host) this.emit('address', host, record.data, ttl);
