@@ -29,6 +29,11 @@ export interface UploadInput {
   file: Buffer;
   /** SHA-256 of the whole file: tags the session for resume and is checked at the end (`match`). */
   sha: Buffer;
+  /**
+   * Bytes of `sha` the first request carries (default all): fewer when a small packet cannot hold
+   * it beside the MCUboot header (planFirstChunk). Trimmed: resume works, no `match`; 0: neither.
+   */
+  shaBytes?: number;
   /** Largest SMP packet (buf_size, or MTU − 3). */
   maxPacket: number;
   /** Requests in flight (1 = stop-and-wait). */
@@ -69,8 +74,9 @@ interface InFlight {
 type Answer = { entry: InFlight; map: CborMap } | { entry: InFlight; error: unknown };
 
 export async function uploadImage(input: UploadInput): Promise<UploadResult> {
-  const { client, file, sha, maxPacket, signal } = input;
+  const { client, file, maxPacket, signal } = input;
   const len = file.length;
+  const sha = input.sha.subarray(0, input.shaBytes ?? input.sha.length);
   const timeouts = input.timeouts ?? NORDIC_UPLOAD_TIMEOUTS;
   const window = Math.max(1, Math.floor(input.window));
   const tries = new Map<number, number>();
@@ -100,7 +106,7 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
     const chunk = planChunk(first ? { off, len, shaBytes: sha.length } : { off }, len, maxPacket, input.alignment ?? 1);
     const end = off + chunk.dataBytes;
     const entry: InFlight = { off, end, generation, index: requests };
-    const request = imageUploadRequest(first ? { off, len, sha, data: file.subarray(off, end) } : { off, data: file.subarray(off, end) });
+    const request = imageUploadRequest(first ? { off, len, sha: sha.length > 0 ? sha : undefined, data: file.subarray(off, end) } : { off, data: file.subarray(off, end) });
     const timeoutMs = first ? timeouts.firstMs : end === len ? timeouts.lastMs : timeouts.otherMs;
     requests++;
     if (sentOffsets.has(off)) resent++;
@@ -153,7 +159,11 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
         restartFrom(started ? deviceOffset : 0, 'no answer');
         continue;
       }
-      const { off, match } = parseUploadResponse(answer.map);
+      const parsed = parseUploadResponse(answer.map);
+      const { off } = parsed;
+      // Zephyr compares the stored file with the sha zero-padded to 32 bytes: after a trimmed (or no)
+      // sha its `match: false` says nothing about the data.
+      const match = sha.length === 32 ? parsed.match : null;
       if (off > len) throw new UpdateError('update-failed', `The device says it expects byte ${off} of a ${len}-byte image; its upload state is inconsistent. Reset it and push again.`);
       const firstAnswer = !started;
       if (firstAnswer) {

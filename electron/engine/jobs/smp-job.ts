@@ -13,7 +13,7 @@ import { SmpSession } from '../ble/smp-session.ts';
 import { uploadImage, type UploadTimeouts } from '../ble/smp-upload.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import { activeSlot, describeSlot, planSmpPush } from '../protocols/mcumgr-smp-plan.ts';
-import { planChunk } from '../ble/upload-chunks.ts';
+import { dataRoom, planFirstChunk } from '../ble/upload-chunks.ts';
 import { verdictOf } from './push-plan.ts';
 import { ProgressSampler } from './progress-sampler.ts';
 import type { JobContext } from './job-runner.ts';
@@ -40,7 +40,7 @@ export function linkFacts(session: SmpSession, resumedFrom: number[], chunkBytes
 
 /** Data bytes in a full upload request past 64 KiB (most of an image), for the job card. */
 function fullChunkBytes(session: SmpSession, imageSize: number): number {
-  return Math.min(imageSize, planChunk({ off: 0x10000 }, Number.MAX_SAFE_INTEGER, session.maxPacket).dataBytes);
+  return Math.max(0, Math.min(imageSize, dataRoom({ off: 0x10000 }, session.maxPacket)));
 }
 
 /**
@@ -191,11 +191,15 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
   let attempt = 0;
   try {
     for (;;) {
+      // The MTU may differ after a reconnect: the first request's sha is fitted to this link.
+      const first = planFirstChunk(plan.file.length, session.maxPacket);
+      if (!first) throw new UpdateError('unsupported-protocol', `The link now carries SMP packets of only ${session.maxPacket} bytes: too small for the first upload request (it must hold the 32-byte MCUboot header).`);
       try {
         const result = await uploadImage({
           client: session.client,
           file: plan.file,
           sha: plan.sha,
+          shaBytes: first.shaBytes,
           maxPacket: session.maxPacket,
           window: session.window,
           timeouts: plan.timeouts,

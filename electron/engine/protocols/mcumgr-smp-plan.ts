@@ -7,6 +7,7 @@ import { withArticle } from '../format.ts';
 import type { McubootImage } from '../images/mcuboot.ts';
 import type { ImageSlotState } from '../ble/smp-messages.ts';
 import type { SmpLink } from '../ble/smp-session.ts';
+import { minimumSmpPacket, planFirstChunk } from '../ble/upload-chunks.ts';
 
 /** What the job does after validation. */
 export type SmpAction = 'upload' | 'skip-upload' | 'confirm-running' | 'nothing';
@@ -86,8 +87,28 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
   } else {
     checks.push(check('slot1', 'Slot 1', 'pass', secondary ? `Slot 1 holds ${describeSlot(secondary)}; the upload replaces it.` : 'Slot 1 is empty.'));
   }
-  checks.push(check('link', 'BLE link', 'pass', linkDetail));
+  checks.push(action === 'upload' ? uploadLinkCheck(image.imageSize, link, linkDetail) : check('link', 'BLE link', 'pass', linkDetail));
   return { action, checks };
+}
+
+/**
+ * Whether the first upload request fits one packet of this link (§1.7): it must carry the 32-byte
+ * MCUboot header beside len, off and the file's SHA-256. On a device without MCUmgr params at a
+ * small ATT MTU (Zephyr's default is 65) the sha is trimmed or left out, which costs resume or the
+ * final check; below that no upload is possible, and the plan says so before connecting again.
+ */
+export function uploadLinkCheck(imageSize: number, link: SmpLink, linkDetail: string): PreflightCheck {
+  const first = planFirstChunk(imageSize, link.maxPacket);
+  const packet = link.bufSize ? `MCUmgr buffer of ${link.maxPacket} B` : `${link.maxPacket}-byte SMP packet${link.attMtu ? ` (ATT MTU ${link.attMtu} − 3; the device does not report MCUmgr params)` : ''}`;
+  if (!first) {
+    const minimum = minimumSmpPacket(imageSize);
+    return check('link', 'BLE link', 'fail', `A ${packet} cannot carry the first upload request, which must hold the 32-byte MCUboot header with its fields: that takes at least ${minimum} bytes${link.bufSize ? '' : ` (an ATT MTU of ${minimum + 3})`}. Build the device with a larger MTU (CONFIG_BT_L2CAP_TX_MTU, CONFIG_BT_BUF_ACL_RX_SIZE) or with CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS and SMP reassembly.`);
+  }
+  if (first.shaBytes === 32) return check('link', 'BLE link', 'pass', linkDetail);
+  const consequence = first.shaBytes > 0
+    ? `carries only ${first.shaBytes} of the 32 bytes of the file's SHA-256: a dropped link still resumes, but the device cannot check the whole file against it at the end`
+    : 'carries no SHA-256 of the file: a dropped link restarts the upload from byte 0 (no resume), and the device cannot check the whole file at the end';
+  return check('link', 'BLE link', 'warn', `${linkDetail} The first upload request must hold the 32-byte MCUboot header, so in a ${packet} it ${consequence}. MCUboot still checks the image's own hash before booting it.`);
 }
 
 /** `1.2.3(.4)` comparison on major.minor.revision, as MCUmgr's `upgrade` check does by default. */

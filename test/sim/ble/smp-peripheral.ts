@@ -23,7 +23,7 @@ export const MGMT_ERR = { EOK: 0, EUNKNOWN: 1, ENOMEM: 2, EINVAL: 3, ENOENT: 5, 
 export const IMG_ERR = {
   NO_FREE_SLOT: 9, INVALID_OFFSET: 20, INVALID_LENGTH: 21, INVALID_IMAGE_HEADER_MAGIC: 23, INVALID_HASH: 24,
   HASH_NOT_FOUND: 8, IMAGE_ALREADY_PENDING: 28, INVALID_IMAGE_TOO_LARGE: 30, INVALID_IMAGE_DATA_OVERRUN: 31,
-  IMAGE_SETTING_TEST_TO_ACTIVE_DENIED: 33,
+  IMAGE_SETTING_TEST_TO_ACTIVE_DENIED: 33, INVALID_SLOT: 14,
 } as const;
 
 export interface SmpImage {
@@ -65,6 +65,10 @@ export interface SmpPeripheralOptions {
   swapMs?: number;
   /** Quirk: the radio goes silent once this many bytes (ATT values) have been received in total. */
   dropLinkAfterBytes?: number;
+  /** CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS (default true): false answers the params read with ENOTSUP. */
+  params?: boolean;
+  /** CONFIG_MCUMGR_GRP_IMG_ALLOW_ERASE_PENDING (default false): erase may clear a pending slot 1. */
+  allowErasePending?: boolean;
   /** Quirk: after a reset the device never advertises again. */
   neverReturnAfterReset?: boolean;
   /** Decide whether an image, once swapped in, crashes at boot (default: never). A crash resets → revert. */
@@ -338,7 +342,7 @@ export class SmpPeripheral implements VirtualPeripheral {
     if (g === 0 && c === 0 && write) return { r: typeof body.d === 'string' ? body.d : '' };
     if (g === 0 && c === 5 && write) return this.reset();
     if (g === 0 && c === 6 && !write) {
-      if (this.options.legacy) return { rc: MGMT_ERR.ENOTSUP };
+      if (this.options.legacy || this.options.params === false) return { rc: MGMT_ERR.ENOTSUP };
       return { buf_size: this.bufSize(), buf_count: this.options.bufCount ?? 4 };
     }
     if (g === 0 && c === 8 && !write && !this.options.legacy) {
@@ -346,7 +350,7 @@ export class SmpPeripheral implements VirtualPeripheral {
     }
     if (g === 1 && c === 0) return write ? this.stateWrite(req, body) : this.imageList();
     if (g === 1 && c === 1 && write) return this.imageUpload(req, body);
-    if (g === 1 && c === 5 && write) return this.imageErase(req);
+    if (g === 1 && c === 5 && write) return this.imageErase(req, body);
     return { rc: MGMT_ERR.ENOTSUP };
   }
 
@@ -358,7 +362,7 @@ export class SmpPeripheral implements VirtualPeripheral {
       [IMG_ERR.IMAGE_ALREADY_PENDING]: MGMT_ERR.EBADSTATE,
       [IMG_ERR.HASH_NOT_FOUND]: MGMT_ERR.ENOENT,
     };
-    const rc = translated[code] ?? (code >= 19 && code <= 25 ? MGMT_ERR.EINVAL : code === 30 || code === 31 ? MGMT_ERR.EINVAL : MGMT_ERR.EUNKNOWN);
+    const rc = translated[code] ?? (code === 14 || (code >= 19 && code <= 25) ? MGMT_ERR.EINVAL : code === 30 || code === 31 ? MGMT_ERR.EINVAL : MGMT_ERR.EUNKNOWN);
     return { rc };
   }
 
@@ -469,14 +473,32 @@ export class SmpPeripheral implements VirtualPeripheral {
     this.note(`upload complete: ${parsed ? parsed.version : 'not an image'}`);
     this.changed('flash');
     const rsp: ReplyMap = { off: s.off };
-    if (s.sha && s.sha.length === 32) rsp.match = createHash('sha256').update(s.data).digest().equals(s.sha);
+    // CONFIG_IMG_ENABLE_IMAGE_CHECK (Zephyr img_mgmt.c): the stored file against the sha as kept,
+    // zero-padded to 32 bytes, so a trimmed or absent sha answers `match: false`. Mynewt sends none.
+    if (!this.options.legacy) {
+      const kept = Buffer.alloc(32);
+      s.sha?.copy(kept);
+      rsp.match = createHash('sha256').update(s.data).digest().equals(kept);
+    }
     return rsp;
   }
 
-  private async imageErase(req: Request): Promise<ReplyMap> {
-    if (this.slotInUse()) return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
+  /**
+   * Zephyr img_mgmt_erase: `slot` defaults to the other slot; a slot holding a valid image that is in
+   * use (the active one, or one marked for the next boot or the revert; img_mgmt_slot_in_use) is
+   * refused with NO_FREE_SLOT, unless CONFIG_MCUMGR_GRP_IMG_ALLOW_ERASE_PENDING lets pending go.
+   */
+  private async imageErase(req: Request, body: Record<string, unknown>): Promise<ReplyMap> {
+    const slot = body.slot === undefined ? 1 : body.slot;
+    if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0) return { rc: MGMT_ERR.EINVAL };
+    if (slot === 0) return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
+    if (slot > 1) return this.imgError(req, IMG_ERR.INVALID_SLOT);
+    if (this.slots[1] && !this.options.allowErasePending && this.slotInUse()) return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
+    this.pendingSwap = null;
+    // An already-blank slot is only scanned (img_mgmt_erase_slot → check_empty), not erased.
     const size = this.options.slotSize ?? 0x70000;
-    await this.sleep(Math.ceil(size / 4096) * (this.options.erasePageMs ?? 85));
+    if (this.slots[1] || this.upload) await this.sleep(Math.ceil(size / 4096) * (this.options.erasePageMs ?? 85));
+    this.note('slot 1 erased');
     this.slots[1] = null;
     this.upload = null;
     this.changed('flash');

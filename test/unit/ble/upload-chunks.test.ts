@@ -2,7 +2,7 @@
 // smp-messages.ts): every planned packet fits buf_size, and fills it whenever the data allows.
 import { describe, expect, it } from 'vitest';
 import { encodeSmpRequest, imageUploadRequest } from '../../../electron/engine/ble/smp-messages.ts';
-import { cborHeadBytes, maxSmpPacket, planChunk, uploadOverhead, uploadWindow, type ChunkFields } from '../../../electron/engine/ble/upload-chunks.ts';
+import { cborHeadBytes, maxSmpPacket, minimumSmpPacket, planChunk, planFirstChunk, uploadOverhead, uploadWindow, type ChunkFields } from '../../../electron/engine/ble/upload-chunks.ts';
 
 const SHA = Buffer.alloc(32, 0x11);
 
@@ -70,6 +70,32 @@ describe('chunk-size arithmetic (§1.7)', () => {
     expect(planChunk({ off: 99990 }, 100000, 244, 8).dataBytes).toBe(10);
     expect(() => planChunk({ off: 0, len: 100000, shaBytes: 32 }, 100000, 90)).toThrow(/first chunk needs at least 32/);
     expect(planChunk({ off: 0, len: 100000, shaBytes: 32 }, 100000, 100).dataBytes).toBe(32);
+  });
+});
+
+describe('first chunk at small packets (no MCUmgr params: ATT MTU − 3)', () => {
+  it('MTU 23 cannot carry the header at all; 65 only without sha; 100 with a trimmed sha; 103 and 104 with the whole sha', () => {
+    expect(planFirstChunk(70000, 20)).toBeNull();
+    expect(planFirstChunk(70000, 62)).toEqual({ shaBytes: 0, dataBytes: 32 });
+    const trimmed = planFirstChunk(70000, 97)!;
+    expect(trimmed.shaBytes).toBeGreaterThan(0);
+    expect(trimmed.shaBytes).toBeLessThan(32);
+    expect(trimmed.dataBytes).toBeGreaterThanOrEqual(32);
+    expect(planFirstChunk(70000, 100)).toEqual({ shaBytes: 32, dataBytes: 32 });
+    expect(planFirstChunk(70000, 101)).toEqual({ shaBytes: 32, dataBytes: 33 });
+  });
+
+  it('every planned first request encodes to at most the packet, and the minimum packet is the first that works', () => {
+    for (const size of [100, 5000, 70000, 300000]) {
+      const minimum = minimumSmpPacket(size);
+      expect(planFirstChunk(size, minimum - 1)).toBeNull();
+      for (let packet = minimum; packet < 140; packet++) {
+        const first = planFirstChunk(size, packet)!;
+        const fields: ChunkFields = { off: 0, len: size, shaBytes: first.shaBytes };
+        expect(encodedSize(fields, first.dataBytes)).toBeLessThanOrEqual(packet);
+        expect(() => planChunk(fields, size, packet)).not.toThrow();
+      }
+    }
   });
 });
 
