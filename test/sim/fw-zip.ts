@@ -24,6 +24,10 @@ export interface MongooseFwZipOptions {
   dirPrefix?: string;
   /** Store a wrong CRC-32 for the app part ("Invalid CRC"). */
   corruptCrc?: boolean;
+  /** Write a wrong cs_sha1 for the app part (the device rejects it after writing the part). */
+  corruptSha1?: boolean;
+  /** The app part's `size` in the manifest, when it should not be the file's. */
+  partSize?: number;
 }
 
 export interface ZipEntryInput {
@@ -94,8 +98,8 @@ export function buildMongooseFwZip(options: MongooseFwZipOptions): Buffer {
         type: 'app',
         src: 'app.bin',
         addr: 0x10000,
-        size: app.length,
-        cs_sha1: createHash('sha1').update(app).digest('hex'),
+        size: options.partSize ?? app.length,
+        cs_sha1: createHash('sha1').update(options.corruptSha1 ? Buffer.concat([app, Buffer.from([0])]) : app).digest('hex'),
         cs_sha256: createHash('sha256').update(app).digest('hex'),
         ptn: 'app_0',
       },

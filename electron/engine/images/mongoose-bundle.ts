@@ -4,10 +4,11 @@
 // required. yauzl reads the central directory with random access, so a big bundle is never loaded.
 import type { FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { z } from 'zod';
 import { isIoError, openForReading, toAccessError } from './image-file.ts';
+import { checkZipIntegrity } from './mongoose-zip-integrity.ts';
 
 const STORED = 0;
 const DATA_DESCRIPTOR_FLAG = 0x8;
@@ -21,6 +22,8 @@ export interface MongoosePart {
   addr: number | null;
   size: number | null;
   type: string | null;
+  /** SHA-1 of the part's file, hex: the device checks it after writing the part. */
+  csSha1: string | null;
 }
 
 export interface MongooseManifest {
@@ -41,7 +44,7 @@ export type BundleRead =
   /** A zip, but not a Mongoose OS bundle (no manifest.json, or someone else's manifest). */
   | { kind: 'not-mongoose'; kindLabel: string; problem: string }
   /** A Mongoose OS bundle; `problems` say why the device would refuse it. */
-  | { kind: 'bundle'; manifest: MongooseManifest | null; manifestPath: string; entries: ZipEntryInfo[]; problems: string[]; warnings: string[] };
+  | { kind: 'bundle'; manifest: MongooseManifest | null; manifestPath: string; entries: ZipEntryInfo[]; problems: string[]; warnings: string[]; integrity?: string };
 
 const optionalText = z.union([z.string(), z.number()]).transform(String).optional();
 const manifestSchema = z.looseObject({
@@ -55,6 +58,7 @@ const manifestSchema = z.looseObject({
     addr: z.number().optional(),
     size: z.number().optional(),
     type: z.string().optional(),
+    cs_sha1: z.string().optional(),
   })),
 });
 
@@ -84,8 +88,25 @@ class FileHandleReader extends yauzl.RandomAccessReader {
     super();
     this.handle = handle;
   }
+  // Not handle.createReadStream: destroying such a stream closes the FileHandle whatever autoClose
+  // says, and yauzl destroys its streams; the second entry read then failed with EBADF.
   override _readStreamForRange(start: number, end: number): Readable {
-    return this.handle.createReadStream({ start, end: end - 1, autoClose: false });
+    const handle = this.handle;
+    let position = start;
+    return new Readable({
+      highWaterMark: 256 * 1024,
+      read(size) {
+        const length = Math.min(size, end - position);
+        if (length <= 0) {
+          this.push(null);
+          return;
+        }
+        handle.read(Buffer.allocUnsafe(length), 0, length, position).then(({ bytesRead, buffer }) => {
+          position += bytesRead;
+          this.push(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
+        }, (error: Error) => this.destroy(error));
+      },
+    });
   }
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
     this.handle.read(buffer, offset, length, position).then(
@@ -98,8 +119,12 @@ class FileHandleReader extends yauzl.RandomAccessReader {
   }
 }
 
-/** Reads a bundle from an open handle. Throws only for I/O errors. */
-export async function readMongooseBundle(handle: FileHandle): Promise<BundleRead> {
+/**
+ * Reads a bundle from an open handle. `verify` also streams every entry for the checks the device
+ * makes (CRC-32, cs_sha1, sizes, local headers); without it only the manifest is read. Throws only
+ * for I/O errors.
+ */
+export async function readMongooseBundle(handle: FileHandle, verify = true): Promise<BundleRead> {
   let zip: yauzl.ZipFile;
   try {
     const { size } = await handle.stat();
@@ -116,13 +141,13 @@ export async function readMongooseBundle(handle: FileHandle): Promise<BundleRead
       if (isIoError(error)) throw error;
       return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${reasonOf(error)}). Download or build it again.` };
     }
-    return await analyse(zip, raw);
+    return await analyse(zip, raw, verify);
   } finally {
     zip.close();
   }
 }
 
-async function analyse(zip: yauzl.ZipFile, raw: yauzl.Entry[]): Promise<BundleRead> {
+async function analyse(zip: yauzl.ZipFile, raw: yauzl.Entry[], verify: boolean): Promise<BundleRead> {
   // The device streams the file from its start, so "first" means the lowest local-header offset.
   raw.sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
   const entries: ZipEntryInfo[] = raw.map((e) => ({
@@ -163,9 +188,12 @@ async function analyse(zip: yauzl.ZipFile, raw: yauzl.Entry[]): Promise<BundleRe
   const manifest: MongooseManifest = {
     name: m.name ?? null, platform: m.platform, version: m.version,
     buildId: m.build_id ?? null, buildTimestamp: m.build_timestamp ?? null,
-    parts: Object.entries(m.parts).map(([name, p]) => ({ name, src: p.src ?? null, addr: p.addr ?? null, size: p.size ?? null, type: p.type ?? null })),
+    parts: Object.entries(m.parts).map(([name, p]) => ({ name, src: p.src ?? null, addr: p.addr ?? null, size: p.size ?? null, type: p.type ?? null, csSha1: p.cs_sha1 ?? null })),
   };
-  return { kind: 'bundle', manifest, manifestPath, entries, ...deviceChecks(manifest, manifestPath, entries) };
+  const checks = deviceChecks(manifest, manifestPath, entries);
+  if (!verify) return { kind: 'bundle', manifest, manifestPath, entries, ...checks };
+  const integrity = await checkZipIntegrity(zip, raw, manifest.parts, posix.dirname(manifestPath));
+  return { kind: 'bundle', manifest, manifestPath, entries, problems: [...checks.problems, ...integrity.problems], warnings: checks.warnings, integrity: integrity.summary };
 }
 
 /** What the device's parser would refuse (problems) or silently mishandle (warnings). */
@@ -200,7 +228,8 @@ function deviceChecks(manifest: MongooseManifest, manifestPath: string, entries:
 export async function readMongooseManifest(path: string): Promise<MongooseManifest | null> {
   const handle = await openForReading(path);
   try {
-    const bundle = await readMongooseBundle(handle);
+    // The platform check before a push needs the manifest only; inspectImage verified the rest.
+    const bundle = await readMongooseBundle(handle, false);
     return bundle.kind === 'bundle' ? bundle.manifest : null;
   } catch (error) {
     throw toAccessError(path, error);

@@ -46,6 +46,7 @@ export const mongooseFwZipFormat: ImageFormat = {
       fact('Zip entries', `${entries.length} (${entries.every((e) => e.method === 0) ? 'all stored' : 'some compressed'})`),
       fact('Unpacked size', byteCount(entries.reduce((sum, e) => sum + e.size, 0))),
     );
+    if (bundle.integrity) facts.push(fact('Integrity', bundle.integrity));
     // Several reasons to refuse are rare; when they happen the user needs all of them at once.
     const problem = bundle.problems.length > 0 ? bundle.problems.join(' ') : null;
     return {

@@ -112,6 +112,9 @@ async function checkMongoose(info: ImageInfo, car: any, file: string): Promise<v
   expect(factValue(info, 'Parts').split(', ').map((p) => p.split(' ')[0])).toEqual(car.partNames);
   expect(factValue(info, 'Zip entries')).toBe(`${car.entries.length} (${car.allStored ? 'all stored' : 'some compressed'})`);
   expect(info.pushableWith).toEqual(car.allStored && car.manifestIsFirstEntry ? ['mongoose-os'] : []);
+  // Every cs_sha1 the sidecar verified, and every entry's CRC-32, checked as the device does.
+  const hashed = car.parts.filter((p: any) => p.cs_sha1 && p.csVerified).length;
+  expect(factValue(info, 'Integrity')).toBe(`verified (CRC-32 of ${car.entries.length} files, cs_sha1 of ${hashed} parts, part sizes, local headers)`);
   const manifest = await readMongooseManifest(file);
   expect(manifest).toMatchObject({ platform: car.platform, version: car.version, name: car.manifest.name, buildId: car.manifest.build_id });
   expect(manifest?.parts.map((p) => p.name)).toEqual(car.partNames);
