@@ -1,9 +1,14 @@
 // A bench of simulated boards on 127.0.0.10, .11, … for trying OTA Bench by hand or from tests.
-//   npm run sim -- --mongoose 2 --esp32 1           (runs inside a private network namespace)
+//   npm run sim -- --mongoose 2 --esp32 1           (a private network namespace and a shell in it)
 //   node test/support/run-in-netns.js node test/sim/bench.ts --help
 // Without any count option, one board of each kind starts. Runs until Ctrl-C, then says goodbye.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildMcubootImage } from './ble/mcuboot-image.ts';
+import { makeEspAppImage, makeMongooseFwZip } from './firmware-fixtures.ts';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { ArduinoBoard } from './boards/arduino-board.ts';
 import { EspLinkBoard, type EspLinkBootEvent } from './boards/esp-link-board.ts';
@@ -166,6 +171,19 @@ function parseCli(argv: string[]): BenchSpec {
   };
 }
 
+/** Where `npm run sim` leaves sample images: one for each kind of board, and one for the simulated SMP devices. */
+export const SAMPLE_DIR = path.join(tmpdir(), 'ota-bench-sim', 'firmware');
+
+/** Writes pushable sample images (newer versions than the boards run) and returns the folder. */
+export function writeSampleFirmware(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  makeMongooseFwZip({ platform: 'esp32', version: '1.1.0', buildId: 'sample', size: 200_000, fileName: 'mongoose-esp32-1.1.0.zip', dir });
+  makeEspAppImage({ chip: 'esp8266', size: 300_000, version: '2.0.0', fileName: 'arduino-esp8266-2.0.0.bin', dir });
+  makeEspAppImage({ chip: 'esp32', size: 400_000, version: '2.0.0', fileName: 'esp32-2.0.0.bin', dir });
+  writeFileSync(path.join(dir, 'smp-app-1.1.0.signed.bin'), buildMcubootImage({ version: { major: 1, minor: 1, revision: 0 }, payloadSize: 60_000 }));
+  return dir;
+}
+
 async function main(): Promise<void> {
   let spec: BenchSpec;
   try {
@@ -176,6 +194,8 @@ async function main(): Promise<void> {
   }
   const bench = await startBench({ ...spec, log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`) });
   console.log(bench.table());
+  console.log(`\nFirmware to try them with: ${writeSampleFirmware(SAMPLE_DIR)}`);
+  // run-in-netns.js --shell waits for this line before it opens the shell.
   console.log('\nBoards are up. Ctrl-C to stop (they say goodbye on mDNS).');
   let stopping = false;
   const shutdown = async () => {
