@@ -35,6 +35,24 @@ function assignSlots(a: InspectedImage, b: InspectedImage): { user1: InspectedIm
 }
 
 /**
+ * Facts one gen_appbin run fixes for both of its images: user1 and user2 differ only in where the
+ * irom code is linked (and header byte 3, the CRC), so twins agree on every one of these. Two files
+ * that do not are two builds (the real OLIMEX and ZiGate pairs differ in all of them).
+ */
+const BUILD_FACTS = ['Flash mode', 'Flash size', 'Flash frequency', 'Inner entry point', 'irom0 length', 'Segments'];
+
+function buildDifferences(user1: InspectedImage, user2: InspectedImage): string[] {
+  const valueOf = (image: InspectedImage, label: string) => image.facts.find((f) => f.label === label)?.value;
+  const differences: string[] = [];
+  for (const label of BUILD_FACTS) {
+    const [a, b] = [valueOf(user1, label), valueOf(user2, label)];
+    if (a !== undefined && b !== undefined && a !== b) differences.push(`${label.toLowerCase()} ${a} vs ${b}`);
+  }
+  if (user1.version && user2.version && user1.version !== user2.version) differences.push(`version ${user1.version} vs ${user2.version}`);
+  return differences;
+}
+
+/**
  * Combines two inspected files into the pair's description (`swapped`: b is the slot-1 file).
  * Throws when they are not a pair at all.
  */
@@ -51,6 +69,10 @@ export function describePair(a: InspectedImage, b: InspectedImage): { pair: Insp
   const layouts = new Set([user1, user2].map((m) => m.slotEvidence?.layout));
   if (layouts.size > 1) {
     problems.push(`The two files were built for different flash layouts (${user1.fileName}: ${user1.slotEvidence?.layout}, ${user2.fileName}: ${user2.slotEvidence?.layout}): they are not from the same build.`);
+  }
+  const differences = buildDifferences(user1, user2);
+  if (differences.length > 0) {
+    problems.push(`${user1.fileName} and ${user2.fileName} are not the two images of one build: they differ in ${differences.join('; ')}. The board would run one firmware or the other depending on the slot it picks. Pick the user1.bin and user2.bin that one build produced.`);
   }
   const facts: ImageFact[] = [
     { label: 'Slot 1 (user1)', value: `${user1.fileName}, ${user1.size.toLocaleString('en-US')} bytes` },

@@ -119,6 +119,16 @@ describe('pairs', () => {
     expect(() => describePair(one, sketch)).toThrow(/sketch\.bin is an ESP8266 application image .*, not an ESP8266 user1\/user2 image: two files make a pair only/);
   });
 
+  it('refuses two images that are not one build, naming what differs', async () => {
+    const one = await inspectImage(put('e/user1.bin', user1));
+    const bigger = await inspectImage(put('e/user2.bin', buildEsp8266V2Image({ slot: 2, size: 60_000, version: '2.1.0' })));
+    const { pair } = describePair(one, bigger);
+    expect(pair.problem).toMatch(/user1\.bin and user2\.bin are not the two images of one build: they differ in irom0 length 3\d,\d{3} bytes vs 5\d,\d{3} bytes/);
+    expect(pair.pushableWith).toEqual([]);
+    const newer = await inspectImage(put('f/user2.bin', buildEsp8266V2Image({ slot: 2, size: 40_000, version: '2.2.0' })));
+    expect(describePair(one, newer).pair.problem).toMatch(/differ in version 2\.1\.0 vs 2\.2\.0/);
+  });
+
   it('refuses files from builds for different flash layouts', async () => {
     const one = await inspectImage(put('d/user1.bin', user1));
     const big = await inspectImage(put('d/user2.bin', buildEsp8266V2Image({ slot: 2, layout: '1024+1024' })));

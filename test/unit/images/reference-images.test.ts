@@ -164,3 +164,14 @@ describe.skipIf(!present)(present ? 'reference user1/user2 pairs (../shared/test
     });
   }
 });
+
+describe.skipIf(!present)(present ? 'reference images of two different builds (../shared/testdata)' : 'skipped: ../shared/testdata absent', () => {
+  it('refuses an OLIMEX user1 with a ZiGate user2 as one pair, with the evidence', async () => {
+    const ota = path.join(firmwareDir, 'esp8266-ota');
+    const olimex = await inspectImage(path.join(ota, 'OLIMEX-olimex-iot-firmware-esp8266/user1.2048.new.3.bin'));
+    const zigate = await inspectImage(path.join(ota, 'fairecasoimeme-ZiGate-WiFi/user2.bin'));
+    const { pair } = describePair(zigate, olimex);
+    expect(pair.problem).toMatch(/user1\.2048\.new\.3\.bin and user2\.bin are not the two images of one build: they differ in flash size 2MB vs 4MB; flash frequency 40m vs 80m; irom0 length 293,840 bytes vs 301,680 bytes; segments /);
+    expect(pair.pushableWith).toEqual([]);
+  });
+});
