@@ -3,7 +3,9 @@
 // the radio's advertisements. Advertisements are untrusted (anyone nearby can send any name, UUID
 // list or manufacturer data) and arrive about ten times a second per device, so the table keeps
 // RSSI and "last seen" current on every one but only announces 'changed' when something a user
-// would see changed: name, services, online state, firmware, or the signal moving to another bucket.
+// would see changed: name, services, online state, firmware, the signal moving to another bucket, or
+// "last seen" having moved on by a few seconds (the list shows it; a stale one read "1 min ago" next
+// to a green dot on a device that was advertising all along).
 import { EventEmitter } from 'node:events';
 import type { Device, ProtocolId } from '../../../shared/domain.ts';
 import type { Advertisement } from '../ble/ble-radio.ts';
@@ -18,6 +20,8 @@ export const BLE_UPDATE_SERVICES: ReadonlyArray<{ uuid: string; protocol: Protoc
 
 /** Not heard for this long: shown offline (devices stop advertising while connected, or sleep). */
 export const OFFLINE_AFTER_MS = 15_000;
+/** An advertising device's "last seen" is announced again once it is this much newer than the one shown. */
+export const LAST_SEEN_ANNOUNCE_MS = 3000;
 /** Not heard for this long: dropped from the list. */
 export const FORGET_AFTER_MS = 10 * 60_000;
 /** Random-address floods (or a busy lab) must not grow the table without bound. */
@@ -46,8 +50,10 @@ interface Entry {
   lastSeen: number;
   /** What was last announced with 'changed': everything shown except RSSI… */
   reported: string;
-  /** …and the RSSI announced then. */
+  /** …and the RSSI announced then… */
   reportedRssi: number | null;
+  /** …and the last-seen time announced then. */
+  reportedLastSeen: number;
 }
 
 /** noble's spelling of a UUID (lowercase hex, no dashes, 16-bit without leading zeros), or null. */
@@ -146,6 +152,7 @@ export class BleDeviceTable extends EventEmitter<{ changed: [] }> {
         lastSeen: 0,
         reported: '',
         reportedRssi: null,
+        reportedLastSeen: 0,
       };
       this.entries.set(id, entry);
     }
@@ -195,7 +202,10 @@ export class BleDeviceTable extends EventEmitter<{ changed: [] }> {
     if (entry) entry.lastSeen = this.now();
   }
 
-  /** Marks devices not heard for OFFLINE_AFTER_MS offline (emits changed), forgets them after FORGET_AFTER_MS. */
+  /**
+   * Called every second. Marks devices not heard for OFFLINE_AFTER_MS offline and forgets them after
+   * FORGET_AFTER_MS; announces the "last seen" of devices still advertising every LAST_SEEN_ANNOUNCE_MS.
+   */
   expire(): void {
     const now = this.now();
     let changed = false;
@@ -206,8 +216,9 @@ export class BleDeviceTable extends EventEmitter<{ changed: [] }> {
         continue;
       }
       const shown = this.shownState(entry, now);
-      if (shown !== entry.reported) {
+      if (shown !== entry.reported || entry.lastSeen - entry.reportedLastSeen >= LAST_SEEN_ANNOUNCE_MS) {
         entry.reported = shown;
+        entry.reportedLastSeen = entry.lastSeen;
         changed = true;
       }
     }
@@ -219,6 +230,7 @@ export class BleDeviceTable extends EventEmitter<{ changed: [] }> {
     if (shown === entry.reported && !rssiMoved(entry.reportedRssi, entry.rssi)) return;
     entry.reported = shown;
     entry.reportedRssi = entry.rssi;
+    entry.reportedLastSeen = entry.lastSeen;
     this.emit('changed');
   }
 

@@ -1,7 +1,7 @@
 // The BLE device table alone: hand-made advertisements, an injected clock.
 import { describe, expect, it } from 'vitest';
 import type { Advertisement } from '../../../electron/engine/ble/ble-radio.ts';
-import { BLE_UPDATE_SERVICES, BleDeviceTable, FORGET_AFTER_MS, MAX_BLE_DEVICES, OFFLINE_AFTER_MS } from '../../../electron/engine/discovery/ble-devices.ts';
+import { BLE_UPDATE_SERVICES, BleDeviceTable, FORGET_AFTER_MS, LAST_SEEN_ANNOUNCE_MS, MAX_BLE_DEVICES, OFFLINE_AFTER_MS } from '../../../electron/engine/discovery/ble-devices.ts';
 
 const SMP = '8d53dc1d1db74cd3868b8a527460aa84';
 const MOS = '5f6d4f535f5250435f5356435f49445f';
@@ -214,6 +214,26 @@ describe('BleDeviceTable', () => {
     expect(changes()).toBe(3);
   });
 
+  it('announces the last seen of a device that keeps advertising every few seconds, so the list never shows it stale', () => {
+    const { table, changes, clock } = setup();
+    const shown: number[] = [];
+    table.on('changed', () => shown.push(table.get('ble:c0de00000001')!.lastSeen));
+    table.observe(ad());
+    // Advertising ten times a second for a minute; the engine calls expire() every second.
+    for (let ms = 100; ms <= 60_000; ms += 100) {
+      clock.t += 100;
+      table.observe(ad());
+      if (ms % 1000 === 0) {
+        table.expire();
+        // What the list last announced is never more than LAST_SEEN_ANNOUNCE_MS + one tick old.
+        expect(clock.t - shown.at(-1)!).toBeLessThanOrEqual(LAST_SEEN_ANNOUNCE_MS + 1000);
+      }
+    }
+    expect(changes()).toBeGreaterThanOrEqual(15);
+    expect(changes()).toBeLessThanOrEqual(21);
+    expect(table.get('ble:c0de00000001')!.online).toBe(true);
+  });
+
   it('marks silent devices offline, brings them back, and forgets them later', () => {
     const { table, changes, clock } = setup();
     table.observe(ad());
@@ -221,33 +241,33 @@ describe('BleDeviceTable', () => {
     clock.t += OFFLINE_AFTER_MS - 1;
     table.observe(ad({ peripheralId: 'bb' }));
     table.expire();
-    expect(changes()).toBe(2);
+    expect(changes()).toBe(3); // bb's last seen moved on: announced
     expect(table.list().map((d) => d.online)).toEqual([true, true]);
     clock.t += 1;
     // list() is honest even before expire() runs.
     expect(table.get('ble:c0de00000001')!.online).toBe(false);
     table.expire();
-    expect(changes()).toBe(3);
+    expect(changes()).toBe(4);
     table.expire();
-    expect(changes()).toBe(3);
+    expect(changes()).toBe(4);
     expect(table.list().map((d) => [d.id, d.online])).toEqual([['ble:c0de00000001', false], ['ble:bb', true]]);
     table.observe(ad());
-    expect(changes()).toBe(4);
+    expect(changes()).toBe(5);
     expect(table.get('ble:c0de00000001')!.online).toBe(true);
     // bb was last heard 1 ms before the other one.
     clock.t += FORGET_AFTER_MS - 2;
     table.expire();
-    expect(changes()).toBe(5); // both offline now, both still listed
+    expect(changes()).toBe(6); // both offline now, both still listed
     expect(table.list().map((d) => [d.id, d.online])).toEqual([['ble:c0de00000001', false], ['ble:bb', false]]);
     clock.t += 1;
     table.expire();
-    expect(changes()).toBe(6);
+    expect(changes()).toBe(7);
     expect(table.list().map((d) => d.id)).toEqual(['ble:c0de00000001']);
     expect(table.peripheralIdOf('ble:bb')).toBeNull();
     clock.t += 1;
     table.expire();
     expect(table.list()).toEqual([]);
-    expect(changes()).toBe(7);
+    expect(changes()).toBe(8);
   });
 
   it('records the firmware a connected device runs', () => {

@@ -18,7 +18,8 @@ interface DevicePanelProps {
 }
 
 export function DevicePanel({ devices, discovery, selectedId, onSelect, onAdded }: DevicePanelProps) {
-  const now = useNow(5000);
+  // Every second: "last seen 12 s ago" must count like a clock, not jump in 5 s steps.
+  const now = useNow(1000);
   const online = devices.devices.filter((device) => device.online).length;
   return (
     <aside className="device-panel" aria-label="Boards">
