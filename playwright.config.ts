@@ -2,7 +2,13 @@
 // real engine behind an HTTP test bridge (test/e2e). `electron` launches the built app itself
 // (test/electron); it skips, saying why, on machines without the Electron binary.
 // Both run inside the private network namespace (see package.json scripts): nothing leaves the box.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+// Board locks (electron/engine/jobs/board-lock.ts) go to a directory of this run, inherited by the workers.
+process.env.OTA_BENCH_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'ota-bench-data-'));
 
 export default defineConfig({
   outputDir: 'test-results',

@@ -91,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
   const { createEngine } = await import('../engine/index.ts');
   const engine = createEngine({
     ble,
+    processName: 'the OTA Bench CLI',
     timeouts: {
       healthSeconds: seconds(values['health-seconds'], 10, 'health-seconds'),
       rebootComeBackMs: seconds(values['reboot-timeout'], 90, 'reboot-timeout') * 1000,

@@ -39,12 +39,12 @@ export class Engine implements OtaEngine {
   private readonly ble: BleSide;
   private readonly timeouts: JobTimeouts;
 
-  constructor(timeouts: JobTimeouts, radio: BleRadio | null = null, bleOptions: BleSideOptions = {}) {
+  constructor(timeouts: JobTimeouts, radio: BleRadio | null = null, bleOptions: BleSideOptions = {}, processName?: string) {
     this.timeouts = timeouts;
     this.ble = new BleSide(radio, bleOptions);
     this.ble.table.on('changed', () => this.events.emit('devicesChanged', this.listDevices()));
     this.ble.onStatus(() => this.setStatus(this.status));
-    this.jobs = new JobManager(timeouts);
+    this.jobs = new JobManager(timeouts, processName);
     this.jobs.on('changed', (job) => this.events.emit('jobChanged', job));
     this.registry.on('changed', () => this.events.emit('devicesChanged', this.listDevices()));
     this.registry.on('needsProbe', (deviceId) => void this.probeDiscovered(deviceId));

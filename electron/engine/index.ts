@@ -15,10 +15,12 @@ export interface EngineOptions {
   ble?: BleRadio | null;
   /** BLE connect and SMP upload timeouts (tests shorten them). */
   bleOptions?: BleSideOptions;
+  /** How another OTA Bench names this process when a board is locked by it ("the OTA Bench CLI"). */
+  processName?: string;
 }
 
 export function createEngine(options: EngineOptions = {}): OtaEngine {
-  return new Engine({ ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts }, options.ble ?? null, options.bleOptions);
+  return new Engine({ ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts }, options.ble ?? null, options.bleOptions, options.processName);
 }
 
 export type { OtaEngine } from './engine-api.ts';

@@ -32,7 +32,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let win: BrowserWindow | null = null;
   const location = rendererLocation(app.isPackaged);
-  const engine = createEngine({ ble: radioForApp() });
+  const engine = createEngine({ ble: radioForApp(), processName: 'the OTA Bench app' });
 
   app.on('second-instance', () => {
     if (!win) return;

@@ -8,6 +8,7 @@ import { UpdateError, resultFromError } from '../update-error.ts';
 import type { ImageOnDisk, UpdateProtocol } from '../protocols/update-protocol.ts';
 import { CommitDecisions } from './commit-flow.ts';
 import { type JobContext, type JobTimeouts, runJob } from './job-runner.ts';
+import { boardLockKeys, defaultProcessName, takeBoardLock } from './board-lock.ts';
 
 const MAX_LOG = 60;
 const MAX_FINISHED_JOBS = 50;
@@ -34,10 +35,13 @@ export interface StartJob {
 export class JobManager extends EventEmitter<{ changed: [Job] }> {
   private jobs = new Map<string, Running>();
   private readonly timeouts: JobTimeouts;
+  /** How a second OTA Bench names this one when it finds the board locked. */
+  private readonly processName: string;
 
-  constructor(timeouts: JobTimeouts) {
+  constructor(timeouts: JobTimeouts, processName = defaultProcessName()) {
     super();
     this.timeouts = timeouts;
+    this.processName = processName;
   }
 
   list(): Job[] {
@@ -56,6 +60,8 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
     if (!protocol && !sequence) throw new Error('a job needs a protocol or a sequence');
     const busy = this.activeJobFor(device.id);
     if (busy) throw new UpdateError('update-failed', `${device.name} is already being updated (job ${busy.id.slice(0, 8)}, ${busy.state}); wait for it or cancel it.`);
+    // Other processes (the app, another terminal): taken before the first byte, released however the job ends.
+    const lock = takeBoardLock(boardLockKeys(device), { process: this.processName, device: device.name });
     const now = Date.now();
     const job: Job = {
       id: randomUUID(),
@@ -94,6 +100,8 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
     };
     const setState = (state: JobState, patch: Partial<Job> = {}) => {
       const at = Date.now();
+      // Released before anyone hears the job ended, so a push queued on that news finds the board free.
+      if (isTerminal(state)) lock.release();
       update({ ...patch, state, stateSince: at, endedAt: isTerminal(state) ? at : null });
     };
     this.emit('changed', structuredClone(job));
@@ -109,11 +117,12 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
       signal: controller.signal,
       decisions,
     };
+    if (lock.warning) log(lock.warning);
     entry.done = (sequence ? sequence.run(context) : runJob({ ...context, protocol: protocol! })).catch((error: unknown) => {
       const result = resultFromError(error);
       const state: JobState = result.code === 'cancelled' ? 'cancelled' : result.code === 'rolled-back' ? 'rolled-back' : 'failed';
       setState(state, { result, commitDeadline: null });
-    });
+    }).finally(() => lock.release());
     return structuredClone(job);
   }
 
