@@ -212,6 +212,33 @@ export const SMP_COMMIT_MODES: Record<SmpCommitMode, { label: string; descriptio
 };
 
 /** How an SMP upload uses the BLE link, shown beside the rate. */
+/** What a button of the MCUboot slot panel asks of an SMP device (ble-protocols.md §1.4, §1.10). */
+export type ImageSlotActionKind = 'test' | 'confirm' | 'erase' | 'reset';
+
+export interface ImageSlotActionRequest {
+  deviceId: string;
+  action: ImageSlotActionKind;
+  /** test/erase: 1; confirm: 0 (the running image) or 1 (permanent swap); reset: none. */
+  slot?: number;
+  /** The slot's image hash as the panel showed it: refused when the slot holds another image by now. */
+  hash?: string;
+}
+
+/** What a slot action (or the CLI's commit/revert on an SMP device) did, and the slots after it. */
+export interface ImageSlotActionResult {
+  deviceId: string;
+  action: ImageSlotActionKind | 'commit' | 'revert';
+  /** False when the device refused, or the action could not be done as asked (the message says why). */
+  done: boolean;
+  /** What was done, in words. */
+  message: string;
+  /** What the next reset does, from the slots as read again after the action. */
+  nextReset: string;
+  /** The slots as the device lists them after the action; null when they could not be read. */
+  imageSlots: SmpImageSlot[] | null;
+  firmwareVersion: string | null;
+}
+
 export interface BleLinkFacts {
   /** Negotiated ATT MTU, when the radio reports it. */
   attMtu: number | null;

@@ -2,7 +2,7 @@
 // drive OTA Bench through this interface, so none of them knows about protocols or sockets.
 // Nothing under electron/engine may import 'electron': the engine runs under plain Node.
 import type { DiscoveryStatus } from '../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageInfo, Job, PushPlan, PushRequest } from '../../shared/domain.ts';
+import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, PushPlan, PushRequest } from '../../shared/domain.ts';
 
 export interface EngineEvents {
   devicesChanged: (devices: Device[]) => void;
@@ -22,6 +22,12 @@ export interface OtaEngine {
   /** Commits / reverts the firmware a device is running uncommitted (Mongoose OS), outside any job. */
   commitDevice(deviceId: string): Promise<DeviceStatus>;
   revertDevice(deviceId: string): Promise<DeviceStatus>;
+  /**
+   * An SMP device's MCUboot slots: test, confirm, erase slot 1, reset (the slot panel), or commit /
+   * revert as the CLI means them. Says what it did and what the next reset does, with the slots read
+   * again after it. Refused while a push runs on the device.
+   */
+  imageSlotAction(request: ImageSlotActionRequest | { deviceId: string; action: 'commit' | 'revert' }): Promise<ImageSlotActionResult>;
 
   /** Opens and inspects a file; the returned imageId is what `push` takes. */
   inspectImage(path: string): Promise<ImageInfo>;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type { DiscoveryStatus } from '../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageInfo, Job, ProtocolId, PushPlan, PushRequest } from '../../shared/domain.ts';
+import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, ProtocolId, PushPlan, PushRequest } from '../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../shared/domain.ts';
 import { DeviceRegistry } from './discovery/device-registry.ts';
 import { normaliseAddress } from './discovery/ble-devices.ts';
@@ -152,6 +152,16 @@ export class Engine implements OtaEngine {
     return this.deviceStatus(deviceId);
   }
 
+  async imageSlotAction(request: ImageSlotActionRequest | { deviceId: string; action: 'commit' | 'revert' }): Promise<ImageSlotActionResult> {
+    const device = this.device(request.deviceId);
+    if (device.transport !== 'ble' || device.protocol !== 'mcumgr-smp') {
+      throw new UpdateError('unsupported-protocol', `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no MCUboot slots to act on.`);
+    }
+    const job = this.jobs.activeJobFor(device.id);
+    if (job) throw new UpdateError('update-failed', `A push to ${device.name} is running (${job.state}); slot actions wait until it ends.`);
+    return this.ble.slotAction(device, request, this.timeouts);
+  }
+
   async inspectImage(path: string): Promise<ImageInfo> {
     return this.remember(path, await inspectImage(path)).info;
   }
@@ -184,6 +194,8 @@ export class Engine implements OtaEngine {
     const device = this.device(request.deviceId);
     const image = this.image(request.imageId);
     if (device.transport === 'ble') {
+      const held = this.ble.heldBy(device.id);
+      if (held) throw new UpdateError('update-failed', `${device.name} is busy: ${held}. Push again when it ends.`);
       const sequence = this.ble.sequenceFor(device, this.timeouts);
       return this.jobs.start({ request, device, image, sequence, currentDevice: () => this.ble.table.get(device.id) ?? device });
     }

@@ -1,7 +1,7 @@
 // Everything the engine does over Bluetooth LE, behind a few calls: scan into the device table,
 // read a device's image slots, plan a push, and run SMP jobs. The engine asks here for devices whose
 // transport is 'ble'; the LAN side never sees the radio.
-import type { Device, DeviceStatus, PushPlan } from '../../../shared/domain.ts';
+import type { Device, DeviceStatus, ImageSlotActionResult, PushPlan } from '../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
 import { UpdateError } from '../update-error.ts';
@@ -12,6 +12,7 @@ import { activeSlot, notMcubootChecks, planSmpPush, toSmpImageSlots, type SmpAct
 import type { JobContext, JobTimeouts } from '../jobs/job-runner.ts';
 import { verdictOf } from '../jobs/push-plan.ts';
 import { runSmpJob, type SmpJobDeps } from '../jobs/smp-job.ts';
+import { runSlotAction, type SlotActionInput } from './slot-actions.ts';
 import type { BleRadio, RadioStatus } from './ble-radio.ts';
 import { SmpSession } from './smp-session.ts';
 import type { UploadTimeouts } from './smp-upload.ts';
@@ -29,6 +30,11 @@ const PLAN_REASONS: Record<SmpAction, string> = {
   nothing: 'It already runs, confirmed: pushing sends nothing and ends at once.',
 };
 
+const ACTION_WORDS: Record<SlotActionInput['action'], string> = {
+  test: 'marking an image for test', confirm: 'confirming an image', erase: 'erasing slot 1', reset: 'resetting it',
+  commit: 'committing its image', revert: 'reverting its image',
+};
+
 const OFF: RadioStatus = { state: 'off', message: 'Bluetooth is off in this configuration (OTA_BENCH_BLE=off).' };
 
 export class BleSide {
@@ -36,6 +42,8 @@ export class BleSide {
   private readonly radio: BleRadio | null;
   /** Devices a job holds a connection to: a peripheral takes one central, so status and plans wait. */
   private readonly busy = new Set<string>();
+  /** Devices a slot action holds (what it is doing, for the refusal's words): no job or other action meanwhile. */
+  private readonly actions = new Map<string, string>();
   /** While a job holds a device it does not advertise; keep it online in the list meanwhile. */
   private readonly keepAlive = setInterval(() => {
     for (const id of this.busy) this.table.touch(id);
@@ -83,6 +91,8 @@ export class BleSide {
   private async session(device: Device, signal?: AbortSignal): Promise<SmpSession> {
     const { radio, peripheralId } = this.smpDevice(device);
     if (this.busy.has(device.id)) throw new UpdateError('update-failed', `${device.name} is connected to a running job; its slots are read again when the job ends.`);
+    const action = this.actions.get(device.id);
+    if (action) throw new UpdateError('update-failed', `${device.name} is busy: ${action}. Try again when it ends.`);
     return SmpSession.open(radio, peripheralId, { connectTimeoutMs: this.options.connectTimeoutMs, signal });
   }
 
@@ -134,6 +144,37 @@ export class BleSide {
       return { ...base, reason: PLAN_REASONS[action], imageSlots: toSmpImageSlots(slots), checks, ...verdictOf(checks) };
     } finally {
       await session.close();
+    }
+  }
+
+  /** What holds the device besides a job, in words (null: free): a push waits for it. */
+  heldBy(deviceId: string): string | null {
+    return this.actions.get(deviceId) ?? null;
+  }
+
+  /**
+   * One slot action (or the CLI's commit/revert), holding the device like a job does: refused while a
+   * job or another action has it. Bounded: connect, each command and the reboot wait have their limits.
+   */
+  async slotAction(device: Device, input: SlotActionInput, timeouts: Pick<JobTimeouts, 'rebootGoneMs' | 'rebootComeBackMs'>): Promise<ImageSlotActionResult> {
+    const { radio, peripheralId } = this.smpDevice(device);
+    if (this.busy.has(device.id)) throw new UpdateError('update-failed', `${device.name} is connected to a running push; slot actions wait until it ends.`);
+    const holder = this.actions.get(device.id);
+    if (holder) throw new UpdateError('update-failed', `${device.name} is busy: ${holder}. Try again when it ends.`);
+    this.actions.set(device.id, ACTION_WORDS[input.action]);
+    try {
+      const result = await runSlotAction(input, {
+        deviceId: device.id,
+        name: device.name,
+        connect: (timeoutMs = this.options.connectTimeoutMs) =>
+          SmpSession.open(radio, this.table.peripheralIdOf(device.id) ?? peripheralId, { connectTimeoutMs: timeoutMs }),
+        rebootGoneMs: timeouts.rebootGoneMs,
+        rebootComeBackMs: timeouts.rebootComeBackMs,
+      });
+      this.table.recordFirmware(device.id, result.firmwareVersion);
+      return result;
+    } finally {
+      this.actions.delete(device.id);
     }
   }
 

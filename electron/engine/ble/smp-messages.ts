@@ -8,7 +8,7 @@ import { groupErrorWords, mgmtErrorWords, type SmpErrorWords } from './smp-error
 export const SMP_GROUP = { os: 0, image: 1 } as const;
 export const SMP_COMMAND = {
   os: { echo: 0, reset: 5, mcumgrParams: 6 },
-  image: { state: 0, upload: 1 },
+  image: { state: 0, upload: 1, erase: 5 },
 } as const;
 
 export type CborMap = Record<string, unknown>;
@@ -54,6 +54,11 @@ export function imageStateWriteRequest(hash: Uint8Array | null, confirm: boolean
   const body: CborMap = { confirm };
   if (hash) body.hash = toBytes(hash);
   return { op: SMP_OP.write, group: SMP_GROUP.image, id: SMP_COMMAND.image.state, body, what: confirm ? 'image confirm' : 'image test' };
+}
+
+/** Erase an image slot (§1.4): the device refuses a slot in use (active, pending or the revert target). */
+export function imageEraseRequest(slot: number): SmpRequest {
+  return { op: SMP_OP.write, group: SMP_GROUP.image, id: SMP_COMMAND.image.erase, body: { slot }, what: 'image erase' };
 }
 
 export interface UploadChunk {

@@ -4,7 +4,7 @@ import { UpdateError } from '../update-error.ts';
 import type { BleRadio, GattConnection } from './ble-radio.ts';
 import { SmpClient, SmpTimeoutError } from './smp-client.ts';
 import {
-  imageStateReadRequest, imageStateWriteRequest, mcumgrParamsRequest, parseImageState, parseMcumgrParams, resetRequest,
+  imageEraseRequest, imageStateReadRequest, imageStateWriteRequest, mcumgrParamsRequest, parseImageState, parseMcumgrParams, resetRequest,
   SmpDeviceError, type ImageSlotState, type McumgrParams,
 } from './smp-messages.ts';
 import { maxSmpPacket, uploadWindow } from './upload-chunks.ts';
@@ -17,6 +17,8 @@ const REQUESTED_MTU = 498;
 /** Android gives the params read 1 s; a device without the command may also just stay silent. */
 const PARAMS_TIMEOUT_MS = 1_000;
 const COMMAND_TIMEOUT_MS = 10_000;
+/** Zephyr erases synchronously before answering: a 448 KiB slot of 4 KiB pages at ~85 ms is ~10 s. Nordic gives the erasing first upload chunk 40 s. */
+const ERASE_TIMEOUT_MS = 40_000;
 
 /** How an upload uses this connection: what the plan shows and the job card reports. */
 export interface SmpLink {
@@ -96,6 +98,27 @@ export class SmpSession {
     return parseImageState(await this.command(imageStateWriteRequest(hash, true)), 'image confirm');
   }
 
+  /** Erases a slot (1: the secondary); the device refuses one in use with NO_FREE_SLOT. */
+  async eraseSlot(slot: number): Promise<void> {
+    await this.command(imageEraseRequest(slot), ERASE_TIMEOUT_MS);
+  }
+
+  /**
+   * Resets the device and closes this session once the link is down (or after `goneMs`: a lost
+   * disconnect event must not hold us).
+   */
+  async resetAndClose(goneMs: number): Promise<void> {
+    const down = new Promise<void>((resolve) => this.connection.onDisconnect(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await this.reset();
+      await Promise.race([down, new Promise((resolve) => { timer = setTimeout(resolve, goneMs); })]);
+    } finally {
+      clearTimeout(timer);
+      await this.close();
+    }
+  }
+
   /**
    * Asks the device to reset. It answers, then goes down ~250 ms later; an answer lost to the
    * reset itself (the link drops first) counts as done.
@@ -113,9 +136,9 @@ export class SmpSession {
     await this.connection.disconnect();
   }
 
-  private async command(request: ReturnType<typeof imageStateReadRequest>) {
+  private async command(request: ReturnType<typeof imageStateReadRequest>, timeoutMs = COMMAND_TIMEOUT_MS) {
     try {
-      return await this.client.request(request, COMMAND_TIMEOUT_MS);
+      return await this.client.request(request, timeoutMs);
     } catch (error) {
       if (error instanceof UpdateError) throw error;
       throw new UpdateError('connection-lost', `The device did not complete ${request.what}: ${(error as Error).message}.`);
