@@ -1,7 +1,7 @@
 // Human-readable blocks the CLI prints for images, push plans and user1/user2 slots.
 import type { Device, FlashSlots, ImageInfo, PushPlan, SmpImageSlot } from '../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../shared/domain.ts';
-import { formatBytes } from '../engine/format.ts';
+import { formatBytes, formatDuration } from '../engine/format.ts';
 import type { Output } from './output.ts';
 
 const MARKS = { pass: '✔', warn: '⚠', fail: '✖' } as const;
@@ -48,4 +48,12 @@ export function printPlan(out: Output, plan: PushPlan): void {
   if (plan.imageSlots) printImageSlots(out, plan.imageSlots);
   if (plan.reason) out.line(plan.reason);
   for (const check of plan.checks) out.line(`  ${MARKS[check.status]} ${check.label}: ${check.detail}`);
+}
+
+/** After an offline row of `discover`: when the board was last heard (JSON has `online` and `lastSeen`). */
+export function offlineNote(d: Device, now: number): string {
+  if (d.online) return '';
+  if (!d.lastSeen) return '  (offline)';
+  const seconds = Math.max(0, Math.round((now - d.lastSeen) / 1000));
+  return `  (offline, last seen ${seconds < 60 ? `${seconds} s` : formatDuration(seconds)} ago)`;
 }

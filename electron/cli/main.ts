@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { PROTOCOL_LABELS, SMP_COMMIT_MODES, type CommitPolicy, type ProtocolId, type SmpCommitMode } from '../../shared/domain.ts';
 import { Output, exitWhenFlushed, forTerminal, keepQuietOnClosedPipes, writeOut } from './output.ts';
 import { UsageError, optionErrorWords, packageVersion } from './usage.ts';
-import { deviceLine, printImage, printImageSlots, slotsLine } from './describe.ts';
+import { deviceLine, offlineNote, printImage, printImageSlots, slotsLine } from './describe.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
 
 const HELP = `ota-bench — push firmware to dev boards on your bench
@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
         const devices = engine.listDevices();
         for (const d of devices) {
           out.event('device', d);
-          out.line(deviceLine(d));
+          out.line(`${deviceLine(d)}${offlineNote(d, Date.now())}`);
         }
         const ble = engine.discoveryStatus().ble;
         if (ble && ble.state !== 'scanning') out.line(`BLE: ${ble.message}`);
