@@ -157,6 +157,10 @@ async function main(argv: string[]): Promise<number> {
       case 'commit':
       case 'revert': {
         const device = await resolveDeviceRef(engine, need('DEVICE'), seconds(values.timeout, 5, 'timeout'));
+        if (command !== 'status' && device.protocol === 'mcumgr-smp') {
+          const { smpSlotCommand } = await import('./smp-slot-command.ts');
+          return await smpSlotCommand(engine, out, device, command);
+        }
         const status = command === 'status' ? await engine.deviceStatus(device.id) : command === 'commit' ? await engine.commitDevice(device.id) : await engine.revertDevice(device.id);
         out.event('status', status);
         const boot = status.bootState ? (status.bootState.committed ? ', committed' : `, UNCOMMITTED (reverts after ${status.bootState.commitTimeoutSeconds} s)`) : '';
