@@ -9,6 +9,7 @@ import {
   flashSizeName, guessEspChip, segmentList, walkEspImage, type EspImage,
 } from './esp-image.ts';
 import { esp32ChipName, revisionRange } from './esp-chips.ts';
+import { ESP32_LIMIT, ESP8266_LIMIT } from './size-limits.ts';
 import { ARDUINO_LENGTH_OFFSET, arduinoCrcFact, readArduinoCrc } from './arduino-crc.ts';
 
 const LABEL = 'ESP application image (0xE9)';
@@ -61,6 +62,7 @@ export const espAppFormat: ImageFormat = {
   id: 'esp-app',
   label: LABEL,
   detect: (head) => head[0] === ESP_IMAGE_MAGIC,
+  sizeLimit: (head) => (guessEspChip(head) === 'esp8266' ? ESP8266_LIMIT : ESP32_LIMIT),
 
   async inspect(file) {
     if (file.size < ESP_HEADER_BYTES + 8) {

@@ -13,6 +13,7 @@ import type { ImageFact } from '../../../shared/domain.ts';
 import { byteCount, fact, firstBytes, hex, hexByte, type FormatReport, type ImageFormat } from './image-format.ts';
 import { streamRange, type ImageFile } from './image-file.ts';
 import { SLOT_LAYOUTS, readSlotEvidence } from './esp8266-slot-evidence.ts';
+import { ESP8266_LIMIT } from './size-limits.ts';
 import {
   ESP_IMAGE_MAGIC, checksumFact, flashFrequencyName, flashModeName, flashSizeName, segmentList, walkEspImage,
 } from './esp-image.ts';
@@ -47,6 +48,7 @@ export const esp8266OtaV2Format: ImageFormat = {
   id: 'esp8266-ota-v2',
   label: LABEL,
   detect: (head) => head[0] === V2_MAGIC,
+  sizeLimit: () => ESP8266_LIMIT,
 
   async inspect(file) {
     const header = file.head.subarray(0, V2_HEADER_BYTES);

@@ -10,10 +10,11 @@ import { createVersionMarkerScanner } from './version-marker.ts';
 import { ESP_IMAGE_MAGIC, flashSizeName, guessEspChip } from './esp-image.ts';
 import { recogniseContent } from './unknown.ts';
 import { withArticle } from '../format.ts';
+import { ESP8266_LIMIT } from './size-limits.ts';
 
 const LABEL = 'gzip-compressed image';
-/** Stop inflating past this: nothing real is that big, and a zip bomb should not hang the app. */
-const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+/** Stop inflating past the largest ESP8266 flash: nothing bigger fits, and a zip bomb must not hang the app. */
+const MAX_INFLATED_BYTES = ESP8266_LIMIT.bytes;
 const ESP32_WARNING = 'ESP32 boards do not accept gzip-compressed images: push the uncompressed .bin to an ESP32.';
 
 interface Inflated { head: Buffer; size: number; versionMarker: string | null; error: string | null; capped: boolean }
@@ -62,6 +63,8 @@ export const gzipFormat: ImageFormat = {
   id: 'gzip',
   label: LABEL,
   detect: (head) => head[0] === 0x1f && head[1] === 0x8b,
+  // Only the ESP8266 updater takes gzip.
+  sizeLimit: () => ESP8266_LIMIT,
 
   async inspect(file) {
     const inflated = await inflate(file);
@@ -71,7 +74,7 @@ export const gzipFormat: ImageFormat = {
     }
     facts.push(fact('Uncompressed size', inflated.capped ? `more than ${byteCount(MAX_INFLATED_BYTES)}` : byteCount(inflated.size)));
     if (inflated.capped) {
-      return failed(`The gzip data inflates to more than ${byteCount(MAX_INFLATED_BYTES)}, far more than any firmware: this is not a compressed firmware image.`, facts);
+      return failed(`The gzip data inflates to more than ${byteCount(MAX_INFLATED_BYTES)}, ${ESP8266_LIMIT.what}: no board could take it, so this is not a compressed firmware image.`, facts);
     }
     const inner = inflated.head;
     if (inner[0] !== ESP_IMAGE_MAGIC) {

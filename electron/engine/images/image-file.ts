@@ -69,27 +69,67 @@ export interface ImageFile {
   readAt(offset: number, length: number): Promise<Buffer>;
 }
 
+/** A file opened for inspection, before anything but its head was read. */
+export interface OpenedFile {
+  readonly path: string;
+  readonly size: number;
+  /** The first HEAD_BYTES bytes (fewer for a smaller file). */
+  readonly head: Buffer;
+  readonly handle: FileHandle;
+}
+
 /**
- * Opens `path` as a regular file and streams it once for the SHA-256, the head and the version
- * marker. The caller must close `file.handle`. Throws ImageAccessError for every I/O failure.
+ * Opens `path` as a regular file and reads its head only: the size comes from the file system, so
+ * a caller can refuse a file too large for any board before reading it. The caller must close
+ * `handle`. Throws ImageAccessError for every I/O failure.
  */
-export async function openImageFile(path: string): Promise<ImageFile> {
+export async function openFileHead(path: string): Promise<OpenedFile> {
+  let size: number;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     if (!info.isFile()) {
       throw new ImageAccessError(path, 'ENOTFILE', 'not a regular file (a device, socket or pipe)');
     }
+    size = info.size;
   } catch (error) {
     throw toAccessError(path, error);
   }
   const handle = await openForReading(path);
   try {
-    return await digest(path, handle);
+    const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    let got = 0;
+    while (got < head.length) {
+      const { bytesRead } = await handle.read(head, got, head.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return { path, size, head: head.subarray(0, got), handle };
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw toAccessError(path, error);
   }
+}
+
+/**
+ * Streams an opened file once for the SHA-256 and the version marker. On failure the handle is
+ * closed and an ImageAccessError thrown.
+ */
+export async function digestFile(opened: OpenedFile): Promise<ImageFile> {
+  try {
+    return await digest(opened.path, opened.handle);
+  } catch (error) {
+    await opened.handle.close().catch(() => undefined);
+    throw toAccessError(opened.path, error);
+  }
+}
+
+/**
+ * Opens `path` as a regular file and streams it once for the SHA-256, the head and the version
+ * marker. The caller must close `file.handle`. Throws ImageAccessError for every I/O failure.
+ */
+export async function openImageFile(path: string): Promise<ImageFile> {
+  return digestFile(await openFileHead(path));
 }
 
 async function digest(path: string, handle: FileHandle): Promise<ImageFile> {

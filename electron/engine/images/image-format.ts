@@ -2,6 +2,7 @@
 // the file's first bytes look like it, and lets the first that says yes describe the file.
 import type { ImageFormatId, ImageInfo } from '../../../shared/domain.ts';
 import type { ImageFile } from './image-file.ts';
+import type { SizeLimit } from './size-limits.ts';
 
 /** What a format found out about a file: ImageInfo minus what inspect-image.ts fills in itself. */
 export type FormatReport = Pick<ImageInfo, 'formatLabel' | 'facts' | 'version' | 'pushableWith' | 'warnings' | 'problem'> & {
@@ -19,6 +20,8 @@ export interface ImageFormat {
   readonly label: string;
   /** Cheap check on the first bytes (`head` holds up to HEAD_BYTES of them). */
   detect(head: Buffer, size: number): boolean;
+  /** The largest file the boards this format is for could take; default ANY_BOARD_LIMIT. */
+  sizeLimit?(head: Buffer): SizeLimit;
   /**
    * Reads what it needs through `file.readAt`. Must not throw for bad content: a truncated or
    * malformed file becomes a report with `problem` set. I/O errors may propagate.

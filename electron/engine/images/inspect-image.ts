@@ -4,7 +4,8 @@
 import { basename } from 'node:path';
 import type { ImageInfo } from '../../../shared/domain.ts';
 import type { FormatReport, ImageFormat } from './image-format.ts';
-import { isIoError, openImageFile, toAccessError, type ImageFile } from './image-file.ts';
+import { digestFile, isIoError, openFileHead, toAccessError, type ImageFile } from './image-file.ts';
+import { ANY_BOARD_LIMIT, sizeProblem } from './size-limits.ts';
 import { espAppFormat } from './esp-app.ts';
 import { esp8266OtaV2Format } from './esp8266-ota-v2.ts';
 import { gzipFormat } from './gzip.ts';
@@ -30,9 +31,18 @@ export type InspectedImage = Omit<ImageInfo, 'imageId'>;
  * such as a missing file, no permission or a directory ("Cannot open /x/y.bin: no such file").
  */
 export async function inspectImage(path: string): Promise<InspectedImage> {
-  const file = await openImageFile(path);
+  const opened = await openFileHead(path);
   try {
-    const format = IMAGE_FORMATS.find((f) => f.detect(file.head, file.size)) ?? unknownFormat;
+    const format = IMAGE_FORMATS.find((f) => f.detect(opened.head, opened.size)) ?? unknownFormat;
+    // Bounded before anything else is read: the size is known from the file system.
+    const tooBig = sizeProblem(opened.size, format.sizeLimit?.(opened.head) ?? ANY_BOARD_LIMIT);
+    if (tooBig) {
+      return {
+        fileName: basename(path), size: opened.size, sha256: '', format: format.id, formatLabel: format.label,
+        facts: [], version: null, pushableWith: [], warnings: [], problem: tooBig, slotEvidence: null, members: null,
+      };
+    }
+    const file = await digestFile(opened);
     const report = await inspectSafely(format, file);
     return {
       fileName: basename(path),
@@ -50,7 +60,7 @@ export async function inspectImage(path: string): Promise<InspectedImage> {
       members: null,
     };
   } finally {
-    await file.handle.close().catch(() => undefined);
+    await opened.handle.close().catch(() => undefined);
   }
 }
 

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { UpdateError } from '../update-error.ts';
 import type { ResultCode } from '../../../shared/domain.ts';
 import { byteCount, fact, hex, type FormatReport, type ImageFormat } from './image-format.ts';
-import { openImageFile, streamRange, type ImageFile } from './image-file.ts';
+import { digestFile, openFileHead, streamRange, type ImageFile } from './image-file.ts';
+import { ANY_BOARD_LIMIT, sizeProblem } from './size-limits.ts';
 import {
   ENCRYPTED_FLAGS, HEADER_BYTES, MCUBOOT_LEGACY_MAGIC, MCUBOOT_MAGIC, PROTECTED_TLV_INFO_MAGIC, SIGNATURE_TLVS,
   TLV_INFO_MAGIC, TLV_SHA256, TLV_SIG_PURE, mcubootFlagNames, parseMcubootHeader, readTlvArea, readTrailer, tlvName,
@@ -179,7 +180,13 @@ export interface McubootImage {
  * for anything a board would refuse, and ImageAccessError for I/O failures.
  */
 export async function readMcubootImage(path: string): Promise<McubootImage> {
-  const file = await openImageFile(path);
+  const opened = await openFileHead(path);
+  const tooBig = sizeProblem(opened.size, ANY_BOARD_LIMIT);
+  if (tooBig) {
+    await opened.handle.close().catch(() => undefined);
+    throw new UpdateError('unsupported-package', tooBig);
+  }
+  const file = await digestFile(opened);
   try {
     if (!mcubootFormat.detect(file.head, file.size)) {
       const bare = unsignedCortexMProblem(file.head);
