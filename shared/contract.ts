@@ -58,7 +58,7 @@ export const commandArgs = {
    */
   inspectImagePaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(16) }).strict(),
   /** What a push of this image to this device would send, and the pre-flight checks. */
-  planPush: z.object({ deviceId: id, imageId: id }).strict(),
+  planPush: z.object({ deviceId: id, imageId: id, protocol: protocolIdSchema.optional(), credentials: pushRequestSchema.shape.credentials }).strict(),
   listJobs: z.undefined(),
   push: pushRequestSchema,
   cancelJob: jobRef,

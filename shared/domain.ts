@@ -69,6 +69,10 @@ export interface Device {
   lastSeen: number;
   /** The board asked for credentials (TXT auth_upload=yes, or a 401). */
   authRequired: boolean;
+  /** How it asks, when a 401 said so: `HTTP Digest (realm "RPC", MD5)`. */
+  authChallenge?: string | null;
+  /** What the probe saw when it could not tell the protocol (each question and the answer). */
+  probeNote?: string | null;
   /** Sanitised TXT key/values, merged over all services of this device. */
   txt: Record<string, string>;
 }

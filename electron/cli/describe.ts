@@ -30,7 +30,8 @@ export function slotsLine(slots: FlashSlots): string {
 export function deviceLine(d: Device): string {
   const where = d.transport === 'ble' ? `BLE ${d.address ?? '?'}${d.rssi !== null ? ` ${d.rssi} dBm` : ''}` : `${d.address ?? '?'}:${d.port}`;
   const later = d.transport === 'ble' && !d.pushSupported ? ' (listed; pushing over it comes later)' : '';
-  return `${d.online ? '●' : '○'} ${d.name.padEnd(28)} ${where.padEnd(28)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)} ${d.firmwareVersion ?? '—'}  [${d.id}]${later}`;
+  const password = d.authChallenge ? ` · needs a password (${d.authChallenge})` : '';
+  return `${d.online ? '●' : '○'} ${d.name.padEnd(28)} ${where.padEnd(28)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)} ${d.firmwareVersion ?? '—'}  [${d.id}]${later}${password}`;
 }
 
 /** MCUboot slots as an SMP device lists them. */

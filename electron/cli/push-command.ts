@@ -36,6 +36,9 @@ const STATE_LINES: Partial<Record<Job['state'], string>> = {
 
 type CommitAnswer = 'commit' | 'revert' | 'wait';
 
+/** Where the CLI takes credentials, for every message about a board's password. */
+const AUTH_HINT = 'Give them with --user USER --password PASSWORD.';
+
 /**
  * Asks c/r/w until it gets one of them, and gives up (null) when the job stops waiting for a
  * decision: the commit window closed and the board rolled back, or the board committed itself.
@@ -74,14 +77,19 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
   const image = await engine.inspectImages(options.files);
   out.event('image', image);
   out.line(`${image.fileName}: ${image.formatLabel}, ${formatBytes(image.size)}, sha256 ${image.sha256.slice(0, 16)}…${image.version ? `, version ${image.version}` : ''}`);
-  const device = await resolveDeviceRef(engine, options.to, options.discoverSeconds);
+  const device = await resolveDeviceRef(engine, options.to, options.discoverSeconds, { protocol: options.protocol, credentials: options.credentials });
   out.event('device', device);
   const where = device.transport === 'ble' ? `BLE ${device.address ?? device.id}` : `${device.address}:${device.port}`;
   out.line(`Board: ${device.name} (${where}, ${PROTOCOL_LABELS[options.protocol ?? device.protocol]}${device.firmwareVersion ? `, running ${device.firmwareVersion}` : ''})`);
   if (device.transport === 'ble') out.line(`Mode: ${SMP_COMMIT_MODES[options.mode ?? 'test-and-confirm'].label}.`);
 
-  const plan = await engine.planPush(device.id, image.imageId);
+  const plan = await engine.planPush(device.id, image.imageId, undefined, { protocol: options.protocol, credentials: options.credentials });
   printPlan(out, plan);
+  const password = plan.checks.find((c) => c.id === 'auth' && c.status === 'warn');
+  if (password && !options.credentials && plan.verdict !== 'refused') {
+    out.result({ state: 'refused', result: 'auth-failed', message: `Not pushed: ${password.detail} ${AUTH_HINT}`, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
+    return 1;
+  }
   if (plan.verdict === 'refused' || (plan.verdict === 'needs-override' && !options.force)) {
     const hint = plan.verdict === 'needs-override' ? ' If you are sure, add --force (dangerous: a wrong-slot image does not boot).' : '';
     out.result({ state: 'refused', result: 'unsupported-package', message: `Not pushed: ${plan.message}${hint}`, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
@@ -139,7 +147,8 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     settled = await engine.waitForJob(job.id);
   }
   unsubscribe();
-  return finish(out, settled);
+  const authHint = settled.result?.code === 'auth-failed' ? (options.credentials ? ' Check --user and --password.' : ` ${AUTH_HINT}`) : '';
+  return finish(out, settled, settled.result?.message ? `${settled.result.message}${authHint}` : undefined);
 }
 
 function finish(out: Output, job: Job, message?: string): number {

@@ -2,8 +2,12 @@
 // (fast, works across subnets); names start mDNS and wait for the board to answer.
 import net from 'node:net';
 import type { Device } from '../../shared/domain.ts';
-import type { OtaEngine } from '../engine/engine-api.ts';
+import type { OtaEngine, ResolveHints } from '../engine/engine-api.ts';
 import { normaliseAddress } from '../engine/discovery/ble-devices.ts';
+import { ambiguousDevice, matchDevices } from '../engine/discovery/match-device.ts';
+
+/** After a name first matches, how long to keep listening for a second device with the same name. */
+const SAME_NAME_SETTLE_MS = 600;
 
 function looksLikeAddress(ref: string): boolean {
   if (normaliseAddress(ref)) return false; // a Bluetooth address, found by scanning
@@ -11,18 +15,26 @@ function looksLikeAddress(ref: string): boolean {
   return net.isIP(host) !== 0 || /:\d+$/.test(ref) || /^https?:\/\//.test(ref);
 }
 
-export async function resolveDeviceRef(engine: OtaEngine, ref: string, discoverSeconds: number): Promise<Device> {
-  if (looksLikeAddress(ref)) return engine.resolveDevice(ref);
+export async function resolveDeviceRef(engine: OtaEngine, ref: string, discoverSeconds: number, hints: ResolveHints = {}): Promise<Device> {
+  if (looksLikeAddress(ref)) return engine.resolveDevice(ref, undefined, hints);
   await engine.startDiscovery();
   const deadline = Date.now() + discoverSeconds * 1000;
-  const wanted = ref.toLowerCase();
+  let firstMatchAt: number | null = null;
   while (Date.now() < deadline) {
-    const found = engine.listDevices().find((d) => d.id.toLowerCase() === wanted || d.name.toLowerCase() === wanted || d.hostname === wanted || d.hostname === `${wanted}.local` ||
-      (d.transport === 'ble' && d.address === normaliseAddress(wanted)));
+    const matches = matchDevices(engine.listDevices(), ref);
+    // Two devices answering to one name is the user's choice to make, never ours.
+    if (matches.length > 1) throw ambiguousDevice(ref, matches);
+    const found = matches[0];
+    const byName = found !== undefined && found.id.toLowerCase() !== ref.trim().toLowerCase();
+    if (found) firstMatchAt ??= Date.now();
+    const settled = !byName || Date.now() - (firstMatchAt ?? 0) >= SAME_NAME_SETTLE_MS;
     // A discovered HTTP board is probed once to learn its protocol; give the probe a moment.
-    if (found && (found.protocol !== 'unknown' || Date.now() > deadline - 1000)) return found;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (found && settled && (found.protocol !== 'unknown' || Date.now() > deadline - 1000)) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const late = matchDevices(engine.listDevices(), ref);
+  if (late.length > 1) throw ambiguousDevice(ref, late);
+  if (late[0]) return late[0];
   // A plain name (no dots, or NAME.local) can only be a board that discovery saw; a dotted host
   // name may still be known to DNS. Either way the answer names what was seen, not getaddrinfo.
   const notSeen = () => {
@@ -32,7 +44,7 @@ export async function resolveDeviceRef(engine: OtaEngine, ref: string, discoverS
   };
   if (!ref.includes('.') || /\.local\.?$/i.test(ref)) throw new Error(notSeen());
   try {
-    return await engine.resolveDevice(ref);
+    return await engine.resolveDevice(ref, undefined, hints);
   } catch (error) {
     if (/getaddrinfo|ENOTFOUND|EAI_AGAIN/.test((error as Error).message)) throw new Error(`${notSeen()} DNS does not know it either.`, { cause: error });
     throw error;

@@ -2,7 +2,22 @@
 // drive OTA Bench through this interface, so none of them knows about protocols or sockets.
 // Nothing under electron/engine may import 'electron': the engine runs under plain Node.
 import type { DiscoveryStatus } from '../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, PushPlan, PushRequest } from '../../shared/domain.ts';
+import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, ProtocolId, PushPlan, PushRequest } from '../../shared/domain.ts';
+
+export interface Credentials {
+  user: string;
+  password: string;
+}
+
+export interface ResolveHints {
+  protocol?: ProtocolId;
+  credentials?: Credentials;
+}
+
+export interface PlanOptions {
+  protocol?: ProtocolId;
+  credentials?: Credentials;
+}
 
 export interface EngineEvents {
   devicesChanged: (devices: Device[]) => void;
@@ -17,7 +32,12 @@ export interface OtaEngine {
   discoveryStatus(): DiscoveryStatus;
   listDevices(): Device[];
   /** Finds a device by id, name or `host[:port]` (probing the host when it is not known yet). */
-  resolveDevice(ref: string, signal?: AbortSignal): Promise<Device>;
+  /**
+   * A discovered id or name (several matches are an error listing them), a Bluetooth address, or
+   * host[:port] (probed; `hints` give credentials for a board behind a password and a protocol the
+   * user named, honoured when the probe cannot tell).
+   */
+  resolveDevice(ref: string, signal?: AbortSignal, hints?: ResolveHints): Promise<Device>;
   deviceStatus(deviceId: string): Promise<DeviceStatus>;
   /** Commits / reverts the firmware a device is running uncommitted (Mongoose OS), outside any job. */
   commitDevice(deviceId: string): Promise<DeviceStatus>;
@@ -37,7 +57,8 @@ export interface OtaEngine {
    */
   inspectImages(paths: string[]): Promise<ImageInfo>;
   /** What pushing this image to this device would send, and every pre-flight check (asks the board). */
-  planPush(deviceId: string, imageId: string, signal?: AbortSignal): Promise<PushPlan>;
+  /** The plan for the protocol the push will use (`options.protocol`, else the board's), with the credentials it will send. */
+  planPush(deviceId: string, imageId: string, signal?: AbortSignal, options?: PlanOptions): Promise<PushPlan>;
 
   /** Validates the request, queues a job and returns it at once; progress arrives as jobChanged. */
   push(request: PushRequest): Job;

@@ -19,7 +19,9 @@ import { parseTarget } from './net/parse-target.ts';
 import { pushProtocol } from './protocols/index.ts';
 import type { ImageOnDisk } from './protocols/update-protocol.ts';
 import { UpdateError } from './update-error.ts';
-import type { EngineEvents, OtaEngine } from './engine-api.ts';
+import { ambiguousDevice, matchDevices } from './discovery/match-device.ts';
+import { rememberCredentials } from './net/board-auth.ts';
+import type { EngineEvents, OtaEngine, PlanOptions, ResolveHints } from './engine-api.ts';
 import type { BleRadio } from './ble/ble-radio.ts';
 import { BleSide, type BleSideOptions } from './ble/ble-side.ts';
 
@@ -96,24 +98,30 @@ export class Engine implements OtaEngine {
     return [...this.registry.list(), ...this.ble.table.list()];
   }
 
-  async resolveDevice(ref: string, signal?: AbortSignal): Promise<Device> {
+  async resolveDevice(ref: string, signal?: AbortSignal, hints: ResolveHints = {}): Promise<Device> {
     const wanted = ref.trim().toLowerCase();
-    const devices = this.listDevices();
-    const byName = devices.find((d) => d.id.toLowerCase() === wanted) ??
-      devices.find((d) => d.name.toLowerCase() === wanted || d.hostname === wanted || d.hostname === `${wanted}.local`);
-    if (byName) return byName;
+    const matches = matchDevices(this.listDevices(), ref);
+    if (matches.length > 1) throw ambiguousDevice(ref, matches);
+    if (matches[0]) return matches[0];
     const bluetoothAddress = normaliseAddress(wanted);
     if (bluetoothAddress) {
-      const byAddress = devices.find((d) => d.transport === 'ble' && d.address === bluetoothAddress);
-      if (byAddress) return byAddress;
       throw new UpdateError('connection-lost', `No Bluetooth device with address ${wanted} has been seen${this.ble.status().state === 'scanning' ? ' yet; is it on and advertising?' : `: ${this.ble.status().message}`}`);
     }
     const target = parseTarget(ref);
     if (!target) throw new UpdateError('invalid-uri', `No board called "${ref}" has been discovered, and it is not a host[:port] either.`);
+    // Credentials given with the address let the probe look behind the board's password.
+    if (hints.credentials) rememberCredentials(target, hints.credentials);
+    const named = hints.protocol && pushProtocol(hints.protocol) ? hints.protocol : null;
     const probe = await probeHttpDevice(target, signal).catch((error: UpdateError) => {
+      // A protocol the user named is honoured even when the probe gets no answer; the push then
+      // says what the board does.
+      if (named) return null;
       throw new UpdateError('connection-lost', `Cannot reach ${ref}: ${error.message}`);
     });
-    return this.registry.recordProbe(target, probe);
+    if (named && (!probe || probe.protocol === 'unknown')) {
+      return this.registry.recordProbe(target, { info: null, authRequired: false, ...probe, protocol: named, basis: 'user' });
+    }
+    return this.registry.recordProbe(target, probe!);
   }
 
   async deviceStatus(deviceId: string): Promise<DeviceStatus> {
@@ -200,14 +208,18 @@ export class Engine implements OtaEngine {
       return this.jobs.start({ request, device, image, sequence, currentDevice: () => this.ble.table.get(device.id) ?? device });
     }
     const protocol = this.protocolFor(device, request.protocol);
+    const target = targetOf(device);
+    if (request.credentials && target) rememberCredentials(target, request.credentials);
     return this.jobs.start({ request, device, image, protocol, currentDevice: () => this.registry.get(device.id) ?? device });
   }
 
-  async planPush(deviceId: string, imageId: string, signal?: AbortSignal): Promise<PushPlan> {
+  async planPush(deviceId: string, imageId: string, signal?: AbortSignal, options: PlanOptions = {}): Promise<PushPlan> {
     const device = this.device(deviceId);
     const image = this.image(imageId);
     if (device.transport === 'ble') return this.ble.planPush(device, image, signal);
-    return (await planPush(this.protocolFor(device), image, device, targetOf(device), signal)).plan;
+    const target = targetOf(device);
+    if (options.credentials && target) rememberCredentials(target, options.credentials);
+    return (await planPush(this.protocolFor(device, options.protocol), image, device, target, signal)).plan;
   }
 
   private image(imageId: string): ImageOnDisk {
@@ -220,7 +232,9 @@ export class Engine implements OtaEngine {
     const protocolId: ProtocolId = requested ?? device.protocol;
     const protocol = pushProtocol(protocolId);
     if (!protocol) {
-      const why = protocolId === 'unknown' ? 'OTA Bench could not tell which update protocol it speaks' : `pushing over ${PROTOCOL_LABELS[protocolId]} is not supported yet`;
+      const why = protocolId === 'unknown'
+        ? `OTA Bench could not tell which update protocol it speaks${device.probeNote ? ` (${device.probeNote})` : ''}. ${device.authChallenge ? 'It asks for a password: give its user name and password so OTA Bench can look behind it, or name' : 'Name'} its protocol`
+        : `pushing over ${PROTOCOL_LABELS[protocolId]} is not supported yet`;
       throw new UpdateError('unsupported-protocol', `Cannot push to ${device.name}: ${why}.`);
     }
     return protocol;

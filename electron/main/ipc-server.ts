@@ -45,7 +45,7 @@ export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs): Comman
     openImageDialog: () => dialogs.openImageDialog(),
     openFolderDialog: () => dialogs.openFolderDialog(),
     inspectImagePaths: ({ paths }) => engine.inspectImages(paths),
-    planPush: ({ deviceId, imageId }) => engine.planPush(deviceId, imageId),
+    planPush: ({ deviceId, imageId, protocol, credentials }) => engine.planPush(deviceId, imageId, undefined, { protocol, credentials }),
     listJobs: () => engine.listJobs(),
     push: (request) => engine.push(request),
     cancelJob: ({ jobId }) => engine.cancelJob(jobId),

@@ -20,6 +20,7 @@ import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { makeEspAppImage } from '../sim/firmware-fixtures.ts';
 import { buildEsp8266V2Image } from '../sim/esp8266-v2-image.ts';
 import { httpRequest } from '../../electron/engine/net/http-client.ts';
+import { discoveryBench } from './discovery-bench.ts';
 import { bleBench } from './ble-bench.ts';
 
 assertPrivateNetwork('the benchmark');
@@ -152,6 +153,11 @@ async function rssRun(address: string): Promise<void> {
   console.log(`  idle (inspect 64 KiB): ${idle.toFixed(1)} MiB   pushing 64 MiB: ${pushing.toFixed(1)} MiB   above idle: ${(pushing - idle).toFixed(1)} MiB  (goal ≤ 80)`);
 }
 
+// BENCH_ONLY_DISCOVERY=1 runs only part 6 (discovery-bench.ts: 200-board completeness, goodbye → offline).
+if (process.env.BENCH_ONLY_DISCOVERY) {
+  await discoveryBench();
+  process.exit(0);
+}
 // BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4.
 const only = process.env.BENCH_ONLY_ESP_LINK ? 'esp-link' : process.env.BENCH_ONLY_BLE ? 'ble' : null;
 if (!only) await ratioRun('loopback, unthrottled', '127.0.9.10');
@@ -160,3 +166,4 @@ if (!only || only === 'esp-link') await espLinkRun('loopback, unthrottled', '127
 if (!only || only === 'esp-link') await espLinkRun('100 KiB/s link', '127.0.9.14', 100 * 1024);
 if (!only) await rssRun('127.0.9.12');
 if (!only || only === 'ble') await bleBench();
+if (!only) await discoveryBench();

@@ -30,11 +30,17 @@ function arduinoCore(records: ServiceRecord[], probed: ProtocolId): ProtocolId {
 }
 
 function protocolOf(entry: DeviceEntry, records: ServiceRecord[], txt: Record<string, string>, types: Set<string>): [ProtocolId, ProtocolEvidence] {
-  const probed = entry.probe?.protocol;
-  if (probed === 'arduino-esp8266' || probed === 'arduino-esp32') return [arduinoCore(records, probed), 'probe'];
-  if (probed && probed !== 'unknown') return [probed, 'probe'];
+  const probe = entry.probe;
+  const probed = probe?.protocol;
+  // A firmware's own answer outranks mDNS; a probe that only saw how the board asks for a password
+  // (a 401) is weaker than TXT and service types, and a protocol the user named fills in last.
+  const answered = probed && probed !== 'unknown' && probe?.basis !== 'challenge' && probe?.basis !== 'user';
+  if (answered && (probed === 'arduino-esp8266' || probed === 'arduino-esp32')) return [arduinoCore(records, probed), 'probe'];
+  if (answered) return [probed, 'probe'];
   if (txt.fw_version !== undefined && txt.arch !== undefined) return ['mongoose-os', 'txt'];
   if (types.has('_esphomelib._tcp')) return ['esphome-web', 'service-type'];
+  if (probed === 'arduino-esp8266' || probed === 'arduino-esp32') return [arduinoCore(records, probed), 'probe'];
+  if (probed && probed !== 'unknown') return [probed, probe?.basis === 'user' ? 'user' : 'probe'];
   // esp-link's only TXT string, on its _http._tcp record (cgiwifi.c wifiStartMDNS). ArduinoOTA puts
   // ssh_upload on _arduino._tcp too, so only the HTTP record's own TXT counts. The probe confirms it.
   const http = records.find((r) => r.type === '_http._tcp');
@@ -79,6 +85,8 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
     rssi: null,
     ...liveness(entry, now),
     authRequired: txt.auth_upload === 'yes' || Boolean(entry.probe?.authRequired),
+    authChallenge: entry.probe?.authChallenge ?? null,
+    probeNote: protocol === 'unknown' ? (entry.probe?.note ?? null) : null,
     txt,
   };
 }

@@ -7,6 +7,7 @@ import { UpdateError } from '../update-error.ts';
 import { withArticle } from '../format.ts';
 import type { Target } from '../net/http-client.ts';
 import type { ImageOnDisk, ProtocolPlan, UpdateProtocol } from '../protocols/update-protocol.ts';
+import { forcedProtocolCheck, passwordCheck } from './board-checks.ts';
 
 export interface PlannedPush {
   plan: PushPlan;
@@ -56,6 +57,11 @@ export async function planPush(protocol: UpdateProtocol, image: ImageOnDisk, dev
     }
   } else {
     checks = await genericChecks(protocol, image, device);
+  }
+  if (target) {
+    const forced = await forcedProtocolCheck(protocol, device, target, signal);
+    const password = await passwordCheck(protocol, device, target, signal);
+    checks = [...(forced ? [forced] : []), ...checks, ...(password ? [password] : [])];
   }
   const send = protocolPlan?.send ?? image;
   const { info } = send;

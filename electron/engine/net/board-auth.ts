@@ -17,6 +17,8 @@ interface BoardAuth {
   credentials?: Credentials;
   session?: DigestSession;
   basic?: boolean;
+  /** The last challenge the board sent, in words (see describeChallenge). */
+  asked?: string | null;
 }
 
 const boards = new Map<string, BoardAuth>();
@@ -44,6 +46,11 @@ export function rememberedCredentials(target: Target): Credentials | null {
 export function knowsChallenge(target: Target): boolean {
   const state = boards.get(keyOf(target));
   return Boolean(state?.session || state?.basic);
+}
+
+/** How the board last asked for credentials (`HTTP Digest (realm "RPC", MD5)`), or null if it never did. */
+export function lastChallenge(target: Target): string | null {
+  return boards.get(keyOf(target))?.asked ?? null;
 }
 
 /** Tests: start from nothing. */
@@ -96,9 +103,15 @@ export async function sendWithAuth(
   send: (authorization: string | undefined) => Promise<HttpResponse>,
   options: AuthOptions = {},
 ): Promise<HttpResponse> {
+  // What the user gave last is what this board gets from now on (status, commit, a later push).
+  if (credentials) rememberCredentials(target, credentials);
   const creds = credentials ?? rememberedCredentials(target);
-  if (!creds) return send(undefined);
   const state = stateOf(target);
+  if (!creds) {
+    const res = await send(undefined);
+    if (res.status === 401) state.asked = describeChallenge(res.headers['www-authenticate']);
+    return res;
+  }
   if (!state.session && !state.basic && options.preflight) await options.preflight().catch(() => undefined);
   let sent = authorization(state, creds, method, uri, options.basicUpFront ?? false);
   let answeredFresh = false;
@@ -108,6 +121,7 @@ export async function sendWithAuth(
     const sentScheme = sent?.split(' ')[0]?.toLowerCase();
     const res = await send(sent);
     if (res.status !== 401) return res;
+    state.asked = describeChallenge(res.headers['www-authenticate']);
     const challenges = parseChallenges(res.headers['www-authenticate']);
     if (!learn(state, challenges)) return res;
     const digest = state.session?.challenge;

@@ -5,6 +5,7 @@
 import { UpdateError, deviceWords } from '../update-error.ts';
 import { type Target, httpRequest } from '../net/http-client.ts';
 import { uploadLikeABrowserForm } from './web-form-upload.ts';
+import { recogniseArduino } from './recognise.ts';
 import { formatBytes } from '../format.ts';
 import type { PushContext, PushOutcome, UpdateProtocol } from './update-protocol.ts';
 import { EMPTY_FIRMWARE_INFO } from './update-protocol.ts';
@@ -39,7 +40,7 @@ export function arduinoUpdaterFailure(body: string, imageSize: number): UpdateEr
 
 async function pushToHttpUpdateServer(context: PushContext): Promise<PushOutcome> {
   const { image, credentials } = context;
-  const res = await uploadLikeABrowserForm(context, 'firmware');
+  const res = await uploadLikeABrowserForm(context, 'firmware', { basicUpFront: true });
   if (res.status === 401) {
     throw credentials
       ? new UpdateError('auth-failed', 'The board rejected the user name or password.', deviceWords(res.body))
@@ -57,5 +58,5 @@ async function readReachable(target: Target, signal?: AbortSignal) {
   return EMPTY_FIRMWARE_INFO;
 }
 
-export const arduinoEsp8266: UpdateProtocol = { id: 'arduino-esp8266', push: pushToHttpUpdateServer, readFirmware: readReachable };
-export const arduinoEsp32: UpdateProtocol = { id: 'arduino-esp32', push: pushToHttpUpdateServer, readFirmware: readReachable };
+export const arduinoEsp8266: UpdateProtocol = { id: 'arduino-esp8266', push: pushToHttpUpdateServer, readFirmware: readReachable, recognise: recogniseArduino };
+export const arduinoEsp32: UpdateProtocol = { id: 'arduino-esp32', push: pushToHttpUpdateServer, readFirmware: readReachable, recognise: recogniseArduino };

@@ -4,19 +4,32 @@
 import { UpdateError, deviceWords } from '../update-error.ts';
 import { type Target, httpRequest } from '../net/http-client.ts';
 import { uploadLikeABrowserForm } from './web-form-upload.ts';
+import { recogniseEsphome } from './recognise.ts';
 import type { PushContext, UpdateProtocol } from './update-protocol.ts';
 import { EMPTY_FIRMWARE_INFO } from './update-protocol.ts';
 
 export const esphomeWeb: UpdateProtocol = {
   id: 'esphome-web',
 
+  recognise: recogniseEsphome,
+
   async push(context: PushContext) {
-    const { credentials } = context;
-    const res = await uploadLikeABrowserForm(context, 'update');
+    const { credentials, target, signal } = context;
+    // ESP8266 builds challenge with Digest, ESP-IDF ones with Basic: a GET / learns which before
+    // the image goes out (only when there are credentials to answer with).
+    const res = await uploadLikeABrowserForm(context, 'update', { preflight: () => httpRequest(target, { path: '/', timeoutMs: 3000, signal, maxBodyBytes: 4096 }) });
     if (res.status === 401) {
       throw new UpdateError('auth-failed', credentials ? 'The board rejected the user name or password.' : 'The board\'s web server requires a user name and password (web_server auth:); enter them and push again.', deviceWords(res.body));
     }
     if (/update successful/i.test(res.body)) return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
+    // Forced onto a board that is not ESPHome: say what its answer means rather than "no verdict".
+    if (/update success! rebooting/i.test(res.body)) {
+      context.log('The board answered as Arduino\'s HTTPUpdateServer does, not ESPHome: it took the image and reboots.');
+      return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
+    }
+    if (/^update error/i.test(res.body.trim())) {
+      throw new UpdateError('update-failed', 'The board answered as Arduino\'s HTTPUpdateServer does, not ESPHome, and refused the image.', deviceWords(res.body));
+    }
     if (/update failed/i.test(res.body)) {
       throw new UpdateError('update-failed', 'ESPHome refused the image without a reason. Usual causes: it is not a firmware .bin for this chip, or it does not fit the OTA partition; `esphome logs` on the board says which.', deviceWords(res.body));
     }

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { UpdateError, deviceWords } from '../update-error.ts';
 import { type Target, describeTarget, httpRequest } from '../net/http-client.ts';
 import { uploadMultipart } from '../net/multipart-upload.ts';
+import { describeChallenge, rememberedCredentials, sendWithAuth } from '../net/board-auth.ts';
+import { recogniseMongoose } from './recognise.ts';
 import { formatBytes } from '../format.ts';
 import { readMongooseManifest } from '../images/index.ts';
 import type { BootState, FirmwareInfo, PushContext, UpdateProtocol } from './update-protocol.ts';
@@ -36,6 +38,7 @@ async function callRpc(target: Target, method: string, signal?: AbortSignal, tim
     timeoutMs,
     signal,
   });
+  if (res.status === 401) throw authRefusal(target, `${method} (its RPC)`, res.headers['www-authenticate']);
   let parsed: unknown;
   try {
     parsed = res.body.trim() === '' ? null : JSON.parse(res.body);
@@ -51,8 +54,33 @@ async function callRpc(target: Target, method: string, signal?: AbortSignal, tim
   return parsed;
 }
 
+/**
+ * A 401 from the board: it needs a password (none given or remembered), or refused the one it got.
+ * The engine's words; the CLI adds which options carry them.
+ */
+function authRefusal(target: Target, what: string, challenge: string | string[] | undefined): UpdateError {
+  const how = describeChallenge(challenge);
+  const scheme = how ? ` (${how})` : '';
+  return rememberedCredentials(target)
+    ? new UpdateError('auth-failed', `${describeTarget(target)} refused the user name or password for ${what}${scheme}.`)
+    : new UpdateError('auth-failed', `${describeTarget(target)} needs a password for ${what}${scheme}: give its user name and password.`);
+}
+
 export async function readMongooseInfo(target: Target, signal?: AbortSignal): Promise<FirmwareInfo | null> {
-  const parsed = sysInfoSchema.safeParse(await callRpc(target, 'Sys.GetInfo', signal, 3000));
+  return sysInfoFrom(await callRpc(target, 'Sys.GetInfo', signal, 3000));
+}
+
+/** Sys.GetInfo's answer as text (the probe reads it raw, to see a 401 for what it is). */
+export function parseSysInfo(body: string): FirmwareInfo | null {
+  try {
+    return sysInfoFrom(JSON.parse(body));
+  } catch {
+    return null;
+  }
+}
+
+function sysInfoFrom(raw: unknown): FirmwareInfo | null {
+  const parsed = sysInfoSchema.safeParse(raw);
   if (!parsed.success) return null;
   const info = parsed.data;
   return {
@@ -70,7 +98,7 @@ export async function readMongooseInfo(target: Target, signal?: AbortSignal): Pr
 export function mongooseFailure(status: number, body: string, imageSize: number): UpdateError {
   const words = deviceWords(body);
   const text = words ?? '';
-  if (status === 401 || status === 403) return new UpdateError('auth-failed', 'The board refused the update: it requires authentication for /update.', words);
+  if (status === 403) return new UpdateError('auth-failed', 'The board refused the update: its access list does not let this user update.', words);
   if (/disabled/i.test(text)) return new UpdateError('update-failed', 'The board has HTTP POST updates turned off (update.enable_post is false in its config).', words);
   if (/another update/i.test(text)) return new UpdateError('update-failed', 'The board is already applying another update; wait for it to finish, then push again.', words);
   if (/space|too (big|large)|no room/i.test(text)) {
@@ -87,6 +115,7 @@ export function mongooseFailure(status: number, body: string, imageSize: number)
 
 export const mongooseOs: UpdateProtocol = {
   id: 'mongoose-os',
+  recognise: recogniseMongoose,
 
   async preflight(image, device) {
     const manifest = await readMongooseManifest(image.path);
@@ -99,7 +128,7 @@ export const mongooseOs: UpdateProtocol = {
 
   async push(context: PushContext) {
     const { image, target } = context;
-    const res = await uploadMultipart({
+    const upload = (authorization: string | undefined) => uploadMultipart({
       target,
       path: '/update',
       // Sent before the file so the updater knows the commit window before it starts writing.
@@ -108,11 +137,15 @@ export const mongooseOs: UpdateProtocol = {
       filePath: image.path,
       fileName: image.info.fileName,
       fileSize: image.info.size,
-      headers: {},
+      headers: authorization ? { Authorization: authorization } : {},
       timeouts: context.timeouts,
       signal: context.signal,
       onBytes: context.onBytes,
     });
+    // With a password, the Digest challenge is learnt from a cheap RPC first (or from the job's
+    // own Sys.GetInfo), so the fw.zip goes out once, already authenticated.
+    const res = await sendWithAuth(target, 'POST', '/update', context.credentials, upload, { preflight: () => readMongooseInfo(target, context.signal) });
+    if (res.status === 401) throw authRefusal(target, 'updates (/update)', res.headers['www-authenticate']);
     if (res.status === 200 && /update applied/i.test(res.body)) {
       return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
     }

@@ -72,8 +72,17 @@ export interface PushOutcome {
   rebootAfterMs?: number;
 }
 
+/** A protocol's own judgement of whether a board speaks it (used when the user forces a protocol). */
+export interface Recognition {
+  verdict: 'yes' | 'no' | 'unknown';
+  /** What the board answered, in words. */
+  detail: string;
+}
+
 export interface UpdateProtocol {
   id: ProtocolId;
+  /** Asks the board the question only this protocol's firmware answers; never sends firmware. */
+  recognise?(target: Target, signal?: AbortSignal): Promise<Recognition>;
   /** Pushes the image; throws UpdateError with the right result code on any failure. */
   push(context: PushContext): Promise<PushOutcome>;
   /**

@@ -11,6 +11,7 @@ import { HttpBoard, type HttpBoardOptions } from '../http-board.ts';
 import { macFromAddress } from '../identity.ts';
 import type { MdnsService } from '../mdns-responder.ts';
 import { drainBody, isMultipart, readMultipart } from '../request-body.ts';
+import { SimAuth } from '../http-auth.ts';
 
 export interface EsphomeBoardOptions extends HttpBoardOptions {
   /** Node name: mDNS host and instance (default `esphome-<6 hex of the MAC>`). */
@@ -29,7 +30,12 @@ export interface EsphomeBoardOptions extends HttpBoardOptions {
   apiPort?: number;
   /** Bytes the OTA partition can take (default 1.25 MiB on ESP32, ~1 MB on ESP8266). */
   freeSpace?: number;
-  /** `web_server: auth:` credentials; checked before the body (the middleware runs on headers). */
+  /**
+   * `web_server: auth:` credentials, checked by the middleware around each registered handler (GET /
+   * and POST /update; an unknown path is a plain 404). ESP32 (ESP-IDF server): Basic realm "Login
+   * Required", Basic only. ESP8266 (ESPAsyncWebServer): Digest realm "asyncesp" with opaque, and
+   * Basic or Digest accepted (web_server_base.h, web_server_idf.cpp, ESPAsyncWebServer).
+   */
   credentials?: { user: string; password: string } | null;
 }
 
@@ -48,6 +54,7 @@ export class EsphomeBoard extends HttpBoard {
   apiPort: number;
   freeSpace: number;
   credentials: { user: string; password: string } | null;
+  readonly auth: SimAuth | null;
   private stagedProjectVersion: { version: string | null } | null = null;
 
   constructor(options: EsphomeBoardOptions) {
@@ -63,6 +70,7 @@ export class EsphomeBoard extends HttpBoard {
     this.apiPort = options.apiPort ?? 6053;
     this.freeSpace = options.freeSpace ?? (this.platform === 'ESP32' ? 0x140000 : 1_044_480);
     this.credentials = options.credentials ?? null;
+    this.auth = this.credentials ? new SimAuth({ ...this.credentials, style: this.platform === 'ESP8266' ? 'esp-async' : 'basic' }) : null;
   }
 
   get firmwareVersion(): string | null {
@@ -91,24 +99,20 @@ export class EsphomeBoard extends HttpBoard {
     this.stagedProjectVersion = null;
   }
 
-  private authorized(request: IncomingMessage): boolean {
-    if (!this.credentials) return true;
-    const expected = Buffer.from(`${this.credentials.user}:${this.credentials.password}`).toString('base64');
-    return request.headers.authorization === `Basic ${expected}`;
-  }
-
   protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://device').pathname;
-    if (!this.authorized(request)) {
+    const handled = (path === '/update' && request.method === 'POST') || (path === '/' && request.method === 'GET');
+    if (handled && this.auth && !this.auth.check(request)) {
       // Answer at once; a client still sending its body sees the connection close under it.
-      this.send(response, 401, { ...TEXT, 'WWW-Authenticate': 'Basic realm="Login Required"' }, '');
+      this.send(response, 401, { ...TEXT, 'WWW-Authenticate': this.auth.challenge() }, '');
       return;
     }
     if (path === '/update' && request.method === 'POST') return this.receiveUpdate(request, response);
     await drainBody(request, () => this.quirks);
     if (path === '/' && request.method === 'GET') {
       if (this.quirks.garbageResponses) return this.sendGarbage(response);
-      return this.send(response, 200, { 'Content-Type': 'text/html' }, `<!DOCTYPE html><html><head><title>${this.friendlyName}</title></head><body><esp-app></esp-app></body></html>`);
+      // web_server version 2's page: the app is loaded from ESPHome's own host.
+      return this.send(response, 200, { 'Content-Type': 'text/html' }, '<!DOCTYPE html><html><head><meta charset=UTF-8><link rel=icon href=data:></head><body><esp-app></esp-app><script src="https://oi.esphome.io/v2/www.js"></script></body></html>');
     }
     this.send(response, 404, { 'Content-Type': 'text/plain' }, 'Not Found');
   }

@@ -10,6 +10,7 @@ import type { MdnsService } from '../mdns-responder.ts';
 import { drainBody, isMultipart, readMultipart } from '../request-body.ts';
 import { checkFwZip } from './mongoose-updater.ts';
 import { RpcError, serveRpc, type RpcHandler } from './mongoose-rpc.ts';
+import { SimAuth, type SimAuthOptions } from '../http-auth.ts';
 
 export interface MongooseFirmware {
   version: string;
@@ -31,6 +32,11 @@ export interface MongooseBoardOptions extends HttpBoardOptions {
   commitRefused?: boolean;
   /** `update.enable_post` (default true). */
   postUpdatesEnabled?: boolean;
+  /**
+   * `rpc.auth_file` + `rpc.auth_domain` (htdigest): Digest on every RPC and, as with `http.auth_file`,
+   * on `/update` and `/update/commit|revert` too (default realm "RPC").
+   */
+  auth?: Omit<SimAuthOptions, 'style'> | null;
 }
 
 export interface BootState {
@@ -59,9 +65,11 @@ export class MongooseBoard extends HttpBoard {
   private revertOnBoot = false;
   private commitTimer: NodeJS.Timeout | null = null;
   private updateInProgress = false;
+  readonly auth: SimAuth | null;
 
   constructor(options: MongooseBoardOptions) {
     super(options);
+    this.auth = options.auth ? new SimAuth({ ...options.auth, style: 'mongoose' }) : null;
     this.arch = options.arch ?? 'esp32';
     this.mac = (options.mac ?? macFromAddress(options.address)).toUpperCase();
     this.hostname = `mOS-${this.arch}-${this.mac.slice(-6)}`;
@@ -172,6 +180,12 @@ export class MongooseBoard extends HttpBoard {
   protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://device').pathname;
     const text = { 'Content-Type': 'text/plain', Connection: 'close' };
+    if (this.auth && (path === '/rpc' || path.startsWith('/rpc/') || path.startsWith('/update')) && !this.auth.check(request)) {
+      // mg_http_send_digest_auth_request: an empty 401 as soon as the headers are in; an upload's
+      // body is not read (the connection closes under a client still sending it).
+      if (!isMultipart(request)) await drainBody(request, () => this.quirks);
+      return this.send(response, 401, { 'WWW-Authenticate': this.auth.challenge(), Connection: 'close' }, '');
+    }
     if (path === '/update/commit' || path === '/update/revert') {
       await drainBody(request, () => this.quirks);
       const ok = path === '/update/commit' ? !this.commitRefused && this.commit() : this.revert(100);
