@@ -13,7 +13,8 @@ export function printImage(out: Output, image: ImageInfo, indent = '', shown = n
   out.line(`${indent}${image.fileName}`);
   row('format', image.formatLabel);
   row('size', `${formatBytes(image.size)} (${image.size} bytes)`);
-  row('sha256', image.sha256);
+  // Empty when the file was refused by its size before it was read.
+  row('sha256', image.sha256 || 'not computed: the file was refused by its size');
   for (const fact of image.facts) row(fact.label, fact.value);
   if (image.slotEvidence) row('slot evidence', image.slotEvidence.summary);
   for (const warning of image.warnings) if (!shown.has(warning)) out.line(`${indent}  ⚠ ${warning}`);

@@ -34,10 +34,19 @@ export function ImageSummary({ image }: { image: ImageInfo }) {
         <dd title={formatExactBytes(image.size)}>{formatBytes(image.size)}</dd>
         <dt>SHA-256</dt>
         <dd className="facts__hash">
-          <span className="mono selectable" title={image.sha256} data-testid="image-sha256">
-            {shortHash(image.sha256)}…
-          </span>
-          <CopyButton value={image.sha256} />
+          {/* Empty when the file was refused by its size before it was read. */}
+          {image.sha256 ? (
+            <>
+              <span className="mono selectable" title={image.sha256} data-testid="image-sha256">
+                {shortHash(image.sha256)}…
+              </span>
+              <CopyButton value={image.sha256} />
+            </>
+          ) : (
+            <span className="muted" data-testid="image-sha256">
+              not computed: the file was refused by its size
+            </span>
+          )}
         </dd>
         {shown.map((fact, index) => (
           <FactRow key={`${fact.label}-${index}`} label={fact.label} value={fact.value} />
