@@ -16,6 +16,7 @@ const commandNameList = [
   'commitJob',
   'revertJob',
   'dismissJob',
+  'imageSlotAction',
 ] as const;
 const eventNameList = ['devicesChanged', 'jobChanged', 'discoveryChanged'] as const;
 

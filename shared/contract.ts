@@ -3,7 +3,7 @@
 // the IPC server validates every argument with `commandArgs[name]`, and the renderer is typed by
 // `OtaBenchApi`. The Chromium test bridge implements the same `OtaBenchApi` over HTTP.
 import { z } from 'zod';
-import type { Device, DeviceStatus, ImageInfo, Job, PushPlan } from './domain.ts';
+import type { Device, DeviceStatus, ImageInfo, ImageSlotActionResult, Job, PushPlan } from './domain.ts';
 import type { CommandName, EventName } from './contract-names.ts';
 
 export * from './contract-names.ts';
@@ -41,6 +41,20 @@ export const pushRequestSchema = z
 
 const jobRef = z.object({ jobId: id }).strict();
 
+/** An MCUboot image hash as the device lists it: SHA-256, lowercase hex. */
+const imageHash = z.string().regex(/^[0-9a-f]{64}$/, 'an image hash is 64 lowercase hex digits');
+
+/**
+ * The slot panel's buttons on an SMP device: Test (slot 1), Confirm (slot 0 = the running image,
+ * slot 1 = swap for good), Erase (slot 1), Reset. `hash` is the image the panel showed in that slot.
+ */
+export const imageSlotActionSchema = z.discriminatedUnion('action', [
+  z.object({ deviceId: id, action: z.literal('test'), slot: z.literal(1), hash: imageHash }).strict(),
+  z.object({ deviceId: id, action: z.literal('confirm'), slot: z.union([z.literal(0), z.literal(1)]), hash: imageHash }).strict(),
+  z.object({ deviceId: id, action: z.literal('erase'), slot: z.literal(1), hash: imageHash.optional() }).strict(),
+  z.object({ deviceId: id, action: z.literal('reset') }).strict(),
+]);
+
 /** Argument schema of every renderer → main command (each takes one object, or nothing). */
 export const commandArgs = {
   listDevices: z.undefined(),
@@ -65,6 +79,7 @@ export const commandArgs = {
   commitJob: jobRef,
   revertJob: jobRef,
   dismissJob: jobRef,
+  imageSlotAction: imageSlotActionSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 
 export interface DiscoveryStatus {
@@ -89,6 +104,7 @@ export interface CommandResults {
   commitJob: Job;
   revertJob: Job;
   dismissJob: null;
+  imageSlotAction: ImageSlotActionResult;
 }
 
 /** Main → renderer events. */

@@ -55,6 +55,7 @@ export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs): Comman
       engine.dismissJob(jobId);
       return null;
     },
+    imageSlotAction: (request) => engine.imageSlotAction(request),
   };
 }
 

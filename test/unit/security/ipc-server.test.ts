@@ -65,6 +65,10 @@ describe('good calls reach the engine', () => {
     ['commitJob', { jobId: 'job-1' }, 'commitJob', ['job-1']],
     ['revertJob', { jobId: 'job-1' }, 'revertJob', ['job-1']],
     ['dismissJob', { jobId: 'job-1' }, 'dismissJob', ['job-1']],
+    ['imageSlotAction', { deviceId: 'ble:c0de0001', action: 'reset' }, 'imageSlotAction', [{ deviceId: 'ble:c0de0001', action: 'reset' }]],
+    ['imageSlotAction', { deviceId: 'ble:c0de0001', action: 'test', slot: 1, hash: 'ab'.repeat(32) }, 'imageSlotAction', [{ deviceId: 'ble:c0de0001', action: 'test', slot: 1, hash: 'ab'.repeat(32) }]],
+    ['imageSlotAction', { deviceId: 'ble:c0de0001', action: 'confirm', slot: 0, hash: 'ab'.repeat(32) }, 'imageSlotAction', [{ deviceId: 'ble:c0de0001', action: 'confirm', slot: 0, hash: 'ab'.repeat(32) }]],
+    ['imageSlotAction', { deviceId: 'ble:c0de0001', action: 'erase', slot: 1 }, 'imageSlotAction', [{ deviceId: 'ble:c0de0001', action: 'erase', slot: 1 }]],
   ] as const)('%s → engine.%s', async (command, arg, method, expected) => {
     await call(command, arg);
     expect(engine[method]).toHaveBeenCalledTimes(1);
@@ -153,6 +157,17 @@ describe('bad arguments are rejected before the engine', () => {
     ['timeout too long', 'push', { ...validPush, commitTimeoutSeconds: 1e9 }, /commitTimeoutSeconds/],
     ['extra key in credentials', 'push', { ...validPush, credentials: { user: 'a', password: 'b', token: 'c' } }, /credentials: unexpected field "token"/],
     ['missing push fields', 'push', { deviceId: 'd' }, /push: invalid argument: imageId/],
+    ['slot action that does not exist', 'imageSlotAction', { deviceId: 'd', action: 'format', slot: 0 }, /imageSlotAction: invalid argument: action/],
+    ['slot action as commit (CLI only)', 'imageSlotAction', { deviceId: 'd', action: 'revert' }, /imageSlotAction: invalid argument: action/],
+    ['test of the running slot', 'imageSlotAction', { deviceId: 'd', action: 'test', slot: 0, hash: 'ab'.repeat(32) }, /imageSlotAction: invalid argument: slot/],
+    ['erase of slot 0', 'imageSlotAction', { deviceId: 'd', action: 'erase', slot: 0 }, /imageSlotAction: invalid argument: slot/],
+    ['confirm of slot 2', 'imageSlotAction', { deviceId: 'd', action: 'confirm', slot: 2, hash: 'ab'.repeat(32) }, /imageSlotAction: invalid argument: slot/],
+    ['confirm without the hash seen', 'imageSlotAction', { deviceId: 'd', action: 'confirm', slot: 1 }, /imageSlotAction: invalid argument: hash: missing/],
+    ['a hash that is not hex', 'imageSlotAction', { deviceId: 'd', action: 'test', slot: 1, hash: 'zz'.repeat(32) }, /imageSlotAction: invalid argument: hash: an image hash is 64 lowercase hex digits/],
+    ['a huge hash', 'imageSlotAction', { deviceId: 'd', action: 'test', slot: 1, hash: huge }, /imageSlotAction: invalid argument: hash/],
+    ['reset with a slot', 'imageSlotAction', { deviceId: 'd', action: 'reset', slot: 1 }, /imageSlotAction: invalid argument: .*unexpected field "slot"/],
+    ['slot action without a device', 'imageSlotAction', { action: 'reset' }, /imageSlotAction: invalid argument: deviceId/],
+    ['slot number as a string', 'imageSlotAction', { deviceId: 'd', action: 'erase', slot: '1' }, /imageSlotAction: invalid argument: slot/],
     ['__proto__ key', 'cancelJob', JSON.parse('{"jobId":"job-1","__proto__":{"polluted":true}}'), /cancelJob: invalid argument/],
   ] as const)('%s', async (_label, command, arg, message) => {
     await expect(call(command, arg)).rejects.toThrow(message);
