@@ -107,7 +107,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
       log: ctx.log,
     });
   } finally {
-    sampler.flush();
+    await sampler.flush();
   }
   const pushedAt = Date.now();
   ctx.log(`The board accepted the image${outcome.deviceMessage ? `: "${outcome.deviceMessage}"` : ''}.`);
