@@ -7,6 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { MdnsResponder, type MdnsService } from './mdns-responder.ts';
+import { emulateWifiLink } from './wifi-link.ts';
 import {
   DEFAULT_QUIRKS,
   type BoardQuirks,
@@ -36,6 +37,8 @@ export abstract class HttpBoard extends EventEmitter {
   protected mdns: MdnsResponder | null = null;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Bytes the firmware took off closed connections (see networkBytesRead). */
+  private closedBytesRead = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private rebooting: Promise<void> | null = null;
   /** Settles a pending reboot() when stop() cancels it, so nobody waits forever. */
@@ -74,6 +77,17 @@ export abstract class HttpBoard extends EventEmitter {
     return `http://${this.address}${this.port === 80 ? '' : `:${this.port}`}`;
   }
 
+  /**
+   * Every byte the board has taken out of its TCP stack so far (headers included): what it has
+   * received, as opposed to what a sender's kernel has accepted. Reads are paced by the body
+   * quirks, so on a throttled board this is the board's progress.
+   */
+  get networkBytesRead(): number {
+    let total = this.closedBytesRead;
+    for (const socket of this.sockets) total += socket.bytesRead;
+    return total;
+  }
+
   get uptimeSeconds(): number {
     return Math.floor((Date.now() - this.bootedAt) / 1000);
   }
@@ -84,6 +98,7 @@ export abstract class HttpBoard extends EventEmitter {
 
   async start(): Promise<void> {
     assertPrivateNetwork('a simulated board');
+    emulateWifiLink();
     if (this.state === 'online') return;
     this.bootedAt = Date.now();
     await this.goOnline();
@@ -197,7 +212,9 @@ export abstract class HttpBoard extends EventEmitter {
    * returns its own `net.Server`. Connections are tracked and closed by the base class either way.
    */
   protected createServer(): Server {
-    const server = http.createServer({ requestTimeout: 0 }, (request, response) => this.dispatch(request, response));
+    // A small highWaterMark: the firmware holds about one TCP segment, not 64 KiB of read-ahead, so
+    // a paced board stops taking bytes from the network as soon as it falls behind (as lwIP does).
+    const server = http.createServer({ requestTimeout: 0, highWaterMark: 1460 }, (request, response) => this.dispatch(request, response));
     // Embedded servers do not send `100 Continue`: the body is simply read when it comes.
     server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => this.dispatch(request, response));
     return server;
@@ -207,7 +224,9 @@ export abstract class HttpBoard extends EventEmitter {
     const server = this.createServer();
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('close', () => {
+        if (this.sockets.delete(socket)) this.closedBytesRead += socket.bytesRead;
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -241,7 +260,10 @@ export abstract class HttpBoard extends EventEmitter {
     this.server = null;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.sockets) {
+      this.closedBytesRead += socket.bytesRead;
+      socket.destroy();
+    }
     this.sockets.clear();
     await closed;
   }

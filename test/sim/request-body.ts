@@ -61,20 +61,35 @@ class BodyTap extends Transform {
     this.forward(chunk, callback);
   }
 
-  /** Pushes the chunk in slices, each after the time it would take on a link of the given speed. */
+  /** When the paced reading started (ms) and how much it has passed on since, at which rate. */
+  private pace: { since: number; bytes: number; rate: number } | null = null;
+
+  /**
+   * Passes the chunk on in slices, each when a reader at the given speed would have finished it.
+   * Times are absolute (from when pacing started), so timer lateness does not slow the board below
+   * its rate; a sender that fell behind earns no burst (the origin moves up). While a slice waits,
+   * this stream does not take more, and backpressure stops the socket: the board's TCP window
+   * closes, as lwIP's does when the firmware is busy writing flash.
+   */
   private forward(chunk: Buffer, callback: TransformCallback): void {
     const rate = this.quirks().bytesPerSecond;
     if (!rate || chunk.length === 0) {
+      this.pace = null;
       this.push(chunk);
       return callback();
     }
-    const slice = Math.max(256, Math.floor(rate / 20));
-    const head = chunk.subarray(0, slice);
+    const now = Date.now();
+    if (!this.pace || this.pace.rate !== rate || this.pace.since + (this.pace.bytes / rate) * 1000 < now - 20) {
+      this.pace = { since: now, bytes: 0, rate };
+    }
+    const pace = this.pace;
+    const head = chunk.subarray(0, Math.max(1460, Math.floor(rate / 50)));
+    pace.bytes += head.length;
     setTimeout(() => {
       this.push(head);
-      if (chunk.length > slice) this.forward(chunk.subarray(slice), callback);
+      if (chunk.length > head.length) this.forward(chunk.subarray(head.length), callback);
       else callback();
-    }, (head.length / rate) * 1000);
+    }, Math.max(0, pace.since + (pace.bytes / rate) * 1000 - now));
   }
 }
 
