@@ -48,7 +48,17 @@ export class Engine implements OtaEngine {
     this.ble.onStatus(() => this.setStatus(this.status));
     this.jobs = new JobManager(timeouts, processName);
     this.jobs.on('changed', (job) => this.events.emit('jobChanged', job));
-    this.registry.on('changed', () => this.events.emit('devicesChanged', this.listDevices()));
+    // 200 boards answering at once change the registry 200 times in a few milliseconds: list the
+    // devices (O(n) each) once per turn of the event loop, not once per change.
+    let listPending = false;
+    this.registry.on('changed', () => {
+      if (listPending) return;
+      listPending = true;
+      setImmediate(() => {
+        listPending = false;
+        this.events.emit('devicesChanged', this.listDevices());
+      });
+    });
     this.registry.on('needsProbe', (deviceId) => void this.probeDiscovered(deviceId));
   }
 

@@ -4,8 +4,8 @@
 import type { Device, Job, JobState, PushPlan, PushRequest } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import type { Target } from '../net/http-client.ts';
-import type { UploadTimeouts } from '../net/stream-upload.ts';
-import type { ImageOnDisk, UpdateProtocol } from '../protocols/update-protocol.ts';
+import { UploadCutError, type UploadTimeouts } from '../net/stream-upload.ts';
+import type { ImageOnDisk, PushOutcome, UpdateProtocol } from '../protocols/update-protocol.ts';
 import { ProgressSampler } from './progress-sampler.ts';
 import { waitForReboot } from './reboot-watch.ts';
 import { awaitCommit, type CommitDecisions } from './commit-flow.ts';
@@ -93,7 +93,9 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
 
   ctx.setState('transferring');
   const sampler = new ProgressSampler(image.info.size, (progress) => ctx.update({ progress }));
-  let outcome;
+  let outcome: PushOutcome;
+  /** Every byte went out but the board never answered: it may have taken the image, so we look instead of guessing. */
+  let unanswered: UploadCutError | null = null;
   try {
     outcome = await protocol.push({
       target,
@@ -107,10 +109,15 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
       log: ctx.log,
     });
   } finally {
+  } catch (error) {
+    if (!(error instanceof UploadCutError && error.wholeImageSent) || signal.aborted) throw error;
+    unanswered = error;
+    outcome = { deviceMessage: null, rebootsByItself: true };
     await sampler.flush();
   }
   const pushedAt = Date.now();
-  ctx.log(`The board accepted the image${outcome.deviceMessage ? `: "${outcome.deviceMessage}"` : ''}.`);
+  if (unanswered) ctx.log(`${unanswered.happened} Watching whether it restarts and what it runs.`);
+  else ctx.log(`The board accepted the image${outcome.deviceMessage ? `: "${outcome.deviceMessage}"` : ''}.`);
 
   ctx.setState('rebooting');
   const returned = await waitForReboot({
@@ -125,11 +132,17 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     earliestRebootAt: pushedAt + (outcome.rebootAfterMs ?? 0),
     log: ctx.log,
   });
+  }).catch((error: unknown) => {
+    if (unanswered && error instanceof UpdateError && error.code !== 'cancelled') {
+      throw new UpdateError(unanswered.code, `${unanswered.happened} It has not answered since: OTA Bench cannot tell what it runs; power-cycle it and run \`ota-bench status\`.`);
+    }
+    throw error;
 
   ctx.setState('verifying');
   const toVersion = returned.info?.version ?? (await announcedVersion(ctx, pushedAt));
   ctx.update({ toVersion });
   if (outcome.expectedSlot) {
+  if (unanswered) judgeUnanswered(unanswered, image, fromVersion, toVersion);
     const running = returned.info?.runningSlot ?? null;
     const resetCause = running !== null && running !== outcome.expectedSlot
       ? await protocol.lastResetCause?.(returned.target, signal).catch(() => null) ?? null
@@ -147,6 +160,16 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
 }
 
 /** user1/user2 boards: the slot the board came back in says whether the new image booted. */
+/** The board never answered the upload: only the version it came back with says whether it took the image. */
+function judgeUnanswered(cut: UploadCutError, image: ImageOnDisk, fromVersion: string | null, toVersion: string | null): void {
+  const expected = image.info.version;
+  if (expected && toVersion === expected && toVersion !== fromVersion) return; // it took it: carry on as usual
+  if (toVersion && fromVersion && toVersion === fromVersion) {
+    throw new UpdateError(cut.code, `${cut.happened} It answers again and still runs ${fromVersion}: it did not take the image. Push again.`);
+  }
+  throw new UpdateError(cut.code, `${cut.happened} It answers again${toVersion ? `, running ${toVersion}` : ''}, but OTA Bench cannot tell whether it took the new image.`);
+}
+
 function confirmSlot(ctx: RunnerContext, expected: 1 | 2, running: 1 | 2 | null, toVersion: string | null, resetCause: string | null): void {
   const name = ctx.device().name;
   const version = toVersion ? `, version ${toVersion}` : '';

@@ -10,7 +10,7 @@ import { UpdateError, deviceWords } from '../update-error.ts';
 import { type Target, describeTarget, httpRequest } from '../net/http-client.ts';
 import { uploadRaw } from '../net/raw-upload.ts';
 import { formatBytes } from '../format.ts';
-import type { PushContext, UpdateProtocol } from './update-protocol.ts';
+import { type PushContext, type UpdateProtocol, fileToSend } from './update-protocol.ts';
 import { planEspLinkPush } from './esp-link-plan.ts';
 import { ESP_LINK_SLOT_BYTES, readEspLinkFirmware, readEspLinkSlots, readNextSlot, readResetCause } from './esp-link-device.ts';
 
@@ -73,8 +73,7 @@ export const espLink: UpdateProtocol = {
     const res = await uploadRaw({
       target,
       path: '/flash/upload',
-      filePath: image.path,
-      fileSize: image.info.size,
+      file: fileToSend(image),
       timeouts: context.timeouts,
       signal: context.signal,
       onBytes: context.onBytes,

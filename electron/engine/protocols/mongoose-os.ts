@@ -9,7 +9,7 @@ import { describeChallenge, rememberedCredentials, sendWithAuth } from '../net/b
 import { recogniseMongoose } from './recognise.ts';
 import { formatBytes } from '../format.ts';
 import { readMongooseManifest } from '../images/index.ts';
-import type { BootState, FirmwareInfo, PushContext, UpdateProtocol } from './update-protocol.ts';
+import { type BootState, type FirmwareInfo, type PushContext, type UpdateProtocol, fileToSend } from './update-protocol.ts';
 
 const sysInfoSchema = z.looseObject({
   id: z.string().optional(),
@@ -134,9 +134,8 @@ export const mongooseOs: UpdateProtocol = {
       // Sent before the file so the updater knows the commit window before it starts writing.
       fields: [['commit_timeout', String(context.commitTimeoutSeconds)]],
       fileField: 'filedata',
-      filePath: image.path,
+      file: fileToSend(image),
       fileName: image.info.fileName,
-      fileSize: image.info.size,
       headers: authorization ? { Authorization: authorization } : {},
       timeouts: context.timeouts,
       signal: context.signal,

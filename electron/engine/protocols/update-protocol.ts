@@ -2,7 +2,7 @@
 // and the board's words; the job runner knows phases, timeouts and the state machine.
 import type { Device, FlashSlots, ImageInfo, PreflightCheck, ProtocolId } from '../../../shared/domain.ts';
 import type { Target } from '../net/http-client.ts';
-import type { UploadTimeouts } from '../net/stream-upload.ts';
+import type { FileToSend, UploadTimeouts } from '../net/stream-upload.ts';
 
 /** What a board says about itself (Mongoose Sys.GetInfo, ESPHome TXT…). */
 export interface FirmwareInfo {
@@ -38,7 +38,13 @@ export interface PlanInput {
   device: Device;
   target: Target;
   signal?: AbortSignal;
+  /** Modification time when it was inspected: a push refuses a file changed since. */
+  mtimeMs?: number | null;
 }
+
+/** What an upload must send: this file, still as it was inspected (size, time, SHA-256). */
+export const fileToSend = (image: ImageOnDisk): FileToSend =>
+  ({ path: image.path, size: image.info.size, sha256: image.info.sha256, mtimeMs: image.mtimeMs ?? null });
 
 /** What a protocol decided before a push: which file goes, why, and what it checked. */
 export interface ProtocolPlan {

@@ -5,7 +5,7 @@
 import { type HttpResponse, hostHeader } from '../net/http-client.ts';
 import { type AuthOptions, sendWithAuth } from '../net/board-auth.ts';
 import { uploadMultipart } from '../net/multipart-upload.ts';
-import type { PushContext } from './update-protocol.ts';
+import { type PushContext, fileToSend } from './update-protocol.ts';
 
 export function uploadLikeABrowserForm(context: PushContext, fileField: string, auth: AuthOptions): Promise<HttpResponse> {
   return sendWithAuth(context.target, 'POST', '/update', context.credentials, (authorization) => sendForm(context, fileField, authorization), auth);
@@ -20,9 +20,8 @@ function sendForm(context: PushContext, fileField: string, authorization: string
     path: '/update',
     fields: [],
     fileField,
-    filePath: image.path,
+    file: fileToSend(image),
     fileName: image.info.fileName,
-    fileSize: image.info.size,
     headers,
     timeouts: context.timeouts,
     signal: context.signal,
