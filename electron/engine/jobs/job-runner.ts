@@ -108,11 +108,11 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
       onBytes: (sent) => sampler.update(sent),
       log: ctx.log,
     });
-  } finally {
   } catch (error) {
     if (!(error instanceof UploadCutError && error.wholeImageSent) || signal.aborted) throw error;
     unanswered = error;
     outcome = { deviceMessage: null, rebootsByItself: true };
+  } finally {
     await sampler.flush();
   }
   const pushedAt = Date.now();
@@ -131,18 +131,18 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     reannounced: () => ctx.device().lastSeen > pushedAt,
     earliestRebootAt: pushedAt + (outcome.rebootAfterMs ?? 0),
     log: ctx.log,
-  });
   }).catch((error: unknown) => {
     if (unanswered && error instanceof UpdateError && error.code !== 'cancelled') {
       throw new UpdateError(unanswered.code, `${unanswered.happened} It has not answered since: OTA Bench cannot tell what it runs; power-cycle it and run \`ota-bench status\`.`);
     }
     throw error;
+  });
 
   ctx.setState('verifying');
   const toVersion = returned.info?.version ?? (await announcedVersion(ctx, pushedAt));
   ctx.update({ toVersion });
-  if (outcome.expectedSlot) {
   if (unanswered) judgeUnanswered(unanswered, image, fromVersion, toVersion);
+  if (outcome.expectedSlot) {
     const running = returned.info?.runningSlot ?? null;
     const resetCause = running !== null && running !== outcome.expectedSlot
       ? await protocol.lastResetCause?.(returned.target, signal).catch(() => null) ?? null
@@ -159,7 +159,6 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   ctx.setState('updated', { result: { code: 'success', message: `${ctx.device().name} ${what}.`, deviceMessage: outcome.deviceMessage } });
 }
 
-/** user1/user2 boards: the slot the board came back in says whether the new image booted. */
 /** The board never answered the upload: only the version it came back with says whether it took the image. */
 function judgeUnanswered(cut: UploadCutError, image: ImageOnDisk, fromVersion: string | null, toVersion: string | null): void {
   const expected = image.info.version;
@@ -170,6 +169,7 @@ function judgeUnanswered(cut: UploadCutError, image: ImageOnDisk, fromVersion: s
   throw new UpdateError(cut.code, `${cut.happened} It answers again${toVersion ? `, running ${toVersion}` : ''}, but OTA Bench cannot tell whether it took the new image.`);
 }
 
+/** user1/user2 boards: the slot the board came back in says whether the new image booted. */
 function confirmSlot(ctx: RunnerContext, expected: 1 | 2, running: 1 | 2 | null, toVersion: string | null, resetCause: string | null): void {
   const name = ctx.device().name;
   const version = toVersion ? `, version ${toVersion}` : '';
