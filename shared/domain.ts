@@ -75,6 +75,19 @@ export interface Device {
   probeNote?: string | null;
   /** Sanitised TXT key/values, merged over all services of this device. */
   txt: Record<string, string>;
+  /** Test-then-commit firmware (Mongoose OS): what the board last said, whoever pushed it. */
+  commitState?: DeviceCommitState | null;
+}
+
+/** Whether a board runs its firmware committed; uncommitted firmware reverts by itself at `revertsAt`. */
+export interface DeviceCommitState {
+  committed: boolean;
+  /** The version it runs, when the read told it. */
+  version: string | null;
+  /** Epoch ms at which uncommitted firmware reverts, from the board's own remaining time; null when committed or unknown. */
+  revertsAt: number | null;
+  /** Epoch ms of the read. */
+  readAt: number;
 }
 
 export type ImageFormatId =
@@ -367,8 +380,13 @@ export interface DeviceStatus {
   reachable: boolean;
   firmwareVersion: string | null;
   firmwareId: string | null;
-  /** Mongoose OS boot state; null where the protocol has none. */
-  bootState: { committed: boolean; activeSlot: number; revertSlot: number; commitTimeoutSeconds: number } | null;
+  /**
+   * Mongoose OS boot state; null where the protocol has none. `revertsInSeconds`: uncommitted firmware
+   * reverts by itself this long after the read, by the board's own clock.
+   */
+  bootState: { committed: boolean; activeSlot: number; revertSlot: number; commitTimeoutSeconds: number; revertsInSeconds?: number | null } | null;
+  /** `commit` / `revert`: what was done, or why nothing was (already committed), in one sentence. */
+  outcome?: string | null;
   /** ESP8266 user1/user2 slots (esp-link); null where the protocol has none. */
   slots: FlashSlots | null;
   /** MCUboot image slots (SMP over BLE); null where the protocol has none. */

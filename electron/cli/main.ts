@@ -163,7 +163,9 @@ async function main(argv: string[]): Promise<number> {
         }
         const status = command === 'status' ? await engine.deviceStatus(device.id) : command === 'commit' ? await engine.commitDevice(device.id) : await engine.revertDevice(device.id);
         out.event('status', status);
-        const boot = status.bootState ? (status.bootState.committed ? ', committed' : `, UNCOMMITTED (reverts after ${status.bootState.commitTimeoutSeconds} s)`) : '';
+        // The board's own remaining time (Mongoose: commit_timeout − uptime), as read just now.
+        const { revertWords } = await import('../engine/jobs/commit-state.ts');
+        const boot = status.bootState ? (status.bootState.committed ? ', committed' : `, UNCOMMITTED (${revertWords(status.bootState.revertsInSeconds)})`) : '';
         out.line(`${device.name}: ${status.reachable ? 'reachable' : 'not reachable'}, firmware ${status.firmwareVersion ?? 'unknown'}${boot}`);
         if (status.slots) out.line(slotsLine(status.slots));
         if (status.imageSlots) printImageSlots(out, status.imageSlots);
@@ -171,7 +173,7 @@ async function main(argv: string[]): Promise<number> {
         const done = command === 'status' ? status.reachable : status.reachable && (command === 'revert' || status.bootState?.committed !== false);
         // A board that did not answer is a lost connection, and the message says what was not done.
         const why = status.details.error ? ` (${status.details.error})` : '';
-        const message = done ? `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`
+        const message = done ? status.outcome ?? `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`
           : !status.reachable ? `${device.name} did not answer: ${command === 'status' ? 'status not read' : `${command} not confirmed`}${why}.`
             : `${device.name}: ${command} did not take effect; the board still reports the firmware as uncommitted.`;
         out.result({ state: done ? 'done' : 'failed', result: done ? 'success' : status.reachable ? 'update-failed' : 'connection-lost', message, fromVersion: null, toVersion: status.firmwareVersion });

@@ -91,8 +91,10 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     return 1;
   }
   if (plan.verdict === 'refused' || (plan.verdict === 'needs-override' && !options.force)) {
-    const hint = plan.verdict === 'needs-override' ? ' If you are sure, add --force (dangerous: a wrong-slot image does not boot).' : '';
-    out.result({ state: 'refused', result: 'unsupported-package', message: `Not pushed: ${plan.message}${hint}`, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
+    const uncommitted = plan.checks.some((c) => c.id === 'commit-state' && c.status === 'fail');
+    const hint = plan.verdict === 'needs-override' ? ' If you are sure, add --force (dangerous: a wrong-slot image does not boot).'
+      : uncommitted ? ` Keep it: ota-bench commit ${options.to} — or go back: ota-bench revert ${options.to}; then push again.` : '';
+    out.result({ state: 'refused', result: uncommitted ? 'update-failed' : 'unsupported-package', message: `Not pushed: ${plan.message}${hint}`, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
     return 1;
   }
   if (plan.verdict === 'needs-override') out.line('⚠ Pushing anyway (--force).');

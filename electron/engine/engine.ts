@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type { DiscoveryStatus } from '../../shared/contract.ts';
 import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, ProtocolId, PushPlan, PushRequest } from '../../shared/domain.ts';
-import { PROTOCOL_LABELS } from '../../shared/domain.ts';
+import { PROTOCOL_LABELS, isTerminal } from '../../shared/domain.ts';
 import { DeviceRegistry } from './discovery/device-registry.ts';
 import { normaliseAddress } from './discovery/ble-devices.ts';
 import { MdnsBrowser } from './discovery/mdns-browser.ts';
@@ -16,6 +16,8 @@ import { JobManager } from './jobs/job-manager.ts';
 import { type JobTimeouts, targetOf } from './jobs/job-runner.ts';
 import { planPush } from './jobs/push-plan.ts';
 import { parseTarget } from './net/parse-target.ts';
+import { CommitWatch } from './jobs/commit-watch.ts';
+import { decideOutsideJob } from './jobs/commit-flow.ts';
 import { pushProtocol } from './protocols/index.ts';
 import type { ImageOnDisk } from './protocols/update-protocol.ts';
 import { UpdateError } from './update-error.ts';
@@ -35,6 +37,14 @@ export class Engine implements OtaEngine {
   private status: DiscoveryStatus = { state: 'starting', message: 'Discovery has not started.' };
   /** Re-checks probed and typed-in boards; leaves a board alone while a job works on it. */
   private readonly reachability = new ReachabilityWatch(this.registry, (deviceId) => this.jobs.activeJobFor(deviceId) !== null);
+  /** Whether each Mongoose OS board runs committed firmware, for the list, whoever pushed it. */
+  private readonly commitWatch = new CommitWatch({
+    devices: () => this.registry.list(),
+    protocolOf: (device) => pushProtocol(device.protocol),
+    busy: (deviceId) => this.jobs.activeJobFor(deviceId) !== null,
+    changed: () => this.events.emit('devicesChanged', this.listDevices()),
+  });
+  private status: DiscoveryStatus = { state: 'starting', message: 'Discovery has not started.' };
   private probing = new Set<string>();
 
   /** Bluetooth LE devices and SMP jobs; without a radio it lists nothing and reports BLE off. */
@@ -47,7 +57,12 @@ export class Engine implements OtaEngine {
     this.ble.table.on('changed', () => this.events.emit('devicesChanged', this.listDevices()));
     this.ble.onStatus(() => this.setStatus(this.status));
     this.jobs = new JobManager(timeouts, processName);
-    this.jobs.on('changed', (job) => this.events.emit('jobChanged', job));
+    this.jobs.on('changed', (job) => {
+      // Our own job's commit window is the row's too; once the job ends, the board is asked again.
+      if (job.state === 'awaiting-commit') this.commitWatch.remember(job.deviceId, { committed: false, version: job.toVersion, revertsAt: job.commitDeadline, readAt: Date.now() });
+      else if (isTerminal(job.state)) this.commitWatch.invalidate(job.deviceId);
+      this.events.emit('jobChanged', job);
+    });
     // 200 boards answering at once change the registry 200 times in a few milliseconds: list the
     // devices (O(n) each) once per turn of the event loop, not once per change.
     let listPending = false;
@@ -87,6 +102,8 @@ export class Engine implements OtaEngine {
       this.ble.table.expire();
     }, 1000);
     await this.ble.start().catch((error: Error) => this.setStatus({ ...this.status, ble: { state: 'unavailable', message: `Bluetooth scanning failed: ${error.message}` } }));
+    this.commitWatch.start();
+    await this.ble.start().catch((error: Error) => this.setStatus({ ...this.status, ble: { state: 'unavailable', message: `Bluetooth scanning failed: ${error.message}` } }));
     this.reachability.start();
     this.setStatus(this.status);
   }
@@ -94,6 +111,8 @@ export class Engine implements OtaEngine {
   async stopDiscovery(): Promise<void> {
     if (this.expiry) clearInterval(this.expiry);
     this.expiry = null;
+    this.commitWatch.stop();
+    await this.browser?.stop();
     await this.browser?.stop();
     this.reachability.stop();
     this.browser = null;
@@ -105,7 +124,7 @@ export class Engine implements OtaEngine {
   }
 
   listDevices(): Device[] {
-    return [...this.registry.list(), ...this.ble.table.list()];
+    return [...this.registry.list().map(this.commitWatch.decorate), ...this.ble.table.list()];
   }
 
   async resolveDevice(ref: string, signal?: AbortSignal, hints: ResolveHints = {}): Promise<Device> {
@@ -141,6 +160,7 @@ export class Engine implements OtaEngine {
     const protocol = pushProtocol(device.protocol);
     if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, imageSlots: null, details: {} };
     try {
+      if (protocol.commitControl) this.commitWatch.record(deviceId, bootState, info?.version ?? null);
       const info = await protocol.readFirmware(target);
       const bootState = protocol.commitControl ? await protocol.commitControl.bootState(target) : null;
       const slots = protocol.readSlots ? await protocol.readSlots(target) : null;
@@ -163,11 +183,14 @@ export class Engine implements OtaEngine {
     const job = this.jobs.activeJobFor(deviceId);
     if (job?.state === 'awaiting-commit') {
       this.jobs.decide(job.id, decision);
-      await this.jobs.wait(job.id);
-    } else {
-      await this.commitControl(deviceId)[decision](this.targetOf(deviceId));
+      const ended = await this.jobs.wait(job.id);
+      return { ...(await this.deviceStatus(deviceId)), outcome: ended.result?.message ?? null };
     }
-    return this.deviceStatus(deviceId);
+    const device = this.device(deviceId);
+    const protocol = pushProtocol(device.protocol);
+    this.commitControl(deviceId); // firmware without commit/revert: says so, in words
+    const outcome = await decideOutsideJob({ protocol: protocol!, name: device.name, target: () => this.targetOf(deviceId), timeouts: this.timeouts }, decision);
+    return { ...(await this.deviceStatus(deviceId)), outcome };
   }
 
   async imageSlotAction(request: ImageSlotActionRequest | { deviceId: string; action: 'commit' | 'revert' }): Promise<ImageSlotActionResult> {

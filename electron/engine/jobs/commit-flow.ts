@@ -3,9 +3,11 @@
 // commits after a health check (auto), or nobody does and we watch the board roll back.
 import { UpdateError } from '../update-error.ts';
 import { formatDuration } from '../format.ts';
-import type { FirmwareInfo } from '../protocols/update-protocol.ts';
-import { targetOf, type RunnerContext } from './job-runner.ts';
+import type { Target } from '../net/http-client.ts';
+import type { FirmwareInfo, UpdateProtocol } from '../protocols/update-protocol.ts';
+import { targetOf, type JobTimeouts, type RunnerContext } from './job-runner.ts';
 import { waitForReboot, type Returned } from './reboot-watch.ts';
+import { revertWords } from './commit-state.ts';
 
 export type Decision = 'commit' | 'revert';
 
@@ -70,9 +72,10 @@ export async function awaitCommit(ctx: RunnerContext, returned: Returned, fromVe
     ctx.setState('committed', { result: { code: 'success', message: `${name} runs ${toVersion ?? 'the new firmware'} and committed it by itself (no commit window).`, deviceMessage: null } });
     return;
   }
-  const deadline = returned.at + boot.commitTimeoutSeconds * 1000;
+  // The board's own remaining time when it says (commit_timeout − uptime), else the whole window from now.
+  const deadline = Date.now() + (boot.revertsInSeconds ?? boot.commitTimeoutSeconds) * 1000;
   ctx.setState('awaiting-commit', { commitDeadline: deadline });
-  ctx.log(`${toVersion ?? 'The new firmware'} runs uncommitted; it reverts in ${formatDuration(boot.commitTimeoutSeconds)} unless committed.`);
+  ctx.log(`${toVersion ?? 'The new firmware'} runs uncommitted; it ${revertWords(boot.revertsInSeconds ?? boot.commitTimeoutSeconds)} unless committed.`);
 
   let decision: Decision | 'deadline';
   let healthProblem: string | null = null;
@@ -129,4 +132,55 @@ export async function awaitCommit(ctx: RunnerContext, returned: Returned, fromVe
     toVersion: runs,
     result: { code: 'rolled-back', message: `${why}, so ${name} rolled back to ${runs ?? 'its previous firmware'}.`, deviceMessage: null },
   });
+}
+
+export interface OutsideJob {
+  protocol: UpdateProtocol;
+  name: string;
+  /** Where the board is now (mDNS may move it while it reboots). */
+  target(): Target;
+  timeouts: JobTimeouts;
+  signal?: AbortSignal;
+}
+
+/**
+ * `ota-bench commit|revert` and the plan panel's buttons, with no job of ours waiting on the board.
+ * Reads the boot state first: committing committed firmware sends no RPC that would pretend to do
+ * something; a revert waits for the board to reboot into the old firmware so that what is reported
+ * afterwards is the state after the revert. Returns what was done, in one sentence.
+ */
+export async function decideOutsideJob(job: OutsideJob, decision: Decision): Promise<string> {
+  const control = job.protocol.commitControl!;
+  const signal = job.signal ?? new AbortController().signal;
+  const before = await control.bootState(job.target(), signal);
+  const info = await job.protocol.readFirmware(job.target(), signal).catch(() => null);
+  const running = before.runningVersion ?? info?.version ?? null;
+  if (before.committed) {
+    if (decision === 'commit') return `${job.name} already runs ${running ?? 'its firmware'} committed: nothing to commit.`;
+    throw new UpdateError('update-failed', `${job.name} runs ${running ?? 'its firmware'} committed: there is nothing to revert (Mongoose OS can only go back from an uncommitted update).`);
+  }
+  if (decision === 'commit') {
+    await control.commit(job.target());
+    const after = await control.bootState(job.target(), signal);
+    if (!after.committed) throw new UpdateError('update-failed', `OTA.Commit returned, but ${job.name} still reports ${running ?? 'its firmware'} as uncommitted.`);
+    return `Committed ${running ?? 'the firmware'} on ${job.name}.`;
+  }
+  const uptimeBefore = info?.uptimeSeconds != null ? { seconds: info.uptimeSeconds, at: Date.now() } : null;
+  await control.revert(job.target());
+  // OTA.Revert reboots ~100 ms later; the bounded wait of a push's reboot applies.
+  await waitForReboot({
+    protocol: job.protocol,
+    candidates: () => [job.target()],
+    uptimeBefore,
+    goneWaitMs: job.timeouts.rebootGoneMs,
+    comeBackMs: job.timeouts.rebootComeBackMs,
+    pollMs: job.timeouts.pollMs,
+    signal,
+    reannounced: () => false,
+    log: () => {},
+  });
+  const after = await control.bootState(job.target(), signal);
+  const now = after.runningVersion ?? (await job.protocol.readFirmware(job.target(), signal).catch(() => null))?.version ?? null;
+  if (!after.committed) throw new UpdateError('update-failed', `${job.name} rebooted but still runs ${now ?? 'its firmware'} uncommitted; the revert did not take.`);
+  return `Reverted: ${job.name} went back from ${running ?? 'the uncommitted firmware'} to ${now ?? 'its previous firmware'}.`;
 }

@@ -60,7 +60,8 @@ export const targetOf = (device: Device): Target | null => (device.address ? { h
 function enforcePlan(ctx: RunnerContext, plan: PushPlan): void {
   if (plan.verdict === 'refused') {
     const unreachable = plan.checks.some((c) => c.id === 'board' && c.status === 'fail');
-    throw new UpdateError(unreachable ? 'connection-lost' : 'unsupported-package', plan.message ?? 'The pre-flight checks refused this push.');
+    const uncommitted = plan.checks.some((c) => c.id === 'commit-state' && c.status === 'fail');
+    throw new UpdateError(unreachable ? 'connection-lost' : uncommitted ? 'update-failed' : 'unsupported-package', plan.message ?? 'The pre-flight checks refused this push.');
   }
   for (const c of plan.checks) if (c.status === 'warn') ctx.log(`Check "${c.label}": ${c.detail}`);
   if (plan.verdict === 'needs-override') {

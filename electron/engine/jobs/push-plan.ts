@@ -4,6 +4,7 @@
 import type { Device, PreflightCheck, PushPlan } from '../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
+import { commitStateCheck } from './commit-state.ts';
 import { withArticle } from '../format.ts';
 import type { Target } from '../net/http-client.ts';
 import type { ImageOnDisk, ProtocolPlan, UpdateProtocol } from '../protocols/update-protocol.ts';
@@ -65,6 +66,11 @@ export async function planPush(protocol: UpdateProtocol, image: ImageOnDisk, dev
   }
   const send = protocolPlan?.send ?? image;
   const { info } = send;
+
+  // Test-then-commit firmware (Mongoose OS) takes no update while one is uncommitted: ask before sending.
+  const reachable = !checks.some((c) => c.id === 'board' && c.status === 'fail');
+  const commitCheck = target && reachable ? await commitStateCheck(protocol, device, target, signal) : null;
+  if (commitCheck) checks = [...checks, commitCheck];
   return {
     send,
     protocolPlan,

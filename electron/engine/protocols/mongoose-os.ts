@@ -164,7 +164,13 @@ export const mongooseOs: UpdateProtocol = {
         throw new UpdateError('update-failed', `${describeTarget(target)} answered OTA.GetBootState with an unexpected shape.`, deviceWords(JSON.stringify(raw) ?? ''));
       }
       const s = parsed.data;
-      return { committed: s.is_committed, activeSlot: s.active_slot, revertSlot: s.revert_slot, commitTimeoutSeconds: s.commit_timeout };
+      const state: BootState = { committed: s.is_committed, activeSlot: s.active_slot, revertSlot: s.revert_slot, commitTimeoutSeconds: s.commit_timeout, revertsInSeconds: null };
+      if (s.is_committed) return state;
+      // mgos_upd_boot_finish arms the revert watchdog at boot for commit_timeout seconds, so what is
+      // left is commit_timeout − uptime, on the board's own clock (OTA.GetBootState alone never changes).
+      const info = await readMongooseInfo(target, signal);
+      const uptime = info?.uptimeSeconds ?? null;
+      return { ...state, runningVersion: info?.version ?? null, revertsInSeconds: uptime === null ? null : Math.max(0, s.commit_timeout - uptime) };
     },
     async commit(target) {
       await callRpc(target, 'OTA.Commit', undefined, 10_000);

@@ -23,6 +23,13 @@ export interface BootState {
   activeSlot: number;
   revertSlot: number;
   commitTimeoutSeconds: number;
+  /**
+   * Uncommitted firmware: seconds until the board reverts by itself, by its own clock (the watchdog is
+   * armed at boot for commit_timeout, so commit_timeout − uptime); null when committed or unknown.
+   */
+  revertsInSeconds?: number | null;
+  /** The version it runs, when the same read told it (Sys.GetInfo fw_version). */
+  runningVersion?: string | null;
 }
 
 export interface ImageOnDisk {
