@@ -13,8 +13,9 @@ export const BROWSED_TYPES = ['http', 'arduino', 'esphomelib'] as const;
 
 /**
  * Receive buffer we ask for. Boards answer a query all at once; at the kernel's default (208 KiB on
- * Linux) about 170 small answers fit, the rest are dropped before we read them. Linux caps the
- * request at net.core.rmem_max; whatever we get, the quick re-queries pick up what was dropped.
+ * Linux) about 164 small answers fit, the rest are dropped before we read them. Linux caps the
+ * request at net.core.rmem_max (we warn when it did). The quick re-queries (query-schedule.ts) ask
+ * again for answers lost to a busy moment; they make no room in the buffer, so this is what does.
  */
 export const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -103,7 +104,12 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
       this.emit('warning', `mDNS: could not enlarge the receive buffer (${(error as Error).message}); answers from many boards at once may be dropped and asked for again.`);
     }
     try {
-      return socket.getRecvBufferSize();
+      const granted = socket.getRecvBufferSize();
+      // Linux reports twice what it set (bookkeeping overhead); less than asked means rmem_max capped it.
+      if (granted < RECEIVE_BUFFER_BYTES) {
+        this.emit('warning', `mDNS: the kernel gave a ${Math.round(granted / 1024)} KiB receive buffer, not ${RECEIVE_BUFFER_BYTES / 1024} KiB (net.core.rmem_max); answers from very many boards at once may be dropped.`);
+      }
+      return granted;
     } catch {
       return null;
     }

@@ -1,7 +1,7 @@
 // When to ask the network again (RFC 6762 §5.2, continuous querying): the first repeat one second
 // after the first query, then each gap twice the one before, until the gaps reach the steady
-// interval. Answers lost at start-up (a burst of boards answering at once overflows a receive
-// buffer; a board that was busy) are asked for again within a second instead of a full interval.
+// interval. Answers lost at start-up (a board that was busy, a packet dropped on Wi-Fi or by a full
+// receive buffer) are asked for again within a second instead of a full interval later.
 // The RFC caps the gaps at 60 minutes and relies on TTL-based refresh; we stay at `steadyMs`
 // because boards without goodbyes are only noticed gone when they stop answering.
 
