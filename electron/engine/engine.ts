@@ -1,6 +1,7 @@
 // The engine: discovery + registry + image store + jobs behind the OtaEngine interface. No Electron
 // here; the main process, the CLI and the test bridge each wrap this one object.
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type { DiscoveryStatus } from '../../shared/contract.ts';
@@ -10,14 +11,14 @@ import { DeviceRegistry } from './discovery/device-registry.ts';
 import { normaliseAddress } from './discovery/ble-devices.ts';
 import { MdnsBrowser } from './discovery/mdns-browser.ts';
 import { probeHttpDevice } from './discovery/probe.ts';
-import { describePair, findPairInFolder, inspectImage, type InspectedImage } from './images/index.ts';
 import { ReachabilityWatch } from './discovery/reachability-watch.ts';
+import { describePair, findPairInFolder, inspectImage, type InspectedImage } from './images/index.ts';
 import { JobManager } from './jobs/job-manager.ts';
 import { type JobTimeouts, targetOf } from './jobs/job-runner.ts';
 import { planPush } from './jobs/push-plan.ts';
-import { parseTarget } from './net/parse-target.ts';
 import { CommitWatch } from './jobs/commit-watch.ts';
 import { decideOutsideJob } from './jobs/commit-flow.ts';
+import { parseTarget } from './net/parse-target.ts';
 import { pushProtocol } from './protocols/index.ts';
 import type { ImageOnDisk } from './protocols/update-protocol.ts';
 import { UpdateError } from './update-error.ts';
@@ -34,7 +35,6 @@ export class Engine implements OtaEngine {
   private readonly images = new Map<string, ImageOnDisk>();
   private browser: MdnsBrowser | null = null;
   private expiry: NodeJS.Timeout | null = null;
-  private status: DiscoveryStatus = { state: 'starting', message: 'Discovery has not started.' };
   /** Re-checks probed and typed-in boards; leaves a board alone while a job works on it. */
   private readonly reachability = new ReachabilityWatch(this.registry, (deviceId) => this.jobs.activeJobFor(deviceId) !== null);
   /** Whether each Mongoose OS board runs committed firmware, for the list, whoever pushed it. */
@@ -101,20 +101,18 @@ export class Engine implements OtaEngine {
       this.registry.expire();
       this.ble.table.expire();
     }, 1000);
-    await this.ble.start().catch((error: Error) => this.setStatus({ ...this.status, ble: { state: 'unavailable', message: `Bluetooth scanning failed: ${error.message}` } }));
+    this.reachability.start();
     this.commitWatch.start();
     await this.ble.start().catch((error: Error) => this.setStatus({ ...this.status, ble: { state: 'unavailable', message: `Bluetooth scanning failed: ${error.message}` } }));
-    this.reachability.start();
     this.setStatus(this.status);
   }
 
   async stopDiscovery(): Promise<void> {
     if (this.expiry) clearInterval(this.expiry);
     this.expiry = null;
+    this.reachability.stop();
     this.commitWatch.stop();
     await this.browser?.stop();
-    await this.browser?.stop();
-    this.reachability.stop();
     this.browser = null;
     await this.ble.stop();
   }
@@ -160,9 +158,9 @@ export class Engine implements OtaEngine {
     const protocol = pushProtocol(device.protocol);
     if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, imageSlots: null, details: {} };
     try {
-      if (protocol.commitControl) this.commitWatch.record(deviceId, bootState, info?.version ?? null);
       const info = await protocol.readFirmware(target);
       const bootState = protocol.commitControl ? await protocol.commitControl.bootState(target) : null;
+      if (protocol.commitControl) this.commitWatch.record(deviceId, bootState, info?.version ?? null);
       const slots = protocol.readSlots ? await protocol.readSlots(target) : null;
       this.registry.markReachable(deviceId, true);
       const details: Record<string, string> = {};
@@ -226,7 +224,9 @@ export class Engine implements OtaEngine {
   }
 
   private remember(path: string, inspected: InspectedImage): ImageOnDisk {
-    const entry: ImageOnDisk = { path, info: { ...inspected, imageId: randomUUID() } };
+    // The modification time lets a push refuse a file rebuilt since it was inspected, before sending a byte.
+    const mtimeMs = (() => { try { return statSync(path).mtimeMs; } catch { return null; } })();
+    const entry: ImageOnDisk = { path, info: { ...inspected, imageId: randomUUID() }, mtimeMs };
     this.images.set(entry.info.imageId, entry);
     return entry;
   }

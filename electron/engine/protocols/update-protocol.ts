@@ -38,13 +38,6 @@ export interface ImageOnDisk {
   info: ImageInfo;
   /** A user1/user2 pair: the two files, slot 1 first (info.members describes them). */
   members?: ImageOnDisk[];
-}
-
-export interface PlanInput {
-  image: ImageOnDisk;
-  device: Device;
-  target: Target;
-  signal?: AbortSignal;
   /** Modification time when it was inspected: a push refuses a file changed since. */
   mtimeMs?: number | null;
 }
@@ -52,6 +45,13 @@ export interface PlanInput {
 /** What an upload must send: this file, still as it was inspected (size, time, SHA-256). */
 export const fileToSend = (image: ImageOnDisk): FileToSend =>
   ({ path: image.path, size: image.info.size, sha256: image.info.sha256, mtimeMs: image.mtimeMs ?? null });
+
+export interface PlanInput {
+  image: ImageOnDisk;
+  device: Device;
+  target: Target;
+  signal?: AbortSignal;
+}
 
 /** What a protocol decided before a push: which file goes, why, and what it checked. */
 export interface ProtocolPlan {

@@ -72,6 +72,16 @@ describe('esp-app: ESP8266', () => {
     expect((await inspectImage(scratch.write('crc-padding.bin', padding))).problem).toMatch(/0x1014 does not match/);
   });
 
+  it('checks the Arduino CRC of a signed build over the bytes before the signature', async () => {
+    // signing.py appends the signature, then its length as u32, after add_crc.
+    const signature = filler(256, 44);
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(signature.length, 0);
+    const info = await inspectImage(scratch.write('signed.bin', Buffer.concat([arduinoBuild(), signature, length])));
+    expect(info.problem).toBeNull();
+    expect(factValue(info, 'Arduino CRC-32 (0x1014)')).toMatch(/^valid \(0x[0-9a-f]{8}\) over the first \d+ bytes \(a signature follows\)$/);
+  });
+
   it('refuses an ESP8266 image whose flash mode and size bytes are invalid (an rboot.bin: 0xff / 0xf)', async () => {
     const info = await inspectImage(scratch.write('rboot.bin', esp8266App(filler(2048, 7), { flashMode: 0xff, flashSizeFreq: 0xff })));
     expect(info.format).toBe('esp-app');
