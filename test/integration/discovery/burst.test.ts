@@ -3,6 +3,7 @@
 // loopback) and asked again only 15 s later, so a few runs in a hundred listed 164–181 of 200.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
+import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
 import { MdnsFleet } from '../../sim/mdns-fleet.ts';
 import { testEngine } from '../engine/engine-harness.ts';
 
@@ -44,5 +45,24 @@ describe('a burst of answers', () => {
     const runs = [];
     for (let run = 0; run < RUNS; run++) runs.push(await discoverFleet());
     expect(runs.map((r) => r.listed)).toEqual(runs.map(() => BOARDS));
+  });
+});
+
+describe('re-query schedule (RFC 6762 §5.2)', () => {
+  it('finds a board that missed the first query and does not announce, within about a second', async () => {
+    engine = testEngine();
+    await engine.startDiscovery();
+    // Came up just after our first query, and (like a board whose announcements were lost) only answers queries.
+    const board = new MongooseBoard({ address: '127.0.7.90', announceCount: 0 });
+    await board.start();
+    try {
+      const started = Date.now();
+      while (!engine.listDevices().some((d) => d.address === board.address) && Date.now() - started < 3000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(engine.listDevices().some((d) => d.address === board.address)).toBe(true);
+    } finally {
+      await board.stop();
+    }
   });
 });
