@@ -105,8 +105,12 @@ export async function planEspLinkPush({ image, target, signal }: PlanInput): Pro
   const slots = await readEspLinkSlots(target, signal);
   const next = slots.nextSlot!;
   const { send, reason } = chooseFile(image, next, slots.runningSlot);
+  // A missing CRC-32 trailer is only a warning from the inspector (an old build, or a file cut by 4 bytes).
+  const trailer = send.info.facts.find((f) => f.label === 'CRC-32 trailer')?.value ?? 'not checked';
   const checks: PreflightCheck[] = [
-    pass('format', 'ESP8266 user1/user2 image', `${send.info.fileName}: 0xEA header as esp-link checks it, inner image checksum and CRC-32 trailer valid.`),
+    trailer.startsWith('valid')
+      ? pass('format', 'ESP8266 user1/user2 image', `${send.info.fileName}: 0xEA header as esp-link checks it, inner image checksum and CRC-32 trailer valid.`)
+      : warn('format', 'ESP8266 user1/user2 image', `${send.info.fileName}: 0xEA header as esp-link checks it and inner image checksum valid, but the CRC-32 trailer is ${trailer}: the file may have been cut short by 4 bytes.`),
     slotCheck(send.info, next),
     layoutCheck(send.info, slots, next),
     sizeCheck(send.info, slots),

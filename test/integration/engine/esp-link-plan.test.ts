@@ -47,3 +47,11 @@ describe('esp-link plan: files that are not user1/user2 images', () => {
     expect(plan.checks[0]!.detail).toMatch(/^user1\.bin cannot be pushed: .*HTML.* esp-link only takes/);
   });
 });
+
+describe('esp-link plan: what the format check says is true', () => {
+  it('a user1.bin without its CRC-32 trailer: a warning, not "CRC-32 trailer valid"', async () => {
+    const plan = await planFor('user1.bin', buildEsp8266V2Image({ slot: 1, noCrcTrailer: true }));
+    expect(plan.checks[0]).toMatchObject({ id: 'format', status: 'warn' });
+    expect(plan.checks[0]!.detail).toMatch(/but the CRC-32 trailer is absent: the file may have been cut short by 4 bytes/);
+  });
+});
