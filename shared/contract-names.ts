@@ -16,6 +16,8 @@ const commandNameList = [
   'commitJob',
   'revertJob',
   'dismissJob',
+  'commitDevice',
+  'revertDevice',
   'imageSlotAction',
 ] as const;
 const eventNameList = ['devicesChanged', 'jobChanged', 'discoveryChanged'] as const;

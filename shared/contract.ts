@@ -79,6 +79,9 @@ export const commandArgs = {
   commitJob: jobRef,
   revertJob: jobRef,
   dismissJob: jobRef,
+  /** Commit / revert the firmware a board runs uncommitted, with no job of ours waiting on it (the plan panel). */
+  commitDevice: z.object({ deviceId: id }).strict(),
+  revertDevice: z.object({ deviceId: id }).strict(),
   imageSlotAction: imageSlotActionSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
 
@@ -104,6 +107,8 @@ export interface CommandResults {
   commitJob: Job;
   revertJob: Job;
   dismissJob: null;
+  commitDevice: DeviceStatus;
+  revertDevice: DeviceStatus;
   imageSlotAction: ImageSlotActionResult;
 }
 

@@ -56,6 +56,8 @@ export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs): Comman
       return null;
     },
     imageSlotAction: (request) => engine.imageSlotAction(request),
+    commitDevice: ({ deviceId }) => engine.commitDevice(deviceId),
+    revertDevice: ({ deviceId }) => engine.revertDevice(deviceId),
   };
 }
 

@@ -421,6 +421,8 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     },
     // The design fixture shows the slot panel; its buttons need the real engine (test/e2e/ble.spec.ts).
     imageSlotAction: ({ deviceId, action }) => Promise.reject(new Error(`${action} on ${deviceId}: slot actions are not part of the design fixture`)),
+    commitDevice: ({ deviceId }) => Promise.reject(new Error(`commit on ${deviceId}: not part of the design fixture`)),
+    revertDevice: ({ deviceId }) => Promise.reject(new Error(`revert on ${deviceId}: not part of the design fixture`)),
     onDevicesChanged: (listener) => (listeners.devices.add(listener), () => listeners.devices.delete(listener)),
     onJobChanged: (listener) => (listeners.job.add(listener), () => listeners.job.delete(listener)),
     onDiscoveryChanged: (listener) => (listeners.discovery.add(listener), () => listeners.discovery.delete(listener)),

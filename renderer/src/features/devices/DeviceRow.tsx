@@ -2,6 +2,7 @@ import type { Device, ProtocolEvidence } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 import { formatRelativeTime } from '../../lib/format.ts';
 import { SignalStrength } from './SignalStrength.tsx';
+import { CommitStateTag } from './CommitStateTag.tsx';
 import { deviceEndpoint } from './transport.ts';
 
 const EVIDENCE: Record<ProtocolEvidence, string> = {
@@ -80,3 +81,4 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
     </li>
   );
 }
+          <CommitStateTag state={device.commitState} now={now} />

@@ -3,6 +3,7 @@
 // that says what happens when the evidence was right.
 import type { PushPlan } from '../../../../shared/domain.ts';
 import type { PushPlanState } from './usePushPlan.ts';
+import { CommitStateActions } from './CommitStateActions.tsx';
 
 export function PlanVerdict({ plan, planning }: { plan: PushPlan; planning: PushPlanState }) {
   if (plan.verdict === 'ready') return null;
@@ -15,6 +16,8 @@ export function PlanVerdict({ plan, planning }: { plan: PushPlan; planning: Push
         <p className="verdict__message selectable" data-testid="plan-message">
           {message}
         </p>
+        {/* Uncommitted firmware (Mongoose OS): the way out is right here. */}
+        {failed.some((check) => check.id === 'commit-state') && <CommitStateActions deviceId={plan.deviceId} onDone={planning.refresh} />}
       </div>
     );
   }
