@@ -1,6 +1,8 @@
 // 200 boards answering one query at the same instant: every one of them must be listed within 2 s.
 // Before, the browser's socket kept the kernel's default receive buffer (about 170 such answers on
 // loopback) and asked again only 15 s later, so a few runs in a hundred listed 164–181 of 200.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
@@ -45,6 +47,16 @@ describe('a burst of answers', () => {
     const runs = [];
     for (let run = 0; run < RUNS; run++) runs.push(await discoverFleet());
     expect(runs.map((r) => r.listed)).toEqual(runs.map(() => BOARDS));
+  });
+
+  it(`ota-bench discover --timeout 2 --json lists all ${BOARDS}`, async () => {
+    fleet = new MdnsFleet({ count: BOARDS });
+    await fleet.start();
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/ota-bench.js', 'discover', '--timeout', '2', '--json'], { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; name?: string; online?: boolean });
+    const rack = lines.filter((l) => l.type === 'device' && l.name?.startsWith('rack-'));
+    expect(rack).toHaveLength(BOARDS);
+    expect(rack.every((d) => d.online)).toBe(true);
   });
 });
 

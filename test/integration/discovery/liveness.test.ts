@@ -3,7 +3,7 @@
 // identified by probing it, and then stops answering, is re-checked and goes offline. Before, a probe
 // kept Arduino, esp-link and ESPHome boards "online" for five minutes after their goodbye.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Device, ProtocolEvidence } from '../../../shared/domain.ts';
+import type { Device, ProtocolId } from '../../../shared/domain.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { ArduinoBoard } from '../../sim/boards/arduino-board.ts';
 import { EspLinkBoard } from '../../sim/boards/esp-link-board.ts';
@@ -24,13 +24,13 @@ afterEach(async () => {
 let nextAddress = 10;
 const address = () => `127.0.7.${nextAddress++}`;
 
-// ESPHome's web server is probed too (it announces a plain _http._tcp); which evidence names its
-// protocol depends on what the probe makes of it, so that case waits for the probe to be done.
-const KINDS: Array<{ kind: string; evidence: ProtocolEvidence; probed: boolean; make: (address: string) => HttpBoard }> = [
-  { kind: 'Arduino ESP8266', evidence: 'probe', probed: true, make: (a) => new ArduinoBoard({ variant: 'esp8266', address: a, announceIntervalMs: 200 }) },
-  { kind: 'esp-link', evidence: 'probe', probed: true, make: (a) => new EspLinkBoard({ address: a, hostname: `esp-link-${a.split('.')[3]}`, announceIntervalMs: 200 }) },
-  { kind: 'ESPHome', evidence: 'service-type', probed: true, make: (a) => new EsphomeBoard({ address: a, platform: 'ESP32', projectVersion: '1.0.0', announceIntervalMs: 200 }) },
-  { kind: 'Mongoose OS', evidence: 'txt', probed: false, make: (a) => new MongooseBoard({ address: a, announceIntervalMs: 200 }) },
+// Every kind the way the engine identifies it (from its TXT or service type, and by probing its web
+// server); the probe's result is what used to outlive a goodbye.
+const KINDS: Array<{ kind: string; protocol: ProtocolId; make: (address: string) => HttpBoard }> = [
+  { kind: 'Arduino ESP8266', protocol: 'arduino-esp8266', make: (a) => new ArduinoBoard({ variant: 'esp8266', address: a, announceIntervalMs: 200 }) },
+  { kind: 'esp-link', protocol: 'esp-link', make: (a) => new EspLinkBoard({ address: a, hostname: `esp-link-${a.split('.')[3]}`, announceIntervalMs: 200 }) },
+  { kind: 'ESPHome', protocol: 'esphome-web', make: (a) => new EsphomeBoard({ address: a, platform: 'ESP32', projectVersion: '1.0.0', announceIntervalMs: 200 }) },
+  { kind: 'Mongoose OS', protocol: 'mongoose-os', make: (a) => new MongooseBoard({ address: a, announceIntervalMs: 200 }) },
 ];
 
 async function started(board: HttpBoard): Promise<HttpBoard> {
@@ -39,12 +39,12 @@ async function started(board: HttpBoard): Promise<HttpBoard> {
   return board;
 }
 
-/** Discovery lists the board online, identified the way its kind is (probed, or from its TXT). */
-async function identified(board: HttpBoard, evidence: ProtocolEvidence, probed = evidence === 'probe'): Promise<Device> {
-  const device = await waitFor(`${board.hostname} identified by ${evidence}`, () =>
-    engine!.listDevices().find((d) => d.address === board.address && d.online && d.protocolEvidence === evidence), 15_000);
+/** Discovery lists the board online as `protocol`, and any probe of its web server is done. */
+async function identified(board: HttpBoard, protocol: ProtocolId): Promise<Device> {
+  const device = await waitFor(`${board.hostname} identified as ${protocol}`, () =>
+    engine!.listDevices().find((d) => d.address === board.address && d.online && d.protocol === protocol), 15_000);
   // The probe asks GET /, /update, /flash/next and RPC on loopback: done well within a second.
-  if (probed && evidence !== 'probe') await new Promise((resolve) => setTimeout(resolve, 1000));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   return device;
 }
 
@@ -55,11 +55,11 @@ async function msUntilOffline(deviceId: string, since: number, limitMs: number):
 }
 
 describe('liveness', () => {
-  it.each(KINDS)('a goodbye takes a $kind board offline within 5 s', async ({ make, evidence, probed }) => {
+  it.each(KINDS)('a goodbye takes a $kind board offline within 5 s', async ({ make, protocol }) => {
     engine = testEngine();
     await engine.startDiscovery();
     const board = await started(make(address()));
-    const device = await identified(board, evidence, probed);
+    const device = await identified(board, protocol);
     const stoppedAt = Date.now();
     await board.stop(); // says goodbye, as every firmware here does on a clean shutdown
     expect(await msUntilOffline(device.id, stoppedAt, 5000)).toBeLessThan(5000);
@@ -71,7 +71,7 @@ describe('liveness', () => {
     engine = testEngine();
     await engine.startDiscovery();
     const board = await started(new ArduinoBoard({ variant: 'esp8266', address: address(), announceIntervalMs: 200, mdnsTtl: 3 }));
-    const device = await identified(board, 'probe');
+    const device = await identified(board, 'arduino-esp8266');
     // Its mDNS responder dies without a goodbye (the ESP8266 sketch stopped calling MDNS.update()).
     const responder = (board as unknown as { mdns: MdnsResponder }).mdns;
     await responder.stop({ goodbye: false });
@@ -86,7 +86,7 @@ describe('liveness', () => {
     engine = testEngine();
     await engine.startDiscovery();
     const board = await started(new ArduinoBoard({ variant: 'esp8266', address: address(), announceIntervalMs: 200 }));
-    const device = await identified(board, 'probe');
+    const device = await identified(board, 'arduino-esp8266');
     // Power cut: no goodbye, and its records' TTL (120 s) is far away.
     board.setQuirks({ goodbyeOnReboot: false, neverComesBack: true });
     const cutAt = Date.now();
