@@ -17,6 +17,7 @@ Usage:
                  [--user U --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
                  [--mode test-and-confirm|confirm-only|test-only]   (MCUmgr/SMP devices over BLE)
   ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
+                 [--user U --password P]   (a board behind a password)
 
 DEVICE is a discovered id or name, a BLE address, or host[:port] (no discovery needed).
 BLE: MCUmgr/SMP devices take signed MCUboot images (app.signed.bin). --mode picks what happens after
@@ -156,7 +157,10 @@ async function main(argv: string[]): Promise<number> {
       case 'status':
       case 'commit':
       case 'revert': {
-        const device = await resolveDeviceRef(engine, need('DEVICE'), seconds(values.timeout, 5, 'timeout'));
+        if (Boolean(values.user) !== Boolean(values.password)) throw new UsageError('--user and --password go together.');
+        // A board behind a password (Mongoose RPC auth) needs them for status, commit and revert too.
+        const credentials = values.user ? { user: values.user, password: values.password ?? '' } : undefined;
+        const device = await resolveDeviceRef(engine, need('DEVICE'), seconds(values.timeout, 5, 'timeout'), { credentials });
         if (command !== 'status' && device.protocol === 'mcumgr-smp') {
           const { smpSlotCommand } = await import('./smp-slot-command.ts');
           return await smpSlotCommand(engine, out, device, command);

@@ -5,6 +5,7 @@ import type { Device } from '../../shared/domain.ts';
 import type { OtaEngine, ResolveHints } from '../engine/engine-api.ts';
 import { normaliseAddress } from '../engine/discovery/ble-devices.ts';
 import { ambiguousDevice, matchDevices } from '../engine/discovery/match-device.ts';
+import { rememberCredentials } from '../engine/net/board-auth.ts';
 
 /** After a name first matches, how long to keep listening for a second device with the same name. */
 const SAME_NAME_SETTLE_MS = 600;
@@ -17,6 +18,13 @@ function looksLikeAddress(ref: string): boolean {
 
 export async function resolveDeviceRef(engine: OtaEngine, ref: string, discoverSeconds: number, hints: ResolveHints = {}): Promise<Device> {
   if (looksLikeAddress(ref)) return engine.resolveDevice(ref, undefined, hints);
+  const device = await resolveByName(engine, ref, discoverSeconds, hints);
+  // --user/--password go to that board from now on: its RPCs, status, commit and revert.
+  if (hints.credentials && device.transport === 'lan' && device.address) rememberCredentials({ host: device.address, port: device.port }, hints.credentials);
+  return device;
+}
+
+async function resolveByName(engine: OtaEngine, ref: string, discoverSeconds: number, hints: ResolveHints): Promise<Device> {
   await engine.startDiscovery();
   const deadline = Date.now() + discoverSeconds * 1000;
   let firstMatchAt: number | null = null;

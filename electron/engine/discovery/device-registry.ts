@@ -57,7 +57,9 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     };
     entry.services.set(observation.fqdn, record);
     this.emit('changed');
-    if (observation.type === '_http._tcp' && !entry.probe && !record.txt.fw_version) this.emit('needsProbe', entry.id);
+    // Every web board is asked once, even one whose TXT names its firmware (Mongoose's dns-sd): only
+    // the board itself can say whether it wants a password, and the list must say so before a push.
+    if (observation.type === '_http._tcp' && !entry.probe) this.emit('needsProbe', entry.id);
   }
 
   refreshService(fqdn: string, ttlSeconds: number): void {
