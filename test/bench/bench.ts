@@ -26,6 +26,8 @@ import { bleBench } from './ble-bench.ts';
 assertPrivateNetwork('the benchmark');
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// Board locks (electron/engine/jobs/board-lock.ts) of this run only: boards in another namespace share ids.
+process.env.OTA_BENCH_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'ota-bench-data-'));
 const cliPath = path.join(root, 'bin/ota-bench.js');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
