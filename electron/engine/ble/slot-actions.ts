@@ -133,7 +133,13 @@ async function act(input: SlotActionInput, name: string, session: SmpSession, be
     }
     case 'erase': {
       const entry = pick(1);
-      await session.eraseSlot(1);
+      try {
+        await session.eraseSlot(1);
+      } catch (error) {
+        if (!slotInUse(error)) throw error;
+        const why = entry?.pending ? `${versionOf(entry, 'its image')} there is marked for the next reset` : entry?.confirmed ? `${versionOf(entry, 'its image')} there is what MCUboot goes back to at the next reset` : 'the slot is in use';
+        return { done: false, message: `${name} refuses to erase slot 1: ${why} (${(error as SmpDeviceError).smp.name}). Nothing was changed; after a reset (and a confirm of what runs then) slot 1 is free to erase.` };
+      }
       return { done: true, message: entry ? `Erased slot 1 of ${name} (it held ${versionOf(entry, 'an image')}).` : `Erased slot 1 of ${name} (it listed no valid image).` };
     }
     case 'reset': {

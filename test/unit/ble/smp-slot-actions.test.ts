@@ -110,7 +110,7 @@ describe('slot panel actions', () => {
     expect(device.pendingSwap).toBe('perm');
     const erase = await act('erase', 1, hashOf(1));
     expect(erase.done).toBe(false);
-    expect(erase.message).toMatch(/refused:.*IMG_MGMT_ERR_NO_FREE_SLOT, rc 9/);
+    expect(erase.message).toMatch(/refuses to erase slot 1: 1\.1\.0 there is marked for the next reset \(IMG_MGMT_ERR_NO_FREE_SLOT\)/);
     expect(erase.imageSlots).toHaveLength(2);
   });
 

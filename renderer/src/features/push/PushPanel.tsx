@@ -47,7 +47,15 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
       {slotBoard && !smp && (plan || planning.slots || planning.error || planning.checking) && (
         <SlotPanel planning={planning} hasImage={image !== null} />
       )}
-      {smp && <SmpSlotPanel planning={planning} hasImage={image !== null} deviceName={device.name} />}
+      {smp && (
+        <SmpSlotPanel
+          planning={planning}
+          hasImage={image !== null}
+          deviceName={device.name}
+          deviceId={device.id}
+          busyWith={form.activeJob ? `a push to ${device.name} is running` : null}
+        />
+      )}
       {notableChecks.length > 0 && <PlanChecks checks={notableChecks} title="Pre-flight" explainedBelow={plan?.message} />}
       {device?.pushSupported && hasCommitStep(device.protocol) && <CommitOptions form={form} />}
       {smp && <SmpModePicker mode={form.mode} onChange={form.setMode} />}

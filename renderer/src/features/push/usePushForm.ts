@@ -63,6 +63,8 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
   };
 
   return {
+    /** The push running on this board, if any: it holds the board (the SMP slot actions wait). */
+    activeJob,
     commitPolicy,
     setCommitPolicy,
     commitTimeoutText,
