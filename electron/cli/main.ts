@@ -23,6 +23,9 @@ DEVICE is a discovered id or name, a BLE address, or host[:port] (no discovery n
 BLE: MCUmgr/SMP devices take signed MCUboot images (app.signed.bin). --mode picks what happens after
 the upload: test-and-confirm (default: boot it once, confirm once it runs, else MCUboot reverts),
 confirm-only (permanent before the reset, no way back) or test-only (left unconfirmed).
+On an SMP device, commit confirms the running test image (or the one pending in slot 1, saying which);
+revert resets a running unconfirmed test so MCUboot goes back, or erases a pending slot 1 where the
+firmware allows it. Both print what they did, what the next reset does, and the slots afterwards.
 OTA_BENCH_BLE picks the radio: default (raw HCI on Linux: sudo setcap cap_net_raw+eip $(readlink -f $(which node))),
 dbus (BlueZ over D-Bus, needs dbus-next), off, or sim:SCENARIO (development: the simulated radio).
 For esp-link boards give both user1.bin and user2.bin (or their build folder): OTA Bench sends the
