@@ -2,6 +2,7 @@
 // because boards need headers fetch forbids or rewrites (Host, Origin), and we want exact control
 // over timeouts and the socket (a board that accepts and never answers must not hang a job).
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { UpdateError } from '../update-error.ts';
 import { type Credentials, sendWithAuth } from './board-auth.ts';
 
@@ -78,7 +79,8 @@ function requestOnce(target: Target, options: RequestOptions, authorization: str
       });
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, maxBody).toString('utf8') });
+        const raw = Buffer.concat(chunks).subarray(0, maxBody);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: decoded(raw, res.headers['content-encoding'], maxBody).toString('utf8') });
       });
       res.on('error', (error) => {
         clearTimeout(timer);
@@ -91,6 +93,19 @@ function requestOnce(target: Target, options: RequestOptions, authorization: str
     });
     req.end(options.body);
   });
+}
+
+/**
+ * ESPHome's web_server (v2/v3) serves its page gzip-compressed whatever the request asked: unpack
+ * it, to the same size bound, so the page can be recognised. A body that does not unpack stays as it came.
+ */
+function decoded(body: Buffer, encoding: string | undefined, maxBytes: number): Buffer {
+  if (encoding?.trim().toLowerCase() !== 'gzip') return body;
+  try {
+    return zlib.gunzipSync(body, { maxOutputLength: maxBytes, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch {
+    return body;
+  }
 }
 
 export function networkError(target: Target, error: unknown): UpdateError {

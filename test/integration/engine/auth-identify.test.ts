@@ -102,6 +102,13 @@ describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
   });
 });
 
+describe('ESPHome addressed by host:port', () => {
+  it('is ESPHome: its page comes gzip-compressed, as the firmware stores it', async () => {
+    const board = await started(new EsphomeBoard({ address: address(), platform: 'ESP32', mdns: false }));
+    expect(await engine!.resolveDevice(`${board.address}:80`)).toMatchObject({ protocol: 'esphome-web', protocolEvidence: 'probe', authRequired: false });
+  });
+});
+
 describe('ESPHome with web_server auth', () => {
   it('ESP8266 (ESPAsyncWebServer, Digest "asyncesp"): ESPHome by mDNS and by address; pushed with Digest', async () => {
     const board = await started(new EsphomeBoard({ address: address(), platform: 'ESP8266', credentials, announceIntervalMs: 200, bootMs: 400 }));
@@ -110,7 +117,8 @@ describe('ESPHome with web_server auth', () => {
     // Listed from mDNS first; the probe then sees how it asks for a password.
     const device = await waitFor('the probe', () => engine!.listDevices().find((d) => d.address === board.address && d.authRequired));
     expect(device).toMatchObject({ protocol: 'esphome-web', authChallenge: expect.stringMatching(/asyncesp/) });
-    const byAddress = await testEngine().resolveDevice(board.address);
+    const other = testEngine();
+    const byAddress = await other.resolveDevice(board.address).finally(() => other.close());
     expect(byAddress).toMatchObject({ protocol: 'esphome-web', authChallenge: expect.stringMatching(/Digest \(realm "asyncesp"/) });
     const file = makeEspAppImage({ chip: 'esp8266', size: 200_000, version: '1.1.0', fileName: `esphome-auth-${Math.random()}.bin` });
     const done = await engine!.waitForJob(engine!.push(request(device.id, (await engine!.inspectImage(file.path)).imageId, { credentials })).id);
@@ -124,7 +132,8 @@ describe('ESPHome with web_server auth', () => {
     expect(unknown).toMatchObject({ protocol: 'unknown', authRequired: true, probeNote: expect.stringMatching(/GET \/: HTTP 401, asks for a password \(HTTP Basic \(realm "Login Required"\)\)/) });
     const image = await engine!.inspectImage(makeEspAppImage({ chip: 'esp32', size: 100_000, version: '1.1.0', fileName: `esphome-idf-${Math.random()}.bin` }).path);
     await expect(engine!.planPush(unknown.id, image.imageId)).rejects.toThrow(/could not tell which update protocol it speaks \(GET \/: HTTP 401.*It asks for a password: give its user name and password so OTA Bench can look behind it, or name its protocol/);
-    const known = await testEngine().resolveDevice(`${board.address}:80`, undefined, { credentials });
+    const other = testEngine();
+    const known = await other.resolveDevice(`${board.address}:80`, undefined, { credentials }).finally(() => other.close());
     expect(known).toMatchObject({ protocol: 'esphome-web', authRequired: true });
   });
 });

@@ -6,6 +6,7 @@
 // endpoint for the web OTA path; by test convention `project_version` comes from the image's
 // `OTA_BENCH_VERSION=` marker after an update.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { findVersionMarker } from '../esp-image.ts';
 import { HttpBoard, type HttpBoardOptions } from '../http-board.ts';
 import { macFromAddress } from '../identity.ts';
@@ -39,6 +40,7 @@ export interface EsphomeBoardOptions extends HttpBoardOptions {
   credentials?: { user: string; password: string } | null;
 }
 
+const INDEX_V2 = '<!DOCTYPE html><html><head><meta charset=UTF-8><link rel=icon href=data:></head><body><esp-app></esp-app><script src="https://oi.esphome.io/v2/www.js"></script></body></html>';
 const TEXT = { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*', Connection: 'close' };
 
 export class EsphomeBoard extends HttpBoard {
@@ -111,8 +113,10 @@ export class EsphomeBoard extends HttpBoard {
     await drainBody(request, () => this.quirks);
     if (path === '/' && request.method === 'GET') {
       if (this.quirks.garbageResponses) return this.sendGarbage(response);
-      // web_server version 2's page: the app is loaded from ESPHome's own host.
-      return this.send(response, 200, { 'Content-Type': 'text/html' }, '<!DOCTYPE html><html><head><meta charset=UTF-8><link rel=icon href=data:></head><body><esp-app></esp-app><script src="https://oi.esphome.io/v2/www.js"></script></body></html>');
+      // web_server version 2's page, sent as the firmware stores it: gzip-compressed, with
+      // Content-Encoding: gzip whatever the request accepts (handle_index_request); the app is
+      // loaded from ESPHome's own host.
+      return this.send(response, 200, { 'Content-Type': 'text/html', 'Content-Encoding': 'gzip' }, gzipSync(INDEX_V2));
     }
     this.send(response, 404, { 'Content-Type': 'text/plain' }, 'Not Found');
   }
