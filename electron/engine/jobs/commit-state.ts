@@ -41,6 +41,8 @@ export async function commitStateCheck(protocol: UpdateProtocol, device: Device,
     boot = await control.bootState(target, signal);
   } catch (error) {
     if (error instanceof UpdateError && error.code === 'cancelled') throw error;
+    // A board that wants a password: the plan's password check already says so, in words.
+    if (error instanceof UpdateError && error.code === 'auth-failed') return null;
     // Not a verdict: the push itself will find out, and say so, if the board cannot take an update.
     return { id: 'commit-state', label, status: 'warn', detail: `Could not read whether it runs committed firmware: ${(error as Error).message}`, overridable: false };
   }

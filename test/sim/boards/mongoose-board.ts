@@ -37,6 +37,12 @@ export interface MongooseBoardOptions extends HttpBoardOptions {
    * on `/update` and `/update/commit|revert` too (default realm "RPC").
    */
   auth?: Omit<SimAuthOptions, 'style'> | null;
+  /**
+   * Powers on running an update nobody has committed yet (pushed before the simulation started, by
+   * anyone): slot 1 holds it, boot state uncommitted, the revert watchdog armed at boot for
+   * `commitTimeoutSeconds` as mgos_upd_boot_finish does. `fwVersion` is the firmware it reverts to.
+   */
+  pendingCommit?: { version: string; id?: string; commitTimeoutSeconds: number };
 }
 
 export interface BootState {
@@ -80,6 +86,20 @@ export class MongooseBoard extends HttpBoard {
     this.commitRefused = options.commitRefused ?? false;
     this.postUpdatesEnabled = options.postUpdatesEnabled ?? true;
     this.slots = [{ version: options.fwVersion ?? '1.0.0', id: options.fwId ?? '20240101-000000/sim@base' }, null];
+    if (options.pendingCommit) {
+      const { version, id, commitTimeoutSeconds } = options.pendingCommit;
+      this.slots[1] = { version, id: id ?? `20240101-000000/sim@${version}` };
+      this.bootState = { active_slot: 1, is_committed: false, revert_slot: 0, commit_timeout: commitTimeoutSeconds };
+    }
+  }
+
+  override async start(): Promise<void> {
+    const poweredOn = this.state === 'stopped';
+    await super.start();
+    // Booted uncommitted (pendingCommit): the watchdog starts with the boot, like after an update.
+    if (poweredOn && !this.bootState.is_committed && !this.commitTimer) {
+      this.commitTimer = this.later(this.bootState.commit_timeout * this.commitSecondMs, () => void this.revert(0));
+    }
   }
 
   get firmware(): MongooseFirmware {
