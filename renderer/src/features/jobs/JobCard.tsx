@@ -50,7 +50,7 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
         <span className="truncate" title={job.image.fileName}>
           {job.image.fileName}
         </span>
-        <span className="muted mono" title={job.image.sha256}>
+        <span className="muted mono job-card__meta" title={`${job.image.version ?? 'no version'} · SHA-256 ${job.image.sha256}`}>
           {job.image.version ?? 'no version'} · {formatBytes(job.image.size)} · {shortHash(job.image.sha256)}
         </span>
         {finished && job.endedAt !== null && (
