@@ -2,9 +2,12 @@
 import type { Device } from '../../../../shared/domain.ts';
 import type { DiscoveryState } from './useDiscoveryStatus.ts';
 import type { DevicesState } from './useDevices.ts';
+import { useState } from 'react';
 import { useNow } from '../../lib/useNow.ts';
 import { AddDeviceForm } from './AddDeviceForm.tsx';
-import { DeviceRow } from './DeviceRow.tsx';
+import { NO_FILTER } from './device-filter.ts';
+import { DeviceFilter } from './DeviceFilter.tsx';
+import { DeviceGroups } from './DeviceGroups.tsx';
 import { DevicesEmpty } from './DevicesEmpty.tsx';
 import { DiscoveryBadge } from './DiscoveryBadge.tsx';
 import './devices.css';
@@ -21,6 +24,9 @@ export function DevicePanel({ devices, discovery, selectedId, onSelect, onAdded 
   // Every second: "last seen 12 s ago" must count like a clock, not jump in 5 s steps.
   const now = useNow(1000);
   const online = devices.devices.filter((device) => device.online).length;
+  const [filter, setFilter] = useState(NO_FILTER);
+  // The filter shows from two boards on; below that it is not there, so nothing may stay hidden by it.
+  const filterable = devices.devices.length > 1;
   return (
     <aside className="device-panel" aria-label="Boards">
       <header className="device-panel__header">
@@ -34,15 +40,12 @@ export function DevicePanel({ devices, discovery, selectedId, onSelect, onAdded 
           Could not list boards: {devices.error}
         </p>
       )}
+      {filterable && <DeviceFilter devices={devices.devices} filter={filter} onChange={setFilter} />}
       <div className="device-panel__list">
         {devices.loaded && devices.devices.length === 0 ? (
           <DevicesEmpty discovery={discovery.status} />
         ) : (
-          <ul className="device-list" data-testid="device-list">
-            {devices.devices.map((device) => (
-              <DeviceRow key={device.id} device={device} selected={device.id === selectedId} now={now} onSelect={onSelect} />
-            ))}
-          </ul>
+          <DeviceGroups devices={devices.devices} filter={filterable ? filter : NO_FILTER} onFilterChange={setFilter} selectedId={selectedId} now={now} onSelect={onSelect} />
         )}
       </div>
       <AddDeviceForm onAdded={onAdded} />
