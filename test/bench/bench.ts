@@ -6,12 +6,11 @@
 //  2. esp-link: a 480 KB user1/user2 push (ota-bench, given the pair) vs `curl --data-binary` of
 //     the file the board asks for, as wiflash sends it; same simulated board, alternating. Our
 //     transfer phase also includes re-reading /flash/next and the /flash/reboot request.
-//  3. Peak RSS of `ota-bench push` with a 64 MiB image, minus the peak of an idle run of the same
-//     CLI (`inspect` of a small file): shows the image is streamed, not loaded.
+//  3. (moved to part 7, upload-bench.ts: peak RSS of a 64 MiB push over an idle CLI run)
 //  4. MCUmgr SMP image upload over the simulated BLE radio (ble-bench.ts): ours vs the link/flash
 //     ceiling and vs stop-and-wait, in the simulator's virtual time.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +21,7 @@ import { buildEsp8266V2Image } from '../sim/esp8266-v2-image.ts';
 import { httpRequest } from '../../electron/engine/net/http-client.ts';
 import { discoveryBench } from './discovery-bench.ts';
 import { bleBench } from './ble-bench.ts';
+import { uploadBench } from './upload-bench.ts';
 
 assertPrivateNetwork('the benchmark');
 const run = promisify(execFile);
@@ -127,34 +127,11 @@ async function espLinkRun(label: string, address: string, bytesPerSecond?: numbe
   console.log(`  ratio upload/curl = ${(median(uploads) / median(theirs)).toFixed(3)}, transfer phase/curl = ${ratio.toFixed(3)}  (goal ≤ 1.05)`);
 }
 
-/** Runs the CLI and samples its VmRSS every 20 ms; returns the peak in MiB. */
-async function peakRssMiB(args: string[]): Promise<number> {
-  const child = spawn(process.execPath, [cliPath, ...args], { stdio: 'ignore' });
-  let peak = 0;
-  const timer = setInterval(() => {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-      peak = Math.max(peak, kb / 1024);
-    } catch {
-      // process already gone
-    }
-  }, 20);
-  await new Promise((resolve) => child.once('exit', resolve));
-  clearInterval(timer);
-  return peak;
+// BENCH_ONLY_UPLOAD=1 runs only part 7 (upload-bench.ts: progress lag at 90 %, RSS of a 64 MiB push).
+if (process.env.BENCH_ONLY_UPLOAD) {
+  await uploadBench();
+  process.exit(0);
 }
-
-async function rssRun(address: string): Promise<void> {
-  const board = await startBoard(address);
-  const big = makeEspAppImage({ chip: 'esp8266', size: 64 * 1024 * 1024, version: '64.0.0', fileName: 'bench-64mib.bin' });
-  const small = makeEspAppImage({ chip: 'esp8266', size: 64 * 1024, version: '0.1.0', fileName: 'bench-small.bin' });
-  const idle = await peakRssMiB(['inspect', small.path, '--json']);
-  const pushing = await peakRssMiB(['push', big.path, '--to', address, '--json', '--reboot-timeout', '10']);
-  board.kill('SIGTERM');
-  console.log('\n[memory] peak RSS of the CLI process');
-  console.log(`  idle (inspect 64 KiB): ${idle.toFixed(1)} MiB   pushing 64 MiB: ${pushing.toFixed(1)} MiB   above idle: ${(pushing - idle).toFixed(1)} MiB  (goal ≤ 80)`);
-}
-
 // BENCH_ONLY_DISCOVERY=1 runs only part 6 (discovery-bench.ts: 200-board completeness, goodbye → offline).
 if (process.env.BENCH_ONLY_DISCOVERY) {
   await discoveryBench();
@@ -166,6 +143,6 @@ if (!only) await ratioRun('loopback, unthrottled', '127.0.9.10');
 if (!only) await ratioRun('2 MiB/s link', '127.0.9.11', 2 * 1024 * 1024);
 if (!only || only === 'esp-link') await espLinkRun('loopback, unthrottled', '127.0.9.13');
 if (!only || only === 'esp-link') await espLinkRun('100 KiB/s link', '127.0.9.14', 100 * 1024);
-if (!only) await rssRun('127.0.9.12');
+if (!only) await uploadBench();
 if (!only || only === 'ble') await bleBench();
 if (!only) await discoveryBench();

@@ -65,8 +65,11 @@ export interface ImageFile {
   /** Value of an `OTA_BENCH_VERSION=<v>` marker found anywhere in the raw bytes, if any. */
   readonly versionMarker: string | null;
   readonly handle: FileHandle;
-  /** Reads up to `length` bytes at `offset`; the result is shorter at the end of the file. */
-  readAt(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Reads up to `length` bytes at `offset`; the result is shorter at the end of the file. With
+   * `into` (at least `length` bytes) the bytes land there and the result is a view of it.
+   */
+  readAt(offset: number, length: number, into?: Buffer): Promise<Buffer>;
 }
 
 /** A file opened for inspection, before anything but its head was read. */
@@ -149,10 +152,10 @@ async function digest(path: string, handle: FileHandle): Promise<ImageFile> {
     marker.push(data);
     size += bytesRead;
   }
-  const readAt = async (offset: number, length: number): Promise<Buffer> => {
-    const wanted = Math.max(0, Math.min(length, size - offset));
+  const readAt = async (offset: number, length: number, into?: Buffer): Promise<Buffer> => {
+    const wanted = Math.max(0, Math.min(length, size - offset, into?.length ?? Infinity));
     if (wanted === 0) return Buffer.alloc(0);
-    const buffer = Buffer.alloc(wanted);
+    const buffer = into ?? Buffer.alloc(wanted);
     let got = 0;
     while (got < wanted) {
       const { bytesRead } = await handle.read(buffer, got, wanted - got, offset + got);
@@ -174,7 +177,8 @@ async function digest(path: string, handle: FileHandle): Promise<ImageFile> {
 
 /**
  * Feeds bytes [start, end) of the file to `consume` in chunks, so walkers can checksum megabytes
- * without holding them. Stops early at end of file.
+ * without holding them. Stops early at end of file. `consume` must not keep the chunk: its buffer
+ * is reused for the next one.
  */
 export async function streamRange(
   file: Pick<ImageFile, 'readAt'>,
@@ -183,8 +187,11 @@ export async function streamRange(
   consume: (data: Buffer) => void,
 ): Promise<number> {
   let offset = start;
+  // One buffer for the whole range: a fresh one per chunk leaves the image's size in garbage outside
+  // the JS heap, which V8 collects late (inspecting a 64 MiB image peaked 57 MiB above idle).
+  const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(256 * 1024, end - start)));
   while (offset < end) {
-    const data = await file.readAt(offset, Math.min(256 * 1024, end - offset));
+    const data = await file.readAt(offset, Math.min(buffer.length, end - offset), buffer);
     if (data.length === 0) break;
     consume(data);
     offset += data.length;

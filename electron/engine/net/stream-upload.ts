@@ -192,10 +192,11 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
       if (!settled && !responded && unaccepted > 0) armIdle();
     }));
 
-    const write = (chunk: Buffer, fileBytes: number) => {
+    const write = (chunk: Buffer, fileBytes: number, onAccepted?: () => void) => {
       unaccepted += chunk.length;
       req.write(chunk, (error) => {
         if (error || settled) return;
+        onAccepted?.();
         unaccepted -= chunk.length;
         if (fileBytes > 0) {
           accepted += fileBytes;
@@ -219,10 +220,13 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
       const hash = createHash('sha256');
       let position = 0;
       let changed = false;
+      // Read buffers are reused once the kernel has taken every slice of them: a fresh one per read
+      // would leave the image's size in garbage outside the JS heap, which V8 collects late.
+      const pool: Buffer[] = [];
       while (position < size) {
         if (!(await room())) return;
-        const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, size - position));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+        const buffer = pool.pop() ?? Buffer.allocUnsafe(READ_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(READ_BYTES, size - position), position);
         if (settled || responded) return;
         if (bytesRead === 0) break;
         const piece = buffer.subarray(0, bytesRead);
@@ -236,10 +240,14 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
           changed = extra.bytesRead > 0 || hash.digest('hex') !== upload.file.sha256;
           if (changed) break;
         }
+        let slices = Math.ceil(piece.length / SLICE_BYTES);
+        const release = () => {
+          if (--slices === 0) pool.push(buffer);
+        };
         for (let offset = 0; offset < piece.length; offset += SLICE_BYTES) {
           if (!(await room())) return;
           const slice = piece.subarray(offset, offset + SLICE_BYTES);
-          write(slice, slice.length);
+          write(slice, slice.length, release);
         }
       }
       if (changed || position < size) {
