@@ -243,7 +243,14 @@ export class Engine implements OtaEngine {
     const protocol = this.protocolFor(device, request.protocol);
     const target = targetOf(device);
     if (request.credentials && target) rememberCredentials(target, request.credentials);
-    return this.jobs.start({ request, device, image, protocol, currentDevice: () => this.registry.get(device.id) ?? device });
+    // A board that comes back from its reboot on another address gets the same credentials there.
+    const current = (): Device => {
+      const now = this.registry.get(device.id) ?? device;
+      const at = targetOf(now);
+      if (request.credentials && at) rememberCredentials(at, request.credentials);
+      return now;
+    };
+    return this.jobs.start({ request, device, image, protocol, currentDevice: current });
   }
 
   async planPush(deviceId: string, imageId: string, signal?: AbortSignal, options: PlanOptions = {}): Promise<PushPlan> {

@@ -84,6 +84,18 @@ describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
     expect(await engine!.waitForJob(job.id)).toMatchObject({ state: 'committed', toVersion: '1.2.0' });
   });
 
+  it('a board that comes back on another address is asked with the same credentials there', async () => {
+    const board = await started(mongoose({ newAddressOnReboot: address() }));
+    await engine!.startDiscovery();
+    const device = await discovered(engine!, board);
+    const image = await engine!.inspectImage(fwZip('1.5.0').path);
+    const job = engine!.push(request(device.id, image.imageId, { credentials, commitTimeoutSeconds: 120 }));
+    const waiting = await reachState(engine!, job.id, 'awaiting-commit');
+    expect(waiting).toMatchObject({ toVersion: '1.5.0' });
+    engine!.commitJob(job.id);
+    expect(await engine!.waitForJob(job.id)).toMatchObject({ state: 'committed' });
+  });
+
   it('a wrong password is reported as such, before any upload', async () => {
     const board = await started(mongoose({ mdns: false }));
     const device = await engine!.resolveDevice(board.address);
