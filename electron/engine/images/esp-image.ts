@@ -212,7 +212,9 @@ export function flashFrequencyName(chip: EspChip, sizeFreq: number, chipId: numb
  */
 export function flashParamsProblem(chip: EspChip, mode: number, sizeFreq: number): string | null {
   const bad: string[] = [];
-  if (mode > 3) bad.push(`flash mode ${hexByte(mode)} (valid: 0–3, QIO/QOUT/DIO/DOUT)`);
+  // The ESP8266 ROM knows QIO/QOUT/DIO/DOUT; ESP-IDF's header also defines FAST_READ and SLOW_READ.
+  const lastMode = chip === 'esp8266' ? 3 : 5;
+  if (mode > lastMode) bad.push(`flash mode ${hexByte(mode)} (valid: 0–${lastMode}, ${FLASH_MODES.slice(0, lastMode + 1).join('/')})`);
   if ((chip === 'esp8266' ? ESP8266_SIZES : ESP32_SIZES)[sizeFreq >> 4] === undefined) {
     bad.push(`flash size code ${hex(sizeFreq >> 4, 1)} (not a size the ${chip === 'esp8266' ? 'ESP8266' : 'ESP32'} knows)`);
   }

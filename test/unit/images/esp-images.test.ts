@@ -166,6 +166,9 @@ describe('esp-app: ESP32 family', () => {
 
   it('refuses an ESP32 image with an invalid flash mode, and warns about a frequency code the chip lacks', async () => {
     expect((await inspectImage(scratch.write('esp32-mode.bin', esp32App({ flashMode: 7 })))).problem).toMatch(/flash mode 0x07/);
+    // ESP-IDF's header defines FAST_READ (4) and SLOW_READ (5) too; the ESP8266 ROM does not.
+    expect((await inspectImage(scratch.write('esp32-fast-read.bin', esp32App({ flashMode: 4 })))).problem).toBeNull();
+    expect((await inspectImage(scratch.write('esp8266-fast-read.bin', esp8266App(filler(2048, 7), { flashMode: 4 })))).problem).toMatch(/flash mode 0x04 \(valid: 0–3, QIO\/QOUT\/DIO\/DOUT\)/);
     const odd = await inspectImage(scratch.write('c2-freq.bin', esp32App({ chipId: 12, flashSizeFreq: 0x25 })));
     expect(factValue(odd, 'Flash frequency')).toBe('code 0x5');
     expect(odd.warnings.join(' ')).toMatch(/code 0x5 is not one esptool knows for the ESP32-C2/);
