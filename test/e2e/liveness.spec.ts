@@ -1,7 +1,18 @@
 // The list says who is there: a board that says goodbye turns grey within seconds, its "last seen"
 // counts every second, and a BLE device that keeps advertising never reads "1 min ago" next to its
 // green dot (the engine announces its last-seen time every few seconds).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from './support/bench-fixture.ts';
+
+/** One SMP device that stops advertising for good after its next reset (smp-peripheral.ts quirk). */
+const VANISHING = join(mkdtempSync(join(tmpdir(), 'ota-bench-e2e-ble-')), 'vanishing.json');
+writeFileSync(VANISHING, JSON.stringify({
+  timeScale: 0.05,
+  link: { phy: 2, llPayload: 251, connIntervalMs: 15 },
+  devices: [{ kind: 'smp', id: 'c0de000000a1', name: 'smp-vanishing', rssi: -60, version: '1.0.0', swapMs: 400, bootMs: 100, neverReturnAfterReset: true }],
+}));
 
 /** The distinct texts a locator shows while sampled every 200 ms for `ms`. */
 async function textsOver(locator: import('@playwright/test').Locator, ms: number): Promise<string[]> {
@@ -43,5 +54,26 @@ test.describe('BLE', () => {
     const texts = await textsOver(row.getByTestId('device-seen'), 5000);
     for (const text of texts) expect(text).toMatch(/^(just now|[5-6] s ago)$/);
     await expect(row).toHaveAttribute('data-online', 'true');
+  });
+});
+
+test.describe('BLE device that stops advertising', () => {
+  test.use({ bleScenario: VANISHING });
+
+  test('turns grey 15 s after its last advertisement, and its "last seen" counts on', async ({ page, bench }) => {
+    await bench.open();
+    const row = page.locator('[data-testid="device-row"][data-transport="ble"]', { hasText: 'smp-vanishing' });
+    await expect(row).toHaveAttribute('data-online', 'true', { timeout: 15_000 });
+    const deviceId = (await row.getAttribute('data-device-id'))!;
+    test.setTimeout(90_000);
+    // The reset then waits up to 20 s for the device to come back; it does not.
+    const reset = bench.engine.imageSlotAction({ deviceId, action: 'reset' }).then(() => 'came back', (error: Error) => error.message);
+    await expect(row).toHaveAttribute('data-online', 'false', { timeout: 30_000 });
+    await expect(row.locator('.status-dot--online')).toHaveCount(0);
+    const seen = row.getByTestId('device-seen');
+    await expect(seen).toHaveText(/^offline · last seen 1[5-7] s ago$/);
+    const texts = await textsOver(seen, 3000);
+    expect(texts.length, texts.join(' | ')).toBeGreaterThanOrEqual(2);
+    expect(await reset).toMatch(/did not come back/);
   });
 });
