@@ -30,6 +30,10 @@ try {
     root,
     configFile: false,
     logLevel: 'warn',
+    // Dependencies are bundled too: zod and form-data alone are ~100 small files each, and resolving
+    // and loading them one by one cost more CPU at every start than the rest of the CLI. noble stays
+    // out (native bindings; the engine loads it with require() only when scanning starts).
+    ssr: { noExternal: true, external: ['@stoprocent/noble'] },
     build: {
       ssr: path.join(root, 'electron/cli/main.ts'),
       outDir,

@@ -9,6 +9,7 @@
 //  3. (moved to part 7, upload-bench.ts: peak RSS of a 64 MiB push over an idle CLI run)
 //  4. MCUmgr SMP image upload over the simulated BLE radio (ble-bench.ts): ours vs the link/flash
 //     ceiling and vs stop-and-wait, in the simulator's virtual time.
+//  5. CLI start-up (cli-bench.ts): `--help` CPU ÷ `node -e 0` CPU, spawn → first body byte of a push.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,12 +23,13 @@ import { httpRequest } from '../../electron/engine/net/http-client.ts';
 import { discoveryBench } from './discovery-bench.ts';
 import { bleBench } from './ble-bench.ts';
 import { uploadBench } from './upload-bench.ts';
+import { cliBench } from './cli-bench.ts';
 
 assertPrivateNetwork('the benchmark');
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // Board locks (electron/engine/jobs/board-lock.ts) of this run only: boards in another namespace share ids.
 process.env.OTA_BENCH_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'ota-bench-data-'));
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cliPath = path.join(root, 'bin/ota-bench.js');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -137,12 +139,13 @@ if (process.env.BENCH_ONLY_DISCOVERY) {
   await discoveryBench();
   process.exit(0);
 }
-// BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4.
-const only = process.env.BENCH_ONLY_ESP_LINK ? 'esp-link' : process.env.BENCH_ONLY_BLE ? 'ble' : null;
+// BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4, BENCH_ONLY_CLI=1 only part 5.
+const only = process.env.BENCH_ONLY_ESP_LINK ? 'esp-link' : process.env.BENCH_ONLY_BLE ? 'ble' : process.env.BENCH_ONLY_CLI ? 'cli' : null;
 if (!only) await ratioRun('loopback, unthrottled', '127.0.9.10');
 if (!only) await ratioRun('2 MiB/s link', '127.0.9.11', 2 * 1024 * 1024);
 if (!only || only === 'esp-link') await espLinkRun('loopback, unthrottled', '127.0.9.13');
 if (!only || only === 'esp-link') await espLinkRun('100 KiB/s link', '127.0.9.14', 100 * 1024);
 if (!only) await uploadBench();
 if (!only || only === 'ble') await bleBench();
+if (!only || only === 'cli') await cliBench();
 if (!only) await discoveryBench();
