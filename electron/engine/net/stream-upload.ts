@@ -20,6 +20,8 @@ export interface UploadTimeouts {
   idleMs: number;
   /** After the last byte, how long the board may take to answer (flash finalisation); also the time its answer may take to arrive. */
   responseMs: number;
+  /** The whole transfer must average at least this (default FLOOR_BYTES_PER_SECOND), plus connect and answer time. */
+  floorBytesPerSecond?: number;
 }
 
 export const DEFAULT_UPLOAD_TIMEOUTS: UploadTimeouts = { connectMs: 10_000, idleMs: 30_000, responseMs: 60_000 };
@@ -178,13 +180,14 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
       agent: false,
       headers: { 'Content-Length': String(contentLength), Host: hostHeader(target), ...upload.headers },
     });
-    const transferMs = timeouts.connectMs + timeouts.responseMs + Math.ceil((contentLength / FLOOR_BYTES_PER_SECOND) * 1000);
+    const floor = timeouts.floorBytesPerSecond ?? FLOOR_BYTES_PER_SECOND;
+    const transferMs = timeouts.connectMs + timeouts.responseMs + Math.ceil((contentLength / floor) * 1000);
     timers.push(
       setTimeout(() => {
         if (!connected) finish(new UpdateError('connection-lost', `${where} did not accept a connection within ${timeouts.connectMs / 1000} s. Is it powered and on this network?`));
       }, timeouts.connectMs),
       setTimeout(() => {
-        finish(cut(`the transfer to ${where} did not finish within ${Math.round(transferMs / 1000)} s (${formatBytes(contentLength)} at no less than ${formatBytes(FLOOR_BYTES_PER_SECOND)}/s)`));
+        finish(cut(`the transfer to ${where} did not finish within ${Math.round(transferMs / 1000)} s (${formatBytes(contentLength)} at no less than ${formatBytes(floor)}/s)`));
       }, transferMs),
     );
     req.on('socket', (socket) => socket.once('connect', () => {

@@ -83,11 +83,11 @@ let engine: OtaEngine | undefined;
 let boards: ArduinoBoard[] = [];
 let nextAddress = 10;
 
-async function bench(options: Partial<ArduinoBoardOptions> = {}) {
+async function bench(options: Partial<ArduinoBoardOptions> = {}, upload: Partial<typeof UPLOAD_TIMEOUTS & { floorBytesPerSecond: number }> = {}) {
   const board = new MisbehavingBoard({ variant: 'esp8266', address: `127.0.7.${nextAddress++}`, announceIntervalMs: 200, bootMs: 300, freeSketchSpace: 4 * 1024 * 1024, ...options });
   boards.push(board);
   await board.start();
-  engine = createEngine({ timeouts: { ...TEST_TIMEOUTS, upload: UPLOAD_TIMEOUTS, rebootGoneMs: 1_000, rebootComeBackMs: 5_000 } });
+  engine = createEngine({ timeouts: { ...TEST_TIMEOUTS, upload: { ...UPLOAD_TIMEOUTS, ...upload }, rebootGoneMs: 1_000, rebootComeBackMs: 5_000 } });
   await engine.startDiscovery();
   const device = await discovered(engine, board);
   expect(device.protocol).toBe('arduino-esp8266');
@@ -183,6 +183,21 @@ describe('a board that answers before reading the body', () => {
     expect(done.result!.message).toMatch(/took nothing for 2 s: sent [\d.]+ KiB of 1\.91 MiB; the board had confirmed nothing/);
     expect(Date.now() - started).toBeLessThan(8_000);
   }, 20_000);
+});
+
+describe('the whole transfer has a deadline', () => {
+  it('a board that keeps reading, but slower than the floor rate, cannot hold the push past size ÷ floor + connect + answer time', async () => {
+    // Bytes keep moving (100 kB/s), so no idle timer fires: only the transfer's own deadline ends it.
+    // The floor is raised from 2 KiB/s to 200 kB/s so the test takes seconds, not minutes.
+    const { board, engine, device } = await bench({ bytesPerSecond: 100_000 }, { floorBytesPerSecond: 200_000 });
+    const started = Date.now();
+    const done = await push(engine, device.id, appImage('1.5.1', 1_000_000).path);
+    const tookMs = Date.now() - started;
+    expect(done).toMatchObject({ state: 'failed', result: { code: 'connection-lost' } });
+    expect(done.result!.message).toMatch(/did not finish within 9 s \(976\.\d KiB at no less than 195\.3 KiB\/s\): sent [\d.]+ KiB of 976\.6 KiB/);
+    expect(tookMs).toBeLessThan(15_000);
+    expect(board.uploads).toHaveLength(0);
+  }, 30_000);
 });
 
 describe('the file sent is the file inspected', () => {
