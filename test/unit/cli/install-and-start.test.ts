@@ -48,5 +48,5 @@ describe('npm start and npm install, as a newcomer meets them', () => {
     // npm before 11.x has no allowScripts (and runs every install script): nothing to check there.
     if (/Unknown command/i.test(result.stderr)) ctx.skip();
     expect(result.stdout.trim(), result.stderr).toBe('No packages with unreviewed install scripts.');
-  });
+  }, 60_000);
 });

@@ -28,7 +28,7 @@ describe('ota-bench start-up', () => {
       expect(loaded.some((url) => url.endsWith('/electron/cli/main.ts'))).toBe(true);
       expect(heavy(loaded)).toEqual([]);
     }
-  });
+  }, 30_000);
 
   it('the prebuilt CLI runs while it is fresh, loads only its entry for --help, and gives way to a changed source', () => {
     execFileSync(process.execPath, ['scripts/build-cli.js'], { stdio: 'pipe' });
@@ -49,5 +49,5 @@ describe('ota-bench start-up', () => {
     } finally {
       utimesSync(source, atime, mtime);
     }
-  });
+  }, 60_000);
 });
