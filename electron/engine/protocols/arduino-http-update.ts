@@ -40,7 +40,10 @@ export function arduinoUpdaterFailure(body: string, imageSize: number): UpdateEr
 
 async function pushToHttpUpdateServer(context: PushContext): Promise<PushOutcome> {
   const { image, credentials } = context;
-  const res = await uploadLikeABrowserForm(context, 'firmware', { basicUpFront: true });
+  // Its 401 comes only after the whole body: ask GET /update first (a sketch may use Digest there,
+  // ESP8266WebServer's DIGEST_AUTH), and send Basic up front when it did not say.
+  const preflight = () => httpRequest(context.target, { path: '/update', timeoutMs: 3000, signal: context.signal, maxBodyBytes: 16 * 1024 });
+  const res = await uploadLikeABrowserForm(context, 'firmware', { basicUpFront: true, preflight });
   if (res.status === 401) {
     throw credentials
       ? new UpdateError('auth-failed', 'The board rejected the user name or password.', deviceWords(res.body))
