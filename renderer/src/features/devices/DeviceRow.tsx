@@ -75,7 +75,7 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
             {PROTOCOL_LABELS[device.protocol]}
           </span>
           {!device.pushSupported && <span className="tag">push arrives later</span>}
-          {device.authRequired && <span className="tag">password</span>}
+          {device.authRequired && <span className="tag" title={device.authChallenge ? `It asks: ${device.authChallenge}` : undefined}>needs a password</span>}
         </span>
       </button>
     </li>
