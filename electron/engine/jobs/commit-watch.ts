@@ -74,10 +74,9 @@ export class CommitWatch {
     if (JSON.stringify(previous) !== JSON.stringify(state)) this.options.changed();
   }
 
-  /** Read again soon (after a job on the board ended). */
+  /** Forget what we knew and read again at the next tick (a job on the board ended: it may have changed anything). */
   invalidate(deviceId: string): void {
-    const entry = this.entries.get(deviceId);
-    if (entry) entry.nextReadAt = 0;
+    if (this.entries.delete(deviceId)) this.options.changed();
   }
 
   tick(): void {
