@@ -164,6 +164,9 @@ async function describeEsp32(file: ImageFile, app: EspImage): Promise<FormatRepo
   if (frequency.startsWith('code') && !chipName.includes('chip id')) {
     warnings.push(`The flash frequency ${frequency} is not one esptool knows for the ${chipName}: check that the image was built for this chip.`);
   }
+  if (app.flashMode === 4 || app.flashMode === 5) {
+    warnings.push(`The image asks for flash mode ${flashModeName(app.flashMode)}: ESP-IDF's bootloader knows it, but esptool calls it invalid and builds normally use QIO, QOUT, DIO or DOUT. Check the build's flash settings.`);
+  }
   let problem: string | null = flashParamsProblem('esp32', app.flashMode, app.flashSizeFreq);
   if (problem) {
     problem += ' An application image always carries the settings the bootloader uses; this is not one the ESP32 updaters should write.';
