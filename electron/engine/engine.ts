@@ -184,7 +184,15 @@ export class Engine implements OtaEngine {
       const ended = await this.jobs.wait(job.id);
       return { ...(await this.deviceStatus(deviceId)), outcome: ended.result?.message ?? null };
     }
+    // Mid-push (uploading, rebooting): the boot state read now would describe the old firmware.
+    if (job) throw new UpdateError('update-failed', `${job.deviceName} is being updated (${job.state}); ${decision} once the push has ended.`);
     const device = this.device(deviceId);
+    if (device.protocol === 'mcumgr-smp') {
+      // MCUboot: what commit/revert can truthfully do to the slots (ble/slot-actions.ts).
+      const result = await this.imageSlotAction({ deviceId, action: decision });
+      if (!result.done) throw new UpdateError('update-failed', result.message);
+      return { ...(await this.deviceStatus(deviceId)), outcome: `${result.message} ${result.nextReset}` };
+    }
     const protocol = pushProtocol(device.protocol);
     this.commitControl(deviceId); // firmware without commit/revert: says so, in words
     const outcome = await decideOutsideJob({ protocol: protocol!, name: device.name, target: () => this.targetOf(deviceId), timeouts: this.timeouts }, decision);

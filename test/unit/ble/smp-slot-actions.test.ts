@@ -82,6 +82,16 @@ describe('commit and revert on an SMP device (the CLI\'s words)', () => {
     expect(device.slots[1]).toBeNull();
   });
 
+  it('engine.commitDevice / revertDevice on an SMP device do the same, with the outcome in words', async () => {
+    const { engine: e, found, device } = await deviceIn('running-test');
+    const status = await e.commitDevice(found.id);
+    expect(status.outcome).toMatch(/^Confirmed 1\.1\.0, .* The next reset boots 1\.1\.0 again\.$/);
+    expect(status.imageSlots?.find((s) => s.active)).toMatchObject({ version: '1.1.0', confirmed: true });
+    expect(device.revertOnNextBoot).toBe(false);
+    device.restore({ slots: [v1, v2], pendingSwap: 'test', revertOnNextBoot: false, upload: null });
+    await expect(e.revertDevice(found.id)).rejects.toThrow(/refuses to erase a pending slot/);
+  });
+
   it('revert with nothing pending says there is nothing to revert', async () => {
     const { act } = await deviceIn('clean');
     const result = await act('revert');
