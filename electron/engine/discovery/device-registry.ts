@@ -56,10 +56,14 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       gone: false,
     };
     entry.services.set(observation.fqdn, record);
+    // The board announces other firmware than before (it was updated and rebooted): what a probe read
+    // about its firmware is from before that, so the announcement speaks until the board is asked again.
+    const firmwareChanged = previous !== undefined && firmwareOf(previous.txt) !== firmwareOf(record.txt);
+    if (firmwareChanged && entry.probe?.info) entry.probe = { ...entry.probe, info: { ...entry.probe.info, version: null, firmwareId: null } };
     this.emit('changed');
     // Every web board is asked once, even one whose TXT names its firmware (Mongoose's dns-sd): only
     // the board itself can say whether it wants a password, and the list must say so before a push.
-    if (observation.type === '_http._tcp' && !entry.probe) this.emit('needsProbe', entry.id);
+    if (observation.type === '_http._tcp' && (!entry.probe || firmwareChanged)) this.emit('needsProbe', entry.id);
   }
 
   refreshService(fqdn: string, ttlSeconds: number): void {
@@ -204,4 +208,9 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     this.entries.set(entry.id, entry);
     return entry;
   }
+}
+
+/** What a TXT record says about the firmware (Mongoose fw_version/fw_id, ESPHome project_version, version). */
+function firmwareOf(txt: Record<string, string>): string {
+  return [txt.fw_version, txt.fw_id, txt.project_version, txt.version].join('\u0000');
 }

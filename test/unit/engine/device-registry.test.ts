@@ -66,6 +66,25 @@ describe('DeviceRegistry', () => {
     expect(reg.list()[0]).toMatchObject({ protocol: 'arduino-esp8266', protocolEvidence: 'probe', id: device.id });
   });
 
+  it('takes the version a board announces after an update over what an earlier probe read, and asks it again', () => {
+    const { reg } = registry();
+    const probes: string[] = [];
+    reg.on('needsProbe', (id) => probes.push(id));
+    reg.observeService(mongoose());
+    const info = { version: '1.0', firmwareId: '20261101-aa', uptimeSeconds: 5, identity: 'esp32_A1B2C3', arch: 'esp32', app: 'demo', mac: null };
+    reg.recordProbe({ host: '10.0.0.20', port: 80 }, { protocol: 'mongoose-os', info, authRequired: true }, probes[0]);
+    expect(probes).toHaveLength(1);
+    // The same announcement again: nothing new to ask.
+    reg.observeService(mongoose());
+    expect(probes).toHaveLength(1);
+    // Pushed 1.1 and rebooted: the board announces it; the probe's 1.0 must not outrank that.
+    reg.observeService(mongoose({ txt: { ...mongoose().txt, fw_version: '1.1', fw_id: '20261201-bb' } }));
+    expect(reg.list()[0]).toMatchObject({ firmwareVersion: '1.1', firmwareId: '20261201-bb', authRequired: true });
+    expect(probes).toEqual([probes[0], probes[0]]);
+    reg.recordProbe({ host: '10.0.0.20', port: 80 }, { protocol: 'mongoose-os', info: { ...info, version: '1.1', firmwareId: '20261201-bb' }, authRequired: true }, probes[0]);
+    expect(reg.list()[0].firmwareVersion).toBe('1.1');
+  });
+
   it('merges a board typed by address with the same board found over mDNS later', () => {
     const { reg } = registry();
     reg.recordProbe({ host: '10.0.0.20', port: 80 }, { protocol: 'mongoose-os', info: { version: '1.0', firmwareId: null, uptimeSeconds: 5, identity: 'esp32_A1B2C3', arch: 'esp32', app: 'demo', mac: null }, authRequired: false });
