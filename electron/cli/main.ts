@@ -179,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
         for (const [key, value] of Object.entries(status.details)) out.line(`  ${key}: ${value}`);
         const done = command === 'status' ? status.reachable : status.reachable && (command === 'revert' || status.bootState?.committed !== false);
         // A board that did not answer is a lost connection, and the message says what was not done.
-        const why = status.details.error ? ` (${status.details.error})` : '';
+        const why = status.details.error ? ` (${status.details.error})${/needs a password|user name or password/.test(status.details.error) ? (credentials ? ' Check --user and --password.' : ' Give them with --user USER --password PASSWORD.') : ''}` : '';
         const message = done ? status.outcome ?? `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`
           : !status.reachable ? `${device.name} did not answer: ${command === 'status' ? 'status not read' : `${command} not confirmed`}${why}.`
             : `${device.name}: ${command} did not take effect; the board still reports the firmware as uncommitted.`;

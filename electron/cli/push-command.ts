@@ -36,6 +36,8 @@ const STATE_LINES: Partial<Record<Job['state'], string>> = {
 
 type CommitAnswer = 'commit' | 'revert' | 'wait';
 
+const PUSHABLE = ['mongoose-os', 'arduino-esp8266', 'arduino-esp32', 'esphome-web', 'esp-link'];
+
 /** Where the CLI takes credentials, for every message about a board's password. */
 const AUTH_HINT = 'Give them with --user USER --password PASSWORD.';
 
@@ -83,7 +85,11 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
   out.line(`Board: ${device.name} (${where}, ${PROTOCOL_LABELS[options.protocol ?? device.protocol]}${device.firmwareVersion ? `, running ${device.firmwareVersion}` : ''})`);
   if (device.transport === 'ble') out.line(`Mode: ${SMP_COMMIT_MODES[options.mode ?? 'test-and-confirm'].label}.`);
 
-  const plan = await engine.planPush(device.id, image.imageId, undefined, { protocol: options.protocol, credentials: options.credentials });
+  const plan = await engine.planPush(device.id, image.imageId, undefined, { protocol: options.protocol, credentials: options.credentials }).catch((error: Error & { code?: string }) => {
+    // The engine's words say what to give; the CLI says where.
+    if (error.code === 'unsupported-protocol' && /could not tell/.test(error.message)) error.message += ` (${/password/.test(error.message) ? '--user USER --password PASSWORD, or ' : ''}--protocol ${PUSHABLE.join('|')})`;
+    throw error;
+  });
   printPlan(out, plan);
   const password = plan.checks.find((c) => c.id === 'auth' && c.status === 'warn');
   if (password && !options.credentials && plan.verdict !== 'refused') {

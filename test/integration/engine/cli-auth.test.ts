@@ -8,7 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
-import { makeMongooseFwZip } from '../../sim/firmware-fixtures.ts';
+import { makeEspAppImage, makeMongooseFwZip } from '../../sim/firmware-fixtures.ts';
+import { EsphomeBoard } from '../../sim/boards/esphome-board.ts';
 import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 
 const run = promisify(execFile);
@@ -71,6 +72,30 @@ describe('ota-bench and a Mongoose OS board with RPC authentication', () => {
     const commit = await cli(['commit', board.address, '--user', 'admin', '--password', 's3cret', '--json']);
     expect(commit.code, JSON.stringify(commit.lines.at(-1))).toBe(0);
     expect(board.bootState.is_committed).toBe(true);
+  });
+});
+
+describe('a board the CLI cannot identify without its password', () => {
+  it('names --user/--password and --protocol (ESPHome on ESP-IDF, by address)', async () => {
+    const node = new EsphomeBoard({ address: '127.0.9.62', platform: 'ESP32', credentials: { user: 'admin', password: 's3cret' }, mdns: false });
+    await node.start();
+    try {
+      const image = makeEspAppImage({ chip: 'esp32', size: 60_000, version: '1.1.0', fileName: 'esphome-cli-auth.bin' });
+      const { code, stdout, stderr } = await cli(['push', image.path, '--to', node.address]);
+      expect(code).toBe(1);
+      expect(stdout + stderr).toMatch(/could not tell which update protocol it speaks \(GET \/: HTTP 401, asks for a password .*\(--user USER --password PASSWORD, or --protocol mongoose-os\|arduino-esp8266\|arduino-esp32\|esphome-web\|esp-link\)/);
+      const pushed = await cli(['push', image.path, '--to', node.address, '--user', 'admin', '--password', 's3cret', '--json']);
+      expect(pushed.code, JSON.stringify(pushed.lines.at(-1))).toBe(0);
+      expect(pushed.lines.find((l) => l.type === 'plan')).toMatchObject({ protocol: 'esphome-web' });
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it('status without credentials names --user/--password', async () => {
+    const { code, lines } = await cli(['status', board.address, '--json']);
+    expect(code).toBe(1);
+    expect(lines.at(-1)).toMatchObject({ result: 'connection-lost', message: expect.stringMatching(/needs a password.*Give them with --user USER --password PASSWORD/) });
   });
 });
 
