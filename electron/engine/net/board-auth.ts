@@ -42,12 +42,6 @@ export function rememberedCredentials(target: Target): Credentials | null {
   return boards.get(keyOf(target))?.credentials ?? null;
 }
 
-/** Whether the board already told us how it wants to be authenticated (a Digest nonce or Basic). */
-export function knowsChallenge(target: Target): boolean {
-  const state = boards.get(keyOf(target));
-  return Boolean(state?.session || state?.basic);
-}
-
 /** How the board last asked for credentials (`HTTP Digest (realm "RPC", MD5)`), or null if it never did. */
 export function lastChallenge(target: Target): string | null {
   return boards.get(keyOf(target))?.asked ?? null;
