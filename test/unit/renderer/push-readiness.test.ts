@@ -159,6 +159,18 @@ describe('mismatchReason / versionNote', () => {
     expect(versionNote(aDevice(), anImage())).toBeNull();
   });
 
+  it('never says "already runs" of the version the push under way put there: it awaits your commit', () => {
+    // Mongoose OS reboots into the pushed 1.4.2 uncommitted; the board then reports 1.4.2.
+    const device = aDevice({ firmwareVersion: '1.4.2' });
+    const awaiting = aJob({ state: 'awaiting-commit', toVersion: '1.4.2' });
+    expect(versionNote(device, anImage(), awaiting)).toBe('kitchen-sensor runs 1.4.2 from the push under way: awaiting your commit (Commit or Revert under Pushes).');
+    for (const state of ['transferring', 'rebooting', 'verifying', 'committing'] as const) {
+      expect(versionNote(device, anImage(), aJob({ state }))).toBeNull();
+    }
+    // Once that push is over, the board does run it.
+    expect(versionNote(device, anImage(), undefined)).toBe('kitchen-sensor already runs 1.4.2.');
+  });
+
   it('takes an MCUboot 1.2.0+0 for the 1.2.0 the device lists', () => {
     expect(versionNote(aDevice({ firmwareVersion: '1.2.0' }), anImage({ version: '1.2.0+0' }))).toBe('kitchen-sensor already runs 1.2.0+0.');
     expect(versionNote(aDevice({ firmwareVersion: '1.2.0' }), anImage({ version: '1.2.0+3' }))).toBeNull();

@@ -42,7 +42,12 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
           <span className="device-row__name truncate" title={device.name}>
             {device.name}
           </span>
-          <span className="device-row__version mono truncate" title="Firmware version the board reports">
+          {/* A version is never cut: a long one (1.2.3-rc.4+build.5678) wraps onto its own line. */}
+          <span
+            className="device-row__version mono"
+            data-testid="device-version"
+            title={device.firmwareVersion ? `Firmware version the board reports: ${device.firmwareVersion}` : 'The board reports no version'}
+          >
             {device.firmwareVersion ?? '—'}
           </span>
         </span>
@@ -76,9 +81,9 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
           </span>
           {!device.pushSupported && <span className="tag">push arrives later</span>}
           {device.authRequired && <span className="tag" title={device.authChallenge ? `It asks: ${device.authChallenge}` : undefined}>needs a password</span>}
+          <CommitStateTag state={device.commitState} now={now} />
         </span>
       </button>
     </li>
   );
 }
-          <CommitStateTag state={device.commitState} now={now} />

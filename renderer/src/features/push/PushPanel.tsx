@@ -9,6 +9,7 @@ import { SlotPanel } from './SlotPanel.tsx';
 import { SmpModePicker } from './SmpModePicker.tsx';
 import { SmpSlotPanel } from './SmpSlotPanel.tsx';
 import { pushLaterNote } from '../devices/transport.ts';
+import { activeJobFor } from '../jobs/job-merge.ts';
 import { hasCommitStep, needsPlan, overrideApplies } from './push-readiness.ts';
 import { isSmp } from './smp.ts';
 import { usePushForm } from './usePushForm.ts';
@@ -38,7 +39,12 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
       <header className="panel-header">
         <h2 className="panel-title">Push</h2>
       </header>
-      <PushTarget device={device} image={image} refused={plan?.verdict === 'refused'} />
+      <PushTarget
+        device={device}
+        image={image}
+        refused={plan?.verdict === 'refused'}
+        activeJob={device ? activeJobFor(jobs, device.id) : undefined}
+      />
       {laterNote && (
         <p className="callout callout--neutral" data-testid="push-later-note">
           {laterNote}

@@ -1,5 +1,5 @@
 // The two things being combined, and whether they fit, in one glance.
-import type { Device, ImageInfo } from '../../../../shared/domain.ts';
+import type { Device, ImageInfo, Job } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 import { formatRssi, signalWord, weakSignalNote } from '../../lib/ble.ts';
 import { deviceEndpoint } from '../devices/transport.ts';
@@ -10,15 +10,21 @@ interface PushTargetProps {
   image: ImageInfo | null;
   /** The engine's pre-flight plan refused this pair: its verdict says why, so a red fit line would say it twice. */
   refused?: boolean;
+  /** The push to this board still under way, if any: the board's version may be the one it put there. */
+  activeJob?: Job;
 }
 
-export function PushTarget({ device, image, refused = false }: PushTargetProps) {
+export function PushTarget({ device, image, refused = false, activeJob }: PushTargetProps) {
   const mismatch = device && image ? mismatchReason(device, image) : null;
-  const note = device && image ? versionNote(device, image) : null;
+  const note = device && image ? versionNote(device, image, activeJob) : null;
+  const awaitingCommit = activeJob?.state === 'awaiting-commit';
+  // While a push awaits its commit, the job has just read the version the board booted; the list's
+  // copy may still be the announcement from before the reboot.
+  const running = (awaitingCommit ? activeJob?.toVersion : null) ?? device?.firmwareVersion ?? null;
   const ble = device?.transport === 'ble';
   const weak = ble ? weakSignalNote(device.rssi) : null;
   return (
-    <div className="push-target">
+    <div className="push-target" data-testid="push-target">
       <dl className="facts">
         <dt>Board</dt>
         <dd data-testid="push-target-device">
@@ -36,12 +42,23 @@ export function PushTarget({ device, image, refused = false }: PushTargetProps) 
         {device && (
           <>
             <dt>Version</dt>
-            <dd className="mono">
-              {device.firmwareVersion ?? 'unknown'}
+            {/* Versions wrap rather than being cut: 1.2.3-rc.4+build.5678 → 2.20.0-20240101-abcdef. */}
+            <dd className="mono push-target__versions" data-testid="push-target-versions">
+              <span className="version-text" data-testid="push-target-running" title={`The board reports ${running ?? 'no version'}`}>
+                {running ?? 'unknown'}
+              </span>
+              {awaitingCommit && (
+                <span className="tag tag--attention" data-testid="push-target-uncommitted" title="The push under way put it there; Commit or Revert on its card">
+                  awaiting your commit
+                </span>
+              )}
               {image && (
-                <>
-                  <span className="muted">→</span> {image.version ?? 'not recorded'}
-                </>
+                <span className="push-target__to">
+                  <span className="muted">→</span>{' '}
+                  <span className="version-text" data-testid="push-target-file-version" title={`The file says ${image.version ?? 'no version'}`}>
+                    {image.version ?? 'not recorded'}
+                  </span>
+                </span>
               )}
             </dd>
             <dt>Protocol</dt>
@@ -66,7 +83,11 @@ export function PushTarget({ device, image, refused = false }: PushTargetProps) 
           {mismatch ?? `${image.formatLabel} suits ${PROTOCOL_LABELS[device.protocol]}.`}
         </p>
       )}
-      {note && <p className="hint">{note}</p>}
+      {note && (
+        <p className="hint" data-testid="push-version-note">
+          {note}
+        </p>
+      )}
       {weak && (
         <p className="hint hint--warning" data-testid="push-weak-signal">
           {weak}

@@ -115,8 +115,18 @@ export function pushBlocker({
   return null;
 }
 
-/** Worth knowing, not blocking: re-flashing the same build is common on a bench. */
-export function versionNote(device: Device, image: ImageInfo): string | null {
+/**
+ * Worth knowing, not blocking: re-flashing the same build is common on a bench. While a push to this
+ * board runs, the version the board reports may be the one that push just put there (Mongoose OS
+ * reboots into it uncommitted), so "already runs" would be the push describing itself: say what is
+ * true instead — it awaits your commit — or nothing while the push is still under way.
+ */
+export function versionNote(device: Device, image: ImageInfo, activeJob?: Job): string | null {
+  if (activeJob) {
+    if (activeJob.state !== 'awaiting-commit') return null;
+    const running = activeJob.toVersion ?? activeJob.image.version ?? 'the new firmware';
+    return `${device.name} runs ${running} from the push under way: awaiting your commit (Commit or Revert under Pushes).`;
+  }
   if (!device.firmwareVersion || !image.version) return null;
   if (sameVersion(device.firmwareVersion, image.version)) return `${device.name} already runs ${image.version}.`;
   return null;
