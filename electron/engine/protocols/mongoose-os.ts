@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { UpdateError, deviceWords } from '../update-error.ts';
 import { type Target, describeTarget, httpRequest } from '../net/http-client.ts';
 import { uploadMultipart } from '../net/multipart-upload.ts';
+import { UploadCutError } from '../net/stream-upload.ts';
 import { describeChallenge, rememberedCredentials, sendWithAuth } from '../net/board-auth.ts';
 import { recogniseMongoose } from './recognise.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatDuration } from '../format.ts';
 import { readMongooseManifest } from '../images/index.ts';
 import { type BootState, type FirmwareInfo, type PushContext, type UpdateProtocol, fileToSend } from './update-protocol.ts';
 
@@ -113,6 +114,21 @@ export function mongooseFailure(status: number, body: string, imageSize: number)
   return new UpdateError('update-failed', `The board refused the update (HTTP ${status}).`, words);
 }
 
+/**
+ * The updater refuses to start while an update is uncommitted (updater_context_create) and the HTTP
+ * server then closes the upload without a reply. The plan checks this first, but an update can land
+ * in between (another tool, another person): a cut before the whole file went out is explained by
+ * the boot state when it says so, instead of "connection lost … push again".
+ */
+async function explainClosedUpload(error: unknown, target: Target, signal: AbortSignal): Promise<never> {
+  if (!(error instanceof UploadCutError) || error.wholeImageSent || signal.aborted) throw error;
+  const boot = await mongooseOs.commitControl!.bootState(target, signal).catch(() => null);
+  if (!boot || boot.committed) throw error;
+  const version = boot.runningVersion ?? 'a firmware';
+  const left = boot.revertsInSeconds == null ? '' : boot.revertsInSeconds > 0 ? ` (reverts in ${formatDuration(boot.revertsInSeconds)})` : ' (its commit window is over: it is reverting)';
+  throw new UpdateError('update-failed', `The board closed the upload without a reply: this board runs ${version} uncommitted${left}, and takes no other update until it is committed or reverted. Commit or revert it first.`);
+}
+
 export const mongooseOs: UpdateProtocol = {
   id: 'mongoose-os',
   recognise: recogniseMongoose,
@@ -143,7 +159,8 @@ export const mongooseOs: UpdateProtocol = {
     });
     // With a password, the Digest challenge is learnt from a cheap RPC first (or from the job's
     // own Sys.GetInfo), so the fw.zip goes out once, already authenticated.
-    const res = await sendWithAuth(target, 'POST', '/update', context.credentials, upload, { preflight: () => readMongooseInfo(target, context.signal) });
+    const res = await sendWithAuth(target, 'POST', '/update', context.credentials, upload, { preflight: () => readMongooseInfo(target, context.signal) })
+      .catch((error: unknown) => explainClosedUpload(error, target, context.signal));
     if (res.status === 401) throw authRefusal(target, 'updates (/update)', res.headers['www-authenticate']);
     if (res.status === 200 && /update applied/i.test(res.body)) {
       return { deviceMessage: deviceWords(res.body), rebootsByItself: true };

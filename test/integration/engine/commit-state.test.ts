@@ -11,6 +11,9 @@ import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
 import { makeMongooseFwZip } from '../../sim/firmware-fixtures.ts';
 import { discovered, shutdown, testEngine, waitFor } from './engine-harness.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
+import { mongooseOs } from '../../../electron/engine/protocols/mongoose-os.ts';
+import { inspectImage } from '../../../electron/engine/images/index.ts';
+import { DEFAULT_UPLOAD_TIMEOUTS } from '../../../electron/engine/net/stream-upload.ts';
 
 const run = promisify(execFile);
 const board = new MongooseBoard({ address: '127.0.1.90', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 });
@@ -103,5 +106,31 @@ describe('commit state before a push (Mongoose OS)', () => {
     const reverted = await cli('revert', board.address);
     expect(reverted.code).toBe(1);
     expect(reverted.result.message).toMatch(/runs 1\.1\.0 committed: there is nothing to revert/);
+  });
+});
+
+describe('an upload that reaches an uncommitted board anyway (it was pushed to after the plan)', () => {
+  const late = new MongooseBoard({ address: '127.0.1.91', mdns: false, fwVersion: '1.0.0', pendingCommit: { version: '1.1.0', commitTimeoutSeconds: 300 } });
+  beforeAll(() => late.start());
+  afterAll(() => late.stop());
+
+  it('the board closes it without a reply, as the firmware does, and the error says why instead of "connection lost"', async () => {
+    const file = fwZip('1.3.0');
+    const info = { ...(await inspectImage(file.path)), imageId: 'late' };
+    const push = mongooseOs.push({
+      target: { host: late.address, port: 80 },
+      image: { path: file.path, info },
+      credentials: null,
+      commitTimeoutSeconds: 300,
+      timeouts: DEFAULT_UPLOAD_TIMEOUTS,
+      signal: new AbortController().signal,
+      onBytes: () => {},
+      log: () => {},
+    });
+    await expect(push).rejects.toMatchObject({
+      code: 'update-failed',
+      message: expect.stringMatching(/closed the upload without a reply: this board runs 1\.1\.0 uncommitted \(reverts in [45]:\d\d\).*Commit or revert it first/),
+    });
+    expect(late.uploads).toHaveLength(0);
   });
 });
