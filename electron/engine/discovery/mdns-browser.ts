@@ -6,10 +6,11 @@ import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import multicastDns from 'multicast-dns';
 import { Browser, type Service } from 'bonjour-service';
-import { startQuerySchedule } from './query-schedule.ts';
+import { TtlRefresh, startQuerySchedule } from './query-schedule.ts';
 import { cleanName, decodeTxt, isUsableAddress, isUsablePort, normaliseHostName } from './sanitize.ts';
 
 export const BROWSED_TYPES = ['http', 'arduino', 'esphomelib'] as const;
+const BROWSED_NAMES = new Set(BROWSED_TYPES.map((type) => `_${type}._tcp.local`));
 
 /**
  * Receive buffer we ask for. Boards answer a query all at once; at the kernel's default (208 KiB on
@@ -51,6 +52,8 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   private mdns: ReturnType<typeof multicastDns> | null = null;
   private browsers: Browser[] = [];
   private stopQueries: (() => void) | null = null;
+  private readonly ttlRefresh = new TtlRefresh();
+  private refreshTimer: NodeJS.Timeout | null = null;
   /** The receive buffer the kernel granted (bytes), once started. */
   receiveBufferBytes: number | null = null;
 
@@ -76,6 +79,9 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
           this.browsers.push(browser);
         }
         this.stopQueries = startQuerySchedule(() => this.query(), { firstMs: 1000, steadyMs: requeryMs });
+        // Records with a TTL shorter than the steady interval are asked for again before they expire.
+        this.refreshTimer = setInterval(() => this.ttlRefresh.takeDue(Date.now()) && this.query(), 250);
+        this.refreshTimer.unref?.();
         resolve();
       });
       mdns.once('error', (error: Error) => reject(error));
@@ -89,6 +95,8 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
   async stop(): Promise<void> {
     this.stopQueries?.();
     this.stopQueries = null;
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
     for (const browser of this.browsers) browser.stop();
     this.browsers = [];
     const mdns = this.mdns;
@@ -140,8 +148,14 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
         const ttl = typeof record.ttl === 'number' ? record.ttl : 0;
         if (record.type === 'PTR' && typeof record.data === 'string') {
           // TTL 0 is a goodbye. The Browser reports those too, but only for services it still holds.
-          if (ttl > 0) this.emit('refresh', record.data.toLowerCase(), ttl);
-          else this.emit('goodbye', record.data.toLowerCase());
+          const instance = record.data.toLowerCase();
+          if (ttl > 0) {
+            if (typeof record.name === 'string' && BROWSED_NAMES.has(record.name.toLowerCase())) this.ttlRefresh.seen(instance, ttl, Date.now());
+            this.emit('refresh', instance, ttl);
+          } else {
+            this.ttlRefresh.forget(instance);
+            this.emit('goodbye', instance);
+          }
         } else if ((record.type === 'A' || record.type === 'AAAA') && ttl > 0 && isUsableAddress(record.data)) {
           const host = normaliseHostName(record.name);
           if (host) this.emit('address', host, record.data, ttl);

@@ -44,3 +44,41 @@ export function startQuerySchedule(query: () => void, options: QueryScheduleOpti
     if (timer) clearTimeout(timer);
   };
 }
+
+/** RFC 6762 §5.2: a querier refreshes a record it still wants at 80, 85, 90 and 95 % of its TTL. */
+const REFRESH_FRACTIONS = [0.8, 0.85, 0.9, 0.95];
+
+/**
+ * Cache maintenance for records whose TTL is shorter than our steady query interval: without it a
+ * board announcing a 10 s TTL would flap offline between two 15 s queries although it answers.
+ * `seen` on every answer, `forget` on a goodbye; `takeDue` says whether a refresh query is due now
+ * (and counts it as sent, so each fraction asks once per sighting).
+ */
+export class TtlRefresh {
+  private readonly records = new Map<string, { seenAt: number; ttlMs: number; next: number }>();
+
+  seen(name: string, ttlSeconds: number, now: number): void {
+    this.records.set(name, { seenAt: now, ttlMs: ttlSeconds * 1000, next: 0 });
+  }
+
+  forget(name: string): void {
+    this.records.delete(name);
+  }
+
+  takeDue(now: number): boolean {
+    let due = false;
+    for (const [name, record] of this.records) {
+      const fraction = REFRESH_FRACTIONS[record.next];
+      if (fraction === undefined) {
+        // All four asked and no answer: the record has expired; nothing more to refresh.
+        if (now >= record.seenAt + record.ttlMs) this.records.delete(name);
+        continue;
+      }
+      if (now >= record.seenAt + record.ttlMs * fraction) {
+        while (record.next < REFRESH_FRACTIONS.length && now >= record.seenAt + record.ttlMs * REFRESH_FRACTIONS[record.next]!) record.next += 1;
+        due = true;
+      }
+    }
+    return due;
+  }
+}

@@ -77,4 +77,27 @@ describe('re-query schedule (RFC 6762 §5.2)', () => {
       await board.stop();
     }
   });
+
+  it('keeps a board with a TTL shorter than the query interval online: its records are asked for before they expire', async () => {
+    engine = testEngine();
+    await engine.startDiscovery();
+    // TTL 4 s, two announcements at start-up, then it only answers queries (as a real responder does).
+    const board = new MongooseBoard({ address: '127.0.7.91', mdnsTtl: 4, announceIntervalMs: 200 });
+    await board.start();
+    try {
+      const started = Date.now();
+      let seen = false;
+      const offlineAt: number[] = [];
+      while (Date.now() - started < 20_000) {
+        const device = engine.listDevices().find((d) => d.address === board.address);
+        if (device) seen = true;
+        if (seen && !device?.online) offlineAt.push(Date.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(seen).toBe(true);
+      expect(offlineAt).toEqual([]);
+    } finally {
+      await board.stop();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 // RFC 6762 §5.2 continuous querying: repeat after 1 s, then double the gap up to the steady interval.
 // Before, the browser asked once and then only every 15 s, so a lost answer cost 15 s.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { queryGaps, startQuerySchedule } from '../../../electron/engine/discovery/query-schedule.ts';
+import { TtlRefresh, queryGaps, startQuerySchedule } from '../../../electron/engine/discovery/query-schedule.ts';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -32,5 +32,23 @@ describe('query schedule', () => {
     stop();
     vi.advanceTimersByTime(60_000);
     expect(at).toHaveLength(6);
+  });
+});
+
+describe('TTL refresh (RFC 6762 §5.2 cache maintenance)', () => {
+  it('asks at 80, 85, 90 and 95 % of a record’s TTL, once each, and starts over on an answer', () => {
+    const refresh = new TtlRefresh();
+    refresh.seen('a._http._tcp.local', 10, 0);
+    const dueAt = (from: number, to: number) => {
+      const at: number[] = [];
+      for (let t = from; t <= to; t += 250) if (refresh.takeDue(t)) at.push(t);
+      return at;
+    };
+    expect(dueAt(0, 7750)).toEqual([]);
+    expect(dueAt(8000, 12_000)).toEqual([8000, 8500, 9000, 9500]);
+    refresh.seen('a._http._tcp.local', 10, 20_000);
+    expect(dueAt(20_000, 28_250)).toEqual([28_000]);
+    refresh.forget('a._http._tcp.local');
+    expect(dueAt(28_500, 40_000)).toEqual([]);
   });
 });
