@@ -131,7 +131,12 @@ export class SmpSession {
     }
   }
 
+  private closed = false;
+
+  /** Idempotent: a job's last-resort close may follow resetAndClose's. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.client.close();
     await this.connection.disconnect();
   }

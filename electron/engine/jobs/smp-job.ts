@@ -127,11 +127,8 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   }
   ctx.log(mode === 'confirm-only' ? `Marked ${image.smpVersion} permanent: it boots at the reset with no way back.` : `Marked ${image.smpVersion} for a test boot.`);
   ctx.setState('rebooting');
-  const down = new Promise<void>((resolve) => session.connection.onDisconnect(() => resolve()));
-  await session.reset();
-  ctx.log('Reset sent; waiting for MCUboot to swap the images and the device to advertise again.');
-  await Promise.race([down, delay(ctx.timeouts.rebootGoneMs)]);
-  await session.close();
+  ctx.log('Resetting; then waiting for MCUboot to swap the images and the device to advertise again.');
+  await session.resetAndClose(ctx.timeouts.rebootGoneMs);
   open.session = null;
   session = await connect('Reconnected to', ctx.timeouts.rebootComeBackMs).catch((error: UpdateError) => {
     if (error.code === 'cancelled') throw error;
@@ -241,4 +238,3 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
   }
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
