@@ -73,6 +73,14 @@ describe('commit and revert on an SMP device (the CLI\'s words)', () => {
     expect(device.pendingSwap).toBe('test');
   });
 
+  it('a legacy (v1, rc-only) server\'s EBADSTATE for the pending slot reads the same way', async () => {
+    const { act, device } = await deviceIn('pending-test', { legacy: true, bufSize: 256 });
+    const result = await act('revert');
+    expect(result.done).toBe(false);
+    expect(result.message).toMatch(/refuses to erase a pending slot \(MGMT_ERR_EBADSTATE/);
+    expect(device.pendingSwap).toBe('test');
+  });
+
   it('revert of a pending test where the firmware allows erasing it: slot 1 is erased', async () => {
     const { act, device } = await deviceIn('pending-test', { allowErasePending: true });
     const result = await act('revert');
