@@ -16,9 +16,14 @@ if (major < 22 || (major === 22 && minor < 12)) {
 }
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The prebuilt CLI, if it exists and no source it was built from is newer than the build. */
+/**
+ * The prebuilt CLI, if it exists and no source it was built from is newer than the build.
+ * OTA_BENCH_CLI=sources or =prebuilt picks one regardless (tests and the benchmark).
+ */
 function prebuilt() {
-  if (process.env.OTA_BENCH_CLI_FROM_SOURCES) return null;
+  const choice = process.env.OTA_BENCH_CLI;
+  if (choice === 'sources') return null;
+  if (choice === 'prebuilt') return path.join(root, 'dist/cli/main.js');
   try {
     const built = path.join(root, 'dist/cli');
     const { inputs } = JSON.parse(readFileSync(path.join(built, 'inputs.json'), 'utf8'));

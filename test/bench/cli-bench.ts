@@ -115,9 +115,10 @@ async function firstBodyByte(label: string, env: NodeJS.ProcessEnv, relayAddress
 export async function cliBench(): Promise<void> {
   console.log('\n[cli start-up] prebuilt CLI vs TypeScript sources, one run');
   execFileSync(process.execPath, [path.join(root, 'scripts/build-cli.js')], { stdio: 'ignore' });
-  const { OTA_BENCH_CLI_FROM_SOURCES: _unset, ...base } = process.env;
-  const prebuilt = { ...base, OTA_BENCH_BLE: 'off' };
-  const sources = { ...prebuilt, OTA_BENCH_CLI_FROM_SOURCES: '1' };
+  const { OTA_BENCH_CLI: _unset, ...base } = process.env;
+  // Forced: in a checkout being edited the automatic choice could fall back to the sources mid-run.
+  const prebuilt = { ...base, OTA_BENCH_BLE: 'off', OTA_BENCH_CLI: 'prebuilt' };
+  const sources = { ...base, OTA_BENCH_BLE: 'off', OTA_BENCH_CLI: 'sources' };
   helpRatio('prebuilt (dist/cli)', prebuilt);
   helpRatio('sources (type stripping)', sources);
 
