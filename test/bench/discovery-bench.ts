@@ -2,12 +2,16 @@
 // pass/fail. Inside the private network namespace.
 //  a. Completeness: 200 simulated boards (one socket, test/sim/mdns-fleet.ts) answer the engine's
 //     first query in one burst; in each of 20 runs a fresh engine starts discovery and we count how
-//     many of the 200 it lists after 2 s, and when the last one appeared.
+//     many of the 200 it lists after 2 s, and when the last one appeared; then 20 runs of
+//     `ota-bench discover --timeout 2 --json`, counting the devices it prints.
 //  b. Goodbye → offline: per protocol, a simulated board is discovered and identified (probed where
 //     the engine probes), then powered off with an mDNS goodbye; time until the engine lists it
 //     offline. Also a probed board that vanishes without a goodbye (re-check), and a TTL that runs
 //     out while the board's web server still answers.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createEngine, type OtaEngine } from '../../electron/engine/index.ts';
 import type { Device } from '../../shared/domain.ts';
 import { ArduinoBoard } from '../sim/boards/arduino-board.ts';
@@ -51,6 +55,13 @@ async function completeness(boards = 200, runs = 20, windowMs = 2000): Promise<v
     results.push({ listed: count(), lastMs });
     await engine.close();
   }
+  // The same through the CLI a user runs: `ota-bench discover --timeout 2 --json`.
+  const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/ota-bench.js');
+  const cliListed: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'discover', '--timeout', String(windowMs / 1000), '--json'], { maxBuffer: 16 * 1024 * 1024 });
+    cliListed.push(stdout.split('\n').filter((line) => line.includes('"type":"device"') && line.includes('bench-rack-')).length);
+  }
   await fleet.stop();
   const complete = results.filter((r) => r.listed === boards);
   const times = complete.map((r) => r.lastMs!).filter((t) => t !== null);
@@ -58,6 +69,8 @@ async function completeness(boards = 200, runs = 20, windowMs = 2000): Promise<v
   console.log(`  runs listing all ${boards} within ${windowMs / 1000} s: ${complete.length} of ${runs}` +
     `   listed per run: min ${Math.min(...results.map((r) => r.listed))}, max ${Math.max(...results.map((r) => r.listed))}`);
   if (times.length) console.log(`  time from startDiscovery to the last board listed: median ${median(times)} ms, max ${Math.max(...times)} ms`);
+  console.log(`  \`ota-bench discover --timeout ${windowMs / 1000} --json\` runs listing all ${boards}: ${cliListed.filter((n) => n === boards).length} of ${runs}` +
+    `   listed per run: min ${Math.min(...cliListed)}, max ${Math.max(...cliListed)}`);
 }
 
 interface Kind {
