@@ -104,7 +104,7 @@ class HttpdConnection {
     if (!this.pumping) this.pump();
   }
 
-  /** Feeds queued data at the throttled rate (bytesPerSecond), in slices of 1/20 s. */
+  /** Feeds queued data at the throttled rate (bytesPerSecond), in slices of 1/20 s, holding the socket meanwhile. */
   private pump(): void {
     const chunk = this.queue.shift();
     if (!chunk || this.closed || this.finished) {
@@ -120,12 +120,19 @@ class HttpdConnection {
     }
     const slice = chunk.subarray(0, Math.max(256, Math.floor(rate / 20)));
     if (slice.length < chunk.length) this.queue.unshift(chunk.subarray(slice.length));
+    // Absolute times from when pacing started, so timer lateness does not slow the board below its
+    // rate; a sender that fell behind earns no burst.
+    const now = Date.now();
+    if (!this.pace || this.pace.rate !== rate || this.pace.since + (this.pace.bytes / rate) * 1000 < now - 20) this.pace = { since: now, bytes: 0, rate };
+    this.pace.bytes += slice.length;
     setTimeout(() => {
       if (this.closed) return;
       this.consume(slice);
       this.pump();
-    }, (slice.length / rate) * 1000);
+    }, Math.max(0, this.pace.since + (this.pace.bytes / rate) * 1000 - now));
   }
+
+  private pace: { since: number; bytes: number; rate: number } | null = null;
 
   /** httpdRecvCb: head bytes, then body bytes in pieces. */
   private consume(data: Buffer): void {
