@@ -58,10 +58,16 @@ function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it runs, under another user. ESRCH: gone.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // A pid is reused once its process is gone: where the system says what runs under it (Linux
+  // /proc), a holder is only one that is still Node or Electron (the CLI and the app are nothing else).
+  try {
+    return /node|electron|ota.?bench/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS, Windows): the pid alone has to do
   }
 }
 

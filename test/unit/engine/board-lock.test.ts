@@ -1,6 +1,6 @@
 // The cross-process board lock (electron/engine/jobs/board-lock.ts) on its own: where it lives, who a
 // refusal names, a dead holder's lock taken over, and a release that only ever removes our own file.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,6 +58,19 @@ describe('board lock', () => {
     const lock = takeBoardLock(keys, holder);
     expect(JSON.parse(readFileSync(lockFileFor(keys[0]!), 'utf8'))).toMatchObject({ pid: process.pid });
     lock.release();
+  });
+
+  it.runIf(process.platform === 'linux')('takes over a lock whose pid now belongs to another program (pid reuse)', async () => {
+    const keys = ['id:board-3'];
+    takeBoardLock(keys, holder).release();
+    const other = spawn('sleep', ['5']);
+    try {
+      writeFileSync(lockFileFor(keys[0]!), JSON.stringify({ pid: other.pid, process: 'the OTA Bench CLI', since: 1, device: 'board-3' }));
+      takeBoardLock(keys, holder).release();
+      expect(locks()).toHaveLength(0);
+    } finally {
+      other.kill();
+    }
   });
 
   it('a release never removes a lock someone else took over meanwhile', () => {
