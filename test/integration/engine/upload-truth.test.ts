@@ -2,6 +2,7 @@
 // taken (on a board reading 200 kB/s through lwIP's 5.7 KB window), a board's early or endless
 // answer ends the push with its words instead of hanging it, a file changed since it was inspected
 // is refused, and a cut connection says how much went out and what that means.
+import { spawn } from 'node:child_process';
 import { appendFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -137,6 +138,35 @@ describe('progress is what the board has taken', () => {
     const ninety = seen.find((e) => e.sent >= 900_000)!;
     expect(ninety.at).toBeGreaterThan(((900_000 - SEND_BUFFER_BOUND) / 200_000) * 1000);
     expect(seen.at(-1)!.sent).toBe(1_000_000);
+  }, 30_000);
+});
+
+describe('the CLI prints what the board has taken', () => {
+  it('`push --json`: the first progress event is not 100 %, and no event leads the board by more than the send buffer; at most 4 a second', async () => {
+    const board = new MisbehavingBoard({ variant: 'esp8266', address: `127.0.7.${nextAddress++}`, mdns: false, bootMs: 300, freeSketchSpace: 4 * 1024 * 1024, bytesPerSecond: 200_000 });
+    boards.push(board);
+    await board.start();
+    const file = appImage('2.1.0', 1_000_000);
+    const child = spawn(process.execPath, ['bin/ota-bench.js', 'push', file.path, '--to', `${board.address}:80`, '--json', '--commit', 'never', '--reboot-timeout', '10'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const events: Array<{ sent: number; board: number; at: number }> = [];
+    let pending = '';
+    child.stdout.on('data', (data: Buffer) => {
+      pending += data.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const event = JSON.parse(line) as { type: string; bytesSent?: number };
+        if (event.type === 'progress' && event.bytesSent !== events.at(-1)?.sent) events.push({ sent: event.bytesSent!, board: board.networkBytesRead, at: Date.now() });
+      }
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(events.length).toBeGreaterThanOrEqual(8);
+    expect(events[0]!.sent).toBeLessThan(1_000_000 / 2);
+    for (const event of events) expect(event.sent).toBeLessThanOrEqual(event.board + SEND_BUFFER_BOUND);
+    expect(events.at(-1)!.sent).toBe(1_000_000);
+    // Timestamps are arrival times through a pipe, so allow a little jitter on the 4-per-second limit.
+    for (const first of events) expect(events.filter((e) => e.at >= first.at && e.at < first.at + 900).length).toBeLessThanOrEqual(4);
   }, 30_000);
 });
 
