@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupDevices, isFiltering, matchesText, NO_FILTER, transportCounts } from '../../../renderer/src/features/devices/device-filter.ts';
+import { applicableFilter, groupDevices, hasBothTransports, isFiltering, matchesText, NO_FILTER, transportCounts } from '../../../renderer/src/features/devices/device-filter.ts';
 import { aDevice } from './support/builders.ts';
 
 const lanA = aDevice({ id: 'id:a', name: 'kitchen-sensor', address: '192.168.1.41', hostname: 'mOS-esp32-1A2B3C.local', firmwareVersion: '2.20.0-20240101-abcdef' });
@@ -61,5 +61,23 @@ describe('isFiltering / transportCounts', () => {
   it('counts devices per transport', () => {
     expect(transportCounts(all)).toEqual({ lan: 2, ble: 2 });
     expect(transportCounts([])).toEqual({ lan: 0, ble: 0 });
+  });
+});
+
+describe('applicableFilter', () => {
+  const bleOnly = { transport: 'ble' as const, text: 'sensor' };
+
+  it('applies the whole filter to a list with both transports', () => {
+    expect(hasBothTransports(all)).toBe(true);
+    expect(applicableFilter(all, bleOnly)).toEqual(bleOnly);
+  });
+
+  it('drops the transport choice once one transport is gone (its buttons are not shown), keeping the text', () => {
+    expect(hasBothTransports([lanA, lanB])).toBe(false);
+    expect(applicableFilter([lanA, lanB], bleOnly)).toEqual({ transport: 'all', text: 'sensor' });
+  });
+
+  it('applies nothing below two devices (no filter is shown)', () => {
+    expect(applicableFilter([bleA], bleOnly)).toEqual(NO_FILTER);
   });
 });

@@ -5,7 +5,7 @@ import type { DevicesState } from './useDevices.ts';
 import { useState } from 'react';
 import { useNow } from '../../lib/useNow.ts';
 import { AddDeviceForm } from './AddDeviceForm.tsx';
-import { NO_FILTER } from './device-filter.ts';
+import { applicableFilter, NO_FILTER } from './device-filter.ts';
 import { DeviceFilter } from './DeviceFilter.tsx';
 import { DeviceGroups } from './DeviceGroups.tsx';
 import { DevicesEmpty } from './DevicesEmpty.tsx';
@@ -25,7 +25,7 @@ export function DevicePanel({ devices, discovery, selectedId, onSelect, onAdded 
   const now = useNow(1000);
   const online = devices.devices.filter((device) => device.online).length;
   const [filter, setFilter] = useState(NO_FILTER);
-  // The filter shows from two boards on; below that it is not there, so nothing may stay hidden by it.
+  // The filter shows from two boards on (its LAN / BLE buttons when both are listed).
   const filterable = devices.devices.length > 1;
   return (
     <aside className="device-panel" aria-label="Boards">
@@ -45,7 +45,7 @@ export function DevicePanel({ devices, discovery, selectedId, onSelect, onAdded 
         {devices.loaded && devices.devices.length === 0 ? (
           <DevicesEmpty discovery={discovery.status} />
         ) : (
-          <DeviceGroups devices={devices.devices} filter={filterable ? filter : NO_FILTER} onFilterChange={setFilter} selectedId={selectedId} now={now} onSelect={onSelect} />
+          <DeviceGroups devices={devices.devices} filter={applicableFilter(devices.devices, filter)} onFilterChange={setFilter} selectedId={selectedId} now={now} onSelect={onSelect} />
         )}
       </div>
       <AddDeviceForm onAdded={onAdded} />

@@ -82,3 +82,19 @@ export function transportCounts(devices: Device[]): Record<Transport, number> {
   for (const device of devices) counts[device.transport] += 1;
   return counts;
 }
+
+/** LAN / BLE filtering means something only when both are in the list. */
+export function hasBothTransports(devices: Device[]): boolean {
+  const counts = transportCounts(devices);
+  return TRANSPORT_ORDER.every((transport) => counts[transport] > 0);
+}
+
+/**
+ * The filter as it applies to this list: none below two devices (the filter is not shown), and no
+ * transport choice unless both transports are listed (its buttons are not shown), so nothing stays
+ * hidden by a control that is no longer on screen.
+ */
+export function applicableFilter(devices: Device[], filter: DeviceFilterState): DeviceFilterState {
+  if (devices.length < 2) return NO_FILTER;
+  return hasBothTransports(devices) ? filter : { ...filter, transport: 'all' };
+}
