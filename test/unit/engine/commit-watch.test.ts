@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { Device } from '../../../shared/domain.ts';
 import type { BootState, UpdateProtocol } from '../../../electron/engine/protocols/update-protocol.ts';
 import { CommitWatch } from '../../../electron/engine/jobs/commit-watch.ts';
-import { aDevice } from '../renderer/support/builders.ts';
+
+const aDevice = (over: Partial<Device>): Device => ({
+  id: 'id:board-1', transport: 'lan', name: 'board', hostname: null, address: '10.0.0.1', port: 80,
+  protocol: 'mongoose-os', protocolEvidence: 'txt', pushSupported: true, firmwareVersion: '1.0.0',
+  firmwareId: null, app: null, arch: 'esp32', mac: null, services: ['_http._tcp'], rssi: null, online: true,
+  lastSeen: 0, authRequired: false, txt: {}, ...over,
+});
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
