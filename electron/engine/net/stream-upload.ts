@@ -282,7 +282,9 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
         if (early && status >= 200 && status < 300) {
           return finish(new UpdateError('update-failed', `${where} answered HTTP ${status} before it had read the image (${sentNote()}): it cannot have taken it.`, body.trim().slice(0, 300) || null));
         }
-        if (!early) upload.onBytes(size); // it answered after the last byte: it has read them all
+        // A success after the last byte was handed over means the board read it all (its write
+        // callbacks may simply not have run yet); an error may come after only part of it.
+        if (!early && status >= 200 && status < 300) upload.onBytes(size);
         finish(null, { status, headers: res.headers, body });
       };
       // The answer itself is bounded in time and size: a board dripping an endless reply cannot hold the job.

@@ -225,9 +225,9 @@ describe('the whole transfer has a deadline', () => {
     const tookMs = Date.now() - started;
     expect(done).toMatchObject({ state: 'failed', result: { code: 'connection-lost' } });
     expect(done.result!.message).toMatch(/did not finish within 9 s \(976\.\d KiB at no less than 195\.3 KiB\/s\): sent [\d.]+ KiB of 976\.6 KiB/);
-    expect(tookMs).toBeLessThan(15_000);
+    expect(tookMs).toBeLessThan(25_000); // discovery and plan included, on a loaded machine
     expect(board.uploads).toHaveLength(0);
-  }, 30_000);
+  }, 40_000);
 });
 
 describe('the file sent is the file inspected', () => {
