@@ -4,8 +4,8 @@
 // it was built from has changed since (a checkout being edited), the TypeScript sources run
 // directly with Node's type stripping instead, so what runs is always what the sources say.
 // Node ≥ 22.18 strips types by default; 22.12–22.17 need the flag, so re-exec with it there.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -42,10 +42,13 @@ const importsTypeScript = /^\s*sim:/.test(process.env.OTA_BENCH_BLE ?? '');
 const bundle = stripsByDefault || !importsTypeScript ? prebuilt() : null;
 const cli = path.join(root, 'electron/cli/main.ts');
 if (bundle) {
+  // V8 keeps the compiled bundle in Node's compile cache (the temp directory), so later starts skip compiling it.
+  module.enableCompileCache?.();
   await import(pathToFileURL(bundle).href);
 } else if (stripsByDefault) {
   await import(pathToFileURL(cli).href);
 } else {
+  const { spawnSync } = await import('node:child_process');
   const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', cli, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(result.status ?? 1);
 }

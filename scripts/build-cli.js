@@ -7,6 +7,7 @@
 // Without vite (an install without devDependencies) there is nothing to build with; the CLI then
 // runs from its sources, as it always can.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +22,37 @@ try {
 } catch {
   console.log('ota-bench: vite is not installed, so the CLI was not prebuilt; it runs from its TypeScript sources.');
   process.exit(0);
+}
+
+/**
+ * `import … from 'node:http'` costs as much CPU as starting Node itself: the ESM facade of a builtin
+ * reads every export, and http's lazy getters (WebSocket, CloseEvent, MessageEvent) load undici.
+ * The bundle takes http and https through require() instead, exporting only their plain values.
+ */
+const VIA_REQUIRE = ['node:http', 'node:https'];
+function builtinsViaRequire() {
+  const prefix = '\0via-require:';
+  return {
+    name: 'builtins-via-require',
+    enforce: 'pre',
+    resolveId(id) {
+      const name = id.startsWith('node:') ? id : `node:${id}`;
+      return VIA_REQUIRE.includes(name) ? `${prefix}${name}` : null;
+    },
+    load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const name = id.slice(prefix.length);
+      const plain = Object.entries(Object.getOwnPropertyDescriptors(createRequire(import.meta.url)(name)))
+        .filter(([key, descriptor]) => !descriptor.get && /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default')
+        .map(([key]) => key);
+      return [
+        "import { createRequire } from 'node:module';",
+        `const builtin = createRequire(import.meta.url)(${JSON.stringify(name)});`,
+        'export default builtin;',
+        ...plain.map((key) => `export const ${key} = builtin.${key};`),
+      ].join('\n');
+    },
+  };
 }
 
 const inputs = new Set();
@@ -43,7 +75,7 @@ try {
       sourcemap: false,
       rollupOptions: { output: { format: 'esm', entryFileNames: 'main.js', chunkFileNames: '[name]-[hash].js' } },
     },
-    plugins: [{ name: 'record-inputs', moduleParsed: (info) => { if (!info.id.includes('node_modules') && !info.id.startsWith('\0')) inputs.add(info.id); } }],
+    plugins: [builtinsViaRequire(), { name: 'record-inputs', moduleParsed: (info) => { if (!info.id.includes('node_modules') && !info.id.startsWith('\0')) inputs.add(info.id); } }],
   });
 } catch (error) {
   // Never fail an install over this: the CLI runs from its sources without the build.
