@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import makeMdns from 'multicast-dns';
 import { createEngine, type OtaEngine } from '../../electron/engine/index.ts';
 import type { Device } from '../../shared/domain.ts';
 import { ArduinoBoard } from '../sim/boards/arduino-board.ts';
@@ -62,6 +63,21 @@ async function completeness(boards = 200, runs = 20, windowMs = 2000): Promise<v
     const { stdout } = await promisify(execFile)(process.execPath, [cli, 'discover', '--timeout', String(windowMs / 1000), '--json'], { maxBuffer: 16 * 1024 * 1024 });
     cliListed.push(stdout.split('\n').filter((line) => line.includes('"type":"device"') && line.includes('bench-rack-')).length);
   }
+  // Baseline, same burst: a plain multicast-dns socket with the kernel's default receive buffer (what
+  // the browser had), one query, answers counted for 2 s.
+  const baseline: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const mdns = makeMdns();
+    const heard = new Set<string>();
+    mdns.on('response', (packet) => {
+      for (const answer of packet.answers) if (answer.type === 'PTR' && String(answer.data).startsWith('bench-rack-')) heard.add(String(answer.data));
+    });
+    await new Promise((resolve) => mdns.once('ready', resolve));
+    mdns.query('_http._tcp.local', 'PTR');
+    await sleep(windowMs);
+    baseline.push(heard.size);
+    await new Promise<void>((resolve) => mdns.destroy(() => resolve()));
+  }
   await fleet.stop();
   const complete = results.filter((r) => r.listed === boards);
   const times = complete.map((r) => r.lastMs!).filter((t) => t !== null);
@@ -71,6 +87,8 @@ async function completeness(boards = 200, runs = 20, windowMs = 2000): Promise<v
   if (times.length) console.log(`  time from startDiscovery to the last board listed: median ${median(times)} ms, max ${Math.max(...times)} ms`);
   console.log(`  \`ota-bench discover --timeout ${windowMs / 1000} --json\` runs listing all ${boards}: ${cliListed.filter((n) => n === boards).length} of ${runs}` +
     `   listed per run: min ${Math.min(...cliListed)}, max ${Math.max(...cliListed)}`);
+  console.log(`  baseline, a socket with the default receive buffer and one query: heard all ${boards} in ${baseline.filter((n) => n === boards).length} of ${runs}` +
+    `   heard per run: min ${Math.min(...baseline)}, max ${Math.max(...baseline)}`);
 }
 
 interface Kind {

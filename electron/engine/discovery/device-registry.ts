@@ -114,7 +114,12 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     const known = (deviceId && this.entries.get(deviceId)) || this.entryServing(target);
     if (known) keys.push(...known.keys);
     const entry = this.entryFor(keys);
-    entry.probe = { ...probe, target, at: this.now() };
+    // The automatic probe of a discovered board (deviceId given) ran because mDNS announced it: it
+    // says what the board is, not that it is still there now (a goodbye may have come meanwhile), so
+    // it counts from the last announcement. A probe the user asked for counts from now.
+    const lastHeard = Math.max(0, ...[...entry.services.values()].map((r) => r.lastSeen));
+    const at = deviceId && entry.services.size > 0 ? Math.min(this.now(), lastHeard) : this.now();
+    entry.probe = { ...probe, target, at };
     this.emit('changed');
     return describeDevice(entry, this.now());
   }

@@ -43,6 +43,18 @@ describe('liveness', () => {
     expect(t.device()).toMatchObject({ online: false, lastSeen: seen, protocol: 'arduino-esp8266' });
   });
 
+  it('the automatic probe of a discovered board, finishing after its goodbye, does not bring it back', () => {
+    const t = setup();
+    t.reg.observeService(arduinoHttp());
+    const id = t.device().id;
+    const heard = t.now();
+    t.advance(300);
+    t.reg.goodbye('esp8266-0a0b0c._http._tcp.local');
+    t.advance(200); // the probe that the announcement started answers now
+    t.reg.recordProbe({ host: '10.0.0.30', port: 80 }, probed, id);
+    expect(t.device()).toMatchObject({ online: false, lastSeen: heard, protocol: 'arduino-esp8266' });
+  });
+
   it('an answer after the goodbye (the user adds it by address again) is newer evidence', () => {
     const t = probedArduino();
     t.reg.goodbye('esp8266-0a0b0c._http._tcp.local');
