@@ -126,7 +126,9 @@ describe('scenarios', () => {
     expect(bad({ link: { phy: 2, llPayload: 251, connIntervalMs: 5 }, devices: [] })).toThrow('link.connIntervalMs must be ≥ 7.5.');
     expect(bad({ devices: [{ kind: 'esp-ota', id: 'c0de', name: 'a' }, { kind: 'smp', id: 'c0de', name: 'b', version: '1.0.0' }] })).toThrow(/devices\[1\]\.id repeats another device's id/);
     expect(bad({})).toThrow('devices is missing.');
-    expect(() => buildSimulatedRadio({ timeScale: 0, devices: [] })).toThrow('timeScale must be > 0.');
+    expect(() => buildSimulatedRadio({ timeScale: 0, devices: [] })).toThrow('timeScale must be ≥ 0.001.');
+    // 1e308 turned every timer into "never" (or, past 2^31 ms, into Node's 1 ms).
+    expect(() => buildSimulatedRadio({ timeScale: 1e308, devices: [] })).toThrow('timeScale must be ≤ 100.');
 
     const dir = tempDir();
     writeFileSync(join(dir, 'broken.json'), '{ "devices": [');
@@ -262,6 +264,31 @@ describe('stateDir', () => {
 
     writeFileSync(stateFileOf(stateDir, 'c0de00000009'), '{"format":"ota-bench-sim-smp/1"}');
     expect(() => buildSimulatedRadio(smallScenario({ stateDir }))).toThrow(/^The simulated device state .*c0de00000009\.json cannot be read \(id: .*\); delete it to start the device afresh\.$/);
+  });
+
+  it('a stateDir that is a file is an error that says so (it was an uncaught EEXIST at the first save)', () => {
+    const file = join(tempDir(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    expect(() => buildSimulatedRadio(smallScenario({ stateDir: file }))).toThrow(/keeps state in .*not-a-folder, but that is a file, not a folder/);
+  });
+
+  it('a state save that fails later is reported once on stderr, and the device keeps running', () => {
+    const stateDir = tempDir();
+    const radio = buildSimulatedRadio(smallScenario({ stateDir }));
+    rmSync(stateDir, { recursive: true });
+    writeFileSync(stateDir, 'now a file');
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((text: string) => written.push(String(text)) > 0) as typeof process.stderr.write;
+    try {
+      expect(() => radio.save()).not.toThrow();
+      radio.save();
+    } finally {
+      process.stderr.write = write;
+      rmSync(stateDir, { force: true });
+    }
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^Simulated BLE: cannot save device state to .*c0de00000009\.json/);
   });
 });
 
