@@ -81,6 +81,7 @@ async function benchWithShell(command) {
   const bench = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: root });
   bench.stderr.pipe(log, { end: false });
   let seen = '';
+  let exitedWith = null;
   const ready = await new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), 30_000);
     bench.stdout.on('data', (chunk) => {
@@ -92,13 +93,19 @@ async function benchWithShell(command) {
         resolve(true);
       }
     });
-    bench.once('exit', () => {
+    bench.once('exit', (code) => {
+      exitedWith = code ?? 1;
       clearTimeout(timer);
       resolve(false);
     });
   });
   if (!ready) {
     bench.kill('SIGTERM');
+    // `npm run sim -- --help` ends at once, successfully: its usage is the answer, not a failure.
+    if (exitedWith === 0) {
+      process.stdout.write(seen);
+      return 0;
+    }
     console.error(`${seen}\nrun-in-netns: the boards did not start (log: ${logFile}).`);
     return 1;
   }
