@@ -80,6 +80,8 @@ async function benchWithShell(command) {
 
   const bench = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: root });
   bench.stderr.pipe(log, { end: false });
+  let errors = '';
+  bench.stderr.on('data', (chunk) => (errors += chunk.toString()));
   let seen = '';
   let exitedWith = null;
   const ready = await new Promise((resolve) => {
@@ -106,7 +108,7 @@ async function benchWithShell(command) {
       process.stdout.write(seen);
       return 0;
     }
-    console.error(`${seen}\nrun-in-netns: the boards did not start (log: ${logFile}).`);
+    console.error(`${seen}${errors}\nrun-in-netns: the boards did not start (log: ${logFile}).`);
     return 1;
   }
   process.stdout.write(seen.replace(/^Boards are up.*$/m, '').trimEnd() + '\n');
