@@ -30,9 +30,9 @@ export const DEFAULT_UPLOAD_TIMEOUTS: UploadTimeouts = { connectMs: 10_000, idle
 export const MAX_REPLY_BYTES = 64 * 1024;
 /** The slowest board we wait for: the whole transfer must finish at this average rate (plus connect and answer time). */
 export const FLOOR_BYTES_PER_SECOND = 2 * 1024;
-/** File reads: the last read is what is held back until the hash matches. */
+/** File reads (the last one is what is held back until the hash matches). */
 const READ_BYTES = 64 * 1024;
-/** Socket writes: progress moves in steps of at most this. */
+/** Socket writes: a write counts once the kernel took all of it, so progress moves in steps of at most this (larger steps trail the board by more). */
 const SLICE_BYTES = 16 * 1024;
 /** Bytes handed to the socket that the kernel has not taken yet: what user space holds beyond the file read. */
 const MAX_UNACCEPTED = 32 * 1024;

@@ -217,9 +217,10 @@ describe('a board that answers before reading the body', () => {
 
 describe('the whole transfer has a deadline', () => {
   it('a board that keeps reading, but slower than the floor rate, cannot hold the push past size ÷ floor + connect + answer time', async () => {
-    // Bytes keep moving (100 kB/s), so no idle timer fires: only the transfer's own deadline ends it.
-    // The floor is raised from 2 KiB/s to 200 kB/s so the test takes seconds, not minutes.
-    const { board, engine, device } = await bench({ bytesPerSecond: 100_000 }, { floorBytesPerSecond: 200_000 });
+    // Bytes keep moving (60 kB/s), so no idle timer fires: only the transfer's own deadline ends it,
+    // with far more of the image left than the sender's socket buffer holds. The floor is raised
+    // from 2 KiB/s to 200 kB/s so the test takes seconds, not minutes.
+    const { board, engine, device } = await bench({ bytesPerSecond: 60_000 }, { floorBytesPerSecond: 200_000 });
     const started = Date.now();
     const done = await push(engine, device.id, appImage('1.5.1', 1_000_000).path);
     const tookMs = Date.now() - started;
