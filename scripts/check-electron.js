@@ -39,6 +39,9 @@ const cliHint = [
   'and `npm run sim` starts simulated boards with a shell to try it on.',
 ];
 
+if (process.env.ELECTRON_EXEC_PATH && !existsSync(process.env.ELECTRON_EXEC_PATH)) {
+  fail([`ELECTRON_EXEC_PATH points at ${process.env.ELECTRON_EXEC_PATH}, which does not exist: fix it, or unset it to use the Electron that npm installed.`]);
+}
 const dir = electronDir();
 if (!dir) fail(['OTA Bench: the electron package is not installed. Run npm install first.']);
 if (binary(dir)) process.exit(0);
