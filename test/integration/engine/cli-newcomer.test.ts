@@ -18,10 +18,10 @@ const folder = mkdtempSync(path.join(tmpdir(), 'ota-bench-cli-newcomer-'));
 const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u202e\u009b31m';
 const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 
-const plain = new MongooseBoard({ address: '127.0.6.10', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 });
-const hostile = new MongooseBoard({ address: '127.0.6.11', fwVersion: `1.0.0${HOSTILE}`, announceIntervalMs: 200, bootMs: 300 });
+const plain = new MongooseBoard({ address: '127.0.8.10', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 });
+const hostile = new MongooseBoard({ address: '127.0.8.11', fwVersion: `1.0.0${HOSTILE}`, announceIntervalMs: 200, bootMs: 300 });
 // A Mongoose board that nobody commits: it rolls back when the commit window (--commit-timeout) ends.
-const rolling = new MongooseBoard({ address: '127.0.6.12', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 });
+const rolling = new MongooseBoard({ address: '127.0.8.12', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 });
 const boards = [plain, hostile, rolling];
 
 interface Run {
@@ -86,8 +86,8 @@ describe('ota-bench for a newcomer', () => {
   it('an unknown plain name says which boards were seen, not getaddrinfo', async () => {
     const result = await run(['status', 'no-such-board', '--timeout', '2']);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('no board called "no-such-board" has been seen (seen: ');
-    expect(result.stderr).toContain(plain.hostname);
+    // Other test files' boards share the namespace: the list may be long and cut after 12 names.
+    expect(result.stderr).toMatch(new RegExp(`no board called "no-such-board" has been seen \\(seen: .*(${plain.hostname}|more)`));
     expect(result.stderr).not.toMatch(/getaddrinfo|EAI_AGAIN|ENOTFOUND/);
   });
 
@@ -97,7 +97,7 @@ describe('ota-bench for a newcomer', () => {
     expect(result.code).not.toBe(0);
     const last = jsonLines(result.stdout).at(-1)!;
     expect(last).toMatchObject({ type: 'result', result: 'error' });
-    expect(String(last.message)).toMatch(/no board called "smp-nothere" has been seen \(seen: .*smp-sensor/);
+    expect(String(last.message)).toMatch(/no board called "smp-nothere" has been seen \(seen: .*(smp-sensor|more)/);
     expect(String(last.message)).not.toMatch(/getaddrinfo|EAI_AGAIN/);
   });
 
@@ -162,7 +162,7 @@ describe('ota-bench for a newcomer', () => {
   });
 
   it('a status that could not be read says so, not "status read."', async () => {
-    const silent = new MongooseBoard({ address: '127.0.6.13', fwVersion: '1.0.0', announceIntervalMs: 200, garbageResponses: true });
+    const silent = new MongooseBoard({ address: '127.0.8.13', fwVersion: '1.0.0', announceIntervalMs: 200, garbageResponses: true });
     await silent.start();
     try {
       const result = await run(['status', silent.hostname, '--timeout', '3', '--json']);

@@ -24,7 +24,7 @@ function refused(address: string, port: number): Promise<boolean> {
 
 describe('npm run sim', () => {
   it('gives a shell that reaches the simulated LAN boards and BLE devices, and stops the boards on exit', async () => {
-    const child = spawn(process.execPath, [RUNNER, '--shell', process.execPath, 'test/sim/bench.ts', '--mongoose', '1', '--first-address', '127.0.9.10'], {
+    const child = spawn(process.execPath, [RUNNER, '--shell', process.execPath, 'test/sim/bench.ts', '--mongoose', '1', '--first-address', '127.0.10.10'], {
       env: { ...process.env, SHELL: '/bin/sh', OTA_BENCH_BLE: undefined },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -44,11 +44,11 @@ describe('npm run sim', () => {
       });
     });
     expect(code, `${stdout}\n${stderr}`).toBe(7);
-    expect(stdout).toContain('127.0.9.10');
+    expect(stdout).toContain('127.0.10.10');
     expect(stdout).toContain('ble=sim:bench');
     expect(stdout).toContain('ota-bench discover');
     const devices = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.type === 'device');
-    expect(devices.map((d) => [d.transport, d.address])).toEqual(expect.arrayContaining([['lan', '127.0.9.10'], ['ble', 'c0:de:00:00:00:01']]));
-    expect(await refused('127.0.9.10', 80)).toBe(true);
+    expect(devices.map((d) => [d.transport, d.address])).toEqual(expect.arrayContaining([['lan', '127.0.10.10'], ['ble', 'c0:de:00:00:00:01']]));
+    expect(await refused('127.0.10.10', 80)).toBe(true);
   }, 60_000);
 });
