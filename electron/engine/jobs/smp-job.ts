@@ -234,7 +234,7 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
       }
     }
   } finally {
-    sampler.flush();
+    await sampler.flush();
   }
 }
 
