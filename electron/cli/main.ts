@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const need = (what: string) => {
-    if (!arg) throw new Error(`${command} needs ${what}. See ota-bench --help.`);
+    if (!arg) throw new UsageError(`${command} needs ${what}. See ota-bench --help.`);
     return arg;
   };
   try {
@@ -130,19 +130,19 @@ async function main(argv: string[]): Promise<number> {
         return ok ? 0 : 1;
       }
       case 'push': {
-        if (!values.to) throw new Error('push needs --to DEVICE (a discovered name or id, or host[:port]).');
+        if (!values.to) throw new UsageError('push needs --to DEVICE (a discovered name or id, or host[:port]).');
         const commit = (values.commit ?? (process.stdin.isTTY ? 'prompt' : 'never')) as CommitPolicy;
-        if (!['auto', 'prompt', 'never'].includes(commit)) throw new Error(`--commit must be auto, prompt or never, not "${commit}".`);
+        if (!['auto', 'prompt', 'never'].includes(commit)) throw new UsageError(`--commit must be auto, prompt or never, not "${commit}".`);
         let protocol: ProtocolId | undefined;
         if (values.protocol) {
           const { protocolIdSchema } = await import('../../shared/contract.ts');
           const parsed = protocolIdSchema.safeParse(values.protocol);
-          if (!parsed.success) throw new Error(`Unknown --protocol "${values.protocol}". Known: ${protocolIdSchema.options.join(', ')}.`);
+          if (!parsed.success) throw new UsageError(`Unknown --protocol "${values.protocol}". Known: ${protocolIdSchema.options.join(', ')}.`);
           protocol = parsed.data;
         }
-        if (Boolean(values.user) !== Boolean(values.password)) throw new Error('--user and --password go together.');
+        if (Boolean(values.user) !== Boolean(values.password)) throw new UsageError('--user and --password go together.');
         const mode = values.mode as SmpCommitMode | undefined;
-        if (mode !== undefined && !(mode in SMP_COMMIT_MODES)) throw new Error(`--mode must be ${Object.keys(SMP_COMMIT_MODES).join(', ')}, not "${mode}".`);
+        if (mode !== undefined && !(mode in SMP_COMMIT_MODES)) throw new UsageError(`--mode must be ${Object.keys(SMP_COMMIT_MODES).join(', ')}, not "${mode}".`);
         need('FILE');
         const { pushCommand } = await import('./push-command.ts');
         return await pushCommand(engine, out, {
@@ -191,7 +191,8 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     out.error((error as Error).message);
-    return 1;
+    // A mistake on the command line is exit 2, whatever command found it; a failure on a board is 1.
+    return error instanceof UsageError ? 2 : 1;
   } finally {
     await engine.close();
   }

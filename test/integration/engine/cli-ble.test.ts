@@ -91,7 +91,7 @@ describe('ota-bench over BLE (simulated radio)', () => {
     expect(String(lamp.lines.at(-1)?.message)).toMatch(/comes in a later version/);
 
     const mode = await cli('push', v2, '--to', 'cli-sensor', '--mode', 'yolo');
-    expect(mode.code).toBe(1);
+    expect(mode.code).toBe(2); // a mistake on the command line
     expect(String(mode.lines.at(-1)?.message)).toMatch(/--mode must be test-and-confirm, confirm-only, test-only/);
   });
 });

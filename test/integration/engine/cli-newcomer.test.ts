@@ -81,6 +81,12 @@ describe('ota-bench for a newcomer', () => {
     expect(unknown.stderr).toBe('ota-bench: there is no option --colour. See ota-bench --help.\n');
     const valued = await run(['discover', '--json=yes']);
     expect(valued.stderr).toContain('--json is a switch and takes no value');
+    // Mistakes a command finds in its own options are usage errors too.
+    const noTarget = await run(['push', 'fw.zip']);
+    expect(noTarget).toMatchObject({ code: 2, stderr: 'ota-bench: push needs --to DEVICE (a discovered name or id, or host[:port]).\n' });
+    const badCommit = await run(['push', 'fw.zip', '--to', '127.0.8.10', '--commit', 'later', '--json']);
+    expect(badCommit.code).toBe(2);
+    expect(jsonLines(badCommit.stdout)).toEqual([expect.objectContaining({ type: 'result', result: 'error', message: '--commit must be auto, prompt or never, not "later".' })]);
   });
 
   it('an unknown plain name says which boards were seen, not getaddrinfo', async () => {
