@@ -50,27 +50,29 @@ async function askCommit(engine: OtaEngine, out: Output, job: Job): Promise<Comm
   const left = job.commitDeadline ? formatDuration((job.commitDeadline - Date.now()) / 1000) : '?';
   const question = forTerminal(`${job.deviceName} runs ${job.toVersion ?? 'the new firmware'} uncommitted (${left} left). [c]ommit, [r]evert or [w]ait for rollback? `);
   // With --json the question goes to stderr: stdout carries only JSON lines.
-  const rl = readline.createInterface({ input: process.stdin, output: out.json ? process.stderr : process.stdout, terminal: Boolean(process.stdin.isTTY) });
-  const stop = new AbortController();
+  const screen = out.json ? process.stderr : process.stdout;
+  const rl = readline.createInterface({ input: process.stdin, output: screen, terminal: Boolean(process.stdin.isTTY) });
+  // Lines are read through the interface's iterator, which queues them: answers piped in ahead of
+  // the question (`printf 'x\nc\n' | ota-bench push …`) are not lost, as they are with question().
+  const lines = rl[Symbol.asyncIterator]();
   const over = engine.waitForJob(job.id).then(() => null);
-  const ended = new Promise<null>((resolve) => rl.once('close', () => resolve(null)));
+  rl.setPrompt(question);
   try {
     for (;;) {
-      // An aborted question rejects; that is the end of the prompt, not an error.
-      const asked = rl.question(question, { signal: stop.signal }).catch(() => null);
-      const answer = await Promise.race([asked, over, ended]);
+      if (!screen.destroyed) rl.prompt();
+      const next = lines.next().then((line) => (line.done ? null : String(line.value)), () => null);
+      const answer = await Promise.race([next, over]);
       if (answer === null) {
-        out.line('');
+        if (!screen.destroyed) screen.write('\n'); // end the line the unanswered question left
         return null;
       }
       const choice = answer.trim().toLowerCase();
       if (['c', 'commit'].includes(choice)) return 'commit';
       if (['r', 'revert'].includes(choice)) return 'revert';
       if (['w', 'wait'].includes(choice)) return 'wait';
-      out.line(`Please answer c (commit), r (revert) or w (wait), not "${answer.trim()}".`);
+      if (!screen.destroyed) screen.write(`${forTerminal(`Please answer c (commit), r (revert) or w (wait), not "${answer.trim()}".`)}\n`);
     }
   } finally {
-    stop.abort();
     rl.close();
   }
 }

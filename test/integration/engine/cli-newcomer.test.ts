@@ -31,9 +31,10 @@ interface Run {
 }
 
 /** Runs the CLI; `onStdout` sees stdout as it arrives and may answer on stdin. */
-function run(args: string[], options: { env?: Record<string, string>; onStdout?: (text: string, stdin: NodeJS.WritableStream) => void; command?: string[] } = {}): Promise<Run> {
+function run(args: string[], options: { env?: Record<string, string>; onStdout?: (text: string, stdin: NodeJS.WritableStream) => void; command?: string[]; input?: string } = {}): Promise<Run> {
   const [cmd, ...cmdArgs] = options.command ?? [process.execPath, CLI, ...args];
   const child = spawn(cmd!, cmdArgs, { env: { ...process.env, OTA_BENCH_BLE: 'off', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (options.input !== undefined) child.stdin.write(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -197,6 +198,17 @@ describe('ota-bench for a newcomer', () => {
     const pushJson = await run(['push', image.path, '--to', `${hostile.address}:80`, '--commit', 'auto', '--health-seconds', '1', '--force', '--json']);
     expect(pushJson.stdout).not.toMatch(RAW_UNSAFE);
     expect(jsonLines(pushJson.stdout).at(-1)).toMatchObject({ type: 'result' });
+  });
+
+  it('an explicit --commit prompt reads answers from a pipe; with --json the question goes to stderr', async () => {
+    const image = makeMongooseFwZip({ platform: 'esp32', version: '4.1.0', buildId: 'piped', size: 30_000, fileName: 'newcomer-piped.zip', dir: folder });
+    const result = await run(['push', image.path, '--to', `${plain.address}:80`, '--commit', 'prompt', '--commit-timeout', '60', '--json'], { input: 'later\nc\n' });
+    expect(result.stderr).toContain('[c]ommit, [r]evert or [w]ait for rollback? ');
+    expect(result.stderr).toContain('Please answer c (commit), r (revert) or w (wait), not "later".');
+    const lines = jsonLines(result.stdout); // every stdout line is JSON
+    expect(lines.at(-1)).toMatchObject({ type: 'result', state: 'committed', result: 'success', toVersion: '4.1.0' });
+    expect(result.code).toBe(0);
+    expect(plain.bootState.is_committed).toBe(true);
   });
 
   it('--commit prompt asks again on a wrong answer and ends, rolled back, when the commit window closes', async () => {
