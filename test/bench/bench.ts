@@ -20,6 +20,7 @@ import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { makeEspAppImage } from '../sim/firmware-fixtures.ts';
 import { buildEsp8266V2Image } from '../sim/esp8266-v2-image.ts';
 import { httpRequest } from '../../electron/engine/net/http-client.ts';
+import { waitUp } from './wait-up.ts';
 import { discoveryBench } from './discovery-bench.ts';
 import { bleBench } from './ble-bench.ts';
 import { uploadBench } from './upload-bench.ts';
@@ -42,17 +43,6 @@ async function startBoard(address: string, bytesPerSecond?: number, kind = 'ardu
   return child;
 }
 
-async function waitUp(address: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await httpRequest({ host: address, port: 80 }, { path: '/update', timeoutMs: 500 });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`board at ${address} did not come back`);
-}
 
 async function pushWithCli(file: string | string[], address: string): Promise<{ transferS: number; uploadS: number | null; wallS: number }> {
   const started = process.hrtime.bigint();

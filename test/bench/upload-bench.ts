@@ -15,7 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeEspAppImage } from '../sim/firmware-fixtures.ts';
-import { httpRequest } from '../../electron/engine/net/http-client.ts';
+import { waitUp } from './wait-up.ts';
 import { multipartFraming, uploadMultipart } from '../../electron/engine/net/multipart-upload.ts';
 import { DEFAULT_UPLOAD_TIMEOUTS } from '../../electron/engine/net/stream-upload.ts';
 
@@ -52,17 +52,6 @@ async function startBoard(address: string, bytesPerSecond: number | null, kind: 
   return board;
 }
 
-async function waitUp(address: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await httpRequest({ host: address, port: 80 }, { path: '/update', timeoutMs: 500 });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`board at ${address} did not come back`);
-}
 
 /** Bytes the board had read at `at` (epoch ms), counted from `base`. */
 function boardReadAt(board: Board, at: number, base: number): number {

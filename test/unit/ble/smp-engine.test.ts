@@ -11,6 +11,7 @@ import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 import { SimBindings } from '../../sim/ble/sim-bindings.ts';
 import { SmpPeripheral, type SmpPeripheralOptions } from '../../sim/ble/smp-peripheral.ts';
 import { scratchDir } from '../images/builders.ts';
+import { until } from './sim-engine.ts';
 
 const require = createRequire(import.meta.url);
 const Noble = require('@stoprocent/noble/lib/noble.js') as typeof NobleClass;
@@ -40,15 +41,6 @@ async function bench(opts: Partial<SmpPeripheralOptions> = {}) {
   return { device, bindings, engine, found };
 }
 
-async function until<T>(get: () => T | undefined | null, ms = 3000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = get();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function push(e: OtaEngine, found: Device, bytes: Buffer, mode?: 'test-and-confirm' | 'confirm-only' | 'test-only'): Promise<Job> {
   const info = await e.inspectImage(scratch.write(`app-${Math.random().toString(16).slice(2)}.signed.bin`, bytes));
