@@ -51,6 +51,15 @@ describe('Arduino HTTPUpdateServer push', () => {
     expect(board.uploads.at(-1)?.headers.origin).toBe(`http://${board.address}`);
   });
 
+  it('ESP32 addressed by host:port, no mDNS: its update form (filesystem also takes .image) says ESP32', async () => {
+    const board = new ArduinoBoard({ variant: 'esp32', address: `127.0.2.${nextAddress++}`, mdns: false, bootMs: 500 });
+    boards.push(board);
+    await board.start();
+    engine = testEngine();
+    const device = await engine.resolveDevice(`${board.address}:80`);
+    expect(device).toMatchObject({ protocol: 'arduino-esp32', protocolEvidence: 'probe' });
+  });
+
   it('maps "Update error: ERROR[4]: Not Enough Space" (HTTP 200) to not-enough-space', async () => {
     const { engine, device } = await bench({ freeSketchSpace: 200_000 });
     const image = await engine.inspectImage(appImage('1.2.0', 400_000).path);

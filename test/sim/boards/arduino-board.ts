@@ -39,7 +39,8 @@ export interface ArduinoBoardOptions extends HttpBoardOptions {
   stagedCopyMs?: number;
 }
 
-const FORM_PAGE = `<!DOCTYPE html>
+// The ESP32 server's filesystem field also accepts `.image` (HTTPUpdateServer.h); the ESP8266 one does not.
+const formPage = (variant: 'esp8266' | 'esp32') => `<!DOCTYPE html>
      <html lang='en'>
      <head>
          <meta charset='utf-8'>
@@ -53,7 +54,7 @@ const FORM_PAGE = `<!DOCTYPE html>
      </form>
      <form method='POST' action='' enctype='multipart/form-data'>
          FileSystem:<br>
-         <input type='file' accept='.bin,.bin.gz' name='filesystem'>
+         <input type='file' accept='${variant === 'esp32' ? '.bin,.bin.gz,.image' : '.bin,.bin.gz'}' name='filesystem'>
          <input type='submit' value='Update FileSystem'>
      </form>
      </body>
@@ -137,7 +138,7 @@ export class ArduinoBoard extends HttpBoard {
     if (path === '/update' && request.method === 'GET') {
       if (!this.hasValidCredentials(request)) return this.requestAuthentication(response);
       if (this.quirks.garbageResponses) return this.sendGarbage(response);
-      return this.send(response, 200, HTML, FORM_PAGE);
+      return this.send(response, 200, HTML, formPage(this.variant));
     }
     if (path === '/update' && request.method === 'OPTIONS' && this.variant === 'esp8266') {
       return this.send(response, 200, { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' }, 'y');
