@@ -13,6 +13,7 @@ import { BLE_UPDATE_SERVICES, BleDeviceTable } from '../../../electron/engine/di
 import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 import { AdvertisingPeripheral, SimBindings, type SimBindingsOptions } from '../../sim/ble/sim-bindings.ts';
 import { SMP_CHARACTERISTIC_UUID, SMP_SERVICE_UUID, SmpPeripheral } from '../../sim/ble/smp-peripheral.ts';
+import { until } from '../support/until.ts';
 
 // lib/noble.js is CommonJS without typings of its own; the package root would build native bindings.
 const require = createRequire(import.meta.url);
@@ -38,17 +39,6 @@ function radioOver(options: SimBindingsOptions) {
 
 function smpDevice(over: Partial<ConstructorParameters<typeof SmpPeripheral>[0]> = {}) {
   return new SmpPeripheral({ id: 'c0de0001', name: 'smp-svr', initialImage: v1, bufSize: 1024, ...over });
-}
-
-/** Polls (real time) until `fn` returns something truthy. */
-async function until<T>(fn: () => T | null | undefined | false, what: string, ms = 2000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 function statuses(radio: NobleRadio): RadioStatus[] {
@@ -82,6 +72,7 @@ describe('NobleRadio: adapter states', () => {
     await radio.startScanning(SCAN_FOR);
     const status = await until(() => radio.status().state === 'unavailable' && radio.status(), 'unavailable');
     expect(status.message).toBe('Bluetooth is turned off. Turn it on to see BLE devices.');
+    // Deliberately lets time pass: with the adapter off, nothing may be reported in the meantime.
     await new Promise((r) => setTimeout(r, 50));
     expect(ads).toEqual([]);
     bindings.setState('poweredOn');

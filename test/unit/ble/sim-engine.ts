@@ -9,6 +9,7 @@ import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 import { SimBindings } from '../../sim/ble/sim-bindings.ts';
 import { SmpPeripheral, type SmpPeripheralOptions } from '../../sim/ble/smp-peripheral.ts';
 import { scratchDir } from '../images/builders.ts';
+import { until } from '../support/until.ts';
 
 const require = createRequire(import.meta.url);
 const Noble = require('@stoprocent/noble/lib/noble.js') as typeof NobleClass;
@@ -18,16 +19,6 @@ export const SIM_TIMEOUTS = { rebootGoneMs: 2_000, rebootComeBackMs: 4_000, poll
 
 export const simImage = (major: number, minor: number, payloadSize = 40_000) =>
   buildMcubootImage({ version: { major, minor, revision: 0 }, payloadSize, seed: major * 100 + minor });
-
-export async function until<T>(get: () => T | undefined | null, ms = 3000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = get();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** One SMP device (v1.0.0 unless told) and an engine that has discovered it. Close `engine` after. */
 export async function simSmpBench(opts: Partial<SmpPeripheralOptions> = {}) {

@@ -10,6 +10,7 @@ import { decodeSmpPacket, encodeSmpPacket, type SmpHeader, type SmpPacket } from
 import {
   imageUploadRequest, mcumgrParamsRequest, resetRequest, SmpDeviceError, type CborMap, type SmpRequest,
 } from '../../../electron/engine/ble/smp-messages.ts';
+import { until } from '../support/until.ts';
 
 const echoRequest = (d: string): SmpRequest => ({ op: 2, group: 0, id: 0, body: { d }, what: 'echo' });
 
@@ -88,14 +89,6 @@ function setup(attMtu: number | null = 247) {
   const link = new FakeLink(attMtu);
   const client = new SmpClient(link, link);
   return { link, client };
-}
-
-async function until(check: () => boolean, ms = 1_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

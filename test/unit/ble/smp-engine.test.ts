@@ -11,7 +11,7 @@ import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 import { SimBindings } from '../../sim/ble/sim-bindings.ts';
 import { SmpPeripheral, type SmpPeripheralOptions } from '../../sim/ble/smp-peripheral.ts';
 import { scratchDir } from '../images/builders.ts';
-import { until } from './sim-engine.ts';
+import { until } from '../support/until.ts';
 
 const require = createRequire(import.meta.url);
 const Noble = require('@stoprocent/noble/lib/noble.js') as typeof NobleClass;

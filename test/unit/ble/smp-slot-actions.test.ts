@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OtaEngine } from '../../../electron/engine/index.ts';
 import type { SmpPeripheralOptions } from '../../sim/ble/smp-peripheral.ts';
 import { simImage, simSmpBench } from './sim-engine.ts';
+import { until } from '../support/until.ts';
 
 const v1 = simImage(1, 0, 8_000);
 const v2 = simImage(1, 1, 8_000);
@@ -149,13 +150,15 @@ describe('slot panel actions', () => {
   });
 
   it('holds the device like a job: no action while a push runs, no push while an action runs', async () => {
-    const { act, engine: e, found, open } = await deviceIn('slot1-idle', { erasePageMs: 40 });
+    const { act, device, engine: e, found, open } = await deviceIn('slot1-idle', { erasePageMs: 40 });
     const info = await open(simImage(1, 2, 8_000));
     const job = e.push({ deviceId: found.id, imageId: info.imageId, commitPolicy: 'auto', commitTimeoutSeconds: 60, mode: 'test-only' });
     await expect(act('erase', 1)).rejects.toThrow(/A push to smp-sensor is running.*slot actions wait until it ends/);
     await e.waitForJob(job.id);
+    const logFrom = device.log.length;
     const erasing = act('reset');
-    await new Promise((r) => setTimeout(r, 5));
+    // Mid-action: the device has been asked to reset and the action now waits for it to come back.
+    await until(() => device.log.slice(logFrom).some((l) => l.what === 'reset requested'), 'the reset request');
     expect(() => e.push({ deviceId: found.id, imageId: info.imageId, commitPolicy: 'auto', commitTimeoutSeconds: 60 })).toThrow(/smp-sensor is busy: resetting it/);
     await expect(act('commit')).rejects.toThrow(/busy: resetting it/);
     await erasing;

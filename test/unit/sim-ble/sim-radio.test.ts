@@ -16,12 +16,12 @@ import {
 } from '../../sim/ble/other-peripherals.ts';
 import { PRESETS, buildSimulatedRadio, createSimulatedNoble, initialImageFor, loadScenario, parseScenario, stateFileOf, type SimScenario } from '../../sim/ble/sim-radio.ts';
 import { SMP_CHARACTERISTIC_UUID, SMP_SERVICE_UUID, SmpPeripheral } from '../../sim/ble/smp-peripheral.ts';
+import { until } from '../support/until.ts';
 
 const u = (uuid: string) => uuid.replace(/-/g, '').toLowerCase();
 const SVC = u(SMP_SERVICE_UUID);
 const CHR = u(SMP_CHARACTERISTIC_UUID);
 const ROOT = join(import.meta.dirname, '../../..');
-const sleepReal = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -33,13 +33,14 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function scanAll(noble: NobleClass, forMs: number): Promise<Map<string, Peripheral>> {
+/** Scans until `count` devices have been seen (all of a scenario), then stops. */
+async function scanAll(noble: NobleClass, count: number): Promise<Map<string, Peripheral>> {
   await noble.waitForPoweredOnAsync(2000);
   const seen = new Map<string, Peripheral>();
   const onDiscover = (p: Peripheral) => seen.set(p.id, p);
   noble.on('discover', onDiscover);
   await noble.startScanningAsync([], true);
-  await sleepReal(forMs);
+  await until(() => seen.size >= count, `${count} devices in the scan`);
   await noble.stopScanningAsync();
   noble.removeListener('discover', onDiscover);
   return seen;
@@ -70,10 +71,11 @@ async function smpRequest(chr: Characteristic, mtu: number, op: number, group: n
 }
 
 async function openSmp(noble: NobleClass, id: string) {
-  const seen = await scanAll(noble, 40);
+  const seen = await scanAll(noble, 1);
   const p = seen.get(id)!;
+  const mtuExchanged = new Promise((resolve) => p.once('mtu', resolve)); // it follows 'connect'
   await p.connectAsync();
-  await sleepReal(20); // the MTU exchange follows 'connect'
+  await mtuExchanged;
   const { characteristics } = await p.discoverSomeServicesAndCharacteristicsAsync([SVC], [CHR]);
   const chr = characteristics[0]!;
   await chr.subscribeAsync();
@@ -140,7 +142,7 @@ describe('scenarios', () => {
 describe('the simulated radio through the real noble', () => {
   it('a scan sees all five devices with their names, advertised services and RSSI', async () => {
     const { noble, bindings } = buildSimulatedRadio(loadScenario('e2e'));
-    const seen = await scanAll(noble, 60);
+    const seen = await scanAll(noble, 5);
     const view = [...seen.values()].map((p) => ({ id: p.id, name: p.advertisement.localName, services: p.advertisement.serviceUuids, connectable: p.connectable }));
     expect(view.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
       { id: 'c0de00000001', name: 'smp-sensor', services: [SVC], connectable: true },
@@ -156,7 +158,7 @@ describe('the simulated radio through the real noble', () => {
 
   it('the Mongoose OS RPC and Espressif OTA devices accept a connection and expose their GATT', async () => {
     const { noble, peripherals } = buildSimulatedRadio(loadScenario('e2e'));
-    const seen = await scanAll(noble, 60);
+    const seen = await scanAll(noble, 5);
 
     const mos = seen.get('c0de00000004')!;
     await mos.connectAsync();
@@ -191,7 +193,7 @@ describe('the simulated radio through the real noble', () => {
     const names = new Set<string | null>();
     radio.on('advertisement', (a: Advertisement) => names.add(a.localName));
     await radio.startScanning([]);
-    for (let i = 0; i < 50 && names.size < 5; i++) await sleepReal(10);
+    await until(() => names.size >= 5, 'five devices advertising');
     await radio.close();
     expect([...names].sort()).toEqual(['esp-ble-ota-demo', 'mos-ble-lamp', 'smp-crashy', 'smp-legacy', 'smp-sensor']);
     expect(radio.status().state).toBe('scanning');
@@ -201,7 +203,7 @@ describe('the simulated radio through the real noble', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'one.json'), JSON.stringify(smallScenario()));
     const noble = await createSimulatedNoble('one.json', dir);
-    const seen = await scanAll(noble, 40);
+    const seen = await scanAll(noble, 1);
     expect([...seen.keys()]).toEqual(['c0de00000009']);
     noble.stop();
   });
@@ -229,7 +231,7 @@ describe('stateDir', () => {
     expect(again.activeVersion).toBe('1.0.0');
     // It boots the tested image after a reset, in this radio, and a third radio sees it running unconfirmed.
     again.reboot();
-    await sleepReal(400 * 0.05 + 30);
+    await until(() => again.log.at(-1)?.what.startsWith('booted'), 'the reboot');
     expect(again.activeVersion).toBe('2.0.0');
     const third = buildSimulatedRadio(smallScenario({ stateDir }));
     expect(third.smp.get('c0de00000009')!.imageList()).toMatchObject({
@@ -305,15 +307,16 @@ describe('crashingVersions', () => {
       device.restore({ ...device.snapshot(), slots: [device.snapshot().slots[0], image], pendingSwap: 'test' });
       device.reboot();
     };
+    const booted = () => device.log.at(-1)?.what.startsWith('booted');
     testImage(9, 9, 9);
-    await sleepReal((200 + 200 + 50) * 0.05 + 40);
+    await until(() => device.stats.reverts === 1 && booted(), 'the crash, the revert and the boot');
     expect(device.activeVersion).toBe('1.0.0');
     expect(device.stats).toMatchObject({ swaps: 1, reverts: 1 });
     expect(device.log.map((l) => l.what)).toContain('9.9.9 crashed at boot');
     expect(device.imageList()).toMatchObject({ images: [{ version: '1.0.0', confirmed: true }, { version: '9.9.9', pending: false }] });
 
     testImage(2, 0, 0);
-    await sleepReal((200 + 50) * 0.05 + 40);
+    await until(() => device.stats.swaps === 2 && booted(), 'the swap and the boot');
     expect(device.activeVersion).toBe('2.0.0');
     expect(device.revertOnNextBoot).toBe(true);
   });

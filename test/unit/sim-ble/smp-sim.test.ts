@@ -9,6 +9,7 @@ import { Link, SimClock, linkMetrics } from '../../sim/ble/link-model.ts';
 import { buildMcubootImage, parseMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 import { AdvertisingPeripheral, SimBindings } from '../../sim/ble/sim-bindings.ts';
 import { SMP_CHARACTERISTIC_UUID, SMP_SERVICE_UUID, SmpPeripheral, type SmpPeripheralOptions } from '../../sim/ble/smp-peripheral.ts';
+import { until } from '../support/until.ts';
 
 // lib/noble.js is CommonJS (module.exports = class Noble) and has no typings of its own; the package's
 // index.d.ts describes the same class. Importing the package root would build the native HCI bindings.
@@ -174,7 +175,7 @@ describe('simulated radio through the real noble', () => {
     const seen = new Map<string, Peripheral>();
     noble.on('discover', (p: Peripheral) => seen.set(p.id, p));
     await noble.startScanningAsync([], false);
-    await sleepReal(300 * TIME_SCALE + 20);
+    await until(() => seen.size >= 2, 'both advertisers');
     await noble.stopScanningAsync();
     expect([...seen.keys()].sort()).toEqual(['bad0', device.id]);
     const smp = seen.get(device.id)!;
@@ -223,7 +224,8 @@ describe('simulated radio through the real noble', () => {
     const legacy = setup({ legacy: true, id: 'c0de0003', maxMtu: 23 });
     const lsmp = await open(await discover(legacy.noble));
     void lsmp.request(2, 0, 0, { d: 'x'.repeat(120) });
-    await sleepReal(400 * TIME_SCALE + 20);
+    const requestBytes = 8 + encode({ d: 'x'.repeat(120) }).length;
+    await until(() => legacy.device.stats.bytesReceived >= requestBytes, 'every fragment at the legacy device');
     expect(legacy.device.stats.requests).toBe(0);
     expect(legacy.device.stats.droppedReassembly).toBeGreaterThan(0);
     expect(device.stats.droppedReassembly).toBe(0);
@@ -335,6 +337,7 @@ describe('simulated radio through the real noble', () => {
     let seen = 0;
     noble.on('discover', () => seen++);
     await noble.startScanningAsync([SVC], false);
+    // Deliberately lets time pass: a scan thirty (simulated) advertising intervals long must see nothing.
     await sleepReal(3000 * TIME_SCALE + 20);
     await noble.stopScanningAsync();
     expect(seen).toBe(0);
