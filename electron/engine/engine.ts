@@ -323,7 +323,8 @@ export class Engine implements OtaEngine {
 
   private setStatus(status: DiscoveryStatus): void {
     this.status = { ...status, ble: this.ble.status() };
-    this.events.emit('discoveryChanged', status);
+    // The merged status: the argument still carries the Bluetooth state from before the change.
+    this.events.emit('discoveryChanged', this.status);
   }
 
   private async probeDiscovered(deviceId: string): Promise<void> {
