@@ -7,6 +7,7 @@ import type { HttpResponse, Target } from './http-client.ts';
 import { DigestSession, basicAuthorization, strongestDigest } from './digest-auth.ts';
 import { type Challenge, parseChallenges } from './www-authenticate.ts';
 import { cleanText } from '../discovery/sanitize.ts';
+import { refuseRedirectAway } from './redirects.ts';
 
 export interface Credentials {
   user: string;
@@ -94,9 +95,11 @@ export async function sendWithAuth(
   method: string,
   uri: string,
   credentials: Credentials | null | undefined,
-  send: (authorization: string | undefined) => Promise<HttpResponse>,
+  sendAsIs: (authorization: string | undefined) => Promise<HttpResponse>,
   options: AuthOptions = {},
 ): Promise<HttpResponse> {
+  // Never across a redirect: an answer pointing elsewhere ends here, before anything is sent again.
+  const send = async (authorization: string | undefined) => refuseRedirectAway(target, await sendAsIs(authorization));
   // What the user gave last is what this board gets from now on (status, commit, a later push).
   if (credentials) rememberCredentials(target, credentials);
   const creds = credentials ?? rememberedCredentials(target);

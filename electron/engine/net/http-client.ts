@@ -5,6 +5,7 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import { UpdateError } from '../update-error.ts';
 import { type Credentials, sendWithAuth } from './board-auth.ts';
+import { refuseRedirectAway } from './redirects.ts';
 
 export interface Target {
   host: string;
@@ -44,10 +45,11 @@ export const describeTarget = hostHeader;
 /**
  * One request with a total deadline (per round trip), answering the board's authentication
  * challenge when it has one; rejects with an UpdateError('connection-lost', …) on network failure.
+ * Redirects are never followed; one that leads away from the board is an error (redirects.ts).
  */
 export function httpRequest(target: Target, options: RequestOptions): Promise<HttpResponse> {
   const method = options.method ?? 'GET';
-  if (options.credentials === null) return requestOnce(target, options, undefined);
+  if (options.credentials === null) return requestOnce(target, options, undefined).then((res) => refuseRedirectAway(target, res));
   return sendWithAuth(target, method, options.path, options.credentials, (authorization) => requestOnce(target, options, authorization));
 }
 
