@@ -3,57 +3,18 @@
 // the IPC server validates every argument with `commandArgs[name]`, and the renderer is typed by
 // `OtaBenchApi`. The Chromium test bridge implements the same `OtaBenchApi` over HTTP.
 import { z } from 'zod';
-import type { Device, DeviceStatus, ImageInfo, ImageSlotActionResult, Job, PushPlan } from './domain.ts';
+import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, PushPlan } from './domain.ts';
 import type { CommandName, EventName } from './contract-names.ts';
+import { MAX_IMAGE_PATHS } from './contract-limits.ts';
+import { imageSlotActionSchema, protocolIdSchema, pushRequestSchema } from './request-schemas.ts';
 
 export * from './contract-names.ts';
+export * from './contract-limits.ts';
+export * from './request-schemas.ts';
 
 const id = z.string().min(1).max(200);
 
-export const protocolIdSchema = z.enum([
-  'mongoose-os',
-  'arduino-esp8266',
-  'arduino-esp32',
-  'esphome-web',
-  'esp-link',
-  'arduino-ota',
-  'mcumgr-smp',
-  'mongoose-os-ble',
-  'esp-ble-ota',
-  'unknown',
-]);
-
-export const pushRequestSchema = z
-  .object({
-    deviceId: id,
-    imageId: id,
-    protocol: protocolIdSchema.optional(),
-    commitPolicy: z.enum(['auto', 'prompt', 'never']),
-    commitTimeoutSeconds: z.number().int().min(10).max(24 * 3600),
-    credentials: z
-      .object({ user: z.string().max(200), password: z.string().max(200) })
-      .strict()
-      .optional(),
-    override: z.boolean().optional(),
-    mode: z.enum(['test-and-confirm', 'confirm-only', 'test-only']).optional(),
-  })
-  .strict();
-
 const jobRef = z.object({ jobId: id }).strict();
-
-/** An MCUboot image hash as the device lists it: SHA-256, lowercase hex. */
-const imageHash = z.string().regex(/^[0-9a-f]{64}$/, 'an image hash is 64 lowercase hex digits');
-
-/**
- * The slot panel's buttons on an SMP device: Test (slot 1), Confirm (slot 0 = the running image,
- * slot 1 = swap for good), Erase (slot 1), Reset. `hash` is the image the panel showed in that slot.
- */
-export const imageSlotActionSchema = z.discriminatedUnion('action', [
-  z.object({ deviceId: id, action: z.literal('test'), slot: z.literal(1), hash: imageHash }).strict(),
-  z.object({ deviceId: id, action: z.literal('confirm'), slot: z.union([z.literal(0), z.literal(1)]), hash: imageHash }).strict(),
-  z.object({ deviceId: id, action: z.literal('erase'), slot: z.literal(1), hash: imageHash.optional() }).strict(),
-  z.object({ deviceId: id, action: z.literal('reset') }).strict(),
-]);
 
 /** Argument schema of every renderer → main command (each takes one object, or nothing). */
 export const commandArgs = {
@@ -70,7 +31,7 @@ export const commandArgs = {
    * Paths the user dropped on the window (resolved by the preload from the File objects): one file,
    * a user1/user2 pair, or a build folder.
    */
-  inspectImagePaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(16) }).strict(),
+  inspectImagePaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(MAX_IMAGE_PATHS) }).strict(),
   /** What a push of this image to this device would send, and the pre-flight checks. */
   planPush: z.object({ deviceId: id, imageId: id, protocol: protocolIdSchema.optional(), credentials: pushRequestSchema.shape.credentials }).strict(),
   listJobs: z.undefined(),
@@ -84,6 +45,17 @@ export const commandArgs = {
   revertDevice: z.object({ deviceId: id }).strict(),
   imageSlotAction: imageSlotActionSchema,
 } as const satisfies Record<CommandName, z.ZodType>;
+
+// Compile-time proof that the engine's one-shape slot action takes every request the schema accepts,
+// with the same fields: a field added to one and not the other fails `npm run typecheck`.
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+type SlotActionInput = z.infer<typeof imageSlotActionSchema>;
+export type SlotActionShapeAgrees = [
+  Assert<Same<KeysOfUnion<SlotActionInput>, keyof ImageSlotActionRequest>>,
+  Assert<SlotActionInput extends ImageSlotActionRequest ? true : false>,
+];
 
 export interface DiscoveryStatus {
   state: 'starting' | 'running' | 'unavailable';

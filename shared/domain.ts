@@ -1,19 +1,19 @@
 // Domain types shared by the engine, the CLI, the Electron main process and the renderer.
 // Plain data only (no classes, no functions): every value here crosses the IPC boundary or is
 // printed as JSON by the CLI, so it must survive structured cloning and JSON.stringify unchanged.
+// What a caller sends (a push, a slot action, the ids in them) is derived from the zod schemas in
+// request-schemas.ts, so the type and the validation cannot say different things.
+import type { z } from 'zod';
+import type {
+  commitPolicySchema,
+  imageSlotActionSchema,
+  protocolIdSchema,
+  pushRequestSchema,
+  smpCommitModeSchema,
+} from './request-schemas.ts';
 
 /** The update protocols OTA Bench can identify. Pushing over some of them arrives in later issues. */
-export type ProtocolId =
-  | 'mongoose-os'
-  | 'arduino-esp8266'
-  | 'arduino-esp32'
-  | 'esphome-web'
-  | 'esp-link'
-  | 'arduino-ota'
-  | 'mcumgr-smp'
-  | 'mongoose-os-ble'
-  | 'esp-ble-ota'
-  | 'unknown';
+export type ProtocolId = z.infer<typeof protocolIdSchema>;
 
 export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
   'mongoose-os': 'Mongoose OS',
@@ -220,7 +220,7 @@ export interface SmpImageSlot {
  * boot, resets and confirms once it runs (a crash reverts); confirm-only makes it permanent before the
  * reset (no way back); test-only resets into it and leaves confirming to you or the firmware.
  */
-export type SmpCommitMode = 'test-and-confirm' | 'confirm-only' | 'test-only';
+export type SmpCommitMode = z.infer<typeof smpCommitModeSchema>;
 
 export const SMP_COMMIT_MODES: Record<SmpCommitMode, { label: string; description: string }> = {
   'test-and-confirm': { label: 'Test, then confirm', description: 'Boot it once as a test and confirm it once it runs; if it does not come up, MCUboot goes back to the old image.' },
@@ -230,8 +230,13 @@ export const SMP_COMMIT_MODES: Record<SmpCommitMode, { label: string; descriptio
 
 /** How an SMP upload uses the BLE link, shown beside the rate. */
 /** What a button of the MCUboot slot panel asks of an SMP device (ble-protocols.md §1.4, §1.10). */
-export type ImageSlotActionKind = 'test' | 'confirm' | 'erase' | 'reset';
+export type ImageSlotActionKind = z.infer<typeof imageSlotActionSchema>['action'];
 
+/**
+ * The engine's view of a slot action: one shape for every action, where `imageSlotActionSchema` ties
+ * each action to its slots. shared/contract.ts asserts at compile time that every request the schema
+ * accepts fits this shape and that both name the same fields.
+ */
 export interface ImageSlotActionRequest {
   deviceId: string;
   action: ImageSlotActionKind;
@@ -328,7 +333,7 @@ export interface JobProgress {
   etaSeconds: number | null;
 }
 
-export type CommitPolicy = 'auto' | 'prompt' | 'never';
+export type CommitPolicy = z.infer<typeof commitPolicySchema>;
 
 export interface JobLogEntry {
   at: number;
@@ -360,19 +365,8 @@ export interface Job {
   link: BleLinkFacts | null;
 }
 
-export interface PushRequest {
-  deviceId: string;
-  imageId: string;
-  protocol?: ProtocolId;
-  commitPolicy: CommitPolicy;
-  /** Seconds the new firmware may run uncommitted before it reverts (Mongoose OS). */
-  commitTimeoutSeconds: number;
-  credentials?: { user: string; password: string };
-  /** Push even though overridable pre-flight checks failed (a wrong-slot image may not boot). */
-  override?: boolean;
-  /** SMP devices: what happens after the upload (default test-and-confirm). */
-  mode?: SmpCommitMode;
-}
+/** A push as the UI and the CLI ask for it: exactly what `pushRequestSchema` accepts (field docs there). */
+export type PushRequest = z.infer<typeof pushRequestSchema>;
 
 /** A device's update-relevant state, read on demand (`ota-bench status`). */
 export interface DeviceStatus {

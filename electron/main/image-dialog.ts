@@ -3,11 +3,12 @@
 import { dialog } from 'electron';
 import type { BrowserWindow, OpenDialogOptions } from 'electron';
 import type { ImageInfo } from '../../shared/domain.ts';
+import { MAX_IMAGE_PATHS } from '../../shared/contract-limits.ts';
 import type { OtaEngine } from '../engine/engine-api.ts';
 import type { FileDialogs } from './ipc-server.ts';
 
-/** As many paths as the page may send in inspectImagePaths: one file, a pair, or a few to choose from. */
-export const MAX_DIALOG_PATHS = 16;
+/** As many paths as one inspect takes: one file, a pair, or a few to choose from. */
+export const MAX_DIALOG_PATHS = MAX_IMAGE_PATHS;
 
 export const OPEN_IMAGE_OPTIONS: OpenDialogOptions = {
   title: 'Open firmware image (two files for a user1/user2 pair)',

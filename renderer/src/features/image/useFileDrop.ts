@@ -3,9 +3,10 @@
 // A drop may hold one file, the two files of a user1/user2 pair, or a build folder (a folder arrives
 // as one File whose path is the folder's): all of them go on together, the engine decides what they are.
 import { useRef, useState, type DragEvent } from 'react';
+import { MAX_IMAGE_PATHS } from '../../../../shared/contract-limits.ts';
 
-/** The most paths one inspectImagePaths call takes (shared/contract.ts). */
-export const MAX_DROPPED_FILES = 16;
+/** The most files one inspect takes (the contract's limit). */
+export const MAX_DROPPED_FILES = MAX_IMAGE_PATHS;
 
 function carriesFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer.types).includes('Files');

@@ -1,0 +1,63 @@
+// The zod schemas of what a caller may ask for: the protocol ids, a push, a slot action. They are the
+// single source of these shapes: shared/domain.ts derives its types from them (so a field added
+// here is a field of the type), the IPC server and the test bridge validate the page's arguments
+// with them, and the CLI builds its push request through `pushRequestSchema` too.
+// Imports nothing from domain.ts, so the types can flow one way only.
+import { z } from 'zod';
+
+const id = z.string().min(1).max(200);
+
+export const protocolIdSchema = z.enum([
+  'mongoose-os',
+  'arduino-esp8266',
+  'arduino-esp32',
+  'esphome-web',
+  'esp-link',
+  'arduino-ota',
+  'mcumgr-smp',
+  'mongoose-os-ble',
+  'esp-ble-ota',
+  'unknown',
+]);
+
+export const commitPolicySchema = z.enum(['auto', 'prompt', 'never']);
+
+export const smpCommitModeSchema = z.enum(['test-and-confirm', 'confirm-only', 'test-only']);
+
+/** A plan's fingerprint (plan-fingerprint.ts): SHA-256, lowercase hex. */
+export const planFingerprintSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a plan fingerprint is 64 lowercase hex digits');
+
+/** Seconds uncommitted firmware may run before it reverts: at least 10 s, at most a day. */
+export const COMMIT_TIMEOUT_LIMITS = { min: 10, max: 24 * 3600 } as const;
+
+export const credentialsSchema = z.object({ user: z.string().max(200), password: z.string().max(200) }).strict();
+
+export const pushRequestSchema = z
+  .object({
+    deviceId: id,
+    imageId: id,
+    protocol: protocolIdSchema.optional(),
+    commitPolicy: commitPolicySchema,
+    /** Seconds the new firmware may run uncommitted before it reverts (Mongoose OS). */
+    commitTimeoutSeconds: z.number().int().min(COMMIT_TIMEOUT_LIMITS.min).max(COMMIT_TIMEOUT_LIMITS.max),
+    credentials: credentialsSchema.optional(),
+    /** Push even though overridable pre-flight checks failed (a wrong-slot image may not boot). */
+    override: z.boolean().optional(),
+    /** SMP devices: what happens after the upload (default test-and-confirm). */
+    mode: smpCommitModeSchema.optional(),
+  })
+  .strict();
+
+/** An MCUboot image hash as the device lists it: SHA-256, lowercase hex. */
+const imageHash = z.string().regex(/^[0-9a-f]{64}$/, 'an image hash is 64 lowercase hex digits');
+
+/**
+ * The slot panel's buttons on an SMP device: Test (slot 1), Confirm (slot 0 = the running image,
+ * slot 1 = swap for good), Erase (slot 1), Reset. `hash` is the image the panel showed in that slot.
+ */
+export const imageSlotActionSchema = z.discriminatedUnion('action', [
+  z.object({ deviceId: id, action: z.literal('test'), slot: z.literal(1), hash: imageHash }).strict(),
+  z.object({ deviceId: id, action: z.literal('confirm'), slot: z.union([z.literal(0), z.literal(1)]), hash: imageHash }).strict(),
+  z.object({ deviceId: id, action: z.literal('erase'), slot: z.literal(1), hash: imageHash.optional() }).strict(),
+  z.object({ deviceId: id, action: z.literal('reset') }).strict(),
+]);
