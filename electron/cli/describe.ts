@@ -1,7 +1,7 @@
 // Human-readable blocks the CLI prints for images, push plans and user1/user2 slots.
 import type { Device, FlashSlots, ImageInfo, PushPlan, SmpImageSlot } from '../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../shared/domain.ts';
-import { formatBytes, formatDuration } from '../engine/format.ts';
+import { formatBytes, formatEndpoint, formatExactBytes, formatRelativeTime, formatRssi, shortHash } from '../../shared/format.ts';
 import type { Output } from './output.ts';
 
 const MARKS = { pass: '✔', warn: '⚠', fail: '✖' } as const;
@@ -12,7 +12,7 @@ export function printImage(out: Output, image: ImageInfo, indent = '', shown = n
   const row = (label: string, value: string) => out.line(`${indent}  ${label.padEnd(width)} ${value}`);
   out.line(`${indent}${image.fileName}`);
   row('format', image.formatLabel);
-  row('size', `${formatBytes(image.size)} (${image.size} bytes)`);
+  row('size', `${formatBytes(image.size)} (${formatExactBytes(image.size)})`);
   // Empty when the file was refused by its size before it was read.
   row('sha256', image.sha256 || 'not computed: the file was refused by its size');
   for (const fact of image.facts) row(fact.label, fact.value);
@@ -24,15 +24,18 @@ export function printImage(out: Output, image: ImageInfo, indent = '', shown = n
 
 export function slotsLine(slots: FlashSlots): string {
   const slot = (n: 1 | 2 | null) => (n ? `user${n}.bin (slot ${n})` : 'unknown');
-  return `  runs ${slot(slots.runningSlot)}, writes ${slot(slots.nextSlot)} next; flash ${slots.flashMap ?? 'unknown'}${slots.slotRoom ? `, ${slots.slotRoom.toLocaleString('en-US')} bytes per slot` : ''}`;
+  const room = slots.slotRoom ? `, ${formatExactBytes(slots.slotRoom)} per slot` : '';
+  return `  runs ${slot(slots.runningSlot)}, writes ${slot(slots.nextSlot)} next; flash ${slots.flashMap ?? 'unknown'}${room}`;
 }
 
 /** One row of `discover`: LAN boards by address and port, BLE devices by Bluetooth address and RSSI. */
 export function deviceLine(d: Device): string {
-  const where = d.transport === 'ble' ? `BLE ${d.address ?? '?'}${d.rssi !== null ? ` ${d.rssi} dBm` : ''}` : `${d.address ?? '?'}:${d.port}`;
+  const signal = d.rssi !== null ? ` ${formatRssi(d.rssi)}` : '';
+  const where = d.transport === 'ble' ? `BLE ${d.address ?? '?'}${signal}` : formatEndpoint(d.address, d.hostname, d.port);
   const later = d.transport === 'ble' && !d.pushSupported ? ' (listed; pushing over it comes later)' : '';
   const password = d.authChallenge ? ` · needs a password (${d.authChallenge})` : '';
-  return `${d.online ? '●' : '○'} ${d.name.padEnd(28)} ${where.padEnd(28)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)} ${d.firmwareVersion ?? '—'}  [${d.id}]${later}${password}`;
+  const columns = `${d.name.padEnd(28)} ${where.padEnd(28)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)}`;
+  return `${d.online ? '●' : '○'} ${columns} ${d.firmwareVersion ?? '—'}  [${d.id}]${later}${password}`;
 }
 
 /** MCUboot slots as an SMP device lists them. */
@@ -40,7 +43,8 @@ export function printImageSlots(out: Output, slots: SmpImageSlot[]): void {
   if (slots.length === 0) out.line('  The device lists no images.');
   for (const s of slots) {
     const flags = (['bootable', 'pending', 'confirmed', 'active', 'permanent'] as const).filter((f) => s[f]);
-    out.line(`  ${s.image ? `image ${s.image} ` : ''}slot ${s.slot}: ${s.version.padEnd(12)} ${s.hash.slice(0, 16)}…  ${flags.join(' ') || '—'}`);
+    const image = s.image ? `image ${s.image} ` : '';
+    out.line(`  ${image}slot ${s.slot}: ${s.version.padEnd(12)} ${shortHash(s.hash)}…  ${flags.join(' ') || '—'}`);
   }
 }
 
@@ -56,6 +60,5 @@ export function printPlan(out: Output, plan: PushPlan): void {
 export function offlineNote(d: Device, now: number): string {
   if (d.online) return '';
   if (!d.lastSeen) return '  (offline)';
-  const seconds = Math.max(0, Math.round((now - d.lastSeen) / 1000));
-  return `  (offline, last seen ${seconds < 60 ? `${seconds} s` : formatDuration(seconds)} ago)`;
+  return `  (offline, last seen ${formatRelativeTime(d.lastSeen, now)})`;
 }

@@ -2,11 +2,12 @@
 // `--help` and `--version` load nothing but this file and the output helpers: the engine, zod and the
 // Bluetooth setting are imported when a command needs them, so the CLI starts like a small tool.
 import { parseArgs } from 'node:util';
-import { PROTOCOL_LABELS, SMP_COMMIT_MODES, type CommitPolicy, type ProtocolId, type SmpCommitMode } from '../../shared/domain.ts';
+import { PROTOCOL_LABELS } from '../../shared/domain.ts';
 import { Output, exitWhenFlushed, forTerminal, keepQuietOnClosedPipes, writeOut } from './output.ts';
 import { UsageError, optionErrorWords, packageVersion } from './usage.ts';
 import { deviceLine, offlineNote, printImage, printImageSlots, slotsLine } from './describe.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
+import { boardsFound, deviceCommandDone, deviceCommandMessage, pushableWith, statusHeadline } from './messages.ts';
 
 const HELP = `ota-bench — push firmware to dev boards on your bench
 
@@ -117,7 +118,8 @@ async function main(argv: string[]): Promise<number> {
         }
         const ble = engine.discoveryStatus().ble;
         if (ble && ble.state !== 'scanning') out.line(`BLE: ${ble.message}`);
-        out.result({ state: 'done', result: 'success', message: `${devices.length} board(s) found.`, fromVersion: null, toVersion: null, count: devices.length });
+        const found = { fromVersion: null, toVersion: null, count: devices.length };
+        out.result({ state: 'done', result: 'success', message: boardsFound(devices.length), ...found });
         return 0;
       }
       case 'inspect': {
@@ -126,35 +128,27 @@ async function main(argv: string[]): Promise<number> {
         out.event('image', image);
         printImage(out, image);
         const ok = !image.problem;
-        out.result({ state: 'done', result: ok ? 'success' : 'unsupported-package', message: image.problem ?? `Pushable with: ${image.pushableWith.join(', ') || 'nothing yet'}.`, fromVersion: null, toVersion: image.version });
+        const message = image.problem ?? pushableWith(image.pushableWith);
+        out.result({ state: 'done', result: ok ? 'success' : 'unsupported-package', message, fromVersion: null, toVersion: image.version });
         return ok ? 0 : 1;
       }
       case 'push': {
         if (!values.to) throw new UsageError('push needs --to DEVICE (a discovered name or id, or host[:port]).');
-        const commit = (values.commit ?? (process.stdin.isTTY ? 'prompt' : 'never')) as CommitPolicy;
-        if (!['auto', 'prompt', 'never'].includes(commit)) throw new UsageError(`--commit must be auto, prompt or never, not "${commit}".`);
-        let protocol: ProtocolId | undefined;
-        if (values.protocol) {
-          const { protocolIdSchema } = await import('../../shared/contract.ts');
-          const parsed = protocolIdSchema.safeParse(values.protocol);
-          if (!parsed.success) throw new UsageError(`Unknown --protocol "${values.protocol}". Known: ${protocolIdSchema.options.join(', ')}.`);
-          protocol = parsed.data;
-        }
-        if (Boolean(values.user) !== Boolean(values.password)) throw new UsageError('--user and --password go together.');
-        const mode = values.mode as SmpCommitMode | undefined;
-        if (mode !== undefined && !(mode in SMP_COMMIT_MODES)) throw new UsageError(`--mode must be ${Object.keys(SMP_COMMIT_MODES).join(', ')}, not "${mode}".`);
+        // Checked by the contract's own push schema: the CLI takes exactly the pushes the UI may ask for.
+        const { pushRequestOptions } = await import('./push-request.ts');
+        const request = pushRequestOptions(values, { interactive: Boolean(process.stdin.isTTY) });
         need('FILE');
         const { pushCommand } = await import('./push-command.ts');
         return await pushCommand(engine, out, {
           files,
           force: Boolean(values.force),
           to: values.to,
-          protocol,
-          commit,
-          commitTimeout: seconds(values['commit-timeout'], 300, 'commit-timeout'),
-          credentials: values.user ? { user: values.user, password: values.password ?? '' } : undefined,
+          protocol: request.protocol,
+          commit: request.commitPolicy,
+          commitTimeout: request.commitTimeoutSeconds,
+          credentials: request.credentials,
           discoverSeconds: seconds(values.timeout, 5, 'timeout'),
-          mode,
+          mode: request.mode,
         });
       }
       case 'status':
@@ -172,18 +166,15 @@ async function main(argv: string[]): Promise<number> {
         out.event('status', status);
         // The board's own remaining time (Mongoose: commit_timeout − uptime), as read just now.
         const { revertWords } = await import('../engine/jobs/commit-state.ts');
-        const boot = status.bootState ? (status.bootState.committed ? ', committed' : `, UNCOMMITTED (${revertWords(status.bootState.revertsInSeconds)})`) : '';
-        out.line(`${device.name}: ${status.reachable ? 'reachable' : 'not reachable'}, firmware ${status.firmwareVersion ?? 'unknown'}${boot}`);
+        out.line(statusHeadline(device.name, status, revertWords));
         if (status.slots) out.line(slotsLine(status.slots));
         if (status.imageSlots) printImageSlots(out, status.imageSlots);
         for (const [key, value] of Object.entries(status.details)) out.line(`  ${key}: ${value}`);
-        const done = command === 'status' ? status.reachable : status.reachable && (command === 'revert' || status.bootState?.committed !== false);
+        const done = deviceCommandDone(command, status);
         // A board that did not answer is a lost connection, and the message says what was not done.
-        const why = status.details.error ? ` (${status.details.error})${/needs a password|user name or password/.test(status.details.error) ? (credentials ? ' Check --user and --password.' : ' Give them with --user USER --password PASSWORD.') : ''}` : '';
-        const message = done ? status.outcome ?? `${device.name} ${command === 'status' ? 'status read' : `${command} done`}.`
-          : !status.reachable ? `${device.name} did not answer: ${command === 'status' ? 'status not read' : `${command} not confirmed`}${why}.`
-            : `${device.name}: ${command} did not take effect; the board still reports the firmware as uncommitted.`;
-        out.result({ state: done ? 'done' : 'failed', result: done ? 'success' : status.reachable ? 'update-failed' : 'connection-lost', message, fromVersion: null, toVersion: status.firmwareVersion });
+        const result = done ? 'success' : status.reachable ? 'update-failed' : 'connection-lost';
+        const message = deviceCommandMessage(command, device, status, Boolean(credentials));
+        out.result({ state: done ? 'done' : 'failed', result, message, fromVersion: null, toVersion: status.firmwareVersion });
         return done ? 0 : 1;
       }
       default:

@@ -4,7 +4,7 @@
 // through `forTerminal` or `jsonLine` on its way out: no escape sequence, title change, bell or bidi
 // override reaches the user's terminal, whichever output mode.
 import type { Job } from '../../shared/domain.ts';
-import { formatBytes, formatDuration } from '../engine/format.ts';
+import { formatBytesOf, formatEta, formatLinkFacts, formatUploadRate, percentOf } from '../../shared/format.ts';
 import { UNSAFE_CHARACTERS } from '../engine/discovery/sanitize.ts';
 
 /** Text for the terminal: our own line breaks stay, anything else unsafe becomes a space. */
@@ -89,11 +89,13 @@ export class Output {
   progress(job: Job): void {
     if (this.json || !process.stdout.isTTY) return;
     const { bytesSent, totalBytes, bytesPerSecond, etaSeconds } = job.progress;
-    const pct = totalBytes ? Math.floor((bytesSent / totalBytes) * 100) : 0;
+    // The same words as the job card in the desktop app: "1.30 MiB of 5.72 MiB", "18.4 kB/s" over BLE.
+    const pct = percentOf(bytesSent, totalBytes);
     const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
-    const eta = etaSeconds == null ? '' : `  ETA ${formatDuration(etaSeconds)}`;
-    const link = job.link ? `  MTU ${job.link.attMtu ?? '?'} · packet ${job.link.maxPacketBytes} B · window ${job.link.window}` : '';
-    writeOut(`\r  [${bar}] ${String(pct).padStart(3)}%  ${formatBytes(bytesSent)} / ${formatBytes(totalBytes)}  ${formatBytes(bytesPerSecond)}/s${eta}${link}   `);
+    const eta = etaSeconds == null ? '' : `  ETA ${formatEta(etaSeconds)}`;
+    const link = job.link ? `  ${formatLinkFacts(job.link)}` : '';
+    const rate = formatUploadRate(bytesPerSecond, job.protocol);
+    writeOut(`\r  [${bar}] ${String(pct).padStart(3)}%  ${formatBytesOf(bytesSent, totalBytes)}  ${rate}${eta}${link}   `);
     this.progressShown = true;
   }
 

@@ -3,12 +3,23 @@
 // firmware uncommitted.
 import readline from 'node:readline/promises';
 import type { CommitPolicy, Job, ProtocolId, SmpCommitMode } from '../../shared/domain.ts';
-import { PROTOCOL_LABELS, SMP_COMMIT_MODES, isTerminal } from '../../shared/domain.ts';
+import { SMP_COMMIT_MODES, isTerminal } from '../../shared/domain.ts';
 import type { OtaEngine } from '../engine/engine-api.ts';
-import { formatBytes, formatDuration } from '../engine/format.ts';
 import { forTerminal, type Output } from './output.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
 import { printPlan } from './describe.ts';
+import { pushRequestFor } from './push-request.ts';
+import {
+  boardLine,
+  commitAnswerRefused,
+  commitQuestion,
+  credentialsHint,
+  imageLine,
+  leftUncommitted,
+  notPushed,
+  notPushedForPassword,
+  protocolHint,
+} from './messages.ts';
 
 export interface PushOptions {
   /** One image, a user1/user2 pair, or a build folder. */
@@ -38,17 +49,13 @@ type CommitAnswer = 'commit' | 'revert' | 'wait';
 
 const PUSHABLE = ['mongoose-os', 'arduino-esp8266', 'arduino-esp32', 'esphome-web', 'esp-link'];
 
-/** Where the CLI takes credentials, for every message about a board's password. */
-const AUTH_HINT = 'Give them with --user USER --password PASSWORD.';
-
 /**
  * Asks c/r/w until it gets one of them, and gives up (null) when the job stops waiting for a
  * decision: the commit window closed and the board rolled back, or the board committed itself.
  * A prompt must never outlive the question it asks.
  */
 async function askCommit(engine: OtaEngine, out: Output, job: Job): Promise<CommitAnswer | null> {
-  const left = job.commitDeadline ? formatDuration((job.commitDeadline - Date.now()) / 1000) : '?';
-  const question = forTerminal(`${job.deviceName} runs ${job.toVersion ?? 'the new firmware'} uncommitted (${left} left). [c]ommit, [r]evert or [w]ait for rollback? `);
+  const question = forTerminal(commitQuestion(job));
   // With --json the question goes to stderr: stdout carries only JSON lines.
   const screen = out.json ? process.stderr : process.stdout;
   const rl = readline.createInterface({ input: process.stdin, output: screen, terminal: Boolean(process.stdin.isTTY) });
@@ -70,7 +77,7 @@ async function askCommit(engine: OtaEngine, out: Output, job: Job): Promise<Comm
       if (['c', 'commit'].includes(choice)) return 'commit';
       if (['r', 'revert'].includes(choice)) return 'revert';
       if (['w', 'wait'].includes(choice)) return 'wait';
-      if (!screen.destroyed) screen.write(`${forTerminal(`Please answer c (commit), r (revert) or w (wait), not "${answer.trim()}".`)}\n`);
+      if (!screen.destroyed) screen.write(`${forTerminal(commitAnswerRefused(answer.trim()))}\n`);
     }
   } finally {
     rl.close();
@@ -80,43 +87,37 @@ async function askCommit(engine: OtaEngine, out: Output, job: Job): Promise<Comm
 export async function pushCommand(engine: OtaEngine, out: Output, options: PushOptions): Promise<number> {
   const image = await engine.inspectImages(options.files);
   out.event('image', image);
-  out.line(`${image.fileName}: ${image.formatLabel}, ${formatBytes(image.size)}, sha256 ${image.sha256.slice(0, 16)}…${image.version ? `, version ${image.version}` : ''}`);
+  out.line(imageLine(image));
   const device = await resolveDeviceRef(engine, options.to, options.discoverSeconds, { protocol: options.protocol, credentials: options.credentials });
   out.event('device', device);
-  const where = device.transport === 'ble' ? `BLE ${device.address ?? device.id}` : `${device.address}:${device.port}`;
-  out.line(`Board: ${device.name} (${where}, ${PROTOCOL_LABELS[options.protocol ?? device.protocol]}${device.firmwareVersion ? `, running ${device.firmwareVersion}` : ''})`);
+  out.line(boardLine(device, options.protocol ?? device.protocol));
   if (device.transport === 'ble') out.line(`Mode: ${SMP_COMMIT_MODES[options.mode ?? 'test-and-confirm'].label}.`);
 
   const plan = await engine.planPush(device.id, image.imageId, undefined, { protocol: options.protocol, credentials: options.credentials }).catch((error: Error & { code?: string }) => {
     // The engine's words say what to give; the CLI says where.
-    if (error.code === 'unsupported-protocol' && /could not tell/.test(error.message)) error.message += ` (${/password/.test(error.message) ? '--user USER --password PASSWORD, or ' : ''}--protocol ${PUSHABLE.join('|')})`;
+    if (error.code === 'unsupported-protocol' && /could not tell/.test(error.message)) error.message += protocolHint(error.message, PUSHABLE);
     throw error;
   });
   printPlan(out, plan);
   const password = plan.checks.find((c) => c.id === 'auth' && c.status === 'warn');
   if (password && !options.credentials && plan.verdict !== 'refused') {
-    out.result({ state: 'refused', result: 'auth-failed', message: `Not pushed: ${password.detail} ${AUTH_HINT}`, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
+    const message = notPushedForPassword(password.detail);
+    out.result({ state: 'refused', result: 'auth-failed', message, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
     return 1;
   }
   if (plan.verdict === 'refused' || (plan.verdict === 'needs-override' && !options.force)) {
     const uncommitted = plan.checks.some((c) => c.id === 'commit-state' && c.status === 'fail');
-    const hint = plan.verdict === 'needs-override' ? ' If you are sure, add --force (dangerous: a wrong-slot image does not boot).'
-      : uncommitted ? ` Keep it: ota-bench commit ${options.to} — or go back: ota-bench revert ${options.to}; then push again.` : '';
-    out.result({ state: 'refused', result: uncommitted ? 'update-failed' : 'unsupported-package', message: `Not pushed: ${plan.message}${hint}`, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
+    const why = plan.verdict === 'needs-override' ? 'needs-override' : uncommitted ? 'uncommitted' : 'refused';
+    const message = notPushed(plan.message, why, options.to);
+    const result = uncommitted ? 'update-failed' : 'unsupported-package';
+    out.result({ state: 'refused', result, message, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
     return 1;
   }
   if (plan.verdict === 'needs-override') out.line('⚠ Pushing anyway (--force).');
 
-  const job = engine.push({
-    deviceId: device.id,
-    imageId: image.imageId,
-    protocol: options.protocol,
-    commitPolicy: options.commit,
-    commitTimeoutSeconds: options.commitTimeout,
-    credentials: options.credentials,
-    override: options.force || undefined,
-    mode: device.transport === 'ble' ? options.mode : undefined,
-  });
+  // Through the contract's push schema, as a push from the UI is.
+  const request = { protocol: options.protocol, commitPolicy: options.commit, commitTimeoutSeconds: options.commitTimeout, credentials: options.credentials, mode: device.transport === 'ble' ? options.mode : undefined };
+  const job = engine.push(pushRequestFor(request, { deviceId: device.id, imageId: image.imageId, override: options.force || undefined }));
   let lastState = '';
   const shownLog = new Set<string>();
   // Detached before the result line: closing the engine afterwards must not print more events.
@@ -142,10 +143,9 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
 
   let settled = await engine.waitForJob(job.id, { untilSettled: true });
   while (settled.state === 'awaiting-commit') {
-    const left = settled.commitDeadline ? formatDuration((settled.commitDeadline - Date.now()) / 1000) : 'a few minutes';
     if (options.commit === 'never') {
       unsubscribe();
-      return finish(out, settled, `${settled.deviceName} runs ${settled.toVersion ?? 'the new firmware'} uncommitted; it reverts in ${left} unless you run: ota-bench commit ${device.id}`);
+      return finish(out, settled, leftUncommitted(settled, device.id));
     }
     // `prompt` is the default only in a terminal; asked for explicitly, it reads answers from any stdin.
     if (options.commit === 'prompt') {
@@ -157,7 +157,7 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     settled = await engine.waitForJob(job.id);
   }
   unsubscribe();
-  const authHint = settled.result?.code === 'auth-failed' ? (options.credentials ? ' Check --user and --password.' : ` ${AUTH_HINT}`) : '';
+  const authHint = settled.result?.code === 'auth-failed' ? ` ${credentialsHint(Boolean(options.credentials))}` : '';
   return finish(out, settled, settled.result?.message ? `${settled.result.message}${authHint}` : undefined);
 }
 

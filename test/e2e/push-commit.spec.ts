@@ -49,7 +49,7 @@ test('push to a Mongoose OS board, watch progress, commit from the countdown', a
   const bar = card.getByTestId('job-progress');
   await expect(bar).toHaveAttribute('aria-valuenow', /^[1-9]\d?$/, { timeout: 15_000 });
   await expect(card).toHaveAttribute('data-state', 'transferring');
-  await expect(card.getByTestId('job-bytes')).toHaveText(/^[\d.]+ MiB of 5\.7 MiB$/);
+  await expect(card.getByTestId('job-bytes')).toHaveText(/^[\d.]+ MiB of 5\.72 MiB$/);
   await expect(card.getByTestId('cancel-button')).toBeVisible();
   await bench.shot('push-uploading');
 

@@ -41,10 +41,8 @@ export function hexByte(value: number): string {
   return hex(value, 2);
 }
 
-/** `1234567` → `1,234,567 bytes`: facts are read by people, not parsers. */
-export function byteCount(value: number): string {
-  return `${value.toLocaleString('en-US')} bytes`;
-}
+/** `1234567` → `1,234,567 bytes`: facts are read by people, not parsers (shared/format.ts says it). */
+export { formatExactBytes as byteCount } from '../../../shared/format.ts';
 
 /** The first bytes as hex, for problems about unrecognised content. */
 export function firstBytes(head: Buffer, count = 8): string {

@@ -1,6 +1,7 @@
 // No board takes more than its flash, so no file larger than the largest flash of the boards a format
 // is for can be pushed. Inspection checks the size first, from the file system, and refuses such a
 // file at once instead of hashing gigabytes (a sparse 8 GiB file took 39 s and was "pushable").
+import { formatBytes } from '../../../shared/format.ts';
 import { byteCount } from './image-format.ts';
 
 export interface SizeLimit {
@@ -18,13 +19,8 @@ export const ESP32_LIMIT: SizeLimit = { bytes: 128 * MiB, what: 'the 128 MiB of 
 /** Every board OTA Bench pushes to (ESP8266, ESP32 family, MCUboot devices, Mongoose OS) fits in this. */
 export const ANY_BOARD_LIMIT: SizeLimit = { bytes: 128 * MiB, what: 'the 128 MiB of flash the largest board OTA Bench supports has' };
 
-function readable(bytes: number): string {
-  if (bytes >= 1024 * MiB) return `${(bytes / (1024 * MiB)).toFixed(1)} GiB`;
-  return `${(bytes / MiB).toFixed(1)} MiB`;
-}
-
 /** The refusal for a file over `limit`, or null. */
 export function sizeProblem(size: number, limit: SizeLimit): string | null {
   if (size <= limit.bytes) return null;
-  return `The file is ${readable(size)} (${byteCount(size)}), more than ${limit.what}: no board could take it, so OTA Bench did not read it further. Pick the firmware image your build produced.`;
+  return `The file is ${formatBytes(size)} (${byteCount(size)}), more than ${limit.what}: no board could take it, so OTA Bench did not read it further. Pick the firmware image your build produced.`;
 }

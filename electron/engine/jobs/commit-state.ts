@@ -3,7 +3,7 @@
 // server closes the upload without a word, which reached the user as "connection lost … push again",
 // again and again. So the plan reads the boot state first and says what to do.
 import type { Device, DeviceCommitState, PreflightCheck } from '../../../shared/domain.ts';
-import { formatDuration } from '../format.ts';
+import { formatCountdown } from '../format.ts';
 import type { Target } from '../net/http-client.ts';
 import type { BootState, UpdateProtocol } from '../protocols/update-protocol.ts';
 import { UpdateError } from '../update-error.ts';
@@ -12,7 +12,7 @@ import { UpdateError } from '../update-error.ts';
 export function revertWords(revertsInSeconds: number | null | undefined): string {
   if (revertsInSeconds == null) return 'reverts on its own when its commit window ends';
   if (revertsInSeconds <= 0) return 'its commit window is over: it is reverting';
-  return `reverts in ${formatDuration(revertsInSeconds)}`;
+  return `reverts in ${formatCountdown(revertsInSeconds)}`;
 }
 
 /** "this board runs 1.1.0 uncommitted (reverts in 4:10)" */

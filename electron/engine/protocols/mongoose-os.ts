@@ -8,7 +8,7 @@ import { uploadMultipart } from '../net/multipart-upload.ts';
 import { UploadCutError } from '../net/stream-upload.ts';
 import { describeChallenge, rememberedCredentials, sendWithAuth } from '../net/board-auth.ts';
 import { recogniseMongoose } from './recognise.ts';
-import { formatBytes, formatDuration } from '../format.ts';
+import { formatBytes, formatCountdown } from '../../../shared/format.ts';
 import { readMongooseManifest } from '../images/index.ts';
 import { type BootState, type FirmwareInfo, type PushContext, type UpdateProtocol, fileToSend } from './update-protocol.ts';
 
@@ -125,7 +125,7 @@ async function explainClosedUpload(error: unknown, target: Target, signal: Abort
   const boot = await mongooseOs.commitControl!.bootState(target, signal).catch(() => null);
   if (!boot || boot.committed) throw error;
   const version = boot.runningVersion ?? 'a firmware';
-  const left = boot.revertsInSeconds == null ? '' : boot.revertsInSeconds > 0 ? ` (reverts in ${formatDuration(boot.revertsInSeconds)})` : ' (its commit window is over: it is reverting)';
+  const left = boot.revertsInSeconds == null ? '' : boot.revertsInSeconds > 0 ? ` (reverts in ${formatCountdown(boot.revertsInSeconds)})` : ' (its commit window is over: it is reverting)';
   throw new UpdateError('update-failed', `The board closed the upload without a reply: this board runs ${version} uncommitted${left}, and takes no other update until it is committed or reverted. Commit or revert it first.`);
 }
 

@@ -1,13 +1,7 @@
 // Pure formatting for Bluetooth LE devices and SMP uploads: signal strength, the link facts beside the
 // rate, resumes after a dropped link. No React, no window: unit-tested under Node.
 import type { BleLinkFacts } from '../../../shared/domain.ts';
-
-/** −67 dBm (a real minus sign, like the dBm figures in radio data sheets). */
-export function formatRssi(rssi: number | null): string {
-  if (rssi === null || !Number.isFinite(rssi)) return 'no signal reading';
-  const value = Math.round(rssi);
-  return `${value < 0 ? '−' : ''}${Math.abs(value)} dBm`;
-}
+import { formatRssi } from '../../../shared/format.ts';
 
 export type SignalLevel = 0 | 1 | 2 | 3 | 4;
 
@@ -41,22 +35,6 @@ export function groupDigits(value: number): string {
   const whole = Math.round(value);
   if (Math.abs(whole) < 10_000) return String(whole);
   return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-}
-
-/**
- * kB/s with 1 kB = 1000 bytes: BLE throughput is quoted that way everywhere (nRF Connect Device
- * Manager, the MCUmgr issue trackers), so the figure compares with what developers already know.
- */
-export function formatKilobytesPerSecond(bytesPerSecond: number): string {
-  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '—';
-  const kB = bytesPerSecond / 1000;
-  return `${kB >= 100 ? kB.toFixed(0) : kB.toFixed(1)} kB/s`;
-}
-
-/** "MTU 247 · packet 2475 B · window 3" ("MTU unknown" when the radio does not report it). */
-export function formatLinkFacts(link: BleLinkFacts): string {
-  const mtu = link.attMtu === null ? 'MTU unknown' : `MTU ${link.attMtu}`;
-  return `${mtu} · packet ${link.maxPacketBytes} B · window ${link.window}`;
 }
 
 /** The longer story for the tooltip: where the packet size comes from and what a request carries. */

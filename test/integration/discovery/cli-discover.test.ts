@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArduinoBoard } from '../../sim/boards/arduino-board.ts';
 import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
+import type { HttpBoard } from '../../sim/http-board.ts';
 
 const mongoose = new MongooseBoard({ address: '127.0.7.60', announceIntervalMs: 200 });
 const arduino = new ArduinoBoard({ variant: 'esp8266', address: '127.0.7.61', announceIntervalMs: 200 });
@@ -23,12 +24,33 @@ function discover(args: string[]): { done: Promise<{ code: number | null; stdout
   return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout }))) };
 }
 
+/**
+ * Resolves once the CLI's probe has asked `board` for /update (the last of its questions, asked with
+ * /rpc and /flash/next after /) and had a moment to read the answer, over loopback from this process.
+ */
+function probeDone(board: HttpBoard, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      board.off('request', onRequest);
+      reject(new Error(`${board.hostname} was not probed within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onRequest = (request: { url?: string }) => { console.log('REQ', request);
+      if (request.url !== '/update') return;
+      clearTimeout(timer);
+      board.off('request', onRequest);
+      // The answer is written right after this event; 300 ms covers its trip and the CLI parsing it.
+      setTimeout(resolve, 300);
+    };
+    board.on('request', onRequest);
+  });
+}
+
 describe('ota-bench discover', () => {
   it('--json: a board that said goodbye during discovery is offline with its last-seen time; the other is online', async () => {
     const startedAt = Date.now();
+    const probed = probeDone(arduino);
     const run = discover(['--timeout', '7', '--json']);
-    // Long enough for the CLI to start, hear both boards and probe the Arduino one.
-    await new Promise((resolve) => setTimeout(resolve, 4500));
+    await probed;
     const goodbyeAt = Date.now();
     await arduino.stop();
     const { code, stdout } = await run.done;
@@ -45,12 +67,13 @@ describe('ota-bench discover', () => {
 
   it('the human list says when an offline board was last seen', async () => {
     await arduino.start();
+    const probed = probeDone(arduino);
     const run = discover(['--timeout', '4']);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await probed;
     await arduino.stop();
     const { stdout } = await run.done;
     const line = stdout.split('\n').find((l) => l.includes(arduino.address))!;
-    expect(line).toMatch(/^○ .*offline, last seen \d+ s ago/);
+    expect(line).toMatch(/^○ .*offline, last seen (just now|\d+ s ago)/);
     expect(stdout.split('\n').find((l) => l.includes(mongoose.address))).toMatch(/^● /);
   });
 });

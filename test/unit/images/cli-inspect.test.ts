@@ -37,6 +37,6 @@ describe('ota-bench inspect', () => {
     truncateSync(file, 8 * 1024 ** 3);
     const out = await inspect(file);
     expect(out).toMatch(/sha256\s+not computed: the file was refused by its size/);
-    expect(out).toMatch(/8\.0 GiB .*no board could take it/);
+    expect(out).toMatch(/8\.00 GiB .*no board could take it/);
   }, 30_000);
 });

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  explainLinkFacts,
-  formatKilobytesPerSecond,
-  formatLinkFacts,
-  formatResume,
-  formatRssi,
-  groupDigits,
-  signalLevel,
-  signalWord,
-  weakSignalNote,
-} from '../../../renderer/src/lib/ble.ts';
+import { explainLinkFacts, formatResume, groupDigits, signalLevel, signalWord, weakSignalNote } from '../../../renderer/src/lib/ble.ts';
 import type { BleLinkFacts } from '../../../shared/domain.ts';
+// The numbers beside them are said by shared/format.ts, like the CLI's.
+import { formatBleRate, formatLinkFacts, formatRssi } from '../../../shared/format.ts';
 
 const link = (over: Partial<BleLinkFacts> = {}): BleLinkFacts => ({
   attMtu: 247, bufSize: 2475, bufCount: 4, maxPacketBytes: 2475, chunkBytes: 2404, window: 3, resumedFrom: [], ...over,
@@ -71,15 +63,15 @@ describe('link facts', () => {
   });
 });
 
-describe('formatKilobytesPerSecond', () => {
+describe('formatBleRate', () => {
   it('uses kB = 1000 bytes, as BLE rates are quoted', () => {
-    expect(formatKilobytesPerSecond(18_400)).toBe('18.4 kB/s');
-    expect(formatKilobytesPerSecond(2_600)).toBe('2.6 kB/s');
-    expect(formatKilobytesPerSecond(123_456)).toBe('123 kB/s');
+    expect(formatBleRate(18_400)).toBe('18.4 kB/s');
+    expect(formatBleRate(2_600)).toBe('2.6 kB/s');
+    expect(formatBleRate(123_456)).toBe('123 kB/s');
   });
 
   it('shows a dash rather than 0 or NaN', () => {
-    expect(formatKilobytesPerSecond(0)).toBe('—');
-    expect(formatKilobytesPerSecond(Number.NaN)).toBe('—');
+    expect(formatBleRate(0)).toBe('—');
+    expect(formatBleRate(Number.NaN)).toBe('—');
   });
 });

@@ -1,6 +1,6 @@
 import type { Device, ProtocolEvidence } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
-import { formatRelativeTime } from '../../lib/format.ts';
+import { formatRelativeTime } from '../../../../shared/format.ts';
 import { SignalStrength } from './SignalStrength.tsx';
 import { CommitStateTag } from './CommitStateTag.tsx';
 import { deviceEndpoint } from './transport.ts';

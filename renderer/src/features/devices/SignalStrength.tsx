@@ -1,4 +1,5 @@
-import { formatRssi, signalLevel, signalWord } from '../../lib/ble.ts';
+import { formatRssi } from '../../../../shared/format.ts';
+import { signalLevel, signalWord } from '../../lib/ble.ts';
 
 /** Four bars and the dBm figure of the last advertisement. */
 export function SignalStrength({ rssi, seen }: { rssi: number | null; seen?: string }) {

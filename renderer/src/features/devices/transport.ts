@@ -3,7 +3,7 @@
 import type { DiscoveryStatus } from '../../../../shared/contract.ts';
 import type { Device } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
-import { formatEndpoint } from '../../lib/format.ts';
+import { formatEndpoint } from '../../../../shared/format.ts';
 
 /** host:port on the LAN; the Bluetooth address for BLE (no port; the radio's id where the OS hides the address). */
 export function deviceEndpoint(device: Device): string {

@@ -1,5 +1,5 @@
 import type { ImageInfo } from '../../../../shared/domain.ts';
-import { formatBytes, formatExactBytes, shortHash } from '../../lib/format.ts';
+import { formatBytes, formatExactBytes, shortHash } from '../../../../shared/format.ts';
 import { CopyButton } from '../../ui/CopyButton.tsx';
 import { LinkedSlotTag, SlotEvidenceView } from './SlotEvidenceView.tsx';
 import { splitPairWarnings } from './slot-evidence.ts';

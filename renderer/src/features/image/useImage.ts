@@ -1,6 +1,7 @@
 // The firmware the user picked: one file, or an ESP8266 user1/user2 pair. The renderer never reads
-// files: the main process opens the dialogs (openImageDialog, openFolderDialog) or the dropped paths
-// (inspectImagePaths) and hands back an ImageInfo whose imageId is what a push refers to.
+// files or sees their paths: the main process opens the dialogs (openImageDialog, openFolderDialog),
+// dropped Files go to the preload (inspectDroppedFiles), and an ImageInfo comes back whose imageId
+// is what a push refers to.
 import { useCallback, useRef, useState } from 'react';
 import type { ImageInfo } from '../../../../shared/domain.ts';
 import { errorMessage, useApi } from '../../api.ts';
@@ -45,17 +46,8 @@ export function useImage(): ImageState {
   const chooseFolder = useCallback(() => track(() => api.openFolderDialog()), [api, track]);
 
   const inspectFiles = useCallback(
-    (files: File[]) => {
-      const paths = files.map((file) => api.pathForFile(file));
-      const notOnDisk = files.find((_file, index) => !paths[index]);
-      if (notOnDisk) {
-        setError(
-          `“${notOnDisk.name}” is not a file on disk (dragged from a browser or an archive?). Save it first, then drop it again.`,
-        );
-        return Promise.resolve();
-      }
-      return track(() => api.inspectImagePaths({ paths }));
-    },
+    // A File that is not on disk is refused by the preload, in words the error line shows.
+    (files: File[]) => track(() => api.inspectDroppedFiles(files)),
     [api, track],
   );
 

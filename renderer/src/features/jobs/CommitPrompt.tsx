@@ -1,7 +1,7 @@
 // Mongoose OS boots the new firmware uncommitted; unless it is committed before commitDeadline the
 // bootloader goes back to the old one. The countdown makes that deadline impossible to miss.
 import type { Job } from '../../../../shared/domain.ts';
-import { formatCountdown } from '../../lib/format.ts';
+import { formatCountdown } from '../../../../shared/format.ts';
 
 interface CommitPromptProps {
   job: Job;
@@ -19,7 +19,7 @@ export function CommitPrompt({ job, now, busy, onCommit, onRevert }: CommitPromp
     <div className="commit-prompt" data-testid="commit-prompt">
       <p className="commit-prompt__headline" data-testid="commit-countdown" aria-live="off">
         Awaiting commit —{' '}
-        {msLeft === null ? 'no deadline reported' : msLeft > 0 ? `${formatCountdown(msLeft)} left` : 'the board should revert any moment'}
+        {msLeft === null ? 'no deadline reported' : msLeft > 0 ? `${formatCountdown(msLeft / 1000)} left` : 'the board should revert any moment'}
       </p>
       <p className="hint">
         The board runs <span className="mono">{running}</span> uncommitted. Commit keeps it; Revert boots{' '}

@@ -1,6 +1,7 @@
 import type { Job } from '../../../../shared/domain.ts';
 import { isTerminal, PROTOCOL_LABELS, SMP_COMMIT_MODES } from '../../../../shared/domain.ts';
-import { formatBytes, formatDuration, phaseLabel, shortHash, stateTone } from '../../lib/format.ts';
+import { formatBytes, formatDuration, shortHash } from '../../../../shared/format.ts';
+import { phaseLabel, stateTone } from '../../lib/job-state.ts';
 import { CommitPrompt } from './CommitPrompt.tsx';
 import { JobLink } from './JobLink.tsx';
 import { JobLog } from './JobLog.tsx';

@@ -1,7 +1,8 @@
 // SMP jobs: how the upload uses the BLE link (MTU, packet, window) and every resume after a drop,
 // so a slow or interrupted upload explains itself on the card.
 import type { BleLinkFacts } from '../../../../shared/domain.ts';
-import { explainLinkFacts, formatLinkFacts, formatResume } from '../../lib/ble.ts';
+import { formatLinkFacts } from '../../../../shared/format.ts';
+import { explainLinkFacts, formatResume } from '../../lib/ble.ts';
 
 export function JobLink({ link }: { link: BleLinkFacts }) {
   return (

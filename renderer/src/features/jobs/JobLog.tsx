@@ -1,4 +1,5 @@
 import type { JobLogEntry } from '../../../../shared/domain.ts';
+import { formatLogOffset } from '../../../../shared/format.ts';
 
 /** The step-by-step log, folded away: there when a developer wants to know exactly what happened. */
 export function JobLog({ entries, startedAt }: { entries: JobLogEntry[]; startedAt: number }) {
@@ -9,7 +10,7 @@ export function JobLog({ entries, startedAt }: { entries: JobLogEntry[]; started
       <ol className="job-log__lines mono selectable">
         {entries.map((entry, index) => (
           <li key={index}>
-            <span className="job-log__time">+{((entry.at - startedAt) / 1000).toFixed(1)}s</span> {entry.text}
+            <span className="job-log__time">{formatLogOffset(entry.at - startedAt)}</span> {entry.text}
           </li>
         ))}
       </ol>

@@ -1,6 +1,6 @@
 // How a finished job ended, in the engine's words and the board's own words.
 import type { Job } from '../../../../shared/domain.ts';
-import { stateTone } from '../../lib/format.ts';
+import { stateTone } from '../../lib/job-state.ts';
 
 export function JobOutcome({ job }: { job: Job }) {
   const { result } = job;

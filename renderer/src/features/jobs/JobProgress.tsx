@@ -1,6 +1,6 @@
 import type { Job } from '../../../../shared/domain.ts';
-import { formatKilobytesPerSecond } from '../../lib/ble.ts';
-import { formatBytes, formatBytesOf, formatDuration, formatEta, formatSpeed, percentOf, stateTone } from '../../lib/format.ts';
+import { formatBleRate, formatBytes, formatBytesOf, formatDuration, formatEta, formatRate, percentOf } from '../../../../shared/format.ts';
+import { stateTone } from '../../lib/job-state.ts';
 
 const UPLOADING: Job['state'][] = ['queued', 'connecting', 'transferring'];
 // Phases where the board works on its own and we only wait: the bar shows motion, not numbers.
@@ -43,11 +43,11 @@ export function JobProgress({ job, now }: { job: Job; now: number }) {
           <>
             {job.protocol === 'mcumgr-smp' ? (
               <span data-testid="job-rate" title="Upload speed, smoothed over the last seconds (1 kB = 1000 bytes, as BLE rates are quoted)">
-                {formatKilobytesPerSecond(bytesPerSecond)}
+                {formatBleRate(bytesPerSecond)}
               </span>
             ) : (
               <span data-testid="job-rate" title="Upload speed, smoothed over the last seconds">
-                {formatSpeed(bytesPerSecond)}
+                {formatRate(bytesPerSecond)}
               </span>
             )}
             <span title="Estimated time left for the upload">ETA {formatEta(etaSeconds)}</span>

@@ -1,5 +1,5 @@
 import type { CommitPolicy } from '../../../../shared/domain.ts';
-import { formatDuration } from '../../lib/format.ts';
+import { formatDuration } from '../../../../shared/format.ts';
 import type { PushForm } from './usePushForm.ts';
 
 const POLICIES: { value: CommitPolicy; label: string; explains: string }[] = [

@@ -1,7 +1,8 @@
 // The two things being combined, and whether they fit, in one glance.
 import type { Device, ImageInfo, Job } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
-import { formatRssi, signalWord, weakSignalNote } from '../../lib/ble.ts';
+import { formatRssi } from '../../../../shared/format.ts';
+import { signalWord, weakSignalNote } from '../../lib/ble.ts';
 import { deviceEndpoint } from '../devices/transport.ts';
 import { mismatchReason, versionNote } from './push-readiness.ts';
 

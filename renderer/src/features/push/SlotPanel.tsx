@@ -1,7 +1,7 @@
 // ESP8266 user1/user2 boards (esp-link): the board's two slots, which one it writes next, the file
 // that will be sent there and why, and every pre-flight check — all before a byte is sent.
 import type { FlashSlots, PushPlan } from '../../../../shared/domain.ts';
-import { formatBytes, formatExactBytes, shortHash } from '../../lib/format.ts';
+import { formatBytes, formatExactBytes, shortHash } from '../../../../shared/format.ts';
 import { slotAddress } from '../image/slot-evidence.ts';
 import { PlanChecks } from './PlanChecks.tsx';
 import { PlanPanelHeader } from './PlanPanelHeader.tsx';
