@@ -88,6 +88,9 @@ describe('ota-bench for a newcomer', () => {
     const badCommit = await run(['push', 'fw.zip', '--to', '127.0.8.10', '--commit', 'later', '--json']);
     expect(badCommit.code).toBe(2);
     expect(jsonLines(badCommit.stdout)).toEqual([expect.objectContaining({ type: 'result', result: 'error', message: '--commit must be auto, prompt or never, not "later".' })]);
+    // The CLI takes the pushes the contract takes: a commit window under 10 s is refused, as in the UI.
+    const noWindow = await run(['push', 'fw.zip', '--to', '127.0.8.10', '--commit-timeout', '0']);
+    expect(noWindow).toMatchObject({ code: 2, stderr: 'ota-bench: --commit-timeout wants whole seconds from 10 to 86400, not "0".\n' });
   });
 
   it('an unknown plain name says which boards were seen, not getaddrinfo', async () => {
