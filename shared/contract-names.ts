@@ -8,7 +8,7 @@ const commandNameList = [
   'getDiscoveryStatus',
   'openImageDialog',
   'openFolderDialog',
-  'inspectImagePaths',
+  'inspectDroppedFiles',
   'planPush',
   'listJobs',
   'push',
@@ -34,7 +34,7 @@ export const subscriptionName = (name: EventName): `on${Capitalize<EventName>}` 
   `on${name[0].toUpperCase()}${name.slice(1)}` as `on${Capitalize<EventName>}`;
 
 /** Every key the preload may expose: used by the security test and the preload itself. */
-export const exposedApiKeys: string[] = [...commandNames, ...eventNames.map(subscriptionName), 'pathForFile'];
+export const exposedApiKeys: string[] = [...commandNames, ...eventNames.map(subscriptionName)];
 
 /** Electron prefixes errors thrown by `ipcMain.handle` with "Error invoking remote method '…': Error: ". */
 export function cleanIpcError(error: unknown): string {

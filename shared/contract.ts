@@ -1,5 +1,5 @@
 // The one IPC contract between the renderer and the main process. Both ends are derived from it:
-// the preload exposes exactly `commandNames` + `eventNames` (as `onX` subscriptions) + `pathForFile`,
+// the preload exposes exactly `commandNames` + `eventNames` (as `onX` subscriptions),
 // the IPC server validates every argument with `commandArgs[name]`, and the renderer is typed by
 // `OtaBenchApi`. The Chromium test bridge implements the same `OtaBenchApi` over HTTP.
 import { z } from 'zod';
@@ -16,6 +16,17 @@ const id = z.string().min(1).max(200);
 
 const jobRef = z.object({ jobId: id }).strict();
 
+/** One dropped File as the preload describes it: the path webUtils resolved, and the proof of the drop. */
+export const droppedFileSchema = z
+  .object({
+    path: z.string().min(1).max(4096),
+    name: z.string().min(1).max(1024),
+    size: z.number().int().min(0),
+    /** SHA-256 of the File's sampled bytes (dropped-file-proof.ts); null when the File could not be read (a folder). */
+    digest: z.string().regex(/^[0-9a-f]{64}$/, 'a digest is 64 lowercase hex digits').nullable(),
+  })
+  .strict();
+
 /** Argument schema of every renderer → main command (each takes one object, or nothing). */
 export const commandArgs = {
   listDevices: z.undefined(),
@@ -28,10 +39,11 @@ export const commandArgs = {
   /** The main process shows a folder dialog and looks for a user1/user2 pair in the folder. */
   openFolderDialog: z.undefined(),
   /**
-   * Paths the user dropped on the window (resolved by the preload from the File objects): one file,
-   * a user1/user2 pair, or a build folder.
+   * Files the user dropped on the window: one file, a user1/user2 pair, or a build folder. Only the
+   * preload sends this: it resolves each File's path itself and proves the drop with a digest of the
+   * File's bytes (shared/dropped-file-proof.ts); the page hands the preload File objects, never paths.
    */
-  inspectImagePaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(MAX_IMAGE_PATHS) }).strict(),
+  inspectDroppedFiles: z.object({ files: z.array(droppedFileSchema).min(1).max(MAX_IMAGE_PATHS) }).strict(),
   /** What a push of this image to this device would send, and the pre-flight checks. */
   planPush: z.object({ deviceId: id, imageId: id, protocol: protocolIdSchema.optional(), credentials: pushRequestSchema.shape.credentials }).strict(),
   listJobs: z.undefined(),
@@ -71,7 +83,7 @@ export interface CommandResults {
   getDiscoveryStatus: DiscoveryStatus;
   openImageDialog: ImageInfo | null;
   openFolderDialog: ImageInfo | null;
-  inspectImagePaths: ImageInfo;
+  inspectDroppedFiles: ImageInfo;
   planPush: PushPlan;
   listJobs: Job[];
   push: Job;
@@ -103,8 +115,11 @@ type Subscriptions = {
 };
 
 /** What `window.otaBench` offers the renderer. */
-export type OtaBenchApi = Commands &
+export type OtaBenchApi = Omit<Commands, 'inspectDroppedFiles'> &
   Subscriptions & {
-    /** Resolves a dropped File to its path (Electron's webUtils); '' when the File is not on disk. */
-    pathForFile(file: File): string;
+    /**
+     * Inspects dropped Files as one image or pair. The preload resolves their paths (Electron's
+     * webUtils) and proves the drop; the page never sees or names a path. Rejects a File not on disk.
+     */
+    inspectDroppedFiles(files: File[]): Promise<ImageInfo>;
   };

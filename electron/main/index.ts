@@ -4,6 +4,7 @@ import { app, ipcMain } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { createEngine } from '../engine/index.ts';
 import { bleSettingFrom, createRadio } from '../engine/ble/radio-setting.ts';
+import { createRemoteAddressConfirm } from './address-dialog.ts';
 import { applyUserDataOverride, rendererLocation } from './app-paths.ts';
 import { createFileDialogs } from './image-dialog.ts';
 import { forwardEngineEvents, registerIpcServer } from './ipc-server.ts';
@@ -45,6 +46,7 @@ if (!app.requestSingleInstanceLock()) {
     engine,
     isTrustedSender: createTrustedSenderCheck(location),
     dialogs: createFileDialogs(engine, () => win),
+    confirmRemoteAddress: createRemoteAddressConfirm(() => win),
   });
   forwardEngineEvents(engine, (channel, payload) => {
     if (win && !win.isDestroyed()) win.webContents.send(channel, payload);

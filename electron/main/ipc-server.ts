@@ -1,6 +1,8 @@
 // The main-process end of the IPC contract. Every command passes three gates before the engine sees
 // it: the sender must be the top frame of our own page, the argument must match
-// commandArgs[name] exactly (zod, strict objects), and only then is the engine called.
+// commandArgs[name] exactly (zod, strict objects), and only then is the engine called. Two commands
+// have a fourth: dropped files must come with the proof of a drop (dropped-files.ts), and an address
+// to add must be on the local network or confirmed by the user (address-gate.ts).
 // Everything but `registerIpcServer` is plain functions, testable without Electron.
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import {
@@ -17,6 +19,8 @@ import {
 } from '../../shared/contract.ts';
 import type { ImageInfo } from '../../shared/domain.ts';
 import type { EngineEvents, OtaEngine } from '../engine/engine-api.ts';
+import { createAddressGate, type AddressGate, type ConfirmRemoteAddress } from './address-gate.ts';
+import { verifyDroppedFiles } from './dropped-files.ts';
 import type { SenderFrame } from './trusted-sender.ts';
 
 export type CommandHandlers = {
@@ -36,15 +40,15 @@ export interface FileDialogs {
 }
 
 /** What each command does, once its sender and argument have been checked. */
-export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs): CommandHandlers {
+export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs, addressGate: AddressGate): CommandHandlers {
   return {
     listDevices: () => engine.listDevices(),
-    addDevice: ({ target }) => engine.resolveDevice(target),
+    addDevice: ({ target }) => addressGate.admit(target, () => engine.resolveDevice(target)),
     deviceStatus: ({ deviceId }) => engine.deviceStatus(deviceId),
     getDiscoveryStatus: () => engine.discoveryStatus(),
     openImageDialog: () => dialogs.openImageDialog(),
     openFolderDialog: () => dialogs.openFolderDialog(),
-    inspectImagePaths: ({ paths }) => engine.inspectImages(paths),
+    inspectDroppedFiles: async ({ files }) => engine.inspectImages(await verifyDroppedFiles(files)),
     planPush: ({ deviceId, imageId, protocol, credentials }) => engine.planPush(deviceId, imageId, undefined, { protocol, credentials }),
     listJobs: () => engine.listJobs(),
     push: (request) => engine.push(request),
@@ -99,6 +103,17 @@ export interface IpcServerOptions {
   /** True only for the top frame of the app's own page (see trusted-sender.ts). */
   isTrustedSender: (frame: SenderFrame | null | undefined) => boolean;
   dialogs: FileDialogs;
+  /** Asks the user before addDevice contacts an address outside the local network. */
+  confirmRemoteAddress: ConfirmRemoteAddress;
+}
+
+/** The gate for addDevice; a known device's id or name passes without a probe. */
+export function addressGateFor(engine: Pick<OtaEngine, 'listDevices'>, confirm: ConfirmRemoteAddress): AddressGate {
+  const isKnownDevice = (target: string) => {
+    const wanted = target.trim().toLowerCase();
+    return engine.listDevices().some((device) => [device.id, device.name, device.hostname].some((name) => name?.toLowerCase() === wanted));
+  };
+  return createAddressGate({ confirm, isKnownDevice });
 }
 
 /** The sender's frame as Electron gives it; the getter throws once the frame is gone. */
@@ -113,8 +128,8 @@ function senderFrameOf(event: InvokeEvent): SenderFrame | null {
 }
 
 /** One function that runs a command through all three gates: what `ipcMain.handle` calls. */
-export function createCommandDispatcher({ engine, isTrustedSender, dialogs }: IpcServerOptions) {
-  const handlers = commandHandlers(engine, dialogs);
+export function createCommandDispatcher({ engine, isTrustedSender, dialogs, confirmRemoteAddress }: IpcServerOptions) {
+  const handlers = commandHandlers(engine, dialogs, addressGateFor(engine, confirmRemoteAddress));
   return async <K extends CommandName>(name: K, event: InvokeEvent, args: unknown[]): Promise<CommandResults[K]> => {
     if (!isTrustedSender(senderFrameOf(event))) {
       throw new Error(`${name}: refused: the request did not come from the OTA Bench window`);

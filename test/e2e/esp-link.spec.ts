@@ -69,7 +69,7 @@ test('a dropped user1/user2 pair: the board asks for user2.bin, it goes, and the
   expect(toSlot2, irom).toBeGreaterThan(10 * toSlot1);
   await expect(members.nth(1).getByTestId('slot-evidence-summary')).toContainText('slot 2');
   await expect(page.getByTestId('slot-evidence-contradiction')).toHaveCount(0);
-  expect(bench.bridge.calls.filter((call) => call.command === 'inspectImagePaths')).toHaveLength(1);
+  expect(bench.bridge.calls.filter((call) => call.command === 'inspectDroppedFiles')).toHaveLength(1);
 
   // The slot panel: running user1, next user2, sending user2.bin, every check passes.
   await expect(page.getByTestId('plan-send')).toHaveAttribute('data-file-name', 'user2.bin');

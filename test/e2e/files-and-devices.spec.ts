@@ -1,4 +1,4 @@
-// The ways in: dropping a file on the window (pathForFile → inspectImagePaths), a file that is not
+// The ways in: dropping a file on the window (the File → inspectDroppedFiles, proved against the disk), a file that is not
 // firmware, a board mDNS cannot see (Add by address), and a file that does not suit the board.
 import { expect, test, dropFile } from './support/bench-fixture.ts';
 
@@ -26,7 +26,7 @@ test('a dropped firmware file is inspected through the drop path', async ({ page
   await bench.open();
   await dropFile(page, firmware);
   await expect(page.getByTestId('image-version')).toHaveText('3.0.0');
-  expect(bench.bridge.calls.map((call) => call.command)).toContain('inspectImagePaths');
+  expect(bench.bridge.calls.map((call) => call.command)).toContain('inspectDroppedFiles');
 });
 
 test('a board without mDNS is added by address and selected', async ({ page, bench }) => {

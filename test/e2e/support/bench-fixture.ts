@@ -5,7 +5,7 @@
 // refuses otherwise. Playwright workers share that namespace, so each worker gets its own
 // 127.<30+worker>.x.y addresses and tests find their boards by address, never by list position.
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandNames, eventNames } from '../../../shared/contract.ts';
@@ -26,7 +26,7 @@ import { startBridge, type Bridge } from './bridge-server.ts';
 export interface Bench {
   engine: OtaEngine;
   bridge: Bridge;
-  /** Dropped files are looked up here by name (see bridge-client pathForFile). */
+  /** Dropped files are looked up here by name (see bridge-client inspectDroppedFiles). */
   dropDir: string;
   mongoose(options?: Partial<MongooseBoardOptions>): Promise<MongooseBoard>;
   arduino(options: Partial<ArduinoBoardOptions> & Pick<ArduinoBoardOptions, 'variant'>): Promise<ArduinoBoard>;
@@ -156,15 +156,24 @@ export { expect };
 
 /**
  * Drops files (or a folder: its name) from the bench's drop directory on the window, together, the
- * way a user drags them from disk.
+ * way a user drags them from disk: each File holds the file's bytes, as a real drop's does (the
+ * main process checks the drop's proof against the file on disk).
  */
 export async function dropFile(page: Page, ...files: (FixtureFile | string)[]): Promise<void> {
-  const names = files.map((file) => (typeof file === 'string' ? file : file.path.split('/').pop()!));
-  const dataTransfer = await page.evaluateHandle((fileNames) => {
+  const dropped = files.map((file) =>
+    typeof file === 'string'
+      ? { name: file, base64: null }
+      : { name: file.path.split('/').pop()!, base64: readFileSync(file.path).toString('base64') },
+  );
+  const dataTransfer = await page.evaluateHandle((droppedFiles) => {
     const transfer = new DataTransfer();
-    for (const fileName of fileNames) transfer.items.add(new File(['(contents stay on disk; the engine reads the path)'], fileName));
+    for (const { name, base64 } of droppedFiles) {
+      // A folder: no bytes to read, like a real dropped folder (bridge-client knows this type).
+      if (base64 === null) transfer.items.add(new File([], name, { type: 'inode/directory' }));
+      else transfer.items.add(new File([Uint8Array.from(atob(base64), (char) => char.charCodeAt(0))], name));
+    }
     return transfer;
-  }, names);
+  }, dropped);
   await page.locator('.app').dispatchEvent('dragenter', { dataTransfer });
   await expect(page.getByTestId('drop-overlay')).toBeVisible();
   await page.locator('.app').dispatchEvent('drop', { dataTransfer });

@@ -47,9 +47,28 @@ export function installBridgeClient({ commandNames, eventNames }: BridgeClientNa
       };
     };
   }
-  // Electron's webUtils.getPathForFile gives an absolute path; here the name stands for a file in
-  // the bridge's drop directory. '' for an empty name, like a File that is not on disk.
-  api.pathForFile = (file: File) => file.name;
+  // What the preload does with dropped Files (electron/preload/index.ts), with the File's name where
+  // webUtils gives an absolute path: the bridge looks the name up in its drop directory. The digest
+  // is shared/dropped-file-proof.ts's, repeated here because this function is serialised into the
+  // page. A File of type 'inode/directory' stands for a dropped folder (whose bytes cannot be read).
+  const SAMPLE = 64 * 1024;
+  const digestOf = async (file: File): Promise<string | null> => {
+    if (file.type === 'inode/directory') return null;
+    const ranges = file.size <= 2 * SAMPLE ? [[0, file.size]] : [[0, SAMPLE], [file.size - SAMPLE, file.size]];
+    const parts = await Promise.all(ranges.map(([start, end]) => file.slice(start, end).arrayBuffer()));
+    const digest = await crypto.subtle.digest('SHA-256', await new Blob(parts).arrayBuffer());
+    return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  };
+  const sendCommand = api.inspectDroppedFiles as (arg: unknown) => Promise<unknown>;
+  api.inspectDroppedFiles = async (files: File[]) => {
+    const described = await Promise.all(
+      files.map(async (file) => {
+        if (!file.name) throw new Error(`“${file.name}” is not a file on disk (dragged from a browser or an archive?). Save it first, then drop it again.`);
+        return { path: file.name, name: file.name, size: file.size, digest: await digestOf(file) };
+      }),
+    );
+    return sendCommand({ files: described });
+  };
 
   Object.defineProperty(window, 'otaBench', { value: Object.freeze(api), configurable: false, enumerable: true });
 }

@@ -7,14 +7,17 @@
 // Arguments go through the IPC server's own parseCommandArg and commandHandlers, so the bridge
 // validates and dispatches exactly like Electron does; only the transport differs.
 // Test hooks stand in for what only a desktop can do: the file and folder dialogs (`setDialogPaths`,
-// `setFolderPath`) and the path of a dropped File or folder (`dropDir`: bridge-client's pathForFile
-// returns the name).
+// `setFolderPath`), the path of a dropped File or folder (`dropDir`: bridge-client sends the File's
+// name where the preload sends webUtils' path; the drop's proof is checked for real, by the main
+// process's own verifyDroppedFiles), and the native question before addDevice contacts an address
+// outside the local network (`answerRemoteAddress`; declined unless a test says otherwise).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, isAbsolute, join } from 'node:path';
 import { commandNames, eventNames, type CommandName, type EventName, type EventPayloads } from '../../../shared/contract.ts';
 import type { EngineEvents, OtaEngine } from '../../../electron/engine/engine-api.ts';
-import { commandHandlers, parseCommandArg, type CommandHandlers } from '../../../electron/main/ipc-server.ts';
+import { addressGateFor, commandHandlers, parseCommandArg, type CommandHandlers } from '../../../electron/main/ipc-server.ts';
+import { verifyDroppedFiles } from '../../../electron/main/dropped-files.ts';
 import { rendererOutDir, serveStatic } from './static-files.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,6 +35,10 @@ export interface Bridge {
   setDialogPaths(paths: string[] | null): void;
   /** What the next openFolderDialog "chooses": a folder, or null for a cancelled dialog. */
   setFolderPath(path: string | null): void;
+  /** How the next "contact an address outside your network?" questions are answered (default: Cancel). */
+  answerRemoteAddress(answer: boolean): void;
+  /** Every address the bridge asked that question about, in order. */
+  remoteAddressQuestions: Array<{ host: string; port: number }>;
   /** Every command the page sent, in order (name + status), for assertions and debugging. */
   calls: Array<{ command: string; status: number }>;
   close(): Promise<void>;
@@ -68,6 +75,8 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
 export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir }: BridgeOptions): Promise<Bridge> {
   let dialogPaths: string[] | null = null;
   let folderPath: string | null = null;
+  let remoteAnswer = false;
+  const remoteAddressQuestions: Bridge['remoteAddressQuestions'] = [];
   // The real preload hands over absolute paths; bare names stand for files and folders in dropDir.
   const resolveDropped = (path: string) => (isAbsolute(path) ? path : join(dropDir, basename(path)));
   const calls: Bridge['calls'] = [];
@@ -78,8 +87,12 @@ export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir
       // Like image-dialog.ts: what the user picked goes to the engine in one inspectImages call.
       openImageDialog: async () => (dialogPaths === null ? null : engine.inspectImages(dialogPaths)),
       openFolderDialog: async () => (folderPath === null ? null : engine.inspectImages([folderPath])),
-    }),
-    inspectImagePaths: ({ paths }) => engine.inspectImages(paths.map(resolveDropped)),
+    }, addressGateFor(engine, async (address) => {
+      remoteAddressQuestions.push(address);
+      return remoteAnswer;
+    })),
+    inspectDroppedFiles: async ({ files }) =>
+      engine.inspectImages(await verifyDroppedFiles(files.map((file) => ({ ...file, path: resolveDropped(file.path) })))),
   };
 
   async function runCommand(name: string, request: IncomingMessage): Promise<unknown> {
@@ -157,6 +170,10 @@ export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir
     setFolderPath(path) {
       folderPath = path;
     },
+    answerRemoteAddress(answer) {
+      remoteAnswer = answer;
+    },
+    remoteAddressQuestions,
     calls,
     async close() {
       for (const stream of eventStreams) stream.end();

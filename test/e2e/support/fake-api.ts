@@ -359,7 +359,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       return settle(chosen ?? images.mongoose, 300);
     },
     openFolderDialog: () => settle(images.pair, 300),
-    inspectImagePaths: ({ paths }) => settle(paths.length === 2 ? images.pair : images.mongoose, 300),
+    inspectDroppedFiles: (files) => settle(files.length === 2 ? images.pair : images.mongoose, 300),
     planPush: ({ deviceId, imageId }) => settle(planFor(deviceId, imageId), 350),
     listJobs: () => settle(jobs),
     push: (request) => {
@@ -426,7 +426,6 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     onDevicesChanged: (listener) => (listeners.devices.add(listener), () => listeners.devices.delete(listener)),
     onJobChanged: (listener) => (listeners.job.add(listener), () => listeners.job.delete(listener)),
     onDiscoveryChanged: (listener) => (listeners.discovery.add(listener), () => listeners.discovery.delete(listener)),
-    pathForFile: (file) => `/design-fixture/${file.name}`,
   };
 
   Object.defineProperty(window, 'otaBench', { value: Object.freeze(api), configurable: false });

@@ -18,6 +18,7 @@ import {
   registerIpcServer,
 } from '../../../electron/main/ipc-server.ts';
 import { createTrustedSenderCheck, type SenderFrame } from '../../../electron/main/trusted-sender.ts';
+import type { ConfirmRemoteAddress } from '../../../electron/main/address-gate.ts';
 import { APP_INDEX_HTML, fakeEngine, subFrame, topFrame, type FakeEngine } from './fakes.ts';
 
 const appUrl = pathToFileURL(APP_INDEX_HTML).href;
@@ -33,12 +34,14 @@ const validPush = {
 
 let engine: FakeEngine;
 let dialogs: { [K in keyof FileDialogs]: Mock<OpenDialog> };
+let confirmRemoteAddress: Mock<ConfirmRemoteAddress>;
 let dispatch: ReturnType<typeof createCommandDispatcher>;
 
 beforeEach(() => {
   engine = fakeEngine();
   dialogs = { openImageDialog: vi.fn<OpenDialog>(async () => null), openFolderDialog: vi.fn<OpenDialog>(async () => null) };
-  dispatch = createCommandDispatcher({ engine, isTrustedSender, dialogs });
+  confirmRemoteAddress = vi.fn<ConfirmRemoteAddress>(async () => false);
+  dispatch = createCommandDispatcher({ engine, isTrustedSender, dialogs, confirmRemoteAddress });
 });
 
 const call = (name: CommandName, ...args: unknown[]) => dispatch(name, fromApp, args);
@@ -55,9 +58,6 @@ describe('good calls reach the engine', () => {
     ['addDevice', { target: '192.168.1.20:8080' }, 'resolveDevice', ['192.168.1.20:8080']],
     ['deviceStatus', { deviceId: 'id:esp32-1' }, 'deviceStatus', ['id:esp32-1']],
     ['getDiscoveryStatus', undefined, 'discoveryStatus', []],
-    ['inspectImagePaths', { paths: ['/home/me/fw.zip'] }, 'inspectImages', [['/home/me/fw.zip']]],
-    ['inspectImagePaths', { paths: ['/b/user1.bin', '/b/user2.bin'] }, 'inspectImages', [['/b/user1.bin', '/b/user2.bin']]],
-    ['inspectImagePaths', { paths: ['/home/me/build'] }, 'inspectImages', [['/home/me/build']]],
     ['planPush', { deviceId: 'id:esp-link-1', imageId: 'img-1' }, 'planPush', ['id:esp-link-1', 'img-1', undefined, { protocol: undefined, credentials: undefined }]],
     ['planPush', { deviceId: 'd', imageId: 'img-1', protocol: 'esphome-web', credentials: { user: 'u', password: 'p' } }, 'planPush', ['d', 'img-1', undefined, { protocol: 'esphome-web', credentials: { user: 'u', password: 'p' } }]],
     ['listJobs', undefined, 'listJobs', []],
@@ -108,10 +108,10 @@ describe('good calls reach the engine', () => {
     expect(engine.push).toHaveBeenCalledWith(request);
   });
 
-  it('inspectImagePaths takes up to 16 paths', async () => {
-    const paths = Array.from({ length: 16 }, (_, index) => `/build/part-${index}.bin`);
-    await call('inspectImagePaths', { paths });
-    expect(engine.inspectImages).toHaveBeenCalledWith(paths);
+  it('addDevice with a local address probes it without asking', async () => {
+    await call('addDevice', { target: 'esp32.local:8080' });
+    expect(engine.resolveDevice).toHaveBeenCalledWith('esp32.local:8080');
+    expect(confirmRemoteAddress).not.toHaveBeenCalled();
   });
 
   it('passes engine errors through with their message', async () => {
@@ -124,6 +124,7 @@ describe('good calls reach the engine', () => {
 
 describe('bad arguments are rejected before the engine', () => {
   const huge = 'x'.repeat(1_000_000);
+  const droppedFile = { path: '/home/me/fw.bin', name: 'fw.bin', size: 10, digest: 'ab'.repeat(32) };
   it.each([
     ['wrong type', 'deviceStatus', { deviceId: 42 }, /deviceStatus: invalid argument: deviceId/],
     ['not an object', 'cancelJob', 'job-1', /cancelJob: invalid argument: argument/],
@@ -132,15 +133,17 @@ describe('bad arguments are rejected before the engine', () => {
     ['extra key', 'cancelJob', { jobId: 'job-1', force: true }, /cancelJob: invalid argument: .*unexpected field "force"/],
     ['missing field', 'addDevice', {}, /addDevice: invalid argument: target: missing/],
     ['empty string', 'deviceStatus', { deviceId: '' }, /deviceStatus: invalid argument: deviceId/],
-    ['huge path', 'inspectImagePaths', { paths: [huge] }, /inspectImagePaths: invalid argument: paths\.0/],
-    ['17 paths', 'inspectImagePaths', { paths: Array.from({ length: 17 }, (_, i) => `/b/${i}.bin`) }, /inspectImagePaths: invalid argument: paths/],
-    ['no paths', 'inspectImagePaths', { paths: [] }, /inspectImagePaths: invalid argument: paths/],
-    ['an empty path', 'inspectImagePaths', { paths: ['/b/user1.bin', ''] }, /inspectImagePaths: invalid argument: paths\.1/],
-    ['a path that is not a string', 'inspectImagePaths', { paths: ['/b/user1.bin', 7] }, /inspectImagePaths: invalid argument: paths\.1/],
-    ['paths as one string', 'inspectImagePaths', { paths: '/b/user1.bin' }, /inspectImagePaths: invalid argument: paths/],
-    ['the old single-path form', 'inspectImagePaths', { path: '/b/user1.bin' }, /inspectImagePaths: invalid argument: .*unexpected field "path"/],
-    ['extra key next to paths', 'inspectImagePaths', { paths: ['/b/user1.bin'], recursive: true }, /unexpected field "recursive"/],
-    ['missing paths', 'inspectImagePaths', {}, /inspectImagePaths: invalid argument: paths: missing/],
+    ['the plain paths call of old', 'inspectDroppedFiles', { paths: ['/home/me/.ssh/id_rsa'] }, /inspectDroppedFiles: invalid argument: .*(files: missing|unexpected field "paths")/],
+    ['a dropped file without its proof', 'inspectDroppedFiles', { files: [{ path: '/etc/passwd', name: 'passwd', size: 10 }] }, /inspectDroppedFiles: invalid argument: files\.0\.digest: missing/],
+    ['a proof that is not a digest', 'inspectDroppedFiles', { files: [{ ...droppedFile, digest: 'yes, I dropped it' }] }, /inspectDroppedFiles: invalid argument: files\.0\.digest: a digest is 64 lowercase hex digits/],
+    ['a huge path', 'inspectDroppedFiles', { files: [{ ...droppedFile, path: huge }] }, /inspectDroppedFiles: invalid argument: files\.0\.path/],
+    ['17 files', 'inspectDroppedFiles', { files: Array.from({ length: 17 }, () => droppedFile) }, /inspectDroppedFiles: invalid argument: files/],
+    ['no files', 'inspectDroppedFiles', { files: [] }, /inspectDroppedFiles: invalid argument: files/],
+    ['an empty path', 'inspectDroppedFiles', { files: [droppedFile, { ...droppedFile, path: '' }] }, /inspectDroppedFiles: invalid argument: files\.1\.path/],
+    ['a negative size', 'inspectDroppedFiles', { files: [{ ...droppedFile, size: -1 }] }, /inspectDroppedFiles: invalid argument: files\.0\.size/],
+    ['extra key next to a file', 'inspectDroppedFiles', { files: [{ ...droppedFile, recursive: true }] }, /unexpected field "recursive"/],
+    ['missing files', 'inspectDroppedFiles', {}, /inspectDroppedFiles: invalid argument: files: missing/],
+    ['addDevice with a huge target', 'addDevice', { target: huge }, /addDevice: invalid argument: target/],
     ['planPush without an image', 'planPush', { deviceId: 'id:esp-link-1' }, /planPush: invalid argument: imageId: missing/],
     ['planPush with a path instead of an image', 'planPush', { deviceId: 'd', imageId: 'img-1', path: '/etc/passwd' }, /planPush: invalid argument: .*unexpected field "path"/],
     ['planPush with an empty device', 'planPush', { deviceId: '', imageId: 'img-1' }, /planPush: invalid argument: deviceId/],
@@ -211,7 +214,8 @@ describe('foreign senders are refused', () => {
   });
 
   it.each([
-    ['inspectImagePaths', { paths: ['/home/me/.ssh/id_rsa'] }],
+    ['inspectDroppedFiles', { files: [{ path: '/home/me/.ssh/id_rsa', name: 'id_rsa', size: 10, digest: null }] }],
+    ['addDevice', { target: '192.168.1.20' }],
     ['planPush', { deviceId: 'id:esp-link-1', imageId: 'img-1' }],
     ['openImageDialog', undefined],
     ['openFolderDialog', undefined],
@@ -221,6 +225,7 @@ describe('foreign senders are refused', () => {
     );
     expect(engine.inspectImages).not.toHaveBeenCalled();
     expect(engine.planPush).not.toHaveBeenCalled();
+    expect(engine.resolveDevice).not.toHaveBeenCalled();
     expect(dialogs.openImageDialog).not.toHaveBeenCalled();
     expect(dialogs.openFolderDialog).not.toHaveBeenCalled();
   });
@@ -253,9 +258,11 @@ describe('registerIpcServer', () => {
   it('registers exactly one handler per command channel, all guarded', async () => {
     const handlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
     const ipcMain = { handle: vi.fn((channel: string, fn) => handlers.set(channel, fn)), removeHandler: vi.fn() };
-    const unregister = registerIpcServer({ ipcMain: ipcMain as never, engine, isTrustedSender, dialogs });
+    const unregister = registerIpcServer({ ipcMain: ipcMain as never, engine, isTrustedSender, dialogs, confirmRemoteAddress });
 
     expect([...handlers.keys()].sort()).toEqual(commandNames.map(commandChannel).sort());
+    // The plain "inspect these paths" command is gone: no channel takes a path from the page.
+    expect(handlers.has('ota-bench:inspectImagePaths')).toBe(false);
     await handlers.get(commandChannel('cancelJob'))!(fromApp, { jobId: 'job-1' });
     expect(engine.cancelJob).toHaveBeenCalledWith('job-1');
     await expect(

@@ -13,6 +13,7 @@ import {
   exposedApiKeys,
   subscriptionName,
 } from '../../../shared/contract.ts';
+import { droppedFileDigest } from '../../../shared/dropped-file-proof.ts';
 
 const preloadEntry = path.resolve(import.meta.dirname, '../../../electron/preload/index.ts');
 let bundle: Rolldown.OutputChunk;
@@ -78,7 +79,7 @@ beforeEach(() => {
     throw new Error(`a sandboxed preload cannot require '${id}'`);
   };
   const module = { exports: {} };
-  vm.runInNewContext(bundle.code, { require: sandboxRequire, module, exports: module.exports, console });
+  vm.runInNewContext(bundle.code, { require: sandboxRequire, module, exports: module.exports, console, crypto: globalThis.crypto });
   api = electron.exposed[0]?.[1] as typeof api;
 });
 
@@ -107,7 +108,7 @@ describe('window.otaBench', () => {
     for (const leaked of [ipcRenderer, ...Object.values(ipcRenderer)]) expect(values).not.toContain(leaked);
   });
 
-  it.each(commandNames)('%s invokes its own channel with the argument', async (name) => {
+  it.each(commandNames.filter((name) => name !== 'inspectDroppedFiles'))('%s invokes its own channel with the argument', async (name) => {
     const arg = { probe: name };
     await expect(api[name](arg)).resolves.toEqual({ channel: commandChannel(name), args: [arg] });
     expect(electron.module.ipcRenderer.invoke).toHaveBeenCalledTimes(1);
@@ -140,9 +141,41 @@ describe('window.otaBench', () => {
     expect(electron.module.ipcRenderer.on).not.toHaveBeenCalled();
   });
 
-  it('pathForFile resolves a File through webUtils, and gives "" for a File not on disk', () => {
-    expect(api.pathForFile({ diskPath: '/home/me/fw.bin' })).toBe('/home/me/fw.bin');
-    expect(api.pathForFile({})).toBe('');
-    expect(electron.module.webUtils.getPathForFile).toHaveBeenCalledTimes(2);
+  it('offers the page no way to turn a File into a path', () => {
+    expect(api).not.toHaveProperty('pathForFile');
+  });
+});
+
+describe('inspectDroppedFiles', () => {
+  const onDisk = (bytes: string, name: string, diskPath: string) => Object.assign(new File([bytes], name), { diskPath });
+
+  it('resolves each File with webUtils and sends the path with the digest of its bytes', async () => {
+    const fw = onDisk('firmware bytes', 'fw.bin', '/home/me/fw.bin');
+    await api.inspectDroppedFiles([fw]);
+    expect(electron.module.webUtils.getPathForFile).toHaveBeenCalledWith(fw);
+    expect(electron.module.ipcRenderer.invoke).toHaveBeenCalledWith(commandChannel('inspectDroppedFiles'), {
+      files: [{ path: '/home/me/fw.bin', name: 'fw.bin', size: 14, digest: await droppedFileDigest(new Blob(['firmware bytes'])) }],
+    });
+  });
+
+  it('sends no digest for a File whose bytes cannot be read (a folder)', async () => {
+    const folder = Object.assign(new File([], 'build'), { diskPath: '/home/me/build', slice: () => ({ arrayBuffer: () => Promise.reject(new Error('NotReadableError')) }) });
+    await api.inspectDroppedFiles([folder]);
+    expect(electron.module.ipcRenderer.invoke).toHaveBeenCalledWith(commandChannel('inspectDroppedFiles'), {
+      files: [{ path: '/home/me/build', name: 'build', size: 0, digest: null }],
+    });
+  });
+
+  it('refuses a File that is not on disk, in words, and sends nothing', async () => {
+    await expect(api.inspectDroppedFiles([new File(['x'], 'from-the-browser.bin')])).rejects.toThrow(
+      '“from-the-browser.bin” is not a file on disk (dragged from a browser or an archive?). Save it first, then drop it again.',
+    );
+    expect(electron.module.ipcRenderer.invoke).not.toHaveBeenCalled();
+  });
+
+  it('takes File objects only: a path string from the page is not one', async () => {
+    await expect(api.inspectDroppedFiles(['/etc/passwd'])).rejects.toThrow(/takes the dropped File objects/);
+    await expect(api.inspectDroppedFiles({ paths: ['/etc/passwd'] })).rejects.toThrow(/needs an array of dropped Files/);
+    expect(electron.module.ipcRenderer.invoke).not.toHaveBeenCalled();
   });
 });
