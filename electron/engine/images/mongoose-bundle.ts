@@ -9,6 +9,7 @@ import yauzl from 'yauzl';
 import { z } from 'zod';
 import { isIoError, openForReading, toAccessError } from './image-file.ts';
 import { checkZipIntegrity } from './mongoose-zip-integrity.ts';
+import * as say from './mongoose-messages.ts';
 
 const STORED = 0;
 const DATA_DESCRIPTOR_FLAG = 0x8;
@@ -158,31 +159,32 @@ async function analyse(zip: yauzl.ZipFile, raw: yauzl.Entry[], verify: boolean):
     .sort((a, b) => a.fileName.split('/').length - b.fileName.split('/').length)[0];
   if (!manifestEntry) {
     const bins = entries.filter((e) => /\.(bin|gz)$/i.test(e.name)).map((e) => e.name);
-    const hint = bins.length > 0 ? ` It contains ${bins.slice(0, 3).join(', ')}${bins.length > 3 ? '…' : ''}: extract the firmware image and open that.` : ' Extract the firmware .bin from it, or build a bundle with `mos build`.';
-    return { kind: 'not-mongoose', kindLabel: 'zip archive without manifest.json', problem: `This zip archive has no manifest.json, so it is not a Mongoose OS fw.zip.${hint}` };
+    return { kind: 'not-mongoose', kindLabel: 'zip archive without manifest.json', problem: say.noManifest(bins) };
   }
   const manifestPath = manifestEntry.fileName;
   if (manifestEntry.isEncrypted() || manifestEntry.uncompressedSize > MAX_MANIFEST_BYTES) {
-    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [`${manifestPath} in this zip is ${manifestEntry.isEncrypted() ? 'encrypted' : 'too large to be a manifest'}, so the bundle cannot be read. Rebuild it with \`mos build\`.`], warnings: [] };
+    const problem = say.manifestUnreadable(manifestPath, manifestEntry.isEncrypted());
+    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [problem], warnings: [] };
   }
   let json: unknown;
   try {
     json = JSON.parse(await readEntryText(zip, manifestEntry));
   } catch (error) {
     if (isIoError(error)) throw error;
-    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [`The fw.zip's ${manifestPath} cannot be parsed (${reasonOf(error)}); the device would answer "Failed to parse manifest". Rebuild the bundle with \`mos build\`.`], warnings: [] };
+    const problem = say.manifestNotJson(manifestPath, reasonOf(error));
+    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [problem], warnings: [] };
   }
   const object = typeof json === 'object' && json !== null && !Array.isArray(json) ? json as Record<string, unknown> : {};
   if (!('platform' in object) && !('parts' in object)) {
     const nordic = typeof object.manifest === 'object';
     return nordic
-      ? { kind: 'not-mongoose', kindLabel: 'Nordic DFU package', problem: 'This is a Nordic DFU package (nRF5 SDK / nRF Connect) zip, not a Mongoose OS fw.zip: OTA Bench cannot push it over the LAN. Use nRF Connect Device Manager, or an MCUboot image once BLE support arrives.' }
-      : { kind: 'not-mongoose', kindLabel: 'zip archive (not Mongoose OS)', problem: `This zip has a ${manifestPath} but it is not a Mongoose OS manifest (no platform or parts). Pick the fw.zip that \`mos build\` wrote to build/fw.zip, or the firmware .bin itself.` };
+      ? { kind: 'not-mongoose', kindLabel: 'Nordic DFU package', problem: say.NORDIC_DFU_PACKAGE }
+      : { kind: 'not-mongoose', kindLabel: 'zip archive (not Mongoose OS)', problem: say.notMongooseManifest(manifestPath) };
   }
   const parsed = manifestSchema.safeParse(object);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'manifest')))].join(', ');
-    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [`The fw.zip's manifest is missing or has invalid required fields (${fields}); the device would answer "Required manifest field missing". Rebuild the bundle with \`mos build\`.`], warnings: [] };
+    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [say.manifestFieldsInvalid(fields)], warnings: [] };
   }
   const m = parsed.data;
   const manifest: MongooseManifest = {
@@ -201,21 +203,21 @@ function deviceChecks(manifest: MongooseManifest, manifestPath: string, entries:
   const problems: string[] = [];
   const warnings: string[] = [];
   if (entries[0]?.name !== manifestPath) {
-    problems.push(`manifest.json is not the first entry of this fw.zip (the first is ${entries[0]?.name}); Mongoose OS devices read the manifest first and reject the bundle. Rebuild it with \`mos build\` instead of re-zipping it by hand.`);
+    problems.push(say.manifestNotFirst(entries[0]?.name));
   }
   const compressed = entries.filter((e) => e.method !== STORED).map((e) => e.name);
   if (compressed.length > 0) {
-    problems.push(`This fw.zip has compressed entries (${compressed.slice(0, 3).join(', ')}${compressed.length > 3 ? '…' : ''}); Mongoose OS devices only accept stored (uncompressed) bundles and answer "Cannot handle compressed .zip". Rebuild it with \`mos build\` without --compress.`);
+    problems.push(say.compressedEntries(compressed));
   }
   const folder = posix.dirname(manifestPath);
   const names = new Set(entries.map((e) => e.name));
   const missing = manifest.parts.filter((p) => p.src !== null && !names.has(folder === '.' ? p.src : `${folder}/${p.src}`));
   if (missing.length > 0) {
-    problems.push(`The manifest lists files that are not in the zip (${missing.map((p) => p.src).join(', ')}). Rebuild the bundle with \`mos build\`.`);
+    problems.push(say.missingParts(missing.map((p) => p.src)));
   }
   const described = entries.filter((e) => e.dataDescriptor).map((e) => e.name);
   if (described.length > 0) {
-    warnings.push(`Some entries keep their sizes in a trailing data descriptor (${described.slice(0, 3).join(', ')}), which the Mongoose OS parser skips. Rebuild the bundle with \`mos build\` if the update fails.`);
+    warnings.push(say.dataDescriptors(described));
   }
   return { problems, warnings };
 }

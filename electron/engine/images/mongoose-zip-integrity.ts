@@ -11,6 +11,7 @@ import type yauzl from 'yauzl';
 import { isIoError } from './image-file.ts';
 import { hex } from './image-format.ts';
 import type { MongoosePart } from './mongoose-bundle.ts';
+import * as say from './mongoose-messages.ts';
 
 const DATA_DESCRIPTOR_FLAG = 0x8;
 
@@ -81,7 +82,7 @@ export async function checkZipIntegrity(zip: yauzl.ZipFile, entries: yauzl.Entry
   const problems: string[] = [];
   const headers = await localHeaderMismatches(zip, entries);
   if (headers.length > 0) {
-    problems.push(`This fw.zip's local file headers, which Mongoose OS devices read as they receive the file, disagree with its central directory: ${list(headers)}. The device would read something else than OTA Bench checked ("Malformed archive"). Rebuild the bundle with \`mos build\`.`);
+    problems.push(say.localHeadersDisagree(list(headers)));
   }
   const byName = new Map(entries.map((e) => [e.fileName, e]));
   const digests = new Map<string, { crc: number; sha1: string }>();
@@ -97,9 +98,9 @@ export async function checkZipIntegrity(zip: yauzl.ZipFile, entries: yauzl.Entry
     digests.set(entry.fileName, digest);
     if (digest.crc !== entry.crc32) badCrc.push(`${entry.fileName}: stored ${hex(entry.crc32)}, computed ${hex(digest.crc)}`);
   }
-  if (unreadable.length > 0) problems.push(`Some files in this fw.zip cannot be read: ${list(unreadable)}. The archive is damaged: download or build it again.`);
+  if (unreadable.length > 0) problems.push(say.unreadableEntries(list(unreadable)));
   if (badCrc.length > 0) {
-    problems.push(`The CRC-32 of ${badCrc.length === 1 ? 'a file' : `${badCrc.length} files`} in this fw.zip does not match its content (${list(badCrc)}): the archive is corrupted, and the device would stop with "Invalid CRC" after receiving it. Download or build it again.`);
+    problems.push(say.crcMismatch(badCrc.length, list(badCrc)));
   }
   const badSha: string[] = [];
   const badSize: string[] = [];
@@ -115,10 +116,10 @@ export async function checkZipIntegrity(zip: yauzl.ZipFile, entries: yauzl.Entry
     if (digest.sha1 !== part.csSha1.toLowerCase()) badSha.push(`${part.name} (${part.src}): manifest ${part.csSha1}, content ${digest.sha1}`);
   }
   if (badSha.length > 0) {
-    problems.push(`The SHA-1 of ${badSha.length === 1 ? 'a part' : `${badSha.length} parts`} does not match the manifest's cs_sha1 (${list(badSha)}): the device checks it after writing the part and rejects the update. Rebuild the bundle with \`mos build\`.`);
+    problems.push(say.sha1Mismatch(badSha.length, list(badSha)));
   }
   if (badSize.length > 0) {
-    problems.push(`The manifest gives ${badSize.length === 1 ? 'a part' : `${badSize.length} parts`} a size other than the file's (${list(badSize)}): the bundle was altered after \`mos build\`. Rebuild it.`);
+    problems.push(say.sizeMismatch(badSize.length, list(badSize)));
   }
   const checked = `CRC-32 of ${digests.size} file${digests.size === 1 ? '' : 's'}, cs_sha1 of ${shaChecked} part${shaChecked === 1 ? '' : 's'}, part sizes, local headers`;
   const summary = problems.length === 0 ? `verified (${checked})` : `failed (${checked})`;
