@@ -1,9 +1,9 @@
 // Composition root of the engine. Callers pick options; everything else is wired here.
 import type { BleRadio } from './ble/ble-radio.ts';
-import type { BleSideOptions } from './ble/ble-side.ts';
+import type { BleSideOptions } from './sides/ble-side.ts';
 import type { OtaEngine } from './engine-api.ts';
 import { Engine } from './engine.ts';
-import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-runner.ts';
+import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-context.ts';
 
 export interface EngineOptions {
   /** Per-phase timeouts; tests and the CLI shorten or lengthen some of them. */

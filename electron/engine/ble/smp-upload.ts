@@ -9,14 +9,15 @@ import { imageUploadRequest, parseUploadResponse } from './smp-messages.ts';
 import { SmpTimeoutError } from './smp-client.ts';
 import { planChunk } from './upload-chunks.ts';
 
-export interface UploadTimeouts {
+/** The waits of one SMP upload over BLE (not HTTP's: net/stream-upload.ts has HttpUploadTimeouts). */
+export interface SmpUploadTimeouts {
   firstMs: number;
   lastMs: number;
   otherMs: number;
   triesPerOffset: number;
 }
 
-export const NORDIC_UPLOAD_TIMEOUTS: UploadTimeouts = { firstMs: 40_000, lastMs: 20_000, otherMs: 2_500, triesPerOffset: 5 };
+export const NORDIC_UPLOAD_TIMEOUTS: SmpUploadTimeouts = { firstMs: 40_000, lastMs: 20_000, otherMs: 2_500, triesPerOffset: 5 };
 
 /** What the uploader needs from an SMP client: queue a request, get its answer. */
 export interface SmpSender {
@@ -40,7 +41,7 @@ export interface UploadInput {
   window: number;
   /** Round non-final chunks down to this (old NCS firmware when pipelining). */
   alignment?: number;
-  timeouts?: UploadTimeouts;
+  timeouts?: SmpUploadTimeouts;
   signal?: AbortSignal;
   /** The device's confirmed offset, whenever it moves (cheap: a number). */
   onOffset?(offset: number): void;

@@ -4,43 +4,12 @@
 import { UpdateError } from '../update-error.ts';
 import { formatDuration } from '../format.ts';
 import type { Target } from '../net/http-client.ts';
+import { targetOf } from '../net/device-target.ts';
 import type { FirmwareInfo, UpdateProtocol } from '../protocols/update-protocol.ts';
-import { targetOf, type JobTimeouts, type RunnerContext } from './job-runner.ts';
+import type { JobTimeouts, RunnerContext } from './job-context.ts';
+import type { Decision } from './commit-decisions.ts';
 import { waitForReboot, type Returned } from './reboot-watch.ts';
 import { revertWords } from './commit-state.ts';
-
-export type Decision = 'commit' | 'revert';
-
-/** Hands the user's Commit / Revert click to the runner, whichever comes first. */
-export class CommitDecisions {
-  private waiter: ((decision: Decision) => void) | null = null;
-  private pending: Decision | null = null;
-
-  decide(decision: Decision): void {
-    if (this.waiter) this.waiter(decision);
-    else this.pending = decision;
-  }
-
-  next(signal: AbortSignal, timeoutMs: number): Promise<Decision | 'deadline'> {
-    if (this.pending) return Promise.resolve(this.pending);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done('deadline'), Math.max(0, timeoutMs));
-      const onAbort = () => {
-        clearTimeout(timer);
-        this.waiter = null;
-        reject(new UpdateError('cancelled', 'Stopped watching the commit window; the board decides by itself when it ends.'));
-      };
-      const done = (value: Decision | 'deadline') => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.waiter = null;
-        resolve(value);
-      };
-      this.waiter = done;
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-}
 
 /** --commit auto: the firmware must answer, report the new version and not reboot for N seconds. */
 async function healthCheck(ctx: RunnerContext, returned: Returned, toVersion: string | null): Promise<string | null> {

@@ -4,7 +4,7 @@
 // UNCOMMITTED_REFRESH_MS and once its deadline has passed (committed elsewhere? reverted?); otherwise
 // every COMMITTED_REFRESH_MS. Each read is bounded; a board a job of ours is working on is left alone.
 import type { Device, DeviceCommitState } from '../../../shared/domain.ts';
-import { targetOf } from './job-runner.ts';
+import { targetOf } from '../net/device-target.ts';
 import type { BootState, UpdateProtocol } from '../protocols/update-protocol.ts';
 import { commitStateOf } from './commit-state.ts';
 

@@ -2,12 +2,12 @@
 // cancel / commit / revert to the right runner, and emits a copy of a job whenever it changes.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Device, Job, JobState, ProtocolId, PushRequest } from '../../../shared/domain.ts';
+import type { Device, Job, JobState, PushRequest } from '../../../shared/domain.ts';
 import { isTerminal } from '../../../shared/domain.ts';
 import { UpdateError, resultFromError } from '../update-error.ts';
-import type { ImageOnDisk, UpdateProtocol } from '../protocols/update-protocol.ts';
-import { CommitDecisions } from './commit-flow.ts';
-import { type JobContext, type JobTimeouts, runJob } from './job-runner.ts';
+import type { ImageOnDisk } from '../protocols/update-protocol.ts';
+import { CommitDecisions } from './commit-decisions.ts';
+import type { JobContext, JobSequence, JobTimeouts } from './job-context.ts';
 import { boardLockKeys, defaultProcessName, takeBoardLock } from './board-lock.ts';
 
 const MAX_LOG = 60;
@@ -25,11 +25,8 @@ export interface StartJob {
   request: PushRequest;
   device: Device;
   image: ImageOnDisk;
-  /** LAN boards: the protocol the standard sequence (job-runner.ts) speaks. */
-  protocol?: UpdateProtocol;
-  /** A sequence of its own instead (BLE/SMP: smp-job.ts), with the protocol it reports. */
-  sequence?: { protocolId: ProtocolId; run(ctx: JobContext): Promise<void> };
-  currentDevice(): Device;
+  /** What the device's side runs for this push (LAN: job-runner.ts, BLE/SMP: smp-job.ts). */
+  sequence: JobSequence;
 }
 
 export class JobManager extends EventEmitter<{ changed: [Job] }> {
@@ -56,8 +53,7 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
     return [...this.jobs.values()].find((r) => r.job.deviceId === deviceId && !isTerminal(r.job.state))?.job ?? null;
   }
 
-  start({ request, device, image, protocol, sequence, currentDevice }: StartJob): Job {
-    if (!protocol && !sequence) throw new Error('a job needs a protocol or a sequence');
+  start({ request, device, image, sequence }: StartJob): Job {
     const busy = this.activeJobFor(device.id);
     if (busy) throw new UpdateError('update-failed', `${device.name} is already being updated (job ${busy.id.slice(0, 8)}, ${busy.state}); wait for it or cancel it.`);
     // Other processes (the app, another terminal): taken before the first byte, released however the job ends.
@@ -67,8 +63,8 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
       id: randomUUID(),
       deviceId: device.id,
       deviceName: device.name,
-      target: device.transport === 'ble' ? `BLE ${device.address ?? device.name}` : device.address ? `${device.address}:${device.port}` : device.name,
-      protocol: sequence?.protocolId ?? protocol!.id,
+      target: sequence.target,
+      protocol: sequence.protocolId,
       image: { fileName: image.info.fileName, size: image.info.size, sha256: image.info.sha256, format: image.info.format, version: image.info.version },
       state: 'queued',
       createdAt: now,
@@ -112,13 +108,13 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
       log,
       request,
       image,
-      device: currentDevice,
+      device: () => sequence.currentDevice(),
       timeouts: this.timeouts,
       signal: controller.signal,
       decisions,
     };
     if (lock.warning) log(lock.warning);
-    entry.done = (sequence ? sequence.run(context) : runJob({ ...context, protocol: protocol! })).catch((error: unknown) => {
+    entry.done = sequence.run(context).catch((error: unknown) => {
       const result = resultFromError(error);
       const state: JobState = result.code === 'cancelled' ? 'cancelled' : result.code === 'rolled-back' ? 'rolled-back' : 'failed';
       setState(state, { result, commitDeadline: null });

@@ -1,60 +1,19 @@
-// Runs one job through its states: connecting → transferring → rebooting → verifying →
-// (awaiting-commit → committing | reverting) → a terminal state. Every wait is bounded. The runner
-// owns the sequence; protocols own the wire; the manager owns the job list and events.
-import type { Device, Job, JobState, PushPlan, PushRequest } from '../../../shared/domain.ts';
+// The LAN job sequence: one push to a board over its HTTP update protocol, through the states
+// connecting → transferring → rebooting → verifying → (awaiting-commit → committing | reverting) → a
+// terminal state. Every wait is bounded. The runner owns the sequence; protocols own the wire; the
+// manager owns the job list and events; sides/lan-side.ts hands it to the manager as a JobSequence.
+import type { PushPlan } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import type { Target } from '../net/http-client.ts';
-import { UploadCutError, type UploadTimeouts } from '../net/stream-upload.ts';
-import type { ImageOnDisk, PushOutcome, UpdateProtocol } from '../protocols/update-protocol.ts';
+import { targetOf } from '../net/device-target.ts';
+import { UploadCutError } from '../net/stream-upload.ts';
+import type { ImageOnDisk, PushOutcome } from '../protocols/update-protocol.ts';
 import { ProgressSampler } from './progress-sampler.ts';
 import { waitForReboot } from './reboot-watch.ts';
-import { awaitCommit, type CommitDecisions } from './commit-flow.ts';
+import { awaitCommit } from './commit-flow.ts';
 import { planPush } from './push-plan.ts';
-
-export interface JobTimeouts {
-  upload: UploadTimeouts;
-  rebootGoneMs: number;
-  rebootComeBackMs: number;
-  pollMs: number;
-  /** How long a board may wait after its commit deadline before we call the rollback overdue. */
-  rollbackGraceMs: number;
-  /** --commit auto: the new firmware must stay up and healthy this long before we commit it. */
-  healthSeconds: number;
-  /** For boards without a version endpoint: how long to wait for mDNS to re-announce a version. */
-  versionAnnounceMs: number;
-}
-
-export const DEFAULT_JOB_TIMEOUTS: JobTimeouts = {
-  upload: { connectMs: 10_000, idleMs: 30_000, responseMs: 60_000 },
-  rebootGoneMs: 5_000,
-  rebootComeBackMs: 90_000,
-  pollMs: 500,
-  rollbackGraceMs: 120_000,
-  healthSeconds: 10,
-  versionAnnounceMs: 5_000,
-};
-
-/** What any job sequence gets from the job manager. */
-export interface JobContext {
-  job(): Job;
-  update(patch: Partial<Job>): void;
-  setState(state: JobState, patch?: Partial<Job>): void;
-  log(text: string): void;
-  request: PushRequest;
-  image: ImageOnDisk;
-  /** The device as the registry knows it now (address may change while we wait). */
-  device(): Device;
-  timeouts: JobTimeouts;
-  signal: AbortSignal;
-  decisions: CommitDecisions;
-}
-
-/** The LAN sequence also gets the protocol that speaks to the board. */
-export interface RunnerContext extends JobContext {
-  protocol: UpdateProtocol;
-}
-
-export const targetOf = (device: Device): Target | null => (device.address ? { host: device.address, port: device.port } : null);
+import { overrideRefusal } from './plan-fingerprint.ts';
+import type { RunnerContext } from './job-context.ts';
 
 /** Refuses what the plan refuses; a needs-override plan goes ahead only with the user's override. */
 function enforcePlan(ctx: RunnerContext, plan: PushPlan): void {
@@ -65,9 +24,9 @@ function enforcePlan(ctx: RunnerContext, plan: PushPlan): void {
   }
   for (const c of plan.checks) if (c.status === 'warn') ctx.log(`Check "${c.label}": ${c.detail}`);
   if (plan.verdict === 'needs-override') {
-    if (!ctx.request.override) {
-      throw new UpdateError('unsupported-package', `${plan.message} If you are sure, push again with "Push anyway" (CLI: --force).`);
-    }
+    // Only an override of this very plan: a different failing check now needs the user's eyes again.
+    const refusal = overrideRefusal(plan, ctx.request.override);
+    if (refusal) throw new UpdateError('unsupported-package', refusal);
     for (const c of plan.checks) if (c.status === 'fail') ctx.log(`Overridden by you: ${c.detail}`);
   }
 }

@@ -10,13 +10,13 @@ import { UpdateError } from '../update-error.ts';
 import type { BleRadio } from '../ble/ble-radio.ts';
 import { LinkLostError } from '../ble/smp-client.ts';
 import { SmpSession } from '../ble/smp-session.ts';
-import { uploadImage, type UploadTimeouts } from '../ble/smp-upload.ts';
+import { uploadImage, type SmpUploadTimeouts } from '../ble/smp-upload.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import { activeSlot, describeSlot, planSmpPush } from '../protocols/mcumgr-smp-plan.ts';
 import { dataRoom, planFirstChunk } from '../ble/upload-chunks.ts';
 import { verdictOf } from './push-plan.ts';
 import { ProgressSampler } from './progress-sampler.ts';
-import type { JobContext } from './job-runner.ts';
+import type { JobContext } from './job-context.ts';
 
 export interface SmpJobDeps {
   radio: BleRadio;
@@ -25,7 +25,7 @@ export interface SmpJobDeps {
   /** Tells the device list what the device runs after the job. */
   recordFirmware(version: string | null): void;
   connectTimeoutMs: number;
-  uploadTimeouts?: UploadTimeouts;
+  uploadTimeouts?: SmpUploadTimeouts;
   /** The job's last connection is closed (just before its terminal state is published). */
   onReleased?(): void;
 }
@@ -173,7 +173,7 @@ interface UploadPlan {
   resumedFrom: number[];
   chunkBytes: number;
   connect(purpose: string): Promise<SmpSession>;
-  timeouts?: UploadTimeouts;
+  timeouts?: SmpUploadTimeouts;
   /** The session the job closes at the end, kept current across reconnects. */
   open: { session: SmpSession | null };
 }

@@ -4,7 +4,7 @@
 // it only as fast as the board takes it (form-data's own stream chain reads ahead without bound).
 import FormData from 'form-data';
 import type { HttpResponse, Target } from './http-client.ts';
-import { type FileToSend, streamUpload, type UploadTimeouts } from './stream-upload.ts';
+import { type FileToSend, streamUpload, type HttpUploadTimeouts } from './stream-upload.ts';
 
 export interface MultipartUpload {
   target: Target;
@@ -15,7 +15,7 @@ export interface MultipartUpload {
   file: FileToSend;
   fileName: string;
   headers: Record<string, string>;
-  timeouts: UploadTimeouts;
+  timeouts: HttpUploadTimeouts;
   signal: AbortSignal;
   onBytes(totalFileBytesSent: number): void;
 }

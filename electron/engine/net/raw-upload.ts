@@ -1,13 +1,13 @@
 // Streams a firmware file as the raw request body (esp-link's POST /flash/upload, what
 // `curl --data-binary @file` sends): no multipart wrapping, Content-Length set, never chunked.
 import type { HttpResponse, Target } from './http-client.ts';
-import { type FileToSend, streamUpload, type UploadTimeouts } from './stream-upload.ts';
+import { type FileToSend, streamUpload, type HttpUploadTimeouts } from './stream-upload.ts';
 
 export interface RawUpload {
   target: Target;
   path: string;
   file: FileToSend;
-  timeouts: UploadTimeouts;
+  timeouts: HttpUploadTimeouts;
   signal: AbortSignal;
   onBytes(sent: number): void;
 }

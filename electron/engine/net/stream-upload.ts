@@ -13,7 +13,8 @@ import { UpdateError } from '../update-error.ts';
 import { type HttpResponse, type Target, describeTarget, hostHeader, networkError } from './http-client.ts';
 import { formatBytes } from '../format.ts';
 
-export interface UploadTimeouts {
+/** The waits of one HTTP upload (not SMP's: ble/smp-upload.ts has SmpUploadTimeouts). */
+export interface HttpUploadTimeouts {
   /** TCP connect. */
   connectMs: number;
   /** The kernel accepted no byte of the body for this long while sending. */
@@ -24,7 +25,8 @@ export interface UploadTimeouts {
   floorBytesPerSecond?: number;
 }
 
-export const DEFAULT_UPLOAD_TIMEOUTS: UploadTimeouts = { connectMs: 10_000, idleMs: 30_000, responseMs: 60_000 };
+/** The one default; the job's timeouts (jobs/job-context.ts) start from it. */
+export const DEFAULT_UPLOAD_TIMEOUTS: HttpUploadTimeouts = { connectMs: 10_000, idleMs: 30_000, responseMs: 60_000 };
 
 /** A board's answer is a line or a small page: anything beyond this is cut (and no longer read). */
 export const MAX_REPLY_BYTES = 64 * 1024;
@@ -57,7 +59,7 @@ export interface StreamUpload {
   head: Buffer;
   file: FileToSend;
   tail: Buffer;
-  timeouts: UploadTimeouts;
+  timeouts: HttpUploadTimeouts;
   signal: AbortSignal;
   /** File bytes the kernel has accepted so far (never bytes merely read from disk). */
   onBytes(sent: number): void;

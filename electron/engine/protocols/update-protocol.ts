@@ -2,7 +2,7 @@
 // and the board's words; the job runner knows phases, timeouts and the state machine.
 import type { Device, FlashSlots, ImageInfo, PreflightCheck, ProtocolId } from '../../../shared/domain.ts';
 import type { Target } from '../net/http-client.ts';
-import type { FileToSend, UploadTimeouts } from '../net/stream-upload.ts';
+import type { FileToSend, HttpUploadTimeouts } from '../net/stream-upload.ts';
 
 /** What a board says about itself (Mongoose Sys.GetInfo, ESPHome TXT…). */
 export interface FirmwareInfo {
@@ -68,7 +68,7 @@ export interface PushContext {
   commitTimeoutSeconds: number;
   /** What the plan read from the board (esp-link), so the push can notice if it changed since. */
   slots?: FlashSlots | null;
-  timeouts: UploadTimeouts;
+  timeouts: HttpUploadTimeouts;
   signal: AbortSignal;
   onBytes(sent: number): void;
   log(text: string): void;

@@ -9,14 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { SmpTimeoutError } from '../../../electron/engine/ble/smp-client.ts';
 import { decodeSmpPacket } from '../../../electron/engine/ble/smp-frame.ts';
 import { encodeSmpRequest, responseError, SmpDeviceError, type CborMap, type SmpRequest } from '../../../electron/engine/ble/smp-messages.ts';
-import { uploadImage, type SmpSender, type UploadInput, type UploadResult, type UploadTimeouts } from '../../../electron/engine/ble/smp-upload.ts';
+import { uploadImage, type SmpSender, type UploadInput, type UploadResult, type SmpUploadTimeouts } from '../../../electron/engine/ble/smp-upload.ts';
 import { planChunk } from '../../../electron/engine/ble/upload-chunks.ts';
 import { UpdateError } from '../../../electron/engine/update-error.ts';
 
 // Every time in this file is a multiple of K ms: large enough that a busy CI machine's event-loop
 // stalls do not reorder answers and timeouts, small enough to keep the file fast.
 const K = 4;
-const TIMEOUTS: UploadTimeouts = { firstMs: 200 * K, lastMs: 100 * K, otherMs: 30 * K, triesPerOffset: 5 };
+const TIMEOUTS: SmpUploadTimeouts = { firstMs: 200 * K, lastMs: 100 * K, otherMs: 30 * K, triesPerOffset: 5 };
 const MAX_PACKET = 2475;
 
 /** Deterministic pseudo-random bytes (xorshift) starting with the MCUboot magic. */

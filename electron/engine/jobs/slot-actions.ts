@@ -4,12 +4,13 @@
 // device's state, not the panel's memory), says what it did and what the next reset does, and reads
 // the slots again afterwards. MCUmgr has no command that clears a pending test: "revert" of a pending
 // image can only erase slot 1 (which Zephyr refuses unless CONFIG_MCUMGR_GRP_IMG_ALLOW_ERASE_PENDING),
-// and "revert" of a running unconfirmed test is a reset, after which MCUboot swaps back.
+// and "revert" of a running unconfirmed test is a reset, after which MCUboot swaps back. It lives
+// beside the SMP job (smp-job.ts): a bounded sequence of commands, with a reset and a reconnect.
 import type { ImageSlotActionKind, ImageSlotActionResult } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import { activeSlot, toSmpImageSlots } from '../protocols/mcumgr-smp-plan.ts';
-import type { SmpSession } from './smp-session.ts';
-import { SmpDeviceError, type ImageSlotState } from './smp-messages.ts';
+import type { SmpSession } from '../ble/smp-session.ts';
+import { SmpDeviceError, type ImageSlotState } from '../ble/smp-messages.ts';
 
 export type SlotActionKind = ImageSlotActionKind | 'commit' | 'revert';
 

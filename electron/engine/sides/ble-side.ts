@@ -1,26 +1,28 @@
-// Everything the engine does over Bluetooth LE, behind a few calls: scan into the device table,
-// read a device's image slots, plan a push, and run SMP jobs. The engine asks here for devices whose
-// transport is 'ble'; the LAN side never sees the radio.
-import type { Device, DeviceStatus, ImageSlotActionResult, PushPlan } from '../../../shared/domain.ts';
+// Bluetooth LE as a side: scan into the device table, read a device's image slots, plan a push, run
+// SMP jobs (jobs/smp-job.ts) and slot actions (jobs/slot-actions.ts). The engine reaches it through
+// DeviceSide like any other side; the LAN side never sees the radio.
+import type { Device, DeviceStatus, ImageSlotActionResult, Job, PushPlan } from '../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
 import { UpdateError } from '../update-error.ts';
-import { BLE_UPDATE_SERVICES, BleDeviceTable } from '../discovery/ble-devices.ts';
+import { BLE_UPDATE_SERVICES, BleDeviceTable, normaliseAddress } from '../discovery/ble-devices.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import type { ImageOnDisk } from '../protocols/update-protocol.ts';
 import { activeSlot, notMcubootChecks, planSmpPush, toSmpImageSlots, type SmpAction } from '../protocols/mcumgr-smp-plan.ts';
-import type { JobContext, JobTimeouts } from '../jobs/job-runner.ts';
-import { verdictOf } from '../jobs/push-plan.ts';
+import type { Decision } from '../jobs/commit-decisions.ts';
+import type { JobContext, JobSequence, JobTimeouts } from '../jobs/job-context.ts';
+import { judgePlan } from '../jobs/push-plan.ts';
 import { runSmpJob, type SmpJobDeps } from '../jobs/smp-job.ts';
-import { runSlotAction, type SlotActionInput } from './slot-actions.ts';
-import type { BleRadio, RadioStatus } from './ble-radio.ts';
-import { SmpSession } from './smp-session.ts';
-import type { UploadTimeouts } from './smp-upload.ts';
+import { runSlotAction, type SlotActionInput } from '../jobs/slot-actions.ts';
+import type { BleRadio, RadioStatus } from '../ble/ble-radio.ts';
+import { SmpSession } from '../ble/smp-session.ts';
+import type { SmpUploadTimeouts } from '../ble/smp-upload.ts';
+import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
 
 export interface BleSideOptions {
   /** Connecting to a device that is in range (it advertises every ~100 ms–1 s). */
   connectTimeoutMs?: number;
-  uploadTimeouts?: UploadTimeouts;
+  uploadTimeouts?: SmpUploadTimeouts;
 }
 
 const PLAN_REASONS: Record<SmpAction, string> = {
@@ -37,9 +39,15 @@ const ACTION_WORDS: Record<SlotActionInput['action'], string> = {
 
 const OFF: RadioStatus = { state: 'off', message: 'Bluetooth is off in this configuration (OTA_BENCH_BLE=off).' };
 
-export class BleSide {
-  readonly table = new BleDeviceTable();
+export class BleSide implements DeviceSide {
+  private readonly table = new BleDeviceTable();
   private readonly radio: BleRadio | null;
+  private readonly host: SideHost;
+  private readonly timeouts: JobTimeouts;
+  /** Devices that stop advertising go offline (15 s); runs while discovery does. */
+  private expiry: NodeJS.Timeout | null = null;
+  /** Why the last start failed, until the radio reports a state of its own. */
+  private startFailure: RadioStatus | null = null;
   /** Devices a job holds a connection to: a peripheral takes one central, so status and plans wait. */
   private readonly busy = new Set<string>();
   /** Devices a slot action holds (what it is doing, for the refusal's words): no job or other action meanwhile. */
@@ -50,30 +58,61 @@ export class BleSide {
   }, 2_000);
   private readonly options: Required<Pick<BleSideOptions, 'connectTimeoutMs'>> & BleSideOptions;
 
-  constructor(radio: BleRadio | null, options: BleSideOptions = {}) {
+  constructor(host: SideHost, timeouts: JobTimeouts, radio: BleRadio | null, options: BleSideOptions = {}) {
+    this.host = host;
+    this.timeouts = timeouts;
     this.radio = radio;
     this.options = { connectTimeoutMs: 15_000, ...options };
     radio?.on('advertisement', (ad) => this.table.observe(ad));
+    radio?.on('status', () => {
+      this.startFailure = null;
+      host.statusChanged();
+    });
+    this.table.on('changed', () => host.devicesChanged());
   }
 
-  status(): NonNullable<DiscoveryStatus['ble']> {
-    return this.radio?.status() ?? OFF;
+  private status(): NonNullable<DiscoveryStatus['ble']> {
+    return this.startFailure ?? this.radio?.status() ?? OFF;
   }
 
-  onStatus(listener: () => void): void {
-    this.radio?.on('status', listener);
+  discoveryStatus(): Partial<DiscoveryStatus> {
+    return { ble: this.status() };
+  }
+
+  list(): Device[] {
+    return this.table.list();
+  }
+
+  get(deviceId: string): Device | null {
+    return this.table.get(deviceId);
   }
 
   async start(): Promise<void> {
-    await this.radio?.startScanning(BLE_UPDATE_SERVICES.map((s) => s.uuid));
+    this.expiry ??= setInterval(() => this.table.expire(), 1000);
+    this.startFailure = null;
+    await this.radio?.startScanning(BLE_UPDATE_SERVICES.map((s) => s.uuid)).catch((error: Error) => {
+      this.startFailure = { state: 'unavailable', message: `Bluetooth scanning failed: ${error.message}` };
+      this.host.statusChanged();
+    });
   }
 
   async stop(): Promise<void> {
+    if (this.expiry) clearInterval(this.expiry);
+    this.expiry = null;
     await this.radio?.stopScanning();
+  }
+
+  resolve(ref: string): Promise<Device> | null {
+    const wanted = ref.trim().toLowerCase();
+    if (!normaliseAddress(wanted)) return null;
+    const status = this.status();
+    return Promise.reject(new UpdateError('connection-lost', `No Bluetooth device with address ${wanted} has been seen${status.state === 'scanning' ? ' yet; is it on and advertising?' : `: ${status.message}`}`));
   }
 
   async close(): Promise<void> {
     clearInterval(this.keepAlive);
+    if (this.expiry) clearInterval(this.expiry);
+    this.expiry = null;
     await this.radio?.close();
   }
 
@@ -128,7 +167,7 @@ export class BleSide {
     const mcuboot: McubootImage | null = await readMcubootImage(image.path).catch(() => null);
     if (!mcuboot) {
       const checks = notMcubootChecks(info);
-      return { ...base, imageSlots: null, checks, ...verdictOf(checks) };
+      return { ...base, imageSlots: null, checks, ...judgePlan(checks, base) };
     }
     let session: SmpSession;
     try {
@@ -136,27 +175,36 @@ export class BleSide {
     } catch (error) {
       if (!(error instanceof UpdateError) || error.code === 'cancelled') throw error;
       const checks = [{ id: 'board', label: 'Device answers', status: 'fail' as const, detail: error.message, overridable: false }];
-      return { ...base, imageSlots: null, checks, ...verdictOf(checks) };
+      return { ...base, imageSlots: null, checks, ...judgePlan(checks, base) };
     }
     try {
       const slots = await session.readImageState();
       const { checks, action } = planSmpPush({ image: mcuboot, slots, link: session.link });
-      return { ...base, reason: PLAN_REASONS[action], imageSlots: toSmpImageSlots(slots), checks, ...verdictOf(checks) };
+      return { ...base, reason: PLAN_REASONS[action], imageSlots: toSmpImageSlots(slots), checks, ...judgePlan(checks, base) };
     } finally {
       await session.close();
     }
   }
 
-  /** What holds the device besides a job, in words (null: free): a push waits for it. */
-  heldBy(deviceId: string): string | null {
-    return this.actions.get(deviceId) ?? null;
+  /** MCUboot: what commit/revert can truthfully do to the slots (jobs/slot-actions.ts). */
+  async decideOutsideJob(device: Device, decision: Decision): Promise<string> {
+    if (device.protocol !== 'mcumgr-smp') throw new UpdateError('unsupported-protocol', `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no commit/revert: its firmware is final once it boots.`);
+    const result = await this.slotAction(device, { deviceId: device.id, action: decision });
+    if (!result.done) throw new UpdateError('update-failed', result.message);
+    return `${result.message} ${result.nextReset}`;
   }
 
   /**
    * One slot action (or the CLI's commit/revert), holding the device like a job does: refused while a
    * job or another action has it. Bounded: connect, each command and the reboot wait have their limits.
    */
-  async slotAction(device: Device, input: SlotActionInput, timeouts: Pick<JobTimeouts, 'rebootGoneMs' | 'rebootComeBackMs'>): Promise<ImageSlotActionResult> {
+  async slotAction(device: Device, input: SlotActionRequest): Promise<ImageSlotActionResult> {
+    if (device.protocol !== 'mcumgr-smp') {
+      throw new UpdateError('unsupported-protocol', `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no MCUboot slots to act on.`);
+    }
+    const job: Job | null = this.host.activeJobFor(device.id);
+    if (job) throw new UpdateError('update-failed', `A push to ${device.name} is running (${job.state}); slot actions wait until it ends.`);
+    const timeouts = this.timeouts;
     const { radio, peripheralId } = this.smpDevice(device);
     if (this.busy.has(device.id)) throw new UpdateError('update-failed', `${device.name} is connected to a running push; slot actions wait until it ends.`);
     const holder = this.actions.get(device.id);
@@ -178,8 +226,11 @@ export class BleSide {
     }
   }
 
-  /** The job sequence for an SMP push to this device. */
-  sequenceFor(device: Device, timeouts: JobTimeouts): { protocolId: 'mcumgr-smp'; run(ctx: JobContext): Promise<void> } {
+  /** The job sequence for an SMP push to this device; refused while a slot action holds it. */
+  pushSequence(device: Device): JobSequence {
+    const held = this.actions.get(device.id);
+    if (held) throw new UpdateError('update-failed', `${device.name} is busy: ${held}. Push again when it ends.`);
+    const timeouts = this.timeouts;
     const { radio, peripheralId } = this.smpDevice(device);
     const deps: SmpJobDeps = {
       radio,
@@ -198,6 +249,6 @@ export class BleSide {
         this.busy.delete(device.id);
       }
     };
-    return { protocolId: 'mcumgr-smp', run };
+    return { protocolId: 'mcumgr-smp', target: `BLE ${device.address ?? device.name}`, currentDevice: () => this.table.get(device.id) ?? device, run };
   }
 }
