@@ -73,6 +73,11 @@ export interface Device {
   authChallenge?: string | null;
   /** What the probe saw when it could not tell the protocol (each question and the answer). */
   probeNote?: string | null;
+  /**
+   * LAN: another address claims to be this board and has not proved it (the identity its protocol
+   * reports, asked without credentials). Jobs, status and credentials stay with `address` meanwhile.
+   */
+  addressChange?: AddressChange | null;
   /** Sanitised TXT key/values, merged over all services of this device. */
   txt: Record<string, string>;
   /** Test-then-commit firmware (Mongoose OS): what the board last said, whoever pushed it. */
@@ -80,6 +85,16 @@ export interface Device {
 }
 
 /** Whether a board runs its firmware committed; uncommitted firmware reverts by itself at `revertsAt`. */
+/** A new address for a known board, until it proves it is the same board (discovery/verify-address.ts). */
+export interface AddressChange {
+  /** The address that appeared. */
+  address: string;
+  /** checking: being asked which board it is; unverified: it could not prove it; different-device: it reported another identity. */
+  state: 'checking' | 'unverified' | 'different-device';
+  /** In words, for the row and the CLI. */
+  message: string;
+}
+
 export interface DeviceCommitState {
   committed: boolean;
   /** The version it runs, when the read told it. */

@@ -1,6 +1,7 @@
 // Derives the Device a user sees from everything the registry knows about one board. Kept pure
 // (entry + clock in, Device out) so the merge rules are testable without sockets.
-import type { Device, ProtocolEvidence, ProtocolId } from '../../../shared/domain.ts';
+import type { AddressChange, Device, ProtocolEvidence, ProtocolId } from '../../../shared/domain.ts';
+import type { BoardIdentity } from '../protocols/board-identity.ts';
 import { canPush } from '../protocols/index.ts';
 import type { ServiceObservation } from './mdns-browser.ts';
 import type { ProbeResult } from './probe.ts';
@@ -20,6 +21,26 @@ export interface DeviceEntry {
   services: Map<string, ServiceRecord>;
   probe: (ProbeResult & { target: { host: string; port: number }; at: number; reachable?: boolean }) | null;
   lastReportedOnline: boolean;
+  /**
+   * Where jobs, status and credentials go: the first address the board was seen at, one the user
+   * typed, or one that proved it is this board (verify-address.ts); with the identity learned there.
+   */
+  home?: { host: string; identity: BoardIdentity | null } | null;
+  /** Another address claiming to be this board, and what checking it found. */
+  claim?: AddressClaim | null;
+}
+
+export interface AddressClaim extends AddressChange {
+  /** When it was last checked (retries back off), and how many times. */
+  checkedAt: number;
+  attempts: number;
+}
+
+/** The address mDNS and probes point to now, before any verification (the freshest record's first). */
+export function announcedAddress(entry: DeviceEntry, now: number): string | null {
+  const records = [...entry.services.values()].sort((a, b) => b.lastSeen - a.lastSeen);
+  const fresh = records.filter((r) => isRecordFresh(r, now));
+  return fresh.find((r) => r.addresses.length)?.addresses[0] ?? records.find((r) => r.addresses.length)?.addresses[0] ?? entry.probe?.target.host ?? null;
 }
 
 /** ArduinoOTA's record says which core runs (port 3232 / board id on ESP32); the web form does not. */
@@ -63,8 +84,8 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
   const types = new Set(records.map((r) => r.type));
   const [protocol, protocolEvidence] = protocolOf(entry, records, txt, types);
   const info = entry.probe?.info ?? null;
-  const freshRecords = records.filter((r) => isRecordFresh(r, now));
-  const address = freshRecords.find((r) => r.addresses.length)?.addresses[0] ?? records.find((r) => r.addresses.length)?.addresses[0] ?? entry.probe?.target.host ?? null;
+  // Only a verified address: one that merely claims to be this board is shown as addressChange.
+  const address = entry.home?.host ?? announcedAddress(entry, now);
   const esphomeVersion = txt.project_version ?? null;
   return {
     id: entry.id,
@@ -87,6 +108,7 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
     authRequired: txt.auth_upload === 'yes' || Boolean(entry.probe?.authRequired),
     authChallenge: entry.probe?.authChallenge ?? null,
     probeNote: protocol === 'unknown' ? (entry.probe?.note ?? null) : null,
+    addressChange: entry.claim ? { address: entry.claim.address, state: entry.claim.state, message: entry.claim.message } : null,
     txt,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceRegistry } from '../../../electron/engine/discovery/device-registry.ts';
+import type { AddressCheck, AddressVerdict } from '../../../electron/engine/discovery/verify-address.ts';
 import type { ServiceObservation } from '../../../electron/engine/discovery/mdns-browser.ts';
 
 const mongoose = (over: Partial<ServiceObservation> = {}): ServiceObservation => ({
@@ -14,10 +15,15 @@ const mongoose = (over: Partial<ServiceObservation> = {}): ServiceObservation =>
   ...over,
 });
 
-function registry() {
+/** A registry whose check of a new address (verify-address.ts) answers `verdict`, without sockets. */
+function registry(verdict: AddressVerdict = { verdict: 'unverified', message: 'not verified' }) {
   let now = 1_000_000;
-  const reg = new DeviceRegistry(() => now);
-  return { reg, advance: (ms: number) => (now += ms) };
+  const checks: AddressCheck[] = [];
+  const reg = new DeviceRegistry(() => now, async (check) => {
+    checks.push(check);
+    return verdict;
+  });
+  return { reg, checks, advance: (ms: number) => (now += ms) };
 }
 
 describe('DeviceRegistry', () => {
@@ -28,14 +34,20 @@ describe('DeviceRegistry', () => {
     const devices = reg.list();
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({ id: 'id:esp32_A1B2C3', protocol: 'mongoose-os', protocolEvidence: 'txt', firmwareVersion: '1.0', arch: 'esp32', online: true, pushSupported: true });
+    // The second address only claims to be this board: the row keeps the first until it proves it.
+    expect(devices[0]).toMatchObject({ address: '10.0.0.20', addressChange: { address: '10.0.0.21' } });
   });
 
-  it('follows a board onto a new address (A record change) without a new device', () => {
-    const { reg } = registry();
+  // Before #10 §2b the row moved at once; now the new address must report the same identity first.
+  it('follows a board onto a new address (A record change) without a new device, once it proves it is the same board', async () => {
+    const { reg, checks } = registry({ verdict: 'same', identity: { id: 'esp32_A1B2C3', mac: null } });
     reg.observeService(mongoose());
     reg.observeAddress('mos-esp32-a1b2c3.local', '10.0.0.99');
+    expect(reg.list()[0]).toMatchObject({ address: '10.0.0.20', addressChange: { address: '10.0.0.99', state: 'checking' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(checks).toMatchObject([{ candidate: '10.0.0.99', home: { host: '10.0.0.20' }, protocol: 'mongoose-os', port: 80 }]);
     expect(reg.list()).toHaveLength(1);
-    expect(reg.list()[0].address).toBe('10.0.0.99');
+    expect(reg.list()[0]).toMatchObject({ address: '10.0.0.99', addressChange: null });
   });
 
   it('marks a device offline on goodbye and after its TTL, with last seen kept', () => {
