@@ -84,7 +84,6 @@ export interface Device {
   commitState?: DeviceCommitState | null;
 }
 
-/** Whether a board runs its firmware committed; uncommitted firmware reverts by itself at `revertsAt`. */
 /** A new address for a known board, until it proves it is the same board (discovery/verify-address.ts). */
 export interface AddressChange {
   /** The address that appeared. */
@@ -95,6 +94,7 @@ export interface AddressChange {
   message: string;
 }
 
+/** Whether a board runs its firmware committed; uncommitted firmware reverts by itself at `revertsAt`. */
 export interface DeviceCommitState {
   committed: boolean;
   /** The version it runs, when the read told it. */
