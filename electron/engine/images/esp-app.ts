@@ -11,6 +11,7 @@ import {
 import { esp32ChipName, revisionRange } from './esp-chips.ts';
 import { ESP32_LIMIT, ESP8266_LIMIT } from './size-limits.ts';
 import { ARDUINO_LENGTH_OFFSET, arduinoCrcFact, readArduinoCrc } from './arduino-crc.ts';
+import * as say from './esp-messages.ts';
 
 const LABEL = 'ESP application image (0xE9)';
 const ESP8266_APP_OFFSET = 0x1000;
@@ -71,7 +72,7 @@ export const espAppFormat: ImageFormat = {
     const chip = guessEspChip(file.head);
     if (chip === null) {
       return {
-        ...failed(`The file starts with 0xE9 but what follows is not an ESP8266 or ESP32 image header (first segment load address ${hex(file.head.readUInt32LE(8))}). Pick the firmware .bin your build produced.`),
+        ...failed(say.notAnEspHeader(file.head.readUInt32LE(8))),
         format: 'unknown',
         formatLabel: 'Unknown',
       };
@@ -109,7 +110,7 @@ async function describeEsp8266(file: ImageFile, eboot: EspImage | null, app: Esp
   facts.push(fact(eboot ? 'Application segments' : 'Segments', segmentList(app.segments)));
   const warnings: string[] = [];
   let problem: string | null = flashParamsProblem('esp8266', boot.flashMode, boot.flashSizeFreq);
-  if (problem) problem += ' Arduino and ESPHome updaters copy the file to 0x0 as it is, so the board would not boot. This looks like a bootloader (e.g. rboot.bin from a Mongoose OS build), not an application.';
+  if (problem) problem += say.LOOKS_LIKE_BOOTLOADER;
   const arduinoCrc = eboot ? await readArduinoCrc(file) : null;
   for (const [name, image] of eboot ? [['eboot checksum', eboot], ['Application checksum', app]] as const : [['Checksum', app]] as const) {
     if (image.storedChecksum === image.computedChecksum) {
@@ -124,12 +125,12 @@ async function describeEsp8266(file: ImageFile, eboot: EspImage | null, app: Esp
   if (arduinoCrc) {
     facts.push(fact('Arduino CRC-32 (0x1014)', arduinoCrcFact(arduinoCrc)));
     if (arduinoCrc.stored !== arduinoCrc.computed) {
-      problem ??= `The CRC-32 the Arduino build wrote at 0x1014 does not match the file (${arduinoCrcFact(arduinoCrc)}): the file was changed after it was built. The updater would take it, but the sketch's ESP.checkFlashCRC() would then report its own flash as corrupt. Rebuild it or download it again.`;
+      problem ??= say.arduinoCrcMismatch(arduinoCrcFact(arduinoCrc));
     }
   }
   if (app.end < file.size) facts.push(fact('Bytes after the image', `${file.size - app.end} (e.g. an appended signature)`));
   if (!eboot) {
-    warnings.push('This ESP8266 image has no eboot loader in front of the application. Arduino-ESP8266 OTA images put eboot at 0x0 and the sketch at 0x1000; without eboot the board cannot apply later Arduino OTA updates.');
+    warnings.push(say.NO_EBOOT);
   }
   const version = file.versionMarker;
   if (version) facts.push(fact('Version', `${version} (OTA_BENCH_VERSION marker)`));
@@ -165,7 +166,7 @@ async function describeEsp32(file: ImageFile, app: EspImage): Promise<FormatRepo
     warnings.push(`The flash frequency ${frequency} is not one esptool knows for the ${chipName}: check that the image was built for this chip.`);
   }
   if (app.flashMode === 4 || app.flashMode === 5) {
-    warnings.push(`The image asks for flash mode ${flashModeName(app.flashMode)}: ESP-IDF's bootloader knows it, but esptool calls it invalid and builds normally use QIO, QOUT, DIO or DOUT. Check the build's flash settings.`);
+    warnings.push(say.unusualFlashMode(flashModeName(app.flashMode)));
   }
   let problem: string | null = flashParamsProblem('esp32', app.flashMode, app.flashSizeFreq);
   if (problem) {
@@ -175,7 +176,7 @@ async function describeEsp32(file: ImageFile, app: EspImage): Promise<FormatRepo
   } else if (app.appendedHashValid === false) {
     problem = 'The SHA-256 appended to the image does not match its content: the file is corrupted and the ESP32 would reject it. Rebuild it or download it again.';
   } else if ((await file.readAt(PARTITION_TABLE_OFFSET, 2)).equals(Buffer.from([0xaa, 0x50]))) {
-    problem = `This is a merged ${chipName} flash image (bootloader, partition table and app) meant for serial flashing at 0x0. OTA needs the application .bin alone (e.g. .pio/build/<env>/firmware.bin, not the factory/merged file).`;
+    problem = say.mergedFlashImage(chipName);
   }
   // Every app has flash-mapped DROM/IROM segments (ESP32 0x3F4…/0x400D…, S2 0x3F0…, S3/C3/C6/H2
   // 0x3C…/0x42…, C61 0x41…); a bootloader has only RAM ones. P4, E22 and S31 map flash over

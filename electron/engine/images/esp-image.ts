@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { byteCount, hex, hexByte } from './image-format.ts';
 import { streamRange, type ImageFile } from './image-file.ts';
 import { esp32FrequencyName } from './esp-chips.ts';
+import * as say from './esp-messages.ts';
 
 export const ESP_IMAGE_MAGIC = 0xe9;
 export const ESP_HEADER_BYTES = 8;
@@ -135,7 +136,7 @@ export async function walkEspImage(file: ImageFile, offset: number, chip: EspChi
     if (dataOffset + length > file.size) {
       return {
         ok: false,
-        problem: `${where} is truncated: segment ${index + 1} of ${segmentCount} (load address ${hex(addr)}) needs ${byteCount(length)} but only ${byteCount(Math.max(0, file.size - dataOffset))} remain in the file.`,
+        problem: say.segmentTruncated(where, { index, count: segmentCount, address: addr, length, remaining: Math.max(0, file.size - dataOffset) }),
       };
     }
     const head = await file.readAt(dataOffset, Math.min(length, SEGMENT_HEAD_BYTES));

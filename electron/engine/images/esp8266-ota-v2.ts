@@ -14,6 +14,7 @@ import { byteCount, fact, firstBytes, hex, hexByte, type FormatReport, type Imag
 import { streamRange, type ImageFile } from './image-file.ts';
 import { SLOT_LAYOUTS, readSlotEvidence } from './esp8266-slot-evidence.ts';
 import { ESP8266_LIMIT } from './size-limits.ts';
+import * as say from './esp-messages.ts';
 import {
   ESP_IMAGE_MAGIC, checksumFact, flashFrequencyName, flashModeName, flashSizeName, segmentList, walkEspImage,
 } from './esp-image.ts';
@@ -69,10 +70,10 @@ export const esp8266OtaV2Format: ImageFormat = {
     const innerOffset = V2_HEADER_BYTES + iromLength;
     const innerHead = await file.readAt(innerOffset, 8);
     if (innerHead.length < 8) {
-      return failed(`The image is truncated: its header declares ${byteCount(iromLength)} of irom0 code, but the file (${byteCount(file.size)}) ends before the second header that should follow it. Rebuild it or download it again.`, facts);
+      return failed(say.userImageTruncated(iromLength, file.size), facts);
     }
     if (innerHead[0] !== ESP_IMAGE_MAGIC) {
-      return failed(`The second (0xE9) header expected at offset ${innerOffset} holds ${hexByte(innerHead[0]!)} instead: the file is corrupted or not a user1/user2 image. Rebuild it or download it again.`, facts);
+      return failed(say.noSecondHeader(innerOffset, innerHead[0]!), facts);
     }
     const walk = await walkEspImage(file, innerOffset, 'esp8266');
     if (!walk.ok) return failed(walk.problem, facts);
@@ -94,16 +95,14 @@ export const esp8266OtaV2Format: ImageFormat = {
     facts.push(fact('Linked for', slotEvidence.linkedSlot ? `slot ${slotEvidence.linkedSlot} (user${slotEvidence.linkedSlot}.bin)` : 'cannot tell'));
     facts.push(fact('irom references', `slot 1: ${slotEvidence.iromReferences.slot1}, slot 2: ${slotEvidence.iromReferences.slot2}${slotEvidence.iromDecisive ? '' : ' (not decisive)'}`));
 
-    const warnings = [
-      'This is an esp-link / ESP8266 SDK user1/user2 image: Arduino, ESPHome and ArduinoOTA updaters reject it with a "Magic byte is not 0xE9" error. Push it to an esp-link (or SDK upgrade) device only.',
-    ];
+    const warnings = [say.ESP_LINK_ONLY];
     if (slotEvidence.contradiction) warnings.push(slotEvidence.contradiction);
     let problem: string | null = null;
     if (inner.storedChecksum !== inner.computedChecksum) {
       problem = `The image checksum does not match (${checksumFact(inner)}): the file is corrupted. Rebuild it or download it again.`;
     }
     if (inner.entry !== entry) {
-      warnings.push(`The outer header's entry point (${hex(entry)}) differs from the inner image's (${hex(inner.entry)}); the bootloader starts the inner one. gen_appbin writes the same address in both, so the file was probably put together by hand.`);
+      warnings.push(say.entryPointsDiffer(entry, inner.entry));
     }
     const trailer = await checkCrcTrailer(file, inner.end);
     facts.push(fact(trailer.label, trailer.value));
@@ -133,7 +132,7 @@ async function checkCrcTrailer(file: ImageFile, imageEnd: number): Promise<Trail
   if (extra === 0) {
     return {
       label: 'CRC-32 trailer', value: 'absent',
-      warning: 'The file ends right after the image checksum, without the 4-byte CRC-32 that gen_appbin appends to user1/user2 images: it may have been cut short by 4 bytes (or come from an SDK build that wrote none). Bootloaders that check the CRC will not start it; prefer the file your build produced.',
+      warning: say.NO_CRC_TRAILER,
       problem: null,
     };
   }
@@ -152,7 +151,7 @@ async function checkCrcTrailer(file: ImageFile, imageEnd: number): Promise<Trail
       label: 'CRC-32 trailer', value: `mismatch: stored ${hex(stored)}, computed ${hex(computed)}`, warning: null,
       problem: extra === CRC_TRAILER_BYTES
         ? 'The CRC-32 at the end of the file does not match its content: the file is corrupted. Rebuild it or download it again.'
-        : `The ${extra} bytes after the image do not start with its CRC-32 (stored ${hex(stored)}, computed ${hex(computed)}): the file is corrupted or has stray bytes. Rebuild it or download it again.`,
+        : say.strayTrailer(extra, stored, computed),
     };
   }
   const after = extra - CRC_TRAILER_BYTES;

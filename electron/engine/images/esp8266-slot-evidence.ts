@@ -9,6 +9,7 @@
 //     byte from esptool, so it is only ever a hint.
 import type { SlotEvidence } from '../../../shared/domain.ts';
 import { streamRange, type ImageFile } from './image-file.ts';
+import * as say from './esp-messages.ts';
 
 type Slot = 1 | 2;
 
@@ -88,7 +89,7 @@ export async function readSlotEvidence(file: ImageFile, fileName: string, header
     // Both apps come from the same linker script: either file runs in either slot, as far as the
     // code goes; the name is what tells the two builds apart.
     linkedSlot = byFileName;
-    summary = `Built for a ${layout} map, where both slots are linked at 0x40201010, so the code cannot tell user1 from user2; ${byFileName ? `the file name says user${byFileName}` : 'the file name does not say either'}; ${headerHint(headerByte3)}.`;
+    summary = say.sharedLinkAddressSummary(layout, byFileName, headerHint(headerByte3));
   } else {
     linkedSlot = byFileName;
     summary = `The code does not decide (${counts}); ${byFileName ? `going by the file name: user${byFileName}` : 'the file name does not say either'}; ${headerHint(headerByte3)}.`;

@@ -9,8 +9,8 @@ import { HEAD_BYTES, type ImageFile } from './image-file.ts';
 import { createVersionMarkerScanner } from './version-marker.ts';
 import { ESP_IMAGE_MAGIC, flashSizeName, guessEspChip } from './esp-image.ts';
 import { recogniseContent } from './unknown.ts';
-import { withArticle } from '../format.ts';
 import { ESP8266_LIMIT } from './size-limits.ts';
+import * as say from './esp-messages.ts';
 
 const LABEL = 'gzip-compressed image';
 /** Stop inflating past the largest ESP8266 flash: nothing bigger fits, and a zip bomb must not hang the app. */
@@ -80,7 +80,7 @@ export const gzipFormat: ImageFormat = {
     if (inner[0] !== ESP_IMAGE_MAGIC) {
       const guess = recogniseContent(inner, inflated.size);
       facts.push(fact('Contains', guess.kind));
-      return failed(`This gzip file does not contain an ESP firmware image: inside is ${withArticle(guess.kind)} (first bytes ${firstBytes(inner)}). Compress the firmware .bin itself, or push the uncompressed .bin.`, facts);
+      return failed(say.gzipOfSomethingElse(guess.kind, firstBytes(inner)), facts);
     }
     const chip = guessEspChip(inner);
     if (chip === 'esp32') {

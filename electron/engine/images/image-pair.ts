@@ -7,9 +7,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageFact } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
-import { withArticle } from '../format.ts';
 import { slotFromFileName } from './esp8266-slot-evidence.ts';
 import type { InspectedImage } from './inspect-image.ts';
+import * as say from './esp-messages.ts';
 
 export const PAIR_LABEL = 'ESP8266 user1/user2 pair';
 
@@ -59,7 +59,7 @@ function buildDifferences(user1: InspectedImage, user2: InspectedImage): string[
 export function describePair(a: InspectedImage, b: InspectedImage): { pair: InspectedImage; swapped: boolean } {
   for (const image of [a, b]) {
     if (image.format !== 'esp8266-ota-v2') {
-      throw new UpdateError('unsupported-package', `${image.fileName} is ${withArticle(image.formatLabel)}, not an ESP8266 user1/user2 image: two files make a pair only when both are user1/user2 images of one build. Pick one file, or the user1.bin and user2.bin your build produced.`);
+      throw new UpdateError('unsupported-package', say.notAPairMember(image.fileName, image.formatLabel));
     }
   }
   const assigned = assignSlots(a, b);
@@ -68,11 +68,12 @@ export function describePair(a: InspectedImage, b: InspectedImage): { pair: Insp
   if (typeof assigned === 'string') problems.unshift(assigned);
   const layouts = new Set([user1, user2].map((m) => m.slotEvidence?.layout));
   if (layouts.size > 1) {
-    problems.push(`The two files were built for different flash layouts (${user1.fileName}: ${user1.slotEvidence?.layout}, ${user2.fileName}: ${user2.slotEvidence?.layout}): they are not from the same build.`);
+    const layoutOf = (image: InspectedImage) => ({ fileName: image.fileName, layout: image.slotEvidence?.layout });
+    problems.push(say.pairLayoutsDiffer(layoutOf(user1), layoutOf(user2)));
   }
   const differences = buildDifferences(user1, user2);
   if (differences.length > 0) {
-    problems.push(`${user1.fileName} and ${user2.fileName} are not the two images of one build: they differ in ${differences.join('; ')}. The board would run one firmware or the other depending on the slot it picks. Pick the user1.bin and user2.bin that one build produced.`);
+    problems.push(say.pairBuildsDiffer(user1.fileName, user2.fileName, differences));
   }
   const facts: ImageFact[] = [
     { label: 'Slot 1 (user1)', value: `${user1.fileName}, ${user1.size.toLocaleString('en-US')} bytes` },

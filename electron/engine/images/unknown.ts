@@ -3,6 +3,7 @@
 // merged flash image for serial flashing), so naming the mistake and the fix is worth a few checks.
 import { firstBytes, type FormatReport, type ImageFormat } from './image-format.ts';
 import { unsignedCortexMProblem } from './mcuboot.ts';
+import * as say from './esp-messages.ts';
 
 export interface ContentGuess {
   /** Short name for the format label, e.g. `HTML page`. */
@@ -46,7 +47,7 @@ export function recogniseContent(head: Buffer, size: number, esp32AppAt0x1000 = 
     const arch = ELF_MACHINES[machine] ? ` for ${ELF_MACHINES[machine]}` : '';
     return {
       kind: 'ELF executable',
-      problem: `This is an ELF executable${arch} (the linker output, e.g. firmware.elf), not a flashable image. Pick the .bin built next to it (e.g. .pio/build/<env>/firmware.bin) or convert it with esptool elf2image.`,
+      problem: say.elfExecutable(arch),
     };
   }
   if (head.subarray(0, 8).equals(Buffer.from([0x55, 0x46, 0x32, 0x0a, 0x57, 0x51, 0x5d, 0x9e]))) {
@@ -67,7 +68,7 @@ export function recogniseContent(head: Buffer, size: number, esp32AppAt0x1000 = 
   if (esp32AppAt0x1000 && head.subarray(0, 16).every((b) => b === 0xff)) {
     return {
       kind: 'merged flash image',
-      problem: 'This looks like a merged ESP32 flash image (0xFF padding, then the bootloader at 0x1000) meant for serial flashing at 0x0. OTA needs the application .bin alone (e.g. .pio/build/<env>/firmware.bin, not the factory/merged file).',
+      problem: say.MERGED_ESP32_BY_PADDING,
     };
   }
   if (head.every((b) => b === 0xff) || head.every((b) => b === 0)) {
@@ -86,7 +87,7 @@ function recogniseText(text: string): ContentGuess {
     (lower.startsWith('<') && /<(html|head|body|script|div|meta)[\s>]/.test(lower))) {
     return {
       kind: 'HTML page',
-      problem: 'This is an HTML web page, not firmware: it was probably saved from a browser (e.g. a GitHub file page) instead of downloading the file itself. Download the raw file (on GitHub: "Download raw file") and open that.',
+      problem: say.HTML_PAGE,
     };
   }
   if (/^:[0-9A-Fa-f]{10}/.test(text)) {
