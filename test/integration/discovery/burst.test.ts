@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
 import { MdnsFleet } from '../../sim/mdns-fleet.ts';
-import { testEngine } from '../engine/engine-harness.ts';
+import { testEngine, waitFor } from '../engine/engine-harness.ts';
 
 const BOARDS = 200;
 const RUNS = 5;
@@ -24,16 +24,10 @@ afterEach(async () => {
 async function discoverFleet(): Promise<{ listed: number; lastMs: number | null }> {
   engine = testEngine();
   const started = Date.now();
-  let lastMs: number | null = null;
   const count = () => engine!.listDevices().filter((d) => d.name.startsWith('rack-')).length;
   await engine.startDiscovery();
-  while (Date.now() - started < 2000) {
-    if (count() === BOARDS) {
-      lastMs = Date.now() - started;
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const all = await waitFor(`all ${BOARDS} boards`, () => count() === BOARDS && { atMs: Date.now() - started }, 2000).catch(() => null);
+  const lastMs = all?.atMs ?? null;
   const listed = count();
   await engine.close();
   engine = undefined;
@@ -68,11 +62,7 @@ describe('re-query schedule (RFC 6762 §5.2)', () => {
     const board = new MongooseBoard({ address: '127.0.7.90', announceCount: 0 });
     await board.start();
     try {
-      const started = Date.now();
-      while (!engine.listDevices().some((d) => d.address === board.address) && Date.now() - started < 3000) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(engine.listDevices().some((d) => d.address === board.address)).toBe(true);
+      await waitFor('the board that missed the first query', () => engine!.listDevices().some((d) => d.address === board.address), 3000);
     } finally {
       await board.stop();
     }
@@ -88,6 +78,7 @@ describe('re-query schedule (RFC 6762 §5.2)', () => {
       const started = Date.now();
       let seen = false;
       const offlineAt: number[] = [];
+      // Deliberately watches for 20 s (five TTLs), sampling every 100 ms: it must never be listed offline.
       while (Date.now() - started < 20_000) {
         const device = engine.listDevices().find((d) => d.address === board.address);
         if (device) seen = true;

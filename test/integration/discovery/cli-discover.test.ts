@@ -34,7 +34,7 @@ function probeDone(board: HttpBoard, timeoutMs = 10_000): Promise<void> {
       board.off('request', onRequest);
       reject(new Error(`${board.hostname} was not probed within ${timeoutMs} ms`));
     }, timeoutMs);
-    const onRequest = (request: { url?: string }) => { console.log('REQ', request);
+    const onRequest = (request: { url?: string }) => {
       if (request.url !== '/update') return;
       clearTimeout(timer);
       board.off('request', onRequest);

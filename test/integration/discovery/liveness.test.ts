@@ -39,13 +39,10 @@ async function started(board: HttpBoard): Promise<HttpBoard> {
   return board;
 }
 
-/** Discovery lists the board online as `protocol`, and any probe of its web server is done. */
+/** Discovery lists the board online as `protocol`, and the probe of its web server is done (its answer is listed). */
 async function identified(board: HttpBoard, protocol: ProtocolId): Promise<Device> {
-  const device = await waitFor(`${board.hostname} identified as ${protocol}`, () =>
-    engine!.listDevices().find((d) => d.address === board.address && d.online && d.protocol === protocol), 15_000);
-  // The probe asks GET /, /update, /flash/next and RPC on loopback: done well within a second.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  return device;
+  return waitFor(`${board.hostname} identified as ${protocol} by its probe`, () =>
+    engine!.listDevices().find((d) => d.address === board.address && d.online && d.protocol === protocol && d.protocolEvidence === 'probe'), 15_000);
 }
 
 /** Milliseconds until the device is listed offline (fails after `limitMs`). */

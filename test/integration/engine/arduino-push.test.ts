@@ -6,7 +6,7 @@ import { ArduinoBoard, type ArduinoBoardOptions } from '../../sim/boards/arduino
 import { makeEspAppImage, writeFixture } from '../../sim/firmware-fixtures.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { createEngine } from '../../../electron/engine/index.ts';
-import { TEST_TIMEOUTS, discovered, reachState, request, shutdown, testEngine } from './engine-harness.ts';
+import { TEST_TIMEOUTS, discovered, reachState, request, shutdown, testEngine, waitFor } from './engine-harness.ts';
 
 let engine: OtaEngine | undefined;
 let boards: ArduinoBoard[] = [];
@@ -95,8 +95,7 @@ describe('Arduino HTTPUpdateServer push', () => {
     const image = await engine.inspectImage(appImage('1.4.0', 1_000_000).path);
     const job = engine.push(request(device.id, image.imageId));
     await reachState(engine, job.id, 'transferring');
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    expect(engine.getJob(job.id).progress.bytesSent).toBeGreaterThan(0);
+    await waitFor('bytes on the wire', () => engine.getJob(job.id).progress.bytesSent > 0);
     engine.cancelJob(job.id);
     const done = await engine.waitForJob(job.id);
     expect(done).toMatchObject({ state: 'cancelled', result: { code: 'cancelled' } });

@@ -108,6 +108,7 @@ describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
   it('an expired nonce (Mongoose re-challenges without stale) is answered again', async () => {
     const board = await started(mongoose({ mdns: false, auth: { ...credentials, nonceLifetimeMs: 1500 } }));
     const device = await engine!.resolveDevice(board.address, undefined, { credentials });
+    // Deliberately lets time pass: the nonce the engine holds must have expired (1.5 s) before the next request.
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const status = await engine!.deviceStatus(device.id);
     expect(status).toMatchObject({ reachable: true, firmwareVersion: '1.0.0', bootState: { committed: true } });
@@ -162,7 +163,7 @@ describe('a forced protocol is judged by its own rules', () => {
     const refused = await engine!.waitForJob(engine!.push(request(device.id, image.imageId, { protocol: 'esphome-web' })).id);
     expect(refused.state).toBe('failed');
     expect(board.uploads).toHaveLength(0);
-    const forced = await engine!.waitForJob(engine!.push(request(device.id, image.imageId, { protocol: 'esphome-web', override: true })).id);
+    const forced = await engine!.waitForJob(engine!.push(request(device.id, image.imageId, { protocol: 'esphome-web', override: { planFingerprint: plan.fingerprint } })).id);
     expect(forced).toMatchObject({ state: 'updated', result: { code: 'success', deviceMessage: expect.stringMatching(/Update Success! Rebooting/) } });
     expect(forced.log.map((l) => l.text).join('\n')).toMatch(/answered as Arduino's HTTPUpdateServer does, not ESPHome: it took the image/);
   });

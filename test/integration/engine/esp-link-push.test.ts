@@ -107,7 +107,13 @@ describe('esp-link push', () => {
     expect(refused.result!.message).toMatch(/Push anyway.*--force/);
     expect(board.uploads).toHaveLength(0);
 
-    const forced = await engine.waitForJob(engine.push(request(device.id, info.imageId, { override: true })).id);
+    // An override names the plan it overrides: one made for a plan that failed differently is refused.
+    const stale = await engine.waitForJob(engine.push(request(device.id, info.imageId, { override: { planFingerprint: '0'.repeat(64) } })).id);
+    expect(stale).toMatchObject({ state: 'failed', result: { code: 'unsupported-package' } });
+    expect(stale.result!.message).toMatch(/^The board changed since you chose to push anyway: .*writes slot 2 next.*\. Look at the plan again\.$/);
+    expect(board.uploads).toHaveLength(0);
+
+    const forced = await engine.waitForJob(engine.push(request(device.id, info.imageId, { override: { planFingerprint: plan.fingerprint } })).id);
     expect(forced).toMatchObject({ state: 'rolled-back', result: { code: 'rolled-back' } });
     expect(forced.result!.message).toMatch(/came back in slot 1 \(user1\.bin\), still running its previous firmware.*past a failed pre-flight check/);
     expect(forced.log.map((l) => l.text).join('\n')).toMatch(/Overridden by you: The board writes slot 2 next/);

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArduinoBoard, type ArduinoBoardOptions } from '../../sim/boards/arduino-board.ts';
 import { buildEspAppImage, makeEspAppImage } from '../../sim/firmware-fixtures.ts';
-import { curl, multipartBody, nextEvent, sleep, upload } from './sim-test-kit.ts';
+import { curl, multipartBody, nextEvent, upload, waitUntil } from './sim-test-kit.ts';
 
 const boards: ArduinoBoard[] = [];
 afterEach(async () => {
@@ -140,7 +140,7 @@ describe('Arduino ESP32 simulator', () => {
     expect(reply.body).toBe(SUCCESS);
     await online;
     expect(board.firmwareVersion).toBe('1.2.3');
-    await sleep(10);
+    await waitUntil(() => board.uploads.length > 0 && board.uploads[0]!.outcome !== undefined, 2000, 'the upload record');
     expect(board.uploads[0]).toMatchObject({ field: 'filesystem', outcome: 'applied' });
   });
 });

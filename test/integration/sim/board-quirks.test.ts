@@ -86,6 +86,7 @@ describe('simulated board quirks', () => {
     await offline;
     await board.stop();
     await rebooted;
+    // Deliberately lets the boot time (100 ms) pass: a stopped board must not come back by itself.
     await sleep(150);
     expect(board.state).toBe('stopped');
     expect((await curl('--max-time', '1', `${board.url}/update`)).exitCode).not.toBe(0);
@@ -101,8 +102,9 @@ describe('simulated board quirks', () => {
     const board = await esp8266();
     const socket = net.connect(board.port, board.address);
     await new Promise((resolve) => socket.once('connect', resolve));
+    const hung = nextEvent(board, 'request');
     socket.write('POST /update HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 999999\r\n\r\n--b');
-    await sleep(50);
+    await hung; // the firmware is now inside the handler, waiting for a body that never comes
     const closed = new Promise((resolve) => socket.once('close', resolve));
     await board.stop();
     await closed;

@@ -14,7 +14,7 @@ import { EspLinkBoard, type EspLinkBootEvent, type EspLinkBoardOptions } from '.
 import { countWindowWords } from '../../sim/boards/esp-link-flash.ts';
 import { buildEsp8266V2Image } from '../../sim/esp8266-v2-image.ts';
 import { startBench } from '../../sim/bench.ts';
-import { curl, nextEvent, sleep } from './sim-test-kit.ts';
+import { curl, nextEvent, sleep, waitUntil } from './sim-test-kit.ts';
 
 const boards: EspLinkBoard[] = [];
 afterEach(async () => {
@@ -79,6 +79,8 @@ function raw(board: EspLinkBoard, head: string, body: Buffer = Buffer.alloc(0), 
 
 const post = (url: string, body: Buffer, length = body.length, extra = '') => `POST ${url} HTTP/1.1\r\nHost: esp-link\r\nContent-Length: ${length}\r\n${extra}\r\n`;
 const get = (url: string) => `GET ${url} HTTP/1.1\r\nHost: esp-link\r\n\r\n`;
+/** Connections the board's server has accepted and not yet seen closed (HttpBoard tracks them privately). */
+const serverConnections = (board: EspLinkBoard) => (board as unknown as { sockets: Set<net.Socket> }).sockets.size;
 
 const FLASH_ERROR_HEAD = 'HTTP/1.0 400 ERROR\r\nServer: esp-link\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n';
 const image2 = buildEsp8266V2Image({ slot: 2, size: 300_000, version: '2.0.0' });
@@ -149,13 +151,13 @@ describe('esp-link simulator: HTTP/1.0 server and routes', () => {
         const socket = net.connect({ host: board.address, port: board.port }, () => resolve(socket));
       })),
     );
-    await sleep(50);
+    await waitUntil(() => serverConnections(board) === 6, 2000, 'the board to accept six connections');
     const started = Date.now();
     const seventh = await raw(board, get('/flash/next'));
     expect(seventh.text).toBe('');
     expect(Date.now() - started).toBeLessThan(500);
     open[0]!.destroy();
-    await sleep(50);
+    await waitUntil(() => serverConnections(board) === 5, 2000, 'the board to see one close');
     expect((await raw(board, get('/flash/next'))).body).toBe('user2.bin');
     for (const socket of open) socket.destroy();
   });
@@ -305,6 +307,7 @@ describe('esp-link simulator: slots and the bootloader', () => {
     let wentDown = false;
     board.on('offline', () => (wentDown = true));
     expect((await raw(board, get('/flash/reboot'))).text).toBe(`${FLASH_ERROR_HEAD}IROM magic missing\r\n`);
+    // Deliberately lets time pass: a reboot it wrongly scheduled (50 ms here) would show within 300 ms.
     await sleep(300);
     expect(wentDown).toBe(false);
     expect(board.upgradePending).toBe(false);

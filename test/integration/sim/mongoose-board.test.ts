@@ -99,6 +99,7 @@ describe('Mongoose OS simulator: commit and revert', () => {
     const board = await startBoard({ commitSecondMs: 100 });
     await pushUncommitted(board, '2');
     expect(await rpc(board.url, 'OTA.Commit')).toMatchObject({ status: 200, body: 'null' });
+    // Deliberately lets the 2-"second" commit window (200 ms here) run out: committed firmware must stay.
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(board.bootState).toMatchObject({ active_slot: 1, is_committed: true });
     const again = await rpc(board.url, 'OTA.Commit');
