@@ -5,7 +5,7 @@
 // override reaches the user's terminal, whichever output mode.
 import type { Job } from '../../shared/domain.ts';
 import { formatBytesOf, formatEta, formatLinkFacts, formatUploadRate, percentOf } from '../../shared/format.ts';
-import { UNSAFE_CHARACTERS } from '../engine/discovery/sanitize.ts';
+import { UNSAFE_CHARACTERS } from '../engine/net/sanitize.ts';
 
 /** Text for the terminal: our own line breaks stay, anything else unsafe becomes a space. */
 export function forTerminal(text: string): string {

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import type { Device, ProtocolId } from '../../../shared/domain.ts';
 import type { Advertisement } from '../ble/ble-radio.ts';
-import { cleanName, cleanVersion } from './sanitize.ts';
+import { cleanName, cleanVersion } from '../net/sanitize.ts';
 
 /** Update services in priority order: a device advertising several is shown with the first. */
 export const BLE_UPDATE_SERVICES: ReadonlyArray<{ uuid: string; protocol: ProtocolId; label: string }> = [

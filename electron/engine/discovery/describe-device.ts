@@ -6,7 +6,7 @@ import { canPush } from '../protocols/index.ts';
 import type { ServiceObservation } from './mdns-browser.ts';
 import type { ProbeResult } from './probe.ts';
 import { isRecordFresh, liveness } from './liveness.ts';
-import { cleanName, cleanVersion, normaliseMac } from './sanitize.ts';
+import { cleanName, cleanVersion, normaliseMac } from '../net/sanitize.ts';
 
 export interface ServiceRecord extends ServiceObservation {
   lastSeen: number;

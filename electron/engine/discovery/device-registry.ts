@@ -13,7 +13,7 @@ import { type AddressClaim, announcedAddress, describeDevice, type DeviceEntry, 
 import { isRecordFresh } from './liveness.ts';
 import type { ServiceObservation } from './mdns-browser.ts';
 import type { ProbeResult } from './probe.ts';
-import { cleanText, normaliseMac } from './sanitize.ts';
+import { cleanText, normaliseMac } from '../net/sanitize.ts';
 import { type BoardIdentity, mongooseIdentity } from '../protocols/board-identity.ts';
 import { type AddressVerdict, type AddressVerifier, checkingMessage, unverifiedMessage, verifyAddress } from './verify-address.ts';
 

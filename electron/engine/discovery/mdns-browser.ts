@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import multicastDns from 'multicast-dns';
 import { Browser, type Service } from 'bonjour-service';
 import { TtlRefresh, startQuerySchedule } from './query-schedule.ts';
-import { cleanName, decodeTxt, isUsableAddress, isUsablePort, normaliseHostName } from './sanitize.ts';
+import { cleanName, decodeTxt, isUsableAddress, isUsablePort, normaliseHostName } from '../net/sanitize.ts';
 
 export const BROWSED_TYPES = ['http', 'arduino', 'esphomelib'] as const;
 const BROWSED_NAMES = new Set(BROWSED_TYPES.map((type) => `_${type}._tcp.local`));

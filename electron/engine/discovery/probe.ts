@@ -8,9 +8,10 @@ import type { ProtocolId } from '../../../shared/domain.ts';
 import { type HttpResponse, type Target, httpRequest } from '../net/http-client.ts';
 import { describeChallenge, lastChallenge } from '../net/board-auth.ts';
 import { readEspLinkFirmware } from '../protocols/esp-link-device.ts';
-import { parseSysInfo } from '../protocols/mongoose-os.ts';
+import { parseSysInfo } from '../protocols/mongoose-sysinfo.ts';
+import { readEspLinkMac } from '../protocols/board-identity.ts';
 import type { FirmwareInfo } from '../protocols/update-protocol.ts';
-import { isArduinoUpdateForm, isBasicChallenge, isEsp32UpdateForm, isEspAsyncChallenge, isEsphomePage, isMongooseChallenge } from './fingerprints.ts';
+import { isArduinoUpdateForm, isBasicChallenge, isEsp32UpdateForm, isEspAsyncChallenge, isEsphomePage, isMongooseChallenge } from '../protocols/fingerprints.ts';
 
 export interface ProbeResult {
   protocol: ProtocolId;
@@ -56,7 +57,10 @@ export async function probeHttpDevice(target: Target, signal?: AbortSignal): Pro
   const mongoose = rpc?.status === 200 ? parseSysInfo(rpc.body) : null;
   if (mongoose) return found('mongoose-os', 'answer', mongoose);
   if (flashNext?.status === 200 && /^user[12]\.bin$/.test(flashNext.body.trim())) {
-    return found('esp-link', 'answer', await quiet(readEspLinkFirmware(target, signal)));
+    // Its MAC (/wifi/info) is what tells this board apart if it ever appears at another address.
+    const firmware = await quiet(readEspLinkFirmware(target, signal));
+    const mac = await quiet(readEspLinkMac(target, signal));
+    return found('esp-link', 'answer', firmware && { ...firmware, mac: mac ?? firmware.mac });
   }
   const arduino = () => (updateForm && isEsp32UpdateForm(updateForm) ? 'arduino-esp32' : 'arduino-esp8266');
   if (updateForm && isArduinoUpdateForm(updateForm)) return found(arduino(), 'answer');

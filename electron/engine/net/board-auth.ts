@@ -6,7 +6,7 @@
 import type { HttpResponse, Target } from './http-client.ts';
 import { DigestSession, basicAuthorization, strongestDigest } from './digest-auth.ts';
 import { type Challenge, parseChallenges } from './www-authenticate.ts';
-import { cleanText } from '../discovery/sanitize.ts';
+import { cleanText } from './sanitize.ts';
 import { refuseRedirectAway } from './redirects.ts';
 
 export interface Credentials {

@@ -2,7 +2,7 @@
 // nothing in OTA Bench does either: a 3xx that points at another host, port or scheme is an error
 // in words, so the request (and the user's credentials) stay with the address they were meant for.
 // A redirect within the same board (esp-link's `/` → `/home.html`) is returned as it is, unfollowed.
-import { cleanText } from '../discovery/sanitize.ts';
+import { cleanText } from './sanitize.ts';
 import { UpdateError } from '../update-error.ts';
 import type { HttpResponse, Target } from './http-client.ts';
 

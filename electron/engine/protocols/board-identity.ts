@@ -10,8 +10,8 @@ import { z } from 'zod';
 import type { ProtocolId } from '../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
 import { type Target, httpRequest } from '../net/http-client.ts';
-import { cleanText, normaliseMac } from '../discovery/sanitize.ts';
-import { parseSysInfo } from './mongoose-os.ts';
+import { cleanText, normaliseMac } from '../net/sanitize.ts';
+import { parseSysInfo } from './mongoose-sysinfo.ts';
 
 export interface BoardIdentity {
   /** The firmware's own device id (Mongoose `device.id`). */

@@ -8,19 +8,10 @@ import { uploadMultipart } from '../net/multipart-upload.ts';
 import { UploadCutError } from '../net/stream-upload.ts';
 import { describeChallenge, rememberedCredentials, sendWithAuth } from '../net/board-auth.ts';
 import { recogniseMongoose } from './recognise.ts';
+import { sysInfoFrom } from './mongoose-sysinfo.ts';
 import { formatBytes, formatCountdown } from '../../../shared/format.ts';
 import { readMongooseManifest } from '../images/index.ts';
 import { type BootState, type FirmwareInfo, type PushContext, type UpdateProtocol, fileToSend } from './update-protocol.ts';
-
-const sysInfoSchema = z.looseObject({
-  id: z.string().optional(),
-  app: z.string().optional(),
-  fw_version: z.string().optional(),
-  fw_id: z.string().optional(),
-  arch: z.string().optional(),
-  mac: z.string().optional(),
-  uptime: z.number().optional(),
-});
 
 const bootStateSchema = z.looseObject({
   active_slot: z.number().int(),
@@ -69,30 +60,6 @@ function authRefusal(target: Target, what: string, challenge: string | string[] 
 
 export async function readMongooseInfo(target: Target, signal?: AbortSignal): Promise<FirmwareInfo | null> {
   return sysInfoFrom(await callRpc(target, 'Sys.GetInfo', signal, 3000));
-}
-
-/** Sys.GetInfo's answer as text (the probe reads it raw, to see a 401 for what it is). */
-export function parseSysInfo(body: string): FirmwareInfo | null {
-  try {
-    return sysInfoFrom(JSON.parse(body));
-  } catch {
-    return null;
-  }
-}
-
-function sysInfoFrom(raw: unknown): FirmwareInfo | null {
-  const parsed = sysInfoSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const info = parsed.data;
-  return {
-    version: info.fw_version ?? null,
-    firmwareId: info.fw_id ?? null,
-    uptimeSeconds: info.uptime ?? null,
-    identity: info.id ?? null,
-    arch: info.arch ?? null,
-    app: info.app ?? null,
-    mac: info.mac ?? null,
-  };
 }
 
 /** Maps the updater's 400 message to a result; see lan-protocols.md §3.1 and §3.3. */

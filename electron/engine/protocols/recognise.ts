@@ -3,8 +3,8 @@
 // plainly runs other firmware is refused before a byte is sent (overridable: the user may know better).
 import { type HttpResponse, type Target, httpRequest } from '../net/http-client.ts';
 import { describeChallenge } from '../net/board-auth.ts';
-import { isArduinoUpdateForm, isBasicChallenge, isEspAsyncChallenge, isEsphomePage, isMongooseChallenge } from '../discovery/fingerprints.ts';
-import { parseSysInfo } from './mongoose-os.ts';
+import { isArduinoUpdateForm, isBasicChallenge, isEspAsyncChallenge, isEsphomePage, isMongooseChallenge } from './fingerprints.ts';
+import { parseSysInfo } from './mongoose-sysinfo.ts';
 import type { Recognition } from './update-protocol.ts';
 
 const get = (target: Target, path: string, signal?: AbortSignal, method = 'GET') =>

@@ -2,7 +2,7 @@
 // error listing the candidates; describe-device lets mDNS outrank a challenge-only identification.
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../../electron/engine/net/http-client.ts';
-import { isBasicChallenge, isEspAsyncChallenge, isEsphomePage, isMongooseChallenge } from '../../../electron/engine/discovery/fingerprints.ts';
+import { isBasicChallenge, isEspAsyncChallenge, isEsphomePage, isMongooseChallenge } from '../../../electron/engine/protocols/fingerprints.ts';
 import { ambiguousDevice, matchDevices } from '../../../electron/engine/discovery/match-device.ts';
 import { DeviceRegistry } from '../../../electron/engine/discovery/device-registry.ts';
 import type { Device } from '../../../shared/domain.ts';

@@ -1,6 +1,7 @@
 // mDNS data comes from anything on the LAN: names with control characters, bidi overrides, HTML,
 // megabyte TXT records, keys without values, binary junk. Everything a device says passes through
-// here before it reaches a Device, a log line or the screen.
+// here before it reaches a Device, a log line or the screen. It sits in net/, the lowest layer that
+// hears devices, so discovery/, protocols/ and net/ itself can all use it.
 import net from 'node:net';
 
 const MAX_NAME = 64;
