@@ -208,10 +208,15 @@ export interface PushPlan {
   /** SMP devices: the image slots the device lists. */
   imageSlots: SmpImageSlot[] | null;
   checks: PreflightCheck[];
-  /** `needs-override`: only overridable checks failed; the push goes ahead with `override: true`. */
+  /** `needs-override`: only overridable checks failed; the push goes ahead with `override: { planFingerprint }`. */
   verdict: 'ready' | 'needs-override' | 'refused';
   /** What stops the push, when something does. */
   message: string | null;
+  /**
+   * Hash of the device, the image and the checks that failed (jobs/plan-fingerprint.ts): "Push anyway"
+   * sends it, and the engine takes the override only if the plan made at push time has the same.
+   */
+  fingerprint: string;
 }
 
 /** One MCUboot image slot as an SMP device lists it (image state read, ble-protocols.md §1.5). */

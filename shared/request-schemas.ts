@@ -41,8 +41,12 @@ export const pushRequestSchema = z
     /** Seconds the new firmware may run uncommitted before it reverts (Mongoose OS). */
     commitTimeoutSeconds: z.number().int().min(COMMIT_TIMEOUT_LIMITS.min).max(COMMIT_TIMEOUT_LIMITS.max),
     credentials: credentialsSchema.optional(),
-    /** Push even though overridable pre-flight checks failed (a wrong-slot image may not boot). */
-    override: z.boolean().optional(),
+    /**
+     * Push even though overridable pre-flight checks failed (a wrong-slot image may not boot): the
+     * fingerprint of the plan the user saw and overrode. The engine plans again before sending and
+     * refuses the override when a different check fails by then.
+     */
+    override: z.object({ planFingerprint: planFingerprintSchema }).strict().optional(),
     /** SMP devices: what happens after the upload (default test-and-confirm). */
     mode: smpCommitModeSchema.optional(),
   })

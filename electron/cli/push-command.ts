@@ -117,7 +117,10 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
 
   // Through the contract's push schema, as a push from the UI is.
   const request = { protocol: options.protocol, commitPolicy: options.commit, commitTimeoutSeconds: options.commitTimeout, credentials: options.credentials, mode: device.transport === 'ble' ? options.mode : undefined };
-  const job = engine.push(pushRequestFor(request, { deviceId: device.id, imageId: image.imageId, override: options.force || undefined }));
+  // --force overrides the plan printed above, by its fingerprint: should another check fail by the
+  // time the engine plans again, the push is refused rather than forced past something unseen.
+  const override = options.force ? { planFingerprint: plan.fingerprint } : undefined;
+  const job = engine.push(pushRequestFor(request, { deviceId: device.id, imageId: image.imageId, override }));
   let lastState = '';
   const shownLog = new Set<string>();
   // Detached before the result line: closing the engine afterwards must not print more events.

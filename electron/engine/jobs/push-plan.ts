@@ -9,6 +9,7 @@ import { withArticle } from '../format.ts';
 import type { Target } from '../net/http-client.ts';
 import type { ImageOnDisk, ProtocolPlan, UpdateProtocol } from '../protocols/update-protocol.ts';
 import { forcedProtocolCheck, passwordCheck } from './board-checks.ts';
+import { planFingerprint } from './plan-fingerprint.ts';
 
 export interface PlannedPush {
   plan: PushPlan;
@@ -41,6 +42,11 @@ export function verdictOf(checks: PreflightCheck[]): Pick<PushPlan, 'verdict' | 
   const soft = checks.find((c) => c.status === 'fail');
   if (soft) return { verdict: 'needs-override', message: soft.detail };
   return { verdict: 'ready', message: null };
+}
+
+/** The verdict of these checks, and the fingerprint "Push anyway" names this plan by. */
+export function judgePlan(checks: PreflightCheck[], plan: Pick<PushPlan, 'deviceId' | 'imageId'>): Pick<PushPlan, 'verdict' | 'message' | 'fingerprint'> {
+  return { ...verdictOf(checks), fingerprint: planFingerprint({ deviceId: plan.deviceId, imageId: plan.imageId, checks }) };
 }
 
 export async function planPush(protocol: UpdateProtocol, image: ImageOnDisk, device: Device, target: Target | null, signal?: AbortSignal): Promise<PlannedPush> {
@@ -83,7 +89,7 @@ export async function planPush(protocol: UpdateProtocol, image: ImageOnDisk, dev
       slots: protocolPlan?.slots ?? null,
       imageSlots: null,
       checks,
-      ...verdictOf(checks),
+      ...judgePlan(checks, { deviceId: device.id, imageId: image.info.imageId }),
     },
   };
 }

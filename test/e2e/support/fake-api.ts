@@ -156,6 +156,9 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     'ble:d2a4c6e8f0b1': [smpSlot(0, '0.9.4', tlvHash('77a1'), { active: true, confirmed: true })],
     'ble:e4b2c0a18f7d': [smpSlot(0, '1.0.0', tlvHash('c0ffee'), { active: true, confirmed: true }), smpSlot(1, '9.9.9', smpHashes.crash)],
   };
+  // The engine hashes the failing checks (plan-fingerprint.ts); the fake's plans never change under a push.
+  const FAKE_FINGERPRINT = 'f'.repeat(64);
+
   const smpPlan = (deviceId: string, image: ImageInfo): PushPlan => {
     const slots = smpSlots[deviceId] ?? [];
     const hash = image.facts.find((fact) => fact.label === 'Image hash')?.value ?? '';
@@ -178,7 +181,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       deviceId, imageId: image.imageId, protocol: 'mcumgr-smp', send: { imageId: image.imageId, fileName: image.fileName, size: image.size, sha256: image.sha256 },
       // Like the engine: pushing the running image is allowed and ends at once ("nothing to do"), so scripts can push idempotently.
       reason: identical ? 'It already runs, confirmed: pushing sends nothing and ends at once.' : 'Uploads to slot 1; MCUboot swaps it into slot 0 at the reset.',
-      slots: null, imageSlots: structuredClone(slots), checks, verdict: 'ready', message: null,
+      slots: null, imageSlots: structuredClone(slots), checks, verdict: 'ready', message: null, fingerprint: FAKE_FINGERPRINT,
     };
   };
 
@@ -187,7 +190,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     const image = Object.values(images).find((candidate) => candidate.imageId === imageId) ?? images.mongoose;
     if (target?.protocol === 'mcumgr-smp' && image.format === 'mcuboot') return smpPlan(deviceId, image);
     if (target?.protocol !== 'esp-link') {
-      return { deviceId, imageId, protocol: target?.protocol ?? 'unknown', send: image, reason: null, slots: null, imageSlots: null, checks: [], verdict: 'ready', message: null };
+      return { deviceId, imageId, protocol: target?.protocol ?? 'unknown', send: image, reason: null, slots: null, imageSlots: null, checks: [], verdict: 'ready', message: null, fingerprint: FAKE_FINGERPRINT };
     }
     const send = image.members ? image.members[1] : image;
     const slotOk = image.imageId !== images.wrongSlot.imageId;
@@ -195,7 +198,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       send: { imageId: send.imageId, fileName: send.fileName, size: send.size, sha256: send.sha256 } };
     if (image.format === 'mongoose-fw-zip' || image.format === 'unknown') {
       return { ...base, send: null, reason: null, checks: [{ id: 'header', label: 'v2 header', status: 'fail', detail: `${image.fileName} is not an ESP8266 image.`, overridable: false }],
-        verdict: 'refused', message: `${image.fileName} is a ${image.formatLabel}, not an ESP8266 user1/user2 image: esp-link cannot take it.` };
+        verdict: 'refused', message: `${image.fileName} is a ${image.formatLabel}, not an ESP8266 user1/user2 image: esp-link cannot take it.`, fingerprint: FAKE_FINGERPRINT };
     }
     return {
       ...base,
@@ -204,6 +207,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       verdict: slotOk ? 'ready' : 'needs-override',
       // Like the engine: the message is the failed check's own words.
       message: slotOk ? null : espChecks(send, slotOk).find((check) => check.status === 'fail')!.detail,
+      fingerprint: FAKE_FINGERPRINT,
     };
   };
 

@@ -96,8 +96,8 @@ describe('good calls reach the engine', () => {
     expect(engine.push).toHaveBeenCalledWith(request);
   });
 
-  it('push passes an explicit override through untouched', async () => {
-    const request = { ...validPush, override: true };
+  it('push passes an explicit override (the fingerprint of the plan overridden) through untouched', async () => {
+    const request = { ...validPush, override: { planFingerprint: 'ab'.repeat(32) } };
     await call('push', request);
     expect(engine.push).toHaveBeenCalledWith(request);
   });
@@ -152,7 +152,8 @@ describe('bad arguments are rejected before the engine', () => {
     ['planPush with credentials carrying more', 'planPush', { deviceId: 'd', imageId: 'img-1', credentials: { user: 'u', password: 'p', token: 'x' } }, /planPush: invalid argument: .*unexpected field "token"/],
     ['an argument to a dialog', 'openFolderDialog', { path: '/etc' }, /openFolderDialog: invalid argument/],
     ['a preset path for the file dialog', 'openImageDialog', ['/etc/passwd'], /openImageDialog: invalid argument/],
-    ['override that is not a boolean', 'push', { ...validPush, override: 'yes' }, /push: invalid argument: override/],
+    ['override that names no plan', 'push', { ...validPush, override: true }, /push: invalid argument: override/],
+    ['override with a fingerprint that is not one', 'push', { ...validPush, override: { planFingerprint: 'yes' } }, /push: invalid argument: override/],
     ['huge id', 'dismissJob', { jobId: huge }, /dismissJob: invalid argument: jobId/],
     ['argument to a no-argument command', 'listDevices', { all: true }, /listDevices: invalid argument/],
     ['unknown protocol', 'push', { ...validPush, protocol: 'telnet' }, /push: invalid argument: protocol/],

@@ -41,7 +41,7 @@ export interface PlanReadiness {
 
 export const NO_PLAN: PlanReadiness = { plan: null, checking: false, error: null, override: false };
 
-/** Push with `override: true`: only when the plan needs it and the user said so. */
+/** Push with an override of the plan on screen: only when the plan needs it and the user said so. */
 export function overrideApplies({ plan, override }: PlanReadiness): boolean {
   return override && plan?.verdict === 'needs-override';
 }

@@ -54,8 +54,9 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
       // BLE devices take no user name or password (pairing is the OS's business).
       ...((user || password) && device.transport !== 'ble' ? { credentials: { user, password } } : {}),
       ...(isSmp(device.protocol) ? { mode } : {}),
-      // Only ever set by the explicit "Push anyway" tick, for the plan the user was shown.
-      ...(overrideApplies(planning) ? { override: true } : {}),
+      // Only ever set by the explicit "Push anyway" tick, naming the plan the user was shown: the
+      // engine refuses it if the plan it makes at push time fails differently.
+      ...(overrideApplies(planning) && planning.plan ? { override: { planFingerprint: planning.plan.fingerprint } } : {}),
     });
     if (job) onPushed(job);
     // An override is for one push: the next one has to be ticked again.
