@@ -119,8 +119,8 @@ function findCycles(graph) {
 
 /**
  * Checks every .ts file under `root` (the engine folder). `shared` is the one folder outside it that
- * the engine may import. Returns the problems as sentences (empty: all good), with `notes` beside
- * them (type-only cycles, which do not fail).
+ * the engine may import. Returns the problems as sentences (empty: all good) and notes (type-only
+ * cycles, which do not fail).
  */
 export function checkImports(root, shared = path.resolve(root, '../../shared')) {
   const problems = [];
@@ -155,14 +155,14 @@ export function checkImports(root, shared = path.resolve(root, '../../shared')) 
   const failing = findCycles(graph).map(cycleWords);
   for (const cycle of failing) problems.push(`cycle: ${cycle}`);
   const notes = findCycles(typeGraph).map(cycleWords).filter((c) => !failing.includes(c)).map((c) => `type-only cycle: ${c}`);
-  return Object.assign(problems, { notes });
+  return { problems, notes };
 }
 
 const here = fileURLToPath(import.meta.url);
 if (process.argv[1] && path.resolve(process.argv[1]) === here) {
   const root = path.resolve(process.argv[2] ?? path.join(path.dirname(here), '..', 'electron', 'engine'));
-  const problems = checkImports(root);
-  for (const note of problems.notes) console.log(`note (not failing): ${note}`);
+  const { problems, notes } = checkImports(root);
+  for (const note of notes) console.log(`note (not failing): ${note}`);
   if (problems.length > 0) {
     console.error(`Engine imports break the layering (see scripts/check-imports.js for the layers):\n${problems.map((p) => `  ${p}`).join('\n')}`);
     process.exit(1);
