@@ -9,6 +9,7 @@
 // Parsing only: what the findings mean for a push is decided in mcuboot.ts.
 import { byteCount, hex } from './image-format.ts';
 import type { ImageFile } from './image-file.ts';
+import * as say from './mcuboot-messages.ts';
 
 export const MCUBOOT_MAGIC = 0x96f3b83d;
 export const MCUBOOT_LEGACY_MAGIC = 0x96f3b83c;
@@ -81,22 +82,21 @@ export function tlvName(type: number): string {
 export interface Tlv { type: number; length: number; protected: boolean; value: Buffer }
 export type TlvRead = { ok: true; tlvs: Tlv[]; end: number } | { ok: false; problem: string };
 
-const REBUILD = 'Rebuild it or download it again.';
 
 /** Reads one TLV area (info header + entries) starting at `offset`. */
 export async function readTlvArea(file: ImageFile, offset: number, magic: number, isProtected: boolean): Promise<TlvRead> {
   const which = isProtected ? 'protected TLV area' : 'TLV area (hash and signature)';
   const info = await file.readAt(offset, TLV_INFO_BYTES);
   if (info.length < TLV_INFO_BYTES) {
-    return { ok: false, problem: `The MCUboot image is truncated: its header says the ${which} starts at offset ${offset}, but the file has only ${byteCount(file.size)}. ${REBUILD}` };
+    return { ok: false, problem: `The MCUboot image is truncated: its header says the ${which} starts at offset ${offset}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}` };
   }
   if (info.readUInt16LE(0) !== magic) {
-    return { ok: false, problem: `The MCUboot ${which} at offset ${offset} does not start with its magic (${hex(magic, 4)}; found ${hex(info.readUInt16LE(0), 4)}): the file is corrupted or was not produced by imgtool. ${REBUILD}` };
+    return { ok: false, problem: say.tlvMagicMissing(which, offset, magic, info.readUInt16LE(0)) };
   }
   const total = info.readUInt16LE(2);
   const area = await file.readAt(offset, total);
   if (area.length < total) {
-    return { ok: false, problem: `The MCUboot image is truncated: its header and TLV info say it is ${byteCount(offset + total)}, but the file has only ${byteCount(file.size)}. ${REBUILD}` };
+    return { ok: false, problem: `The MCUboot image is truncated: its header and TLV info say it is ${byteCount(offset + total)}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}` };
   }
   const tlvs: Tlv[] = [];
   let at = TLV_INFO_BYTES;
@@ -109,7 +109,7 @@ export async function readTlvArea(file: ImageFile, offset: number, magic: number
     at += 4 + length;
   }
   if (at !== total) {
-    return { ok: false, problem: `The MCUboot ${which} at offset ${offset} is malformed: its entries do not add up to the ${total} bytes its info header declares. ${REBUILD}` };
+    return { ok: false, problem: `The MCUboot ${which} at offset ${offset} is malformed: its entries do not add up to the ${total} bytes its info header declares. ${say.REBUILD}` };
   }
   return { ok: true, tlvs, end: offset + total };
 }

@@ -9,6 +9,7 @@ import type { ResultCode } from '../../../shared/domain.ts';
 import { byteCount, fact, hex, type FormatReport, type ImageFormat } from './image-format.ts';
 import { digestFile, openFileHead, streamRange, type ImageFile } from './image-file.ts';
 import { ANY_BOARD_LIMIT, sizeProblem } from './size-limits.ts';
+import * as say from './mcuboot-messages.ts';
 import {
   ENCRYPTED_FLAGS, HEADER_BYTES, MCUBOOT_LEGACY_MAGIC, MCUBOOT_MAGIC, PROTECTED_TLV_INFO_MAGIC, SIGNATURE_TLVS,
   TLV_INFO_MAGIC, TLV_SHA256, TLV_SIG_PURE, mcubootFlagNames, parseMcubootHeader, readTlvArea, readTrailer, tlvName,
@@ -18,7 +19,6 @@ import {
 export { parseMcubootHeader, mcubootFlagNames, type McubootHeader } from './mcuboot-layout.ts';
 
 const LABEL = 'MCUboot image';
-const REBUILD = 'Rebuild it or download it again.';
 
 interface Analysis {
   header: McubootHeader | null;
@@ -42,7 +42,7 @@ async function analyse(file: ImageFile): Promise<Analysis> {
   const result = (problem: string | null, problemCode: ResultCode = 'integrity-failure', rest: Partial<Analysis> = {}): Analysis =>
     ({ header, facts, warnings, problem, problemCode, hash: null, hashVerified: null, encrypted: false, trailer: null, ...rest });
   if (!header) {
-    return result(`The file is only ${byteCount(file.size)}: it starts like an MCUboot image but is truncated inside its 32-byte header. ${REBUILD}`);
+    return result(`The file is only ${byteCount(file.size)}: it starts like an MCUboot image but is truncated inside its 32-byte header. ${say.REBUILD}`);
   }
   const flagNames = mcubootFlagNames(header.flags);
   const encrypted = (header.flags & ENCRYPTED_FLAGS) !== 0;
@@ -63,14 +63,14 @@ async function analyse(file: ImageFile): Promise<Analysis> {
   const payloadEnd = header.hdrSize + header.imgSize;
   const hashedEnd = payloadEnd + header.protectTlvSize;
   if (file.size < hashedEnd) {
-    return result(`The MCUboot image is truncated: its header says header, payload and protected TLVs take ${byteCount(hashedEnd)}, but the file has only ${byteCount(file.size)}. ${REBUILD}`);
+    return result(`The MCUboot image is truncated: its header says header, payload and protected TLVs take ${byteCount(hashedEnd)}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}`);
   }
   let tlvs: Tlv[] = [];
   if (header.protectTlvSize > 0) {
     const area = await readTlvArea(file, payloadEnd, PROTECTED_TLV_INFO_MAGIC, true);
     if (!area.ok) return result(area.problem);
     if (area.end !== hashedEnd) {
-      return result(`The MCUboot protected TLV area is ${byteCount(area.end - payloadEnd)} long, but the header declares ${byteCount(header.protectTlvSize)}: the file is corrupted. ${REBUILD}`);
+      return result(`The MCUboot protected TLV area is ${byteCount(area.end - payloadEnd)} long, but the header declares ${byteCount(header.protectTlvSize)}: the file is corrupted. ${say.REBUILD}`);
     }
     tlvs = area.tlvs;
   }
@@ -89,21 +89,22 @@ async function analyse(file: ImageFile): Promise<Analysis> {
     if (trailer) {
       facts.push(fact('Trailer', `image_ok ${trailer.imageOk}, copy_done ${trailer.copyDone}, swap_info ${trailer.swapInfo} (max align ${trailer.maxAlign})`));
     } else {
-      warnings.push(`The file has ${byteCount(file.size - area.end)} after the MCUboot TLV area but does not end with the MCUboot boot magic of a padded slot: check that it is the signed file your build produced.`);
+      warnings.push(say.trailingBytesWithoutMagic(file.size - area.end));
     }
   }
 
   const hashes = area.tlvs.filter((t) => t.type === TLV_SHA256);
   if (hashes.length === 0) {
+    const otherHashes = tlvs.filter((t) => t.type === 0x11 || t.type === 0x12).map((t) => tlvName(t.type));
     const why = tlvs.some((t) => t.type === TLV_SIG_PURE)
       ? 'it carries a pure signature (SIG_PURE) instead'
-      : tlvs.some((t) => t.type === 0x11 || t.type === 0x12) ? `it carries only ${tlvs.filter((t) => t.type === 0x11 || t.type === 0x12).map((t) => tlvName(t.type)).join(' and ')}` : 'the file is incomplete or was not signed by imgtool';
-    return result(`The MCUboot image has no SHA-256 TLV (${why}); MCUmgr needs that hash to upload, test and confirm the image, and Zephyr rejects images without it. Sign it with imgtool (or west sign) using SHA-256.`, 'unsupported-package', { encrypted, trailer });
+      : otherHashes.length > 0 ? `it carries only ${otherHashes.join(' and ')}` : 'the file is incomplete or was not signed by imgtool';
+    return result(say.noSha256Tlv(why), 'unsupported-package', { encrypted, trailer });
   }
   if (hashes.length > 1 || hashes[0]!.length !== 32) {
     return result(hashes.length > 1
-      ? `The MCUboot image has ${hashes.length} SHA-256 TLVs; MCUboot and Zephyr reject images with more than one. ${REBUILD}`
-      : `The MCUboot SHA-256 TLV is ${hashes[0]!.length} bytes long instead of 32: the file is corrupted. ${REBUILD}`, 'integrity-failure', { encrypted, trailer });
+      ? `The MCUboot image has ${hashes.length} SHA-256 TLVs; MCUboot and Zephyr reject images with more than one. ${say.REBUILD}`
+      : `The MCUboot SHA-256 TLV is ${hashes[0]!.length} bytes long instead of 32: the file is corrupted. ${say.REBUILD}`, 'integrity-failure', { encrypted, trailer });
   }
   const hash = hashes[0]!.value;
   const digest = createHash('sha256');
@@ -111,12 +112,12 @@ async function analyse(file: ImageFile): Promise<Analysis> {
   const computed = digest.digest();
   if (encrypted) {
     facts.push(fact('SHA-256 TLV', `${hash.toString('hex')} (not checked: the payload is encrypted)`));
-    warnings.push(`The image is encrypted (${flagNames.filter((n) => n.startsWith('ENCRYPTED')).join(', ')}): its SHA-256 TLV covers the plaintext, so OTA Bench cannot verify it without the decryption key. The board's MCUboot checks it after decrypting.`);
+    warnings.push(say.encryptedNotVerified(flagNames.filter((n) => n.startsWith('ENCRYPTED'))));
     return result(null, 'integrity-failure', { hash, hashVerified: null, encrypted, trailer });
   }
   if (!computed.equals(hash)) {
     facts.push(fact('SHA-256 TLV', `mismatch: TLV ${hash.toString('hex')}, computed ${computed.toString('hex')}`));
-    return result(`The MCUboot image's SHA-256 does not match its hash TLV (the TLV says ${hash.toString('hex').slice(0, 16)}…, the content hashes to ${computed.toString('hex').slice(0, 16)}…): the file is corrupted or was modified after signing, and MCUboot would refuse to boot it. ${REBUILD}`, 'integrity-failure', { hash, hashVerified: false, encrypted, trailer });
+    return result(say.hashMismatch(hash, computed), 'integrity-failure', { hash, hashVerified: false, encrypted, trailer });
   }
   facts.push(fact('SHA-256 TLV', `${hash.toString('hex')} (verified)`));
   return result(null, 'integrity-failure', { hash, hashVerified: true, encrypted, trailer });
@@ -150,7 +151,7 @@ export function unsignedCortexMProblem(head: Buffer): string | null {
   const vectors = [head.readUInt32LE(4), head.readUInt32LE(8), head.readUInt32LE(12)];
   const spInRam = sp >= 0x20000000 && sp < 0x30000000 && sp % 4 === 0;
   if (!spInRam || !vectors.every((v) => v % 2 === 1 && v < 0x20000000)) return null;
-  return `This looks like a bare ARM Cortex-M binary (vector table: stack pointer ${hex(sp)}, reset handler ${hex(vectors[0]!)}), e.g. zephyr.bin, without the MCUboot header: MCUboot and MCUmgr only take signed images. Sign it with imgtool (\`imgtool sign --version 1.0.0 --header-size 0x200 --slot-size <slot> --pad-header …\`) or \`west sign -t imgtool\`, and pick zephyr.signed.bin.`;
+  return say.unsignedCortexM(sp, vectors[0]!);
 }
 
 /** What an MCUmgr/SMP image upload needs from a checked MCUboot file. */
