@@ -68,19 +68,19 @@ export function createAddressGate({
   const takeSlot = (what: string) => {
     const cutoff = now() - 60_000;
     while (recent.length > 0 && recent[0]! <= cutoff) recent.shift();
-    if (running >= maxConcurrent) throw new Error(`addDevice: busy: ${running} addresses are being probed already; add ${what} when they are done.`);
-    if (recent.length >= maxPerMinute) throw new Error(`addDevice: refused: more than ${maxPerMinute} addresses in a minute; wait a moment and add ${what} again.`);
+    if (running >= maxConcurrent) throw new Error(`Not added yet: ${running} addresses are being probed already; add ${what} when they are done.`);
+    if (recent.length >= maxPerMinute) throw new Error(`Not added: more than ${maxPerMinute} addresses in a minute; wait a moment and add ${what} again.`);
     recent.push(now());
   };
 
   const askUser = async (host: string, port: number, key: string) => {
     if (confirmed.has(key)) return;
     // One question at a time: a page cannot stack dialogs.
-    if (asking) throw new Error(`addDevice: busy: another address is waiting for your answer; add ${key} after it.`);
+    if (asking) throw new Error(`Not added yet: another address is waiting for your answer; add ${key} after it.`);
     asking = true;
     try {
       if (!(await confirm({ host, port }))) {
-        throw new Error(`addDevice: refused: ${key} is not on your local network, and contacting it was not confirmed.`);
+        throw new Error(`Not added: ${key} is outside your local network, and contacting it was not confirmed.`);
       }
     } finally {
       asking = false;

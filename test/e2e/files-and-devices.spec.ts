@@ -26,7 +26,50 @@ test('a dropped firmware file is inspected through the drop path', async ({ page
   await bench.open();
   await dropFile(page, firmware);
   await expect(page.getByTestId('image-version')).toHaveText('3.0.0');
-  expect(bench.bridge.calls.map((call) => call.command)).toContain('inspectDroppedFiles');
+  expect(bench.bridge.calls).toContainEqual({ command: 'inspectDroppedFiles', status: 200 });
+});
+
+test('the page cannot name a file: window.otaBench takes Files, and a forged request for /etc/passwd is refused', async ({ page, bench }) => {
+  await bench.open();
+  const outcomes = await page.evaluate(async () => {
+    const api = (window as unknown as { otaBench: { inspectDroppedFiles(files: unknown): Promise<unknown> } }).otaBench;
+    const message = (call: Promise<unknown>) => call.then(() => 'resolved', (error: Error) => error.message);
+    // What a compromised renderer that forges the preload's own message would send.
+    const forged = fetch('/api/inspectDroppedFiles', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ files: [{ path: '/etc/passwd', name: 'passwd', size: 1000, digest: '0'.repeat(64) }] }),
+    }).then(async (response) => `${response.status} ${((await response.json()) as { error: string }).error}`);
+    const oldCall = fetch('/api/inspectImagePaths', { method: 'POST', body: JSON.stringify({ paths: ['/etc/passwd'] }) }).then((r) => r.status);
+    return {
+      aString: await message(api.inspectDroppedFiles(['/etc/passwd'])),
+      paths: await message(api.inspectDroppedFiles({ paths: ['/etc/passwd'] })),
+      forged: await forged,
+      oldCall: await oldCall,
+    };
+  });
+  expect(outcomes.aString).toBe('inspectDroppedFiles takes the dropped File objects');
+  expect(outcomes.paths).toBe('inspectDroppedFiles needs an array of dropped Files');
+  expect(outcomes.forged).toMatch(/^500 inspectDroppedFiles: refused: “\/etc\/passwd” does not match the file dropped on the window/);
+  expect(outcomes.oldCall).toBe(404);
+  await expect(page.getByTestId('image-file-name')).toHaveCount(0);
+});
+
+test('an address outside the local network is asked about first; declined, nothing is contacted', async ({ page, bench }) => {
+  await bench.open();
+  await page.getByTestId('add-device-input').fill('203.0.113.7:8080');
+  await page.getByTestId('add-device-button').click();
+  await expect(page.getByTestId('add-device-error')).toHaveText(
+    'Not added: 203.0.113.7:8080 is outside your local network, and contacting it was not confirmed.',
+  );
+  expect(bench.bridge.remoteAddressQuestions).toEqual([{ host: '203.0.113.7', port: 8080 }]);
+  expect(bench.engine.listDevices().filter((device) => device.address === '203.0.113.7')).toEqual([]);
+
+  // Confirmed: the probe goes out (nowhere to go in the test's private network) and says why it failed.
+  bench.bridge.answerRemoteAddress(true);
+  await page.getByTestId('add-device-button').click();
+  await expect(page.getByTestId('add-device-error')).toContainText('Cannot reach 203.0.113.7:8080', { timeout: 20_000 });
+  expect(bench.bridge.remoteAddressQuestions).toHaveLength(2);
 });
 
 test('a board without mDNS is added by address and selected', async ({ page, bench }) => {

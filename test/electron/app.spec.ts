@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { exposedApiKeys, type OtaBenchApi } from '../../shared/contract.ts';
+import { makeMongooseFwZip } from '../sim/firmware-fixtures.ts';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { installedElectronBinary, NO_ELECTRON_BINARY } from './electron-binary.ts';
 
@@ -103,14 +104,15 @@ test('the #3 commands are validated by the IPC server too: paths, plans and dial
     const api = (window as unknown as AppWindow).otaBench as unknown as Record<string, (arg?: unknown) => Promise<unknown>>;
     const outcome = (call: Promise<unknown>) => call.then(() => 'resolved', (e: Error) => e.message);
     return Promise.all([
-      outcome(api.inspectImagePaths({ paths: Array.from({ length: 17 }, (_, i) => `/tmp/${i}.bin`) })),
-      outcome(api.inspectImagePaths({ paths: [] })),
+      outcome(api.inspectDroppedFiles(Array.from({ length: 17 }, () => new File(['x'], 'x.bin')))),
+      outcome(api.inspectDroppedFiles([])),
       outcome(api.planPush({ deviceId: 'id:x', imageId: 'img', path: '/etc/passwd' })),
       outcome(api.openFolderDialog({ path: '/etc' })),
     ]);
   });
-  expect(errors[0]).toMatch(/inspectImagePaths: invalid argument: paths/);
-  expect(errors[1]).toMatch(/inspectImagePaths: invalid argument: paths/);
+  // Files made by page script are not on disk: the preload refuses them before any path exists.
+  expect(errors[0]).toMatch(/“x\.bin” is not a file on disk/);
+  expect(errors[1]).toMatch(/inspectDroppedFiles: invalid argument: files/);
   expect(errors[2]).toMatch(/planPush: invalid argument: .*unexpected field "path"/);
   expect(errors[3]).toMatch(/openFolderDialog: invalid argument/);
 });
@@ -150,4 +152,64 @@ test('navigation and new windows are blocked', async () => {
   expect(page.url()).toBe(before);
   expect(app.windows()).toHaveLength(1);
   await expect(page.locator('[data-app-state="ready"]')).toHaveCount(1);
+});
+
+test('a genuine drop is inspected: the preload resolves the File and proves it to the main process', async () => {
+  const firmware = makeMongooseFwZip({ platform: 'esp32', version: '7.7.7', buildId: '20250601-120000/7.7.7@electron', size: 50_000, dir: userData });
+  // A file input gives disk-backed Files, as a drag from the file manager does.
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'electron-test-drop-source';
+    input.style.display = 'none';
+    document.body.append(input);
+  });
+  await page.setInputFiles('#electron-test-drop-source', firmware.path);
+  const dataTransfer = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    const input = document.getElementById('electron-test-drop-source') as HTMLInputElement;
+    transfer.items.add(input.files![0]!);
+    return transfer;
+  });
+  await page.locator('.app').dispatchEvent('dragenter', { dataTransfer });
+  await page.locator('.app').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('image-version')).toHaveText('7.7.7');
+  await page.evaluate(() => document.getElementById('electron-test-drop-source')?.remove());
+});
+
+test('the page cannot name a file: strings and page-made Files are refused, and there is no path function', async () => {
+  const outcomes = await page.evaluate(async () => {
+    const api = (window as unknown as AppWindow).otaBench as unknown as Record<string, (arg?: unknown) => Promise<unknown>>;
+    const outcome = (call: Promise<unknown>) => call.then(() => 'resolved', (e: Error) => e.message);
+    return {
+      aPath: await outcome(api.inspectDroppedFiles(['/etc/passwd'])),
+      oldForm: await outcome(api.inspectDroppedFiles({ paths: ['/etc/passwd'] })),
+      madeUp: await outcome(api.inspectDroppedFiles([new File(['ssh-rsa AAAA'], 'id_rsa')])),
+      pathForFile: typeof (api as Record<string, unknown>).pathForFile,
+      inspectImagePaths: typeof (api as Record<string, unknown>).inspectImagePaths,
+    };
+  });
+  expect(outcomes.aPath).toMatch(/takes the dropped File objects/);
+  expect(outcomes.oldForm).toMatch(/needs an array of dropped Files/);
+  expect(outcomes.madeUp).toMatch(/“id_rsa” is not a file on disk/);
+  expect(outcomes.pathForFile).toBe('undefined');
+  expect(outcomes.inspectImagePaths).toBe('undefined');
+});
+
+test('addDevice asks in a native dialog before contacting an address outside the local network', async () => {
+  // Stand in for the user: record the question and press Cancel.
+  await app.evaluate(({ dialog }) => {
+    const asked: unknown[] = [];
+    (globalThis as unknown as { askedAbout: unknown[] }).askedAbout = asked;
+    dialog.showMessageBox = (async (...args: unknown[]) => {
+      asked.push(args.at(-1));
+      return { response: 0, checkboxChecked: false };
+    }) as typeof dialog.showMessageBox;
+  });
+  const error = await page.evaluate(() =>
+    (window as unknown as AppWindow).otaBench.addDevice({ target: '203.0.113.7:8080' }).then(() => 'resolved', (e: Error) => e.message),
+  );
+  expect(error).toMatch(/Not added: 203\.0\.113\.7:8080 is outside your local network/);
+  const asked = await app.evaluate(() => (globalThis as unknown as { askedAbout: Array<{ message: string }> }).askedAbout);
+  expect(asked.map((question) => question.message)).toEqual(['Contact 203.0.113.7:8080?']);
 });

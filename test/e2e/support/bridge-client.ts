@@ -61,8 +61,10 @@ export function installBridgeClient({ commandNames, eventNames }: BridgeClientNa
   };
   const sendCommand = api.inspectDroppedFiles as (arg: unknown) => Promise<unknown>;
   api.inspectDroppedFiles = async (files: File[]) => {
+    if (!Array.isArray(files)) throw new TypeError('inspectDroppedFiles needs an array of dropped Files');
     const described = await Promise.all(
       files.map(async (file) => {
+        if (!(file instanceof File)) throw new TypeError('inspectDroppedFiles takes the dropped File objects');
         if (!file.name) throw new Error(`“${file.name}” is not a file on disk (dragged from a browser or an archive?). Save it first, then drop it again.`);
         return { path: file.name, name: file.name, size: file.size, digest: await digestOf(file) };
       }),

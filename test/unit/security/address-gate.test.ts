@@ -45,7 +45,7 @@ describe('the gate', () => {
   it('asks before contacting an address outside the network; declined = nothing is contacted', async () => {
     const gate = createAddressGate({ confirm });
     await expect(gate.admit('example.com:8080', probe)).rejects.toThrow(
-      'addDevice: refused: example.com:8080 is not on your local network, and contacting it was not confirmed.',
+      'Not added: example.com:8080 is outside your local network, and contacting it was not confirmed.',
     );
     expect(confirm).toHaveBeenCalledWith({ host: 'example.com', port: 8080 });
     expect(probe).not.toHaveBeenCalled();
@@ -87,7 +87,7 @@ describe('the gate', () => {
     const slow = vi.fn(() => new Promise<string>((resolve) => release.push(() => resolve('device'))));
     const gate = createAddressGate({ confirm });
     const running = [gate.admit('192.168.1.1', slow), gate.admit('192.168.1.2', slow)];
-    await expect(gate.admit('192.168.1.3', slow)).rejects.toThrow(/addDevice: busy: 2 addresses are being probed already/);
+    await expect(gate.admit('192.168.1.3', slow)).rejects.toThrow(/Not added yet: 2 addresses are being probed already/);
     expect(slow).toHaveBeenCalledTimes(2);
     release.forEach((done) => done());
     await Promise.all(running);
@@ -122,7 +122,7 @@ describe('addDevice through the IPC server', () => {
   });
 
   it('an Internet host the user declines never reaches the engine', async () => {
-    await expect(dispatch('addDevice', fromApp, [{ target: 'attacker.example:443' }])).rejects.toThrow(/addDevice: refused: attacker\.example:443/);
+    await expect(dispatch('addDevice', fromApp, [{ target: 'attacker.example:443' }])).rejects.toThrow(/Not added: attacker\.example:443 is outside your local network/);
     expect(engine.resolveDevice).not.toHaveBeenCalled();
   });
 
