@@ -45,8 +45,11 @@ async function verifyOne(file: DroppedFile): Promise<string> {
   // One answer for "missing", "unreadable" and "different": a made-up path learns nothing about the disk.
   const mismatch = refused(file, 'does not match the file dropped on the window (changed since the drop? Drop it again).');
   const info = await stat(file.path).catch(() => null);
+  // A folder is taken whatever digest came with it: a dropped folder's File has no bytes to prove
+  // (Chromium fails the read, which the preload sends as null; should a read ever give nothing
+  // instead, the folder still works).
+  if (info?.isDirectory()) return file.path;
   if (file.digest === null) {
-    if (info?.isDirectory()) return file.path;
     throw refused(file, 'came without proof that it was dropped on the window: its bytes never reached the window.');
   }
   if (!info?.isFile() || info.size !== file.size) throw mismatch;
