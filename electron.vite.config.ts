@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { withContentSecurityPolicyMeta } from './shared/content-security-policy.ts';
 
 export default defineConfig({
   main: {
@@ -27,6 +28,10 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve('renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [
+      react(),
+      // The renderer loads from file://, where no header can carry the policy: it goes into the page.
+      { name: 'content-security-policy-meta', transformIndexHtml: { order: 'pre', handler: withContentSecurityPolicyMeta } },
+    ],
   },
 });

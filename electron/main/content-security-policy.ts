@@ -1,17 +1,9 @@
-// The renderer's Content-Security-Policy. The packaged renderer is loaded from file://, where no
-// response headers exist, so renderer/index.html carries this exact string in a <meta> tag; the
-// main process also sends it as a header for anything served over HTTP. Tests compare both.
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// The renderer's Content-Security-Policy for the main process: the one policy (stated once, in
+// shared/content-security-policy.ts, which the build also writes into index.html) and the dev server's
+// relaxation of it.
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.ts';
+
+export { CONTENT_SECURITY_POLICY };
 
 /**
  * `electron-vite dev` serves the renderer from a Vite dev server whose React refresh preamble is an

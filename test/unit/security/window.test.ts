@@ -44,11 +44,13 @@ vi.mock('electron', () => {
 
 const { mainWindowOptions, createMainWindow, contentSecurityPolicyFor } = await import('../../../electron/main/window.ts');
 const { CONTENT_SECURITY_POLICY } = await import('../../../electron/main/content-security-policy.ts');
+const { CONTENT_SECURITY_POLICY: SHARED_POLICY, withContentSecurityPolicyMeta } = await import('../../../shared/content-security-policy.ts');
 const { rendererLocation, rendererIndexHtml } = await import('../../../electron/main/app-paths.ts');
 
-const EXPECTED_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// The policy is stated once (shared/content-security-policy.ts); these tests hold it to being strict.
+const EXPECTED_CSP = SHARED_POLICY;
+const directivesOf = (policy: string) =>
+  new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...sources]) => [name!, sources]));
 
 const fileLocation = { kind: 'file', indexHtml: '/app/out/renderer/index.html' } as const;
 let win: FakeWindow;
@@ -92,8 +94,17 @@ describe('mainWindowOptions', () => {
 });
 
 describe('content security policy', () => {
-  it('is exactly the agreed string', () => {
-    expect(CONTENT_SECURITY_POLICY).toBe(EXPECTED_CSP);
+  it('is the one shared policy, and strict: only our own scripts, no plugins, no base, no forms, no framing', () => {
+    expect(CONTENT_SECURITY_POLICY).toBe(SHARED_POLICY);
+    const policy = directivesOf(CONTENT_SECURITY_POLICY);
+    expect(policy.get('default-src')).toEqual(["'self'"]);
+    expect(policy.get('script-src')).toEqual(["'self'"]);
+    expect(policy.get('connect-src')).toEqual(["'self'"]);
+    for (const name of ['object-src', 'base-uri', 'form-action', 'frame-ancestors']) expect(policy.get(name), name).toEqual(["'none'"]);
+    // No wildcard, no scheme-wide source, no eval anywhere; only styles may be inline (React style props).
+    const sources = [...policy.values()].flat();
+    expect(sources.filter((s) => /^\*|^https?:$|^ws:|unsafe-eval|unsafe-hashes|strict-dynamic/.test(s))).toEqual([]);
+    expect([...policy].filter(([, list]) => list.includes("'unsafe-inline'")).map(([name]) => name)).toEqual(['style-src']);
   });
 
   it('is added to every HTTP response, replacing any policy the server sent', () => {
@@ -112,12 +123,19 @@ describe('content security policy', () => {
     expect(contentSecurityPolicyFor(fileLocation)).toBe(EXPECTED_CSP);
   });
 
-  it('matches the <meta> tag the file:// renderer carries', () => {
-    const html = readFileSync(path.resolve(import.meta.dirname, '../../../renderer/index.html'), 'utf8');
+  it('is the <meta> tag the build writes into the file:// renderer, first thing after the charset', () => {
+    const source = readFileSync(path.resolve(import.meta.dirname, '../../../renderer/index.html'), 'utf8');
+    const html = withContentSecurityPolicyMeta(source);
     const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html);
-    expect(meta, 'renderer/index.html has no CSP <meta> tag').not.toBeNull();
-    const directives = (policy: string) => policy.split(';').map((d) => d.trim().replace(/\s+/g, ' ')).filter(Boolean);
-    expect(directives(meta![1])).toEqual(directives(EXPECTED_CSP));
+    expect(meta, 'the built index.html has no CSP <meta> tag').not.toBeNull();
+    expect(meta![1]).toBe(EXPECTED_CSP);
+    expect(html.indexOf('http-equiv="Content-Security-Policy"')).toBeLessThan(html.indexOf('<script'));
+    expect(html.slice(0, meta!.index)).toMatch(/<head>\s*<meta charset="UTF-8" \/>\s*$/);
+  });
+
+  it('has no second copy to drift: a page with its own policy fails the build', () => {
+    const source = readFileSync(path.resolve(import.meta.dirname, '../../../renderer/index.html'), 'utf8');
+    expect(() => withContentSecurityPolicyMeta(withContentSecurityPolicyMeta(source))).toThrow(/carries its own Content-Security-Policy/);
   });
 });
 
