@@ -1,6 +1,7 @@
 // The engine's public surface. The Electron main process, the CLI and the Chromium test bridge all
 // drive OTA Bench through this interface, so none of them knows about protocols or sockets.
-// Nothing under electron/engine may import 'electron': the engine runs under plain Node.
+// Nothing under electron/engine may import 'electron': the engine runs under plain Node. Types only,
+// importing only shared/: every layer of the engine may name them (scripts/check-imports.js).
 import type { DiscoveryStatus } from '../../shared/contract.ts';
 import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, ProtocolId, PushPlan, PushRequest } from '../../shared/domain.ts';
 
@@ -26,12 +27,11 @@ export interface EngineEvents {
 }
 
 export interface OtaEngine {
-  /** Starts mDNS browsing. Resolves once the sockets are open (or discovery is known unavailable). */
+  /** Starts every side's discovery (mDNS, Bluetooth scanning). Resolves once each has started or said why not. */
   startDiscovery(): Promise<void>;
   stopDiscovery(): Promise<void>;
   discoveryStatus(): DiscoveryStatus;
   listDevices(): Device[];
-  /** Finds a device by id, name or `host[:port]` (probing the host when it is not known yet). */
   /**
    * A discovered id or name (several matches are an error listing them), a Bluetooth address, or
    * host[:port] (probed; `hints` give credentials for a board behind a password and a protocol the
@@ -39,7 +39,10 @@ export interface OtaEngine {
    */
   resolveDevice(ref: string, signal?: AbortSignal, hints?: ResolveHints): Promise<Device>;
   deviceStatus(deviceId: string): Promise<DeviceStatus>;
-  /** Commits / reverts the firmware a device is running uncommitted (Mongoose OS), outside any job. */
+  /**
+   * Commits / reverts the firmware a device is running uncommitted (Mongoose OS; MCUboot over SMP via
+   * its slots), outside any job; a job waiting for that decision gets it instead.
+   */
   commitDevice(deviceId: string): Promise<DeviceStatus>;
   revertDevice(deviceId: string): Promise<DeviceStatus>;
   /**
@@ -56,8 +59,10 @@ export interface OtaEngine {
    * with a sentence to act on when the paths do not make one image or pair.
    */
   inspectImages(paths: string[]): Promise<ImageInfo>;
-  /** What pushing this image to this device would send, and every pre-flight check (asks the board). */
-  /** The plan for the protocol the push will use (`options.protocol`, else the board's), with the credentials it will send. */
+  /**
+   * What pushing this image to this device would send, and every pre-flight check (asks the board), for
+   * the protocol the push will use (`options.protocol`, else the board's) with the credentials it will send.
+   */
   planPush(deviceId: string, imageId: string, signal?: AbortSignal, options?: PlanOptions): Promise<PushPlan>;
 
   /** Validates the request, queues a job and returns it at once; progress arrives as jobChanged. */
