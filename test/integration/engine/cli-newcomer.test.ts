@@ -218,7 +218,8 @@ describe('ota-bench for a newcomer', () => {
     const image = makeMongooseFwZip({ platform: 'esp32', version: '4.0.0', buildId: 'prompt', size: 30_000, fileName: 'newcomer-prompt.zip', dir: folder });
     let answered = false;
     // `script` gives the CLI a terminal, where --commit defaults to prompt (as for a user typing).
-    const command = `"${process.execPath}" ${CLI} push ${image.path} --to ${rolling.address}:80 --commit-timeout 4`;
+    // 10 s: the shortest commit window the contract (and so the CLI) takes.
+    const command = `"${process.execPath}" ${CLI} push ${image.path} --to ${rolling.address}:80 --commit-timeout 10`;
     const started = Date.now();
     const result = await run([], {
       command: ['script', '-qefc', command, '/dev/null'],
