@@ -84,16 +84,28 @@ describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
     expect(await engine!.waitForJob(job.id)).toMatchObject({ state: 'committed', toVersion: '1.2.0' });
   });
 
-  it('a board that comes back on another address is asked with the same credentials there', async () => {
-    const board = await started(mongoose({ newAddressOnReboot: address() }));
+  // #10 §2b: this used to check that the job sent the password to whatever address the board's name
+  // moved to. Credentials now go only to an address that proved it is the board, and a board behind a
+  // password cannot say which board it is without one: its new address stays unverified (the row
+  // says so) and gets no credentials until the user adds the board by that address.
+  it('a board that comes back on another address gets no credentials there until the user adds it by address', async () => {
+    const before = address();
+    const moved = address();
+    const board = await started(mongoose({ address: before, newAddressOnReboot: moved }));
     await engine!.startDiscovery();
     const device = await discovered(engine!, board);
+    let sentBeforeReboot = Number.POSITIVE_INFINITY;
+    board.once('offline', () => (sentBeforeReboot = board.auth!.received.length));
     const image = await engine!.inspectImage(fwZip('1.5.0').path);
     const job = engine!.push(request(device.id, image.imageId, { credentials, commitTimeoutSeconds: 120 }));
-    const waiting = await reachState(engine!, job.id, 'awaiting-commit');
-    expect(waiting).toMatchObject({ toVersion: '1.5.0' });
-    engine!.commitJob(job.id);
-    expect(await engine!.waitForJob(job.id)).toMatchObject({ state: 'committed' });
+    const flagged = await waitFor('the new address flagged', () => engine!.listDevices().find((d) => d.id === device.id && d.addressChange?.state === 'unverified'), 20_000);
+    expect(flagged).toMatchObject({ address: before, addressChange: { address: moved, message: expect.stringMatching(/asks for a password before it says which board it is/) } });
+    expect(await engine!.waitForJob(job.id)).toMatchObject({ state: 'failed', result: { message: expect.stringMatching(/did not come back/) } });
+    expect(board.auth!.received.slice(sentBeforeReboot).every((header) => header === undefined)).toBe(true);
+    // The user adds it by its new address, with its password: the row moves there.
+    const readded = await engine!.resolveDevice(moved, undefined, { credentials });
+    expect(readded).toMatchObject({ id: device.id, address: moved, addressChange: null });
+    expect(await engine!.deviceStatus(device.id)).toMatchObject({ reachable: true, firmwareVersion: '1.5.0' });
   });
 
   it('a wrong password is reported as such, before any upload', async () => {

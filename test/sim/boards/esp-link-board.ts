@@ -29,6 +29,7 @@ import type { MdnsService } from '../mdns-responder.ts';
 import { ESP_LINK_FIRMWARE_SIZE, FlashSlot, SLOT_ADDRESS, bootVerdict, otherSlot, type Slot } from './esp-link-flash.ts';
 import { createEspHttpd } from './esp-link-httpd.ts';
 import { FLASH_MAPS, flashRoutes, infoRoutes } from './esp-link-routes.ts';
+import { macFromAddress } from '../identity.ts';
 
 export { FLASH_MAPS, RESET_CAUSES } from './esp-link-routes.ts';
 
@@ -47,6 +48,8 @@ export interface EspLinkBoardOptions extends HttpBoardOptions {
   flashChipId?: number;
   /** The pushed image never boots: every upgrade reboot comes back in the old slot. */
   alwaysReverts?: boolean;
+  /** Station MAC, 12 hex digits (`/wifi/info`); defaults to one derived from the address. */
+  mac?: string;
 }
 
 /** An upload as esp-link took it: `data` is what it read (and wrote to flash). */
@@ -90,6 +93,8 @@ export class EspLinkBoard extends HttpBoard {
   firmwareSizeLimit: number;
   flashChipId: number;
   alwaysReverts: boolean;
+  /** Station MAC, 12 uppercase hex digits. */
+  readonly mac: string;
   /** system_upgrade_userbin_check() + 1. */
   runningSlot: Slot;
   /** Version of the running image. */
@@ -114,6 +119,7 @@ export class EspLinkBoard extends HttpBoard {
     this.firmwareSizeLimit = options.firmwareSizeLimit ?? ESP_LINK_FIRMWARE_SIZE;
     this.flashChipId = options.flashChipId ?? ((CHIP_SIZE_CODE[this.flashSizeMap]! << 16) | 0x40e0);
     this.alwaysReverts = options.alwaysReverts ?? false;
+    this.mac = (options.mac ?? macFromAddress(options.address, '5CCF7F')).toUpperCase();
     const slotBytes = Math.max(0x80000, this.firmwareSizeLimit);
     this.slots = { 1: new FlashSlot(SLOT_ADDRESS[1], slotBytes), 2: new FlashSlot(SLOT_ADDRESS[2], slotBytes) };
     // The factory image in the running slot (no version marker: it reports `version`); the other is erased.

@@ -207,5 +207,26 @@ export function infoRoutes(board: EspLinkBoard): Record<string, Cgi> {
     return 'done';
   };
 
-  return { '/': root, '/menu': menu, '/system/info': systemInfo, '/home.html': home };
+  // cgiwifi.c cgiWifiInfo/printWifiInfo: the station MAC is the one thing here that tells boards apart.
+  const wifiInfo: Cgi = (request) => {
+    if (!request.connected) return 'done';
+    if (board.quirks.garbageResponses) return garbage(request);
+    const mac = board.mac.toLowerCase().replace(/(..)(?!$)/g, '$1:');
+    const apMac = `${mac.slice(0, -2)}${((parseInt(mac.slice(-2), 16) + 1) & 0xff).toString(16).padStart(2, '0')}`;
+    const body =
+      '{"mode": "STA", "modechange": "no", "ssid": "ota-bench", "status": "got IP address", ' +
+      '"phy": "11n", "rssi": "-58dB", "warn": "Switch to <a href=\\"#\\" onclick=\\"changeWifiMode(3)\\">STA+AP mode</a>",  "apwarn": "", ' +
+      `"mac":"${mac}", "chan":"6", "apssid": "ESP_${board.mac.slice(-6)}", ` +
+      '"appass": "", "apchan": "6", "apmaxc": "4", "aphidd": "disabled", ' +
+      `"apbeac": "100", "apauth": "OPEN","apmac":"${apMac}"` +
+      `, "ip": "${board.address}", "netmask": "255.0.0.0", "gateway": "127.0.0.1", "hostname": "${board.hostname}"` +
+      ', "staticip": "0.0.0.0", "dhcp": "on"}';
+    request.startResponse(200);
+    request.header('Content-Type', 'application/json');
+    request.endHeaders();
+    request.send(body);
+    return 'done';
+  };
+
+  return { '/': root, '/menu': menu, '/system/info': systemInfo, '/home.html': home, '/wifi/info': wifiInfo };
 }
