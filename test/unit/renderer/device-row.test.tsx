@@ -19,6 +19,16 @@ describe('DeviceRow', () => {
     expect(text(html)).toContain('offline · last seen 20 s ago');
   });
 
+  it('a board with an unproven new address says so, with the whole sentence in the tooltip (#10 §2b)', () => {
+    const lan = { transport: 'lan' as const, id: 'id:esp32_00000A', address: '10.0.0.10', port: 80, protocol: 'mongoose-os' as const, rssi: null };
+    const message = 'Address changed, not verified: a board announcing itself as this one appeared at 10.0.0.77, but …';
+    const html = row({ ...lan, addressChange: { address: '10.0.0.77', state: 'unverified', message } });
+    expect(text(html)).toContain('address changed, not verified');
+    expect(html).toContain(`title="${message}"`);
+    expect(text(row({ ...lan, addressChange: { address: '10.0.0.66', state: 'different-device', message: 'A different device…' } }))).toContain('another device claims to be it');
+    expect(row({ ...lan, addressChange: null })).not.toContain('address-change');
+  });
+
   it('an advertising BLE device has a green dot and its last advertisement’s age', () => {
     const html = row({ online: true, lastSeen: NOW - 2000 });
     expect(html).toContain('status-dot--online');

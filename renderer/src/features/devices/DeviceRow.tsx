@@ -12,6 +12,13 @@ const EVIDENCE: Record<ProtocolEvidence, string> = {
   user: 'chosen by you',
 };
 
+/** Another address claims to be this board (engine: discovery/verify-address.ts); the full words are in the title. */
+const ADDRESS_CHANGE: Record<NonNullable<Device['addressChange']>['state'], string> = {
+  checking: 'address changed, checking',
+  unverified: 'address changed, not verified',
+  'different-device': 'another device claims to be it',
+};
+
 interface DeviceRowProps {
   device: Device;
   selected: boolean;
@@ -81,6 +88,16 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
           </span>
           {!device.pushSupported && <span className="tag">push arrives later</span>}
           {device.authRequired && <span className="tag" title={device.authChallenge ? `It asks: ${device.authChallenge}` : undefined}>needs a password</span>}
+          {device.addressChange && (
+            <span
+              className={device.addressChange.state === 'checking' ? 'tag' : 'tag tag--warning'}
+              data-testid="address-change"
+              data-state={device.addressChange.state}
+              title={device.addressChange.message}
+            >
+              {ADDRESS_CHANGE[device.addressChange.state]}
+            </span>
+          )}
           <CommitStateTag state={device.commitState} now={now} />
         </span>
       </button>
