@@ -35,7 +35,15 @@ export function deviceLine(d: Device): string {
   const later = d.transport === 'ble' && !d.pushSupported ? ' (listed; pushing over it comes later)' : '';
   const password = d.authChallenge ? ` · needs a password (${d.authChallenge})` : '';
   const columns = `${d.name.padEnd(28)} ${where.padEnd(28)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)}`;
-  return `${d.online ? '●' : '○'} ${columns} ${d.firmwareVersion ?? '—'}  [${d.id}]${later}${password}`;
+  return `${d.online ? '●' : '○'} ${columns} ${d.firmwareVersion ?? '—'}  [${d.id}]${later}${password}${addressChangeNote(d)}`;
+}
+
+/** Another address claims to be this board and has not proved it (--json carries the whole sentence). */
+function addressChangeNote(d: Device): string {
+  const change = d.addressChange;
+  if (!change) return '';
+  const what = { checking: 'address changed, checking', unverified: 'address changed, not verified', 'different-device': 'another device claims to be it' }[change.state];
+  return ` · ${what}: ${change.address}`;
 }
 
 /** MCUboot slots as an SMP device lists them. */
