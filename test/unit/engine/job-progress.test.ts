@@ -17,13 +17,13 @@ const SIZE = 300_000;
 
 const device = {
   id: 'addr:192.0.2.10:80', transport: 'lan', name: 'bench-board', hostname: null, address: '192.0.2.10', port: 80,
-  protocol: 'arduino-http-update', protocolEvidence: 'probe', pushSupported: true, firmwareVersion: '1.0.0', firmwareId: null,
+  protocol: 'arduino-esp32', protocolEvidence: 'probe', pushSupported: true, firmwareVersion: '1.0.0', firmwareId: null,
   app: null, arch: null, mac: null, services: [], rssi: null, online: true, lastSeen: Date.now(), authRequired: false,
 } as unknown as Device;
 
 const info = {
   imageId: 'image-1', fileName: 'app.bin', size: SIZE, sha256: 'ab'.repeat(32), format: 'esp-app', formatLabel: 'ESP app image',
-  facts: [], version: '2.0.0', pushableWith: ['arduino-http-update'], warnings: [], problem: null, slotEvidence: null, members: null,
+  facts: [], version: '2.0.0', pushableWith: ['arduino-esp32'], warnings: [], problem: null, slotEvidence: null, members: null,
 } as unknown as ImageInfo;
 
 const firmware = (version: string, uptimeSeconds: number): FirmwareInfo =>
@@ -33,7 +33,7 @@ const firmware = (version: string, uptimeSeconds: number): FirmwareInfo =>
 function scriptedProtocol(): UpdateProtocol {
   let pushed = false;
   return {
-    id: 'arduino-http-update',
+    id: 'arduino-esp32',
     readFirmware: async () => (pushed ? firmware('2.0.0', 1) : firmware('1.0.0', 500)),
     push: async ({ onBytes }) => {
       onBytes(SIZE / 2);
