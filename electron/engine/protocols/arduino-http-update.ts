@@ -17,10 +17,12 @@ export function arduinoUpdaterFailure(body: string, imageSize: number): UpdateEr
   const number = Number(/ERROR\[(\d+)\]/i.exec(text)?.[1] ?? NaN);
   const is = (n: number, pattern: RegExp) => number === n || pattern.test(text);
   if (/wrong origin/i.test(text)) {
-    return new UpdateError('update-failed', 'The board refused the upload\'s Origin header (ESP32 CSRF check); OTA Bench sends Origin: http://<host> — check the address you used matches the board\'s Host.', words);
+    const why = "The board refused the upload's Origin header (ESP32 CSRF check); OTA Bench sends Origin: http://<host> — ";
+    return new UpdateError('update-failed', `${why}check the address you used matches the board's Host.`, words);
   }
   if (is(4, /not enough space/i)) {
-    return new UpdateError('not-enough-space', `The board has no room for this image: ${formatBytes(imageSize)} does not fit in the free sketch space. Shrink the sketch or pick a flash layout with a smaller filesystem.`, words);
+    const what = `The board has no room for this image: ${formatBytes(imageSize)} does not fit in the free sketch space.`;
+    return new UpdateError('not-enough-space', `${what} Shrink the sketch or pick a flash layout with a smaller filesystem.`, words);
   }
   if (is(10, /magic byte/i)) {
     return new UpdateError('unsupported-package', 'The board rejected the file: it does not start with the 0xE9 magic byte of an ESP app image (a .zip, an .elf or a web page saved as .bin?).', words);
@@ -30,7 +32,8 @@ export function arduinoUpdaterFailure(body: string, imageSize: number): UpdateEr
     return new UpdateError('unsupported-package', 'The image was built for a different flash size than the board has; rebuild it for this board\'s flash.', words);
   }
   if (is(11, /bootstrapping/i)) {
-    return new UpdateError('update-failed', 'The board must be reset by hand once after a serial flash before it accepts OTA updates (ESP8266 "Invalid bootstrapping state"). Press its reset button, then push again.', words);
+    const what = 'The board must be reset by hand once after a serial flash before it accepts OTA updates';
+    return new UpdateError('update-failed', `${what} (ESP8266 "Invalid bootstrapping state"). Press its reset button, then push again.`, words);
   }
   if (is(6, /timeout/i)) return new UpdateError('connection-lost', 'The board timed out reading the upload (Wi-Fi too weak or link stalled); push again closer to the access point.', words);
   if (is(14, /out of memory/i)) return new UpdateError('out-of-ram', 'The board ran out of RAM while receiving the update; reboot it and push again.', words);

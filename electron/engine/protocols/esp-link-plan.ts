@@ -3,10 +3,11 @@
 // would, and more. Checks the board would fail anyway are final; evidence that is strong but not
 // certain (the slot a file was linked for, a flash layout mismatch) can be overridden by the user.
 import type { FlashSlots, ImageInfo, PreflightCheck } from '../../../shared/domain.ts';
-import { formatBytes, withArticle } from '../format.ts';
+import { withArticle } from '../format.ts';
 import { flashSizeName } from '../images/esp-image.ts';
 import type { ImageOnDisk, PlanInput, ProtocolPlan } from './update-protocol.ts';
 import { ESP_LINK_SLOT_BYTES, readEspLinkSlots } from './esp-link-device.ts';
+import * as say from './esp-link-messages.ts';
 
 type Slot = 1 | 2;
 
@@ -18,7 +19,7 @@ const fail = (id: string, label: string, detail: string, overridable = false): P
 function notAnOtaImage(info: ImageInfo): string {
   switch (info.format) {
     case 'esp-app':
-      return `${info.fileName} is a plain ESP application image (first byte 0xE9), such as an Arduino sketch: esp-link only takes SDK user1/user2 images (0xEA) and would answer "IROM magic missing". Push it to an Arduino or ESPHome updater, or flash it over serial; for esp-link, build with the SDK's OTA option (boot v1.2+).`;
+      return say.plainAppImage(info.fileName);
     case 'mongoose-fw-zip':
       return `${info.fileName} is a Mongoose OS fw.zip: esp-link only takes SDK user1/user2 images (.bin starting with 0xEA). Push it to a Mongoose OS board.`;
     default: {
@@ -51,10 +52,10 @@ function slotCheck(info: ImageInfo, next: Slot): PreflightCheck {
   const label = `Linked for slot ${next}`;
   const evidence = info.slotEvidence;
   if (!evidence || evidence.linkedSlot === null) {
-    return warn('slot', label, `Cannot tell which slot ${info.fileName} was linked for (${evidence?.summary ?? 'no evidence'}). The board writes slot ${next}: make sure this is the user${next}.bin of your build.`);
+    return warn('slot', label, say.slotUnknown(info.fileName, evidence?.summary ?? 'no evidence', next));
   }
   if (evidence.linkedSlot !== next) {
-    return fail('slot', label, `The board writes slot ${next} next, but ${info.fileName} is linked for slot ${evidence.linkedSlot}. ${evidence.summary} It would not boot from slot ${next}: the board would crash and fall back to its current firmware. Pick user${next}.bin from the same build, or drop both files.`, true);
+    return fail('slot', label, say.wrongSlot(info.fileName, evidence.linkedSlot, evidence.summary, next), true);
   }
   return pass('slot', label, `${evidence.summary}${evidence.contradiction ? ` Note: ${evidence.contradiction}` : ''}`);
 }
@@ -68,16 +69,16 @@ function layoutCheck(info: ImageInfo, slots: FlashSlots, next: Slot): PreflightC
     return fail('layout', label, `The board's flash map is ${slots.flashMap}: esp-link needs 1 MB or more with 512+512 slots ("Flash too small for OTA update").`);
   }
   if (board.layout === '1024+1024' && next === 2) {
-    return fail('layout', label, `The board reports ${slots.flashMap}, but esp-link writes slot 2 at 0x81000 (the 512+512 address) while the bootloader looks for user2 at 0x101000 on this map.`, true);
+    return fail('layout', label, say.slot2AddressMismatch(slots.flashMap), true);
   }
   if (!evidence) return warn('layout', label, 'The image does not say which flash layout it was built for.');
   if (evidence.layout !== board.layout) {
-    return fail('layout', label, `${info.fileName} was built for a ${evidence.layout} map (size map ${evidence.sizeMap}), but the board uses ${board.layout} (${slots.flashMap}): its code would look for itself at the wrong flash address.`, true);
+    return fail('layout', label, say.layoutMismatch(info.fileName, evidence, { layout: board.layout, flashMap: slots.flashMap }), true);
   }
   // The size map's flash size, without the "-c1" that marks the 1024+1024 variants.
   const imageSize = flashSizeName('esp8266', evidence.sizeMap << 4).replace(/-c1$/, '');
   if (!imageSize.startsWith('unknown') && imageSize !== board.size) {
-    return warn('layout', label, `Both use ${board.layout} slots; the image says ${imageSize} flash and the board ${board.size}. The board keeps its own flash size setting (esp-link does not change it).`);
+    return warn('layout', label, say.flashSizesDiffer(board.layout, imageSize, board.size));
   }
   return pass('layout', label, `${evidence.layout} slots, ${board.size}, as the board (${slots.flashMap}).`);
 }
@@ -85,9 +86,9 @@ function layoutCheck(info: ImageInfo, slots: FlashSlots, next: Slot): PreflightC
 function sizeCheck(info: ImageInfo, slots: FlashSlots): PreflightCheck {
   const room = slots.slotRoom ?? ESP_LINK_SLOT_BYTES;
   if (info.size > room) {
-    return fail('size', 'Fits the slot', `${info.fileName} is ${formatBytes(info.size)} (${info.size.toLocaleString('en-US')} bytes); an esp-link slot holds at most ${room.toLocaleString('en-US')} bytes ("Firmware image too large").`);
+    return fail('size', 'Fits the slot', say.tooLargeForSlot(info.fileName, info.size, room));
   }
-  return pass('size', 'Fits the slot', `${info.size.toLocaleString('en-US')} of ${room.toLocaleString('en-US')} bytes (${Math.round((info.size / room) * 100)}%).`);
+  return pass('size', 'Fits the slot', say.fitsSlot(info.size, room));
 }
 
 export async function planEspLinkPush({ image, target, signal }: PlanInput): Promise<ProtocolPlan> {
@@ -110,7 +111,7 @@ export async function planEspLinkPush({ image, target, signal }: PlanInput): Pro
   const checks: PreflightCheck[] = [
     trailer.startsWith('valid')
       ? pass('format', 'ESP8266 user1/user2 image', `${send.info.fileName}: 0xEA header as esp-link checks it, inner image checksum and CRC-32 trailer valid.`)
-      : warn('format', 'ESP8266 user1/user2 image', `${send.info.fileName}: 0xEA header as esp-link checks it and inner image checksum valid, but the CRC-32 trailer is ${trailer}: the file may have been cut short by 4 bytes.`),
+      : warn('format', 'ESP8266 user1/user2 image', say.trailerNotValid(send.info.fileName, trailer)),
     slotCheck(send.info, next),
     layoutCheck(send.info, slots, next),
     sizeCheck(send.info, slots),

@@ -49,7 +49,9 @@ async function requestSlotSwitch(target: Target, signal: AbortSignal): Promise<v
       lastError = error;
     }
   }
-  throw new UpdateError('connection-lost', `The image is written, but ${describeTarget(target)} did not take the request to switch slots (${(lastError as Error)?.message ?? 'no answer'}). It keeps running its current firmware; push again.`);
+  const why = (lastError as Error)?.message ?? 'no answer';
+  const what = `The image is written, but ${describeTarget(target)} did not take the request to switch slots (${why}).`;
+  throw new UpdateError('connection-lost', `${what} It keeps running its current firmware; push again.`);
 }
 
 export const espLink: UpdateProtocol = {

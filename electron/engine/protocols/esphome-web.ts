@@ -19,7 +19,10 @@ export const esphomeWeb: UpdateProtocol = {
     // the image goes out (only when there are credentials to answer with).
     const res = await uploadLikeABrowserForm(context, 'update', { preflight: () => httpRequest(target, { path: '/', timeoutMs: 3000, signal, maxBodyBytes: 4096 }) });
     if (res.status === 401) {
-      throw new UpdateError('auth-failed', credentials ? 'The board rejected the user name or password.' : 'The board\'s web server requires a user name and password (web_server auth:); enter them and push again.', deviceWords(res.body));
+      const words = credentials
+        ? 'The board rejected the user name or password.'
+        : "The board's web server requires a user name and password (web_server auth:); enter them and push again.";
+      throw new UpdateError('auth-failed', words, deviceWords(res.body));
     }
     if (/update successful/i.test(res.body)) return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
     // Forced onto a board that is not ESPHome: say what its answer means rather than "no verdict".
@@ -31,7 +34,8 @@ export const esphomeWeb: UpdateProtocol = {
       throw new UpdateError('update-failed', 'The board answered as Arduino\'s HTTPUpdateServer does, not ESPHome, and refused the image.', deviceWords(res.body));
     }
     if (/update failed/i.test(res.body)) {
-      throw new UpdateError('update-failed', 'ESPHome refused the image without a reason. Usual causes: it is not a firmware .bin for this chip, or it does not fit the OTA partition; `esphome logs` on the board says which.', deviceWords(res.body));
+      const causes = 'it is not a firmware .bin for this chip, or it does not fit the OTA partition; `esphome logs` on the board says which.';
+      throw new UpdateError('update-failed', `ESPHome refused the image without a reason. Usual causes: ${causes}`, deviceWords(res.body));
     }
     if (res.status === 404) throw new UpdateError('unsupported-protocol', 'The board has no web OTA: add `ota: - platform: web_server` to its ESPHome config.', deviceWords(res.body));
     throw new UpdateError('update-failed', `The board answered HTTP ${res.status} without saying whether the update worked.`, deviceWords(res.body));

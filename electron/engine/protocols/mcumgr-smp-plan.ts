@@ -83,7 +83,7 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
     action = 'skip-upload';
     checks.push(check('slot1', 'Slot 1', 'pass', `Slot 1 already holds this image (${describeSlot(secondary)}): the upload is skipped.`));
   } else if (secondary && (secondary.pending || secondary.permanent)) {
-    checks.push(check('slot1', 'Slot 1', 'fail', `Slot 1 holds ${describeSlot(secondary)}, marked to boot at the next reset, so the device refuses a new upload (NO_FREE_SLOT). Reset the device to boot it (or let it revert), then push again.`));
+    checks.push(check('slot1', 'Slot 1', 'fail', slotTakenWords(describeSlot(secondary))));
   } else {
     checks.push(check('slot1', 'Slot 1', 'pass', secondary ? `Slot 1 holds ${describeSlot(secondary)}; the upload replaces it.` : 'Slot 1 is empty.'));
   }
@@ -99,16 +99,36 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
  */
 export function uploadLinkCheck(imageSize: number, link: SmpLink, linkDetail: string): PreflightCheck {
   const first = planFirstChunk(imageSize, link.maxPacket);
-  const packet = link.bufSize ? `MCUmgr buffer of ${link.maxPacket} B` : `${link.maxPacket}-byte SMP packet${link.attMtu ? ` (ATT MTU ${link.attMtu} − 3; the device does not report MCUmgr params)` : ''}`;
-  if (!first) {
-    const minimum = minimumSmpPacket(imageSize);
-    return check('link', 'BLE link', 'fail', `A ${packet} cannot carry the first upload request, which must hold the 32-byte MCUboot header with its fields: that takes at least ${minimum} bytes${link.bufSize ? '' : ` (an ATT MTU of ${minimum + 3})`}. Build the device with a larger MTU (CONFIG_BT_L2CAP_TX_MTU, CONFIG_BT_BUF_ACL_RX_SIZE) or with CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS and SMP reassembly.`);
-  }
+  const packet = packetWords(link);
+  if (!first) return check('link', 'BLE link', 'fail', linkTooSmallWords(packet, minimumSmpPacket(imageSize), Boolean(link.bufSize)));
   if (first.shaBytes === 32) return check('link', 'BLE link', 'pass', linkDetail);
   const consequence = first.shaBytes > 0
     ? `carries only ${first.shaBytes} of the 32 bytes of the file's SHA-256: a dropped link still resumes, but the device cannot check the whole file against it at the end`
     : 'carries no SHA-256 of the file: a dropped link restarts the upload from byte 0 (no resume), and the device cannot check the whole file at the end';
-  return check('link', 'BLE link', 'warn', `${linkDetail} The first upload request must hold the 32-byte MCUboot header, so in a ${packet} it ${consequence}. MCUboot still checks the image's own hash before booting it.`);
+  const why = `The first upload request must hold the 32-byte MCUboot header, so in a ${packet} it ${consequence}.`;
+  return check('link', 'BLE link', 'warn', `${linkDetail} ${why} MCUboot still checks the image's own hash before booting it.`);
+}
+
+function slotTakenWords(slot: string): string {
+  return (
+    `Slot 1 holds ${slot}, marked to boot at the next reset, so the device refuses a new upload (NO_FREE_SLOT). ` +
+    'Reset the device to boot it (or let it revert), then push again.'
+  );
+}
+
+/** "MCUmgr buffer of 2475 B" or "244-byte SMP packet (ATT MTU 247 − 3; …)". */
+function packetWords(link: SmpLink): string {
+  if (link.bufSize) return `MCUmgr buffer of ${link.maxPacket} B`;
+  const mtu = link.attMtu ? ` (ATT MTU ${link.attMtu} − 3; the device does not report MCUmgr params)` : '';
+  return `${link.maxPacket}-byte SMP packet${mtu}`;
+}
+
+function linkTooSmallWords(packet: string, minimum: number, hasMcumgrBuffer: boolean): string {
+  return (
+    `A ${packet} cannot carry the first upload request, which must hold the 32-byte MCUboot header with its fields: ` +
+    `that takes at least ${minimum} bytes${hasMcumgrBuffer ? '' : ` (an ATT MTU of ${minimum + 3})`}. Build the device ` +
+    'with a larger MTU (CONFIG_BT_L2CAP_TX_MTU, CONFIG_BT_BUF_ACL_RX_SIZE) or with CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS and SMP reassembly.'
+  );
 }
 
 /** `1.2.3(.4)` comparison on major.minor.revision, as MCUmgr's `upgrade` check does by default. */

@@ -93,7 +93,8 @@ async function explainClosedUpload(error: unknown, target: Target, signal: Abort
   if (!boot || boot.committed) throw error;
   const version = boot.runningVersion ?? 'a firmware';
   const left = boot.revertsInSeconds == null ? '' : boot.revertsInSeconds > 0 ? ` (reverts in ${formatCountdown(boot.revertsInSeconds)})` : ' (its commit window is over: it is reverting)';
-  throw new UpdateError('update-failed', `The board closed the upload without a reply: this board runs ${version} uncommitted${left}, and takes no other update until it is committed or reverted. Commit or revert it first.`);
+  const what = `The board closed the upload without a reply: this board runs ${version} uncommitted${left}`;
+  throw new UpdateError('update-failed', `${what}, and takes no other update until it is committed or reverted. Commit or revert it first.`);
 }
 
 export const mongooseOs: UpdateProtocol = {

@@ -27,7 +27,10 @@ export async function recogniseEsphome(target: Target, signal?: AbortSignal): Pr
   // ESPHome's /update takes only POST: a page there is another updater's (it would flash the file
   // under ESPHome's field name and answer in its own words).
   if (update && isArduinoUpdateForm(update)) return { verdict: 'no', detail: 'GET /update serves Arduino HTTPUpdateServer\'s upload form; ESPHome has no page there.' };
-  if (update && isBasicChallenge(update)) return { verdict: 'no', detail: `GET /update asks for a password (${describeChallenge(update.headers['www-authenticate'])}) as Arduino's HTTPUpdateServer does; ESPHome answers 404 there.` };
+  if (update && isBasicChallenge(update)) {
+    const challenge = describeChallenge(update.headers['www-authenticate']);
+    return { verdict: 'no', detail: `GET /update asks for a password (${challenge}) as Arduino's HTTPUpdateServer does; ESPHome answers 404 there.` };
+  }
   if (!root) return { verdict: 'unknown', detail: 'GET / got no answer.' };
   if (isEsphomePage(root)) return { verdict: 'yes', detail: 'Its root page is ESPHome\'s web server.' };
   if (isEspAsyncChallenge(root)) return { verdict: 'yes', detail: `It asks for a password as ESPHome does on ESP8266 (${describeChallenge(root.headers['www-authenticate'])}).` };
