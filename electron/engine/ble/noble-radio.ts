@@ -2,6 +2,7 @@
 // machine without Bluetooth (or without the native module) and reports why instead of crashing. The
 // same class drives the real adapter and the simulated radio: only the noble instance differs.
 import { EventEmitter } from 'node:events';
+import { formatDuration } from '../../../shared/format.ts';
 import type { Advertisement, BleRadio, ConnectOptions, GattConnection, NotifyChannel, RadioEvents, RadioStatus } from './ble-radio.ts';
 
 /** The parts of noble's Peripheral / Characteristic / Noble this file uses (noble ships loose types). */
@@ -198,7 +199,9 @@ async function connectWithin(peripheral: NoblePeripheral, options: ConnectOption
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the device did not accept a connection within ${Math.round(options.timeoutMs / 1000)} s (out of range, off, or connected to something else)`)), options.timeoutMs);
+    const within = formatDuration(options.timeoutMs / 1000);
+    const words = `the device did not accept a connection within ${within} (out of range, off, or connected to something else)`;
+    timer = setTimeout(() => reject(new Error(words)), options.timeoutMs);
     onAbort = () => reject(new Error('cancelled'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
   });

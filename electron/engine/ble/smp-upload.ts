@@ -98,7 +98,8 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
     const count = (tries.get(offset) ?? 0) + 1;
     tries.set(offset, count);
     if (count >= timeouts.triesPerOffset) {
-      throw new UpdateError('connection-lost', `The upload made no progress at byte ${offset} of ${len} after ${count} tries (${why}). Move the device closer or check its log; the next push resumes from there.`);
+      const what = `The upload made no progress at byte ${offset} of ${len} after ${count} tries (${why}).`;
+      throw new UpdateError('connection-lost', `${what} Move the device closer or check its log; the next push resumes from there.`);
     }
   };
 

@@ -76,7 +76,8 @@ export function planChunk(fields: ChunkFields, imageSize: number, maxPacket: num
   dataBytes = Math.min(dataBytes, remaining);
   const minimum = fields.off === 0 ? Math.min(MCUBOOT_HEADER_BYTES, imageSize) : 1;
   if (dataBytes < minimum) {
-    throw new RangeError(`an SMP packet of ${maxPacket} bytes leaves room for ${Math.max(0, dataBytes)} data bytes at offset ${fields.off}; the ${fields.off === 0 ? 'first chunk needs at least 32 (the MCUboot header)' : 'upload needs at least 1'}`);
+    const needs = fields.off === 0 ? 'first chunk needs at least 32 (the MCUboot header)' : 'upload needs at least 1';
+    throw new RangeError(`an SMP packet of ${maxPacket} bytes leaves room for ${Math.max(0, dataBytes)} data bytes at offset ${fields.off}; the ${needs}`);
   }
   return { dataBytes, packetBytes: uploadOverhead(fields, dataBytes) + dataBytes };
 }

@@ -11,7 +11,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import http from 'node:http';
 import { UpdateError } from '../update-error.ts';
 import { type HttpResponse, type Target, describeTarget, hostHeader, networkError } from './http-client.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, formatClockTime } from '../../../shared/format.ts';
 
 /** The waits of one HTTP upload (not SMP's: ble/smp-upload.ts has SmpUploadTimeouts). */
 export interface HttpUploadTimeouts {
@@ -92,7 +92,7 @@ async function openUnchanged(file: FileToSend, name: string): Promise<FileHandle
   const now = await handle.stat();
   const changed = now.size !== file.size
     ? `it is now ${formatBytes(now.size)}, not ${formatBytes(file.size)}`
-    : file.mtimeMs != null && now.mtimeMs !== file.mtimeMs ? `it was modified at ${new Date(now.mtimeMs).toLocaleTimeString()}` : null;
+    : file.mtimeMs != null && now.mtimeMs !== file.mtimeMs ? `it was modified at ${formatClockTime(now.mtimeMs)}` : null;
   if (changed) {
     await handle.close();
     throw new UpdateError('integrity-failure', `${name} changed on disk since OTA Bench inspected it (${changed}); nothing was sent. Open it again so the checks apply to what is sent.`);
@@ -256,7 +256,9 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
         }
       }
       if (changed || position < size) {
-        return finish(new UpdateError('integrity-failure', `${name} changed on disk while it was being sent (${changed ? 'its SHA-256 is not the one inspected' : 'it got shorter'}); OTA Bench stopped before the last bytes, so the board discards the partial image. Open it again and push.`));
+        const how = changed ? 'its SHA-256 is not the one inspected' : 'it got shorter';
+        const stopped = 'OTA Bench stopped before the last bytes, so the board discards the partial image. Open it again and push.';
+        return finish(new UpdateError('integrity-failure', `${name} changed on disk while it was being sent (${how}); ${stopped}`));
       }
       allHanded = true;
       unaccepted += tail.length;
