@@ -58,8 +58,7 @@ export async function probeHttpDevice(target: Target, signal?: AbortSignal): Pro
   if (mongoose) return found('mongoose-os', 'answer', mongoose);
   if (flashNext?.status === 200 && /^user[12]\.bin$/.test(flashNext.body.trim())) {
     // Its MAC (/wifi/info) is what tells this board apart if it ever appears at another address.
-    const firmware = await quiet(readEspLinkFirmware(target, signal));
-    const mac = await quiet(readEspLinkMac(target, signal));
+    const [firmware, mac] = await Promise.all([quiet(readEspLinkFirmware(target, signal)), quiet(readEspLinkMac(target, signal))]);
     return found('esp-link', 'answer', firmware && { ...firmware, mac: mac ?? firmware.mac });
   }
   const arduino = () => (updateForm && isEsp32UpdateForm(updateForm) ? 'arduino-esp32' : 'arduino-esp8266');

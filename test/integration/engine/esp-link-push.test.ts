@@ -12,7 +12,7 @@ import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { createEngine } from '../../../electron/engine/index.ts';
 import { espLink } from '../../../electron/engine/protocols/esp-link.ts';
 import { DEFAULT_UPLOAD_TIMEOUTS } from '../../../electron/engine/net/stream-upload.ts';
-import { TEST_TIMEOUTS, discovered, request, shutdown, testEngine } from './engine-harness.ts';
+import { TEST_TIMEOUTS, discovered, request, shutdown, testEngine, waitFor } from './engine-harness.ts';
 
 let engine: OtaEngine | undefined;
 let boards: EspLinkBoard[] = [];
@@ -51,7 +51,9 @@ afterEach(async () => {
 
 describe('esp-link push', () => {
   it('is discovered from its _http._tcp TXT and /flash/next, with its version and slots', async () => {
-    const { engine, device } = await bench({ version: 'esp-link v3.0.14' });
+    const { engine, device: listed } = await bench({ version: 'esp-link v3.0.14' });
+    // Listed from its TXT first; the probe of /flash/next (and /menu, /wifi/info) then confirms it.
+    const device = await waitFor('the probe', () => engine.listDevices().find((d) => d.id === listed.id && d.protocolEvidence === 'probe'));
     expect(device).toMatchObject({ protocol: 'esp-link', protocolEvidence: 'probe', firmwareVersion: 'esp-link v3.0.14', pushSupported: true, txt: { ssh_upload: 'no' } });
     const status = await engine.deviceStatus(device.id);
     expect(status.slots).toEqual({ runningSlot: 1, nextSlot: 2, flashMap: '4MB:512/512', slotRoom: 503_808 });
