@@ -12,7 +12,9 @@ import { dropFile, expect, test, type Bench } from './support/bench-fixture.ts';
 
 const VIEWPORT = { width: 1280, height: 800 };
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join('test-results', 'design', `${name}.png`) });
+// Pictures to look at, not compared (the real engine's timing moves them). Animations are stopped
+// for the shot, so a progress bar is drawn at its full width instead of mid-ease.
+const shot = (page: Page, name: string) => page.screenshot({ path: join('test-results', 'design', `${name}.png`), animations: 'disabled' });
 
 async function openAt1280(page: Page, bench: Bench): Promise<void> {
   await bench.open();
@@ -86,7 +88,6 @@ test.describe('a BLE push at 1280×800', () => {
     await expect(bar).toHaveAttribute('aria-valuenow', /^[1-9]\d?$/, { timeout: 15_000 });
     await expectInViewport(bar, 'the progress bar');
     await expectInViewport(card.getByTestId('job-bytes'), 'the byte count');
-    await page.waitForTimeout(400); // the bar's fill eases to its width in 0.3 s
     await shot(page, 'glance-ble-push-transferring');
 
     await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 60_000 });

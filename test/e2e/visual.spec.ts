@@ -1,11 +1,21 @@
-// DESIGN SCREENSHOTS — not behaviour tests. The renderer runs against the scripted design fixture
-// (support/fake-api.ts) so every state of the UI can be looked at, including ones that are slow or
-// awkward to reach with simulated boards. The behaviour tests are the other specs in this folder.
-import { test, expect, type Page } from '@playwright/test';
+// DESIGN SCREENSHOTS of the renderer against the scripted design fixture (support/fake-api.ts), so
+// every state of the UI can be looked at, including ones that are slow or awkward to reach with
+// simulated boards. Each picture is compared with its committed baseline in visual.spec.ts-snapshots/
+// (tolerance in playwright.config.ts): a change to the layout, the colours or a text fails the test.
+// After an intended change, `npm run design-shots` renders the baselines again; look at them before
+// committing. The pictures hold still because the page's clock is fixed (Date.now() is DESIGN_TIME,
+// so "3 s ago", countdowns and the fixture's live upload never move), the time zone and locale are
+// fixed, and CSS animations are stopped for the shot. The behaviour tests are the other specs here.
+import { test, expect, type Locator, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { installDesignFixtureApi, type DesignScenario } from './support/fake-api.ts';
 import { rendererOutDir, serveStatic } from './support/static-files.ts';
+
+// Any fixed instant works; this one is a Monday morning.
+const DESIGN_TIME = new Date('2026-03-02T09:30:00Z');
+
+test.use({ locale: 'en-US', timezoneId: 'UTC' });
 
 let server: Server;
 let baseUrl: string;
@@ -27,12 +37,18 @@ test.afterAll(async () => {
 async function open(page: Page, scenario: DesignScenario, colorScheme: 'dark' | 'light' = 'dark'): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 820 });
   await page.emulateMedia({ colorScheme });
+  await page.clock.setFixedTime(DESIGN_TIME);
   await page.addInitScript(installDesignFixtureApi, scenario);
   await page.goto(baseUrl);
   await expect(page.locator('[data-app-state="ready"]')).toBeVisible();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/design/${name}.png`, fullPage: false });
+/** Compares the window with the baseline `name`; `moving` hides what still moves (a push's progress). */
+const shot = (page: Page, name: string, moving: Locator[] = []) =>
+  expect(page, `the design picture ${name}`).toHaveScreenshot(`${name}.png`, { mask: moving });
+
+/** The progress block of a job card whose upload runs while the picture is taken. */
+const progressOf = (card: Locator) => card.locator('.job-progress');
 
 test.describe('design screenshots (fixture data)', () => {
   test('bench: boards, file chosen, jobs in every state', async ({ page }) => {
@@ -64,8 +80,8 @@ test.describe('design screenshots (fixture data)', () => {
     await page.getByTestId('push-button').click();
     const card = page.locator('[data-testid="job-card"]').first();
     await expect(card).toHaveAttribute('data-state', 'transferring');
-    await page.waitForTimeout(1200);
-    await shot(page, 'push-transferring');
+    await expect(card.getByTestId('job-bytes')).not.toHaveText(/^0 B/);
+    await shot(page, 'push-transferring', [progressOf(card)]);
     await expect(card).toHaveAttribute('data-state', 'awaiting-commit', { timeout: 15_000 });
     await shot(page, 'push-awaiting-commit');
   });
@@ -74,8 +90,13 @@ test.describe('design screenshots (fixture data)', () => {
     await open(page, 'bench');
     await page.getByTestId('choose-file-button').click();
     await page.locator('[data-testid="device-row"][data-device-id="host:livingroom-light.local"]').click();
+    // A Mongoose OS zip does not suit an ESPHome board: the card says so and Push waits.
+    await expect(page.getByTestId('push-fit')).toHaveAttribute('data-fits', 'false');
+    await expect(page.getByTestId('push-button')).toBeDisabled();
     await shot(page, 'blocked-mismatch');
     await page.locator('[data-testid="device-row"][data-device-id="mac:84:f3:eb:12:34:56"]').click();
+    // garage-door asks for a password: the fields for it are open.
+    await expect(page.getByTestId('credentials-user')).toBeVisible();
     await shot(page, 'auth-open');
   });
 
@@ -150,9 +171,9 @@ test.describe('design screenshots (fixture data)', () => {
     await page.getByTestId('push-button').click();
     const card = page.locator('[data-testid="job-card"]').first();
     await expect(card).toHaveAttribute('data-state', 'transferring');
-    await page.waitForTimeout(1500);
+    await expect(card.getByTestId('job-bytes')).not.toHaveText(/^0 B/);
     await card.scrollIntoViewIfNeeded();
-    await shot(page, 'ble-smp-pushing');
+    await shot(page, 'ble-smp-pushing', [progressOf(card)]);
     await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 15_000 });
     await expect(page.locator('[data-testid="smp-slot"][data-slot="0"]')).toHaveAttribute('data-version', '1.3.0', { timeout: 5_000 });
     await page.locator('.workspace').evaluate((element) => element.scrollTo(0, 0));
@@ -198,6 +219,8 @@ test.describe('design screenshots (fixture data)', () => {
 
   test('empty bench', async ({ page }) => {
     await open(page, 'empty');
+    await expect(page.getByTestId('device-row')).toHaveCount(0);
+    await expect(page.getByTestId('devices-empty')).toContainText('No boards found yet');
     await shot(page, 'empty');
   });
 
@@ -217,6 +240,7 @@ test.describe('design screenshots (fixture data)', () => {
       return transfer;
     });
     await page.locator('.app').dispatchEvent('dragenter', { dataTransfer });
+    await expect(page.getByTestId('drop-overlay')).toBeVisible();
     await shot(page, 'drop-overlay');
   });
 });

@@ -289,13 +289,17 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     return next;
   };
 
-  // The live upload in the bench scenario keeps moving so the screenshot shows a real-looking card.
+  // The live upload of the scenario keeps moving so the card looks real. Its bytes follow the page's
+  // clock, not the number of ticks: under the screenshot tests' fixed clock (page.clock.setFixedTime)
+  // it holds still, so the pictures can be compared with their baselines.
+  const startedSending = new Map(jobs.filter((candidate) => candidate.state === 'transferring').map((live) => [live.id, live.progress.bytesSent]));
   setInterval(() => {
-    const live = jobs.find((candidate) => candidate.state === 'transferring');
+    const live = jobs.find((candidate) => candidate.state === 'transferring' && startedSending.has(candidate.id));
     if (!live) return;
     const { totalBytes } = live.progress;
     const rate = live.protocol === 'mcumgr-smp' ? 18_400 : 151_000;
-    const bytesSent = Math.min(totalBytes, live.progress.bytesSent + rate / 4);
+    const bytesSent = Math.min(totalBytes, startedSending.get(live.id)! + Math.floor((rate * (Date.now() - now)) / 1000));
+    if (bytesSent === live.progress.bytesSent) return;
     update(live.id, { progress: { ...live.progress, bytesSent, etaSeconds: Math.ceil((totalBytes - bytesSent) / rate) } });
   }, 250);
 
