@@ -2,9 +2,13 @@
 // whole Device, addressChange and its sentence included (#10 §2b).
 import { describe, expect, it } from 'vitest';
 import { deviceLine } from '../../../electron/cli/describe.ts';
-import { aDevice } from '../renderer/support/builders.ts';
+import type { Device } from '../../../shared/domain.ts';
 
-const board = aDevice({ transport: 'lan', id: 'id:esp32_00000A', name: 'mOS-esp32-00000A', address: '10.0.0.10', port: 80, protocol: 'mongoose-os', rssi: null });
+const board: Device = {
+  id: 'id:esp32_00000A', transport: 'lan', name: 'mOS-esp32-00000A', hostname: null, address: '10.0.0.10', port: 80,
+  protocol: 'mongoose-os', protocolEvidence: 'txt', pushSupported: true, firmwareVersion: '1.0', firmwareId: null, app: null,
+  arch: 'esp32', mac: null, services: ['_http._tcp'], rssi: null, online: true, lastSeen: 0, authRequired: false, txt: {},
+};
 
 describe('discover line', () => {
   it('says when another address claims to be the board', () => {
