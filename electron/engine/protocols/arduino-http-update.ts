@@ -6,7 +6,7 @@ import { UpdateError, deviceWords } from '../update-error.ts';
 import { type Target, httpRequest } from '../net/http-client.ts';
 import { uploadLikeABrowserForm } from './web-form-upload.ts';
 import { recogniseArduino } from './recognise.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import type { PushContext, PushOutcome, UpdateProtocol } from './update-protocol.ts';
 import { EMPTY_FIRMWARE_INFO } from './update-protocol.ts';
 

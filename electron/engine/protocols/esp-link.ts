@@ -9,7 +9,7 @@
 import { UpdateError, deviceWords } from '../update-error.ts';
 import { type Target, describeTarget, httpRequest } from '../net/http-client.ts';
 import { uploadRaw } from '../net/raw-upload.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import { type PushContext, type UpdateProtocol, fileToSend } from './update-protocol.ts';
 import { planEspLinkPush } from './esp-link-plan.ts';
 import { ESP_LINK_SLOT_BYTES, readEspLinkFirmware, readEspLinkSlots, readNextSlot, readResetCause } from './esp-link-device.ts';
