@@ -1,4 +1,5 @@
 // shared/format.ts is the one way the CLI, the engine's messages and the UI say a number.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   formatBleRate,
@@ -224,5 +225,14 @@ describe('shortHash / formatEndpoint / formatRssi', () => {
   it('says dBm with a real minus sign', () => {
     expect(formatRssi(-67.4)).toBe('−67 dBm');
     expect(formatRssi(null)).toBe('no signal reading');
+  });
+});
+
+describe('shared/format.ts itself', () => {
+  it('imports nothing but shared types: the renderer bundles it, the CLI loads it for --help', () => {
+    const source = readFileSync(new URL('../../../shared/format.ts', import.meta.url), 'utf8');
+    const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+    expect(imports).toEqual(['./domain.ts']);
+    for (const line of source.match(/^import .*$/gm) ?? []) expect(line).toMatch(/^import type /);
   });
 });
