@@ -107,7 +107,9 @@ export function deviceCommandMessage(command: DeviceCommand, device: Device, sta
     return `${name}: ${command} did not take effect; the board still reports the firmware as uncommitted.`;
   }
   const error = status.details.error;
-  const password = error && /needs a password|user name or password/.test(error) ? ` ${credentialsHint(credentialsGiven)}` : '';
-  const why = error ? ` (${error})${password}` : '';
-  return `${name} did not answer: ${command === 'status' ? 'status not read' : `${command} not confirmed`}${why}.`;
+  const notDone = command === 'status' ? 'status not read' : `${command} not confirmed`;
+  if (!error) return `${name} did not answer: ${notDone}.`;
+  // The password hint is a sentence of its own, with its own full stop.
+  const password = /needs a password|user name or password/.test(error) ? ` ${credentialsHint(credentialsGiven)}` : '.';
+  return `${name} did not answer: ${notDone} (${error})${password}`;
 }
