@@ -36,7 +36,7 @@ export function aPlan(over: Partial<PushPlan> = {}): PushPlan {
     send: { imageId: 'img-1b', fileName: 'user2.bin', size: 400_000, sha256: 'cd'.repeat(32) },
     reason: 'The board runs user1.bin, so it takes user2.bin next.',
     slots: { runningSlot: 1, nextSlot: 2, flashMap: '4MB:512/512', slotRoom: 503_808 }, imageSlots: null,
-    checks: [aCheck()], verdict: 'ready', message: null, ...over,
+    checks: [aCheck()], verdict: 'ready', message: null, fingerprint: 'f'.repeat(64), ...over,
   };
 }
 
