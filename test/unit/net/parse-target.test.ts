@@ -18,3 +18,12 @@ describe('parseTarget and the https scheme', () => {
     expect(parseTarget('ftp://10.0.0.5')).toBeNull();
   });
 });
+
+describe('the engine and the https scheme', () => {
+  it('resolving https://host (add form, CLI) is refused in those words, before any probe', async () => {
+    const { createEngine } = await import('../../../electron/engine/index.ts');
+    const engine = createEngine();
+    await expect(engine.resolveDevice('https://10.0.0.5:8443')).rejects.toThrow(HTTPS_NOT_SUPPORTED);
+    await engine.close();
+  });
+});
