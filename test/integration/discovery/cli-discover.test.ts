@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArduinoBoard } from '../../sim/boards/arduino-board.ts';
 import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
 import type { HttpBoard } from '../../sim/http-board.ts';
+import { waitFor } from '../engine/engine-harness.ts';
 
 const mongoose = new MongooseBoard({ address: '127.0.7.60', announceIntervalMs: 200 });
 const arduino = new ArduinoBoard({ variant: 'esp8266', address: '127.0.7.61', announceIntervalMs: 200 });
@@ -24,12 +25,16 @@ function discover(args: string[]): { done: Promise<{ code: number | null; stdout
   return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout }))) };
 }
 
+/** Connections the board's server has open (HttpBoard tracks them privately). */
+const openConnections = (board: HttpBoard) => (board as unknown as { sockets: Set<unknown> }).sockets.size;
+
 /**
- * Resolves once the CLI's probe has asked `board` for /update (the last of its questions, asked with
- * /rpc and /flash/next after /) and had a moment to read the answer, over loopback from this process.
+ * Resolves once the CLI has read the answers of its probe of `board`: the probe asks for /update
+ * last (with /rpc and /flash/next, after /), each on its own connection that the CLI closes once it
+ * has read the answer, so no connection left open means every answer has been read.
  */
-function probeDone(board: HttpBoard, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
+async function probeDone(board: HttpBoard, timeoutMs = 10_000): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       board.off('request', onRequest);
       reject(new Error(`${board.hostname} was not probed within ${timeoutMs} ms`));
@@ -38,11 +43,11 @@ function probeDone(board: HttpBoard, timeoutMs = 10_000): Promise<void> {
       if (request.url !== '/update') return;
       clearTimeout(timer);
       board.off('request', onRequest);
-      // The answer is written right after this event; 300 ms covers its trip and the CLI parsing it.
-      setTimeout(resolve, 300);
+      resolve();
     };
     board.on('request', onRequest);
   });
+  await waitFor(`the CLI to read ${board.hostname}'s answers`, () => openConnections(board) === 0, 5000);
 }
 
 describe('ota-bench discover', () => {
