@@ -14,6 +14,7 @@ const aDevice = (over: Partial<Device>): Device => ({
   lastSeen: 0, authRequired: false, txt: {}, ...over,
 });
 
+// One turn of the event loop, for the fake board's async answers to land: not a wait for time (the clock is `now`).
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function setup(devices: Device[], boot: (host: string) => BootState | Promise<BootState>) {
