@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../../shared/domain.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { readBoardIdentity } from '../../../electron/engine/protocols/board-identity.ts';
+import { forgetBoardAuth, rememberCredentials } from '../../../electron/engine/net/board-auth.ts';
 import { EspLinkBoard } from '../../sim/boards/esp-link-board.ts';
 import { MongooseBoard, type MongooseBoardOptions } from '../../sim/boards/mongoose-board.ts';
 import { makeMongooseFwZip } from '../../sim/firmware-fixtures.ts';
@@ -21,6 +22,7 @@ const address = () => `127.0.21.${next++}`;
 const credentials = { user: 'admin', password: 's3cret' };
 
 afterEach(async () => {
+  forgetBoardAuth();
   await shutdown(engine, boards);
   engine = undefined;
   boards = [];
@@ -99,6 +101,14 @@ describe('a known board at a new address', () => {
     expect(await engine.waitForJob(job.id)).toMatchObject({ state: 'committed', toVersion: '1.2.0' });
     expect(row(device.id)).toMatchObject({ address: moved, addressChange: null });
     expect(engine.listDevices().filter((d) => d.transport === 'lan' && d.id === device.id)).toHaveLength(1);
+  });
+
+  it('the identity question never carries credentials, even ones remembered for that address', async () => {
+    const board = await started(mongoose({ auth: credentials, mdns: false }));
+    rememberCredentials({ host: board.address, port: 80 }, credentials);
+    const reading = await readBoardIdentity('mongoose-os', { host: board.address, port: 80 });
+    expect(reading).toMatchObject({ identity: null, why: expect.stringMatching(/asks for a password before it says which board it is/) });
+    expect(board.auth!.received).toEqual([undefined]);
   });
 
   it("esp-link: the probe records the board's MAC (/wifi/info), and the same reader asks a new address", async () => {
