@@ -14,9 +14,10 @@
 //   shared/                      outside the engine: the app's contract and domain types
 //
 // A file may import its own folder and any layer below; a layer beside it (jobs ↔ discovery,
-// images ↔ net) or above it is reported, type-only imports included. So is any cycle between files
-// through imports that run (value imports); a cycle closed only by `import type` / `export type`
-// (erased before the code runs) is listed as a note without failing.
+// images ↔ net) or above it is reported, type-only imports included. So is any cycle between files,
+// type-only imports included: a cycle closed by `import type` runs fine, but it still means two files
+// cannot be read or moved apart, which is what the layering is for (move the shared type into a
+// file of its own).
 // Relative imports only (the regex reads import/export … from '…', import '…' and import('…')).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -119,14 +120,14 @@ function findCycles(graph) {
 
 /**
  * Checks every .ts file under `root` (the engine folder). `shared` is the one folder outside it that
- * the engine may import. Returns the problems as sentences (empty: all good) and notes (type-only
- * cycles, which do not fail).
+ * the engine may import. Returns the problems as sentences (empty: all good); a cycle is a problem
+ * whether its imports run or are types only (the sentence says which).
  */
 export function checkImports(root, shared = path.resolve(root, '../../shared')) {
   const problems = [];
   const show = (file) => path.relative(path.dirname(root), file).split(path.sep).join('/');
   const graph = new Map(); // value imports: these run, so a cycle here fails
-  const typeGraph = new Map(); // every import, for the notes about type-only cycles
+  const typeGraph = new Map(); // every import, types included: a cycle here fails too
   for (const file of listTs(root).sort()) {
     const from = unitOf(root, file);
     if (!from) problems.push(`unplaced: ${show(file)} is in no layer; add its folder to LAYERS in scripts/check-imports.js`);
@@ -152,20 +153,21 @@ export function checkImports(root, shared = path.resolve(root, '../../shared')) 
     typeGraph.set(file, [...edges, ...typeEdges]);
   }
   const cycleWords = (cycle) => [...cycle, cycle[0]].map(show).join(' → ');
-  const failing = findCycles(graph).map(cycleWords);
-  for (const cycle of failing) problems.push(`cycle: ${cycle}`);
-  const notes = findCycles(typeGraph).map(cycleWords).filter((c) => !failing.includes(c)).map((c) => `type-only cycle: ${c}`);
-  return { problems, notes };
+  const running = findCycles(graph).map(cycleWords);
+  for (const cycle of running) problems.push(`cycle: ${cycle}`);
+  for (const cycle of findCycles(typeGraph).map(cycleWords).filter((c) => !running.includes(c))) {
+    problems.push(`cycle (type-only): ${cycle}`);
+  }
+  return { problems };
 }
 
 const here = fileURLToPath(import.meta.url);
 if (process.argv[1] && path.resolve(process.argv[1]) === here) {
   const root = path.resolve(process.argv[2] ?? path.join(path.dirname(here), '..', 'electron', 'engine'));
-  const { problems, notes } = checkImports(root);
-  for (const note of notes) console.log(`note (not failing): ${note}`);
+  const { problems } = checkImports(root);
   if (problems.length > 0) {
     console.error(`Engine imports break the layering (see scripts/check-imports.js for the layers):\n${problems.map((p) => `  ${p}`).join('\n')}`);
     process.exit(1);
   }
-  console.log(`Engine imports: ${listTs(root).length} files, downward only, no cycle through value imports.`);
+  console.log(`Engine imports: ${listTs(root).length} files, downward only, no import cycle.`);
 }

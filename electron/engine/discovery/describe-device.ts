@@ -1,40 +1,12 @@
 // Derives the Device a user sees from everything the registry knows about one board. Kept pure
 // (entry + clock in, Device out) so the merge rules are testable without sockets.
-import type { AddressChange, Device, ProtocolEvidence, ProtocolId } from '../../../shared/domain.ts';
-import type { BoardIdentity } from '../protocols/board-identity.ts';
+import type { Device, ProtocolEvidence, ProtocolId } from '../../../shared/domain.ts';
 import { canPush } from '../protocols/index.ts';
-import type { ServiceObservation } from './mdns-browser.ts';
-import type { ProbeResult } from './probe.ts';
+import type { DeviceEntry, ServiceRecord } from './device-entry.ts';
 import { isRecordFresh, liveness } from './liveness.ts';
 import { cleanName, cleanVersion, normaliseMac } from '../net/sanitize.ts';
 
-export interface ServiceRecord extends ServiceObservation {
-  lastSeen: number;
-  gone: boolean;
-  /** When its goodbye (TTL 0) arrived. */
-  goneAt?: number;
-}
-
-export interface DeviceEntry {
-  id: string;
-  keys: Set<string>;
-  services: Map<string, ServiceRecord>;
-  probe: (ProbeResult & { target: { host: string; port: number }; at: number; reachable?: boolean }) | null;
-  lastReportedOnline: boolean;
-  /**
-   * Where jobs, status and credentials go: the first address the board was seen at, one the user
-   * typed, or one that proved it is this board (verify-address.ts); with the identity learned there.
-   */
-  home?: { host: string; identity: BoardIdentity | null } | null;
-  /** Another address claiming to be this board, and what checking it found. */
-  claim?: AddressClaim | null;
-}
-
-export interface AddressClaim extends AddressChange {
-  /** When it was last checked (retries back off), and how many times. */
-  checkedAt: number;
-  attempts: number;
-}
+export type { AddressClaim, DeviceEntry, ServiceRecord } from './device-entry.ts';
 
 /** The address mDNS and probes point to now, before any verification (the freshest record's first). */
 export function announcedAddress(entry: DeviceEntry, now: number): string | null {

@@ -7,7 +7,7 @@
 //   re-checks is offline even while old mDNS records are still within their TTL.
 // - A board added by address (no mDNS) is online while it answered within PROBE_FRESH_MS; the
 //   engine re-checks it every few seconds (reachability-watch.ts).
-import type { DeviceEntry, ServiceRecord } from './describe-device.ts';
+import type { DeviceEntry, ServiceRecord } from './device-entry.ts';
 
 /** An answer to a probe or re-check vouches for a board this long (re-checks come every 5 s). */
 export const PROBE_FRESH_MS = 30_000;

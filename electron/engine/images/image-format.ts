@@ -2,7 +2,13 @@
 // the file's first bytes look like it, and lets the first that says yes describe the file.
 import type { ImageFormatId, ImageInfo } from '../../../shared/domain.ts';
 import type { ImageFile } from './image-file.ts';
-import type { SizeLimit } from './size-limits.ts';
+
+/** The most a board of a format can take (size-limits.ts holds the values). */
+export interface SizeLimit {
+  bytes: number;
+  /** Completes "more than …": what the limit is. */
+  what: string;
+}
 
 /** What a format found out about a file: ImageInfo minus what inspect-image.ts fills in itself. */
 export type FormatReport = Pick<ImageInfo, 'formatLabel' | 'facts' | 'version' | 'pushableWith' | 'warnings' | 'problem'> & {

@@ -9,23 +9,15 @@ import yauzl from 'yauzl';
 import { z } from 'zod';
 import { isIoError, openForReading, toAccessError } from './image-file.ts';
 import { checkZipIntegrity } from './mongoose-zip-integrity.ts';
+import type { MongoosePart } from './mongoose-part.ts';
+
+export type { MongoosePart } from './mongoose-part.ts';
 import * as say from './mongoose-messages.ts';
 
 const STORED = 0;
 const DATA_DESCRIPTOR_FLAG = 0x8;
 /** Real manifests are a few KiB; anything much bigger is not a manifest. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
-
-export interface MongoosePart {
-  name: string;
-  /** File inside the zip (relative to the manifest's folder); null for fill-only parts. */
-  src: string | null;
-  addr: number | null;
-  size: number | null;
-  type: string | null;
-  /** SHA-1 of the part's file, hex: the device checks it after writing the part. */
-  csSha1: string | null;
-}
 
 export interface MongooseManifest {
   name: string | null;

@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import type yauzl from 'yauzl';
 import { isIoError } from './image-file.ts';
 import { hex } from './image-format.ts';
-import type { MongoosePart } from './mongoose-bundle.ts';
+import type { MongoosePart } from './mongoose-part.ts';
 import * as say from './mongoose-messages.ts';
 
 const DATA_DESCRIPTOR_FLAG = 0x8;

@@ -2,13 +2,10 @@
 // is for can be pushed. Inspection checks the size first, from the file system, and refuses such a
 // file at once instead of hashing gigabytes (a sparse 8 GiB file took 39 s and was "pushable").
 import { formatBytes } from '../../../shared/format.ts';
-import { byteCount } from './image-format.ts';
+import { byteCount, type SizeLimit } from './image-format.ts';
 
-export interface SizeLimit {
-  bytes: number;
-  /** Completes "more than …": what the limit is. */
-  what: string;
-}
+export type { SizeLimit } from './image-format.ts';
+
 
 const MiB = 1024 * 1024;
 

@@ -3,7 +3,7 @@
 // request to a board goes through `sendWithAuth`, which answers challenges: a first 401 (or one to a
 // header built from an old nonce) is answered once with the new challenge, a `stale=true` nonce is
 // retried once more, anything else is the board's verdict (wrong user name or password).
-import type { HttpResponse, Target } from './http-client.ts';
+import type { HttpResponse, Target } from './http-types.ts';
 import { DigestSession, basicAuthorization, strongestDigest } from './digest-auth.ts';
 import { type Challenge, parseChallenges } from './www-authenticate.ts';
 import { cleanText } from './sanitize.ts';

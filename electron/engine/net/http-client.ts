@@ -7,16 +7,8 @@ import { UpdateError } from '../update-error.ts';
 import { type Credentials, sendWithAuth } from './board-auth.ts';
 import { refuseRedirectAway } from './redirects.ts';
 
-export interface Target {
-  host: string;
-  port: number;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+export type { HttpResponse, Target } from './http-types.ts';
+import type { HttpResponse, Target } from './http-types.ts';
 
 export interface RequestOptions {
   method?: string;

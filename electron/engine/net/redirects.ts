@@ -4,7 +4,7 @@
 // A redirect within the same board (esp-link's `/` → `/home.html`) is returned as it is, unfollowed.
 import { cleanText } from './sanitize.ts';
 import { UpdateError } from '../update-error.ts';
-import type { HttpResponse, Target } from './http-client.ts';
+import type { HttpResponse, Target } from './http-types.ts';
 
 const where = (target: Target) => {
   const host = target.host.includes(':') ? `[${target.host}]` : target.host;
