@@ -57,10 +57,16 @@ export function formatBytesOf(done: number, total: number): string {
   return `${inScale(scale.divisor === 1 ? Math.round(shown) : shown, scale)} of ${inScale(total, scale)}`;
 }
 
+/** 4,096 and 1,234,567: a whole number with its digits grouped in threes (a byte offset, a count). */
+export function formatCount(value: number): string {
+  if (!Number.isFinite(value)) return NO_VALUE;
+  return Math.round(value).toLocaleString('en-US');
+}
+
 /** 1,234,567 bytes: the exact size, for tooltips and checks against a slot's room. */
 export function formatExactBytes(bytes: number): string {
   if (!isSize(bytes)) return NO_VALUE;
-  return `${Math.round(bytes).toLocaleString('en-US')} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  return `${formatCount(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
 }
 
 /** 1.23 MiB/s. No rate yet (0) or nonsense is "—": a transfer that has not been measured is not "0 B/s". */

@@ -1,7 +1,7 @@
 // Pure formatting for Bluetooth LE devices and SMP uploads: signal strength, the link facts beside the
 // rate, resumes after a dropped link. No React, no window: unit-tested under Node.
 import type { BleLinkFacts } from '../../../shared/domain.ts';
-import { formatRssi } from '../../../shared/format.ts';
+import { formatCount, formatRssi } from '../../../shared/format.ts';
 
 export type SignalLevel = 0 | 1 | 2 | 3 | 4;
 
@@ -30,13 +30,6 @@ export function weakSignalNote(rssi: number | null): string | null {
   return `The signal is ${signalWord(rssi)} (${formatRssi(rssi)}): expect a slow upload and a dropped link or two. Moving the board closer helps.`;
 }
 
-/** 123 456 (narrow no-break space between groups of three, from 10 000 up). */
-export function groupDigits(value: number): string {
-  const whole = Math.round(value);
-  if (Math.abs(whole) < 10_000) return String(whole);
-  return String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-}
-
 /** The longer story for the tooltip: where the packet size comes from and what a request carries. */
 export function explainLinkFacts(link: BleLinkFacts): string {
   const buffer =
@@ -47,7 +40,7 @@ export function explainLinkFacts(link: BleLinkFacts): string {
   return `${buffer}; each upload request carries ${link.chunkBytes} image bytes, ${window}.`;
 }
 
-/** One line per resume: "Resumed at 123 456 B after the link dropped". */
+/** One line per resume: "Resumed at byte 123,456 after the link dropped", as the job log says it. */
 export function formatResume(offset: number): string {
-  return `Resumed at ${groupDigits(offset)} B after the link dropped`;
+  return `Resumed at byte ${formatCount(offset)} after the link dropped`;
 }

@@ -6,6 +6,7 @@ import {
   formatBytes,
   formatBytesOf,
   formatClockTime,
+  formatCount,
   formatCountdown,
   formatDuration,
   formatEndpoint,
@@ -76,6 +77,16 @@ describe('formatBytesOf', () => {
   it('falls back to the done bytes when the total is unknown', () => {
     expect(formatBytesOf(1536, 0)).toBe('1.50 KiB');
     expect(formatBytesOf(1536, Number.NaN)).toBe('1.50 KiB');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups digits in threes, whole numbers only', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(4096)).toBe('4,096');
+    expect(formatCount(1_234_567.4)).toBe('1,234,567');
+    expect(formatCount(-1200)).toBe('-1,200');
+    expect(formatCount(Number.NaN)).toBe('—');
   });
 });
 
