@@ -1,6 +1,7 @@
 // Words for an ESP8266 user1/user2 image's slot evidence (shared/domain.ts SlotEvidence). Pure, so
 // the wording is unit-tested; the components only lay it out.
 import type { ImageInfo, SlotEvidence } from '../../../../shared/domain.ts';
+import { formatCount } from '../../../../shared/format.ts';
 
 /** "slot 2", or "slot unknown" when the evidence cannot tell. */
 export function slotName(slot: 1 | 2 | null): string {
@@ -23,7 +24,7 @@ export function headerByte3Text(evidence: SlotEvidence): string {
 
 /** "812 · 0", slot 1's references first, as the label says. */
 export function iromCounts(evidence: SlotEvidence): string {
-  return `${evidence.iromReferences.slot1.toLocaleString('en-US')} · ${evidence.iromReferences.slot2.toLocaleString('en-US')}`;
+  return `${formatCount(evidence.iromReferences.slot1)} · ${formatCount(evidence.iromReferences.slot2)}`;
 }
 
 /** 4MB:512/512 → where each slot starts in flash (lan-protocols.md §2.1); null when the map is unknown. */
