@@ -92,10 +92,15 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     earliestRebootAt: pushedAt + (outcome.rebootAfterMs ?? 0),
     log: ctx.log,
   }).catch((error: unknown) => {
-    if (unanswered && error instanceof UpdateError && error.code !== 'cancelled') {
-      throw new UpdateError(unanswered.code, `${unanswered.happened} It has not answered since: OTA Bench cannot tell what it runs; power-cycle it and run \`ota-bench status\`.`);
+    if (!(error instanceof UpdateError) || error.code === 'cancelled') throw error;
+    // A board that came back at an address it could not prove is its own is not followed there
+    // (discovery/verify-address.ts): the job says so instead of only "did not come back".
+    const moved = ctx.device().addressChange;
+    const why = moved && moved.state !== 'checking' ? ` ${moved.message}` : '';
+    if (unanswered) {
+      throw new UpdateError(unanswered.code, `${unanswered.happened} It has not answered since: OTA Bench cannot tell what it runs; power-cycle it and run \`ota-bench status\`.${why}`);
     }
-    throw error;
+    throw why ? new UpdateError(error.code, `${error.message}${why}`) : error;
   });
 
   ctx.setState('verifying');
