@@ -31,7 +31,10 @@ export default defineConfig({
     plugins: [
       react(),
       // The renderer loads from file://, where no header can carry the policy: it goes into the page.
-      { name: 'content-security-policy-meta', transformIndexHtml: { order: 'pre', handler: withContentSecurityPolicyMeta } },
+      {
+        name: 'content-security-policy-meta',
+        transformIndexHtml: { order: 'pre', handler: withContentSecurityPolicyMeta },
+      },
     ],
   },
 });

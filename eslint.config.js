@@ -6,6 +6,7 @@
 // test/unit/lint/layer-rules.test.ts shows each of these rules firing on a violation.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
+import prettierRecommended from 'eslint-plugin-prettier/recommended';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -17,7 +18,10 @@ function plainNode(why) {
     paths: [{ name: 'electron', message }],
     patterns: [
       { group: ['electron/*'], message },
-      { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: `${why}: main-process, preload and renderer code are not for it.` },
+      {
+        group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+        message: `${why}: main-process, preload and renderer code are not for it.`,
+      },
     ],
   };
 }
@@ -26,13 +30,21 @@ function plainNode(why) {
 function noDynamicElectron(why) {
   const message = `${why}: no Electron here, not even loaded lazily.`;
   return [
-    { selector: "ImportExpression[source.value=/^electron(\\u002F|$)/]", message },
+    { selector: 'ImportExpression[source.value=/^electron(\\u002F|$)/]', message },
     { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron(\\u002F|$)/]", message },
   ];
 }
 
 export default defineConfig(
-  globalIgnores(['out/', 'dist/', 'node_modules/', 'test-results/', 'playwright-report/', '.ci-node/', '.vitest-cache/']),
+  globalIgnores([
+    'out/',
+    'dist/',
+    'node_modules/',
+    'test-results/',
+    'playwright-report/',
+    '.ci-node/',
+    '.vitest-cache/',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -55,7 +67,10 @@ export default defineConfig(
         'error',
         {
           patterns: [
-            { group: ['electron', 'node:*'], message: 'The renderer is sandboxed: reach the main process through window.otaBench.' },
+            {
+              group: ['electron', 'node:*'],
+              message: 'The renderer is sandboxed: reach the main process through window.otaBench.',
+            },
             { group: ['**/electron/**'], message: 'The renderer may import shared/ only, never main-process code.' },
           ],
         },
@@ -86,7 +101,10 @@ export default defineConfig(
           patterns: [
             { group: ['electron/*'], message: 'shared/ is the contract both sides use: no Electron here.' },
             { group: ['node:*'], message: 'The sandboxed renderer imports shared/ too: no Node built-ins here.' },
-            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ imports neither the main-process side nor the renderer: they import it.' },
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'shared/ imports neither the main-process side nor the renderer: they import it.',
+            },
           ],
         },
       ],
@@ -112,4 +130,7 @@ export default defineConfig(
       ],
     },
   },
+  // Layout is Prettier's (.prettierrc.json, width 120), checked and fixed through ESLint: one
+  // `eslint --fix` formats, and a line laid out by hand fails `npm run lint`.
+  prettierRecommended,
 );

@@ -49,6 +49,10 @@ if (bundle) {
   await import(pathToFileURL(cli).href);
 } else {
   const { spawnSync } = await import('node:child_process');
-  const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    ['--experimental-strip-types', '--no-warnings', cli, ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   process.exit(result.status ?? 1);
 }

@@ -75,16 +75,27 @@ try {
       sourcemap: false,
       rollupOptions: { output: { format: 'esm', entryFileNames: 'main.js', chunkFileNames: '[name]-[hash].js' } },
     },
-    plugins: [builtinsViaRequire(), { name: 'record-inputs', moduleParsed: (info) => { if (!info.id.includes('node_modules') && !info.id.startsWith('\0')) inputs.add(info.id); } }],
+    plugins: [
+      builtinsViaRequire(),
+      {
+        name: 'record-inputs',
+        moduleParsed: (info) => {
+          if (!info.id.includes('node_modules') && !info.id.startsWith('\0')) inputs.add(info.id);
+        },
+      },
+    ],
   });
 } catch (error) {
   // Never fail an install over this: the CLI runs from its sources without the build.
   rmSync(outDir, { recursive: true, force: true });
-  console.warn(`ota-bench: the CLI could not be prebuilt (${error.message.split('\n')[0]}); it runs from its TypeScript sources.`);
+  console.warn(
+    `ota-bench: the CLI could not be prebuilt (${error.message.split('\n')[0]}); it runs from its TypeScript sources.`,
+  );
   process.exit(0);
 }
 const output = Array.isArray(result) ? result[0] : result;
-for (const chunk of output.output) for (const id of chunk.moduleIds ?? []) if (!id.includes('node_modules') && path.isAbsolute(id)) inputs.add(id);
+for (const chunk of output.output)
+  for (const id of chunk.moduleIds ?? []) if (!id.includes('node_modules') && path.isAbsolute(id)) inputs.add(id);
 writeFileSync(
   path.join(outDir, 'inputs.json'),
   `${JSON.stringify({ builtAt: Date.now(), inputs: [...inputs].map((id) => path.relative(root, id)).sort() }, null, 1)}\n`,

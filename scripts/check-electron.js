@@ -23,7 +23,8 @@ function electronDir() {
 
 /** The Electron binary electron-vite will start, or null when it is not there. */
 function binary(dir) {
-  if (process.env.ELECTRON_EXEC_PATH) return existsSync(process.env.ELECTRON_EXEC_PATH) ? process.env.ELECTRON_EXEC_PATH : null;
+  if (process.env.ELECTRON_EXEC_PATH)
+    return existsSync(process.env.ELECTRON_EXEC_PATH) ? process.env.ELECTRON_EXEC_PATH : null;
   const pathFile = path.join(dir, 'path.txt');
   if (!existsSync(pathFile)) return null;
   const file = path.join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
@@ -40,7 +41,9 @@ const cliHint = [
 ];
 
 if (process.env.ELECTRON_EXEC_PATH && !existsSync(process.env.ELECTRON_EXEC_PATH)) {
-  fail([`ELECTRON_EXEC_PATH points at ${process.env.ELECTRON_EXEC_PATH}, which does not exist: fix it, or unset it to use the Electron that npm installed.`]);
+  fail([
+    `ELECTRON_EXEC_PATH points at ${process.env.ELECTRON_EXEC_PATH}, which does not exist: fix it, or unset it to use the Electron that npm installed.`,
+  ]);
 }
 const dir = electronDir();
 if (!dir) fail(['OTA Bench: the electron package is not installed. Run npm install first.']);
@@ -58,9 +61,17 @@ if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
   ]);
 }
 console.error(`${what}\nDownloading it now…`);
-const result = spawnSync(process.execPath, [path.join(dir, 'install.js')], { stdio: ['ignore', 'inherit', 'pipe'], timeout: DOWNLOAD_TIMEOUT_MS, encoding: 'utf8' });
+const result = spawnSync(process.execPath, [path.join(dir, 'install.js')], {
+  stdio: ['ignore', 'inherit', 'pipe'],
+  timeout: DOWNLOAD_TIMEOUT_MS,
+  encoding: 'utf8',
+});
 if (result.status === 0 && binary(dir)) process.exit(0);
-const reason = (result.error?.message ?? result.stderr ?? '').split('\n').find((line) => /error|ENOTFOUND|EAI_AGAIN|ECONN|timed? ?out/i.test(line))?.trim() ?? 'no reason given';
+const reason =
+  (result.error?.message ?? result.stderr ?? '')
+    .split('\n')
+    .find((line) => /error|ENOTFOUND|EAI_AGAIN|ECONN|timed? ?out/i.test(line))
+    ?.trim() ?? 'no reason given';
 fail([
   `The Electron binary could not be downloaded (${reason}).`,
   'It needs network access to github.com (or a mirror in ELECTRON_MIRROR, or a cache in electron_config_cache).',

@@ -42,7 +42,13 @@ export const LAYERS = {
 const TOP_LEVEL_UNITS = Object.fromEntries(
   Object.entries(LAYERS)
     .filter(([key]) => !key.endsWith('/'))
-    .map(([key, layer], _i, all) => [key, all.filter(([, l]) => l === layer).map(([k]) => k).join(', ')]),
+    .map(([key, layer], _i, all) => [
+      key,
+      all
+        .filter(([, l]) => l === layer)
+        .map(([k]) => k)
+        .join(', '),
+    ]),
 );
 
 function listTs(dir) {
@@ -130,7 +136,8 @@ export function checkImports(root, shared = path.resolve(root, '../../shared')) 
   const typeGraph = new Map(); // every import, types included: a cycle here fails too
   for (const file of listTs(root).sort()) {
     const from = unitOf(root, file);
-    if (!from) problems.push(`unplaced: ${show(file)} is in no layer; add its folder to LAYERS in scripts/check-imports.js`);
+    if (!from)
+      problems.push(`unplaced: ${show(file)} is in no layer; add its folder to LAYERS in scripts/check-imports.js`);
     const edges = [];
     const typeEdges = [];
     for (const { specifier, typeOnly } of relativeImports(readFileSync(file, 'utf8'))) {
@@ -140,7 +147,10 @@ export function checkImports(root, shared = path.resolve(root, '../../shared')) 
         continue;
       }
       if (!target.startsWith(root + path.sep)) {
-        if (!target.startsWith(shared + path.sep)) problems.push(`outside: ${show(file)} imports ${path.relative(root, target)}; outside the engine it may import only shared/`);
+        if (!target.startsWith(shared + path.sep))
+          problems.push(
+            `outside: ${show(file)} imports ${path.relative(root, target)}; outside the engine it may import only shared/`,
+          );
         continue;
       }
       (typeOnly ? typeEdges : edges).push(target);
@@ -155,7 +165,9 @@ export function checkImports(root, shared = path.resolve(root, '../../shared')) 
   const cycleWords = (cycle) => [...cycle, cycle[0]].map(show).join(' → ');
   const running = findCycles(graph).map(cycleWords);
   for (const cycle of running) problems.push(`cycle: ${cycle}`);
-  for (const cycle of findCycles(typeGraph).map(cycleWords).filter((c) => !running.includes(c))) {
+  for (const cycle of findCycles(typeGraph)
+    .map(cycleWords)
+    .filter((c) => !running.includes(c))) {
     problems.push(`cycle (type-only): ${cycle}`);
   }
   return { problems };
@@ -166,7 +178,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === here) {
   const root = path.resolve(process.argv[2] ?? path.join(path.dirname(here), '..', 'electron', 'engine'));
   const { problems } = checkImports(root);
   if (problems.length > 0) {
-    console.error(`Engine imports break the layering (see scripts/check-imports.js for the layers):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    console.error(
+      `Engine imports break the layering (see scripts/check-imports.js for the layers):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
     process.exit(1);
   }
   console.log(`Engine imports: ${listTs(root).length} files, downward only, no import cycle.`);

@@ -22,7 +22,10 @@ const CHARSET_META = /<meta\s+charset\s*=\s*["']?[\w-]+["']?\s*\/?>/i;
  * Refuses a page that carries a policy of its own, so there is never a second copy to drift.
  */
 export function withContentSecurityPolicyMeta(html: string): string {
-  if (META_CSP.test(html)) throw new Error('index.html carries its own Content-Security-Policy; the build adds CONTENT_SECURITY_POLICY (shared/content-security-policy.ts).');
+  if (META_CSP.test(html))
+    throw new Error(
+      'index.html carries its own Content-Security-Policy; the build adds CONTENT_SECURITY_POLICY (shared/content-security-policy.ts).',
+    );
   const charset = CHARSET_META.exec(html);
   if (!charset) throw new Error('index.html has no <meta charset>: the Content-Security-Policy goes right after it.');
   const at = charset.index + charset[0].length;

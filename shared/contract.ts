@@ -3,7 +3,15 @@
 // the IPC server validates every argument with `commandArgs[name]`, and the renderer is typed by
 // `OtaBenchApi`. The Chromium test bridge implements the same `OtaBenchApi` over HTTP.
 import { z } from 'zod';
-import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, PushPlan } from './domain.ts';
+import type {
+  Device,
+  DeviceStatus,
+  ImageInfo,
+  ImageSlotActionRequest,
+  ImageSlotActionResult,
+  Job,
+  PushPlan,
+} from './domain.ts';
 import type { CommandName, EventName } from './contract-names.ts';
 import { MAX_IMAGE_PATHS } from './contract-limits.ts';
 import { imageSlotActionSchema, protocolIdSchema, pushRequestSchema } from './request-schemas.ts';
@@ -23,7 +31,10 @@ export const droppedFileSchema = z
     name: z.string().min(1).max(1024),
     size: z.number().int().min(0),
     /** SHA-256 of the File's sampled bytes (dropped-file-proof.ts); null when the File could not be read (a folder). */
-    digest: z.string().regex(/^[0-9a-f]{64}$/, 'a digest is 64 lowercase hex digits').nullable(),
+    digest: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'a digest is 64 lowercase hex digits')
+      .nullable(),
   })
   .strict();
 
@@ -45,7 +56,14 @@ export const commandArgs = {
    */
   inspectDroppedFiles: z.object({ files: z.array(droppedFileSchema).min(1).max(MAX_IMAGE_PATHS) }).strict(),
   /** What a push of this image to this device would send, and the pre-flight checks. */
-  planPush: z.object({ deviceId: id, imageId: id, protocol: protocolIdSchema.optional(), credentials: pushRequestSchema.shape.credentials }).strict(),
+  planPush: z
+    .object({
+      deviceId: id,
+      imageId: id,
+      protocol: protocolIdSchema.optional(),
+      credentials: pushRequestSchema.shape.credentials,
+    })
+    .strict(),
   listJobs: z.undefined(),
   push: pushRequestSchema,
   cancelJob: jobRef,

@@ -106,13 +106,7 @@ export interface DeviceCommitState {
 }
 
 export type ImageFormatId =
-  | 'mongoose-fw-zip'
-  | 'esp-app'
-  | 'esp8266-ota-v2'
-  | 'gzip'
-  | 'mcuboot'
-  | 'esp8266-ota-pair'
-  | 'unknown';
+  'mongoose-fw-zip' | 'esp-app' | 'esp8266-ota-v2' | 'gzip' | 'mcuboot' | 'esp8266-ota-pair' | 'unknown';
 
 export interface ImageFact {
   label: string;
@@ -243,9 +237,20 @@ export interface SmpImageSlot {
 export type SmpCommitMode = z.infer<typeof smpCommitModeSchema>;
 
 export const SMP_COMMIT_MODES: Record<SmpCommitMode, { label: string; description: string }> = {
-  'test-and-confirm': { label: 'Test, then confirm', description: 'Boot it once as a test and confirm it once it runs; if it does not come up, MCUboot goes back to the old image.' },
-  'confirm-only': { label: 'Confirm at once', description: 'Make it permanent before the reset: no rollback if it does not work.' },
-  'test-only': { label: 'Test only', description: 'Boot it once as a test and leave it unconfirmed: the next reset goes back unless the firmware or you confirm it.' },
+  'test-and-confirm': {
+    label: 'Test, then confirm',
+    description:
+      'Boot it once as a test and confirm it once it runs; if it does not come up, MCUboot goes back to the old image.',
+  },
+  'confirm-only': {
+    label: 'Confirm at once',
+    description: 'Make it permanent before the reset: no rollback if it does not work.',
+  },
+  'test-only': {
+    label: 'Test only',
+    description:
+      'Boot it once as a test and leave it unconfirmed: the next reset goes back unless the firmware or you confirm it.',
+  },
 };
 
 /** How an SMP upload uses the BLE link, shown beside the rate. */
@@ -398,7 +403,13 @@ export interface DeviceStatus {
    * Mongoose OS boot state; null where the protocol has none. `revertsInSeconds`: uncommitted firmware
    * reverts by itself this long after the read, by the board's own clock.
    */
-  bootState: { committed: boolean; activeSlot: number; revertSlot: number; commitTimeoutSeconds: number; revertsInSeconds?: number | null } | null;
+  bootState: {
+    committed: boolean;
+    activeSlot: number;
+    revertSlot: number;
+    commitTimeoutSeconds: number;
+    revertsInSeconds?: number | null;
+  } | null;
   /** `commit` / `revert`: what was done, or why nothing was (already committed), in one sentence. */
   outcome?: string | null;
   /** ESP8266 user1/user2 slots (esp-link); null where the protocol has none. */

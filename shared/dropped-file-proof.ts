@@ -17,7 +17,8 @@ export function sampleRanges(size: number): Array<[number, number]> {
   ];
 }
 
-const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('');
+const hex = (bytes: ArrayBuffer) =>
+  Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /**
  * The digest of a dropped File's sampled bytes, lowercase hex; null when the File cannot be read
@@ -25,7 +26,9 @@ const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (byte) => 
  */
 export async function droppedFileDigest(file: Blob): Promise<string | null> {
   try {
-    const parts = await Promise.all(sampleRanges(file.size).map(([start, end]) => file.slice(start, end).arrayBuffer()));
+    const parts = await Promise.all(
+      sampleRanges(file.size).map(([start, end]) => file.slice(start, end).arrayBuffer()),
+    );
     const joined = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0));
     let offset = 0;
     for (const part of parts) {

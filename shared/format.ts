@@ -112,7 +112,8 @@ export function formatDuration(seconds: number): string {
   if (!isDuration(seconds)) return NO_VALUE;
   const total = Math.round(seconds);
   if (total < 60) return `${total} s`;
-  if (total < 3600) return total % 60 === 0 ? `${total / 60} min` : `${Math.floor(total / 60)} min ${twoDigits(total % 60)} s`;
+  if (total < 3600)
+    return total % 60 === 0 ? `${total / 60} min` : `${Math.floor(total / 60)} min ${twoDigits(total % 60)} s`;
   const minutes = Math.floor((total % 3600) / 60);
   return `${Math.floor(total / 3600)} h${minutes === 0 ? '' : ` ${twoDigits(minutes)} min`}`;
 }

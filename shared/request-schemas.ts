@@ -25,7 +25,9 @@ export const commitPolicySchema = z.enum(['auto', 'prompt', 'never']);
 export const smpCommitModeSchema = z.enum(['test-and-confirm', 'confirm-only', 'test-only']);
 
 /** A plan's fingerprint (plan-fingerprint.ts): SHA-256, lowercase hex. */
-export const planFingerprintSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a plan fingerprint is 64 lowercase hex digits');
+export const planFingerprintSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'a plan fingerprint is 64 lowercase hex digits');
 
 /** Seconds uncommitted firmware may run before it reverts: at least 10 s, at most a day. */
 export const COMMIT_TIMEOUT_LIMITS = { min: 10, max: 24 * 3600 } as const;
@@ -61,7 +63,14 @@ const imageHash = z.string().regex(/^[0-9a-f]{64}$/, 'an image hash is 64 lowerc
  */
 export const imageSlotActionSchema = z.discriminatedUnion('action', [
   z.object({ deviceId: id, action: z.literal('test'), slot: z.literal(1), hash: imageHash }).strict(),
-  z.object({ deviceId: id, action: z.literal('confirm'), slot: z.union([z.literal(0), z.literal(1)]), hash: imageHash }).strict(),
+  z
+    .object({
+      deviceId: id,
+      action: z.literal('confirm'),
+      slot: z.union([z.literal(0), z.literal(1)]),
+      hash: imageHash,
+    })
+    .strict(),
   z.object({ deviceId: id, action: z.literal('erase'), slot: z.literal(1), hash: imageHash.optional() }).strict(),
   z.object({ deviceId: id, action: z.literal('reset') }).strict(),
 ]);

@@ -1,7 +1,14 @@
 // Human-readable blocks the CLI prints for images, push plans and user1/user2 slots.
 import type { Device, FlashSlots, ImageInfo, PushPlan, SmpImageSlot } from '../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../shared/domain.ts';
-import { formatBytes, formatEndpoint, formatExactBytes, formatRelativeTime, formatRssi, shortHash } from '../../shared/format.ts';
+import {
+  formatBytes,
+  formatEndpoint,
+  formatExactBytes,
+  formatRelativeTime,
+  formatRssi,
+  shortHash,
+} from '../../shared/format.ts';
 import type { Output } from './output.ts';
 
 const MARKS = { pass: '✔', warn: '⚠', fail: '✖' } as const;
@@ -31,7 +38,8 @@ export function slotsLine(slots: FlashSlots): string {
 /** One row of `discover`: LAN boards by address and port, BLE devices by Bluetooth address and RSSI. */
 export function deviceLine(d: Device): string {
   const signal = d.rssi !== null ? ` ${formatRssi(d.rssi)}` : '';
-  const where = d.transport === 'ble' ? `BLE ${d.address ?? '?'}${signal}` : formatEndpoint(d.address, d.hostname, d.port);
+  const where =
+    d.transport === 'ble' ? `BLE ${d.address ?? '?'}${signal}` : formatEndpoint(d.address, d.hostname, d.port);
   const later = d.transport === 'ble' && !d.pushSupported ? ' (listed; pushing over it comes later)' : '';
   const password = d.authChallenge ? ` · needs a password (${d.authChallenge})` : '';
   const columns = `${d.name.padEnd(28)} ${where.padEnd(28)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)}`;
@@ -42,7 +50,11 @@ export function deviceLine(d: Device): string {
 function addressChangeNote(d: Device): string {
   const change = d.addressChange;
   if (!change) return '';
-  const what = { checking: 'address changed, checking', unverified: 'address changed, not verified', 'different-device': 'another device claims to be it' }[change.state];
+  const what = {
+    checking: 'address changed, checking',
+    unverified: 'address changed, not verified',
+    'different-device': 'another device claims to be it',
+  }[change.state];
   return ` · ${what}: ${change.address}`;
 }
 

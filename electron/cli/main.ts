@@ -35,7 +35,9 @@ layout check fails: dangerous, a wrong-slot image does not boot (the board falls
 --commit defaults to "prompt" in a terminal and "never" when stdin is not a TTY.
 --json prints one JSON object per line: events, then a final {"type":"result",…}.
 Exit status is 0 only on success.
-Protocols: ${Object.keys(PROTOCOL_LABELS).filter((p) => p !== 'unknown').join(', ')}`;
+Protocols: ${Object.keys(PROTOCOL_LABELS)
+  .filter((p) => p !== 'unknown')
+  .join(', ')}`;
 
 const options = {
   json: { type: 'boolean' },
@@ -79,7 +81,8 @@ async function main(argv: string[]): Promise<number> {
     writeOut(`${HELP}\n`);
     return command || values.help ? 0 : 2;
   }
-  if (!['discover', 'inspect', 'push', 'status', 'commit', 'revert'].includes(command)) throw new UsageError(`unknown command "${command}". See ota-bench --help.`);
+  if (!['discover', 'inspect', 'push', 'status', 'commit', 'revert'].includes(command))
+    throw new UsageError(`unknown command "${command}". See ota-bench --help.`);
   const out = new Output(Boolean(values.json));
   // A Bluetooth setting the CLI cannot use (a typo, a missing or invalid sim scenario) is a usage
   // error at once, not "No Bluetooth adapter" and an empty list later.
@@ -129,7 +132,13 @@ async function main(argv: string[]): Promise<number> {
         printImage(out, image);
         const ok = !image.problem;
         const message = image.problem ?? pushableWith(image.pushableWith);
-        out.result({ state: 'done', result: ok ? 'success' : 'unsupported-package', message, fromVersion: null, toVersion: image.version });
+        out.result({
+          state: 'done',
+          result: ok ? 'success' : 'unsupported-package',
+          message,
+          fromVersion: null,
+          toVersion: image.version,
+        });
         return ok ? 0 : 1;
       }
       case 'push': {
@@ -154,15 +163,23 @@ async function main(argv: string[]): Promise<number> {
       case 'status':
       case 'commit':
       case 'revert': {
-        if (Boolean(values.user) !== Boolean(values.password)) throw new UsageError('--user and --password go together.');
+        if (Boolean(values.user) !== Boolean(values.password))
+          throw new UsageError('--user and --password go together.');
         // A board behind a password (Mongoose RPC auth) needs them for status, commit and revert too.
         const credentials = values.user ? { user: values.user, password: values.password ?? '' } : undefined;
-        const device = await resolveDeviceRef(engine, need('DEVICE'), seconds(values.timeout, 5, 'timeout'), { credentials });
+        const device = await resolveDeviceRef(engine, need('DEVICE'), seconds(values.timeout, 5, 'timeout'), {
+          credentials,
+        });
         if (command !== 'status' && device.protocol === 'mcumgr-smp') {
           const { smpSlotCommand } = await import('./smp-slot-command.ts');
           return await smpSlotCommand(engine, out, device, command);
         }
-        const status = command === 'status' ? await engine.deviceStatus(device.id) : command === 'commit' ? await engine.commitDevice(device.id) : await engine.revertDevice(device.id);
+        const status =
+          command === 'status'
+            ? await engine.deviceStatus(device.id)
+            : command === 'commit'
+              ? await engine.commitDevice(device.id)
+              : await engine.revertDevice(device.id);
         out.event('status', status);
         // The board's own remaining time (Mongoose: commit_timeout − uptime), as read just now.
         const { revertWords } = await import('../engine/jobs/commit-state.ts');
@@ -174,7 +191,13 @@ async function main(argv: string[]): Promise<number> {
         // A board that did not answer is a lost connection, and the message says what was not done.
         const result = done ? 'success' : status.reachable ? 'update-failed' : 'connection-lost';
         const message = deviceCommandMessage(command, device, status, Boolean(credentials));
-        out.result({ state: done ? 'done' : 'failed', result, message, fromVersion: null, toVersion: status.firmwareVersion });
+        out.result({
+          state: done ? 'done' : 'failed',
+          result,
+          message,
+          fromVersion: null,
+          toVersion: status.firmwareVersion,
+        });
         return done ? 0 : 1;
       }
       default:

@@ -65,7 +65,11 @@ export function notPushedForPassword(checkDetail: string): string {
 }
 
 /** A refused plan: the engine's reason, and what the user can do about it from here. */
-export function notPushed(planMessage: string | null, why: 'needs-override' | 'uncommitted' | 'refused', to: string): string {
+export function notPushed(
+  planMessage: string | null,
+  why: 'needs-override' | 'uncommitted' | 'refused',
+  to: string,
+): string {
   const hints = {
     'needs-override': ' If you are sure, add --force (dangerous: a wrong-slot image does not boot).',
     uncommitted: ` Keep it: ota-bench commit ${to} — or go back: ota-bench revert ${to}; then push again.`,
@@ -81,9 +85,17 @@ export function protocolHint(engineMessage: string, pushable: string[]): string 
 }
 
 /** `kitchen: reachable, firmware 1.1.0, UNCOMMITTED (reverts in 4:10)`; `revertPhrase` is the engine's. */
-export function statusHeadline(name: string, status: DeviceStatus, revertPhrase: (seconds?: number | null) => string): string {
+export function statusHeadline(
+  name: string,
+  status: DeviceStatus,
+  revertPhrase: (seconds?: number | null) => string,
+): string {
   const boot = status.bootState;
-  const commitWords = !boot ? '' : boot.committed ? ', committed' : `, UNCOMMITTED (${revertPhrase(boot.revertsInSeconds)})`;
+  const commitWords = !boot
+    ? ''
+    : boot.committed
+      ? ', committed'
+      : `, UNCOMMITTED (${revertPhrase(boot.revertsInSeconds)})`;
   const reachable = status.reachable ? 'reachable' : 'not reachable';
   return `${name}: ${reachable}, firmware ${status.firmwareVersion ?? 'unknown'}${commitWords}`;
 }
@@ -98,7 +110,12 @@ export function deviceCommandDone(command: DeviceCommand, status: DeviceStatus):
  * The result line of `status`, `commit` or `revert`. A board that did not answer is a lost
  * connection, and the message says what was not done (and, for a password, how to give one).
  */
-export function deviceCommandMessage(command: DeviceCommand, device: Device, status: DeviceStatus, credentialsGiven: boolean): string {
+export function deviceCommandMessage(
+  command: DeviceCommand,
+  device: Device,
+  status: DeviceStatus,
+  credentialsGiven: boolean,
+): string {
   const name = device.name;
   if (deviceCommandDone(command, status)) {
     return status.outcome ?? `${name} ${command === 'status' ? 'status read' : `${command} done`}.`;

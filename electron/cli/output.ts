@@ -49,7 +49,9 @@ export function writeOut(text: string): void {
  */
 export function exitWhenFlushed(code: number): void {
   process.exitCode = code;
-  const streams = [process.stdout, process.stderr].filter((s) => !s.destroyed && !(s === process.stdout && stdoutClosed));
+  const streams = [process.stdout, process.stderr].filter(
+    (s) => !s.destroyed && !(s === process.stdout && stdoutClosed),
+  );
   let pending = streams.length;
   if (pending === 0) process.exit(code);
   for (const stream of streams) {
@@ -95,7 +97,9 @@ export class Output {
     const eta = etaSeconds == null ? '' : `  ETA ${formatEta(etaSeconds)}`;
     const link = job.link ? `  ${formatLinkFacts(job.link)}` : '';
     const rate = formatUploadRate(bytesPerSecond, job.protocol);
-    writeOut(`\r  [${bar}] ${String(pct).padStart(3)}%  ${formatBytesOf(bytesSent, totalBytes)}  ${rate}${eta}${link}   `);
+    writeOut(
+      `\r  [${bar}] ${String(pct).padStart(3)}%  ${formatBytesOf(bytesSent, totalBytes)}  ${rate}${eta}${link}   `,
+    );
     this.progressShown = true;
   }
 
@@ -105,7 +109,8 @@ export class Output {
   }
 
   error(message: string): void {
-    if (this.json) this.event('result', { state: 'failed', result: 'error', message, fromVersion: null, toVersion: null });
+    if (this.json)
+      this.event('result', { state: 'failed', result: 'error', message, fromVersion: null, toVersion: null });
     else {
       this.endProgress();
       if (!process.stderr.destroyed) process.stderr.write(`ota-bench: ${forTerminal(message)}\n`);

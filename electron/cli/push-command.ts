@@ -67,7 +67,10 @@ async function askCommit(engine: OtaEngine, out: Output, job: Job): Promise<Comm
   try {
     for (;;) {
       if (!screen.destroyed) rl.prompt();
-      const next = lines.next().then((line) => (line.done ? null : String(line.value)), () => null);
+      const next = lines.next().then(
+        (line) => (line.done ? null : String(line.value)),
+        () => null,
+      );
       const answer = await Promise.race([next, over]);
       if (answer === null) {
         if (!screen.destroyed) screen.write('\n'); // end the line the unanswered question left
@@ -88,21 +91,34 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
   const image = await engine.inspectImages(options.files);
   out.event('image', image);
   out.line(imageLine(image));
-  const device = await resolveDeviceRef(engine, options.to, options.discoverSeconds, { protocol: options.protocol, credentials: options.credentials });
+  const device = await resolveDeviceRef(engine, options.to, options.discoverSeconds, {
+    protocol: options.protocol,
+    credentials: options.credentials,
+  });
   out.event('device', device);
   out.line(boardLine(device, options.protocol ?? device.protocol));
   if (device.transport === 'ble') out.line(`Mode: ${SMP_COMMIT_MODES[options.mode ?? 'test-and-confirm'].label}.`);
 
-  const plan = await engine.planPush(device.id, image.imageId, undefined, { protocol: options.protocol, credentials: options.credentials }).catch((error: Error & { code?: string }) => {
-    // The engine's words say what to give; the CLI says where.
-    if (error.code === 'unsupported-protocol' && /could not tell/.test(error.message)) error.message += protocolHint(error.message, PUSHABLE);
-    throw error;
-  });
+  const plan = await engine
+    .planPush(device.id, image.imageId, undefined, { protocol: options.protocol, credentials: options.credentials })
+    .catch((error: Error & { code?: string }) => {
+      // The engine's words say what to give; the CLI says where.
+      if (error.code === 'unsupported-protocol' && /could not tell/.test(error.message))
+        error.message += protocolHint(error.message, PUSHABLE);
+      throw error;
+    });
   printPlan(out, plan);
   const password = plan.checks.find((c) => c.id === 'auth' && c.status === 'warn');
   if (password && !options.credentials && plan.verdict !== 'refused') {
     const message = notPushedForPassword(password.detail);
-    out.result({ state: 'refused', result: 'auth-failed', message, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
+    out.result({
+      state: 'refused',
+      result: 'auth-failed',
+      message,
+      fromVersion: device.firmwareVersion,
+      toVersion: null,
+      deviceId: device.id,
+    });
     return 1;
   }
   if (plan.verdict === 'refused' || (plan.verdict === 'needs-override' && !options.force)) {
@@ -110,13 +126,26 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     const why = plan.verdict === 'needs-override' ? 'needs-override' : uncommitted ? 'uncommitted' : 'refused';
     const message = notPushed(plan.message, why, options.to);
     const result = uncommitted ? 'update-failed' : 'unsupported-package';
-    out.result({ state: 'refused', result, message, fromVersion: device.firmwareVersion, toVersion: null, deviceId: device.id });
+    out.result({
+      state: 'refused',
+      result,
+      message,
+      fromVersion: device.firmwareVersion,
+      toVersion: null,
+      deviceId: device.id,
+    });
     return 1;
   }
   if (plan.verdict === 'needs-override') out.line('⚠ Pushing anyway (--force).');
 
   // Through the contract's push schema, as a push from the UI is.
-  const request = { protocol: options.protocol, commitPolicy: options.commit, commitTimeoutSeconds: options.commitTimeout, credentials: options.credentials, mode: device.transport === 'ble' ? options.mode : undefined };
+  const request = {
+    protocol: options.protocol,
+    commitPolicy: options.commit,
+    commitTimeoutSeconds: options.commitTimeout,
+    credentials: options.credentials,
+    mode: device.transport === 'ble' ? options.mode : undefined,
+  };
   // --force overrides the plan printed above, by its fingerprint: should another check fail by the
   // time the engine plans again, the push is refused rather than forced past something unseen.
   const override = options.force ? { planFingerprint: plan.fingerprint } : undefined;
@@ -135,7 +164,15 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     }
     if (changed.state !== lastState) {
       lastState = changed.state;
-      out.event('job', { jobId: changed.id, state: changed.state, at: changed.stateSince, progress: changed.progress, commitDeadline: changed.commitDeadline, mode: changed.mode, link: changed.link });
+      out.event('job', {
+        jobId: changed.id,
+        state: changed.state,
+        at: changed.stateSince,
+        progress: changed.progress,
+        commitDeadline: changed.commitDeadline,
+        mode: changed.mode,
+        link: changed.link,
+      });
       const text = STATE_LINES[changed.state];
       if (text) out.line(text);
     } else if (changed.state === 'transferring') {

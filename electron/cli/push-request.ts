@@ -2,7 +2,12 @@
 // the page's pushes with: the CLI accepts exactly the pushes the UI may ask for (no `--commit-timeout
 // 0` the contract forbids), and says what is wrong in terms of the option the user typed.
 import type { PushRequest } from '../../shared/domain.ts';
-import { COMMIT_TIMEOUT_LIMITS, protocolIdSchema, pushRequestSchema, smpCommitModeSchema } from '../../shared/request-schemas.ts';
+import {
+  COMMIT_TIMEOUT_LIMITS,
+  protocolIdSchema,
+  pushRequestSchema,
+  smpCommitModeSchema,
+} from '../../shared/request-schemas.ts';
 import { UsageError } from './usage.ts';
 
 /** What the command line decides about a push; the device, the image and the override come later. */
@@ -18,7 +23,10 @@ export const OPTION_OF_FIELD = {
 } as const satisfies Record<keyof PushRequestOptions, string>;
 
 /** The fields the CLI fills itself: the resolved device and image, and `--force`'s plan fingerprint. */
-export const FILLED_BY_CLI = ['deviceId', 'imageId', 'override'] as const satisfies readonly Exclude<keyof PushRequest, keyof PushRequestOptions>[];
+export const FILLED_BY_CLI = ['deviceId', 'imageId', 'override'] as const satisfies readonly Exclude<
+  keyof PushRequest,
+  keyof PushRequestOptions
+>[];
 
 /** The push options as parseArgs hands them over (strings, or absent). */
 export interface PushOptionValues {
@@ -56,14 +64,18 @@ function refusal(field: string, values: PushOptionValues, schemaWords: string): 
  * The push options checked by the contract's schema. `interactive`: stdin is a terminal, where
  * `--commit` defaults to prompt (never elsewhere). Throws a UsageError (exit 2) for a refused option.
  */
-export function pushRequestOptions(values: PushOptionValues, { interactive }: { interactive: boolean }): PushRequestOptions {
+export function pushRequestOptions(
+  values: PushOptionValues,
+  { interactive }: { interactive: boolean },
+): PushRequestOptions {
   if (Boolean(values.user) !== Boolean(values.password)) throw new UsageError('--user and --password go together.');
   const timeout = values['commit-timeout'];
   const candidate = {
     protocol: values.protocol,
     commitPolicy: values.commit ?? (interactive ? 'prompt' : 'never'),
     // '' would be Number('') = 0: keep it a string so the schema refuses it as what it is.
-    commitTimeoutSeconds: timeout === undefined ? DEFAULT_COMMIT_TIMEOUT_SECONDS : timeout.trim() === '' ? timeout : Number(timeout),
+    commitTimeoutSeconds:
+      timeout === undefined ? DEFAULT_COMMIT_TIMEOUT_SECONDS : timeout.trim() === '' ? timeout : Number(timeout),
     credentials: values.user ? { user: values.user, password: values.password ?? '' } : undefined,
     mode: values.mode,
   };
@@ -74,7 +86,10 @@ export function pushRequestOptions(values: PushOptionValues, { interactive }: { 
 }
 
 /** The request the CLI pushes, checked by the whole schema once the device and the image are known. */
-export function pushRequestFor(options: PushRequestOptions, fields: Pick<PushRequest, 'deviceId' | 'imageId' | 'override'>): PushRequest {
+export function pushRequestFor(
+  options: PushRequestOptions,
+  fields: Pick<PushRequest, 'deviceId' | 'imageId' | 'override'>,
+): PushRequest {
   const parsed = pushRequestSchema.safeParse({ ...options, ...fields });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

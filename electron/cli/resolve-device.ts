@@ -16,15 +16,26 @@ function looksLikeAddress(ref: string): boolean {
   return net.isIP(host) !== 0 || /:\d+$/.test(ref) || /^https?:\/\//.test(ref);
 }
 
-export async function resolveDeviceRef(engine: OtaEngine, ref: string, discoverSeconds: number, hints: ResolveHints = {}): Promise<Device> {
+export async function resolveDeviceRef(
+  engine: OtaEngine,
+  ref: string,
+  discoverSeconds: number,
+  hints: ResolveHints = {},
+): Promise<Device> {
   if (looksLikeAddress(ref)) return engine.resolveDevice(ref, undefined, hints);
   const device = await resolveByName(engine, ref, discoverSeconds, hints);
   // --user/--password go to that board from now on: its RPCs, status, commit and revert.
-  if (hints.credentials && device.transport === 'lan' && device.address) rememberCredentials({ host: device.address, port: device.port }, hints.credentials);
+  if (hints.credentials && device.transport === 'lan' && device.address)
+    rememberCredentials({ host: device.address, port: device.port }, hints.credentials);
   return device;
 }
 
-async function resolveByName(engine: OtaEngine, ref: string, discoverSeconds: number, hints: ResolveHints): Promise<Device> {
+async function resolveByName(
+  engine: OtaEngine,
+  ref: string,
+  discoverSeconds: number,
+  hints: ResolveHints,
+): Promise<Device> {
   await engine.startDiscovery();
   const deadline = Date.now() + discoverSeconds * 1000;
   let firstMatchAt: number | null = null;
@@ -47,14 +58,18 @@ async function resolveByName(engine: OtaEngine, ref: string, discoverSeconds: nu
   // name may still be known to DNS. Either way the answer names what was seen, not getaddrinfo.
   const notSeen = () => {
     const seen = engine.listDevices().map((d) => d.name);
-    const list = seen.length === 0 ? 'none in the last ' + `${discoverSeconds} s` : seen.slice(0, 12).join(', ') + (seen.length > 12 ? `, … ${seen.length - 12} more` : '');
+    const list =
+      seen.length === 0
+        ? 'none in the last ' + `${discoverSeconds} s`
+        : seen.slice(0, 12).join(', ') + (seen.length > 12 ? `, … ${seen.length - 12} more` : '');
     return `no board called "${ref}" has been seen (seen: ${list}). Check the name with ota-bench discover, or give host[:port].`;
   };
   if (!ref.includes('.') || /\.local\.?$/i.test(ref)) throw new Error(notSeen());
   try {
     return await engine.resolveDevice(ref, undefined, hints);
   } catch (error) {
-    if (/getaddrinfo|ENOTFOUND|EAI_AGAIN/.test((error as Error).message)) throw new Error(`${notSeen()} DNS does not know it either.`, { cause: error });
+    if (/getaddrinfo|ENOTFOUND|EAI_AGAIN/.test((error as Error).message))
+      throw new Error(`${notSeen()} DNS does not know it either.`, { cause: error });
     throw error;
   }
 }

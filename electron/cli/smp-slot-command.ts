@@ -5,7 +5,12 @@ import type { OtaEngine } from '../engine/engine-api.ts';
 import { printImageSlots } from './describe.ts';
 import type { Output } from './output.ts';
 
-export async function smpSlotCommand(engine: OtaEngine, out: Output, device: Device, command: 'commit' | 'revert'): Promise<number> {
+export async function smpSlotCommand(
+  engine: OtaEngine,
+  out: Output,
+  device: Device,
+  command: 'commit' | 'revert',
+): Promise<number> {
   const result = await engine.imageSlotAction({ deviceId: device.id, action: command });
   out.event('slots', result);
   out.line(result.message);

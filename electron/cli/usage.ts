@@ -7,7 +7,18 @@ import { fileURLToPath } from 'node:url';
 /** A mistake on the command line: exit status 2 and one sentence, no stack. */
 export class UsageError extends Error {}
 
-const STRING_OPTIONS = new Set(['timeout', 'to', 'protocol', 'commit', 'commit-timeout', 'health-seconds', 'reboot-timeout', 'user', 'password', 'mode']);
+const STRING_OPTIONS = new Set([
+  'timeout',
+  'to',
+  'protocol',
+  'commit',
+  'commit-timeout',
+  'health-seconds',
+  'reboot-timeout',
+  'user',
+  'password',
+  'mode',
+]);
 
 /** One sentence for a parseArgs error (ERR_PARSE_ARGS_*), naming the option as the user typed it. */
 export function optionErrorWords(error: Error & { code?: string }): string {

@@ -3,7 +3,17 @@
 // Nothing under electron/engine may import 'electron': the engine runs under plain Node. Types only,
 // importing only shared/: every layer of the engine may name them (scripts/check-imports.js).
 import type { DiscoveryStatus } from '../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageInfo, ImageSlotActionRequest, ImageSlotActionResult, Job, ProtocolId, PushPlan, PushRequest } from '../../shared/domain.ts';
+import type {
+  Device,
+  DeviceStatus,
+  ImageInfo,
+  ImageSlotActionRequest,
+  ImageSlotActionResult,
+  Job,
+  ProtocolId,
+  PushPlan,
+  PushRequest,
+} from '../../shared/domain.ts';
 
 export interface Credentials {
   user: string;
@@ -50,7 +60,9 @@ export interface OtaEngine {
    * revert as the CLI means them. Says what it did and what the next reset does, with the slots read
    * again after it. Refused while a push runs on the device.
    */
-  imageSlotAction(request: ImageSlotActionRequest | { deviceId: string; action: 'commit' | 'revert' }): Promise<ImageSlotActionResult>;
+  imageSlotAction(
+    request: ImageSlotActionRequest | { deviceId: string; action: 'commit' | 'revert' },
+  ): Promise<ImageSlotActionResult>;
 
   /** Opens and inspects a file; the returned imageId is what `push` takes. */
   inspectImage(path: string): Promise<ImageInfo>;

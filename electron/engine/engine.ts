@@ -7,7 +7,15 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type { DiscoveryStatus } from '../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageInfo, ImageSlotActionResult, Job, PushPlan, PushRequest } from '../../shared/domain.ts';
+import type {
+  Device,
+  DeviceStatus,
+  ImageInfo,
+  ImageSlotActionResult,
+  Job,
+  PushPlan,
+  PushRequest,
+} from '../../shared/domain.ts';
 import { describePair, findPairInFolder, inspectImage, type InspectedImage } from './images/index.ts';
 import { JobManager } from './jobs/job-manager.ts';
 import type { Decision } from './jobs/commit-decisions.ts';
@@ -28,7 +36,12 @@ export class Engine implements OtaEngine {
   /** In the order their devices are listed and references resolved: the LAN, then Bluetooth LE. */
   private readonly sides: DeviceSide[];
 
-  constructor(timeouts: JobTimeouts, radio: BleRadio | null = null, bleOptions: BleSideOptions = {}, processName?: string) {
+  constructor(
+    timeouts: JobTimeouts,
+    radio: BleRadio | null = null,
+    bleOptions: BleSideOptions = {},
+    processName?: string,
+  ) {
     this.jobs = new JobManager(timeouts, processName);
     const host: SideHost = {
       activeJobFor: (deviceId) => this.jobs.activeJobFor(deviceId),
@@ -75,7 +88,10 @@ export class Engine implements OtaEngine {
       const resolving = side.resolve(ref, signal, hints);
       if (resolving) return resolving;
     }
-    throw new UpdateError('invalid-uri', `No board called "${ref}" has been discovered, and it is not a host[:port] either.`);
+    throw new UpdateError(
+      'invalid-uri',
+      `No board called "${ref}" has been discovered, and it is not a host[:port] either.`,
+    );
   }
 
   async deviceStatus(deviceId: string): Promise<DeviceStatus> {
@@ -95,7 +111,11 @@ export class Engine implements OtaEngine {
       return { ...(await this.deviceStatus(deviceId)), outcome: ended.result?.message ?? null };
     }
     // Mid-push (uploading, rebooting): the boot state read now would describe the old firmware.
-    if (job) throw new UpdateError('update-failed', `${job.deviceName} is being updated (${job.state}); ${decision} once the push has ended.`);
+    if (job)
+      throw new UpdateError(
+        'update-failed',
+        `${job.deviceName} is being updated (${job.state}); ${decision} once the push has ended.`,
+      );
     const { side, device } = this.owned(deviceId);
     const outcome = await side.decideOutsideJob(device, decision);
     return { ...(await this.deviceStatus(deviceId)), outcome };
@@ -113,12 +133,18 @@ export class Engine implements OtaEngine {
   async inspectImages(paths: string[]): Promise<ImageInfo> {
     let files = paths;
     if (paths.length === 1) {
-      const isFolder = await stat(paths[0]!).then((s) => s.isDirectory(), () => false);
+      const isFolder = await stat(paths[0]!).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
       if (!isFolder) return this.inspectImage(paths[0]!);
       files = await findPairInFolder(paths[0]!);
     }
     if (files.length !== 2) {
-      throw new UpdateError('invalid-uri', `Pick one image, a user1/user2 pair or a build folder (you gave ${files.length} files).`);
+      throw new UpdateError(
+        'invalid-uri',
+        `Pick one image, a user1/user2 pair or a build folder (you gave ${files.length} files).`,
+      );
     }
     const members = await Promise.all(files.map(async (file) => this.remember(file, await inspectImage(file))));
     const { pair, swapped } = describePair(members[0]!.info, members[1]!.info);
@@ -130,7 +156,13 @@ export class Engine implements OtaEngine {
 
   private remember(path: string, inspected: InspectedImage): ImageOnDisk {
     // The modification time lets a push refuse a file rebuilt since it was inspected, before sending a byte.
-    const mtimeMs = (() => { try { return statSync(path).mtimeMs; } catch { return null; } })();
+    const mtimeMs = (() => {
+      try {
+        return statSync(path).mtimeMs;
+      } catch {
+        return null;
+      }
+    })();
     const entry: ImageOnDisk = { path, info: { ...inspected, imageId: randomUUID() }, mtimeMs };
     this.images.set(entry.info.imageId, entry);
     return entry;
@@ -142,7 +174,12 @@ export class Engine implements OtaEngine {
     return this.jobs.start({ request, device, image, sequence: side.pushSequence(device, request) });
   }
 
-  async planPush(deviceId: string, imageId: string, signal?: AbortSignal, options: PlanOptions = {}): Promise<PushPlan> {
+  async planPush(
+    deviceId: string,
+    imageId: string,
+    signal?: AbortSignal,
+    options: PlanOptions = {},
+  ): Promise<PushPlan> {
     const { side, device } = this.owned(deviceId);
     return side.planPush(device, this.image(imageId), signal, options);
   }
@@ -159,7 +196,8 @@ export class Engine implements OtaEngine {
   commitJob = (jobId: string): Job => this.jobs.decide(jobId, 'commit');
   revertJob = (jobId: string): Job => this.jobs.decide(jobId, 'revert');
   dismissJob = (jobId: string): void => this.jobs.dismiss(jobId);
-  waitForJob = (jobId: string, options: { untilSettled?: boolean } = {}): Promise<Job> => this.jobs.wait(jobId, options.untilSettled);
+  waitForJob = (jobId: string, options: { untilSettled?: boolean } = {}): Promise<Job> =>
+    this.jobs.wait(jobId, options.untilSettled);
 
   async close(): Promise<void> {
     await this.jobs.close();

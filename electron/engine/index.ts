@@ -20,7 +20,12 @@ export interface EngineOptions {
 }
 
 export function createEngine(options: EngineOptions = {}): OtaEngine {
-  return new Engine({ ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts }, options.ble ?? null, options.bleOptions, options.processName);
+  return new Engine(
+    { ...DEFAULT_JOB_TIMEOUTS, ...options.timeouts },
+    options.ble ?? null,
+    options.bleOptions,
+    options.processName,
+  );
 }
 
 export type { OtaEngine } from './engine-api.ts';

@@ -26,7 +26,8 @@ export function remoteAddressQuestion(host: string, port: number): MessageBoxOpt
 
 type ShowMessageBox = (win: BrowserWindow | null, options: MessageBoxOptions) => Promise<{ response: number }>;
 
-const showMessageBox: ShowMessageBox = (win, options) => (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));
+const showMessageBox: ShowMessageBox = (win, options) =>
+  win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options);
 
 export function createRemoteAddressConfirm(
   getWindow: () => BrowserWindow | null,

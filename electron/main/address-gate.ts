@@ -20,7 +20,13 @@ export interface AddressGateOptions {
 }
 
 const localNetworks = new net.BlockList();
-for (const [prefix, bits] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['169.254.0.0', 16], ['127.0.0.0', 8]] as const) {
+for (const [prefix, bits] of [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['169.254.0.0', 16],
+  ['127.0.0.0', 8],
+] as const) {
   localNetworks.addSubnet(prefix, bits, 'ipv4');
 }
 localNetworks.addAddress('::1', 'ipv6');
@@ -68,8 +74,12 @@ export function createAddressGate({
   const takeSlot = (what: string) => {
     const cutoff = now() - 60_000;
     while (recent.length > 0 && recent[0]! <= cutoff) recent.shift();
-    if (running >= maxConcurrent) throw new Error(`Not added yet: ${running} addresses are being probed already; add ${what} when they are done.`);
-    if (recent.length >= maxPerMinute) throw new Error(`Not added: more than ${maxPerMinute} addresses in a minute; wait a moment and add ${what} again.`);
+    if (running >= maxConcurrent)
+      throw new Error(`Not added yet: ${running} addresses are being probed already; add ${what} when they are done.`);
+    if (recent.length >= maxPerMinute)
+      throw new Error(
+        `Not added: more than ${maxPerMinute} addresses in a minute; wait a moment and add ${what} again.`,
+      );
     recent.push(now());
   };
 

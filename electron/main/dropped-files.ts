@@ -43,7 +43,10 @@ async function verifyOne(file: DroppedFile): Promise<string> {
     throw refused(file, `is not the path of the dropped file “${clip(file.name, 60)}”.`);
   }
   // One answer for "missing", "unreadable" and "different": a made-up path learns nothing about the disk.
-  const mismatch = refused(file, 'does not match the file dropped on the window (changed since the drop? Drop it again).');
+  const mismatch = refused(
+    file,
+    'does not match the file dropped on the window (changed since the drop? Drop it again).',
+  );
   const info = await stat(file.path).catch(() => null);
   // A folder is taken whatever digest came with it: a dropped folder's File has no bytes to prove
   // (Chromium fails the read, which the preload sends as null; should a read ever give nothing

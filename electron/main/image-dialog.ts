@@ -25,7 +25,10 @@ export const OPEN_FOLDER_OPTIONS: OpenDialogOptions = {
   properties: ['openDirectory'],
 };
 
-type ShowOpenDialog = (win: BrowserWindow | null, options: OpenDialogOptions) => Promise<{ canceled: boolean; filePaths: string[] }>;
+type ShowOpenDialog = (
+  win: BrowserWindow | null,
+  options: OpenDialogOptions,
+) => Promise<{ canceled: boolean; filePaths: string[] }>;
 
 const showOpenDialog: ShowOpenDialog = (win, options) =>
   win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);

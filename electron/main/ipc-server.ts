@@ -49,7 +49,8 @@ export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs, address
     openImageDialog: () => dialogs.openImageDialog(),
     openFolderDialog: () => dialogs.openFolderDialog(),
     inspectDroppedFiles: async ({ files }) => engine.inspectImages(await verifyDroppedFiles(files)),
-    planPush: ({ deviceId, imageId, protocol, credentials }) => engine.planPush(deviceId, imageId, undefined, { protocol, credentials }),
+    planPush: ({ deviceId, imageId, protocol, credentials }) =>
+      engine.planPush(deviceId, imageId, undefined, { protocol, credentials }),
     listJobs: () => engine.listJobs(),
     push: (request) => engine.push(request),
     cancelJob: ({ jobId }) => engine.cancelJob(jobId),
@@ -111,7 +112,9 @@ export interface IpcServerOptions {
 export function addressGateFor(engine: Pick<OtaEngine, 'listDevices'>, confirm: ConfirmRemoteAddress): AddressGate {
   const isKnownDevice = (target: string) => {
     const wanted = target.trim().toLowerCase();
-    return engine.listDevices().some((device) => [device.id, device.name, device.hostname].some((name) => name?.toLowerCase() === wanted));
+    return engine
+      .listDevices()
+      .some((device) => [device.id, device.name, device.hostname].some((name) => name?.toLowerCase() === wanted));
   };
   return createAddressGate({ confirm, isKnownDevice });
 }

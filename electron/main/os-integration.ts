@@ -7,7 +7,13 @@ import type { Job, JobState } from '../../shared/domain.ts';
 import type { OtaEngine } from '../engine/engine-api.ts';
 
 /** States in which quitting interrupts a device mid-update. */
-const INTERRUPTIBLE: ReadonlySet<JobState> = new Set(['connecting', 'transferring', 'rebooting', 'verifying', 'committing']);
+const INTERRUPTIBLE: ReadonlySet<JobState> = new Set([
+  'connecting',
+  'transferring',
+  'rebooting',
+  'verifying',
+  'committing',
+]);
 /** End states worth a notification; a cancelled job was the user's own doing. */
 const NOTIFY_ON: ReadonlySet<JobState> = new Set(['committed', 'updated', 'rolled-back', 'failed']);
 

@@ -34,14 +34,18 @@ export function mainWindowOptions(preload: string, icon?: string): BrowserWindow
 }
 
 export function contentSecurityPolicyFor(location: RendererLocation): string {
-  return location.kind === 'dev-server' ? devContentSecurityPolicy(new URL(location.url).origin) : CONTENT_SECURITY_POLICY;
+  return location.kind === 'dev-server'
+    ? devContentSecurityPolicy(new URL(location.url).origin)
+    : CONTENT_SECURITY_POLICY;
 }
 
 /** Sends the CSP with every HTTP response (the file:// renderer carries the same policy in a meta tag). */
 export function enforceContentSecurityPolicy(session: Session, policy: string): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = Object.fromEntries(
-      Object.entries(details.responseHeaders ?? {}).filter(([name]) => name.toLowerCase() !== 'content-security-policy'),
+      Object.entries(details.responseHeaders ?? {}).filter(
+        ([name]) => name.toLowerCase() !== 'content-security-policy',
+      ),
     );
     callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [policy] } });
   });
@@ -54,7 +58,9 @@ export function enforceContentSecurityPolicy(session: Session, policy: string): 
 const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
 
 export function denyPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
+  session.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(ALLOWED_PERMISSIONS.has(permission)),
+  );
   session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
 }
 

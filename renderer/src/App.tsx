@@ -22,7 +22,8 @@ export function App() {
   // A board added by address is selected at once, even before devicesChanged lists it.
   const [added, setAdded] = useState<Device | null>(null);
 
-  const selected = devices.devices.find((device) => device.id === selectedId) ?? (added?.id === selectedId ? added : null);
+  const selected =
+    devices.devices.find((device) => device.id === selectedId) ?? (added?.id === selectedId ? added : null);
   const ready = devices.loaded && discovery.loaded && jobs.loaded;
 
   const onAdded = (device: Device) => {
@@ -32,11 +33,23 @@ export function App() {
 
   return (
     <div className="app" data-app-state={ready ? 'ready' : 'loading'} {...drop.handlers}>
-      <DevicePanel devices={devices} discovery={discovery} selectedId={selectedId} onSelect={setSelectedId} onAdded={onAdded} />
+      <DevicePanel
+        devices={devices}
+        discovery={discovery}
+        selectedId={selectedId}
+        onSelect={setSelectedId}
+        onAdded={onAdded}
+      />
       <main className="workspace">
         <div className="workspace__setup">
           <ImagePanel state={image} />
-          <PushPanel device={selected} image={image.image} inspecting={image.inspecting} jobs={jobs.jobs} onPushed={jobs.upsert} />
+          <PushPanel
+            device={selected}
+            image={image.image}
+            inspecting={image.inspecting}
+            jobs={jobs.jobs}
+            onPushed={jobs.upsert}
+          />
         </div>
         <JobList state={jobs} />
       </main>

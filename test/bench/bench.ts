@@ -35,7 +35,11 @@ const cliPath = path.join(root, 'bin/ota-bench.js');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startBoard(address: string, bytesPerSecond?: number, kind = 'arduino'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(root, 'test/bench/board-process.ts'), address, String(bytesPerSecond ?? ''), kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'test/bench/board-process.ts'), address, String(bytesPerSecond ?? ''), kind],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`board exited with ${code}`)));
@@ -43,14 +47,24 @@ async function startBoard(address: string, bytesPerSecond?: number, kind = 'ardu
   return child;
 }
 
-
-async function pushWithCli(file: string | string[], address: string): Promise<{ transferS: number; uploadS: number | null; wallS: number }> {
+async function pushWithCli(
+  file: string | string[],
+  address: string,
+): Promise<{ transferS: number; uploadS: number | null; wallS: number }> {
   const started = process.hrtime.bigint();
-  const { stdout } = await run(process.execPath, [cliPath, 'push', ...[file].flat(), '--to', address, '--json', '--reboot-timeout', '10'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(
+    process.execPath,
+    [cliPath, 'push', ...[file].flat(), '--to', address, '--json', '--reboot-timeout', '10'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
-  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const at = (state: string) => lines.find((j) => j.type === 'job' && j.state === state)?.at as number;
-  const logAt = (prefix: string) => lines.find((l) => l.type === 'log' && l.text.startsWith(prefix))?.at as number | undefined;
+  const logAt = (prefix: string) =>
+    lines.find((l) => l.type === 'log' && l.text.startsWith(prefix))?.at as number | undefined;
   // esp-link logs the upload's start and end, around which it also asks /flash/next and /flash/reboot.
   const uploadStart = logAt('Sending ');
   const uploadEnd = logAt('The board stored the image');
@@ -59,13 +73,29 @@ async function pushWithCli(file: string | string[], address: string): Promise<{ 
 }
 
 async function pushWithCurl(file: string, address: string): Promise<number> {
-  const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total}', '-H', 'Expect:', '-F', `firmware=@${file}`, `http://${address}/update`]);
+  const { stdout } = await run('curl', [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{time_total}',
+    '-H',
+    'Expect:',
+    '-F',
+    `firmware=@${file}`,
+    `http://${address}/update`,
+  ]);
   return Number(stdout);
 }
 
 async function ratioRun(label: string, address: string, bytesPerSecond?: number): Promise<void> {
   const board = await startBoard(address, bytesPerSecond);
-  const image = makeEspAppImage({ chip: 'esp8266', size: 4 * 1024 * 1024, version: '4.0.0', fileName: 'bench-4mib.bin' });
+  const image = makeEspAppImage({
+    chip: 'esp8266',
+    size: 4 * 1024 * 1024,
+    version: '4.0.0',
+    fileName: 'bench-4mib.bin',
+  });
   const ours: number[] = [];
   const walls: number[] = [];
   const theirs: number[] = [];
@@ -81,8 +111,12 @@ async function ratioRun(label: string, address: string, bytesPerSecond?: number)
   board.kill('SIGTERM');
   const ratio = median(ours) / median(theirs);
   console.log(`\n[${label}] 4 MiB push, 5 runs each, alternating`);
-  console.log(`  ota-bench transfer (s): ${ours.map((x) => x.toFixed(3)).join(' ')}  median ${median(ours).toFixed(3)}`);
-  console.log(`  curl -F (Expect: off) (s): ${theirs.map((x) => x.toFixed(3)).join(' ')}  median ${median(theirs).toFixed(3)}`);
+  console.log(
+    `  ota-bench transfer (s): ${ours.map((x) => x.toFixed(3)).join(' ')}  median ${median(ours).toFixed(3)}`,
+  );
+  console.log(
+    `  curl -F (Expect: off) (s): ${theirs.map((x) => x.toFixed(3)).join(' ')}  median ${median(theirs).toFixed(3)}`,
+  );
   console.log(`  ratio ota-bench/curl = ${ratio.toFixed(3)}  (goal ≤ 1.05)`);
   console.log(`  ota-bench whole CLI run incl. start, inspect, reboot wait (s): median ${median(walls).toFixed(2)}`);
 }
@@ -105,7 +139,18 @@ async function espLinkRun(label: string, address: string, bytesPerSecond?: numbe
     uploads.push(pushed.uploadS ?? Number.NaN);
     // wiflash: ask which file the board wants, then send exactly that one.
     const next = (await httpRequest(target, { path: '/flash/next' })).body.trim();
-    const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{time_total} %{http_code}', '-H', 'Expect:', '--data-binary', `@${path.join(dir, next)}`, `http://${address}/flash/upload`]);
+    const { stdout } = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{time_total} %{http_code}',
+      '-H',
+      'Expect:',
+      '--data-binary',
+      `@${path.join(dir, next)}`,
+      `http://${address}/flash/upload`,
+    ]);
     const [seconds, status] = stdout.split(' ');
     if (status !== '200') throw new Error(`curl upload answered ${status}`);
     theirs.push(Number(seconds));
@@ -113,10 +158,18 @@ async function espLinkRun(label: string, address: string, bytesPerSecond?: numbe
   board.kill('SIGTERM');
   const ratio = median(ours) / median(theirs);
   console.log(`\n[esp-link, ${label}] 480 KB user1/user2 push, 5 runs each, alternating`);
-  console.log(`  ota-bench upload (POST /flash/upload, from the job log) (s): ${uploads.map((x) => x.toFixed(3)).join(' ')}  median ${median(uploads).toFixed(3)}`);
-  console.log(`  ota-bench transfer phase incl. /flash/next + /flash/reboot (s): ${ours.map((x) => x.toFixed(3)).join(' ')}  median ${median(ours).toFixed(3)}`);
-  console.log(`  curl --data-binary (Expect: off) (s): ${theirs.map((x) => x.toFixed(3)).join(' ')}  median ${median(theirs).toFixed(3)}`);
-  console.log(`  ratio upload/curl = ${(median(uploads) / median(theirs)).toFixed(3)}, transfer phase/curl = ${ratio.toFixed(3)}  (goal ≤ 1.05)`);
+  console.log(
+    `  ota-bench upload (POST /flash/upload, from the job log) (s): ${uploads.map((x) => x.toFixed(3)).join(' ')}  median ${median(uploads).toFixed(3)}`,
+  );
+  console.log(
+    `  ota-bench transfer phase incl. /flash/next + /flash/reboot (s): ${ours.map((x) => x.toFixed(3)).join(' ')}  median ${median(ours).toFixed(3)}`,
+  );
+  console.log(
+    `  curl --data-binary (Expect: off) (s): ${theirs.map((x) => x.toFixed(3)).join(' ')}  median ${median(theirs).toFixed(3)}`,
+  );
+  console.log(
+    `  ratio upload/curl = ${(median(uploads) / median(theirs)).toFixed(3)}, transfer phase/curl = ${ratio.toFixed(3)}  (goal ≤ 1.05)`,
+  );
 }
 
 // BENCH_ONLY_UPLOAD=1 runs only part 7 (upload-bench.ts: progress lag at 90 %, RSS of a 64 MiB push).
@@ -130,7 +183,13 @@ if (process.env.BENCH_ONLY_DISCOVERY) {
   process.exit(0);
 }
 // BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4, BENCH_ONLY_CLI=1 only part 5.
-const only = process.env.BENCH_ONLY_ESP_LINK ? 'esp-link' : process.env.BENCH_ONLY_BLE ? 'ble' : process.env.BENCH_ONLY_CLI ? 'cli' : null;
+const only = process.env.BENCH_ONLY_ESP_LINK
+  ? 'esp-link'
+  : process.env.BENCH_ONLY_BLE
+    ? 'ble'
+    : process.env.BENCH_ONLY_CLI
+      ? 'cli'
+      : null;
 if (!only) await ratioRun('loopback, unthrottled', '127.0.9.10');
 if (!only) await ratioRun('2 MiB/s link', '127.0.9.11', 2 * 1024 * 1024);
 if (!only || only === 'esp-link') await espLinkRun('loopback, unthrottled', '127.0.9.13');

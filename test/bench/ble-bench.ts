@@ -136,12 +136,27 @@ interface UploadRun {
   linkEvents: number;
 }
 
-async function uploadOnce(config: BleConfig, base: Buffer, file: Buffer, sha: Buffer, pipelined: boolean): Promise<UploadRun> {
-  const device = new ProbedPeripheral({ id: DEVICE_ID, name: 'ble-bench', initialImage: base, maxMtu: config.attMtu, slotSize: 0x70000, ...config.device });
+async function uploadOnce(
+  config: BleConfig,
+  base: Buffer,
+  file: Buffer,
+  sha: Buffer,
+  pipelined: boolean,
+): Promise<UploadRun> {
+  const device = new ProbedPeripheral({
+    id: DEVICE_ID,
+    name: 'ble-bench',
+    initialImage: base,
+    maxMtu: config.attMtu,
+    slotSize: 0x70000,
+    ...config.device,
+  });
   const bindings = new SimBindings({ peripherals: [device], timeScale: config.timeScale, link: config.link });
   const radio = new NobleRadio(async () => new Noble(bindings) as unknown as NobleLike);
   try {
-    const seen = new Promise<void>((resolve) => radio.on('advertisement', (ad) => ad.peripheralId === DEVICE_ID && resolve()));
+    const seen = new Promise<void>((resolve) =>
+      radio.on('advertisement', (ad) => ad.peripheralId === DEVICE_ID && resolve()),
+    );
     await radio.startScanning([SMP_SERVICE_UUID]);
     await seen;
     await radio.stopScanning();
@@ -152,15 +167,30 @@ async function uploadOnce(config: BleConfig, base: Buffer, file: Buffer, sha: Bu
     const started = clock.now();
     let firstAnswer = Number.NaN;
     const result = await uploadImage({
-      client: session.client, file, sha, maxPacket: session.maxPacket, window,
-      onStart: () => { firstAnswer = clock.now(); },
+      client: session.client,
+      file,
+      sha,
+      maxPacket: session.maxPacket,
+      window,
+      onStart: () => {
+        firstAnswer = clock.now();
+      },
     });
     const ended = clock.now();
     const realMs = performance.now() - startedReal;
-    if (result.match !== true || device.slots[1]?.info.version !== '2.0.0') throw new Error(`the upload did not land (match ${String(result.match)})`);
+    if (result.match !== true || device.slots[1]?.info.version !== '2.0.0')
+      throw new Error(`the upload did not land (match ${String(result.match)})`);
     const run: UploadRun = {
-      totalMs: ended - started, firstAnswerMs: firstAnswer - started, realMs, window, maxPacket: session.maxPacket, attMtu: session.attMtu,
-      requests: result.requests, resent: result.resent, droppedNoBuffer: device.stats.droppedNoBuffer, linkEvents: device.link?.stats.events ?? 0,
+      totalMs: ended - started,
+      firstAnswerMs: firstAnswer - started,
+      realMs,
+      window,
+      maxPacket: session.maxPacket,
+      attMtu: session.attMtu,
+      requests: result.requests,
+      resent: result.resent,
+      droppedNoBuffer: device.stats.droppedNoBuffer,
+      linkEvents: device.link?.stats.events ?? 0,
     };
     await session.close();
     return run;
@@ -174,7 +204,11 @@ function verdict(value: number, goal: number): string {
 }
 
 async function benchConfig(config: BleConfig, base: Buffer): Promise<void> {
-  const file = buildMcubootImage({ version: { major: 2, minor: 0, revision: 0 }, payloadSize: config.kib * 1024, seed: 2 });
+  const file = buildMcubootImage({
+    version: { major: 2, minor: 0, revision: 0 },
+    payloadSize: config.kib * 1024,
+    seed: 2,
+  });
   const sha = createHash('sha256').update(file).digest();
   const ours: UploadRun[] = [];
   const stopAndWait: UploadRun[] = [];
@@ -215,22 +249,48 @@ async function benchConfig(config: BleConfig, base: Buffer): Promise<void> {
   const speedup = sawMs / oursMs;
   const speedupNoErase = (sawMs - eraseMs) / (oursMs - eraseMs);
   const goal = config.goal;
-  const mark = (value: number, target: number | undefined) => (target === undefined ? '' : ` ${verdict(value, target)}`);
+  const mark = (value: number, target: number | undefined) =>
+    target === undefined ? '' : ` ${verdict(value, target)}`;
 
-  console.log(`\n[BLE ${config.label}] ${file.length} B MCUboot image, ${config.runs} runs each, alternating, virtual time (timeScale ${config.timeScale})`);
-  console.log(`  link: PHY ${config.link.phy}M, LL payload ${config.link.llPayload}, ATT MTU ${engine.attMtu ?? '?'} (central asks 498, device offers ${config.attMtu}), interval ${ci} ms, event = interval, no packet cap, no loss, unencrypted`);
-  console.log(`  model: ${m.packetsPerEvent} LL packets/event (pair ${m.pairUs.toFixed(0)} µs), ${m.llPacketsPerPdu} LL packet(s) per ATT PDU of ${m.attPayload} B, streaming ${kBps(m.streamingRate, 1000)} kB/s, write-request ${kBps(m.writeRequestRate, 1000)} kB/s`);
-  console.log(`  device: flash write ${kBps(config.device.flashWriteBytesPerSec, 1000)} kB/s (${config.flashNote}), erase ${ERASE_PAGE_MS} ms per 4 KiB page (${Math.ceil(file.length / PAGE_BYTES)} pages = ${s(eraseMs)} s), processing ${PROCESSING_MS} ms/request, buffers ${config.device.legacy ? 'none (legacy: no params, no reassembly)' : `${config.device.bufSize} B × ${config.device.bufCount}`}`);
-  console.log(`  engine chose: SMP packet ${engine.maxPacket} B, chunk ${chunk} B (first ${firstChunk} B), window ${engine.window}; ${requests} requests (${engine.resent} re-sent), device buffer drops ${engine.droppedNoBuffer}`);
-  console.log(`  ceiling = erase ${s(eraseMs)} s + ${file.length} B ÷ min(streaming, flash) ${kBps(rate, 1000)} kB/s ${s(streamMs)} s = ${s(ceilingMs)} s`);
-  for (const [name, runs] of [[`ours (window ${engine.window})`, ours], ['stop-and-wait (window 1)', stopAndWait]] as const) {
+  console.log(
+    `\n[BLE ${config.label}] ${file.length} B MCUboot image, ${config.runs} runs each, alternating, virtual time (timeScale ${config.timeScale})`,
+  );
+  console.log(
+    `  link: PHY ${config.link.phy}M, LL payload ${config.link.llPayload}, ATT MTU ${engine.attMtu ?? '?'} (central asks 498, device offers ${config.attMtu}), interval ${ci} ms, event = interval, no packet cap, no loss, unencrypted`,
+  );
+  console.log(
+    `  model: ${m.packetsPerEvent} LL packets/event (pair ${m.pairUs.toFixed(0)} µs), ${m.llPacketsPerPdu} LL packet(s) per ATT PDU of ${m.attPayload} B, streaming ${kBps(m.streamingRate, 1000)} kB/s, write-request ${kBps(m.writeRequestRate, 1000)} kB/s`,
+  );
+  console.log(
+    `  device: flash write ${kBps(config.device.flashWriteBytesPerSec, 1000)} kB/s (${config.flashNote}), erase ${ERASE_PAGE_MS} ms per 4 KiB page (${Math.ceil(file.length / PAGE_BYTES)} pages = ${s(eraseMs)} s), processing ${PROCESSING_MS} ms/request, buffers ${config.device.legacy ? 'none (legacy: no params, no reassembly)' : `${config.device.bufSize} B × ${config.device.bufCount}`}`,
+  );
+  console.log(
+    `  engine chose: SMP packet ${engine.maxPacket} B, chunk ${chunk} B (first ${firstChunk} B), window ${engine.window}; ${requests} requests (${engine.resent} re-sent), device buffer drops ${engine.droppedNoBuffer}`,
+  );
+  console.log(
+    `  ceiling = erase ${s(eraseMs)} s + ${file.length} B ÷ min(streaming, flash) ${kBps(rate, 1000)} kB/s ${s(streamMs)} s = ${s(ceilingMs)} s`,
+  );
+  for (const [name, runs] of [
+    [`ours (window ${engine.window})`, ours],
+    ['stop-and-wait (window 1)', stopAndWait],
+  ] as const) {
     const med = median(runs.map((r) => r.totalMs));
-    console.log(`  ${name.padEnd(24)} (s): ${runs.map((r) => s(r.totalMs)).join(' ')}  median ${s(med)} = ${kBps(file.length, med)} kB/s; without erase ${s(med - eraseMs)} s = ${kBps(file.length, med - eraseMs)} kB/s; first answer ${s(median(runs.map((r) => r.firstAnswerMs)))} s; real ${s(median(runs.map((r) => r.realMs)))} s`);
+    console.log(
+      `  ${name.padEnd(24)} (s): ${runs.map((r) => s(r.totalMs)).join(' ')}  median ${s(med)} = ${kBps(file.length, med)} kB/s; without erase ${s(med - eraseMs)} s = ${kBps(file.length, med - eraseMs)} kB/s; first answer ${s(median(runs.map((r) => r.firstAnswerMs)))} s; real ${s(median(runs.map((r) => r.realMs)))} s`,
+    );
   }
-  console.log(`  ours ÷ ceiling: ${ofCeiling.toFixed(3)} with erase${mark(ofCeiling, goal?.ofCeiling)}, ${ofCeilingNoErase.toFixed(3)} without${mark(ofCeilingNoErase, goal?.ofCeiling)}${goal ? `  (goal ≥ ${goal.ofCeiling})` : ''}`);
-  console.log(`  ours ÷ stop-and-wait speedup: ${speedup.toFixed(2)}× with erase${mark(speedup, goal?.speedup)}, ${speedupNoErase.toFixed(2)}× without${mark(speedupNoErase, goal?.speedup)}${goal ? `  (goal ≥ ${goal.speedup}×)` : ''}`);
-  console.log(`  device floor (erase + ${requests} × (${PROCESSING_MS} ms + write)) ${s(deviceFloorMs)} s: ours is ${s(oursMs - deviceFloorMs)} s above it`);
-  console.log(`  stop-and-wait on the model's grid: (${sendEvents} event(s) for ${llPackets} LL packets + ${answerEvents} until the answer after ${workMs.toFixed(1)} ms of work) × ${ci} ms per request → ${s(sawGridMs)} s without erase (measured ${s(sawMs - eraseMs)} s); best speedup against the device floor without erase: ${(sawGridMs / (deviceFloorMs - eraseMs)).toFixed(2)}×`);
+  console.log(
+    `  ours ÷ ceiling: ${ofCeiling.toFixed(3)} with erase${mark(ofCeiling, goal?.ofCeiling)}, ${ofCeilingNoErase.toFixed(3)} without${mark(ofCeilingNoErase, goal?.ofCeiling)}${goal ? `  (goal ≥ ${goal.ofCeiling})` : ''}`,
+  );
+  console.log(
+    `  ours ÷ stop-and-wait speedup: ${speedup.toFixed(2)}× with erase${mark(speedup, goal?.speedup)}, ${speedupNoErase.toFixed(2)}× without${mark(speedupNoErase, goal?.speedup)}${goal ? `  (goal ≥ ${goal.speedup}×)` : ''}`,
+  );
+  console.log(
+    `  device floor (erase + ${requests} × (${PROCESSING_MS} ms + write)) ${s(deviceFloorMs)} s: ours is ${s(oursMs - deviceFloorMs)} s above it`,
+  );
+  console.log(
+    `  stop-and-wait on the model's grid: (${sendEvents} event(s) for ${llPackets} LL packets + ${answerEvents} until the answer after ${workMs.toFixed(1)} ms of work) × ${ci} ms per request → ${s(sawGridMs)} s without erase (measured ${s(sawMs - eraseMs)} s); best speedup against the device floor without erase: ${(sawGridMs / (deviceFloorMs - eraseMs)).toFixed(2)}×`,
+  );
 }
 
 export async function bleBench(): Promise<void> {

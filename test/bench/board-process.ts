@@ -8,10 +8,20 @@ import { EspLinkBoard } from '../sim/boards/esp-link-board.ts';
 import type { HttpBoard } from '../sim/http-board.ts';
 
 const [address, bytesPerSecond, kind = 'arduino'] = process.argv.slice(2);
-const common = { address: address!, bytesPerSecond: bytesPerSecond ? Number(bytesPerSecond) : null, bootMs: 200, mdns: false };
-const board: HttpBoard = kind === 'esp-link'
-  ? new EspLinkBoard(common)
-  : new ArduinoBoard({ ...common, variant: kind === 'arduino-esp32' ? 'esp32' : 'esp8266', freeSketchSpace: 256 * 1024 * 1024 });
+const common = {
+  address: address!,
+  bytesPerSecond: bytesPerSecond ? Number(bytesPerSecond) : null,
+  bootMs: 200,
+  mdns: false,
+};
+const board: HttpBoard =
+  kind === 'esp-link'
+    ? new EspLinkBoard(common)
+    : new ArduinoBoard({
+        ...common,
+        variant: kind === 'arduino-esp32' ? 'esp32' : 'esp8266',
+        freeSketchSpace: 256 * 1024 * 1024,
+      });
 // The board keeps every upload for tests; a benchmark pushing 64 MiB images must not.
 board.on('upload', () => board.uploads.splice(0));
 await board.start();

@@ -47,7 +47,9 @@ function helpRatio(label: string, env: NodeJS.ProcessEnv): void {
   }
   const n = median(node);
   const h = median(help);
-  console.log(`  ${label.padEnd(26)} --help ${(h * 1000).toFixed(1)} ms CPU ÷ node -e 0 ${(n * 1000).toFixed(1)} ms = ${(h / n).toFixed(2)}×  (goal ≤ 3×; ${batches} batches of ${perBatch})`);
+  console.log(
+    `  ${label.padEnd(26)} --help ${(h * 1000).toFixed(1)} ms CPU ÷ node -e 0 ${(n * 1000).toFixed(1)} ms = ${(h / n).toFixed(2)}×  (goal ≤ 3×; ${batches} batches of ${perBatch})`,
+  );
 }
 
 /** A relay in front of the board that notes when the first byte of a POST body passes. */
@@ -82,7 +84,9 @@ function startRelay(listenAt: string, board: string, onFirstBodyByte: () => void
 }
 
 async function startBoard(address: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(root, 'test/bench/board-process.ts'), address, '', 'arduino'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'test/bench/board-process.ts'), address, '', 'arduino'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     child.once('exit', (code) => reject(new Error(`board exited with ${code}`)));
@@ -90,7 +94,13 @@ async function startBoard(address: string): Promise<ChildProcess> {
   return child;
 }
 
-async function firstBodyByte(label: string, env: NodeJS.ProcessEnv, relayAddress: string, runs: number, onByte: { fn: () => void }): Promise<void> {
+async function firstBodyByte(
+  label: string,
+  env: NodeJS.ProcessEnv,
+  relayAddress: string,
+  runs: number,
+  onByte: { fn: () => void },
+): Promise<void> {
   const times: number[] = [];
   const nodeWall: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -98,18 +108,29 @@ async function firstBodyByte(label: string, env: NodeJS.ProcessEnv, relayAddress
     const nodeStarted = performance.now();
     spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
     nodeWall.push((performance.now() - nodeStarted) / 1000);
-    const image = makeEspAppImage({ chip: 'esp8266', size: 64 * 1024, version: `7.${label.length}.${i}`, seed: `${label}-${i}` });
+    const image = makeEspAppImage({
+      chip: 'esp8266',
+      size: 64 * 1024,
+      version: `7.${label.length}.${i}`,
+      seed: `${label}-${i}`,
+    });
     const started = performance.now();
     let firstByteAt: number | null = null;
     onByte.fn = () => (firstByteAt ??= performance.now());
-    const child = spawn(process.execPath, [cli, 'push', image.path, '--to', relayAddress, '--json', '--reboot-timeout', '10'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [cli, 'push', image.path, '--to', relayAddress, '--json', '--reboot-timeout', '10'],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     await new Promise((resolve) => child.once('exit', resolve));
     if (firstByteAt === null) throw new Error('the push sent no body');
     times.push((firstByteAt - started) / 1000);
   }
   const t = median(times);
   const n = median(nodeWall);
-  console.log(`  ${label.padEnd(26)} spawn → first body byte ${t.toFixed(3)} s (min ${Math.min(...times).toFixed(3)}, max ${Math.max(...times).toFixed(3)}; goal ≤ 0.25 s) = ${(t / n).toFixed(1)}× the wall time of node -e 0 (${n.toFixed(3)} s)`);
+  console.log(
+    `  ${label.padEnd(26)} spawn → first body byte ${t.toFixed(3)} s (min ${Math.min(...times).toFixed(3)}, max ${Math.max(...times).toFixed(3)}; goal ≤ 0.25 s) = ${(t / n).toFixed(1)}× the wall time of node -e 0 (${n.toFixed(3)} s)`,
+  );
 }
 
 export async function cliBench(): Promise<void> {

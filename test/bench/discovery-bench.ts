@@ -24,7 +24,13 @@ import { MdnsFleet } from '../sim/mdns-fleet.ts';
 import type { MdnsResponder } from '../sim/mdns-responder.ts';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 
-const TIMEOUTS = { rebootComeBackMs: 15_000, rollbackGraceMs: 15_000, healthSeconds: 2, pollMs: 200, versionAnnounceMs: 4_000 };
+const TIMEOUTS = {
+  rebootComeBackMs: 15_000,
+  rollbackGraceMs: 15_000,
+  healthSeconds: 2,
+  pollMs: 200,
+  versionAnnounceMs: 4_000,
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function median(values: number[]): number {
@@ -60,8 +66,14 @@ async function completeness(boards = 200, runs = 20, windowMs = 2000): Promise<v
   const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/ota-bench.js');
   const cliListed: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'discover', '--timeout', String(windowMs / 1000), '--json'], { maxBuffer: 16 * 1024 * 1024 });
-    cliListed.push(stdout.split('\n').filter((line) => line.includes('"type":"device"') && line.includes('bench-rack-')).length);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'discover', '--timeout', String(windowMs / 1000), '--json'],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    cliListed.push(
+      stdout.split('\n').filter((line) => line.includes('"type":"device"') && line.includes('bench-rack-')).length,
+    );
   }
   // Baseline, same burst: a plain multicast-dns socket with the kernel's default receive buffer (what
   // the browser had), one query, answers counted for 2 s.
@@ -70,7 +82,8 @@ async function completeness(boards = 200, runs = 20, windowMs = 2000): Promise<v
     const mdns = makeMdns();
     const heard = new Set<string>();
     mdns.on('response', (packet) => {
-      for (const answer of packet.answers) if (answer.type === 'PTR' && String(answer.data).startsWith('bench-rack-')) heard.add(String(answer.data));
+      for (const answer of packet.answers)
+        if (answer.type === 'PTR' && String(answer.data).startsWith('bench-rack-')) heard.add(String(answer.data));
     });
     await new Promise((resolve) => mdns.once('ready', resolve));
     mdns.query('_http._tcp.local', 'PTR');
@@ -82,13 +95,22 @@ async function completeness(boards = 200, runs = 20, windowMs = 2000): Promise<v
   const complete = results.filter((r) => r.listed === boards);
   const times = complete.map((r) => r.lastMs!).filter((t) => t !== null);
   console.log(`\n[discovery a] ${boards} boards answering one query at once, ${runs} runs, fresh engine each`);
-  console.log(`  runs listing all ${boards} within ${windowMs / 1000} s: ${complete.length} of ${runs}` +
-    `   listed per run: min ${Math.min(...results.map((r) => r.listed))}, max ${Math.max(...results.map((r) => r.listed))}`);
-  if (times.length) console.log(`  time from startDiscovery to the last board listed: median ${median(times)} ms, max ${Math.max(...times)} ms`);
-  console.log(`  \`ota-bench discover --timeout ${windowMs / 1000} --json\` runs listing all ${boards}: ${cliListed.filter((n) => n === boards).length} of ${runs}` +
-    `   listed per run: min ${Math.min(...cliListed)}, max ${Math.max(...cliListed)}`);
-  console.log(`  baseline, a socket with the default receive buffer and one query: heard all ${boards} in ${baseline.filter((n) => n === boards).length} of ${runs}` +
-    `   heard per run: min ${Math.min(...baseline)}, max ${Math.max(...baseline)}`);
+  console.log(
+    `  runs listing all ${boards} within ${windowMs / 1000} s: ${complete.length} of ${runs}` +
+      `   listed per run: min ${Math.min(...results.map((r) => r.listed))}, max ${Math.max(...results.map((r) => r.listed))}`,
+  );
+  if (times.length)
+    console.log(
+      `  time from startDiscovery to the last board listed: median ${median(times)} ms, max ${Math.max(...times)} ms`,
+    );
+  console.log(
+    `  \`ota-bench discover --timeout ${windowMs / 1000} --json\` runs listing all ${boards}: ${cliListed.filter((n) => n === boards).length} of ${runs}` +
+      `   listed per run: min ${Math.min(...cliListed)}, max ${Math.max(...cliListed)}`,
+  );
+  console.log(
+    `  baseline, a socket with the default receive buffer and one query: heard all ${boards} in ${baseline.filter((n) => n === boards).length} of ${runs}` +
+      `   heard per run: min ${Math.min(...baseline)}, max ${Math.max(...baseline)}`,
+  );
 }
 
 interface Kind {
@@ -98,9 +120,22 @@ interface Kind {
 }
 
 const KINDS: Kind[] = [
-  { label: 'Arduino ESP8266', probed: true, make: (a) => new ArduinoBoard({ variant: 'esp8266', address: a, announceIntervalMs: 200 }) },
-  { label: 'esp-link', probed: true, make: (a) => new EspLinkBoard({ address: a, hostname: `bench-esp-link-${a.split('.')[3]}`, announceIntervalMs: 200 }) },
-  { label: 'ESPHome', probed: true, make: (a) => new EsphomeBoard({ address: a, platform: 'ESP32', projectVersion: '1.0.0', announceIntervalMs: 200 }) },
+  {
+    label: 'Arduino ESP8266',
+    probed: true,
+    make: (a) => new ArduinoBoard({ variant: 'esp8266', address: a, announceIntervalMs: 200 }),
+  },
+  {
+    label: 'esp-link',
+    probed: true,
+    make: (a) =>
+      new EspLinkBoard({ address: a, hostname: `bench-esp-link-${a.split('.')[3]}`, announceIntervalMs: 200 }),
+  },
+  {
+    label: 'ESPHome',
+    probed: true,
+    make: (a) => new EsphomeBoard({ address: a, platform: 'ESP32', projectVersion: '1.0.0', announceIntervalMs: 200 }),
+  },
   { label: 'Mongoose OS', probed: false, make: (a) => new MongooseBoard({ address: a, announceIntervalMs: 200 }) },
 ];
 
@@ -109,19 +144,30 @@ const nextAddress = () => `127.0.31.${nextHost++}`;
 
 /** A board listed online and, for probed kinds, probed (the probe is done well within 1.5 s on loopback). */
 async function discovered(engine: OtaEngine, board: HttpBoard, probed: boolean): Promise<Device | null> {
-  const device = await until(() => engine.listDevices().find((d) => d.address === board.address && d.online && d.protocol !== 'unknown'), 15_000, 20);
+  const device = await until(
+    () => engine.listDevices().find((d) => d.address === board.address && d.online && d.protocol !== 'unknown'),
+    15_000,
+    20,
+  );
   if (device && probed) await sleep(1500);
   return device;
 }
 
 /** ms from `since` until the device is listed offline, or null after `limitMs`. */
-async function offlineAfter(engine: OtaEngine, deviceId: string, since: number, limitMs: number): Promise<number | null> {
+async function offlineAfter(
+  engine: OtaEngine,
+  deviceId: string,
+  since: number,
+  limitMs: number,
+): Promise<number | null> {
   const gone = await until(() => engine.listDevices().find((d) => d.id === deviceId && !d.online), limitMs, 5);
   return gone ? Date.now() - since : null;
 }
 
 const shown = (values: Array<number | null>) =>
-  values.every((v) => v !== null) ? `median ${median(values as number[])} ms, max ${Math.max(...(values as number[]))} ms` : `${values.filter((v) => v === null).length} of ${values.length} never went offline (limit 30 s)`;
+  values.every((v) => v !== null)
+    ? `median ${median(values as number[])} ms, max ${Math.max(...(values as number[]))} ms`
+    : `${values.filter((v) => v === null).length} of ${values.length} never went offline (limit 30 s)`;
 
 async function goodbyeTimes(repeats = 5): Promise<void> {
   console.log(`\n[discovery b] goodbye → listed offline, ${repeats} boards per protocol (engine polled every 5 ms)`);

@@ -30,10 +30,14 @@ interface Board {
 }
 
 async function startBoard(address: string, bytesPerSecond: number | null, kind: string): Promise<Board> {
-  const child = spawn(process.execPath, [path.join(root, 'test/bench/board-process.ts'), address, String(bytesPerSecond ?? ''), kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, OTA_BENCH_REPORT_READS: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'test/bench/board-process.ts'), address, String(bytesPerSecond ?? ''), kind],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, OTA_BENCH_REPORT_READS: '1' },
+    },
+  );
   const board: Board = { child, reads: [] };
   let pending = '';
   await new Promise<void>((resolve, reject) => {
@@ -52,7 +56,6 @@ async function startBoard(address: string, bytesPerSecond: number | null, kind: 
   return board;
 }
 
-
 /** Bytes the board had read at `at` (epoch ms), counted from `base`. */
 function boardReadAt(board: Board, at: number, base: number): number {
   let bytes = base;
@@ -61,7 +64,12 @@ function boardReadAt(board: Board, at: number, base: number): number {
 }
 
 /** A plain writer: HTTP head, then the body in 64 KiB writes, each counted when the kernel took it. */
-async function plainSocketPush(address: string, file: string, size: number, onAccepted: (bytes: number) => void): Promise<void> {
+async function plainSocketPush(
+  address: string,
+  file: string,
+  size: number,
+  onAccepted: (bytes: number) => void,
+): Promise<void> {
   const framing = multipartFraming([], 'firmware', 'bench.bin');
   const length = framing.head.length + size + framing.tail.length;
   const head = `POST /update HTTP/1.1\r\nHost: ${address}\r\nContent-Type: ${framing.headers['content-type']}\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
@@ -72,7 +80,8 @@ async function plainSocketPush(address: string, file: string, size: number, onAc
   });
   socket.resume(); // the answer: read and dropped
   await new Promise((resolve) => socket.once('connect', resolve));
-  const write = (chunk: Buffer) => new Promise<void>((resolve, reject) => socket.write(chunk, (error) => (error ? reject(error) : resolve())));
+  const write = (chunk: Buffer) =>
+    new Promise<void>((resolve, reject) => socket.write(chunk, (error) => (error ? reject(error) : resolve())));
   const handle = await openFile(file, 'r');
   try {
     await write(Buffer.concat([Buffer.from(head), framing.head]));
@@ -96,7 +105,10 @@ async function progressLag(): Promise<void> {
   const size = 1_000_000;
   const board = await startBoard(address, rate, 'arduino');
   const image = makeEspAppImage({ chip: 'esp8266', size, version: '9.0.0', fileName: 'bench-lag-1mb.bin' });
-  const rows: Record<'ours' | 'plain', Array<{ t90: number; boardAt90: number; boardT90: number }>> = { ours: [], plain: [] };
+  const rows: Record<'ours' | 'plain', Array<{ t90: number; boardAt90: number; boardT90: number }>> = {
+    ours: [],
+    plain: [],
+  };
   for (let i = 0; i < 3; i++) {
     for (const who of ['ours', 'plain'] as const) {
       await waitUp(address);
@@ -109,27 +121,42 @@ async function progressLag(): Promise<void> {
       };
       if (who === 'ours') {
         await uploadMultipart({
-          target: { host: address, port: 80 }, path: '/update', fields: [], fileField: 'firmware',
-          file: { path: image.path, size, sha256: image.sha256 }, fileName: 'bench.bin', headers: {},
-          timeouts: DEFAULT_UPLOAD_TIMEOUTS, signal: new AbortController().signal, onBytes,
+          target: { host: address, port: 80 },
+          path: '/update',
+          fields: [],
+          fileField: 'firmware',
+          file: { path: image.path, size, sha256: image.sha256 },
+          fileName: 'bench.bin',
+          headers: {},
+          timeouts: DEFAULT_UPLOAD_TIMEOUTS,
+          signal: new AbortController().signal,
+          onBytes,
         });
       } else {
         await plainSocketPush(address, image.path, size, onBytes);
       }
       await new Promise((r) => setTimeout(r, 50)); // the last read reports arrive
       const boardEnd = board.reads.find((r) => r.bytes - base >= 0.9 * size)?.at ?? Number.NaN;
-      rows[who].push({ t90: (at90! - started) / 1000, boardAt90: boardReadAt(board, at90!, base), boardT90: (boardEnd - started) / 1000 });
+      rows[who].push({
+        t90: (at90! - started) / 1000,
+        boardAt90: boardReadAt(board, at90!, base),
+        boardT90: (boardEnd - started) / 1000,
+      });
       await new Promise((r) => setTimeout(r, 500)); // the board reboots after a good image
     }
   }
   board.child.kill('SIGTERM');
-  console.log(`\n[upload progress] 1,000,000 bytes to a board reading ${rate / 1000} kB/s through a 5,744-byte window, 3 runs each, alternating`);
+  console.log(
+    `\n[upload progress] 1,000,000 bytes to a board reading ${rate / 1000} kB/s through a 5,744-byte window, 3 runs each, alternating`,
+  );
   for (const who of ['ours', 'plain'] as const) {
     const r = rows[who];
     const label = who === 'ours' ? 'ota-bench (uploadMultipart)' : 'plain socket writer';
-    console.log(`  ${label}: says 90 % at ${r.map((x) => x.t90.toFixed(2)).join(' ')} s (median ${median(r.map((x) => x.t90)).toFixed(2)} s); ` +
-      `the board had read ${median(r.map((x) => x.boardAt90 / size * 100)).toFixed(1)} % then (median); the board reached 90 % at ${median(r.map((x) => x.boardT90)).toFixed(2)} s; ` +
-      `lead ${median(r.map((x) => 0.9 * size - x.boardAt90)).toFixed(0)} bytes, ${median(r.map((x) => x.boardT90 - x.t90)).toFixed(2)} s`);
+    console.log(
+      `  ${label}: says 90 % at ${r.map((x) => x.t90.toFixed(2)).join(' ')} s (median ${median(r.map((x) => x.t90)).toFixed(2)} s); ` +
+        `the board had read ${median(r.map((x) => (x.boardAt90 / size) * 100)).toFixed(1)} % then (median); the board reached 90 % at ${median(r.map((x) => x.boardT90)).toFixed(2)} s; ` +
+        `lead ${median(r.map((x) => 0.9 * size - x.boardAt90)).toFixed(0)} bytes, ${median(r.map((x) => x.boardT90 - x.t90)).toFixed(2)} s`,
+    );
   }
 }
 
@@ -154,13 +181,20 @@ async function rssRun(): Promise<void> {
   const address = '127.0.9.12';
   const board = await startBoard(address, null, 'arduino-esp32');
   // ESP32: the image-size bound of inspection allows 64 MiB there (ESP8266 images stop at 16 MiB).
-  const big = makeEspAppImage({ chip: 'esp32', size: 64 * 1024 * 1024, version: '64.0.0', fileName: 'bench-64mib.bin' });
+  const big = makeEspAppImage({
+    chip: 'esp32',
+    size: 64 * 1024 * 1024,
+    version: '64.0.0',
+    fileName: 'bench-64mib.bin',
+  });
   const small = makeEspAppImage({ chip: 'esp32', size: 64 * 1024, version: '0.1.0', fileName: 'bench-small.bin' });
   const idle = await peakRssMiB(['inspect', small.path, '--json']);
   const pushing = await peakRssMiB(['push', big.path, '--to', address, '--json', '--reboot-timeout', '10']);
   board.child.kill('SIGTERM');
   console.log('\n[memory] peak RSS of the CLI process');
-  console.log(`  idle (inspect 64 KiB): ${idle.toFixed(1)} MiB   pushing 64 MiB: ${pushing.toFixed(1)} MiB   above idle: ${(pushing - idle).toFixed(1)} MiB  (goal ≤ 16, at most 24)`);
+  console.log(
+    `  idle (inspect 64 KiB): ${idle.toFixed(1)} MiB   pushing 64 MiB: ${pushing.toFixed(1)} MiB   above idle: ${(pushing - idle).toFixed(1)} MiB  (goal ≤ 16, at most 24)`,
+  );
 }
 
 export async function uploadBench(): Promise<void> {

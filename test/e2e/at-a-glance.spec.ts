@@ -14,7 +14,8 @@ const VIEWPORT = { width: 1280, height: 800 };
 
 // Pictures to look at, not compared (the real engine's timing moves them). Animations are stopped
 // for the shot, so a progress bar is drawn at its full width instead of mid-ease.
-const shot = (page: Page, name: string) => page.screenshot({ path: join('test-results', 'design', `${name}.png`), animations: 'disabled' });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join('test-results', 'design', `${name}.png`), animations: 'disabled' });
 
 async function openAt1280(page: Page, bench: Bench): Promise<void> {
   await bench.open();
@@ -25,10 +26,16 @@ async function openAt1280(page: Page, bench: Bench): Promise<void> {
 async function bleDevice(bench: Bench, name: string): Promise<Device> {
   let found: Device | undefined;
   await expect
-    .poll(() => (found = bench.engine.listDevices().find((device) => device.transport === 'ble' && device.name === name && device.online)), {
-      message: `the BLE scan never found ${name}`,
-      timeout: 15_000,
-    })
+    .poll(
+      () =>
+        (found = bench.engine
+          .listDevices()
+          .find((device) => device.transport === 'ble' && device.name === name && device.online)),
+      {
+        message: `the BLE scan never found ${name}`,
+        timeout: 15_000,
+      },
+    )
     .toBeTruthy();
   return found!;
 }
@@ -38,7 +45,9 @@ async function expectInViewport(locator: Locator, what: string): Promise<void> {
   const box = await locator.boundingBox();
   expect(box, `${what} is rendered`).not.toBeNull();
   expect(box!.y, `${what} starts below the top of the window`).toBeGreaterThanOrEqual(0);
-  expect(box!.y + box!.height, `${what} ends above the bottom of the 800 px window`).toBeLessThanOrEqual(VIEWPORT.height);
+  expect(box!.y + box!.height, `${what} ends above the bottom of the 800 px window`).toBeLessThanOrEqual(
+    VIEWPORT.height,
+  );
   expect(box!.x + box!.width, `${what} ends left of the window's right edge`).toBeLessThanOrEqual(VIEWPORT.width);
 }
 
@@ -56,7 +65,20 @@ writeFileSync(
   JSON.stringify({
     timeScale: 1,
     link: { phy: 2, llPayload: 251, connIntervalMs: 15 },
-    devices: [{ kind: 'smp', id: 'c0de000000b7', name: 'smp-glance', rssi: -58, version: '1.0.0', bufSize: 2475, bufCount: 4, maxMtu: 247, swapMs: 400, bootMs: 100 }],
+    devices: [
+      {
+        kind: 'smp',
+        id: 'c0de000000b7',
+        name: 'smp-glance',
+        rssi: -58,
+        version: '1.0.0',
+        bufSize: 2475,
+        bufCount: 4,
+        maxMtu: 247,
+        swapMs: 400,
+        bootMs: 100,
+      },
+    ],
   }),
 );
 
@@ -75,7 +97,9 @@ test.describe('a BLE push at 1280×800', () => {
     await openAt1280(page, bench);
     const device = await bleDevice(bench, 'smp-glance');
     await bench.row(device).click();
-    await expect(page.locator('[data-testid="smp-slot"][data-slot="0"]')).toHaveAttribute('data-version', '1.0.0', { timeout: 15_000 });
+    await expect(page.locator('[data-testid="smp-slot"][data-slot="0"]')).toHaveAttribute('data-version', '1.0.0', {
+      timeout: 15_000,
+    });
     await dropFile(page, file);
     const push = page.getByTestId('push-button');
     await expect(push).toBeEnabled({ timeout: 30_000 });
@@ -117,10 +141,15 @@ async function expectVersionInFull(locator: Locator, version: string, what: stri
       return null;
     })(),
   }));
-  expect(fit.scrollWidth, `${what}: nothing of "${version}" scrolled out of sight`).toBeLessThanOrEqual(fit.clientWidth);
+  expect(fit.scrollWidth, `${what}: nothing of "${version}" scrolled out of sight`).toBeLessThanOrEqual(
+    fit.clientWidth,
+  );
   expect(fit.clipped, `${what}: no ancestor cuts "${version}" off`).toBeNull();
   expect(fit.right, `${what} ends inside the window`).toBeLessThanOrEqual(VIEWPORT.width);
-  await expect(locator, `${what} names the full version on hover`).toHaveAttribute('title', new RegExp(version.replace(/[.+]/g, '\\$&')));
+  await expect(locator, `${what} names the full version on hover`).toHaveAttribute(
+    'title',
+    new RegExp(version.replace(/[.+]/g, '\\$&')),
+  );
 }
 
 const LONG_RUNNING = '2.20.0-20240101-abcdef';
@@ -129,13 +158,17 @@ const LONG_FILE = '1.2.3-rc.4+build.5678';
 test.describe('the board list at 1280×800, LAN and BLE together', () => {
   test.use({ bleScenario: 'e2e' });
 
-  test('groups by transport with counts, filters by LAN / BLE / text, and shows long versions in full', async ({ page, bench }) => {
+  test('groups by transport with counts, filters by LAN / BLE / text, and shows long versions in full', async ({
+    page,
+    bench,
+  }) => {
     const lamp = await bench.mongoose({ fwVersion: LONG_RUNNING });
     const other = await bench.mongoose({ fwVersion: '1.0.0' });
     await openAt1280(page, bench);
     const lampDevice = await bench.deviceOf(lamp);
     const otherDevice = await bench.deviceOf(other);
-    for (const name of ['smp-sensor', 'smp-legacy', 'smp-crashy', 'mos-ble-lamp', 'esp-ble-ota-demo']) await bleDevice(bench, name);
+    for (const name of ['smp-sensor', 'smp-legacy', 'smp-crashy', 'mos-ble-lamp', 'esp-ble-ota-demo'])
+      await bleDevice(bench, name);
 
     const rows = page.getByTestId('device-row');
     const group = (transport: string) => page.locator(`[data-testid="device-group"][data-transport="${transport}"]`);
@@ -146,11 +179,16 @@ test.describe('the board list at 1280×800, LAN and BLE together', () => {
     await expect(group('lan').getByTestId('device-group-count')).toHaveText('2');
     await expect(group('ble').getByTestId('device-group-count')).toHaveText('5');
     await expect(group('lan').getByTestId('device-row')).toHaveCount(2);
-    for (const row of await group('ble').getByTestId('device-row').all()) await expect(row).toHaveAttribute('data-transport', 'ble');
+    for (const row of await group('ble').getByTestId('device-row').all())
+      await expect(row).toHaveAttribute('data-transport', 'ble');
     await expect(page.getByTestId('device-filter-all')).toBeChecked();
 
     // The long version runs beside a short name or on a line of its own, never cut.
-    await expectVersionInFull(bench.row(lampDevice).getByTestId('device-version'), LONG_RUNNING, 'the device row version');
+    await expectVersionInFull(
+      bench.row(lampDevice).getByTestId('device-version'),
+      LONG_RUNNING,
+      'the device row version',
+    );
 
     // BLE only.
     await page.getByTestId('device-filter-ble').check();
@@ -192,7 +230,10 @@ test.describe('the board list at 1280×800, LAN and BLE together', () => {
   });
 });
 
-test('a Mongoose OS push awaiting its commit is said to await it, not "already runs"; long versions stay whole', async ({ page, bench }) => {
+test('a Mongoose OS push awaiting its commit is said to await it, not "already runs"; long versions stay whole', async ({
+  page,
+  bench,
+}) => {
   const board = await bench.mongoose({ fwVersion: LONG_RUNNING });
   const firmware = bench.mongooseFirmware(LONG_FILE);
   await openAt1280(page, bench);
@@ -205,8 +246,16 @@ test('a Mongoose OS push awaiting its commit is said to await it, not "already r
 
   // Before the push: both long versions whole, in the row, the file card and the push card.
   await expectVersionInFull(bench.row(device).getByTestId('device-version'), LONG_RUNNING, 'the device row version');
-  await expectVersionInFull(page.getByTestId('push-target-running'), LONG_RUNNING, 'the board version in the push card');
-  await expectVersionInFull(page.getByTestId('push-target-file-version'), LONG_FILE, 'the file version in the push card');
+  await expectVersionInFull(
+    page.getByTestId('push-target-running'),
+    LONG_RUNNING,
+    'the board version in the push card',
+  );
+  await expectVersionInFull(
+    page.getByTestId('push-target-file-version'),
+    LONG_FILE,
+    'the file version in the push card',
+  );
 
   await expect(page.getByTestId('commit-policy-prompt')).toBeChecked();
   await page.getByTestId('push-button').click();

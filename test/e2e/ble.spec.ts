@@ -18,10 +18,16 @@ test.use({ bleScenario: 'e2e' });
 async function bleDevice(bench: Bench, name: string): Promise<Device> {
   let found: Device | undefined;
   await expect
-    .poll(() => (found = bench.engine.listDevices().find((device) => device.transport === 'ble' && device.name === name && device.online)), {
-      message: `the BLE scan never found ${name}`,
-      timeout: 15_000,
-    })
+    .poll(
+      () =>
+        (found = bench.engine
+          .listDevices()
+          .find((device) => device.transport === 'ble' && device.name === name && device.online)),
+      {
+        message: `the BLE scan never found ${name}`,
+        timeout: 15_000,
+      },
+    )
     .toBeTruthy();
   return found!;
 }
@@ -55,7 +61,10 @@ function bareZephyrBin(bench: Bench) {
 
 const slotRow = (page: Page, slot: number) => page.locator(`[data-testid="smp-slot"][data-slot="${slot}"]`);
 
-test('BLE devices share the list with LAN boards, with address and RSSI; the Mongoose OS BLE lamp says pushing comes later', async ({ page, bench }) => {
+test('BLE devices share the list with LAN boards, with address and RSSI; the Mongoose OS BLE lamp says pushing comes later', async ({
+  page,
+  bench,
+}) => {
   const lan = await bench.mongoose();
   await bench.open();
   const lanDevice = await bench.deviceOf(lan);
@@ -96,7 +105,10 @@ test('BLE devices share the list with LAN boards, with address and RSSI; the Mon
   await bench.shot('ble-later');
 });
 
-test('a signed image to smp-sensor in test-and-confirm: uploaded, tested, confirmed; the slots say so', async ({ page, bench }) => {
+test('a signed image to smp-sensor in test-and-confirm: uploaded, tested, confirmed; the slots say so', async ({
+  page,
+  bench,
+}) => {
   const image = signedImage(bench, '1.1.0');
   await bench.open();
   await selectBle(page, bench, 'smp-sensor');
@@ -115,7 +127,10 @@ test('a signed image to smp-sensor in test-and-confirm: uploaded, tested, confir
   const checks = page.getByTestId('plan-check');
   await expect(checks.first()).toBeVisible({ timeout: 15_000 });
   for (const check of await checks.all()) await expect(check).not.toHaveAttribute('data-status', 'fail');
-  await expect(page.locator('[data-testid="plan-check"][data-check-id="format"]')).toHaveAttribute('data-status', 'pass');
+  await expect(page.locator('[data-testid="plan-check"][data-check-id="format"]')).toHaveAttribute(
+    'data-status',
+    'pass',
+  );
   await expect(page.locator('[data-testid="plan-check"][data-check-id="hash"]')).toHaveAttribute('data-status', 'pass');
   await expect(page.getByTestId('plan-verdict')).toHaveCount(0);
   const push = page.getByTestId('push-button');
@@ -125,7 +140,9 @@ test('a signed image to smp-sensor in test-and-confirm: uploaded, tested, confir
 
   const card = page.locator('[data-testid="job-card"]').first();
   await expect(card.getByTestId('job-mode')).toHaveText('Test, then confirm');
-  await expect(card.getByTestId('job-link')).toHaveText(/^MTU (\d+|unknown) · packet \d+ B · window \d+$/, { timeout: 15_000 });
+  await expect(card.getByTestId('job-link')).toHaveText(/^MTU (\d+|unknown) · packet \d+ B · window \d+$/, {
+    timeout: 15_000,
+  });
   await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 45_000 });
   await expect(card.getByTestId('job-phase')).toHaveText('Confirmed');
   await expect(card.getByTestId('job-outcome')).toHaveClass(/outcome--success/);
@@ -170,7 +187,10 @@ test('9.9.9 crashes on smp-crashy: the job ends rolled back, with the reason', a
   await expect(slotRow(page, 0)).toHaveAttribute('data-flags', /\bactive\b.*\bconfirmed\b/);
 });
 
-test('a bare zephyr.bin (no MCUboot header) is refused with a sentence before anything is sent', async ({ page, bench }) => {
+test('a bare zephyr.bin (no MCUboot header) is refused with a sentence before anything is sent', async ({
+  page,
+  bench,
+}) => {
   const bare = bareZephyrBin(bench);
   await bench.open();
   await selectBle(page, bench, 'smp-sensor');
@@ -181,7 +201,9 @@ test('a bare zephyr.bin (no MCUboot header) is refused with a sentence before an
   await expect(problem).toContainText('without the MCUboot header');
   await expect(problem).toContainText('zephyr.signed.bin');
   await expect(page.getByTestId('push-button')).toBeDisabled();
-  await expect(page.getByTestId('push-blocker')).toHaveText('This file cannot be pushed: see the problem under Firmware.');
+  await expect(page.getByTestId('push-blocker')).toHaveText(
+    'This file cannot be pushed: see the problem under Firmware.',
+  );
   // The device's side stays on screen: its slots, untouched.
   await expect(slotRow(page, 0)).toHaveAttribute('data-version', '1.0.0');
   await expect(page.getByTestId('plan-check')).toHaveCount(0);
@@ -198,7 +220,19 @@ writeFileSync(
     timeScale: 0.05,
     link: { phy: 2, llPayload: 251, connIntervalMs: 15 },
     devices: [
-      { kind: 'smp', id: 'c0de000000a1', name: 'smp-flaky', rssi: -83, version: '1.0.0', bufSize: 2475, bufCount: 4, maxMtu: 247, swapMs: 400, bootMs: 100, dropLinkAfterBytes: 30_000 },
+      {
+        kind: 'smp',
+        id: 'c0de000000a1',
+        name: 'smp-flaky',
+        rssi: -83,
+        version: '1.0.0',
+        bufSize: 2475,
+        bufCount: 4,
+        maxMtu: 247,
+        swapMs: 400,
+        bootMs: 100,
+        dropLinkAfterBytes: 30_000,
+      },
     ],
   }),
 );

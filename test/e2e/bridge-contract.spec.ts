@@ -7,13 +7,15 @@ import { expect, test } from './support/bench-fixture.ts';
 // The page's window, as the renderer declares it (renderer/src/api.ts is not in this tsconfig).
 type AppWindow = Window & { otaBench?: OtaBenchApi };
 
-
 test('window.otaBench has exactly the contract keys; index.html carries the CSP', async ({ page, bench }) => {
   await bench.open();
   const keys = await page.evaluate(() => Object.keys((window as AppWindow).otaBench ?? {}).sort());
   expect(keys).toEqual([...exposedApiKeys].sort());
   // The build writes the one policy into index.html (electron.vite.config.ts).
-  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', CONTENT_SECURITY_POLICY);
+  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute(
+    'content',
+    CONTENT_SECURITY_POLICY,
+  );
   await expect(page.getByTestId('discovery-status')).toHaveAttribute('data-state', 'running');
   // No assertion on the empty list here: parallel workers' simulated boards share this namespace's
   // mDNS, so another test's board may legitimately appear.

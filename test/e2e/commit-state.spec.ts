@@ -4,8 +4,14 @@
 // panel offers Commit right there; after it the same push is ready.
 import { expect, test } from './support/bench-fixture.ts';
 
-test('uncommitted firmware: the row counts down, the plan refuses and offers Commit, then the push is ready', async ({ page, bench }) => {
-  const board = await bench.mongoose({ fwVersion: '1.0.0', pendingCommit: { version: '1.1.0', commitTimeoutSeconds: 300 } });
+test('uncommitted firmware: the row counts down, the plan refuses and offers Commit, then the push is ready', async ({
+  page,
+  bench,
+}) => {
+  const board = await bench.mongoose({
+    fwVersion: '1.0.0',
+    pendingCommit: { version: '1.1.0', commitTimeoutSeconds: 300 },
+  });
   const firmware = bench.mongooseFirmware('1.2.0');
   await bench.open();
 
@@ -20,7 +26,9 @@ test('uncommitted firmware: the row counts down, the plan refuses and offers Com
   bench.chooseNext(firmware);
   await page.getByTestId('choose-file-button').click();
   await expect(page.getByTestId('plan-verdict')).toHaveAttribute('data-verdict', 'refused');
-  await expect(page.getByTestId('plan-message')).toHaveText(/runs 1\.1\.0 uncommitted \(reverts in 4:[45]\d\): commit or revert it first/i);
+  await expect(page.getByTestId('plan-message')).toHaveText(
+    /runs 1\.1\.0 uncommitted \(reverts in 4:[45]\d\): commit or revert it first/i,
+  );
   await expect(page.getByTestId('push-button')).toBeDisabled();
   await expect(page.getByTestId('plan-revert-button')).toBeVisible();
   await bench.shot('plan-uncommitted');

@@ -39,7 +39,10 @@ function buildPair(bench: Bench, version: string, folder?: string) {
   };
 }
 
-test('a dropped user1/user2 pair: the board asks for user2.bin, it goes, and the board runs slot 2', async ({ page, bench }) => {
+test('a dropped user1/user2 pair: the board asks for user2.bin, it goes, and the board runs slot 2', async ({
+  page,
+  bench,
+}) => {
   // Paced like Wi-Fi so the upload is a phase one can see.
   const board = await bench.espLink({ runningSlot: 1, bytesPerSecond: 150_000 });
   const { user1, user2 } = buildPair(bench, '3.1.0');
@@ -123,7 +126,10 @@ test('a build folder for a board running slot 2 sends user1.bin', async ({ page,
   expect(board.uploads.at(-1)).toMatchObject({ slot: 1, sha256: user1.sha256 });
 });
 
-test('a file linked for the other slot needs an explicit override; pushed anyway, the board rolls back', async ({ page, bench }) => {
+test('a file linked for the other slot needs an explicit override; pushed anyway, the board rolls back', async ({
+  page,
+  bench,
+}) => {
   const board = await bench.espLink({ runningSlot: 1 });
   // Named user2.bin, but linked for slot 1: the name and the code disagree.
   const wrong = bench.espV2Image('user2.bin', { slot: 1, version: '9.9.9', headerByte3: 2 });
@@ -175,7 +181,13 @@ test('a file linked for the other slot needs an explicit override; pushed anyway
 
 test('a plain 0xE9 Arduino image is refused with a sentence, and nothing is sent', async ({ page, bench }) => {
   const board = await bench.espLink();
-  const sketch = makeEspAppImage({ chip: 'esp8266', size: 300_000, version: '1.0.0', fileName: 'sketch.ino.bin', dir: bench.dropDir });
+  const sketch = makeEspAppImage({
+    chip: 'esp8266',
+    size: 300_000,
+    version: '1.0.0',
+    fileName: 'sketch.ino.bin',
+    dir: bench.dropDir,
+  });
   await bench.open();
   await selectBoard(page, bench, board);
   await dropFile(page, sketch);

@@ -27,7 +27,11 @@ test('a board that refuses the file: the engine’s sentence and the board’s o
 });
 
 test('a board that wants a password: refused without it, updated with it', async ({ page, bench }) => {
-  const board = await bench.arduino({ variant: 'esp8266', version: '1.0.0', credentials: { user: 'admin', password: 'bench' } });
+  const board = await bench.arduino({
+    variant: 'esp8266',
+    version: '1.0.0',
+    credentials: { user: 'admin', password: 'bench' },
+  });
   const firmware = bench.espFirmware('1.2.0', 'esp8266');
   await bench.open();
   const device = await bench.deviceOf(board);

@@ -4,7 +4,10 @@ import { expect, test, dropFile } from './support/bench-fixture.ts';
 
 test('a dropped web page saved as .bin is explained and cannot be pushed', async ({ page, bench }) => {
   const board = await bench.mongoose();
-  const notFirmware = bench.file('firmware.bin', '<!DOCTYPE html>\n<html><head><title>Index of /builds</title></head><body>…</body></html>\n');
+  const notFirmware = bench.file(
+    'firmware.bin',
+    '<!DOCTYPE html>\n<html><head><title>Index of /builds</title></head><body>…</body></html>\n',
+  );
   await bench.open();
   await bench.row(await bench.deviceOf(board)).click();
 
@@ -17,7 +20,9 @@ test('a dropped web page saved as .bin is explained and cannot be pushed', async
   expect(sentence).toMatch(/html|web page/i);
   // The Push button is disabled and points at that sentence.
   await expect(page.getByTestId('push-button')).toBeDisabled();
-  await expect(page.getByTestId('push-blocker')).toHaveText('This file cannot be pushed: see the problem under Firmware.');
+  await expect(page.getByTestId('push-blocker')).toHaveText(
+    'This file cannot be pushed: see the problem under Firmware.',
+  );
   await bench.shot('dropped-html');
 });
 
@@ -29,18 +34,28 @@ test('a dropped firmware file is inspected through the drop path', async ({ page
   expect(bench.bridge.calls).toContainEqual({ command: 'inspectDroppedFiles', status: 200 });
 });
 
-test('the page cannot name a file: window.otaBench takes Files, and a forged request for /etc/passwd is refused', async ({ page, bench }) => {
+test('the page cannot name a file: window.otaBench takes Files, and a forged request for /etc/passwd is refused', async ({
+  page,
+  bench,
+}) => {
   await bench.open();
   const outcomes = await page.evaluate(async () => {
     const api = (window as unknown as { otaBench: { inspectDroppedFiles(files: unknown): Promise<unknown> } }).otaBench;
-    const message = (call: Promise<unknown>) => call.then(() => 'resolved', (error: Error) => error.message);
+    const message = (call: Promise<unknown>) =>
+      call.then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
     // What a compromised renderer that forges the preload's own message would send.
     const forged = fetch('/api/inspectDroppedFiles', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ files: [{ path: '/etc/passwd', name: 'passwd', size: 1000, digest: '0'.repeat(64) }] }),
     }).then(async (response) => `${response.status} ${((await response.json()) as { error: string }).error}`);
-    const oldCall = fetch('/api/inspectImagePaths', { method: 'POST', body: JSON.stringify({ paths: ['/etc/passwd'] }) }).then((r) => r.status);
+    const oldCall = fetch('/api/inspectImagePaths', {
+      method: 'POST',
+      body: JSON.stringify({ paths: ['/etc/passwd'] }),
+    }).then((r) => r.status);
     return {
       aString: await message(api.inspectDroppedFiles(['/etc/passwd'])),
       paths: await message(api.inspectDroppedFiles({ paths: ['/etc/passwd'] })),
@@ -50,12 +65,17 @@ test('the page cannot name a file: window.otaBench takes Files, and a forged req
   });
   expect(outcomes.aString).toBe('inspectDroppedFiles takes the dropped File objects');
   expect(outcomes.paths).toBe('inspectDroppedFiles needs an array of dropped Files');
-  expect(outcomes.forged).toMatch(/^500 inspectDroppedFiles: refused: “\/etc\/passwd” does not match the file dropped on the window/);
+  expect(outcomes.forged).toMatch(
+    /^500 inspectDroppedFiles: refused: “\/etc\/passwd” does not match the file dropped on the window/,
+  );
   expect(outcomes.oldCall).toBe(404);
   await expect(page.getByTestId('image-file-name')).toHaveCount(0);
 });
 
-test('an address outside the local network is asked about first; declined, nothing is contacted', async ({ page, bench }) => {
+test('an address outside the local network is asked about first; declined, nothing is contacted', async ({
+  page,
+  bench,
+}) => {
   await bench.open();
   await page.getByTestId('add-device-input').fill('203.0.113.7:8080');
   await page.getByTestId('add-device-button').click();
@@ -68,7 +88,9 @@ test('an address outside the local network is asked about first; declined, nothi
   // Confirmed: the probe goes out (nowhere to go in the test's private network) and says why it failed.
   bench.bridge.answerRemoteAddress(true);
   await page.getByTestId('add-device-button').click();
-  await expect(page.getByTestId('add-device-error')).toContainText('Cannot reach 203.0.113.7:8080', { timeout: 20_000 });
+  await expect(page.getByTestId('add-device-error')).toContainText('Cannot reach 203.0.113.7:8080', {
+    timeout: 20_000,
+  });
   expect(bench.bridge.remoteAddressQuestions).toHaveLength(2);
 });
 

@@ -8,11 +8,25 @@ import { expect, test } from './support/bench-fixture.ts';
 
 /** One SMP device that stops advertising for good after its next reset (smp-peripheral.ts quirk). */
 const VANISHING = join(mkdtempSync(join(tmpdir(), 'ota-bench-e2e-ble-')), 'vanishing.json');
-writeFileSync(VANISHING, JSON.stringify({
-  timeScale: 0.05,
-  link: { phy: 2, llPayload: 251, connIntervalMs: 15 },
-  devices: [{ kind: 'smp', id: 'c0de000000a1', name: 'smp-vanishing', rssi: -60, version: '1.0.0', swapMs: 400, bootMs: 100, neverReturnAfterReset: true }],
-}));
+writeFileSync(
+  VANISHING,
+  JSON.stringify({
+    timeScale: 0.05,
+    link: { phy: 2, llPayload: 251, connIntervalMs: 15 },
+    devices: [
+      {
+        kind: 'smp',
+        id: 'c0de000000a1',
+        name: 'smp-vanishing',
+        rssi: -60,
+        version: '1.0.0',
+        swapMs: 400,
+        bootMs: 100,
+        neverReturnAfterReset: true,
+      },
+    ],
+  }),
+);
 
 /** The distinct texts a locator shows while sampled every 200 ms for `ms`. */
 async function textsOver(locator: import('@playwright/test').Locator, ms: number): Promise<string[]> {
@@ -26,7 +40,10 @@ async function textsOver(locator: import('@playwright/test').Locator, ms: number
   return texts;
 }
 
-test('a board that says goodbye turns grey within 5 s, and its "last seen" ticks every second', async ({ page, bench }) => {
+test('a board that says goodbye turns grey within 5 s, and its "last seen" ticks every second', async ({
+  page,
+  bench,
+}) => {
   const board = await bench.mongoose({ announceIntervalMs: 200 });
   await bench.open();
   const device = await bench.deviceOf(board);
@@ -45,7 +62,10 @@ test('a board that says goodbye turns grey within 5 s, and its "last seen" ticks
 test.describe('BLE', () => {
   test.use({ bleScenario: 'e2e' });
 
-  test('a device that keeps advertising shows a current "last seen", not one that grows next to a green dot', async ({ page, bench }) => {
+  test('a device that keeps advertising shows a current "last seen", not one that grows next to a green dot', async ({
+    page,
+    bench,
+  }) => {
     await bench.open();
     const row = page.locator('[data-testid="device-row"][data-transport="ble"]', { hasText: 'smp-sensor' });
     await expect(row).toHaveAttribute('data-online', 'true', { timeout: 15_000 });
@@ -67,7 +87,10 @@ test.describe('BLE device that stops advertising', () => {
     const deviceId = (await row.getAttribute('data-device-id'))!;
     test.setTimeout(90_000);
     // The reset then waits up to 20 s for the device to come back; it does not.
-    const reset = bench.engine.imageSlotAction({ deviceId, action: 'reset' }).then(() => 'came back', (error: Error) => error.message);
+    const reset = bench.engine.imageSlotAction({ deviceId, action: 'reset' }).then(
+      () => 'came back',
+      (error: Error) => error.message,
+    );
     await expect(row).toHaveAttribute('data-online', 'false', { timeout: 30_000 });
     await expect(row.locator('.status-dot--online')).toHaveCount(0);
     const seen = row.getByTestId('device-seen');

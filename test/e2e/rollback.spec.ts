@@ -51,6 +51,8 @@ test('Revert during the commit window boots the previous firmware', async ({ pag
   await expect(card).toHaveAttribute('data-state', 'awaiting-commit', { timeout: 30_000 });
   await card.getByTestId('revert-button').click();
   await expect(card).toHaveAttribute('data-state', 'rolled-back', { timeout: 30_000 });
-  await expect(card.getByTestId('job-result-message')).toHaveText(`Reverted on your request, so ${device.name} rolled back to 2.0.0.`);
+  await expect(card.getByTestId('job-result-message')).toHaveText(
+    `Reverted on your request, so ${device.name} rolled back to 2.0.0.`,
+  );
   expect(board.firmwareVersion).toBe('2.0.0');
 });

@@ -13,7 +13,11 @@ test.use({ bleScenario: 'e2e' });
 async function selectSensor(page: Page, bench: Bench): Promise<Device> {
   let found: Device | undefined;
   await expect
-    .poll(() => (found = bench.engine.listDevices().find((d) => d.transport === 'ble' && d.name === 'smp-sensor' && d.online)), { timeout: 15_000 })
+    .poll(
+      () =>
+        (found = bench.engine.listDevices().find((d) => d.transport === 'ble' && d.name === 'smp-sensor' && d.online)),
+      { timeout: 15_000 },
+    )
     .toBeTruthy();
   await bench.row(found!).click();
   await expect(page.getByTestId('push-target-device')).toContainText('smp-sensor');
@@ -25,12 +29,20 @@ const actionCalls = (bench: Bench) => bench.bridge.calls.filter((call) => call.c
 /** The slot table is asked again (deviceStatus or planPush) after the n-th slot action. */
 const rereadAfter = (bench: Bench, n: number) => {
   const calls = bench.bridge.calls;
-  const at = calls.map((call, index) => (call.command === 'imageSlotAction' ? index : -1)).filter((index) => index >= 0)[n - 1]!;
+  const at = calls
+    .map((call, index) => (call.command === 'imageSlotAction' ? index : -1))
+    .filter((index) => index >= 0)[n - 1]!;
   return calls.slice(at + 1).some((call) => call.command === 'deviceStatus' || call.command === 'planPush');
 };
 
-test('slot actions: confirm asks first, test, erase refused while pending, reset; the table is read again after each', async ({ page, bench }) => {
-  const image = bench.file('zephyr.signed.bin', buildMcubootImage({ version: '1.1.0', headerSize: 0x200, payloadSize: 24_000, seed: 91 }));
+test('slot actions: confirm asks first, test, erase refused while pending, reset; the table is read again after each', async ({
+  page,
+  bench,
+}) => {
+  const image = bench.file(
+    'zephyr.signed.bin',
+    buildMcubootImage({ version: '1.1.0', headerSize: 0x200, payloadSize: 24_000, seed: 91 }),
+  );
   await bench.open();
   await selectSensor(page, bench);
   await expect(slotRow(page, 0)).toHaveAttribute('data-version', '1.0.0', { timeout: 15_000 });
@@ -60,7 +72,10 @@ test('slot actions: confirm asks first, test, erase refused while pending, reset
   await slotRow(page, 0).getByTestId('smp-slot-confirm').click();
   await page.getByTestId('smp-action-yes').click();
   const result = page.getByTestId('smp-action-result');
-  await expect(result).toContainText('Confirmed 1.1.0, the image smp-sensor runs (slot 0): it stays after resets. The next reset boots 1.1.0 again.', { timeout: 15_000 });
+  await expect(result).toContainText(
+    'Confirmed 1.1.0, the image smp-sensor runs (slot 0): it stays after resets. The next reset boots 1.1.0 again.',
+    { timeout: 15_000 },
+  );
   await expect(result).toHaveAttribute('data-done', 'true');
   await expect(slotRow(page, 0)).toHaveAttribute('data-flags', /\bactive\b.*\bconfirmed\b/, { timeout: 15_000 });
   expect(actionCalls(bench)).toEqual([{ command: 'imageSlotAction', status: 200 }]);
@@ -68,7 +83,10 @@ test('slot actions: confirm asks first, test, erase refused while pending, reset
 
   // Test slot 1 (1.0.0): no question (one test boot, MCUboot goes back by itself).
   await slotRow(page, 1).getByTestId('smp-slot-test').click();
-  await expect(result).toContainText('Marked 1.0.0 in slot 1 for a test boot. The next reset boots 1.0.0 once as a test', { timeout: 15_000 });
+  await expect(result).toContainText(
+    'Marked 1.0.0 in slot 1 for a test boot. The next reset boots 1.0.0 once as a test',
+    { timeout: 15_000 },
+  );
   await expect(slotRow(page, 1)).toHaveAttribute('data-flags', /\bpending\b/, { timeout: 15_000 });
   await expect(slotRow(page, 1).getByTestId('smp-slot-test')).toHaveCount(0);
   await expect.poll(() => rereadAfter(bench, 2)).toBe(true);
@@ -78,13 +96,18 @@ test('slot actions: confirm asks first, test, erase refused while pending, reset
   await expect(page.getByTestId('smp-action-ask')).toContainText('Erase slot 1 (1.0.0)?');
   await page.getByTestId('smp-action-yes').click();
   await expect(result).toHaveAttribute('data-done', 'false', { timeout: 15_000 });
-  await expect(result).toContainText('smp-sensor refuses to erase slot 1: 1.0.0 there is marked for the next reset (IMG_MGMT_ERR_NO_FREE_SLOT)');
+  await expect(result).toContainText(
+    'smp-sensor refuses to erase slot 1: 1.0.0 there is marked for the next reset (IMG_MGMT_ERR_NO_FREE_SLOT)',
+  );
   await expect(slotRow(page, 1)).toHaveAttribute('data-version', '1.0.0');
   await bench.shot('smp-slot-erase-refused');
 
   // Reset: MCUboot boots 1.0.0 as a test; the table after it says so.
   await page.getByTestId('smp-reset').click();
-  await expect(result).toContainText('Reset smp-sensor: it came back running 1.0.0 as an unconfirmed test (was 1.1.0).', { timeout: 20_000 });
+  await expect(result).toContainText(
+    'Reset smp-sensor: it came back running 1.0.0 as an unconfirmed test (was 1.1.0).',
+    { timeout: 20_000 },
+  );
   await expect(slotRow(page, 0)).toHaveAttribute('data-version', '1.0.0', { timeout: 15_000 });
   await expect(slotRow(page, 0)).not.toHaveAttribute('data-flags', /\bconfirmed\b/);
   expect(actionCalls(bench).every((call) => call.status === 200)).toBe(true);

@@ -175,7 +175,9 @@ test.describe('design screenshots (fixture data)', () => {
     await card.scrollIntoViewIfNeeded();
     await shot(page, 'ble-smp-pushing', [progressOf(card)]);
     await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 15_000 });
-    await expect(page.locator('[data-testid="smp-slot"][data-slot="0"]')).toHaveAttribute('data-version', '1.3.0', { timeout: 5_000 });
+    await expect(page.locator('[data-testid="smp-slot"][data-slot="0"]')).toHaveAttribute('data-version', '1.3.0', {
+      timeout: 5_000,
+    });
     await page.locator('.workspace').evaluate((element) => element.scrollTo(0, 0));
     await shot(page, 'ble-smp-confirmed');
   });

@@ -84,7 +84,10 @@ test('the page sees no Node or Electron globals', async () => {
       electron: typeof w.electron,
     };
   });
-  expect(Object.values(types).every((type) => type === 'undefined'), JSON.stringify(types)).toBe(true);
+  expect(
+    Object.values(types).every((type) => type === 'undefined'),
+    JSON.stringify(types),
+  ).toBe(true);
 });
 
 test('commands run through the IPC server, which validates arguments', async () => {
@@ -101,8 +104,15 @@ test('commands run through the IPC server, which validates arguments', async () 
 
 test('the #3 commands are validated by the IPC server too: paths, plans and dialogs', async () => {
   const errors = await page.evaluate(async () => {
-    const api = (window as unknown as AppWindow).otaBench as unknown as Record<string, (arg?: unknown) => Promise<unknown>>;
-    const outcome = (call: Promise<unknown>) => call.then(() => 'resolved', (e: Error) => e.message);
+    const api = (window as unknown as AppWindow).otaBench as unknown as Record<
+      string,
+      (arg?: unknown) => Promise<unknown>
+    >;
+    const outcome = (call: Promise<unknown>) =>
+      call.then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
     return Promise.all([
       outcome(api.inspectDroppedFiles(Array.from({ length: 17 }, () => new File(['x'], 'x.bin')))),
       outcome(api.inspectDroppedFiles([])),
@@ -124,8 +134,15 @@ test('Bluetooth: the app starts whatever the machine has and says where BLE stan
   expect(status.ble?.message.length).toBeGreaterThan(10);
   const error = await page.evaluate(() =>
     ((window as unknown as AppWindow).otaBench.push as (arg: unknown) => Promise<unknown>)({
-      deviceId: 'ble:c0de', imageId: 'img', commitPolicy: 'auto', commitTimeoutSeconds: 60, mode: 'yolo',
-    }).then(() => 'resolved', (e: Error) => e.message),
+      deviceId: 'ble:c0de',
+      imageId: 'img',
+      commitPolicy: 'auto',
+      commitTimeoutSeconds: 60,
+      mode: 'yolo',
+    }).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    ),
   );
   expect(error).toMatch(/push: invalid argument: mode/);
 });
@@ -155,7 +172,13 @@ test('navigation and new windows are blocked', async () => {
 });
 
 test('a genuine drop is inspected: the preload resolves the File and proves it to the main process', async () => {
-  const firmware = makeMongooseFwZip({ platform: 'esp32', version: '7.7.7', buildId: '20250601-120000/7.7.7@electron', size: 50_000, dir: userData });
+  const firmware = makeMongooseFwZip({
+    platform: 'esp32',
+    version: '7.7.7',
+    buildId: '20250601-120000/7.7.7@electron',
+    size: 50_000,
+    dir: userData,
+  });
   // A file input gives disk-backed Files, as a drag from the file manager does.
   await page.evaluate(() => {
     const input = document.createElement('input');
@@ -179,8 +202,15 @@ test('a genuine drop is inspected: the preload resolves the File and proves it t
 
 test('the page cannot name a file: strings and page-made Files are refused, and there is no path function', async () => {
   const outcomes = await page.evaluate(async () => {
-    const api = (window as unknown as AppWindow).otaBench as unknown as Record<string, (arg?: unknown) => Promise<unknown>>;
-    const outcome = (call: Promise<unknown>) => call.then(() => 'resolved', (e: Error) => e.message);
+    const api = (window as unknown as AppWindow).otaBench as unknown as Record<
+      string,
+      (arg?: unknown) => Promise<unknown>
+    >;
+    const outcome = (call: Promise<unknown>) =>
+      call.then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
     return {
       aPath: await outcome(api.inspectDroppedFiles(['/etc/passwd'])),
       oldForm: await outcome(api.inspectDroppedFiles({ paths: ['/etc/passwd'] })),
@@ -207,9 +237,14 @@ test('addDevice asks in a native dialog before contacting an address outside the
     }) as typeof dialog.showMessageBox;
   });
   const error = await page.evaluate(() =>
-    (window as unknown as AppWindow).otaBench.addDevice({ target: '203.0.113.7:8080' }).then(() => 'resolved', (e: Error) => e.message),
+    (window as unknown as AppWindow).otaBench.addDevice({ target: '203.0.113.7:8080' }).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    ),
   );
   expect(error).toMatch(/Not added: 203\.0\.113\.7:8080 is outside your local network/);
-  const asked = await app.evaluate(() => (globalThis as unknown as { askedAbout: Array<{ message: string }> }).askedAbout);
+  const asked = await app.evaluate(
+    () => (globalThis as unknown as { askedAbout: Array<{ message: string }> }).askedAbout,
+  );
   expect(asked.map((question) => question.message)).toEqual(['Contact 203.0.113.7:8080?']);
 });

@@ -14,7 +14,8 @@ export function installedElectronBinary(): string | null {
   const pathFile = path.join(packageDir, 'path.txt');
   const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : null;
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (override) return existsSync(path.join(override, relative || 'electron')) ? path.join(override, relative || 'electron') : null;
+  if (override)
+    return existsSync(path.join(override, relative || 'electron')) ? path.join(override, relative || 'electron') : null;
   if (!relative) return null;
   const binary = path.join(packageDir, 'dist', relative);
   return existsSync(binary) ? binary : null;

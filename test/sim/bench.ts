@@ -59,7 +59,9 @@ function addressAt(first: string, index: number): string {
 
 export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
   assertPrivateNetwork('the simulator bench');
-  const counted = [spec.mongoose, spec.esp8266, spec.esp32, spec.esphome, spec.espLink].some((count) => count !== undefined);
+  const counted = [spec.mongoose, spec.esp8266, spec.esp32, spec.esphome, spec.espLink].some(
+    (count) => count !== undefined,
+  );
   const count = (value: number | undefined) => value ?? (counted ? 0 : 1);
   const common = (index: number) => ({
     address: addressAt(spec.firstAddress ?? '127.0.0.10', index),
@@ -72,11 +74,20 @@ export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
   const boards: HttpBoard[] = [];
   const credentials = spec.credentials ?? null;
   for (let i = 0; i < count(spec.mongoose); i++) {
-    boards.push(new MongooseBoard({ ...common(boards.length), freeSpace: spec.freeBytes, commitRefused: spec.commitTimeoutReverts, commitSecondMs: spec.commitSecondMs }));
+    boards.push(
+      new MongooseBoard({
+        ...common(boards.length),
+        freeSpace: spec.freeBytes,
+        commitRefused: spec.commitTimeoutReverts,
+        commitSecondMs: spec.commitSecondMs,
+      }),
+    );
   }
   for (const variant of ['esp8266', 'esp32'] as const) {
     for (let i = 0; i < count(spec[variant]); i++) {
-      boards.push(new ArduinoBoard({ ...common(boards.length), variant, credentials, freeSketchSpace: spec.freeBytes }));
+      boards.push(
+        new ArduinoBoard({ ...common(boards.length), variant, credentials, freeSketchSpace: spec.freeBytes }),
+      );
     }
   }
   for (let i = 0; i < count(spec.esphome); i++) {
@@ -106,7 +117,9 @@ export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
 function watch(board: HttpBoard, log: (line: string) => void): void {
   const say = (text: string) => log(`[${board.hostname}] ${text}`);
   board.on('upload', (image: ReceivedImage) =>
-    say(`${image.outcome}: ${image.field} ${image.filename ?? ''} ${image.size} B sha256 ${image.sha256.slice(0, 12)}… → ${JSON.stringify(image.message.trim())}`),
+    say(
+      `${image.outcome}: ${image.field} ${image.filename ?? ''} ${image.size} B sha256 ${image.sha256.slice(0, 12)}… → ${JSON.stringify(image.message.trim())}`,
+    ),
   );
   board.on('offline', () => say('rebooting (offline)'));
   board.on('online', (address: string) => say(`online at ${address}, version ${board.firmwareVersion ?? '(unknown)'}`));
@@ -114,15 +127,27 @@ function watch(board: HttpBoard, log: (line: string) => void): void {
   board.on('committed', () => say('firmware committed'));
   board.on('reverted', () => say(`rolled back to ${board.firmwareVersion}`));
   board.on('boot', (boot: EspLinkBootEvent) =>
-    say(boot.reverted ? `new image did not boot (${boot.reason}): back in user${boot.slot}.bin` : `booted user${boot.slot}.bin (reset cause ${boot.resetCause})`),
+    say(
+      boot.reverted
+        ? `new image did not boot (${boot.reason}): back in user${boot.slot}.bin`
+        : `booted user${boot.slot}.bin (reset cause ${boot.resetCause})`,
+    ),
   );
 }
 
 export function formatTable(boards: HttpBoard[]): string {
   const rows = [['KIND', 'NAME', 'ADDRESS', 'PORT', 'VERSION']];
-  for (const board of boards) rows.push([board.kind, board.hostname, board.address, String(board.port), board.firmwareVersion ?? '-']);
+  for (const board of boards)
+    rows.push([board.kind, board.hostname, board.address, String(board.port), board.firmwareVersion ?? '-']);
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const USAGE = `usage: node test/sim/bench.ts [--mongoose N] [--esp8266 N] [--esp32 N] [--esphome N] [--esp-link N]
@@ -135,9 +160,18 @@ function parseCli(argv: string[]): BenchSpec {
   const { values } = parseArgs({
     args: argv,
     options: {
-      mongoose: { type: 'string' }, esp8266: { type: 'string' }, esp32: { type: 'string' }, esphome: { type: 'string' }, 'esp-link': { type: 'string' },
-      auth: { type: 'string' }, slow: { type: 'string' }, 'drop-after': { type: 'string' }, free: { type: 'string' },
-      'commit-timeout-reverts': { type: 'boolean' }, 'first-address': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      mongoose: { type: 'string' },
+      esp8266: { type: 'string' },
+      esp32: { type: 'string' },
+      esphome: { type: 'string' },
+      'esp-link': { type: 'string' },
+      auth: { type: 'string' },
+      slow: { type: 'string' },
+      'drop-after': { type: 'string' },
+      free: { type: 'string' },
+      'commit-timeout-reverts': { type: 'boolean' },
+      'first-address': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -147,7 +181,8 @@ function parseCli(argv: string[]): BenchSpec {
   const number = (text: string | undefined, name: string) => {
     if (text === undefined) return undefined;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} needs a whole number, got ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`--${name} needs a whole number, got ${JSON.stringify(text)}`);
     return value;
   };
   let credentials: BenchSpec['credentials'] = null;
@@ -177,10 +212,20 @@ export const SAMPLE_DIR = path.join(tmpdir(), 'ota-bench-sim', 'firmware');
 /** Writes pushable sample images (newer versions than the boards run) and returns the folder. */
 export function writeSampleFirmware(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  makeMongooseFwZip({ platform: 'esp32', version: '1.1.0', buildId: 'sample', size: 200_000, fileName: 'mongoose-esp32-1.1.0.zip', dir });
+  makeMongooseFwZip({
+    platform: 'esp32',
+    version: '1.1.0',
+    buildId: 'sample',
+    size: 200_000,
+    fileName: 'mongoose-esp32-1.1.0.zip',
+    dir,
+  });
   makeEspAppImage({ chip: 'esp8266', size: 300_000, version: '2.0.0', fileName: 'arduino-esp8266-2.0.0.bin', dir });
   makeEspAppImage({ chip: 'esp32', size: 400_000, version: '2.0.0', fileName: 'esp32-2.0.0.bin', dir });
-  writeFileSync(path.join(dir, 'smp-app-1.1.0.signed.bin'), buildMcubootImage({ version: { major: 1, minor: 1, revision: 0 }, payloadSize: 60_000 }));
+  writeFileSync(
+    path.join(dir, 'smp-app-1.1.0.signed.bin'),
+    buildMcubootImage({ version: { major: 1, minor: 1, revision: 0 }, payloadSize: 60_000 }),
+  );
   return dir;
 }
 
@@ -192,7 +237,10 @@ async function main(): Promise<void> {
     console.error(`${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const bench = await startBench({ ...spec, log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`) });
+  const bench = await startBench({
+    ...spec,
+    log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
+  });
   console.log(bench.table());
   console.log(`\nFirmware to try them with: ${writeSampleFirmware(SAMPLE_DIR)}`);
   // run-in-netns.js --shell waits for this line before it opens the shell.

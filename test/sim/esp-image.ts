@@ -52,7 +52,9 @@ export function findVersionMarker(image: Buffer): string | null {
   }
   const at = data.indexOf(VERSION_MARKER, 0, 'latin1');
   if (at < 0) return null;
-  const match = /^[\x21-\x7e]{1,64}/.exec(data.toString('latin1', at + VERSION_MARKER.length, at + VERSION_MARKER.length + 64));
+  const match = /^[\x21-\x7e]{1,64}/.exec(
+    data.toString('latin1', at + VERSION_MARKER.length, at + VERSION_MARKER.length + 64),
+  );
   return match ? match[0] : null;
 }
 
@@ -79,9 +81,13 @@ export function buildEspAppImage(options: EspAppImageOptions): Buffer {
   const segmentBytes = total - hashLength - 4 - headerLength - 16;
   const seed = `${chip}|${total}|${options.version ?? ''}|${options.seed ?? ''}`;
 
-  const marker = options.version === undefined ? Buffer.alloc(0) : Buffer.from(`${VERSION_MARKER}${options.version}\0`, 'latin1');
+  const marker =
+    options.version === undefined ? Buffer.alloc(0) : Buffer.from(`${VERSION_MARKER}${options.version}\0`, 'latin1');
   const descriptor = isEsp32 ? espAppDescriptor(options.version ?? '') : Buffer.alloc(0);
-  const firstLength = Math.max(Math.ceil((descriptor.length + marker.length) / 4) * 4, Math.floor(segmentBytes / 16) * 4);
+  const firstLength = Math.max(
+    Math.ceil((descriptor.length + marker.length) / 4) * 4,
+    Math.floor(segmentBytes / 16) * 4,
+  );
   const first = seededBytes(firstLength, `${seed}|a`);
   descriptor.copy(first, 0);
   marker.copy(first, descriptor.length);

@@ -95,8 +95,12 @@ export function buildEsp8266V2Image(options: Esp8266V2ImageOptions): Buffer {
     return [head, bytes];
   };
   const parts = [
-    header, irom, innerHeader,
-    ...segment(0x40100000, text), ...segment(0x3ffe8000, data), ...segment(0x3ffe8000 + data.length, rodata),
+    header,
+    irom,
+    innerHeader,
+    ...segment(0x40100000, text),
+    ...segment(0x3ffe8000, data),
+    ...segment(0x3ffe8000 + data.length, rodata),
   ];
   const length = parts.reduce((sum, part) => sum + part.length, 0);
   parts.push(Buffer.alloc(15 - (length % 16)), Buffer.from([xorChecksum([text, data, rodata])]));

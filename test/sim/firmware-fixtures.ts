@@ -37,13 +37,17 @@ export function makeEspAppImage(
 ): FixtureFile {
   const image = buildEspAppImage(options);
   const data = options.gzip ? gzipSync(image, { level: 9 }) : image;
-  const name = options.fileName ?? `${options.chip ?? 'esp32'}-${options.version ?? 'noversion'}-${data.length}${options.gzip ? '.bin.gz' : '.bin'}`;
+  const name =
+    options.fileName ??
+    `${options.chip ?? 'esp32'}-${options.version ?? 'noversion'}-${data.length}${options.gzip ? '.bin.gz' : '.bin'}`;
   return writeFixture(name, data, options.dir);
 }
 
 /** Writes a Mongoose OS fw.zip (manifest.json first, stored entries, real CRC-32s). */
 export function makeMongooseFwZip(options: MongooseFwZipOptions & { fileName?: string; dir?: string }): FixtureFile {
   const data = buildMongooseFwZip(options);
-  const name = options.fileName ?? `fw-${options.platform}-${options.version}${options.compressed ? '-deflated' : ''}${options.manifestFirst === false ? '-manifest-last' : ''}.zip`;
+  const name =
+    options.fileName ??
+    `fw-${options.platform}-${options.version}${options.compressed ? '-deflated' : ''}${options.manifestFirst === false ? '-manifest-last' : ''}.zip`;
   return writeFixture(name, data, options.dir);
 }

@@ -99,7 +99,9 @@ export function buildMongooseFwZip(options: MongooseFwZipOptions): Buffer {
         src: 'app.bin',
         addr: 0x10000,
         size: options.partSize ?? app.length,
-        cs_sha1: createHash('sha1').update(options.corruptSha1 ? Buffer.concat([app, Buffer.from([0])]) : app).digest('hex'),
+        cs_sha1: createHash('sha1')
+          .update(options.corruptSha1 ? Buffer.concat([app, Buffer.from([0])]) : app)
+          .digest('hex'),
         cs_sha256: createHash('sha256').update(app).digest('hex'),
         ptn: 'app_0',
       },

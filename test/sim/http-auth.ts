@@ -25,7 +25,8 @@ export interface SimAuthOptions {
 function params(header: string): Record<string, string> {
   const out: Record<string, string> = {};
   // Embedded servers parse with a simple key="value" scan; ours is the same kind.
-  for (const match of header.matchAll(/([a-zA-Z*]+)=(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) out[match[1]!.toLowerCase()] = (match[2] ?? match[3] ?? '').replace(/\\(.)/g, '$1');
+  for (const match of header.matchAll(/([a-zA-Z*]+)=(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g))
+    out[match[1]!.toLowerCase()] = (match[2] ?? match[3] ?? '').replace(/\\(.)/g, '$1');
   return out;
 }
 
@@ -39,7 +40,10 @@ export class SimAuth {
   }
 
   get realm(): string {
-    return this.options.realm ?? (this.options.style === 'mongoose' ? 'RPC' : this.options.style === 'esp-async' ? 'asyncesp' : 'Login Required');
+    return (
+      this.options.realm ??
+      (this.options.style === 'mongoose' ? 'RPC' : this.options.style === 'esp-async' ? 'asyncesp' : 'Login Required')
+    );
   }
 
   /** The WWW-Authenticate value of a 401. */
@@ -67,7 +71,8 @@ export class SimAuth {
     const hash = this.options.style === 'mongoose' && this.options.algorithm === 'SHA-256' ? 'sha256' : 'md5';
     if (this.options.style === 'mongoose') {
       const issued = Number.parseInt(p.nonce, 16) * 1000;
-      if (!/^[0-9a-f]+$/.test(p.nonce) || Date.now() - issued > (this.options.nonceLifetimeMs ?? 3_600_000)) return false;
+      if (!/^[0-9a-f]+$/.test(p.nonce) || Date.now() - issued > (this.options.nonceLifetimeMs ?? 3_600_000))
+        return false;
     }
     const h = (text: string) => createHash(hash).update(text).digest('hex');
     const ha1 = h(`${this.options.user}:${this.realm}:${this.options.password}`);

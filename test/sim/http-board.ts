@@ -194,7 +194,12 @@ export abstract class HttpBoard extends EventEmitter {
   }
 
   /** Writes a complete response the way small embedded servers do: no Date header, no keep-alive. */
-  protected send(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
+  protected send(
+    response: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    body: string | Buffer,
+  ): void {
     response.sendDate = false;
     response.shouldKeepAlive = false;
     response.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
@@ -203,7 +208,12 @@ export abstract class HttpBoard extends EventEmitter {
 
   /** Junk for `garbageResponses`: not JSON, not HTML, not what any client expects. */
   protected sendGarbage(response: ServerResponse): void {
-    this.send(response, 200, { 'Content-Type': 'application/json' }, Buffer.from('\u0000\u00ff{"id":<garbage>\r\n\u0007', 'latin1'));
+    this.send(
+      response,
+      200,
+      { 'Content-Type': 'application/json' },
+      Buffer.from('\u0000\u00ff{"id":<garbage>\r\n\u0007', 'latin1'),
+    );
   }
 
   /**
@@ -214,9 +224,13 @@ export abstract class HttpBoard extends EventEmitter {
   protected createServer(): Server {
     // A small highWaterMark: the firmware holds about one TCP segment, not 64 KiB of read-ahead, so
     // a paced board stops taking bytes from the network as soon as it falls behind (as lwIP does).
-    const server = http.createServer({ requestTimeout: 0, highWaterMark: 1460 }, (request, response) => this.dispatch(request, response));
+    const server = http.createServer({ requestTimeout: 0, highWaterMark: 1460 }, (request, response) =>
+      this.dispatch(request, response),
+    );
     // Embedded servers do not send `100 Continue`: the body is simply read when it comes.
-    server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => this.dispatch(request, response));
+    server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) =>
+      this.dispatch(request, response),
+    );
     return server;
   }
 

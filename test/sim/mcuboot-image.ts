@@ -5,7 +5,10 @@
 // Layout: mcu-tools/mcuboot scripts/imgtool/image.py; ble-protocols.md §1.9.
 import { createHash } from 'node:crypto';
 
-export interface McubootTlvSpec { type: number; value: Buffer }
+export interface McubootTlvSpec {
+  type: number;
+  value: Buffer;
+}
 
 export interface McubootImageSpec {
   /** [major, minor, revision, build] or `1.2.3+4`. */
@@ -32,30 +35,38 @@ export interface McubootImageSpec {
   seed?: number;
 }
 
-export const BOOT_MAGIC = Buffer.from([0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f, 0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80]);
+export const BOOT_MAGIC = Buffer.from([
+  0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f, 0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80,
+]);
 /** imgtool's magic for --max-align other than 8: the alignment (u16 LE), then these 14 bytes. */
-const BOOT_MAGIC_ALIGNED_TAIL = Buffer.from([0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b, 0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a]);
+const BOOT_MAGIC_ALIGNED_TAIL = Buffer.from([
+  0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b, 0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a,
+]);
 
 /** xorshift32 bytes: same seed, same payload. */
 export function seededBytes(length: number, seed = 1): Buffer {
   const out = Buffer.alloc(length);
-  let x = (seed >>> 0) || 1;
+  let x = seed >>> 0 || 1;
   for (let i = 0; i < length; i += 1) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x & 0xff;
   }
   return out;
 }
 
 function tlvArea(magic: number, tlvs: McubootTlvSpec[]): Buffer {
-  const body = Buffer.concat(tlvs.map(({ type, value }) => {
-    const head = Buffer.alloc(4);
-    head.writeUInt16LE(type, 0);
-    head.writeUInt16LE(value.length, 2);
-    return Buffer.concat([head, value]);
-  }));
+  const body = Buffer.concat(
+    tlvs.map(({ type, value }) => {
+      const head = Buffer.alloc(4);
+      head.writeUInt16LE(type, 0);
+      head.writeUInt16LE(value.length, 2);
+      return Buffer.concat([head, value]);
+    }),
+  );
   const info = Buffer.alloc(4);
   info.writeUInt16LE(magic, 0);
   info.writeUInt16LE(4 + body.length, 2);

@@ -35,7 +35,12 @@ export class MdnsFleet {
       const host = `${prefix}-${String(i).padStart(3, '0')}`;
       // Mongoose OS's TXT: the id and version identify the board without a probe.
       const txt = { id: `${host}-id`, arch: 'esp32', app: 'rack', fw_version: '1.0.0', fw_id: '20260101-000000' };
-      return new MdnsResponder({ host, address: addressOf(i), ttl: options.ttl, services: [{ type: '_http._tcp', instance: host, port: 80, txt }] });
+      return new MdnsResponder({
+        host,
+        address: addressOf(i),
+        ttl: options.ttl,
+        services: [{ type: '_http._tcp', instance: host, port: 80, txt }],
+      });
     });
   }
 
@@ -73,8 +78,15 @@ export class MdnsFleet {
     for (const board of this.boards) {
       const { answers: all, additionals: extra } = board.records();
       const records = [...all, ...extra];
-      const answers = records.filter((record) => questions.some((q) => q.name.toLowerCase() === record.name.toLowerCase() && (q.type === record.type || (q.type as string) === 'ANY')));
-      if (answers.length > 0) packets.push({ answers, additionals: records.filter((record) => !answers.includes(record)) });
+      const answers = records.filter((record) =>
+        questions.some(
+          (q) =>
+            q.name.toLowerCase() === record.name.toLowerCase() &&
+            (q.type === record.type || (q.type as string) === 'ANY'),
+        ),
+      );
+      if (answers.length > 0)
+        packets.push({ answers, additionals: records.filter((record) => !answers.includes(record)) });
     }
     if (packets.length === 0) return;
     this.burstsSent += 1;

@@ -174,7 +174,13 @@ export class MdnsResponder extends EventEmitter {
     return [
       { name: typeName, type: 'PTR', ttl, data: fqdn },
       // SRV/TXT are unique records: the cache-flush bit tells caches to drop older copies.
-      { name: fqdn, type: 'SRV', ttl, flush: true, data: { port: service.port, target: `${service.host ?? this.host}.local` } },
+      {
+        name: fqdn,
+        type: 'SRV',
+        ttl,
+        flush: true,
+        data: { port: service.port, target: `${service.host ?? this.host}.local` },
+      },
       // An empty TXT must still hold one empty string (RFC 6763 §6.1).
       { name: fqdn, type: 'TXT', ttl, flush: true, data: txt.length > 0 ? txt : [Buffer.alloc(0)] },
     ];

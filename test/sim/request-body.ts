@@ -85,11 +85,14 @@ class BodyTap extends Transform {
     const pace = this.pace;
     const head = chunk.subarray(0, Math.max(1460, Math.floor(rate / 50)));
     pace.bytes += head.length;
-    setTimeout(() => {
-      this.push(head);
-      if (chunk.length > head.length) this.forward(chunk.subarray(head.length), callback);
-      else callback();
-    }, Math.max(0, pace.since + (pace.bytes / rate) * 1000 - now));
+    setTimeout(
+      () => {
+        this.push(head);
+        if (chunk.length > head.length) this.forward(chunk.subarray(head.length), callback);
+        else callback();
+      },
+      Math.max(0, pace.since + (pace.bytes / rate) * 1000 - now),
+    );
   }
 }
 

@@ -26,6 +26,8 @@ export function emulateWifiLink(): void {
     if (mtu !== WIFI_MTU) execFileSync('ip', ['link', 'set', 'lo', 'mtu', String(WIFI_MTU)], { stdio: 'pipe' });
   } catch (error) {
     // The boards still work, only with loopback's buffers: progress figures will not be realistic.
-    console.warn(`[sim] cannot give the namespace a Wi-Fi-like link (${(error as Error).message.split('\n')[0]}); simulated boards get loopback's large TCP buffers.`);
+    console.warn(
+      `[sim] cannot give the namespace a Wi-Fi-like link (${(error as Error).message.split('\n')[0]}); simulated boards get loopback's large TCP buffers.`,
+    );
   }
 }

@@ -141,7 +141,9 @@ Board log: ${logFile}. Type exit to stop the boards.
       bench.kill('SIGTERM');
     });
   }
-  const status = await new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  const status = await new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))),
+  );
   bench.kill('SIGTERM');
   await new Promise((resolve) => {
     const timer = setTimeout(() => {

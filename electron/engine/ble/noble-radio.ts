@@ -3,7 +3,15 @@
 // same class drives the real adapter and the simulated radio: only the noble instance differs.
 import { EventEmitter } from 'node:events';
 import { formatDuration } from '../../../shared/format.ts';
-import type { Advertisement, BleRadio, ConnectOptions, GattConnection, NotifyChannel, RadioEvents, RadioStatus } from './ble-radio.ts';
+import type {
+  Advertisement,
+  BleRadio,
+  ConnectOptions,
+  GattConnection,
+  NotifyChannel,
+  RadioEvents,
+  RadioStatus,
+} from './ble-radio.ts';
 
 /** The parts of noble's Peripheral / Characteristic / Noble this file uses (noble ships loose types). */
 interface NobleCharacteristic {
@@ -22,11 +30,19 @@ interface NoblePeripheral {
   rssi: number;
   mtu: number | null;
   state: string;
-  advertisement: { localName?: string; serviceUuids?: string[]; manufacturerData?: Buffer; serviceData?: { uuid: string }[] };
+  advertisement: {
+    localName?: string;
+    serviceUuids?: string[];
+    manufacturerData?: Buffer;
+    serviceData?: { uuid: string }[];
+  };
   connectAsync(options?: { mtu?: number }): Promise<void>;
   cancelConnect(): void;
   disconnectAsync(): Promise<void>;
-  discoverSomeServicesAndCharacteristicsAsync(services: string[], characteristics: string[]): Promise<{ characteristics: NobleCharacteristic[] }>;
+  discoverSomeServicesAndCharacteristicsAsync(
+    services: string[],
+    characteristics: string[],
+  ): Promise<{ characteristics: NobleCharacteristic[] }>;
   once(event: 'disconnect', listener: (reason?: number) => void): unknown;
   removeListener(event: 'disconnect', listener: (reason?: number) => void): unknown;
 }
@@ -51,28 +67,41 @@ function disconnectReason(code: unknown): string {
   if (code === 'cleanup') return 'the Bluetooth adapter was turned off or reset';
   if (typeof code !== 'number') return 'the link went down';
   switch (code) {
-    case 0x08: return 'the link timed out (the device reset, lost power or went out of range)';
-    case 0x13: return 'the device closed the connection';
-    case 0x16: return 'OTA Bench closed the connection';
-    case 0x3e: return 'the connection could not be established';
-    default: return `the link went down (HCI reason 0x${code.toString(16).padStart(2, '0')})`;
+    case 0x08:
+      return 'the link timed out (the device reset, lost power or went out of range)';
+    case 0x13:
+      return 'the device closed the connection';
+    case 0x16:
+      return 'OTA Bench closed the connection';
+    case 0x3e:
+      return 'the connection could not be established';
+    default:
+      return `the link went down (HCI reason 0x${code.toString(16).padStart(2, '0')})`;
   }
 }
 
 /** What noble's adapter states mean for a user, with what to do about them. */
 export function adapterStateMessage(state: string, platform: string = process.platform): RadioStatus {
   switch (state) {
-    case 'poweredOn': return { state: 'scanning', message: 'Looking for Bluetooth LE devices nearby.' };
-    case 'poweredOff': return { state: 'unavailable', message: 'Bluetooth is turned off. Turn it on to see BLE devices.' };
+    case 'poweredOn':
+      return { state: 'scanning', message: 'Looking for Bluetooth LE devices nearby.' };
+    case 'poweredOff':
+      return { state: 'unavailable', message: 'Bluetooth is turned off. Turn it on to see BLE devices.' };
     case 'unauthorized':
       return {
         state: 'unavailable',
-        message: platform === 'linux'
-          ? 'Bluetooth needs permission: give the app raw HCI access (sudo setcap cap_net_raw+eip on the node or Electron binary), or use BlueZ over D-Bus with OTA_BENCH_BLE=dbus.'
-          : 'Bluetooth needs permission: allow OTA Bench to use Bluetooth in the system settings.',
+        message:
+          platform === 'linux'
+            ? 'Bluetooth needs permission: give the app raw HCI access (sudo setcap cap_net_raw+eip on the node or Electron binary), or use BlueZ over D-Bus with OTA_BENCH_BLE=dbus.'
+            : 'Bluetooth needs permission: allow OTA Bench to use Bluetooth in the system settings.',
       };
-    case 'unsupported': return { state: 'unavailable', message: 'No Bluetooth adapter: this machine has no Bluetooth LE adapter OTA Bench can use.' };
-    default: return { state: 'starting', message: `Waiting for the Bluetooth adapter (${state}).` };
+    case 'unsupported':
+      return {
+        state: 'unavailable',
+        message: 'No Bluetooth adapter: this machine has no Bluetooth LE adapter OTA Bench can use.',
+      };
+    default:
+      return { state: 'starting', message: `Waiting for the Bluetooth adapter (${state}).` };
   }
 }
 
@@ -104,21 +133,26 @@ export class NobleRadio extends EventEmitter<RadioEvents> implements BleRadio {
   }
 
   private ensureNoble(): Promise<NobleLike | null> {
-    this.loading ??= this.load().then((noble) => {
-      // Reading `state` makes noble start its bindings (lib/noble.js), which emit 'stateChange'.
-      // Read it before listening: a first 'stateChange' listener makes noble start them on the next
-      // tick instead, where a throwing start() (dbus bindings without dbus-next) is uncaught.
-      void noble.state;
-      this.noble = noble;
-      noble.on('stateChange', (state) => this.onState(state));
-      noble.on('discover', (peripheral) => this.onDiscover(peripheral));
-      this.onState(noble.state);
-      return noble;
-    }).catch((error: unknown) => {
-      this.noble = null;
-      this.setStatus({ state: 'unavailable', message: `No Bluetooth adapter: Bluetooth support could not be loaded (${error instanceof Error ? error.message : String(error)}).` });
-      return null;
-    });
+    this.loading ??= this.load()
+      .then((noble) => {
+        // Reading `state` makes noble start its bindings (lib/noble.js), which emit 'stateChange'.
+        // Read it before listening: a first 'stateChange' listener makes noble start them on the next
+        // tick instead, where a throwing start() (dbus bindings without dbus-next) is uncaught.
+        void noble.state;
+        this.noble = noble;
+        noble.on('stateChange', (state) => this.onState(state));
+        noble.on('discover', (peripheral) => this.onDiscover(peripheral));
+        this.onState(noble.state);
+        return noble;
+      })
+      .catch((error: unknown) => {
+        this.noble = null;
+        this.setStatus({
+          state: 'unavailable',
+          message: `No Bluetooth adapter: Bluetooth support could not be loaded (${error instanceof Error ? error.message : String(error)}).`,
+        });
+        return null;
+      });
     return this.loading;
   }
 
@@ -148,8 +182,10 @@ export class NobleRadio extends EventEmitter<RadioEvents> implements BleRadio {
       address: typeof peripheral.address === 'string' ? peripheral.address : '',
       addressType: typeof peripheral.addressType === 'string' ? peripheral.addressType : 'unknown',
       localName: typeof ad.localName === 'string' ? ad.localName : null,
-      serviceUuids: [...(Array.isArray(ad.serviceUuids) ? ad.serviceUuids : []), ...(Array.isArray(ad.serviceData) ? ad.serviceData.map((d) => d?.uuid) : [])]
-        .filter((u): u is string => typeof u === 'string'),
+      serviceUuids: [
+        ...(Array.isArray(ad.serviceUuids) ? ad.serviceUuids : []),
+        ...(Array.isArray(ad.serviceData) ? ad.serviceData.map((d) => d?.uuid) : []),
+      ].filter((u): u is string => typeof u === 'string'),
       manufacturerData: Buffer.isBuffer(ad.manufacturerData) ? ad.manufacturerData : null,
       rssi: Number.isFinite(peripheral.rssi) ? peripheral.rssi : -127,
       connectable: peripheral.connectable !== false,
@@ -173,7 +209,8 @@ export class NobleRadio extends EventEmitter<RadioEvents> implements BleRadio {
     const noble = await this.ensureNoble();
     if (!noble || noble.state !== 'poweredOn') throw new Error(this.current.message);
     const peripheral = this.peripherals.get(peripheralId);
-    if (!peripheral) throw new Error('the device has not been seen by this Bluetooth adapter yet; wait for it to appear in the list');
+    if (!peripheral)
+      throw new Error('the device has not been seen by this Bluetooth adapter yet; wait for it to appear in the list');
     // Some adapters refuse to connect while scanning (ble-protocols.md §5.3): pause the scan meanwhile.
     this.connecting++;
     if (this.scanFor) await noble.stopScanningAsync().catch(() => undefined);
@@ -188,7 +225,8 @@ export class NobleRadio extends EventEmitter<RadioEvents> implements BleRadio {
 
   async close(): Promise<void> {
     await this.stopScanning();
-    for (const p of this.peripherals.values()) if (p.state === 'connected') await p.disconnectAsync().catch(() => undefined);
+    for (const p of this.peripherals.values())
+      if (p.state === 'connected') await p.disconnectAsync().catch(() => undefined);
     this.noble?.stop?.();
   }
 }
@@ -254,13 +292,23 @@ class NobleConnection implements GattConnection {
     return () => this.listeners.delete(listener);
   }
 
-  async openNotifyChannel(serviceUuid: string, characteristicUuid: string, signal?: AbortSignal): Promise<NotifyChannel> {
+  async openNotifyChannel(
+    serviceUuid: string,
+    characteristicUuid: string,
+    signal?: AbortSignal,
+  ): Promise<NotifyChannel> {
     const wanted = nobleUuid(characteristicUuid);
-    const found = await this.whileOpen(this.peripheral.discoverSomeServicesAndCharacteristicsAsync([nobleUuid(serviceUuid)], [wanted]), signal);
+    const found = await this.whileOpen(
+      this.peripheral.discoverSomeServicesAndCharacteristicsAsync([nobleUuid(serviceUuid)], [wanted]),
+      signal,
+    );
     const characteristic = found.characteristics.find((c) => c.uuid === wanted);
-    if (!characteristic) throw new Error(`the device does not offer characteristic ${characteristicUuid} in service ${serviceUuid}`);
+    if (!characteristic)
+      throw new Error(`the device does not offer characteristic ${characteristicUuid} in service ${serviceUuid}`);
     if (!characteristic.properties.includes('writeWithoutResponse') || !characteristic.properties.includes('notify')) {
-      throw new Error(`characteristic ${characteristicUuid} does not allow write-without-response and notify (it has ${characteristic.properties.join(', ') || 'no properties'})`);
+      throw new Error(
+        `characteristic ${characteristicUuid} does not allow write-without-response and notify (it has ${characteristic.properties.join(', ') || 'no properties'})`,
+      );
     }
     const listeners = new Set<(data: Buffer) => void>();
     characteristic.on('data', (data, isNotification) => {
@@ -306,6 +354,9 @@ class NobleConnection implements GattConnection {
 
   async disconnect(): Promise<void> {
     if (!this.open) return;
-    await Promise.race([this.peripheral.disconnectAsync().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+    await Promise.race([
+      this.peripheral.disconnectAsync().catch(() => undefined),
+      new Promise((r) => setTimeout(r, 3000)),
+    ]);
   }
 }

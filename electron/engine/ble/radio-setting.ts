@@ -16,9 +16,7 @@ import type { BleRadio } from './ble-radio.ts';
 import { NobleRadio, type NobleLike } from './noble-radio.ts';
 
 export type BleSetting =
-  | { kind: 'real'; bindings: 'default' | 'hci' | 'dbus' }
-  | { kind: 'off' }
-  | { kind: 'sim'; scenario: string };
+  { kind: 'real'; bindings: 'default' | 'hci' | 'dbus' } | { kind: 'off' } | { kind: 'sim'; scenario: string };
 
 /** Parses OTA_BENCH_BLE; throws a sentence for a value it does not know. */
 export function bleSettingFrom(value: string | undefined): BleSetting {
@@ -27,7 +25,9 @@ export function bleSettingFrom(value: string | undefined): BleSetting {
   if (text === 'hci' || text === 'dbus') return { kind: 'real', bindings: text };
   if (text === 'off') return { kind: 'off' };
   if (text.startsWith('sim:') && text.length > 4) return { kind: 'sim', scenario: text.slice(4) };
-  throw new Error(`OTA_BENCH_BLE=${JSON.stringify(text)} is not a Bluetooth setting: use default, hci, dbus, off or sim:SCENARIO.`);
+  throw new Error(
+    `OTA_BENCH_BLE=${JSON.stringify(text)} is not a Bluetooth setting: use default, hci, dbus, off or sim:SCENARIO.`,
+  );
 }
 
 /** The module that builds the simulated radio (development setting; not shipped in a packaged app). */
@@ -41,7 +41,9 @@ interface SimRadioModule {
 async function importSimRadio(root: string): Promise<SimRadioModule> {
   const file = resolve(root, SIM_RADIO_MODULE);
   if (!existsSync(file)) {
-    throw new Error(`OTA_BENCH_BLE=sim:… is a development setting: it needs a source checkout of OTA Bench as the working directory (${file} does not exist).`);
+    throw new Error(
+      `OTA_BENCH_BLE=sim:… is a development setting: it needs a source checkout of OTA Bench as the working directory (${file} does not exist).`,
+    );
   }
   return (await import(pathToFileURL(file).href)) as SimRadioModule;
 }
@@ -64,7 +66,9 @@ export function createRadio(setting: BleSetting, root: string = process.cwd()): 
   return new NobleRadio(async () => {
     // resolve-bindings builds noble with the platform's native bindings; requiring it is what can
     // fail on a machine without Bluetooth support, so it happens here, on first use.
-    const resolveBindings = createRequire(import.meta.url)('@stoprocent/noble/lib/resolve-bindings.js') as (type: string) => NobleLike;
+    const resolveBindings = createRequire(import.meta.url)('@stoprocent/noble/lib/resolve-bindings.js') as (
+      type: string,
+    ) => NobleLike;
     const noble = resolveBindings(setting.bindings);
     quietStateWarnings((noble as { _bindings?: StateBindings })._bindings);
     return noble;

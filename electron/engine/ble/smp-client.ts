@@ -62,7 +62,12 @@ export class SmpClient {
       return await this.send(request, timeoutMs);
     } catch (error) {
       // A v1-only server answers a v2 header with "too new": speak v1 from then on.
-      if (error instanceof SmpDeviceError && error.smp.shape === 1 && error.smp.rc === UNSUPPORTED_TOO_NEW && this.version === 2) {
+      if (
+        error instanceof SmpDeviceError &&
+        error.smp.shape === 1 &&
+        error.smp.rc === UNSUPPORTED_TOO_NEW &&
+        this.version === 2
+      ) {
         this.version = 1;
         return this.send(request, timeoutMs);
       }
@@ -125,7 +130,12 @@ export class SmpClient {
       const entry = this.pending.get(packet.header.sequence);
       if (!entry) continue; // an answer to a request we already gave up on
       const { request } = entry;
-      if (packet.header.group !== request.group || packet.header.id !== request.id || packet.header.op !== request.op + 1) continue;
+      if (
+        packet.header.group !== request.group ||
+        packet.header.id !== request.id ||
+        packet.header.op !== request.op + 1
+      )
+        continue;
       try {
         this.settle(packet.header.sequence, null, checkResponse(packet, request));
       } catch (error) {

@@ -33,7 +33,10 @@ export interface SmpPacket {
 }
 
 function garbage(what: string): UpdateError {
-  return new UpdateError('update-failed', `The board sent a malformed SMP packet: ${what}. Its MCUmgr firmware may be incompatible, or the BLE link corrupted the data.`);
+  return new UpdateError(
+    'update-failed',
+    `The board sent a malformed SMP packet: ${what}. Its MCUmgr firmware may be incompatible, or the BLE link corrupted the data.`,
+  );
 }
 
 export function encodeSmpHeader(header: SmpHeader): Buffer {
@@ -95,7 +98,8 @@ export function fragmentSmpPacket(packet: Uint8Array, attMtu: number): Buffer[] 
     throw new RangeError(`ATT MTU ${attMtu} leaves fewer than ${SMP_HEADER_BYTES} bytes per write`);
   }
   const out: Buffer[] = [];
-  for (let at = 0; at < packet.length; at += max) out.push(Buffer.from(packet.subarray(at, Math.min(packet.length, at + max))));
+  for (let at = 0; at < packet.length; at += max)
+    out.push(Buffer.from(packet.subarray(at, Math.min(packet.length, at + max))));
   return out;
 }
 

@@ -28,7 +28,10 @@ export function encodeCborBody(body: CborMap): Uint8Array {
 
 /** The whole packet for a request: header (v2 unless told) and CBOR body. */
 export function encodeSmpRequest(request: SmpRequest, sequence: number, version: SmpVersion = 2): Buffer {
-  return encodeSmpPacket({ op: request.op, version, flags: 0, group: request.group, sequence, id: request.id }, encodeCborBody(request.body));
+  return encodeSmpPacket(
+    { op: request.op, version, flags: 0, group: request.group, sequence, id: request.id },
+    encodeCborBody(request.body),
+  );
 }
 
 export function mcumgrParamsRequest(): SmpRequest {
@@ -36,7 +39,13 @@ export function mcumgrParamsRequest(): SmpRequest {
 }
 
 export function resetRequest(force = false): SmpRequest {
-  return { op: SMP_OP.write, group: SMP_GROUP.os, id: SMP_COMMAND.os.reset, body: force ? { force: true } : {}, what: 'reset' };
+  return {
+    op: SMP_OP.write,
+    group: SMP_GROUP.os,
+    id: SMP_COMMAND.os.reset,
+    body: force ? { force: true } : {},
+    what: 'reset',
+  };
 }
 
 export function imageStateReadRequest(): SmpRequest {
@@ -53,7 +62,13 @@ export function imageStateWriteRequest(hash: Uint8Array | null, confirm: boolean
   if (hash && hash.length !== 32) throw new RangeError(`an image hash is 32 bytes, not ${hash.length}`);
   const body: CborMap = { confirm };
   if (hash) body.hash = toBytes(hash);
-  return { op: SMP_OP.write, group: SMP_GROUP.image, id: SMP_COMMAND.image.state, body, what: confirm ? 'image confirm' : 'image test' };
+  return {
+    op: SMP_OP.write,
+    group: SMP_GROUP.image,
+    id: SMP_COMMAND.image.state,
+    body,
+    what: confirm ? 'image confirm' : 'image test',
+  };
 }
 
 /** Erase an image slot (§1.4): the device refuses a slot in use (active, pending or the revert target). */
@@ -88,7 +103,13 @@ export function uploadBody(chunk: UploadChunk): CborMap {
 }
 
 export function imageUploadRequest(chunk: UploadChunk): SmpRequest {
-  return { op: SMP_OP.write, group: SMP_GROUP.image, id: SMP_COMMAND.image.upload, body: uploadBody(chunk), what: 'image upload' };
+  return {
+    op: SMP_OP.write,
+    group: SMP_GROUP.image,
+    id: SMP_COMMAND.image.upload,
+    body: uploadBody(chunk),
+    what: 'image upload',
+  };
 }
 
 /** cborg writes a Uint8Array as a byte string; copy Buffers so their pool offset is not an issue. */
@@ -97,7 +118,10 @@ function toBytes(data: Uint8Array): Uint8Array {
 }
 
 function malformed(what: string, detail: string): UpdateError {
-  return new UpdateError('update-failed', `The board's answer to ${what} is not a valid SMP response: ${detail}. Its MCUmgr firmware may be incompatible, or the BLE link corrupted the data.`);
+  return new UpdateError(
+    'update-failed',
+    `The board's answer to ${what} is not a valid SMP response: ${detail}. Its MCUmgr firmware may be incompatible, or the BLE link corrupted the data.`,
+  );
 }
 
 /** Decodes a response body: it must be one CBOR map with text keys. */
@@ -106,10 +130,16 @@ export function decodeResponseBody(body: Uint8Array, what = 'the request'): Cbor
   try {
     value = decode(body);
   } catch (error) {
-    throw malformed(what, `its body is not CBOR (${error instanceof Error ? error.message.replace(/^CBOR decode error: /, '') : String(error)})`);
+    throw malformed(
+      what,
+      `its body is not CBOR (${error instanceof Error ? error.message.replace(/^CBOR decode error: /, '') : String(error)})`,
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
-    throw malformed(what, `its body is CBOR but not a map (${Array.isArray(value) ? 'an array' : value === null ? 'null' : value instanceof Uint8Array ? 'a byte string' : typeof value})`);
+    throw malformed(
+      what,
+      `its body is CBOR but not a map (${Array.isArray(value) ? 'an array' : value === null ? 'null' : value instanceof Uint8Array ? 'a byte string' : typeof value})`,
+    );
   }
   return value as CborMap;
 }
@@ -158,7 +188,10 @@ export class SmpDeviceError extends UpdateError {
 export function checkResponse(packet: SmpPacket, request: SmpRequest): CborMap {
   const expectedOp = request.op + 1;
   if (packet.header.op !== expectedOp || packet.header.group !== request.group || packet.header.id !== request.id) {
-    throw malformed(request.what, `expected op ${expectedOp} group ${request.group} id ${request.id}, got op ${packet.header.op} group ${packet.header.group} id ${packet.header.id}`);
+    throw malformed(
+      request.what,
+      `expected op ${expectedOp} group ${request.group} id ${request.id}, got op ${packet.header.op} group ${packet.header.group} id ${packet.header.id}`,
+    );
   }
   const map = decodeResponseBody(packet.body, request.what);
   const error = responseError(map, request.what);
@@ -166,11 +199,16 @@ export function checkResponse(packet: SmpPacket, request: SmpRequest): CborMap {
   return map;
 }
 
-export interface McumgrParams { bufSize: number; bufCount: number }
+export interface McumgrParams {
+  bufSize: number;
+  bufCount: number;
+}
 
 /** `{buf_size, buf_count}`, or null when the board did not give both. */
 export function parseMcumgrParams(map: CborMap): McumgrParams | null {
-  return isUint(map.buf_size) && isUint(map.buf_count) && map.buf_size > 0 ? { bufSize: map.buf_size, bufCount: map.buf_count } : null;
+  return isUint(map.buf_size) && isUint(map.buf_count) && map.buf_size > 0
+    ? { bufSize: map.buf_size, bufCount: map.buf_count }
+    : null;
 }
 
 export interface ImageSlotState {
@@ -190,7 +228,8 @@ export interface ImageSlotState {
 export function parseImageState(map: CborMap, what = 'image state read'): ImageSlotState[] {
   if (!Array.isArray(map.images)) throw malformed(what, 'it has no `images` list');
   return map.images.map((entry: unknown) => {
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw malformed(what, 'an `images` entry is not a map');
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw malformed(what, 'an `images` entry is not a map');
     const e = entry as CborMap;
     if (!isUint(e.slot)) throw malformed(what, 'an `images` entry has no slot');
     return {

@@ -4,8 +4,16 @@ import { UpdateError } from '../update-error.ts';
 import type { BleRadio, GattConnection } from './ble-radio.ts';
 import { SmpClient, SmpTimeoutError } from './smp-client.ts';
 import {
-  imageEraseRequest, imageStateReadRequest, imageStateWriteRequest, mcumgrParamsRequest, parseImageState, parseMcumgrParams, resetRequest,
-  SmpDeviceError, type ImageSlotState, type McumgrParams,
+  imageEraseRequest,
+  imageStateReadRequest,
+  imageStateWriteRequest,
+  mcumgrParamsRequest,
+  parseImageState,
+  parseMcumgrParams,
+  resetRequest,
+  SmpDeviceError,
+  type ImageSlotState,
+  type McumgrParams,
 } from './smp-messages.ts';
 import { maxSmpPacket, uploadWindow } from './upload-chunks.ts';
 
@@ -49,7 +57,11 @@ export class SmpSession {
   static async open(radio: BleRadio, peripheralId: string, options: SessionOptions): Promise<SmpSession> {
     let connection: GattConnection;
     try {
-      connection = await radio.connect(peripheralId, { mtu: REQUESTED_MTU, timeoutMs: options.connectTimeoutMs, signal: options.signal });
+      connection = await radio.connect(peripheralId, {
+        mtu: REQUESTED_MTU,
+        timeoutMs: options.connectTimeoutMs,
+        signal: options.signal,
+      });
     } catch (error) {
       if (options.signal?.aborted) throw new UpdateError('cancelled', 'Cancelled while connecting.');
       throw new UpdateError('connection-lost', `Cannot connect over Bluetooth: ${(error as Error).message}.`);
@@ -62,7 +74,10 @@ export class SmpSession {
     } catch (error) {
       await connection.disconnect();
       if (error instanceof UpdateError) throw error;
-      throw new UpdateError('unsupported-protocol', `The device does not offer a usable MCUmgr SMP service: ${(error as Error).message}.`);
+      throw new UpdateError(
+        'unsupported-protocol',
+        `The device does not offer a usable MCUmgr SMP service: ${(error as Error).message}.`,
+      );
     }
   }
 
@@ -81,7 +96,13 @@ export class SmpSession {
   }
 
   get link(): SmpLink {
-    return { attMtu: this.attMtu, bufSize: this.params?.bufSize ?? null, bufCount: this.params?.bufCount ?? null, maxPacket: this.maxPacket, window: this.window };
+    return {
+      attMtu: this.attMtu,
+      bufSize: this.params?.bufSize ?? null,
+      bufCount: this.params?.bufCount ?? null,
+      maxPacket: this.maxPacket,
+      window: this.window,
+    };
   }
 
   async readImageState(): Promise<ImageSlotState[]> {
@@ -112,7 +133,12 @@ export class SmpSession {
     let timer: NodeJS.Timeout | undefined;
     try {
       await this.reset();
-      await Promise.race([down, new Promise((resolve) => { timer = setTimeout(resolve, goneMs); })]);
+      await Promise.race([
+        down,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, goneMs);
+        }),
+      ]);
     } finally {
       clearTimeout(timer);
       await this.close();
@@ -146,7 +172,10 @@ export class SmpSession {
       return await this.client.request(request, timeoutMs);
     } catch (error) {
       if (error instanceof UpdateError) throw error;
-      throw new UpdateError('connection-lost', `The device did not complete ${request.what}: ${(error as Error).message}.`);
+      throw new UpdateError(
+        'connection-lost',
+        `The device did not complete ${request.what}: ${(error as Error).message}.`,
+      );
     }
   }
 }

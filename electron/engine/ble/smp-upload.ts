@@ -17,7 +17,12 @@ export interface SmpUploadTimeouts {
   triesPerOffset: number;
 }
 
-export const NORDIC_UPLOAD_TIMEOUTS: SmpUploadTimeouts = { firstMs: 40_000, lastMs: 20_000, otherMs: 2_500, triesPerOffset: 5 };
+export const NORDIC_UPLOAD_TIMEOUTS: SmpUploadTimeouts = {
+  firstMs: 40_000,
+  lastMs: 20_000,
+  otherMs: 2_500,
+  triesPerOffset: 5,
+};
 
 /** What the uploader needs from an SMP client: queue a request, get its answer. */
 export interface SmpSender {
@@ -99,7 +104,10 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
     tries.set(offset, count);
     if (count >= timeouts.triesPerOffset) {
       const what = `The upload made no progress at byte ${offset} of ${len} after ${count} tries (${why}).`;
-      throw new UpdateError('connection-lost', `${what} Move the device closer or check its log; the next push resumes from there.`);
+      throw new UpdateError(
+        'connection-lost',
+        `${what} Move the device closer or check its log; the next push resumes from there.`,
+      );
     }
   };
 
@@ -108,7 +116,11 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
     const chunk = planChunk(first ? { off, len, shaBytes: sha.length } : { off }, len, maxPacket, input.alignment ?? 1);
     const end = off + chunk.dataBytes;
     const entry: InFlight = { off, end, generation, index: requests };
-    const request = imageUploadRequest(first ? { off, len, sha: sha.length > 0 ? sha : undefined, data: file.subarray(off, end) } : { off, data: file.subarray(off, end) });
+    const request = imageUploadRequest(
+      first
+        ? { off, len, sha: sha.length > 0 ? sha : undefined, data: file.subarray(off, end) }
+        : { off, data: file.subarray(off, end) },
+    );
     const timeoutMs = first ? timeouts.firstMs : end === len ? timeouts.lastMs : timeouts.otherMs;
     requests++;
     if (sentOffsets.has(off)) resent++;
@@ -140,7 +152,11 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
 
   async function run(): Promise<UploadResult> {
     for (;;) {
-      if (signal?.aborted) throw new UpdateError('cancelled', `Upload cancelled at byte ${deviceOffset} of ${len}; the next push resumes from there.`);
+      if (signal?.aborted)
+        throw new UpdateError(
+          'cancelled',
+          `Upload cancelled at byte ${deviceOffset} of ${len}; the next push resumes from there.`,
+        );
       // The first chunk travels alone: the device erases the slot first and may resume elsewhere.
       const limit = started ? window : 1;
       while (inFlight.size < limit && next < len) launch(next);
@@ -157,7 +173,9 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
         if (!(answer.error instanceof SmpTimeoutError)) throw answer.error;
         // A later answer may already have covered this chunk; an older generation was already restarted.
         if (deviceOffset >= answer.entry.end || answer.entry.generation !== generation) continue;
-        input.log?.(`No answer in time to the chunk at byte ${answer.entry.off}; sending again from byte ${started ? deviceOffset : 0}.`);
+        input.log?.(
+          `No answer in time to the chunk at byte ${answer.entry.off}; sending again from byte ${started ? deviceOffset : 0}.`,
+        );
         restartFrom(started ? deviceOffset : 0, 'no answer');
         continue;
       }
@@ -166,7 +184,11 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
       // Zephyr compares the stored file with the sha zero-padded to 32 bytes: after a trimmed (or no)
       // sha its `match: false` says nothing about the data.
       const match = sha.length === 32 ? parsed.match : null;
-      if (off > len) throw new UpdateError('update-failed', `The device says it expects byte ${off} of a ${len}-byte image; its upload state is inconsistent. Reset it and push again.`);
+      if (off > len)
+        throw new UpdateError(
+          'update-failed',
+          `The device says it expects byte ${off} of a ${len}-byte image; its upload state is inconsistent. Reset it and push again.`,
+        );
       const firstAnswer = !started;
       if (firstAnswer) {
         started = true;
@@ -182,7 +204,10 @@ export async function uploadImage(input: UploadInput): Promise<UploadResult> {
       }
       if (off === len) {
         if (match === false) {
-          throw new UpdateError('integrity-failure', `The device stored all ${len} bytes, but they do not hash to the file's SHA-256 (match: false): the image was corrupted on the way. Push again.`);
+          throw new UpdateError(
+            'integrity-failure',
+            `The device stored all ${len} bytes, but they do not hash to the file's SHA-256 (match: false): the image was corrupted on the way. Push again.`,
+          );
         }
         return { startedAt, match, requests, resent };
       }

@@ -31,10 +31,22 @@ export function uploadOverhead(fields: ChunkFields, dataBytes: number): number {
   let entries = 2;
   let size = textKey('off') + cborHeadBytes(fields.off) + textKey('data') + cborHeadBytes(dataBytes);
   if (fields.off === 0) {
-    if (fields.len !== undefined) { entries += 1; size += textKey('len') + cborHeadBytes(fields.len); }
-    if (fields.shaBytes) { entries += 1; size += textKey('sha') + cborHeadBytes(fields.shaBytes) + fields.shaBytes; }
-    if (fields.image !== undefined) { entries += 1; size += textKey('image') + cborHeadBytes(fields.image); }
-    if (fields.upgrade !== undefined) { entries += 1; size += textKey('upgrade') + 1; }
+    if (fields.len !== undefined) {
+      entries += 1;
+      size += textKey('len') + cborHeadBytes(fields.len);
+    }
+    if (fields.shaBytes) {
+      entries += 1;
+      size += textKey('sha') + cborHeadBytes(fields.shaBytes) + fields.shaBytes;
+    }
+    if (fields.image !== undefined) {
+      entries += 1;
+      size += textKey('image') + cborHeadBytes(fields.image);
+    }
+    if (fields.upgrade !== undefined) {
+      entries += 1;
+      size += textKey('upgrade') + 1;
+    }
   }
   return SMP_HEADER_BYTES + cborHeadBytes(entries) + size;
 }
@@ -77,7 +89,9 @@ export function planChunk(fields: ChunkFields, imageSize: number, maxPacket: num
   const minimum = fields.off === 0 ? Math.min(MCUBOOT_HEADER_BYTES, imageSize) : 1;
   if (dataBytes < minimum) {
     const needs = fields.off === 0 ? 'first chunk needs at least 32 (the MCUboot header)' : 'upload needs at least 1';
-    throw new RangeError(`an SMP packet of ${maxPacket} bytes leaves room for ${Math.max(0, dataBytes)} data bytes at offset ${fields.off}; the ${needs}`);
+    throw new RangeError(
+      `an SMP packet of ${maxPacket} bytes leaves room for ${Math.max(0, dataBytes)} data bytes at offset ${fields.off}; the ${needs}`,
+    );
   }
   return { dataBytes, packetBytes: uploadOverhead(fields, dataBytes) + dataBytes };
 }

@@ -12,7 +12,12 @@ export type { AddressClaim, DeviceEntry, ServiceRecord } from './device-entry.ts
 export function announcedAddress(entry: DeviceEntry, now: number): string | null {
   const records = [...entry.services.values()].sort((a, b) => b.lastSeen - a.lastSeen);
   const fresh = records.filter((r) => isRecordFresh(r, now));
-  return fresh.find((r) => r.addresses.length)?.addresses[0] ?? records.find((r) => r.addresses.length)?.addresses[0] ?? entry.probe?.target.host ?? null;
+  return (
+    fresh.find((r) => r.addresses.length)?.addresses[0] ??
+    records.find((r) => r.addresses.length)?.addresses[0] ??
+    entry.probe?.target.host ??
+    null
+  );
 }
 
 /** ArduinoOTA's record says which core runs (port 3232 / board id on ESP32); the web form does not. */
@@ -22,13 +27,19 @@ function arduinoCore(records: ServiceRecord[], probed: ProtocolId): ProtocolId {
   return ota.port === 3232 || /esp32/i.test(ota.txt.board ?? '') ? 'arduino-esp32' : 'arduino-esp8266';
 }
 
-function protocolOf(entry: DeviceEntry, records: ServiceRecord[], txt: Record<string, string>, types: Set<string>): [ProtocolId, ProtocolEvidence] {
+function protocolOf(
+  entry: DeviceEntry,
+  records: ServiceRecord[],
+  txt: Record<string, string>,
+  types: Set<string>,
+): [ProtocolId, ProtocolEvidence] {
   const probe = entry.probe;
   const probed = probe?.protocol;
   // A firmware's own answer outranks mDNS; a probe that only saw how the board asks for a password
   // (a 401) is weaker than TXT and service types, and a protocol the user named fills in last.
   const answered = probed && probed !== 'unknown' && probe?.basis !== 'challenge' && probe?.basis !== 'user';
-  if (answered && (probed === 'arduino-esp8266' || probed === 'arduino-esp32')) return [arduinoCore(records, probed), 'probe'];
+  if (answered && (probed === 'arduino-esp8266' || probed === 'arduino-esp32'))
+    return [arduinoCore(records, probed), 'probe'];
   if (answered) return [probed, 'probe'];
   if (txt.fw_version !== undefined && txt.arch !== undefined) return ['mongoose-os', 'txt'];
   if (types.has('_esphomelib._tcp')) return ['esphome-web', 'service-type'];
@@ -62,7 +73,11 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
   return {
     id: entry.id,
     transport: 'lan',
-    name: cleanName(txt.friendly_name) || records[0]?.instance || cleanName(info?.app && info.identity ? info.identity : entry.probe?.target.host) || 'unnamed device',
+    name:
+      cleanName(txt.friendly_name) ||
+      records[0]?.instance ||
+      cleanName(info?.app && info.identity ? info.identity : entry.probe?.target.host) ||
+      'unnamed device',
     hostname: records.find((r) => r.host)?.host ?? null,
     address,
     port: updatePort(protocol, records, entry.probe?.target.port),
@@ -80,7 +95,9 @@ export function describeDevice(entry: DeviceEntry, now: number): Device {
     authRequired: txt.auth_upload === 'yes' || Boolean(entry.probe?.authRequired),
     authChallenge: entry.probe?.authChallenge ?? null,
     probeNote: protocol === 'unknown' ? (entry.probe?.note ?? null) : null,
-    addressChange: entry.claim ? { address: entry.claim.address, state: entry.claim.state, message: entry.claim.message } : null,
+    addressChange: entry.claim
+      ? { address: entry.claim.address, state: entry.claim.state, message: entry.claim.message }
+      : null,
     txt,
   };
 }

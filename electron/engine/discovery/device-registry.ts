@@ -9,13 +9,25 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { Device } from '../../../shared/domain.ts';
 import { canPush } from '../protocols/index.ts';
-import { type AddressClaim, announcedAddress, describeDevice, type DeviceEntry, type ServiceRecord } from './describe-device.ts';
+import {
+  type AddressClaim,
+  announcedAddress,
+  describeDevice,
+  type DeviceEntry,
+  type ServiceRecord,
+} from './describe-device.ts';
 import { isRecordFresh } from './liveness.ts';
 import type { ServiceObservation } from './mdns-browser.ts';
 import type { ProbeResult } from './probe.ts';
 import { cleanText, normaliseMac } from '../net/sanitize.ts';
 import { type BoardIdentity, mongooseIdentity } from '../protocols/board-identity.ts';
-import { type AddressVerdict, type AddressVerifier, checkingMessage, unverifiedMessage, verifyAddress } from './verify-address.ts';
+import {
+  type AddressVerdict,
+  type AddressVerifier,
+  checkingMessage,
+  unverifiedMessage,
+  verifyAddress,
+} from './verify-address.ts';
 
 /** How long one check of a claimed address may take, and how soon a claim that failed is asked again. */
 const CHECK_TIMEOUT_MS = 10_000;
@@ -79,7 +91,8 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     // The board announces other firmware than before (it was updated and rebooted): what a probe read
     // about its firmware is from before that, so the announcement speaks until the board is asked again.
     const firmwareChanged = previous !== undefined && firmwareOf(previous.txt) !== firmwareOf(record.txt);
-    if (firmwareChanged && entry.probe?.info) entry.probe = { ...entry.probe, info: { ...entry.probe.info, version: null, firmwareId: null } };
+    if (firmwareChanged && entry.probe?.info)
+      entry.probe = { ...entry.probe, info: { ...entry.probe.info, version: null, firmwareId: null } };
     this.settle(entry);
     this.emit('changed');
     // Every web board is asked once, even one whose TXT names its firmware (Mongoose's dns-sd): only
@@ -227,7 +240,11 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     const now = this.now();
     if (!entry.home) {
       const first = announcedAddress(entry, now);
-      if (first) entry.home = { host: first, identity: entry.probe?.target.host === first ? identityOfProbe(entry.probe) : null };
+      if (first)
+        entry.home = {
+          host: first,
+          identity: entry.probe?.target.host === first ? identityOfProbe(entry.probe) : null,
+        };
       return;
     }
     const candidate = claimedAddress(entry, entry.home.host, now);
@@ -243,11 +260,26 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
   private check(entry: DeviceEntry, candidate: string, attempts: number): void {
     const home = entry.home!;
     const device = describeDevice(entry, this.now());
-    const claim: AddressClaim = { address: candidate, state: 'checking', message: checkingMessage(candidate), checkedAt: this.now(), attempts };
+    const claim: AddressClaim = {
+      address: candidate,
+      state: 'checking',
+      message: checkingMessage(candidate),
+      checkedAt: this.now(),
+      attempts,
+    };
     entry.claim = claim;
-    const check = { protocol: device.protocol, port: device.port, home: { ...home }, candidate, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) };
+    const check = {
+      protocol: device.protocol,
+      port: device.port,
+      home: { ...home },
+      candidate,
+      signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+    };
     this.verify(check)
-      .catch((error: Error): AddressVerdict => ({ verdict: 'unverified', message: unverifiedMessage(check, `checking it failed (${error.message})`) }))
+      .catch((error: Error): AddressVerdict => ({
+        verdict: 'unverified',
+        message: unverifiedMessage(check, `checking it failed (${error.message})`),
+      }))
       .then((verdict) => this.decide(entry, claim, verdict));
   }
 
@@ -259,7 +291,13 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       entry.claim = null;
       this.settle(entry);
     } else {
-      entry.claim = { ...claim, state: verdict.verdict === 'different' ? 'different-device' : 'unverified', message: verdict.message, checkedAt: this.now(), attempts: claim.attempts + 1 };
+      entry.claim = {
+        ...claim,
+        state: verdict.verdict === 'different' ? 'different-device' : 'unverified',
+        message: verdict.message,
+        checkedAt: this.now(),
+        attempts: claim.attempts + 1,
+      };
     }
     this.emit('changed');
   }
@@ -293,7 +331,13 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
       keys.forEach((key) => first.keys.add(key));
       return first;
     }
-    const entry: DeviceEntry = { id: keys[0], keys: new Set(keys), services: new Map(), probe: null, lastReportedOnline: true };
+    const entry: DeviceEntry = {
+      id: keys[0],
+      keys: new Set(keys),
+      services: new Map(),
+      probe: null,
+      lastReportedOnline: true,
+    };
     this.entries.set(entry.id, entry);
     return entry;
   }
@@ -304,7 +348,9 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
  * null. A record that lists home beside an address of the other IP family is the same board on v4 and v6.
  */
 function claimedAddress(entry: DeviceEntry, home: string, now: number): string | null {
-  const records = [...entry.services.values()].filter((r) => isRecordFresh(r, now) && r.addresses.length).sort((a, b) => b.lastSeen - a.lastSeen);
+  const records = [...entry.services.values()]
+    .filter((r) => isRecordFresh(r, now) && r.addresses.length)
+    .sort((a, b) => b.lastSeen - a.lastSeen);
   for (const record of records) {
     const first = record.addresses[0]!;
     if (first === home) continue;

@@ -11,7 +11,12 @@ export function matchDevices(devices: Device[], ref: string): Device[] {
   if (byId.length > 0) return byId;
   const bluetooth = normaliseAddress(wanted);
   if (bluetooth) return devices.filter((d) => d.transport === 'ble' && d.address === bluetooth);
-  return devices.filter((d) => d.name.toLowerCase() === wanted || d.hostname?.toLowerCase() === wanted || d.hostname?.toLowerCase() === `${wanted}.local`);
+  return devices.filter(
+    (d) =>
+      d.name.toLowerCase() === wanted ||
+      d.hostname?.toLowerCase() === wanted ||
+      d.hostname?.toLowerCase() === `${wanted}.local`,
+  );
 }
 
 /** The error for a reference that matches several devices, listing each with its id and where it is. */

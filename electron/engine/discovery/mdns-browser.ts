@@ -109,13 +109,19 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
     try {
       socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
     } catch (error) {
-      this.emit('warning', `mDNS: could not enlarge the receive buffer (${(error as Error).message}); answers from many boards at once may be dropped and asked for again.`);
+      this.emit(
+        'warning',
+        `mDNS: could not enlarge the receive buffer (${(error as Error).message}); answers from many boards at once may be dropped and asked for again.`,
+      );
     }
     try {
       const granted = socket.getRecvBufferSize();
       // Linux reports twice what it set (bookkeeping overhead); less than asked means rmem_max capped it.
       if (granted < RECEIVE_BUFFER_BYTES) {
-        this.emit('warning', `mDNS: the kernel gave a ${Math.round(granted / 1024)} KiB receive buffer, not ${RECEIVE_BUFFER_BYTES / 1024} KiB (net.core.rmem_max); answers from very many boards at once may be dropped.`);
+        this.emit(
+          'warning',
+          `mDNS: the kernel gave a ${Math.round(granted / 1024)} KiB receive buffer, not ${RECEIVE_BUFFER_BYTES / 1024} KiB (net.core.rmem_max); answers from very many boards at once may be dropped.`,
+        );
       }
       return granted;
     } catch {
@@ -150,7 +156,8 @@ export class MdnsBrowser extends EventEmitter<MdnsBrowserEvents> {
           // TTL 0 is a goodbye. The Browser reports those too, but only for services it still holds.
           const instance = record.data.toLowerCase();
           if (ttl > 0) {
-            if (typeof record.name === 'string' && BROWSED_NAMES.has(record.name.toLowerCase())) this.ttlRefresh.seen(instance, ttl, Date.now());
+            if (typeof record.name === 'string' && BROWSED_NAMES.has(record.name.toLowerCase()))
+              this.ttlRefresh.seen(instance, ttl, Date.now());
             this.emit('refresh', instance, ttl);
           } else {
             this.ttlRefresh.forget(instance);

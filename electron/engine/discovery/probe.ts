@@ -11,7 +11,14 @@ import { readEspLinkFirmware } from '../protocols/esp-link-device.ts';
 import { parseSysInfo } from '../protocols/mongoose-sysinfo.ts';
 import { readEspLinkMac } from '../protocols/board-identity.ts';
 import type { FirmwareInfo } from '../protocols/update-protocol.ts';
-import { isArduinoUpdateForm, isBasicChallenge, isEsp32UpdateForm, isEspAsyncChallenge, isEsphomePage, isMongooseChallenge } from '../protocols/fingerprints.ts';
+import {
+  isArduinoUpdateForm,
+  isBasicChallenge,
+  isEsp32UpdateForm,
+  isEspAsyncChallenge,
+  isEsphomePage,
+  isMongooseChallenge,
+} from '../protocols/fingerprints.ts';
 
 export interface ProbeResult {
   protocol: ProtocolId;
@@ -45,20 +52,44 @@ function said(question: string, res: HttpResponse | null): string {
  */
 export async function probeHttpDevice(target: Target, signal?: AbortSignal): Promise<ProbeResult> {
   const ask = (path: string, method = 'GET') =>
-    httpRequest(target, { method, path, timeoutMs: 2500, signal, maxBodyBytes: 64 * 1024, ...(method === 'POST' ? { body: '{}', headers: { 'Content-Type': 'application/json' } } : {}) });
+    httpRequest(target, {
+      method,
+      path,
+      timeoutMs: 2500,
+      signal,
+      maxBodyBytes: 64 * 1024,
+      ...(method === 'POST' ? { body: '{}', headers: { 'Content-Type': 'application/json' } } : {}),
+    });
   // The root page is fetched first and without `quiet`: if nothing answers, the probe fails.
   const root = await ask('/');
-  const [rpc, flashNext, updateForm] = await Promise.all([quiet(ask('/rpc/Sys.GetInfo', 'POST')), quiet(ask('/flash/next')), quiet(ask('/update'))]);
+  const [rpc, flashNext, updateForm] = await Promise.all([
+    quiet(ask('/rpc/Sys.GetInfo', 'POST')),
+    quiet(ask('/flash/next')),
+    quiet(ask('/update')),
+  ]);
   const asked = [root, rpc, flashNext, updateForm].some((r) => r?.status === 401);
   const authChallenge = lastChallenge(target);
-  const found = (protocol: ProtocolId, basis: 'answer' | 'challenge', info: FirmwareInfo | null = null): ProbeResult =>
-    ({ protocol, info, authRequired: asked || authChallenge !== null, authChallenge, basis, note: null });
+  const found = (
+    protocol: ProtocolId,
+    basis: 'answer' | 'challenge',
+    info: FirmwareInfo | null = null,
+  ): ProbeResult => ({
+    protocol,
+    info,
+    authRequired: asked || authChallenge !== null,
+    authChallenge,
+    basis,
+    note: null,
+  });
 
   const mongoose = rpc?.status === 200 ? parseSysInfo(rpc.body) : null;
   if (mongoose) return found('mongoose-os', 'answer', mongoose);
   if (flashNext?.status === 200 && /^user[12]\.bin$/.test(flashNext.body.trim())) {
     // Its MAC (/wifi/info) is what tells this board apart if it ever appears at another address.
-    const [firmware, mac] = await Promise.all([quiet(readEspLinkFirmware(target, signal)), quiet(readEspLinkMac(target, signal))]);
+    const [firmware, mac] = await Promise.all([
+      quiet(readEspLinkFirmware(target, signal)),
+      quiet(readEspLinkMac(target, signal)),
+    ]);
     return found('esp-link', 'answer', firmware && { ...firmware, mac: mac ?? firmware.mac });
   }
   const arduino = () => (updateForm && isEsp32UpdateForm(updateForm) ? 'arduino-esp32' : 'arduino-esp8266');
@@ -70,6 +101,11 @@ export async function probeHttpDevice(target: Target, signal?: AbortSignal): Pro
   // HTTPUpdateServer guards GET /update; ESPHome's /update takes only POST, so GET is a plain 404.
   if (updateForm && isBasicChallenge(updateForm)) return found(arduino(), 'challenge');
   if (isEspAsyncChallenge(root)) return found('esphome-web', 'challenge');
-  const note = [said('GET /', root), said('POST /rpc/Sys.GetInfo', rpc), said('GET /flash/next', flashNext), said('GET /update', updateForm)].join('; ');
+  const note = [
+    said('GET /', root),
+    said('POST /rpc/Sys.GetInfo', rpc),
+    said('GET /flash/next', flashNext),
+    said('GET /update', updateForm),
+  ].join('; ');
   return { protocol: 'unknown', info: null, authRequired: asked, authChallenge, note };
 }

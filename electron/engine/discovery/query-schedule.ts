@@ -75,7 +75,11 @@ export class TtlRefresh {
         continue;
       }
       if (now >= record.seenAt + record.ttlMs * fraction) {
-        while (record.next < REFRESH_FRACTIONS.length && now >= record.seenAt + record.ttlMs * REFRESH_FRACTIONS[record.next]!) record.next += 1;
+        while (
+          record.next < REFRESH_FRACTIONS.length &&
+          now >= record.seenAt + record.ttlMs * REFRESH_FRACTIONS[record.next]!
+        )
+          record.next += 1;
         due = true;
       }
     }

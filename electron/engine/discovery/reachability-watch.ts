@@ -62,7 +62,11 @@ export class ReachabilityWatch {
   private readonly registry: ReachabilityRegistry;
   private readonly isBusy: (deviceId: string) => boolean;
 
-  constructor(registry: ReachabilityRegistry, isBusy: (deviceId: string) => boolean, options: ReachabilityWatchOptions = {}) {
+  constructor(
+    registry: ReachabilityRegistry,
+    isBusy: (deviceId: string) => boolean,
+    options: ReachabilityWatchOptions = {},
+  ) {
     this.registry = registry;
     this.isBusy = isBusy;
     this.intervalMs = options.intervalMs ?? 5000;

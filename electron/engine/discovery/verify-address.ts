@@ -6,7 +6,13 @@
 // password, or whose protocol reports no identity, stays unverified until the user adds it by address.
 import type { ProtocolId } from '../../../shared/domain.ts';
 import type { Target } from '../net/http-client.ts';
-import { type BoardIdentity, type IdentityReading, compareIdentities, describeIdentity, readBoardIdentity } from '../protocols/board-identity.ts';
+import {
+  type BoardIdentity,
+  type IdentityReading,
+  compareIdentities,
+  describeIdentity,
+  readBoardIdentity,
+} from '../protocols/board-identity.ts';
 
 export interface AddressCheck {
   protocol: ProtocolId;
@@ -41,12 +47,21 @@ export function unverifiedMessage(check: Pick<AddressCheck, 'home' | 'candidate'
   return `Address changed, not verified: a board announcing itself as this one appeared at ${at(candidate, port)}, but ${why}. Jobs, status and credentials stay with ${at(home.host, port)}; if the board really moved, add it by address (${at(candidate, port)}).`;
 }
 
-export function differentDeviceMessage(check: Pick<AddressCheck, 'home' | 'candidate' | 'port'>, known: BoardIdentity, seen: BoardIdentity): string {
+export function differentDeviceMessage(
+  check: Pick<AddressCheck, 'home' | 'candidate' | 'port'>,
+  known: BoardIdentity,
+  seen: BoardIdentity,
+): string {
   const { home, candidate, port } = check;
   return `A different device at ${at(candidate, port)} claims to be this board (possibly an impostor): it reports ${describeIdentity(seen)}, this board is ${describeIdentity(known)}. OTA Bench keeps using ${at(home.host, port)} and sends nothing to ${at(candidate, port)}.`;
 }
 
-async function readQuietly(read: IdentityReader, protocol: ProtocolId, target: Target, signal: AbortSignal): Promise<IdentityReading> {
+async function readQuietly(
+  read: IdentityReader,
+  protocol: ProtocolId,
+  target: Target,
+  signal: AbortSignal,
+): Promise<IdentityReading> {
   try {
     return await read(protocol, target, signal);
   } catch {
@@ -55,13 +70,24 @@ async function readQuietly(read: IdentityReader, protocol: ProtocolId, target: T
 }
 
 /** The default verifier: reads the candidate's identity (and the verified address's, if none was recorded) and compares. */
-export async function verifyAddress(check: AddressCheck, read: IdentityReader = readBoardIdentity): Promise<AddressVerdict> {
+export async function verifyAddress(
+  check: AddressCheck,
+  read: IdentityReader = readBoardIdentity,
+): Promise<AddressVerdict> {
   const seen = await readQuietly(read, check.protocol, { host: check.candidate, port: check.port }, check.signal);
   if (!seen.identity) return { verdict: 'unverified', message: unverifiedMessage(check, seen.why) };
   // Not recorded at the verified address yet (its probe got no answer): ask it now, if it still answers.
-  const known = check.home.identity ?? (await readQuietly(read, check.protocol, { host: check.home.host, port: check.port }, check.signal)).identity;
+  const known =
+    check.home.identity ??
+    (await readQuietly(read, check.protocol, { host: check.home.host, port: check.port }, check.signal)).identity;
   if (!known) {
-    return { verdict: 'unverified', message: unverifiedMessage(check, `OTA Bench never learned which board was at ${at(check.home.host, check.port)}, so there is nothing to compare with`) };
+    return {
+      verdict: 'unverified',
+      message: unverifiedMessage(
+        check,
+        `OTA Bench never learned which board was at ${at(check.home.host, check.port)}, so there is nothing to compare with`,
+      ),
+    };
   }
   switch (compareIdentities(known, seen.identity)) {
     case 'same':
@@ -69,6 +95,12 @@ export async function verifyAddress(check: AddressCheck, read: IdentityReader = 
     case 'different':
       return { verdict: 'different', message: differentDeviceMessage(check, known, seen.identity) };
     default:
-      return { verdict: 'unverified', message: unverifiedMessage(check, `it reports ${describeIdentity(seen.identity)}, which cannot be compared with what this board reported (${describeIdentity(known)})`) };
+      return {
+        verdict: 'unverified',
+        message: unverifiedMessage(
+          check,
+          `it reports ${describeIdentity(seen.identity)}, which cannot be compared with what this board reported (${describeIdentity(known)})`,
+        ),
+      };
   }
 }

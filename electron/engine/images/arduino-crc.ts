@@ -53,9 +53,11 @@ export async function readArduinoCrc(file: Pick<ImageFile, 'readAt' | 'size'>): 
     signed = tail.length === 4 && length > ARDUINO_CRC_OFFSET + 4 && length + tail.readUInt32LE(0) + 4 === file.size;
     if (!signed) return null;
   }
-  let crc = crc8266((await file.readAt(0, ARDUINO_LENGTH_OFFSET)));
+  let crc = crc8266(await file.readAt(0, ARDUINO_LENGTH_OFFSET));
   crc = crc8266(Buffer.alloc(8), crc);
-  await streamRange(file, ARDUINO_CRC_OFFSET + 4, length, (data) => { crc = crc8266(data, crc); });
+  await streamRange(file, ARDUINO_CRC_OFFSET + 4, length, (data) => {
+    crc = crc8266(data, crc);
+  });
   return { length, stored: words.readUInt32LE(4), computed: crc, signed };
 }
 

@@ -4,7 +4,10 @@
 // one is printed, and a code not in the table is an "Invalid flash frequency").
 // Chip revisions are `major * 100 + minor` (esptool: v{rev // 100}.{rev % 100}; 65535 = no maximum).
 
-interface ChipInfo { name: string; frequencies: Record<number, string> }
+interface ChipInfo {
+  name: string;
+  frequencies: Record<number, string>;
+}
 
 const CLASSIC = { 0x0: '40m', 0x1: '26m', 0x2: '20m', 0xf: '80m' };
 const C2 = { 0xf: '60m', 0x0: '30m', 0x1: '20m', 0x2: '15m' };
@@ -51,5 +54,7 @@ const revision = (rev: number): string => `v${Math.floor(rev / 100)}.${rev % 100
 
 /** `v0.0 – v0.99`, `v1.0 or later`: the chip revisions the image says it runs on. */
 export function revisionRange(minRevFull: number, maxRevFull: number): string {
-  return maxRevFull === NO_MAXIMUM ? `${revision(minRevFull)} or later (no maximum set)` : `${revision(minRevFull)} – ${revision(maxRevFull)}`;
+  return maxRevFull === NO_MAXIMUM
+    ? `${revision(minRevFull)} or later (no maximum set)`
+    : `${revision(minRevFull)} – ${revision(maxRevFull)}`;
 }

@@ -83,8 +83,7 @@ export function guessEspChip(bytes: Buffer): EspChip | null {
   let esp32 = false;
   if (bytes.length >= ESP_HEADER_BYTES + ESP32_EXTENDED_HEADER_BYTES + 4) {
     const reservedZero = bytes.readUInt32LE(19) === 0;
-    esp32 = reservedZero && bytes[23]! <= 1 &&
-      inWindows(bytes.readUInt32LE(24), [ESP32_FAMILY_WINDOW]);
+    esp32 = reservedZero && bytes[23]! <= 1 && inWindows(bytes.readUInt32LE(24), [ESP32_FAMILY_WINDOW]);
   }
   if (esp32 && !esp8266) return 'esp32';
   if (esp8266 && !esp32) return 'esp8266';
@@ -120,7 +119,10 @@ export async function walkEspImage(file: ImageFile, offset: number, chip: EspChi
   }
   const segmentCount = header[1]!;
   if (segmentCount === 0 || segmentCount > MAX_SEGMENTS) {
-    return { ok: false, problem: `${where} declares ${segmentCount} segments (valid: 1–${MAX_SEGMENTS}), so it is not a valid ESP image.` };
+    return {
+      ok: false,
+      problem: `${where} declares ${segmentCount} segments (valid: 1–${MAX_SEGMENTS}), so it is not a valid ESP image.`,
+    };
   }
   const segments: EspSegment[] = [];
   let checksum = CHECKSUM_SEED;
@@ -128,7 +130,10 @@ export async function walkEspImage(file: ImageFile, offset: number, chip: EspChi
   for (let index = 0; index < segmentCount; index += 1) {
     const segmentHeader = await file.readAt(position, 8);
     if (segmentHeader.length < 8) {
-      return { ok: false, problem: `${where} is truncated: the file ends at segment ${index + 1} of ${segmentCount} (${byteCount(file.size)} in total).` };
+      return {
+        ok: false,
+        problem: `${where} is truncated: the file ends at segment ${index + 1} of ${segmentCount} (${byteCount(file.size)} in total).`,
+      };
     }
     const addr = segmentHeader.readUInt32LE(0);
     const length = segmentHeader.readUInt32LE(4);
@@ -136,11 +141,19 @@ export async function walkEspImage(file: ImageFile, offset: number, chip: EspChi
     if (dataOffset + length > file.size) {
       return {
         ok: false,
-        problem: say.segmentTruncated(where, { index, count: segmentCount, address: addr, length, remaining: Math.max(0, file.size - dataOffset) }),
+        problem: say.segmentTruncated(where, {
+          index,
+          count: segmentCount,
+          address: addr,
+          length,
+          remaining: Math.max(0, file.size - dataOffset),
+        }),
       };
     }
     const head = await file.readAt(dataOffset, Math.min(length, SEGMENT_HEAD_BYTES));
-    await streamRange(file, dataOffset, dataOffset + length, (data) => { checksum = xorBytes(data, checksum); });
+    await streamRange(file, dataOffset, dataOffset + length, (data) => {
+      checksum = xorBytes(data, checksum);
+    });
     segments.push({ addr, length, dataOffset, head });
     position = dataOffset + length;
   }
@@ -148,7 +161,10 @@ export async function walkEspImage(file: ImageFile, offset: number, chip: EspChi
   const checksumOffset = position + (15 - (position % 16));
   const stored = await file.readAt(checksumOffset, 1);
   if (stored.length < 1) {
-    return { ok: false, problem: `${where} is truncated: the file ends before the checksum byte at offset ${checksumOffset}.` };
+    return {
+      ok: false,
+      problem: `${where} is truncated: the file ends before the checksum byte at offset ${checksumOffset}.`,
+    };
   }
   let end = checksumOffset + 1;
   let appendedHashValid: boolean | null = null;
@@ -165,17 +181,21 @@ export async function walkEspImage(file: ImageFile, offset: number, chip: EspChi
   return {
     ok: true,
     image: {
-      offset, chip, segmentCount,
+      offset,
+      chip,
+      segmentCount,
       flashMode: header[2]!,
       flashSizeFreq: header[3]!,
       entry: header.readUInt32LE(4),
       chipId: chip === 'esp32' ? header.readUInt16LE(12) : null,
       minRevFull: chip === 'esp32' ? header.readUInt16LE(15) : null,
       maxRevFull: chip === 'esp32' ? header.readUInt16LE(17) : null,
-      segments, checksumOffset,
+      segments,
+      checksumOffset,
       storedChecksum: stored[0]!,
       computedChecksum: checksum,
-      appendedHashValid, end,
+      appendedHashValid,
+      end,
     },
   };
 }
@@ -187,10 +207,25 @@ export function flashModeName(mode: number): string {
 
 // Size nibble tables from esptool's targets (esp8266.py FLASH_SIZES, esp32.py FLASH_SIZES).
 const ESP8266_SIZES: Record<number, string> = {
-  0: '512KB', 1: '256KB', 2: '1MB', 3: '2MB', 4: '4MB', 5: '2MB-c1', 6: '4MB-c1', 8: '8MB', 9: '16MB',
+  0: '512KB',
+  1: '256KB',
+  2: '1MB',
+  3: '2MB',
+  4: '4MB',
+  5: '2MB-c1',
+  6: '4MB-c1',
+  8: '8MB',
+  9: '16MB',
 };
 const ESP32_SIZES: Record<number, string> = {
-  0: '1MB', 1: '2MB', 2: '4MB', 3: '8MB', 4: '16MB', 5: '32MB', 6: '64MB', 7: '128MB',
+  0: '1MB',
+  1: '2MB',
+  2: '4MB',
+  3: '8MB',
+  4: '16MB',
+  5: '32MB',
+  6: '64MB',
+  7: '128MB',
 };
 const ESP8266_FREQUENCIES: Record<number, string> = { 0: '40m', 1: '26m', 2: '20m', 0xf: '80m' };
 
@@ -202,7 +237,8 @@ export function flashSizeName(chip: EspChip, sizeFreq: number): string {
 /** The frequency as esptool names it for this chip; `code 0x3` when the code means nothing there. */
 export function flashFrequencyName(chip: EspChip, sizeFreq: number, chipId: number | null): string {
   const nibble = sizeFreq & 0xf;
-  const name = chip === 'esp8266' ? ESP8266_FREQUENCIES[nibble] : chipId === null ? null : esp32FrequencyName(chipId, nibble);
+  const name =
+    chip === 'esp8266' ? ESP8266_FREQUENCIES[nibble] : chipId === null ? null : esp32FrequencyName(chipId, nibble);
   return name ?? `code ${hex(nibble, 1)}`;
 }
 
@@ -215,11 +251,16 @@ export function flashParamsProblem(chip: EspChip, mode: number, sizeFreq: number
   const bad: string[] = [];
   // The ESP8266 ROM knows QIO/QOUT/DIO/DOUT; ESP-IDF's header also defines FAST_READ and SLOW_READ.
   const lastMode = chip === 'esp8266' ? 3 : 5;
-  if (mode > lastMode) bad.push(`flash mode ${hexByte(mode)} (valid: 0–${lastMode}, ${FLASH_MODES.slice(0, lastMode + 1).join('/')})`);
+  if (mode > lastMode)
+    bad.push(`flash mode ${hexByte(mode)} (valid: 0–${lastMode}, ${FLASH_MODES.slice(0, lastMode + 1).join('/')})`);
   if ((chip === 'esp8266' ? ESP8266_SIZES : ESP32_SIZES)[sizeFreq >> 4] === undefined) {
-    bad.push(`flash size code ${hex(sizeFreq >> 4, 1)} (not a size the ${chip === 'esp8266' ? 'ESP8266' : 'ESP32'} knows)`);
+    bad.push(
+      `flash size code ${hex(sizeFreq >> 4, 1)} (not a size the ${chip === 'esp8266' ? 'ESP8266' : 'ESP32'} knows)`,
+    );
   }
-  return bad.length === 0 ? null : `The image header declares ${bad.join(' and ')}: the ROM bootloader could not start it.`;
+  return bad.length === 0
+    ? null
+    : `The image header declares ${bad.join(' and ')}: the ROM bootloader could not start it.`;
 }
 
 export function segmentList(segments: EspSegment[]): string {

@@ -4,7 +4,8 @@ import { withArticle } from '../format.ts';
 import { byteCount, hex, hexByte } from './image-format.ts';
 
 const REDO = 'Rebuild it or download it again.';
-const APP_BIN_ONLY = 'OTA needs the application .bin alone (e.g. .pio/build/<env>/firmware.bin, not the factory/merged file).';
+const APP_BIN_ONLY =
+  'OTA needs the application .bin alone (e.g. .pio/build/<env>/firmware.bin, not the factory/merged file).';
 
 export function notAnEspHeader(firstLoadAddress: number): string {
   return (
@@ -45,7 +46,10 @@ export const MERGED_ESP32_BY_PADDING =
   'This looks like a merged ESP32 flash image (0xFF padding, then the bootloader at 0x1000) meant for serial ' +
   `flashing at 0x0. ${APP_BIN_ONLY}`;
 
-export function segmentTruncated(where: string, segment: { index: number; count: number; address: number; length: number; remaining: number }): string {
+export function segmentTruncated(
+  where: string,
+  segment: { index: number; count: number; address: number; length: number; remaining: number },
+): string {
   return (
     `${where} is truncated: segment ${segment.index + 1} of ${segment.count} (load address ${hex(segment.address)}) ` +
     `needs ${byteCount(segment.length)} but only ${byteCount(segment.remaining)} remain in the file.`
@@ -108,7 +112,10 @@ export function notAPairMember(fileName: string, formatLabel: string): string {
   );
 }
 
-export function pairLayoutsDiffer(a: { fileName: string; layout?: string }, b: { fileName: string; layout?: string }): string {
+export function pairLayoutsDiffer(
+  a: { fileName: string; layout?: string },
+  b: { fileName: string; layout?: string },
+): string {
   return `The two files were built for different flash layouts (${a.fileName}: ${a.layout}, ${b.fileName}: ${b.layout}): they are not from the same build.`;
 }
 

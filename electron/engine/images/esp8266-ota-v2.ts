@@ -16,7 +16,13 @@ import { SLOT_LAYOUTS, readSlotEvidence } from './esp8266-slot-evidence.ts';
 import { ESP8266_LIMIT } from './size-limits.ts';
 import * as say from './esp-messages.ts';
 import {
-  ESP_IMAGE_MAGIC, checksumFact, flashFrequencyName, flashModeName, flashSizeName, segmentList, walkEspImage,
+  ESP_IMAGE_MAGIC,
+  checksumFact,
+  flashFrequencyName,
+  flashModeName,
+  flashSizeName,
+  segmentList,
+  walkEspImage,
 } from './esp-image.ts';
 
 const LABEL = 'ESP8266 OTA image v2 (user1/user2, 0xEA)';
@@ -38,10 +44,17 @@ export function espLinkHeaderProblem(header: Buffer): string | null {
   const refuse = (words: string, why: string) =>
     `${why} esp-link refuses such a file ("${words}"), and the SDK bootloader could not start it. Rebuild it as an SDK OTA image (boot v1.2+, user1/user2).`;
   if (header[1] !== 4) return refuse('bad flash header', `Byte 1 of the header is ${hexByte(header[1]!)}, not 4.`);
-  if (header[2]! > 3) return refuse('bad flash header', `Byte 2 (flash mode) is ${hexByte(header[2]!)}; valid modes are 0–3 (QIO, QOUT, DIO, DOUT).`);
-  if (header[3]! >> 4 > 6) return refuse('bad flash header', `Byte 3 declares flash size map ${header[3]! >> 4}; esp-link accepts maps 0–6.`);
-  if (header.readUInt16LE(6) !== 0x4010) return refuse('Invalid entry addr', `The entry point ${hex(header.readUInt32LE(4))} is not in IRAM (0x4010xxxx).`);
-  if (header.readUInt32LE(8) !== 0) return refuse('Invalid start offset', `The irom segment offset is ${hex(header.readUInt32LE(8))}, not 0.`);
+  if (header[2]! > 3)
+    return refuse(
+      'bad flash header',
+      `Byte 2 (flash mode) is ${hexByte(header[2]!)}; valid modes are 0–3 (QIO, QOUT, DIO, DOUT).`,
+    );
+  if (header[3]! >> 4 > 6)
+    return refuse('bad flash header', `Byte 3 declares flash size map ${header[3]! >> 4}; esp-link accepts maps 0–6.`);
+  if (header.readUInt16LE(6) !== 0x4010)
+    return refuse('Invalid entry addr', `The entry point ${hex(header.readUInt32LE(4))} is not in IRAM (0x4010xxxx).`);
+  if (header.readUInt32LE(8) !== 0)
+    return refuse('Invalid start offset', `The irom segment offset is ${hex(header.readUInt32LE(8))}, not 0.`);
   return null;
 }
 
@@ -54,10 +67,17 @@ export const esp8266OtaV2Format: ImageFormat = {
   async inspect(file) {
     const header = file.head.subarray(0, V2_HEADER_BYTES);
     if (header.length < V2_HEADER_BYTES) {
-      return failed(`The file is only ${byteCount(file.size)}: it starts like an ESP8266 user1/user2 image (0xEA) but is truncated. Rebuild it or download it again.`, []);
+      return failed(
+        `The file is only ${byteCount(file.size)}: it starts like an ESP8266 user1/user2 image (0xEA) but is truncated. Rebuild it or download it again.`,
+        [],
+      );
     }
     const headerProblem = espLinkHeaderProblem(header);
-    if (headerProblem) return failed(`The file starts with 0xEA like an ESP8266 user1/user2 image, but its header is wrong. ${headerProblem}`, [fact('Header', firstBytes(header, 16))]);
+    if (headerProblem)
+      return failed(
+        `The file starts with 0xEA like an ESP8266 user1/user2 image, but its header is wrong. ${headerProblem}`,
+        [fact('Header', firstBytes(header, 16))],
+      );
     const entry = header.readUInt32LE(4);
     const iromLength = header.readUInt32LE(12);
     const facts: ImageFact[] = [
@@ -79,7 +99,9 @@ export const esp8266OtaV2Format: ImageFormat = {
     if (!walk.ok) return failed(walk.problem, facts);
     const inner = walk.image;
     const sizeMap = inner.flashSizeFreq >> 4;
-    facts.splice(1, 0,
+    facts.splice(
+      1,
+      0,
       fact('Flash mode', flashModeName(inner.flashMode)),
       fact('Flash size', flashSizeName('esp8266', inner.flashSizeFreq)),
       fact('Size map', `${sizeMap} (${SLOT_LAYOUTS[sizeMap] ?? 'unknown layout'})`),
@@ -92,8 +114,20 @@ export const esp8266OtaV2Format: ImageFormat = {
     facts.push(fact('Segments', segmentList(inner.segments)));
     facts.push(fact('Checksum', checksumFact(inner)));
     const slotEvidence = await readSlotEvidence(file, basename(file.path), header[3]!, sizeMap);
-    facts.push(fact('Linked for', slotEvidence.linkedSlot ? `slot ${slotEvidence.linkedSlot} (user${slotEvidence.linkedSlot}.bin)` : 'cannot tell'));
-    facts.push(fact('irom references', `slot 1: ${slotEvidence.iromReferences.slot1}, slot 2: ${slotEvidence.iromReferences.slot2}${slotEvidence.iromDecisive ? '' : ' (not decisive)'}`));
+    facts.push(
+      fact(
+        'Linked for',
+        slotEvidence.linkedSlot
+          ? `slot ${slotEvidence.linkedSlot} (user${slotEvidence.linkedSlot}.bin)`
+          : 'cannot tell',
+      ),
+    );
+    facts.push(
+      fact(
+        'irom references',
+        `slot 1: ${slotEvidence.iromReferences.slot1}, slot 2: ${slotEvidence.iromReferences.slot2}${slotEvidence.iromDecisive ? '' : ' (not decisive)'}`,
+      ),
+    );
 
     const warnings = [say.ESP_LINK_ONLY];
     if (slotEvidence.contradiction) warnings.push(slotEvidence.contradiction);
@@ -120,7 +154,12 @@ export const esp8266OtaV2Format: ImageFormat = {
   },
 };
 
-interface TrailerCheck { label: string; value: string; warning: string | null; problem: string | null }
+interface TrailerCheck {
+  label: string;
+  value: string;
+  warning: string | null;
+  problem: string | null;
+}
 
 /**
  * The 4-byte CRC-32 gen_appbin appends after the inner image's checksum. Missing, it is only a
@@ -131,33 +170,45 @@ async function checkCrcTrailer(file: ImageFile, imageEnd: number): Promise<Trail
   const extra = file.size - imageEnd;
   if (extra === 0) {
     return {
-      label: 'CRC-32 trailer', value: 'absent',
+      label: 'CRC-32 trailer',
+      value: 'absent',
       warning: say.NO_CRC_TRAILER,
       problem: null,
     };
   }
   if (extra < CRC_TRAILER_BYTES) {
     return {
-      label: 'CRC-32 trailer', value: `cut: only ${extra} of 4 bytes`, warning: null,
+      label: 'CRC-32 trailer',
+      value: `cut: only ${extra} of 4 bytes`,
+      warning: null,
       problem: `The file ends ${extra} byte${extra === 1 ? '' : 's'} into the 4-byte CRC-32 trailer that follows the image: it was cut short (or has stray bytes). Rebuild it or download it again.`,
     };
   }
   let crc = 0;
-  await streamRange(file, 0, imageEnd, (data) => { crc = crc32(data, crc); });
+  await streamRange(file, 0, imageEnd, (data) => {
+    crc = crc32(data, crc);
+  });
   const stored = (await file.readAt(imageEnd, 4)).readUInt32LE(0);
   const computed = esp8266Crc32(crc);
   if (stored !== computed) {
     return {
-      label: 'CRC-32 trailer', value: `mismatch: stored ${hex(stored)}, computed ${hex(computed)}`, warning: null,
-      problem: extra === CRC_TRAILER_BYTES
-        ? 'The CRC-32 at the end of the file does not match its content: the file is corrupted. Rebuild it or download it again.'
-        : say.strayTrailer(extra, stored, computed),
+      label: 'CRC-32 trailer',
+      value: `mismatch: stored ${hex(stored)}, computed ${hex(computed)}`,
+      warning: null,
+      problem:
+        extra === CRC_TRAILER_BYTES
+          ? 'The CRC-32 at the end of the file does not match its content: the file is corrupted. Rebuild it or download it again.'
+          : say.strayTrailer(extra, stored, computed),
     };
   }
   const after = extra - CRC_TRAILER_BYTES;
   return {
-    label: 'CRC-32 trailer', value: `valid (${hex(stored)})${after > 0 ? `, then ${after} more bytes` : ''}`,
-    warning: after > 0 ? `The file has ${after} bytes after its CRC-32 trailer, where gen_appbin writes nothing: check that it is the file your build produced.` : null,
+    label: 'CRC-32 trailer',
+    value: `valid (${hex(stored)})${after > 0 ? `, then ${after} more bytes` : ''}`,
+    warning:
+      after > 0
+        ? `The file has ${after} bytes after its CRC-32 trailer, where gen_appbin writes nothing: check that it is the file your build produced.`
+        : null,
     problem: null,
   };
 }

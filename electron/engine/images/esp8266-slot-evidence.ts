@@ -14,8 +14,15 @@ import * as say from './esp-messages.ts';
 type Slot = 1 | 2;
 
 export const SLOT_LAYOUTS: Record<number, string> = {
-  0: '256+256', 1: '256KB, no OTA', 2: '512+512', 3: '512+512', 4: '512+512',
-  5: '1024+1024', 6: '1024+1024', 8: '1024+1024', 9: '1024+1024',
+  0: '256+256',
+  1: '256KB, no OTA',
+  2: '512+512',
+  3: '512+512',
+  4: '512+512',
+  5: '1024+1024',
+  6: '1024+1024',
+  8: '1024+1024',
+  9: '1024+1024',
 };
 
 const SLOT1_START = 0x40201010;
@@ -64,12 +71,17 @@ export function slotFromFileName(fileName: string): Slot | null {
 
 function headerHint(byte3: number): string {
   if (byte3 === 2) return 'header byte 3 is 2 (app 2 on SDK ≥ 2.0 builds)';
-  if (byte3 === 0) return 'header byte 3 is 0 (app 1 in esp-link\'s Makefile)';
-  if (byte3 === 1) return 'header byte 3 is 1 (app 1 on SDK ≥ 2.0 builds, app 2 in esp-link\'s Makefile)';
+  if (byte3 === 0) return "header byte 3 is 0 (app 1 in esp-link's Makefile)";
+  if (byte3 === 1) return "header byte 3 is 1 (app 1 on SDK ≥ 2.0 builds, app 2 in esp-link's Makefile)";
   return `header byte 3 is 0x${byte3.toString(16).padStart(2, '0')} (the flash byte, as esptool writes it)`;
 }
 
-export async function readSlotEvidence(file: ImageFile, fileName: string, headerByte3: number, sizeMap: number): Promise<SlotEvidence> {
+export async function readSlotEvidence(
+  file: ImageFile,
+  fileName: string,
+  headerByte3: number,
+  sizeMap: number,
+): Promise<SlotEvidence> {
   const layout = SLOT_LAYOUTS[sizeMap] ?? `unknown (size map ${sizeMap})`;
   const refs = await countIromReferences(file, sizeMap);
   const total = refs.slot1 + refs.slot2;
@@ -94,8 +106,19 @@ export async function readSlotEvidence(file: ImageFile, fileName: string, header
     linkedSlot = byFileName;
     summary = `The code does not decide (${counts}); ${byFileName ? `going by the file name: user${byFileName}` : 'the file name does not say either'}; ${headerHint(headerByte3)}.`;
   }
-  const contradiction = iromDecisive && byFileName !== null && byFileName !== winner
-    ? `The file is named like user${byFileName}.bin, but its code is linked for slot ${winner} (${counts}): it was renamed or mixed up with its twin.`
-    : null;
-  return { linkedSlot, byFileName, headerByte3, iromReferences: refs, iromDecisive, layout, sizeMap, summary, contradiction };
+  const contradiction =
+    iromDecisive && byFileName !== null && byFileName !== winner
+      ? `The file is named like user${byFileName}.bin, but its code is linked for slot ${winner} (${counts}): it was renamed or mixed up with its twin.`
+      : null;
+  return {
+    linkedSlot,
+    byFileName,
+    headerByte3,
+    iromReferences: refs,
+    iromDecisive,
+    layout,
+    sizeMap,
+    summary,
+    contradiction,
+  };
 }

@@ -17,7 +17,13 @@ const LABEL = 'gzip-compressed image';
 const MAX_INFLATED_BYTES = ESP8266_LIMIT.bytes;
 const ESP32_WARNING = 'ESP32 boards do not accept gzip-compressed images: push the uncompressed .bin to an ESP32.';
 
-interface Inflated { head: Buffer; size: number; versionMarker: string | null; error: string | null; capped: boolean }
+interface Inflated {
+  head: Buffer;
+  size: number;
+  versionMarker: string | null;
+  error: string | null;
+  capped: boolean;
+}
 
 async function inflate(file: ImageFile): Promise<Inflated> {
   const gunzip = createGunzip();
@@ -47,7 +53,10 @@ async function inflate(file: ImageFile): Promise<Inflated> {
     gunzip.on('end', () => resolve(null));
     gunzip.on('error', (error) => resolve(error.message));
     // A read failure is an I/O error, not bad content: it must reach the caller as such.
-    source.on('error', (error) => { failure.read = error; resolve(null); });
+    source.on('error', (error) => {
+      failure.read = error;
+      resolve(null);
+    });
   });
   source.pipe(gunzip);
   const error = await done;
@@ -70,11 +79,22 @@ export const gzipFormat: ImageFormat = {
     const inflated = await inflate(file);
     const facts: ImageFact[] = [fact('Compressed size', byteCount(file.size))];
     if (inflated.error !== null) {
-      return failed(`The gzip data is damaged or truncated (${inflated.error}) after ${byteCount(inflated.size)} of output. Rebuild the image or download it again.`, facts);
+      return failed(
+        `The gzip data is damaged or truncated (${inflated.error}) after ${byteCount(inflated.size)} of output. Rebuild the image or download it again.`,
+        facts,
+      );
     }
-    facts.push(fact('Uncompressed size', inflated.capped ? `more than ${byteCount(MAX_INFLATED_BYTES)}` : byteCount(inflated.size)));
+    facts.push(
+      fact(
+        'Uncompressed size',
+        inflated.capped ? `more than ${byteCount(MAX_INFLATED_BYTES)}` : byteCount(inflated.size),
+      ),
+    );
     if (inflated.capped) {
-      return failed(`The gzip data inflates to more than ${byteCount(MAX_INFLATED_BYTES)}, ${ESP8266_LIMIT.what}: no board could take it, so this is not a compressed firmware image.`, facts);
+      return failed(
+        `The gzip data inflates to more than ${byteCount(MAX_INFLATED_BYTES)}, ${ESP8266_LIMIT.what}: no board could take it, so this is not a compressed firmware image.`,
+        facts,
+      );
     }
     const inner = inflated.head;
     if (inner[0] !== ESP_IMAGE_MAGIC) {
@@ -87,12 +107,24 @@ export const gzipFormat: ImageFormat = {
       facts.push(fact('Contains', 'ESP32 application image'));
       return { ...failed(`This is a gzip-compressed ESP32 image. ${ESP32_WARNING}`, facts) };
     }
-    facts.push(fact('Contains', chip === 'esp8266' ? 'ESP8266 application image (0xE9)' : 'an 0xE9 image of unknown layout'));
+    facts.push(
+      fact('Contains', chip === 'esp8266' ? 'ESP8266 application image (0xE9)' : 'an 0xE9 image of unknown layout'),
+    );
     if (chip === 'esp8266') facts.push(fact('Flash size', flashSizeName('esp8266', inner[3]!)));
     const warnings = [ESP32_WARNING];
-    if (chip === null) warnings.push('The compressed image starts with 0xE9 but its header does not look like an ESP8266 image: check that it is the file your build produced.');
+    if (chip === null)
+      warnings.push(
+        'The compressed image starts with 0xE9 but its header does not look like an ESP8266 image: check that it is the file your build produced.',
+      );
     const version = inflated.versionMarker ?? file.versionMarker;
     if (version) facts.push(fact('Version', `${version} (OTA_BENCH_VERSION marker)`));
-    return { formatLabel: 'gzip-compressed ESP8266 image', facts, version, pushableWith: ['arduino-esp8266'], warnings, problem: null };
+    return {
+      formatLabel: 'gzip-compressed ESP8266 image',
+      facts,
+      version,
+      pushableWith: ['arduino-esp8266'],
+      warnings,
+      problem: null,
+    };
   },
 };

@@ -35,8 +35,11 @@ const REASONS: Record<string, string> = {
 
 /** True for errors that come from the file system rather than from the file's content. */
 export function isIoError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' &&
-    /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code ?? '');
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === 'string' &&
+    /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code ?? '')
+  );
 }
 
 export function toAccessError(path: string, error: unknown): ImageAccessError {

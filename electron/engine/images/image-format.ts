@@ -11,7 +11,10 @@ export interface SizeLimit {
 }
 
 /** What a format found out about a file: ImageInfo minus what inspect-image.ts fills in itself. */
-export type FormatReport = Pick<ImageInfo, 'formatLabel' | 'facts' | 'version' | 'pushableWith' | 'warnings' | 'problem'> & {
+export type FormatReport = Pick<
+  ImageInfo,
+  'formatLabel' | 'facts' | 'version' | 'pushableWith' | 'warnings' | 'problem'
+> & {
   /** ESP8266 user1/user2 images: which slot the file was linked for. */
   slotEvidence?: ImageInfo['slotEvidence'];
   /**

@@ -48,7 +48,8 @@ function buildDifferences(user1: InspectedImage, user2: InspectedImage): string[
     const [a, b] = [valueOf(user1, label), valueOf(user2, label)];
     if (a !== undefined && b !== undefined && a !== b) differences.push(`${label.toLowerCase()} ${a} vs ${b}`);
   }
-  if (user1.version && user2.version && user1.version !== user2.version) differences.push(`version ${user1.version} vs ${user2.version}`);
+  if (user1.version && user2.version && user1.version !== user2.version)
+    differences.push(`version ${user1.version} vs ${user2.version}`);
   return differences;
 }
 
@@ -102,7 +103,12 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.pio', '.vscode', '.idea']);
 const MAX_DEPTH = 4;
 const MAX_ENTRIES = 5000;
 
-interface Candidate { file: string; slot: Slot; key: string; depth: number }
+interface Candidate {
+  file: string;
+  slot: Slot;
+  key: string;
+  depth: number;
+}
 
 /** The user1/user2 pair in a build folder (searched a few levels deep), or an UpdateError saying why not. */
 export async function findPairInFolder(folder: string): Promise<[string, string]> {
@@ -117,23 +123,43 @@ export async function findPairInFolder(folder: string): Promise<[string, string]
       if (!entry.isFile() || !/\.bin$/i.test(entry.name)) continue;
       const slot = slotFromFileName(entry.name);
       // The pair key is the name with its slot marker blanked: user1.2048.new.3.bin ↔ user2.2048.new.3.bin.
-      if (slot) candidates.push({ file: full, slot, depth, key: path.join(dir, entry.name.toLowerCase().replace(/user[12]|0x0*(?:1000|81000|41000|101000)/, '#')) });
+      if (slot)
+        candidates.push({
+          file: full,
+          slot,
+          depth,
+          key: path.join(dir, entry.name.toLowerCase().replace(/user[12]|0x0*(?:1000|81000|41000|101000)/, '#')),
+        });
     }
   };
   await walk(folder, 0);
   const pairs = new Map<string, Candidate[]>();
   for (const candidate of candidates) pairs.set(candidate.key, [...(pairs.get(candidate.key) ?? []), candidate]);
-  const complete = [...pairs.values()].filter((group) => group.some((c) => c.slot === 1) && group.some((c) => c.slot === 2) && group.length === 2);
+  const complete = [...pairs.values()].filter(
+    (group) => group.some((c) => c.slot === 1) && group.some((c) => c.slot === 2) && group.length === 2,
+  );
   const relative = (file: string) => path.relative(folder, file) || path.basename(file);
   if (complete.length === 0) {
-    const found = candidates.map((c) => relative(c.file)).slice(0, 6).join(', ');
-    throw new UpdateError('invalid-uri', `No user1/user2 pair in ${folder}${found ? ` (found only ${found})` : ''}. Build with the SDK's OTA option (boot v1.2+), or pick the two files yourself.`);
+    const found = candidates
+      .map((c) => relative(c.file))
+      .slice(0, 6)
+      .join(', ');
+    throw new UpdateError(
+      'invalid-uri',
+      `No user1/user2 pair in ${folder}${found ? ` (found only ${found})` : ''}. Build with the SDK's OTA option (boot v1.2+), or pick the two files yourself.`,
+    );
   }
   const shallowest = Math.min(...complete.map((group) => group[0]!.depth));
   const best = complete.filter((group) => group[0]!.depth === shallowest);
   if (best.length > 1) {
-    const listed = best.slice(0, 4).map((group) => group.map((c) => relative(c.file)).join(' + ')).join('; ');
-    throw new UpdateError('invalid-uri', `${folder} holds several user1/user2 pairs (${listed}). Pick the two files you mean.`);
+    const listed = best
+      .slice(0, 4)
+      .map((group) => group.map((c) => relative(c.file)).join(' + '))
+      .join('; ');
+    throw new UpdateError(
+      'invalid-uri',
+      `${folder} holds several user1/user2 pairs (${listed}). Pick the two files you mean.`,
+    );
   }
   const [first, second] = best[0]!.sort((x, y) => x.slot - y.slot);
   return [first!.file, second!.file];

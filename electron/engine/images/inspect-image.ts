@@ -38,8 +38,18 @@ export async function inspectImage(path: string): Promise<InspectedImage> {
     const tooBig = sizeProblem(opened.size, format.sizeLimit?.(opened.head) ?? ANY_BOARD_LIMIT);
     if (tooBig) {
       return {
-        fileName: basename(path), size: opened.size, sha256: '', format: format.id, formatLabel: format.label,
-        facts: [], version: null, pushableWith: [], warnings: [], problem: tooBig, slotEvidence: null, members: null,
+        fileName: basename(path),
+        size: opened.size,
+        sha256: '',
+        format: format.id,
+        formatLabel: format.label,
+        facts: [],
+        version: null,
+        pushableWith: [],
+        warnings: [],
+        problem: tooBig,
+        slotEvidence: null,
+        members: null,
       };
     }
     const file = await digestFile(opened);

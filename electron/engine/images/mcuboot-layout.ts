@@ -22,24 +22,52 @@ export const TLV_SIG_PURE = 0x25;
 export const ENCRYPTED_FLAGS = 0x04 | 0x08;
 
 const FLAG_NAMES: Array<[number, string]> = [
-  [0x01, 'PIC'], [0x04, 'ENCRYPTED_AES128'], [0x08, 'ENCRYPTED_AES256'], [0x10, 'NON_BOOTABLE'],
-  [0x20, 'RAM_LOAD'], [0x100, 'ROM_FIXED'], [0x200, 'COMPRESSED_LZMA1'], [0x400, 'COMPRESSED_LZMA2'],
+  [0x01, 'PIC'],
+  [0x04, 'ENCRYPTED_AES128'],
+  [0x08, 'ENCRYPTED_AES256'],
+  [0x10, 'NON_BOOTABLE'],
+  [0x20, 'RAM_LOAD'],
+  [0x100, 'ROM_FIXED'],
+  [0x200, 'COMPRESSED_LZMA1'],
+  [0x400, 'COMPRESSED_LZMA2'],
   [0x800, 'COMPRESSED_ARM_THUMB'],
 ];
 
 // image.h names (design.md lists the UUID TLVs at 0x80/0x81; image.h and imgtool use 0x74/0x75).
 export const TLV_NAMES: Record<number, string> = {
-  0x01: 'KEYHASH', 0x02: 'PUBKEY', 0x10: 'SHA256', 0x11: 'SHA384', 0x12: 'SHA512', 0x20: 'RSA2048',
-  0x22: 'ECDSASIG', 0x23: 'RSA3072', 0x24: 'ED25519', 0x25: 'SIG_PURE', 0x30: 'ENCRSA2048',
-  0x31: 'ENCKW', 0x32: 'ENCEC256', 0x33: 'ENCX25519', 0x34: 'ENCX25519_SHA512', 0x40: 'DEPENDENCY',
-  0x50: 'SEC_CNT', 0x60: 'BOOT_RECORD', 0x70: 'DECOMP_SIZE', 0x71: 'DECOMP_SHA', 0x72: 'DECOMP_SIGNATURE',
-  0x74: 'UUID_VID', 0x75: 'UUID_CID',
+  0x01: 'KEYHASH',
+  0x02: 'PUBKEY',
+  0x10: 'SHA256',
+  0x11: 'SHA384',
+  0x12: 'SHA512',
+  0x20: 'RSA2048',
+  0x22: 'ECDSASIG',
+  0x23: 'RSA3072',
+  0x24: 'ED25519',
+  0x25: 'SIG_PURE',
+  0x30: 'ENCRSA2048',
+  0x31: 'ENCKW',
+  0x32: 'ENCEC256',
+  0x33: 'ENCX25519',
+  0x34: 'ENCX25519_SHA512',
+  0x40: 'DEPENDENCY',
+  0x50: 'SEC_CNT',
+  0x60: 'BOOT_RECORD',
+  0x70: 'DECOMP_SIZE',
+  0x71: 'DECOMP_SHA',
+  0x72: 'DECOMP_SIGNATURE',
+  0x74: 'UUID_VID',
+  0x75: 'UUID_CID',
 };
 export const SIGNATURE_TLVS = new Set([0x20, 0x22, 0x23, 0x24]);
 
 /** The boot magic that ends a padded slot (BOOT_MAX_ALIGN 8), and the tail of the variant for larger alignments. */
-const BOOT_MAGIC = Buffer.from([0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f, 0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80]);
-const BOOT_MAGIC_ALIGNED_TAIL = Buffer.from([0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b, 0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a]);
+const BOOT_MAGIC = Buffer.from([
+  0x77, 0xc2, 0x95, 0xf3, 0x60, 0xd2, 0xef, 0x7f, 0x35, 0x52, 0x50, 0x0f, 0x2c, 0xb6, 0x79, 0x80,
+]);
+const BOOT_MAGIC_ALIGNED_TAIL = Buffer.from([
+  0x2d, 0xe1, 0x5d, 0x29, 0x41, 0x0b, 0x8d, 0x77, 0x67, 0x9c, 0x11, 0x0f, 0x1f, 0x8a,
+]);
 
 export interface McubootHeader {
   magic: number;
@@ -79,16 +107,28 @@ export function tlvName(type: number): string {
   return TLV_NAMES[type] ?? hex(type, 2);
 }
 
-export interface Tlv { type: number; length: number; protected: boolean; value: Buffer }
+export interface Tlv {
+  type: number;
+  length: number;
+  protected: boolean;
+  value: Buffer;
+}
 export type TlvRead = { ok: true; tlvs: Tlv[]; end: number } | { ok: false; problem: string };
 
-
 /** Reads one TLV area (info header + entries) starting at `offset`. */
-export async function readTlvArea(file: ImageFile, offset: number, magic: number, isProtected: boolean): Promise<TlvRead> {
+export async function readTlvArea(
+  file: ImageFile,
+  offset: number,
+  magic: number,
+  isProtected: boolean,
+): Promise<TlvRead> {
   const which = isProtected ? 'protected TLV area' : 'TLV area (hash and signature)';
   const info = await file.readAt(offset, TLV_INFO_BYTES);
   if (info.length < TLV_INFO_BYTES) {
-    return { ok: false, problem: `The MCUboot image is truncated: its header says the ${which} starts at offset ${offset}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}` };
+    return {
+      ok: false,
+      problem: `The MCUboot image is truncated: its header says the ${which} starts at offset ${offset}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}`,
+    };
   }
   if (info.readUInt16LE(0) !== magic) {
     return { ok: false, problem: say.tlvMagicMissing(which, offset, magic, info.readUInt16LE(0)) };
@@ -96,7 +136,10 @@ export async function readTlvArea(file: ImageFile, offset: number, magic: number
   const total = info.readUInt16LE(2);
   const area = await file.readAt(offset, total);
   if (area.length < total) {
-    return { ok: false, problem: `The MCUboot image is truncated: its header and TLV info say it is ${byteCount(offset + total)}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}` };
+    return {
+      ok: false,
+      problem: `The MCUboot image is truncated: its header and TLV info say it is ${byteCount(offset + total)}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}`,
+    };
   }
   const tlvs: Tlv[] = [];
   let at = TLV_INFO_BYTES;
@@ -109,7 +152,10 @@ export async function readTlvArea(file: ImageFile, offset: number, magic: number
     at += 4 + length;
   }
   if (at !== total) {
-    return { ok: false, problem: `The MCUboot ${which} at offset ${offset} is malformed: its entries do not add up to the ${total} bytes its info header declares. ${say.REBUILD}` };
+    return {
+      ok: false,
+      problem: `The MCUboot ${which} at offset ${offset} is malformed: its entries do not add up to the ${total} bytes its info header declares. ${say.REBUILD}`,
+    };
   }
   return { ok: true, tlvs, end: offset + total };
 }

@@ -11,9 +11,23 @@ import { digestFile, openFileHead, streamRange, type ImageFile } from './image-f
 import { ANY_BOARD_LIMIT, sizeProblem } from './size-limits.ts';
 import * as say from './mcuboot-messages.ts';
 import {
-  ENCRYPTED_FLAGS, HEADER_BYTES, MCUBOOT_LEGACY_MAGIC, MCUBOOT_MAGIC, PROTECTED_TLV_INFO_MAGIC, SIGNATURE_TLVS,
-  TLV_INFO_MAGIC, TLV_SHA256, TLV_SIG_PURE, mcubootFlagNames, parseMcubootHeader, readTlvArea, readTrailer, tlvName,
-  type McubootHeader, type McubootTrailer, type Tlv,
+  ENCRYPTED_FLAGS,
+  HEADER_BYTES,
+  MCUBOOT_LEGACY_MAGIC,
+  MCUBOOT_MAGIC,
+  PROTECTED_TLV_INFO_MAGIC,
+  SIGNATURE_TLVS,
+  TLV_INFO_MAGIC,
+  TLV_SHA256,
+  TLV_SIG_PURE,
+  mcubootFlagNames,
+  parseMcubootHeader,
+  readTlvArea,
+  readTrailer,
+  tlvName,
+  type McubootHeader,
+  type McubootTrailer,
+  type Tlv,
 } from './mcuboot-layout.ts';
 
 export { parseMcubootHeader, mcubootFlagNames, type McubootHeader } from './mcuboot-layout.ts';
@@ -39,10 +53,26 @@ async function analyse(file: ImageFile): Promise<Analysis> {
   const header = parseMcubootHeader(file.head);
   const facts: ImageFact[] = [];
   const warnings: string[] = [];
-  const result = (problem: string | null, problemCode: ResultCode = 'integrity-failure', rest: Partial<Analysis> = {}): Analysis =>
-    ({ header, facts, warnings, problem, problemCode, hash: null, hashVerified: null, encrypted: false, trailer: null, ...rest });
+  const result = (
+    problem: string | null,
+    problemCode: ResultCode = 'integrity-failure',
+    rest: Partial<Analysis> = {},
+  ): Analysis => ({
+    header,
+    facts,
+    warnings,
+    problem,
+    problemCode,
+    hash: null,
+    hashVerified: null,
+    encrypted: false,
+    trailer: null,
+    ...rest,
+  });
   if (!header) {
-    return result(`The file is only ${byteCount(file.size)}: it starts like an MCUboot image but is truncated inside its 32-byte header. ${say.REBUILD}`);
+    return result(
+      `The file is only ${byteCount(file.size)}: it starts like an MCUboot image but is truncated inside its 32-byte header. ${say.REBUILD}`,
+    );
   }
   const flagNames = mcubootFlagNames(header.flags);
   const encrypted = (header.flags & ENCRYPTED_FLAGS) !== 0;
@@ -50,27 +80,39 @@ async function analyse(file: ImageFile): Promise<Analysis> {
     fact('Version', header.version),
     fact('Header size', `${hex(header.hdrSize, 1)} (${header.hdrSize} bytes)`),
     fact('Image size', `${hex(header.imgSize, 1)} (${byteCount(header.imgSize)})`),
-    fact('Flags', header.flags === 0 ? '0x0 (none)' : `${hex(header.flags, 1)} (${flagNames.join(', ') || 'unknown bits'})`),
+    fact(
+      'Flags',
+      header.flags === 0 ? '0x0 (none)' : `${hex(header.flags, 1)} (${flagNames.join(', ') || 'unknown bits'})`,
+    ),
     fact('Load address', hex(header.loadAddr)),
   );
   if (header.protectTlvSize > 0) facts.push(fact('Protected TLV size', `${header.protectTlvSize} bytes`));
   if (header.hdrSize < HEADER_BYTES) {
-    return result(`The MCUboot header declares a header size of ${header.hdrSize} bytes, less than the 32-byte header itself: the file is corrupted.`);
+    return result(
+      `The MCUboot header declares a header size of ${header.hdrSize} bytes, less than the 32-byte header itself: the file is corrupted.`,
+    );
   }
   if (header.magic === MCUBOOT_LEGACY_MAGIC) {
-    return result('This is a legacy MCUboot v1 image (header magic 0x96f3b83c), which current MCUboot bootloaders reject. Rebuild it with a current imgtool.', 'unsupported-package');
+    return result(
+      'This is a legacy MCUboot v1 image (header magic 0x96f3b83c), which current MCUboot bootloaders reject. Rebuild it with a current imgtool.',
+      'unsupported-package',
+    );
   }
   const payloadEnd = header.hdrSize + header.imgSize;
   const hashedEnd = payloadEnd + header.protectTlvSize;
   if (file.size < hashedEnd) {
-    return result(`The MCUboot image is truncated: its header says header, payload and protected TLVs take ${byteCount(hashedEnd)}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}`);
+    return result(
+      `The MCUboot image is truncated: its header says header, payload and protected TLVs take ${byteCount(hashedEnd)}, but the file has only ${byteCount(file.size)}. ${say.REBUILD}`,
+    );
   }
   let tlvs: Tlv[] = [];
   if (header.protectTlvSize > 0) {
     const area = await readTlvArea(file, payloadEnd, PROTECTED_TLV_INFO_MAGIC, true);
     if (!area.ok) return result(area.problem);
     if (area.end !== hashedEnd) {
-      return result(`The MCUboot protected TLV area is ${byteCount(area.end - payloadEnd)} long, but the header declares ${byteCount(header.protectTlvSize)}: the file is corrupted. ${say.REBUILD}`);
+      return result(
+        `The MCUboot protected TLV area is ${byteCount(area.end - payloadEnd)} long, but the header declares ${byteCount(header.protectTlvSize)}: the file is corrupted. ${say.REBUILD}`,
+      );
     }
     tlvs = area.tlvs;
   }
@@ -85,9 +127,19 @@ async function analyse(file: ImageFile): Promise<Analysis> {
   );
   const trailer = await readTrailer(file, area.end);
   if (area.end < file.size) {
-    facts.push(fact('Padded', `${byteCount(file.size - area.end)} after the TLV area (${trailer ? 'slot trailer' : 'no boot magic at the end'})`));
+    facts.push(
+      fact(
+        'Padded',
+        `${byteCount(file.size - area.end)} after the TLV area (${trailer ? 'slot trailer' : 'no boot magic at the end'})`,
+      ),
+    );
     if (trailer) {
-      facts.push(fact('Trailer', `image_ok ${trailer.imageOk}, copy_done ${trailer.copyDone}, swap_info ${trailer.swapInfo} (max align ${trailer.maxAlign})`));
+      facts.push(
+        fact(
+          'Trailer',
+          `image_ok ${trailer.imageOk}, copy_done ${trailer.copyDone}, swap_info ${trailer.swapInfo} (max align ${trailer.maxAlign})`,
+        ),
+      );
     } else {
       warnings.push(say.trailingBytesWithoutMagic(file.size - area.end));
     }
@@ -98,17 +150,25 @@ async function analyse(file: ImageFile): Promise<Analysis> {
     const otherHashes = tlvs.filter((t) => t.type === 0x11 || t.type === 0x12).map((t) => tlvName(t.type));
     const why = tlvs.some((t) => t.type === TLV_SIG_PURE)
       ? 'it carries a pure signature (SIG_PURE) instead'
-      : otherHashes.length > 0 ? `it carries only ${otherHashes.join(' and ')}` : 'the file is incomplete or was not signed by imgtool';
+      : otherHashes.length > 0
+        ? `it carries only ${otherHashes.join(' and ')}`
+        : 'the file is incomplete or was not signed by imgtool';
     return result(say.noSha256Tlv(why), 'unsupported-package', { encrypted, trailer });
   }
   if (hashes.length > 1 || hashes[0]!.length !== 32) {
-    return result(hashes.length > 1
-      ? `The MCUboot image has ${hashes.length} SHA-256 TLVs; MCUboot and Zephyr reject images with more than one. ${say.REBUILD}`
-      : `The MCUboot SHA-256 TLV is ${hashes[0]!.length} bytes long instead of 32: the file is corrupted. ${say.REBUILD}`, 'integrity-failure', { encrypted, trailer });
+    return result(
+      hashes.length > 1
+        ? `The MCUboot image has ${hashes.length} SHA-256 TLVs; MCUboot and Zephyr reject images with more than one. ${say.REBUILD}`
+        : `The MCUboot SHA-256 TLV is ${hashes[0]!.length} bytes long instead of 32: the file is corrupted. ${say.REBUILD}`,
+      'integrity-failure',
+      { encrypted, trailer },
+    );
   }
   const hash = hashes[0]!.value;
   const digest = createHash('sha256');
-  await streamRange(file, 0, hashedEnd, (data) => { digest.update(data); });
+  await streamRange(file, 0, hashedEnd, (data) => {
+    digest.update(data);
+  });
   const computed = digest.digest();
   if (encrypted) {
     facts.push(fact('SHA-256 TLV', `${hash.toString('hex')} (not checked: the payload is encrypted)`));
@@ -117,7 +177,12 @@ async function analyse(file: ImageFile): Promise<Analysis> {
   }
   if (!computed.equals(hash)) {
     facts.push(fact('SHA-256 TLV', `mismatch: TLV ${hash.toString('hex')}, computed ${computed.toString('hex')}`));
-    return result(say.hashMismatch(hash, computed), 'integrity-failure', { hash, hashVerified: false, encrypted, trailer });
+    return result(say.hashMismatch(hash, computed), 'integrity-failure', {
+      hash,
+      hashVerified: false,
+      encrypted,
+      trailer,
+    });
   }
   facts.push(fact('SHA-256 TLV', `${hash.toString('hex')} (verified)`));
   return result(null, 'integrity-failure', { hash, hashVerified: true, encrypted, trailer });
@@ -191,7 +256,11 @@ export async function readMcubootImage(path: string): Promise<McubootImage> {
   try {
     if (!mcubootFormat.detect(file.head, file.size)) {
       const bare = unsignedCortexMProblem(file.head);
-      throw new UpdateError('unsupported-package', bare ?? `${path} is not an MCUboot image (no 0x96f3b83d header magic). Sign the firmware with imgtool (or west sign) and pick the signed .bin.`);
+      throw new UpdateError(
+        'unsupported-package',
+        bare ??
+          `${path} is not an MCUboot image (no 0x96f3b83d header magic). Sign the firmware with imgtool (or west sign) and pick the signed .bin.`,
+      );
     }
     const analysis = await analyse(file);
     if (analysis.problem || !analysis.header || !analysis.hash) {

@@ -29,7 +29,13 @@ export interface MongooseManifest {
   parts: MongoosePart[];
 }
 
-export interface ZipEntryInfo { name: string; method: number; size: number; offset: number; dataDescriptor: boolean }
+export interface ZipEntryInfo {
+  name: string;
+  method: number;
+  size: number;
+  offset: number;
+  dataDescriptor: boolean;
+}
 
 export type BundleRead =
   /** Not readable as a zip at all. */
@@ -37,7 +43,15 @@ export type BundleRead =
   /** A zip, but not a Mongoose OS bundle (no manifest.json, or someone else's manifest). */
   | { kind: 'not-mongoose'; kindLabel: string; problem: string }
   /** A Mongoose OS bundle; `problems` say why the device would refuse it. */
-  | { kind: 'bundle'; manifest: MongooseManifest | null; manifestPath: string; entries: ZipEntryInfo[]; problems: string[]; warnings: string[]; integrity?: string };
+  | {
+      kind: 'bundle';
+      manifest: MongooseManifest | null;
+      manifestPath: string;
+      entries: ZipEntryInfo[];
+      problems: string[];
+      warnings: string[];
+      integrity?: string;
+    };
 
 const optionalText = z.union([z.string(), z.number()]).transform(String).optional();
 const manifestSchema = z.looseObject({
@@ -46,17 +60,21 @@ const manifestSchema = z.looseObject({
   version: z.union([z.string().min(1), z.number()]).transform(String),
   build_id: optionalText,
   build_timestamp: optionalText,
-  parts: z.record(z.string(), z.looseObject({
-    src: z.string().optional(),
-    addr: z.number().optional(),
-    size: z.number().optional(),
-    type: z.string().optional(),
-    cs_sha1: z.string().optional(),
-  })),
+  parts: z.record(
+    z.string(),
+    z.looseObject({
+      src: z.string().optional(),
+      addr: z.number().optional(),
+      size: z.number().optional(),
+      type: z.string().optional(),
+      cs_sha1: z.string().optional(),
+    }),
+  ),
 });
 
 /** An error message fit to sit inside a sentence's parentheses. */
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).replace(/\.\s*$/, '');
+const reasonOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).replace(/\.\s*$/, '');
 
 const isManifestName = (name: string): boolean => posix.basename(name) === 'manifest.json';
 
@@ -94,14 +112,23 @@ class FileHandleReader extends yauzl.RandomAccessReader {
           this.push(null);
           return;
         }
-        handle.read(Buffer.allocUnsafe(length), 0, length, position).then(({ bytesRead, buffer }) => {
-          position += bytesRead;
-          this.push(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
-        }, (error: Error) => this.destroy(error));
+        handle.read(Buffer.allocUnsafe(length), 0, length, position).then(
+          ({ bytesRead, buffer }) => {
+            position += bytesRead;
+            this.push(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
+          },
+          (error: Error) => this.destroy(error),
+        );
       },
     });
   }
-  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null) => void,
+  ): void {
     this.handle.read(buffer, offset, length, position).then(
       ({ bytesRead }) => callback(bytesRead < length ? new Error('unexpected end of file') : null),
       (error: Error) => callback(error),
@@ -121,10 +148,16 @@ export async function readMongooseBundle(handle: FileHandle, verify = true): Pro
   let zip: yauzl.ZipFile;
   try {
     const { size } = await handle.stat();
-    zip = await yauzl.fromRandomAccessReaderPromise(new FileHandleReader(handle), size, { lazyEntries: true, autoClose: false });
+    zip = await yauzl.fromRandomAccessReaderPromise(new FileHandleReader(handle), size, {
+      lazyEntries: true,
+      autoClose: false,
+    });
   } catch (error) {
     if (isIoError(error)) throw error;
-    return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${reasonOf(error)}). Download or build it again.` };
+    return {
+      kind: 'damaged-zip',
+      problem: `The zip archive is damaged or truncated (${reasonOf(error)}). Download or build it again.`,
+    };
   }
   try {
     const raw: yauzl.Entry[] = [];
@@ -132,7 +165,10 @@ export async function readMongooseBundle(handle: FileHandle, verify = true): Pro
       for await (const entry of zip.eachEntry()) raw.push(entry);
     } catch (error) {
       if (isIoError(error)) throw error;
-      return { kind: 'damaged-zip', problem: `The zip archive is damaged or truncated (${reasonOf(error)}). Download or build it again.` };
+      return {
+        kind: 'damaged-zip',
+        problem: `The zip archive is damaged or truncated (${reasonOf(error)}). Download or build it again.`,
+      };
     }
     return await analyse(zip, raw, verify);
   } finally {
@@ -144,10 +180,14 @@ async function analyse(zip: yauzl.ZipFile, raw: yauzl.Entry[], verify: boolean):
   // The device streams the file from its start, so "first" means the lowest local-header offset.
   raw.sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
   const entries: ZipEntryInfo[] = raw.map((e) => ({
-    name: e.fileName, method: e.compressionMethod, size: e.uncompressedSize, offset: e.relativeOffsetOfLocalHeader,
+    name: e.fileName,
+    method: e.compressionMethod,
+    size: e.uncompressedSize,
+    offset: e.relativeOffsetOfLocalHeader,
     dataDescriptor: (e.generalPurposeBitFlag & DATA_DESCRIPTOR_FLAG) !== 0,
   }));
-  const manifestEntry = raw.filter((e) => isManifestName(e.fileName))
+  const manifestEntry = raw
+    .filter((e) => isManifestName(e.fileName))
     .sort((a, b) => a.fileName.split('/').length - b.fileName.split('/').length)[0];
   if (!manifestEntry) {
     const bins = entries.filter((e) => /\.(bin|gz)$/i.test(e.name)).map((e) => e.name);
@@ -166,32 +206,66 @@ async function analyse(zip: yauzl.ZipFile, raw: yauzl.Entry[], verify: boolean):
     const problem = say.manifestNotJson(manifestPath, reasonOf(error));
     return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [problem], warnings: [] };
   }
-  const object = typeof json === 'object' && json !== null && !Array.isArray(json) ? json as Record<string, unknown> : {};
+  const object =
+    typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
   if (!('platform' in object) && !('parts' in object)) {
     const nordic = typeof object.manifest === 'object';
     return nordic
       ? { kind: 'not-mongoose', kindLabel: 'Nordic DFU package', problem: say.NORDIC_DFU_PACKAGE }
-      : { kind: 'not-mongoose', kindLabel: 'zip archive (not Mongoose OS)', problem: say.notMongooseManifest(manifestPath) };
+      : {
+          kind: 'not-mongoose',
+          kindLabel: 'zip archive (not Mongoose OS)',
+          problem: say.notMongooseManifest(manifestPath),
+        };
   }
   const parsed = manifestSchema.safeParse(object);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'manifest')))].join(', ');
-    return { kind: 'bundle', manifest: null, manifestPath, entries, problems: [say.manifestFieldsInvalid(fields)], warnings: [] };
+    return {
+      kind: 'bundle',
+      manifest: null,
+      manifestPath,
+      entries,
+      problems: [say.manifestFieldsInvalid(fields)],
+      warnings: [],
+    };
   }
   const m = parsed.data;
   const manifest: MongooseManifest = {
-    name: m.name ?? null, platform: m.platform, version: m.version,
-    buildId: m.build_id ?? null, buildTimestamp: m.build_timestamp ?? null,
-    parts: Object.entries(m.parts).map(([name, p]) => ({ name, src: p.src ?? null, addr: p.addr ?? null, size: p.size ?? null, type: p.type ?? null, csSha1: p.cs_sha1 ?? null })),
+    name: m.name ?? null,
+    platform: m.platform,
+    version: m.version,
+    buildId: m.build_id ?? null,
+    buildTimestamp: m.build_timestamp ?? null,
+    parts: Object.entries(m.parts).map(([name, p]) => ({
+      name,
+      src: p.src ?? null,
+      addr: p.addr ?? null,
+      size: p.size ?? null,
+      type: p.type ?? null,
+      csSha1: p.cs_sha1 ?? null,
+    })),
   };
   const checks = deviceChecks(manifest, manifestPath, entries);
   if (!verify) return { kind: 'bundle', manifest, manifestPath, entries, ...checks };
   const integrity = await checkZipIntegrity(zip, raw, manifest.parts, posix.dirname(manifestPath));
-  return { kind: 'bundle', manifest, manifestPath, entries, problems: [...checks.problems, ...integrity.problems], warnings: checks.warnings, integrity: integrity.summary };
+  return {
+    kind: 'bundle',
+    manifest,
+    manifestPath,
+    entries,
+    problems: [...checks.problems, ...integrity.problems],
+    warnings: checks.warnings,
+    integrity: integrity.summary,
+  };
 }
 
 /** What the device's parser would refuse (problems) or silently mishandle (warnings). */
-function deviceChecks(manifest: MongooseManifest, manifestPath: string, entries: ZipEntryInfo[]): { problems: string[]; warnings: string[] } {
+function deviceChecks(
+  manifest: MongooseManifest,
+  manifestPath: string,
+  entries: ZipEntryInfo[],
+): { problems: string[]; warnings: string[] } {
   const problems: string[] = [];
   const warnings: string[] = [];
   if (entries[0]?.name !== manifestPath) {
@@ -203,7 +277,9 @@ function deviceChecks(manifest: MongooseManifest, manifestPath: string, entries:
   }
   const folder = posix.dirname(manifestPath);
   const names = new Set(entries.map((e) => e.name));
-  const missing = manifest.parts.filter((p) => p.src !== null && !names.has(folder === '.' ? p.src : `${folder}/${p.src}`));
+  const missing = manifest.parts.filter(
+    (p) => p.src !== null && !names.has(folder === '.' ? p.src : `${folder}/${p.src}`),
+  );
   if (missing.length > 0) {
     problems.push(say.missingParts(missing.map((p) => p.src)));
   }

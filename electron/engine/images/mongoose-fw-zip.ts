@@ -20,7 +20,10 @@ export const mongooseFwZipFormat: ImageFormat = {
   id: 'mongoose-fw-zip',
   label: LABEL,
   // Local file header, or the end-of-central-directory record of an empty zip.
-  detect: (head) => head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b &&
+  detect: (head) =>
+    head.length >= 4 &&
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
     ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6)),
 
   async inspect(file): Promise<FormatReport> {
@@ -28,8 +31,13 @@ export const mongooseFwZipFormat: ImageFormat = {
     if (bundle.kind !== 'bundle') {
       const kind = bundle.kind === 'damaged-zip' ? 'damaged zip archive' : bundle.kindLabel;
       return {
-        format: 'unknown', formatLabel: `Unknown (${kind})`, facts: [fact('Looks like', kind)],
-        version: null, pushableWith: [], warnings: [], problem: bundle.problem,
+        format: 'unknown',
+        formatLabel: `Unknown (${kind})`,
+        facts: [fact('Looks like', kind)],
+        version: null,
+        pushableWith: [],
+        warnings: [],
+        problem: bundle.problem,
       };
     }
     const { manifest, entries } = bundle;
@@ -43,7 +51,10 @@ export const mongooseFwZipFormat: ImageFormat = {
     }
     facts.push(
       fact('Manifest', bundle.manifestPath),
-      fact('Zip entries', `${entries.length} (${entries.every((e) => e.method === 0) ? 'all stored' : 'some compressed'})`),
+      fact(
+        'Zip entries',
+        `${entries.length} (${entries.every((e) => e.method === 0) ? 'all stored' : 'some compressed'})`,
+      ),
       fact('Unpacked size', byteCount(entries.reduce((sum, e) => sum + e.size, 0))),
     );
     if (bundle.integrity) facts.push(fact('Integrity', bundle.integrity));

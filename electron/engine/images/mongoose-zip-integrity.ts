@@ -21,7 +21,8 @@ export interface IntegrityResult {
   summary: string;
 }
 
-const list = (items: string[]): string => `${items.slice(0, 3).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
+const list = (items: string[]): string =>
+  `${items.slice(0, 3).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
 
 /** Where the local headers (what the device parses) say something else than the central directory. */
 async function localHeaderMismatches(zip: yauzl.ZipFile, entries: yauzl.Entry[]): Promise<string[]> {
@@ -30,24 +31,31 @@ async function localHeaderMismatches(zip: yauzl.ZipFile, entries: yauzl.Entry[])
   for (const entry of entries) {
     const name = entry.fileName;
     if (expectedOffset >= 0 && entry.relativeOffsetOfLocalHeader !== expectedOffset) {
-      found.push(`${name} starts at byte ${entry.relativeOffsetOfLocalHeader}, but the entry before it ends at byte ${expectedOffset}`);
+      found.push(
+        `${name} starts at byte ${entry.relativeOffsetOfLocalHeader}, but the entry before it ends at byte ${expectedOffset}`,
+      );
     }
     let local: yauzl.LocalFileHeader;
     try {
       local = await zip.readLocalFileHeaderPromise(entry);
     } catch (error) {
       if (isIoError(error)) throw error;
-      found.push(`${name}: no local file header where the central directory points (${error instanceof Error ? error.message : String(error)})`);
+      found.push(
+        `${name}: no local file header where the central directory points (${error instanceof Error ? error.message : String(error)})`,
+      );
       expectedOffset = -1;
       continue;
     }
     const differ: string[] = [];
     if (!local.fileName.equals(entry.fileNameRaw)) differ.push(`name "${local.fileName.toString('latin1')}"`);
-    if (local.compressionMethod !== entry.compressionMethod) differ.push(`method ${local.compressionMethod} instead of ${entry.compressionMethod}`);
+    if (local.compressionMethod !== entry.compressionMethod)
+      differ.push(`method ${local.compressionMethod} instead of ${entry.compressionMethod}`);
     if ((local.generalPurposeBitFlag & DATA_DESCRIPTOR_FLAG) === 0) {
       if (local.crc32 !== entry.crc32) differ.push(`CRC-32 ${hex(local.crc32)} instead of ${hex(entry.crc32)}`);
-      if (local.compressedSize !== entry.compressedSize) differ.push(`size ${local.compressedSize} instead of ${entry.compressedSize}`);
-      if (local.uncompressedSize !== entry.uncompressedSize) differ.push(`unpacked size ${local.uncompressedSize} instead of ${entry.uncompressedSize}`);
+      if (local.compressedSize !== entry.compressedSize)
+        differ.push(`size ${local.compressedSize} instead of ${entry.compressedSize}`);
+      if (local.uncompressedSize !== entry.uncompressedSize)
+        differ.push(`unpacked size ${local.uncompressedSize} instead of ${entry.uncompressedSize}`);
     }
     if (differ.length > 0) found.push(`${name}'s local header says ${differ.join(', ')}`);
     // A data descriptor (12 or 16 bytes) makes the next offset uncertain: skip that comparison.
@@ -78,7 +86,12 @@ async function digestEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<{ cr
  * Checks every entry's CRC-32, the local headers against the central directory, and each part's
  * SHA-1 and size against the manifest. `entries` sorted by offset; `folder` is the manifest's.
  */
-export async function checkZipIntegrity(zip: yauzl.ZipFile, entries: yauzl.Entry[], parts: MongoosePart[], folder: string): Promise<IntegrityResult> {
+export async function checkZipIntegrity(
+  zip: yauzl.ZipFile,
+  entries: yauzl.Entry[],
+  parts: MongoosePart[],
+  folder: string,
+): Promise<IntegrityResult> {
   const problems: string[] = [];
   const headers = await localHeaderMismatches(zip, entries);
   if (headers.length > 0) {
@@ -96,7 +109,8 @@ export async function checkZipIntegrity(zip: yauzl.ZipFile, entries: yauzl.Entry
       continue;
     }
     digests.set(entry.fileName, digest);
-    if (digest.crc !== entry.crc32) badCrc.push(`${entry.fileName}: stored ${hex(entry.crc32)}, computed ${hex(digest.crc)}`);
+    if (digest.crc !== entry.crc32)
+      badCrc.push(`${entry.fileName}: stored ${hex(entry.crc32)}, computed ${hex(digest.crc)}`);
   }
   if (unreadable.length > 0) problems.push(say.unreadableEntries(list(unreadable)));
   if (badCrc.length > 0) {
@@ -109,11 +123,13 @@ export async function checkZipIntegrity(zip: yauzl.ZipFile, entries: yauzl.Entry
     if (part.src === null) continue;
     const entry = byName.get(folder === '.' ? part.src : posix.join(folder, part.src));
     if (!entry) continue;
-    if (part.size !== null && part.size !== entry.uncompressedSize) badSize.push(`${part.name}: manifest ${part.size} bytes, ${part.src} ${entry.uncompressedSize} bytes`);
+    if (part.size !== null && part.size !== entry.uncompressedSize)
+      badSize.push(`${part.name}: manifest ${part.size} bytes, ${part.src} ${entry.uncompressedSize} bytes`);
     const digest = digests.get(entry.fileName);
     if (part.csSha1 === null || !digest) continue;
     shaChecked += 1;
-    if (digest.sha1 !== part.csSha1.toLowerCase()) badSha.push(`${part.name} (${part.src}): manifest ${part.csSha1}, content ${digest.sha1}`);
+    if (digest.sha1 !== part.csSha1.toLowerCase())
+      badSha.push(`${part.name} (${part.src}): manifest ${part.csSha1}, content ${digest.sha1}`);
   }
   if (badSha.length > 0) {
     problems.push(say.sha1Mismatch(badSha.length, list(badSha)));

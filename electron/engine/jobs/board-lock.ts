@@ -75,7 +75,12 @@ function readHolder(path: string): LockHolder | null {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
     if (typeof parsed.pid !== 'number') return null;
-    return { pid: parsed.pid, process: String(parsed.process ?? 'another program'), since: Number(parsed.since) || 0, device: String(parsed.device ?? '') };
+    return {
+      pid: parsed.pid,
+      process: String(parsed.process ?? 'another program'),
+      since: Number(parsed.since) || 0,
+      device: String(parsed.device ?? ''),
+    };
   } catch {
     return null; // unreadable: nobody we could name holds it
   }
@@ -99,7 +104,11 @@ function tryCreate(path: string, holder: LockHolder): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    try { unlinkSync(scratch); } catch { /* already gone */ }
+    try {
+      unlinkSync(scratch);
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -117,9 +126,17 @@ function removeStale(path: string, stale: LockHolder | null): void {
   }
   const moved = readHolder(aside);
   if (moved && stale && (moved.pid !== stale.pid || moved.since !== stale.since)) {
-    try { linkSync(aside, path); } catch { /* a third lock is there now: it wins */ }
+    try {
+      linkSync(aside, path);
+    } catch {
+      /* a third lock is there now: it wins */
+    }
   }
-  try { unlinkSync(aside); } catch { /* already gone */ }
+  try {
+    unlinkSync(aside);
+  } catch {
+    /* already gone */
+  }
 }
 
 export interface BoardLock {
@@ -133,11 +150,19 @@ export interface BoardLock {
  * different ids) or none. Throws UpdateError naming the holder when one is taken by a live process.
  */
 export function takeBoardLock(keys: string[], holderInfo: { process: string; device: string }): BoardLock {
-  const holder: LockHolder = { pid: process.pid, process: holderInfo.process, since: Date.now(), device: holderInfo.device };
+  const holder: LockHolder = {
+    pid: process.pid,
+    process: holderInfo.process,
+    since: Date.now(),
+    device: holderInfo.device,
+  };
   try {
     mkdirSync(lockDir(), { recursive: true });
   } catch (error) {
-    return { release: () => {}, warning: `Could not use ${lockDir()} for board locks (${(error as Error).message}); another OTA Bench could push to this board at the same time.` };
+    return {
+      release: () => {},
+      warning: `Could not use ${lockDir()} for board locks (${(error as Error).message}); another OTA Bench could push to this board at the same time.`,
+    };
   }
   const taken: string[] = [];
   const release = () => {
@@ -145,7 +170,11 @@ export function takeBoardLock(keys: string[], holderInfo: { process: string; dev
       // Only our own lock is removed: a stale-lock takeover elsewhere must not lose its file to us.
       const current = readHolder(path);
       if (current && (current.pid !== holder.pid || current.since !== holder.since)) continue;
-      try { unlinkSync(path); } catch { /* already gone */ }
+      try {
+        unlinkSync(path);
+      } catch {
+        /* already gone */
+      }
     }
   };
   try {
@@ -157,23 +186,43 @@ export function takeBoardLock(keys: string[], holderInfo: { process: string; dev
         }
         const other = readHolder(path);
         if (other && isAlive(other.pid)) {
-          throw new UpdateError('update-failed', `${holderInfo.device} is busy: ${describeHolder(other)}. Wait for that push to end, then try again.`);
+          throw new UpdateError(
+            'update-failed',
+            `${holderInfo.device} is busy: ${describeHolder(other)}. Wait for that push to end, then try again.`,
+          );
         }
-        if (attempt >= 2) throw new UpdateError('update-failed', `${holderInfo.device} is busy: its lock file ${path} keeps coming back; remove it if no OTA Bench is running.`);
+        if (attempt >= 2)
+          throw new UpdateError(
+            'update-failed',
+            `${holderInfo.device} is busy: its lock file ${path} keeps coming back; remove it if no OTA Bench is running.`,
+          );
         removeStale(path, other);
       }
     }
   } catch (error) {
     release();
     if (error instanceof UpdateError) throw error;
-    return { release: () => {}, warning: `Could not take the board lock (${(error as Error).message}); another OTA Bench could push to this board at the same time.` };
+    return {
+      release: () => {},
+      warning: `Could not take the board lock (${(error as Error).message}); another OTA Bench could push to this board at the same time.`,
+    };
   }
   return { release, warning: null };
 }
 
 /** The identities one board goes by: its id, and its address for the LAN (or Bluetooth address). */
-export function boardLockKeys(device: { id: string; transport: string; address: string | null; port: number }): string[] {
+export function boardLockKeys(device: {
+  id: string;
+  transport: string;
+  address: string | null;
+  port: number;
+}): string[] {
   const keys = [device.id];
-  if (device.address) keys.push(device.transport === 'ble' ? `ble-address:${device.address.toLowerCase()}` : `lan:${device.address}:${device.port}`);
+  if (device.address)
+    keys.push(
+      device.transport === 'ble'
+        ? `ble-address:${device.address.toLowerCase()}`
+        : `lan:${device.address}:${device.port}`,
+    );
   return keys;
 }

@@ -21,7 +21,9 @@ export class CommitDecisions {
       const onAbort = () => {
         clearTimeout(timer);
         this.waiter = null;
-        reject(new UpdateError('cancelled', 'Stopped watching the commit window; the board decides by itself when it ends.'));
+        reject(
+          new UpdateError('cancelled', 'Stopped watching the commit window; the board decides by itself when it ends.'),
+        );
       };
       const done = (value: Decision | 'deadline') => {
         clearTimeout(timer);

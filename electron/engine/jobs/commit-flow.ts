@@ -22,36 +22,58 @@ async function healthCheck(ctx: RunnerContext, returned: Returned, toVersion: st
     } catch {
       return `the board stopped answering ${second + 1} s after booting the new firmware`;
     }
-    if (toVersion && info?.version !== toVersion) return `the board reports ${info?.version ?? 'no version'} instead of ${toVersion}`;
-    if (info?.uptimeSeconds != null && lastUptime != null && info.uptimeSeconds < lastUptime) return 'the new firmware rebooted by itself';
+    if (toVersion && info?.version !== toVersion)
+      return `the board reports ${info?.version ?? 'no version'} instead of ${toVersion}`;
+    if (info?.uptimeSeconds != null && lastUptime != null && info.uptimeSeconds < lastUptime)
+      return 'the new firmware rebooted by itself';
     lastUptime = info?.uptimeSeconds ?? lastUptime;
   }
   return null;
 }
 
-export async function awaitCommit(ctx: RunnerContext, returned: Returned, fromVersion: string | null, toVersion: string | null): Promise<void> {
+export async function awaitCommit(
+  ctx: RunnerContext,
+  returned: Returned,
+  fromVersion: string | null,
+  toVersion: string | null,
+): Promise<void> {
   const control = ctx.protocol.commitControl!;
   const name = ctx.device().name;
   const expected = ctx.image.info.version;
   if (toVersion && toVersion === fromVersion && expected && expected !== fromVersion) {
-    throw new UpdateError('rolled-back', `${name} came back still running ${fromVersion}, not ${expected}: the new firmware did not boot.`);
+    throw new UpdateError(
+      'rolled-back',
+      `${name} came back still running ${fromVersion}, not ${expected}: the new firmware did not boot.`,
+    );
   }
   const boot = await control.bootState(returned.target, ctx.signal);
   if (boot.committed) {
-    ctx.setState('committed', { result: { code: 'success', message: `${name} runs ${toVersion ?? 'the new firmware'} and committed it by itself (no commit window).`, deviceMessage: null } });
+    ctx.setState('committed', {
+      result: {
+        code: 'success',
+        message: `${name} runs ${toVersion ?? 'the new firmware'} and committed it by itself (no commit window).`,
+        deviceMessage: null,
+      },
+    });
     return;
   }
   // The board's own remaining time when it says (commit_timeout − uptime), else the whole window from now.
   const deadline = Date.now() + (boot.revertsInSeconds ?? boot.commitTimeoutSeconds) * 1000;
   ctx.setState('awaiting-commit', { commitDeadline: deadline });
-  ctx.log(`${toVersion ?? 'The new firmware'} runs uncommitted; it ${revertWords(boot.revertsInSeconds ?? boot.commitTimeoutSeconds)} unless committed.`);
+  ctx.log(
+    `${toVersion ?? 'The new firmware'} runs uncommitted; it ${revertWords(boot.revertsInSeconds ?? boot.commitTimeoutSeconds)} unless committed.`,
+  );
 
   let decision: Decision | 'deadline';
   let healthProblem: string | null = null;
   if (ctx.job().commitPolicy === 'auto') {
     healthProblem = await healthCheck(ctx, returned, toVersion);
     decision = healthProblem ? 'deadline' : 'commit';
-    ctx.log(healthProblem ? `Not committing: ${healthProblem}.` : `Health check passed (${ctx.timeouts.healthSeconds} s up on ${toVersion ?? 'the new firmware'}).`);
+    ctx.log(
+      healthProblem
+        ? `Not committing: ${healthProblem}.`
+        : `Health check passed (${ctx.timeouts.healthSeconds} s up on ${toVersion ?? 'the new firmware'}).`,
+    );
   } else {
     decision = await ctx.decisions.next(ctx.signal, deadline - Date.now());
   }
@@ -61,8 +83,19 @@ export async function awaitCommit(ctx: RunnerContext, returned: Returned, fromVe
     ctx.setState('committing');
     await control.commit(now());
     const after = await control.bootState(now(), ctx.signal);
-    if (!after.committed) throw new UpdateError('update-failed', 'OTA.Commit returned, but the board still reports the firmware as uncommitted.');
-    ctx.setState('committed', { commitDeadline: null, result: { code: 'success', message: `Committed ${toVersion ?? 'the new firmware'} on ${name}.`, deviceMessage: null } });
+    if (!after.committed)
+      throw new UpdateError(
+        'update-failed',
+        'OTA.Commit returned, but the board still reports the firmware as uncommitted.',
+      );
+    ctx.setState('committed', {
+      commitDeadline: null,
+      result: {
+        code: 'success',
+        message: `Committed ${toVersion ?? 'the new firmware'} on ${name}.`,
+        deviceMessage: null,
+      },
+    });
     return;
   }
   if (decision === 'revert') {
@@ -74,7 +107,8 @@ export async function awaitCommit(ctx: RunnerContext, returned: Returned, fromVe
   const back = await waitForReboot({
     protocol: ctx.protocol,
     candidates: () => [now()],
-    uptimeBefore: returned.info?.uptimeSeconds != null ? { seconds: returned.info.uptimeSeconds, at: returned.at } : null,
+    uptimeBefore:
+      returned.info?.uptimeSeconds != null ? { seconds: returned.info.uptimeSeconds, at: returned.at } : null,
     goneWaitMs: ctx.timeouts.rollbackGraceMs,
     comeBackMs: ctx.timeouts.rollbackGraceMs + ctx.timeouts.rebootComeBackMs,
     pollMs: ctx.timeouts.pollMs,
@@ -86,20 +120,35 @@ export async function awaitCommit(ctx: RunnerContext, returned: Returned, fromVe
   if (runs && runs === toVersion && fromVersion !== toVersion) {
     const state = await control.bootState(back.target, ctx.signal);
     if (state.committed) {
-      ctx.setState('committed', { commitDeadline: null, result: { code: 'success', message: `${name} kept ${toVersion}: it was committed from elsewhere.`, deviceMessage: null } });
+      ctx.setState('committed', {
+        commitDeadline: null,
+        result: {
+          code: 'success',
+          message: `${name} kept ${toVersion}: it was committed from elsewhere.`,
+          deviceMessage: null,
+        },
+      });
       return;
     }
-    throw new UpdateError('update-failed', `${name} rebooted but still runs ${toVersion} uncommitted; check it with \`ota-bench status\`.`);
+    throw new UpdateError(
+      'update-failed',
+      `${name} rebooted but still runs ${toVersion} uncommitted; check it with \`ota-bench status\`.`,
+    );
   }
-  const why = decision === 'revert'
-    ? 'Reverted on your request'
-    : healthProblem
-      ? `Not committed because ${healthProblem}`
-      : `Nobody committed ${toVersion ?? 'the new firmware'} within ${formatDuration(boot.commitTimeoutSeconds)}`;
+  const why =
+    decision === 'revert'
+      ? 'Reverted on your request'
+      : healthProblem
+        ? `Not committed because ${healthProblem}`
+        : `Nobody committed ${toVersion ?? 'the new firmware'} within ${formatDuration(boot.commitTimeoutSeconds)}`;
   ctx.setState('rolled-back', {
     commitDeadline: null,
     toVersion: runs,
-    result: { code: 'rolled-back', message: `${why}, so ${name} rolled back to ${runs ?? 'its previous firmware'}.`, deviceMessage: null },
+    result: {
+      code: 'rolled-back',
+      message: `${why}, so ${name} rolled back to ${runs ?? 'its previous firmware'}.`,
+      deviceMessage: null,
+    },
   });
 }
 
@@ -125,13 +174,21 @@ export async function decideOutsideJob(job: OutsideJob, decision: Decision): Pro
   const info = await job.protocol.readFirmware(job.target(), signal).catch(() => null);
   const running = before.runningVersion ?? info?.version ?? null;
   if (before.committed) {
-    if (decision === 'commit') return `${job.name} already runs ${running ?? 'its firmware'} committed: nothing to commit.`;
-    throw new UpdateError('update-failed', `${job.name} runs ${running ?? 'its firmware'} committed: there is nothing to revert (Mongoose OS can only go back from an uncommitted update).`);
+    if (decision === 'commit')
+      return `${job.name} already runs ${running ?? 'its firmware'} committed: nothing to commit.`;
+    throw new UpdateError(
+      'update-failed',
+      `${job.name} runs ${running ?? 'its firmware'} committed: there is nothing to revert (Mongoose OS can only go back from an uncommitted update).`,
+    );
   }
   if (decision === 'commit') {
     await control.commit(job.target());
     const after = await control.bootState(job.target(), signal);
-    if (!after.committed) throw new UpdateError('update-failed', `OTA.Commit returned, but ${job.name} still reports ${running ?? 'its firmware'} as uncommitted.`);
+    if (!after.committed)
+      throw new UpdateError(
+        'update-failed',
+        `OTA.Commit returned, but ${job.name} still reports ${running ?? 'its firmware'} as uncommitted.`,
+      );
     return `Committed ${running ?? 'the firmware'} on ${job.name}.`;
   }
   const uptimeBefore = info?.uptimeSeconds != null ? { seconds: info.uptimeSeconds, at: Date.now() } : null;
@@ -149,7 +206,12 @@ export async function decideOutsideJob(job: OutsideJob, decision: Decision): Pro
     log: () => {},
   });
   const after = await control.bootState(job.target(), signal);
-  const now = after.runningVersion ?? (await job.protocol.readFirmware(job.target(), signal).catch(() => null))?.version ?? null;
-  if (!after.committed) throw new UpdateError('update-failed', `${job.name} rebooted but still runs ${now ?? 'its firmware'} uncommitted; the revert did not take.`);
+  const now =
+    after.runningVersion ?? (await job.protocol.readFirmware(job.target(), signal).catch(() => null))?.version ?? null;
+  if (!after.committed)
+    throw new UpdateError(
+      'update-failed',
+      `${job.name} rebooted but still runs ${now ?? 'its firmware'} uncommitted; the revert did not take.`,
+    );
   return `Reverted: ${job.name} went back from ${running ?? 'the uncommitted firmware'} to ${now ?? 'its previous firmware'}.`;
 }

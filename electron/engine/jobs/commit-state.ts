@@ -32,7 +32,12 @@ export function commitStateOf(boot: BootState, fallbackVersion: string | null, r
 }
 
 /** The plan's check for protocols with test-then-commit firmware; null for the others. */
-export async function commitStateCheck(protocol: UpdateProtocol, device: Device, target: Target, signal?: AbortSignal): Promise<PreflightCheck | null> {
+export async function commitStateCheck(
+  protocol: UpdateProtocol,
+  device: Device,
+  target: Target,
+  signal?: AbortSignal,
+): Promise<PreflightCheck | null> {
   const control = protocol.commitControl;
   if (!control) return null;
   const label = 'Firmware committed';
@@ -44,11 +49,29 @@ export async function commitStateCheck(protocol: UpdateProtocol, device: Device,
     // A board that wants a password: the plan's password check already says so, in words.
     if (error instanceof UpdateError && error.code === 'auth-failed') return null;
     // Not a verdict: the push itself will find out, and say so, if the board cannot take an update.
-    return { id: 'commit-state', label, status: 'warn', detail: `Could not read whether it runs committed firmware: ${(error as Error).message}`, overridable: false };
+    return {
+      id: 'commit-state',
+      label,
+      status: 'warn',
+      detail: `Could not read whether it runs committed firmware: ${(error as Error).message}`,
+      overridable: false,
+    };
   }
   if (boot.committed) {
-    return { id: 'commit-state', label, status: 'pass', detail: `It runs ${boot.runningVersion ?? device.firmwareVersion ?? 'its firmware'} committed, so it takes an update.`, overridable: false };
+    return {
+      id: 'commit-state',
+      label,
+      status: 'pass',
+      detail: `It runs ${boot.runningVersion ?? device.firmwareVersion ?? 'its firmware'} committed, so it takes an update.`,
+      overridable: false,
+    };
   }
   const words = uncommittedWords(boot, device.firmwareVersion);
-  return { id: 'commit-state', label, status: 'fail', detail: `${words[0]!.toUpperCase()}${words.slice(1)}: commit or revert it first.`, overridable: false };
+  return {
+    id: 'commit-state',
+    label,
+    status: 'fail',
+    detail: `${words[0]!.toUpperCase()}${words.slice(1)}: commit or revert it first.`,
+    overridable: false,
+  };
 }

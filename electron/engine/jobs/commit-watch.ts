@@ -70,7 +70,11 @@ export class CommitWatch {
   remember(deviceId: string, state: DeviceCommitState | null): void {
     const device = this.options.devices().find((d) => d.id === deviceId);
     const previous = this.entries.get(deviceId)?.state ?? null;
-    this.entries.set(deviceId, { state, fingerprint: device ? fingerprintOf(device) : '', nextReadAt: this.nextRead(state) });
+    this.entries.set(deviceId, {
+      state,
+      fingerprint: device ? fingerprintOf(device) : '',
+      nextReadAt: this.nextRead(state),
+    });
     if (JSON.stringify(previous) !== JSON.stringify(state)) this.options.changed();
   }
 
@@ -83,7 +87,8 @@ export class CommitWatch {
     const now = this.now();
     for (const device of this.options.devices()) {
       if (this.reading.size >= MAX_READS) return;
-      if (device.transport !== 'lan' || !device.online || this.reading.has(device.id) || this.options.busy(device.id)) continue;
+      if (device.transport !== 'lan' || !device.online || this.reading.has(device.id) || this.options.busy(device.id))
+        continue;
       const protocol = this.options.protocolOf(device);
       const target = targetOf(device);
       if (!protocol?.commitControl || !target) continue;
@@ -101,7 +106,11 @@ export class CommitWatch {
     } catch {
       // Not answering now: keep what we knew (the row shows the board's liveness) and try again later.
       const entry = this.entries.get(device.id);
-      this.entries.set(device.id, { state: entry?.state ?? null, fingerprint: fingerprintOf(device), nextReadAt: this.now() + UNCOMMITTED_REFRESH_MS });
+      this.entries.set(device.id, {
+        state: entry?.state ?? null,
+        fingerprint: fingerprintOf(device),
+        nextReadAt: this.now() + UNCOMMITTED_REFRESH_MS,
+      });
     } finally {
       this.reading.delete(device.id);
     }

@@ -55,7 +55,11 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
 
   start({ request, device, image, sequence }: StartJob): Job {
     const busy = this.activeJobFor(device.id);
-    if (busy) throw new UpdateError('update-failed', `${device.name} is already being updated (job ${busy.id.slice(0, 8)}, ${busy.state}); wait for it or cancel it.`);
+    if (busy)
+      throw new UpdateError(
+        'update-failed',
+        `${device.name} is already being updated (job ${busy.id.slice(0, 8)}, ${busy.state}); wait for it or cancel it.`,
+      );
     // Other processes (the app, another terminal): taken before the first byte, released however the job ends.
     const lock = takeBoardLock(boardLockKeys(device), { process: this.processName, device: device.name });
     const now = Date.now();
@@ -65,7 +69,13 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
       deviceName: device.name,
       target: sequence.target,
       protocol: sequence.protocolId,
-      image: { fileName: image.info.fileName, size: image.info.size, sha256: image.info.sha256, format: image.info.format, version: image.info.version },
+      image: {
+        fileName: image.info.fileName,
+        size: image.info.size,
+        sha256: image.info.sha256,
+        format: image.info.format,
+        version: image.info.version,
+      },
       state: 'queued',
       createdAt: now,
       stateSince: now,
@@ -114,18 +124,25 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
       decisions,
     };
     if (lock.warning) log(lock.warning);
-    entry.done = sequence.run(context).catch((error: unknown) => {
-      const result = resultFromError(error);
-      const state: JobState = result.code === 'cancelled' ? 'cancelled' : result.code === 'rolled-back' ? 'rolled-back' : 'failed';
-      setState(state, { result, commitDeadline: null });
-    }).finally(() => lock.release());
+    entry.done = sequence
+      .run(context)
+      .catch((error: unknown) => {
+        const result = resultFromError(error);
+        const state: JobState =
+          result.code === 'cancelled' ? 'cancelled' : result.code === 'rolled-back' ? 'rolled-back' : 'failed';
+        setState(state, { result, commitDeadline: null });
+      })
+      .finally(() => lock.release());
     return structuredClone(job);
   }
 
   cancel(jobId: string): Job {
     const entry = this.running(jobId);
     if (!CANCELLABLE.includes(entry.job.state)) {
-      throw new UpdateError('update-failed', `Job ${jobId.slice(0, 8)} is ${entry.job.state}; it can no longer be cancelled.`);
+      throw new UpdateError(
+        'update-failed',
+        `Job ${jobId.slice(0, 8)} is ${entry.job.state}; it can no longer be cancelled.`,
+      );
     }
     entry.controller.abort();
     return structuredClone(entry.job);
@@ -145,7 +162,8 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
 
   dismiss(jobId: string): void {
     const entry = this.running(jobId);
-    if (!isTerminal(entry.job.state)) throw new UpdateError('update-failed', 'Only finished jobs can be dismissed; cancel it first.');
+    if (!isTerminal(entry.job.state))
+      throw new UpdateError('update-failed', 'Only finished jobs can be dismissed; cancel it first.');
     this.jobs.delete(jobId);
   }
 
@@ -176,7 +194,10 @@ export class JobManager extends EventEmitter<{ changed: [Job] }> {
   }
 
   private prune(): void {
-    const finished = [...this.jobs.values()].filter((r) => isTerminal(r.job.state)).sort((a, b) => a.job.createdAt - b.job.createdAt);
-    for (const entry of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_JOBS))) this.jobs.delete(entry.job.id);
+    const finished = [...this.jobs.values()]
+      .filter((r) => isTerminal(r.job.state))
+      .sort((a, b) => a.job.createdAt - b.job.createdAt);
+    for (const entry of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_JOBS)))
+      this.jobs.delete(entry.job.id);
   }
 }

@@ -20,7 +20,10 @@ function enforcePlan(ctx: RunnerContext, plan: PushPlan): void {
   if (plan.verdict === 'refused') {
     const unreachable = plan.checks.some((c) => c.id === 'board' && c.status === 'fail');
     const uncommitted = plan.checks.some((c) => c.id === 'commit-state' && c.status === 'fail');
-    throw new UpdateError(unreachable ? 'connection-lost' : uncommitted ? 'update-failed' : 'unsupported-package', plan.message ?? 'The pre-flight checks refused this push.');
+    throw new UpdateError(
+      unreachable ? 'connection-lost' : uncommitted ? 'update-failed' : 'unsupported-package',
+      plan.message ?? 'The pre-flight checks refused this push.',
+    );
   }
   for (const c of plan.checks) if (c.status === 'warn') ctx.log(`Check "${c.label}": ${c.detail}`);
   if (plan.verdict === 'needs-override') {
@@ -42,14 +45,19 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   const image = planned.send;
   if (image !== ctx.image) {
     const { fileName, size, sha256, format, version } = image.info;
-    ctx.update({ image: { fileName, size, sha256, format, version }, progress: { ...ctx.job().progress, totalBytes: size } });
+    ctx.update({
+      image: { fileName, size, sha256, format, version },
+      progress: { ...ctx.job().progress, totalBytes: size },
+    });
   }
   if (planned.plan.reason) ctx.log(planned.plan.reason);
   const before = await protocol.readFirmware(target, signal);
   const beforeAt = Date.now();
   const fromVersion = before?.version ?? device.firmwareVersion;
   ctx.update({ fromVersion });
-  ctx.log(`Connected to ${device.name} at ${target.host}:${target.port}${fromVersion ? `, running ${fromVersion}` : ''}.`);
+  ctx.log(
+    `Connected to ${device.name} at ${target.host}:${target.port}${fromVersion ? `, running ${fromVersion}` : ''}.`,
+  );
 
   ctx.setState('transferring');
   const sampler = new ProgressSampler(image.info.size, (progress) => ctx.update({ progress }));
@@ -98,7 +106,10 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     const moved = ctx.device().addressChange;
     const why = moved && moved.state !== 'checking' ? ` ${moved.message}` : '';
     if (unanswered) {
-      throw new UpdateError(unanswered.code, `${unanswered.happened} It has not answered since: OTA Bench cannot tell what it runs; power-cycle it and run \`ota-bench status\`.${why}`);
+      throw new UpdateError(
+        unanswered.code,
+        `${unanswered.happened} It has not answered since: OTA Bench cannot tell what it runs; power-cycle it and run \`ota-bench status\`.${why}`,
+      );
     }
     throw why ? new UpdateError(error.code, `${error.message}${why}`) : error;
   });
@@ -109,33 +120,58 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   if (unanswered) judgeUnanswered(unanswered, image, fromVersion, toVersion);
   if (outcome.expectedSlot) {
     const running = returned.info?.runningSlot ?? null;
-    const resetCause = running !== null && running !== outcome.expectedSlot
-      ? await protocol.lastResetCause?.(returned.target, signal).catch(() => null) ?? null
-      : null;
+    const resetCause =
+      running !== null && running !== outcome.expectedSlot
+        ? ((await protocol.lastResetCause?.(returned.target, signal).catch(() => null)) ?? null)
+        : null;
     return confirmSlot(ctx, outcome.expectedSlot, running, toVersion, resetCause);
   }
   if (protocol.commitControl) return awaitCommit(ctx, returned, fromVersion, toVersion);
 
   const expected = image.info.version;
   if (toVersion && fromVersion && toVersion === fromVersion && expected && expected !== fromVersion) {
-    throw new UpdateError('rolled-back', `The board came back still running ${fromVersion}, not ${expected}: the new image did not start and the bootloader kept the old one.`);
+    throw new UpdateError(
+      'rolled-back',
+      `The board came back still running ${fromVersion}, not ${expected}: the new image did not start and the bootloader kept the old one.`,
+    );
   }
-  const what = toVersion ? `now runs ${toVersion}` : 'rebooted; it does not report a version, so OTA Bench cannot confirm which firmware runs';
-  ctx.setState('updated', { result: { code: 'success', message: `${ctx.device().name} ${what}.`, deviceMessage: outcome.deviceMessage } });
+  const what = toVersion
+    ? `now runs ${toVersion}`
+    : 'rebooted; it does not report a version, so OTA Bench cannot confirm which firmware runs';
+  ctx.setState('updated', {
+    result: { code: 'success', message: `${ctx.device().name} ${what}.`, deviceMessage: outcome.deviceMessage },
+  });
 }
 
 /** The board never answered the upload: only the version it came back with says whether it took the image. */
-function judgeUnanswered(cut: UploadCutError, image: ImageOnDisk, fromVersion: string | null, toVersion: string | null): void {
+function judgeUnanswered(
+  cut: UploadCutError,
+  image: ImageOnDisk,
+  fromVersion: string | null,
+  toVersion: string | null,
+): void {
   const expected = image.info.version;
   if (expected && toVersion === expected && toVersion !== fromVersion) return; // it took it: carry on as usual
   if (toVersion && fromVersion && toVersion === fromVersion) {
-    throw new UpdateError(cut.code, `${cut.happened} It answers again and still runs ${fromVersion}: it did not take the image. Push again.`);
+    throw new UpdateError(
+      cut.code,
+      `${cut.happened} It answers again and still runs ${fromVersion}: it did not take the image. Push again.`,
+    );
   }
-  throw new UpdateError(cut.code, `${cut.happened} It answers again${toVersion ? `, running ${toVersion}` : ''}, but OTA Bench cannot tell whether it took the new image.`);
+  throw new UpdateError(
+    cut.code,
+    `${cut.happened} It answers again${toVersion ? `, running ${toVersion}` : ''}, but OTA Bench cannot tell whether it took the new image.`,
+  );
 }
 
 /** user1/user2 boards: the slot the board came back in says whether the new image booted. */
-function confirmSlot(ctx: RunnerContext, expected: 1 | 2, running: 1 | 2 | null, toVersion: string | null, resetCause: string | null): void {
+function confirmSlot(
+  ctx: RunnerContext,
+  expected: 1 | 2,
+  running: 1 | 2 | null,
+  toVersion: string | null,
+  resetCause: string | null,
+): void {
   const name = ctx.device().name;
   const version = toVersion ? `, version ${toVersion}` : '';
   if (running === null) {
@@ -144,11 +180,22 @@ function confirmSlot(ctx: RunnerContext, expected: 1 | 2, running: 1 | 2 | null,
     return;
   }
   if (running !== expected) {
-    const overridden = ctx.request.override ? ' You pushed it past a failed pre-flight check: most likely it is linked for the other slot or built for another flash layout.' : '';
+    const overridden = ctx.request.override
+      ? ' You pushed it past a failed pre-flight check: most likely it is linked for the other slot or built for another flash layout.'
+      : '';
     const said = resetCause ? ` The board reports its last reset as "${resetCause}".` : '';
-    throw new UpdateError('rolled-back', `${name} came back in slot ${running} (user${running}.bin), still running its previous firmware${version}: the new image in slot ${expected} did not boot and the bootloader went back.${said}${overridden || ' Likely causes: it crashes at start-up, or it was built for another slot or flash layout. Its serial log at 74880 baud shows why.'}`);
+    throw new UpdateError(
+      'rolled-back',
+      `${name} came back in slot ${running} (user${running}.bin), still running its previous firmware${version}: the new image in slot ${expected} did not boot and the bootloader went back.${said}${overridden || ' Likely causes: it crashes at start-up, or it was built for another slot or flash layout. Its serial log at 74880 baud shows why.'}`,
+    );
   }
-  ctx.setState('updated', { result: { code: 'success', message: `${name} now runs user${expected}.bin (slot ${expected})${version}.`, deviceMessage: null } });
+  ctx.setState('updated', {
+    result: {
+      code: 'success',
+      message: `${name} now runs user${expected}.bin (slot ${expected})${version}.`,
+      deviceMessage: null,
+    },
+  });
 }
 
 function uniqueTargets(targets: Array<Target | null>): Target[] {

@@ -19,7 +19,9 @@ export function planFingerprint(plan: Pick<PushPlan, 'deviceId' | 'imageId' | 'c
   const failed = failing(plan.checks)
     .map((c) => [c.id, c.status, c.overridable ? 'overridable' : 'final'])
     .sort((a, b) => a.join('\u0000').localeCompare(b.join('\u0000')));
-  return createHash('sha256').update(JSON.stringify([FINGERPRINT_VERSION, plan.deviceId, plan.imageId, failed])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([FINGERPRINT_VERSION, plan.deviceId, plan.imageId, failed]))
+    .digest('hex');
 }
 
 /**

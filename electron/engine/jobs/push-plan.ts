@@ -18,8 +18,13 @@ export interface PlannedPush {
   protocolPlan: ProtocolPlan | null;
 }
 
-const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck =>
-  ({ id, label, status, detail, overridable: false });
+const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck => ({
+  id,
+  label,
+  status,
+  detail,
+  overridable: false,
+});
 
 /** Checks for protocols without a plan of their own: the format, then the protocol's preflight. */
 async function genericChecks(protocol: UpdateProtocol, image: ImageOnDisk, device: Device): Promise<PreflightCheck[]> {
@@ -27,8 +32,18 @@ async function genericChecks(protocol: UpdateProtocol, image: ImageOnDisk, devic
   const label = `Image ${PROTOCOL_LABELS[protocol.id]} takes`;
   if (info.problem) return [check('format', label, 'fail', info.problem)];
   if (!info.pushableWith.includes(protocol.id)) {
-    const what = info.format === 'esp8266-ota-pair' ? 'a user1/user2 pair, which only esp-link boards take' : withArticle(info.formatLabel);
-    return [check('format', label, 'fail', `This file is ${what}; ${withArticle(PROTOCOL_LABELS[protocol.id])} board cannot take it.`)];
+    const what =
+      info.format === 'esp8266-ota-pair'
+        ? 'a user1/user2 pair, which only esp-link boards take'
+        : withArticle(info.formatLabel);
+    return [
+      check(
+        'format',
+        label,
+        'fail',
+        `This file is ${what}; ${withArticle(PROTOCOL_LABELS[protocol.id])} board cannot take it.`,
+      ),
+    ];
   }
   const checks = [check('format', label, 'pass', `${info.formatLabel}.`)];
   const refusal = await protocol.preflight?.(image, { arch: device.arch });
@@ -45,11 +60,23 @@ export function verdictOf(checks: PreflightCheck[]): Pick<PushPlan, 'verdict' | 
 }
 
 /** The verdict of these checks, and the fingerprint "Push anyway" names this plan by. */
-export function judgePlan(checks: PreflightCheck[], plan: Pick<PushPlan, 'deviceId' | 'imageId'>): Pick<PushPlan, 'verdict' | 'message' | 'fingerprint'> {
-  return { ...verdictOf(checks), fingerprint: planFingerprint({ deviceId: plan.deviceId, imageId: plan.imageId, checks }) };
+export function judgePlan(
+  checks: PreflightCheck[],
+  plan: Pick<PushPlan, 'deviceId' | 'imageId'>,
+): Pick<PushPlan, 'verdict' | 'message' | 'fingerprint'> {
+  return {
+    ...verdictOf(checks),
+    fingerprint: planFingerprint({ deviceId: plan.deviceId, imageId: plan.imageId, checks }),
+  };
 }
 
-export async function planPush(protocol: UpdateProtocol, image: ImageOnDisk, device: Device, target: Target | null, signal?: AbortSignal): Promise<PlannedPush> {
+export async function planPush(
+  protocol: UpdateProtocol,
+  image: ImageOnDisk,
+  device: Device,
+  target: Target | null,
+  signal?: AbortSignal,
+): Promise<PlannedPush> {
   let protocolPlan: ProtocolPlan | null = null;
   let checks: PreflightCheck[];
   if (!target) {
@@ -60,7 +87,14 @@ export async function planPush(protocol: UpdateProtocol, image: ImageOnDisk, dev
       checks = protocolPlan.checks;
     } catch (error) {
       if (!(error instanceof UpdateError) || error.code === 'cancelled') throw error;
-      checks = [check('board', 'Board answers', 'fail', `${error.message}${error.deviceMessage ? ` (it said: "${error.deviceMessage}")` : ''}`)];
+      checks = [
+        check(
+          'board',
+          'Board answers',
+          'fail',
+          `${error.message}${error.deviceMessage ? ` (it said: "${error.deviceMessage}")` : ''}`,
+        ),
+      ];
     }
   } else {
     checks = await genericChecks(protocol, image, device);

@@ -37,10 +37,14 @@ export interface Returned {
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new UpdateError('cancelled', 'Cancelled while waiting for the board to reboot.'));
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new UpdateError('cancelled', 'Cancelled while waiting for the board to reboot.'));
+      },
+      { once: true },
+    );
   });
 
 async function readAny(options: RebootWatchOptions): Promise<Returned | null> {
@@ -57,7 +61,9 @@ async function readAny(options: RebootWatchOptions): Promise<Returned | null> {
 
 /** Two seconds of slack cover whole-second uptimes and request latency. */
 const rebootedSince = (info: FirmwareInfo | null, before: RebootWatchOptions['uptimeBefore']) =>
-  info?.uptimeSeconds != null && before != null && info.uptimeSeconds < before.seconds + (Date.now() - before.at) / 1000 - 2;
+  info?.uptimeSeconds != null &&
+  before != null &&
+  info.uptimeSeconds < before.seconds + (Date.now() - before.at) / 1000 - 2;
 
 export async function waitForReboot(options: RebootWatchOptions): Promise<Returned> {
   const started = Date.now();
@@ -73,7 +79,11 @@ export async function waitForReboot(options: RebootWatchOptions): Promise<Return
     // moment costs the whole goneWaitMs.
     else await sleep(Math.min(options.pollMs, 100), options.signal);
   }
-  options.log(wentAway ? 'The board went offline to reboot.' : 'Did not see the board go offline; it may reboot faster than we poll.');
+  options.log(
+    wentAway
+      ? 'The board went offline to reboot.'
+      : 'Did not see the board go offline; it may reboot faster than we poll.',
+  );
   while (Date.now() - started < options.comeBackMs) {
     const seen = await readAny(options);
     if (seen) {

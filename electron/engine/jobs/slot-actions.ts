@@ -49,16 +49,21 @@ export function nextResetWords(slots: ImageSlotState[]): string {
   const active = activeSlot(slots);
   const other = secondarySlot(slots);
   const running = versionOf(active, 'the running image');
-  if (other?.pending && other.permanent) return `The next reset swaps in ${versionOf(other, 'the slot 1 image')} for good: MCUboot will not go back to ${running}.`;
-  if (other?.pending) return `The next reset boots ${versionOf(other, 'the slot 1 image')} once as a test; the reset after that goes back to ${running} unless it is confirmed.`;
-  if (active && !active.confirmed) return `The next reset goes back to ${versionOf(other, 'the previous image')}: ${running} runs as a test and is not confirmed.`;
+  if (other?.pending && other.permanent)
+    return `The next reset swaps in ${versionOf(other, 'the slot 1 image')} for good: MCUboot will not go back to ${running}.`;
+  if (other?.pending)
+    return `The next reset boots ${versionOf(other, 'the slot 1 image')} once as a test; the reset after that goes back to ${running} unless it is confirmed.`;
+  if (active && !active.confirmed)
+    return `The next reset goes back to ${versionOf(other, 'the previous image')}: ${running} runs as a test and is not confirmed.`;
   return `The next reset boots ${running} again.`;
 }
 
 /** The device refused because the slot is in use (v2 NO_FREE_SLOT, or its v1 translation EBADSTATE). */
 function slotInUse(error: unknown): boolean {
   if (!(error instanceof SmpDeviceError)) return false;
-  return error.smp.shape === 2 ? error.smp.group === 1 && error.smp.rc === IMG_MGMT_ERR_NO_FREE_SLOT : error.smp.rc === MGMT_ERR_EBADSTATE;
+  return error.smp.shape === 2
+    ? error.smp.group === 1 && error.smp.rc === IMG_MGMT_ERR_NO_FREE_SLOT
+    : error.smp.rc === MGMT_ERR_EBADSTATE;
 }
 
 interface Outcome {
@@ -83,7 +88,10 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
       await session!.resetAndClose(deps.rebootGoneMs);
       session = null;
       session = await deps.connect(deps.rebootComeBackMs).catch((error: UpdateError) => {
-        throw new UpdateError('connection-lost', `${deps.name} was reset but did not come back within ${Math.round(deps.rebootComeBackMs / 1000)} s (${error.message}). It may still be swapping images; read its slots again in a moment.`);
+        throw new UpdateError(
+          'connection-lost',
+          `${deps.name} was reset but did not come back within ${Math.round(deps.rebootComeBackMs / 1000)} s (${error.message}). It may still be swapping images; read its slots again in a moment.`,
+        );
       });
       return session.readImageState();
     };
@@ -92,7 +100,8 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
       outcome = await act(input, deps.name, session, before, reset);
     } catch (error) {
       if (error instanceof StaleSlotError) outcome = { done: false, message: error.message };
-      else if (error instanceof SmpDeviceError) outcome = { done: false, message: `${deps.name} refused: ${error.message}` };
+      else if (error instanceof SmpDeviceError)
+        outcome = { done: false, message: `${deps.name} refused: ${error.message}` };
       else throw error;
     }
     // A reset already left a fresh session; read the slots as they are now either way.
@@ -103,14 +112,23 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
   }
 }
 
-async function act(input: SlotActionInput, name: string, session: SmpSession, before: ImageSlotState[], reset: () => Promise<ImageSlotState[]>): Promise<Outcome> {
+async function act(
+  input: SlotActionInput,
+  name: string,
+  session: SmpSession,
+  before: ImageSlotState[],
+  reset: () => Promise<ImageSlotState[]>,
+): Promise<Outcome> {
   const active = activeSlot(before);
   const other = secondarySlot(before);
   const running = versionOf(active, 'its running image');
   const pick = (slot: number | undefined): ImageSlotState | null => {
     const entry = slot === 0 ? active : slot === 1 ? other : null;
     if (input.hash && entry && entry.hash !== input.hash) {
-      throw new StaleSlotError('update-failed', `Slot ${slot} of ${name} now holds ${versionOf(entry, 'another image')} (${entry.hash?.slice(0, 8)}…), not the image you saw there; nothing was changed. Look at the slots again.`);
+      throw new StaleSlotError(
+        'update-failed',
+        `Slot ${slot} of ${name} now holds ${versionOf(entry, 'another image')} (${entry.hash?.slice(0, 8)}…), not the image you saw there; nothing was changed. Look at the slots again.`,
+      );
     }
     return entry;
   };
@@ -118,19 +136,35 @@ async function act(input: SlotActionInput, name: string, session: SmpSession, be
   switch (input.action) {
     case 'test': {
       const entry = pick(1);
-      if (!entry?.hash) return { done: false, message: `Slot 1 of ${name} holds no valid image to test; nothing was changed.` };
-      if (entry.pending && !entry.permanent) return { done: true, message: `${entry.version} in slot 1 was already marked for a test boot; nothing was changed.` };
+      if (!entry?.hash)
+        return { done: false, message: `Slot 1 of ${name} holds no valid image to test; nothing was changed.` };
+      if (entry.pending && !entry.permanent)
+        return {
+          done: true,
+          message: `${entry.version} in slot 1 was already marked for a test boot; nothing was changed.`,
+        };
       await session.testImage(Buffer.from(entry.hash, 'hex'));
       return { done: true, message: `Marked ${entry.version} in slot 1 for a test boot.` };
     }
     case 'confirm': {
       const slot = input.slot ?? 0;
       const entry = pick(slot);
-      if (!entry?.hash) return { done: false, message: `Slot ${slot} of ${name} holds no valid image to confirm; nothing was changed.` };
+      if (!entry?.hash)
+        return {
+          done: false,
+          message: `Slot ${slot} of ${name} holds no valid image to confirm; nothing was changed.`,
+        };
       if (slot === 0) return confirmRunning(session, entry, name);
-      if (entry.pending && entry.permanent) return { done: true, message: `${entry.version} in slot 1 was already confirmed for the next reset; nothing was changed.` };
+      if (entry.pending && entry.permanent)
+        return {
+          done: true,
+          message: `${entry.version} in slot 1 was already confirmed for the next reset; nothing was changed.`,
+        };
       await session.confirmImage(Buffer.from(entry.hash, 'hex'));
-      return { done: true, message: `Confirmed ${entry.version} in slot 1: it replaces ${running} for good at the next reset.` };
+      return {
+        done: true,
+        message: `Confirmed ${entry.version} in slot 1: it replaces ${running} for good at the next reset.`,
+      };
     }
     case 'erase': {
       const entry = pick(1);
@@ -138,10 +172,22 @@ async function act(input: SlotActionInput, name: string, session: SmpSession, be
         await session.eraseSlot(1);
       } catch (error) {
         if (!slotInUse(error)) throw error;
-        const why = entry?.pending ? `${versionOf(entry, 'its image')} there is marked for the next reset` : entry?.confirmed ? `${versionOf(entry, 'its image')} there is what MCUboot goes back to at the next reset` : 'the slot is in use';
-        return { done: false, message: `${name} refuses to erase slot 1: ${why} (${(error as SmpDeviceError).smp.name}). Nothing was changed; after a reset (and a confirm of what runs then) slot 1 is free to erase.` };
+        const why = entry?.pending
+          ? `${versionOf(entry, 'its image')} there is marked for the next reset`
+          : entry?.confirmed
+            ? `${versionOf(entry, 'its image')} there is what MCUboot goes back to at the next reset`
+            : 'the slot is in use';
+        return {
+          done: false,
+          message: `${name} refuses to erase slot 1: ${why} (${(error as SmpDeviceError).smp.name}). Nothing was changed; after a reset (and a confirm of what runs then) slot 1 is free to erase.`,
+        };
       }
-      return { done: true, message: entry ? `Erased slot 1 of ${name} (it held ${versionOf(entry, 'an image')}).` : `Erased slot 1 of ${name} (it listed no valid image).` };
+      return {
+        done: true,
+        message: entry
+          ? `Erased slot 1 of ${name} (it held ${versionOf(entry, 'an image')}).`
+          : `Erased slot 1 of ${name} (it listed no valid image).`,
+      };
     }
     case 'reset': {
       const after = await reset();
@@ -151,10 +197,20 @@ async function act(input: SlotActionInput, name: string, session: SmpSession, be
       if (active?.hash && !active.confirmed) return confirmRunning(session, active, name);
       if (other?.hash && other.pending && !other.permanent) {
         await session.confirmImage(Buffer.from(other.hash, 'hex'));
-        return { done: true, message: `${name} runs ${running}, already confirmed; the pending image is ${other.version} in slot 1 (marked for a test boot): confirmed it, so it replaces ${running} for good at the next reset.` };
+        return {
+          done: true,
+          message: `${name} runs ${running}, already confirmed; the pending image is ${other.version} in slot 1 (marked for a test boot): confirmed it, so it replaces ${running} for good at the next reset.`,
+        };
       }
-      if (other?.pending && other.permanent) return { done: true, message: `${name} runs ${running}, confirmed, and ${versionOf(other, 'the slot 1 image')} in slot 1 is already confirmed for the next reset: nothing to commit.` };
-      return { done: true, message: `${name} runs ${running}, already confirmed, and nothing is pending: nothing to commit.` };
+      if (other?.pending && other.permanent)
+        return {
+          done: true,
+          message: `${name} runs ${running}, confirmed, and ${versionOf(other, 'the slot 1 image')} in slot 1 is already confirmed for the next reset: nothing to commit.`,
+        };
+      return {
+        done: true,
+        message: `${name} runs ${running}, already confirmed, and nothing is pending: nothing to commit.`,
+      };
     }
     case 'revert': {
       if (other?.pending) {
@@ -167,25 +223,43 @@ async function act(input: SlotActionInput, name: string, session: SmpSession, be
             message: `${versionOf(other, 'The slot 1 image')} in slot 1 is pending${other.permanent ? ' (confirmed for good)' : ' for a test boot'}, and ${name} refuses to erase a pending slot (${(error as SmpDeviceError).smp.name}; Zephyr allows it only with CONFIG_MCUMGR_GRP_IMG_ALLOW_ERASE_PENDING). MCUmgr has no command that clears a pending image, so nothing was changed.`,
           };
         }
-        return { done: true, message: `Erased slot 1 of ${name}: ${versionOf(other, 'the image')} was pending${other.permanent ? ' (confirmed for good)' : ' for a test boot'} and is gone; ${running} keeps running.` };
+        return {
+          done: true,
+          message: `Erased slot 1 of ${name}: ${versionOf(other, 'the image')} was pending${other.permanent ? ' (confirmed for good)' : ' for a test boot'} and is gone; ${running} keeps running.`,
+        };
       }
       if (active && !active.confirmed) {
         const after = await reset();
         const now = activeSlot(after);
-        if (now?.hash === active.hash) return { done: false, message: `Reset ${name} to go back from the unconfirmed ${running}, but MCUboot booted it again: ${bootWords(before, after)}` };
-        return { done: true, message: `${running} ran as an unconfirmed test: reset ${name}, and MCUboot went back — ${bootWords(before, after)}` };
+        if (now?.hash === active.hash)
+          return {
+            done: false,
+            message: `Reset ${name} to go back from the unconfirmed ${running}, but MCUboot booted it again: ${bootWords(before, after)}`,
+          };
+        return {
+          done: true,
+          message: `${running} ran as an unconfirmed test: reset ${name}, and MCUboot went back — ${bootWords(before, after)}`,
+        };
       }
-      return { done: true, message: `${name} runs ${running}, confirmed, and nothing is pending: there is nothing to revert.` };
+      return {
+        done: true,
+        message: `${name} runs ${running}, confirmed, and nothing is pending: there is nothing to revert.`,
+      };
     }
   }
 }
 
 async function confirmRunning(session: SmpSession, active: ImageSlotState, name: string): Promise<Outcome> {
-  if (active.confirmed) return { done: true, message: `${name} runs ${active.version}, already confirmed; nothing was changed.` };
+  if (active.confirmed)
+    return { done: true, message: `${name} runs ${active.version}, already confirmed; nothing was changed.` };
   const after = await session.confirmImage(Buffer.from(active.hash!, 'hex'));
   const entry = after.find((s) => s.hash === active.hash);
-  if (!entry?.confirmed) return { done: false, message: `${name} accepted the confirm but still lists ${active.version} as unconfirmed.` };
-  return { done: true, message: `Confirmed ${active.version}, the image ${name} runs (slot ${active.slot}): it stays after resets.` };
+  if (!entry?.confirmed)
+    return { done: false, message: `${name} accepted the confirm but still lists ${active.version} as unconfirmed.` };
+  return {
+    done: true,
+    message: `Confirmed ${active.version}, the image ${name} runs (slot ${active.slot}): it stays after resets.`,
+  };
 }
 
 /** What a reset did, from the slots before and after. */
@@ -193,6 +267,7 @@ function bootWords(before: ImageSlotState[], after: ImageSlotState[]): string {
   const was = activeSlot(before);
   const now = activeSlot(after);
   if (!now) return 'it came back listing no running image.';
-  if (now.hash === was?.hash) return `it came back running ${now.version} again${now.confirmed ? '' : ' (still unconfirmed)'}.`;
+  if (now.hash === was?.hash)
+    return `it came back running ${now.version} again${now.confirmed ? '' : ' (still unconfirmed)'}.`;
   return `it came back running ${now.version}${now.confirmed ? ', confirmed' : ' as an unconfirmed test'} (was ${versionOf(was, 'another image')}).`;
 }

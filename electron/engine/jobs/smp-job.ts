@@ -75,14 +75,23 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   const file = await readFile(ctx.image.path);
   const sha = createHash('sha256').update(file).digest();
   if (sha.toString('hex') !== ctx.image.info.sha256) {
-    throw new UpdateError('integrity-failure', `${ctx.image.info.fileName} changed on disk since you opened it; open it again so OTA Bench checks what it sends.`);
+    throw new UpdateError(
+      'integrity-failure',
+      `${ctx.image.info.fileName} changed on disk since you opened it; open it again so OTA Bench checks what it sends.`,
+    );
   }
   const name = ctx.device().name;
   const connect = async (purpose: string, timeoutMs = deps.connectTimeoutMs): Promise<SmpSession> => {
     const peripheralId = deps.peripheralId();
-    if (!peripheralId) throw new UpdateError('connection-lost', `${name} is no longer in range of this Bluetooth adapter.`);
-    const session = await SmpSession.open(deps.radio, peripheralId, { connectTimeoutMs: timeoutMs, signal: ctx.signal });
-    ctx.log(`${purpose} ${name} over BLE: ATT MTU ${session.attMtu ?? 'not reported (23 assumed)'}, ${session.params ? `MCUmgr buffers ${session.params.bufSize} B × ${session.params.bufCount}` : 'no MCUmgr params (one packet per write)'}.`);
+    if (!peripheralId)
+      throw new UpdateError('connection-lost', `${name} is no longer in range of this Bluetooth adapter.`);
+    const session = await SmpSession.open(deps.radio, peripheralId, {
+      connectTimeoutMs: timeoutMs,
+      signal: ctx.signal,
+    });
+    ctx.log(
+      `${purpose} ${name} over BLE: ATT MTU ${session.attMtu ?? 'not reported (23 assumed)'}, ${session.params ? `MCUmgr buffers ${session.params.bufSize} B × ${session.params.bufCount}` : 'no MCUmgr params (one packet per write)'}.`,
+    );
     return session;
   };
 
@@ -96,17 +105,32 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   ctx.update({ link: linkFacts(session, resumedFrom, chunkBytes) });
   const plan = planSmpPush({ image, slots, link: session.link });
   const verdict = verdictOf(plan.checks);
-  if (verdict.verdict !== 'ready') throw new UpdateError('unsupported-package', verdict.message ?? 'The pre-flight checks refused this push.');
+  if (verdict.verdict !== 'ready')
+    throw new UpdateError('unsupported-package', verdict.message ?? 'The pre-flight checks refused this push.');
   for (const c of plan.checks) if (c.status === 'warn') ctx.log(`Check "${c.label}": ${c.detail}`);
 
   if (plan.action === 'nothing') {
     deps.recordFirmware(running?.version ?? null);
-    ctx.setState('committed', { toVersion: running?.version ?? null, result: { code: 'success', message: `${name} already runs ${image.smpVersion} (confirmed): nothing to do.`, deviceMessage: null } });
+    ctx.setState('committed', {
+      toVersion: running?.version ?? null,
+      result: {
+        code: 'success',
+        message: `${name} already runs ${image.smpVersion} (confirmed): nothing to do.`,
+        deviceMessage: null,
+      },
+    });
     return;
   }
   if (plan.action === 'confirm-running') {
     if (mode === 'test-only') {
-      ctx.setState('updated', { toVersion: running?.version ?? null, result: { code: 'success', message: `${name} already runs ${image.smpVersion} as an unconfirmed test; test-only leaves it so.`, deviceMessage: null } });
+      ctx.setState('updated', {
+        toVersion: running?.version ?? null,
+        result: {
+          code: 'success',
+          message: `${name} already runs ${image.smpVersion} as an unconfirmed test; test-only leaves it so.`,
+          deviceMessage: null,
+        },
+      });
       return;
     }
     await confirmRunning(ctx, session, image, name);
@@ -114,7 +138,16 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
     return;
   }
   if (plan.action === 'upload') {
-    session = await upload(ctx, session, { file, sha, image, resumedFrom, chunkBytes, connect, timeouts: deps.uploadTimeouts, open });
+    session = await upload(ctx, session, {
+      file,
+      sha,
+      image,
+      resumedFrom,
+      chunkBytes,
+      connect,
+      timeouts: deps.uploadTimeouts,
+      open,
+    });
   } else {
     ctx.log('Slot 1 already holds this image: skipping the upload.');
   }
@@ -123,16 +156,26 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   const marked = mode === 'confirm-only' ? await session.confirmImage(image.hash) : await session.testImage(image.hash);
   const entry = marked.find((s) => s.hash === image.hashHex);
   if (!entry || !(entry.pending || entry.active)) {
-    throw new UpdateError('update-failed', `The device accepted the ${mode === 'confirm-only' ? 'confirm' : 'test'} request but does not list the image as pending (${entry ? describeSlot(entry) : 'not listed'}); it will not boot it.`);
+    throw new UpdateError(
+      'update-failed',
+      `The device accepted the ${mode === 'confirm-only' ? 'confirm' : 'test'} request but does not list the image as pending (${entry ? describeSlot(entry) : 'not listed'}); it will not boot it.`,
+    );
   }
-  ctx.log(mode === 'confirm-only' ? `Marked ${image.smpVersion} permanent: it boots at the reset with no way back.` : `Marked ${image.smpVersion} for a test boot.`);
+  ctx.log(
+    mode === 'confirm-only'
+      ? `Marked ${image.smpVersion} permanent: it boots at the reset with no way back.`
+      : `Marked ${image.smpVersion} for a test boot.`,
+  );
   ctx.setState('rebooting');
   ctx.log('Resetting; then waiting for MCUboot to swap the images and the device to advertise again.');
   await session.resetAndClose(ctx.timeouts.rebootGoneMs);
   open.session = null;
   session = await connect('Reconnected to', ctx.timeouts.rebootComeBackMs).catch((error: UpdateError) => {
     if (error.code === 'cancelled') throw error;
-    throw new UpdateError('connection-lost', `${name} did not come back within ${Math.round(ctx.timeouts.rebootComeBackMs / 1000)} s after the reset (${error.message}). It may be stuck in the bootloader or still swapping; check it with \`ota-bench status\`.`);
+    throw new UpdateError(
+      'connection-lost',
+      `${name} did not come back within ${Math.round(ctx.timeouts.rebootComeBackMs / 1000)} s after the reset (${error.message}). It may be stuck in the bootloader or still swapping; check it with \`ota-bench status\`.`,
+    );
   });
   open.session = session;
 
@@ -143,14 +186,29 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   deps.recordFirmware(now?.version ?? null);
   if (now?.hash !== image.hashHex) {
     const stillOld = running && now?.hash === running.hash;
-    throw new UpdateError('rolled-back', `${name} came back running ${now ? describeSlot(now) : 'no listed image'}${stillOld ? ', its previous image' : ''}, not ${image.smpVersion}: MCUboot did not boot the new image${mode === 'confirm-only' ? '' : ' or reverted it after a failed test boot'}. Likely causes: it crashes at start-up (a watchdog or fault resets the device before it runs), it is signed with a key this bootloader does not accept, or it is built for another slot layout. The device's log shows why.`);
+    throw new UpdateError(
+      'rolled-back',
+      `${name} came back running ${now ? describeSlot(now) : 'no listed image'}${stillOld ? ', its previous image' : ''}, not ${image.smpVersion}: MCUboot did not boot the new image${mode === 'confirm-only' ? '' : ' or reverted it after a failed test boot'}. Likely causes: it crashes at start-up (a watchdog or fault resets the device before it runs), it is signed with a key this bootloader does not accept, or it is built for another slot layout. The device's log shows why.`,
+    );
   }
   if (mode === 'test-only') {
-    ctx.setState('updated', { result: { code: 'success', message: `${name} runs ${image.smpVersion} as a test, not confirmed: the next reset goes back to ${running?.version ?? 'the previous image'} unless the firmware or you confirm it.`, deviceMessage: null } });
+    ctx.setState('updated', {
+      result: {
+        code: 'success',
+        message: `${name} runs ${image.smpVersion} as a test, not confirmed: the next reset goes back to ${running?.version ?? 'the previous image'} unless the firmware or you confirm it.`,
+        deviceMessage: null,
+      },
+    });
     return;
   }
   if (mode === 'confirm-only') {
-    ctx.setState('committed', { result: { code: 'success', message: `${name} runs ${image.smpVersion}, confirmed before the reset (${SMP_COMMIT_MODES[mode].label.toLowerCase()}).`, deviceMessage: null } });
+    ctx.setState('committed', {
+      result: {
+        code: 'success',
+        message: `${name} runs ${image.smpVersion}, confirmed before the reset (${SMP_COMMIT_MODES[mode].label.toLowerCase()}).`,
+        deviceMessage: null,
+      },
+    });
     return;
   }
   await confirmRunning(ctx, session, image, name);
@@ -161,9 +219,18 @@ async function confirmRunning(ctx: JobContext, session: SmpSession, image: Mcubo
   const confirmed = await session.confirmImage(image.hash);
   const entry = confirmed.find((s) => s.hash === image.hashHex);
   if (!entry?.confirmed && !entry?.permanent) {
-    throw new UpdateError('update-failed', `The device accepted the confirm request but still lists ${image.smpVersion} as ${entry ? describeSlot(entry) : 'absent'}; it will revert at the next reset.`);
+    throw new UpdateError(
+      'update-failed',
+      `The device accepted the confirm request but still lists ${image.smpVersion} as ${entry ? describeSlot(entry) : 'absent'}; it will revert at the next reset.`,
+    );
   }
-  ctx.setState('committed', { result: { code: 'success', message: `${name} runs ${image.smpVersion} and confirmed it: it stays after the next reset.`, deviceMessage: null } });
+  ctx.setState('committed', {
+    result: {
+      code: 'success',
+      message: `${name} runs ${image.smpVersion} and confirmed it: it stays after the next reset.`,
+      deviceMessage: null,
+    },
+  });
 }
 
 interface UploadPlan {
@@ -190,7 +257,11 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
     for (;;) {
       // The MTU may differ after a reconnect: the first request's sha is fitted to this link.
       const first = planFirstChunk(plan.file.length, session.maxPacket);
-      if (!first) throw new UpdateError('unsupported-protocol', `The link now carries SMP packets of only ${session.maxPacket} bytes: too small for the first upload request (it must hold the 32-byte MCUboot header).`);
+      if (!first)
+        throw new UpdateError(
+          'unsupported-protocol',
+          `The link now carries SMP packets of only ${session.maxPacket} bytes: too small for the first upload request (it must hold the 32-byte MCUboot header).`,
+        );
       try {
         const result = await uploadImage({
           client: session.client,
@@ -207,25 +278,39 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
           },
           onStart: (offset, resumed) => {
             if (attempt === 0) {
-              if (resumed) ctx.log(`The device already holds ${offset} of ${plan.file.length} bytes of this file from an earlier push: resuming there.`);
+              if (resumed)
+                ctx.log(
+                  `The device already holds ${offset} of ${plan.file.length} bytes of this file from an earlier push: resuming there.`,
+                );
               return;
             }
             if (resumed) plan.resumedFrom.push(offset);
             ctx.update({ link: linkFacts(session, [...plan.resumedFrom], plan.chunkBytes) });
-            ctx.log(resumed ? `Resumed at byte ${offset} (the device kept the partial upload).` : 'The device lost the partial upload: starting again from byte 0.');
+            ctx.log(
+              resumed
+                ? `Resumed at byte ${offset} (the device kept the partial upload).`
+                : 'The device lost the partial upload: starting again from byte 0.',
+            );
           },
           log: ctx.log,
         });
-        ctx.log(`Uploaded ${plan.file.length} bytes in ${result.requests} requests${result.resent ? ` (${result.resent} sent again)` : ''}; ${result.match === true ? 'the device checked the whole file against its SHA-256' : 'the device does not report a final hash check'}.`);
+        ctx.log(
+          `Uploaded ${plan.file.length} bytes in ${result.requests} requests${result.resent ? ` (${result.resent} sent again)` : ''}; ${result.match === true ? 'the device checked the whole file against its SHA-256' : 'the device does not report a final hash check'}.`,
+        );
         return session;
       } catch (error) {
         if (!(error instanceof LinkLostError) || ctx.signal.aborted) throw error;
         const before = confirmed;
         dropsWithoutProgress = attempt > 0 && before <= (plan.resumedFrom.at(-1) ?? 0) ? dropsWithoutProgress + 1 : 0;
         if (dropsWithoutProgress >= MAX_RESUMES_WITHOUT_PROGRESS) {
-          throw new UpdateError('connection-lost', `The link kept dropping at byte ${before} of ${plan.file.length} (${error.message}). Move the device closer and push again: it resumes from there.`);
+          throw new UpdateError(
+            'connection-lost',
+            `The link kept dropping at byte ${before} of ${plan.file.length} (${error.message}). Move the device closer and push again: it resumes from there.`,
+          );
         }
-        ctx.log(`The link dropped at byte ${before} of ${plan.file.length} (${error.message}); reconnecting to resume.`);
+        ctx.log(
+          `The link dropped at byte ${before} of ${plan.file.length} (${error.message}); reconnecting to resume.`,
+        );
         await session.close();
         plan.open.session = null;
         attempt++;
@@ -237,4 +322,3 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
     await sampler.flush();
   }
 }
-

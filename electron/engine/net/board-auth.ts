@@ -53,7 +53,13 @@ export function forgetBoardAuth(): void {
   boards.clear();
 }
 
-function authorization(state: BoardAuth, credentials: Credentials, method: string, uri: string, basicUpFront: boolean): string | undefined {
+function authorization(
+  state: BoardAuth,
+  credentials: Credentials,
+  method: string,
+  uri: string,
+  basicUpFront: boolean,
+): string | undefined {
   if (state.session) return state.session.authorize(credentials, method, uri);
   if (state.basic || basicUpFront) return basicAuthorization(credentials);
   return undefined;
@@ -124,7 +130,11 @@ export async function sendWithAuth(
     const digest = state.session?.challenge;
     // A header from an old nonce (or none, or another scheme) earns one answer to the new challenge;
     // the same scheme and nonce refused means the user name or password is wrong.
-    const fresh = !answeredFresh && (sent === undefined || sentScheme !== (digest ? 'digest' : 'basic') || (digest !== undefined && digest.nonce !== sentNonce));
+    const fresh =
+      !answeredFresh &&
+      (sent === undefined ||
+        sentScheme !== (digest ? 'digest' : 'basic') ||
+        (digest !== undefined && digest.nonce !== sentNonce));
     const stale = !fresh && digest?.stale === true && !staleRetried;
     if (!fresh && !stale) return res;
     if (fresh) answeredFresh = true;
@@ -140,7 +150,8 @@ export function describeChallenge(header: string | string[] | undefined): string
   // Realms come from the board: printable and short before they reach a terminal.
   if (digest) return `HTTP Digest (realm "${cleanText(digest.realm, 64)}", ${digest.algorithm.name})`;
   const basic = challenges.find((c) => c.scheme === 'basic');
-  if (basic) return `HTTP Basic${basic.params.realm !== undefined ? ` (realm "${cleanText(basic.params.realm, 64)}")` : ''}`;
+  if (basic)
+    return `HTTP Basic${basic.params.realm !== undefined ? ` (realm "${cleanText(basic.params.realm, 64)}")` : ''}`;
   const other = challenges[0];
   return other ? `HTTP ${cleanText(other.scheme, 32)}, which OTA Bench cannot answer` : null;
 }

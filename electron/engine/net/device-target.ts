@@ -4,4 +4,5 @@
 import type { Device } from '../../../shared/domain.ts';
 import type { Target } from './http-client.ts';
 
-export const targetOf = (device: Device): Target | null => (device.address ? { host: device.address, port: device.port } : null);
+export const targetOf = (device: Device): Target | null =>
+  device.address ? { host: device.address, port: device.port } : null;

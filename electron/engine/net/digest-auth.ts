@@ -109,7 +109,11 @@ export function digestAuthorization(input: DigestInput): string {
   const user = c.userhash ? hex(c.algorithm, `${input.username}:${c.realm}`) : input.username;
   // RFC 7616 §3.4.4: a user name that is not plain ASCII goes in username* (RFC 8187 encoding).
   const plain = /^[\x20-\x7e]*$/.test(user);
-  const parts = [plain ? `username=${quote(user)}` : `username*=UTF-8''${encodeURIComponent(user)}`, `realm=${quote(c.realm)}`, `uri=${quote(input.uri)}`];
+  const parts = [
+    plain ? `username=${quote(user)}` : `username*=UTF-8''${encodeURIComponent(user)}`,
+    `realm=${quote(c.realm)}`,
+    `uri=${quote(input.uri)}`,
+  ];
   if (c.algorithmNamed) parts.push(`algorithm=${c.algorithm.name}`);
   parts.push(`nonce=${quote(c.nonce)}`);
   if (c.qop) parts.push(`nc=${ncText(input.nc)}`, `cnonce=${quote(input.cnonce)}`, `qop=${c.qop}`);
@@ -133,7 +137,15 @@ export class DigestSession {
   authorize(credentials: { user: string; password: string }, method: string, uri: string): string {
     this.nc += 1;
     const cnonce = randomBytes(16).toString('hex');
-    return digestAuthorization({ challenge: this.challenge, username: credentials.user, password: credentials.password, method, uri, nc: this.nc, cnonce });
+    return digestAuthorization({
+      challenge: this.challenge,
+      username: credentials.user,
+      password: credentials.password,
+      method,
+      uri,
+      nc: this.nc,
+      cnonce,
+    });
   }
 }
 

@@ -41,11 +41,18 @@ export const describeTarget = hostHeader;
  */
 export function httpRequest(target: Target, options: RequestOptions): Promise<HttpResponse> {
   const method = options.method ?? 'GET';
-  if (options.credentials === null) return requestOnce(target, options, undefined).then((res) => refuseRedirectAway(target, res));
-  return sendWithAuth(target, method, options.path, options.credentials, (authorization) => requestOnce(target, options, authorization));
+  if (options.credentials === null)
+    return requestOnce(target, options, undefined).then((res) => refuseRedirectAway(target, res));
+  return sendWithAuth(target, method, options.path, options.credentials, (authorization) =>
+    requestOnce(target, options, authorization),
+  );
 }
 
-function requestOnce(target: Target, options: RequestOptions, authorization: string | undefined): Promise<HttpResponse> {
+function requestOnce(
+  target: Target,
+  options: RequestOptions,
+  authorization: string | undefined,
+): Promise<HttpResponse> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBody = options.maxBodyBytes ?? 256 * 1024;
   return new Promise((resolve, reject) => {
@@ -62,7 +69,9 @@ function requestOnce(target: Target, options: RequestOptions, authorization: str
       signal: options.signal,
     });
     const timer = setTimeout(() => {
-      req.destroy(new UpdateError('connection-lost', `${describeTarget(target)} did not answer within ${timeoutMs / 1000} s.`));
+      req.destroy(
+        new UpdateError('connection-lost', `${describeTarget(target)} did not answer within ${timeoutMs / 1000} s.`),
+      );
     }, timeoutMs);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -74,7 +83,11 @@ function requestOnce(target: Target, options: RequestOptions, authorization: str
       res.on('end', () => {
         clearTimeout(timer);
         const raw = Buffer.concat(chunks).subarray(0, maxBody);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: decoded(raw, res.headers['content-encoding'], maxBody).toString('utf8') });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: decoded(raw, res.headers['content-encoding'], maxBody).toString('utf8'),
+        });
       });
       res.on('error', (error) => {
         clearTimeout(timer);
@@ -109,7 +122,10 @@ export function networkError(target: Target, error: unknown): UpdateError {
   if (err?.name === 'AbortError') return new UpdateError('cancelled', 'Cancelled.');
   switch (err?.code) {
     case 'ECONNREFUSED':
-      return new UpdateError('connection-lost', `${where} refused the connection: nothing is listening on port ${target.port}.`);
+      return new UpdateError(
+        'connection-lost',
+        `${where} refused the connection: nothing is listening on port ${target.port}.`,
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new UpdateError('connection-lost', `${where} is unreachable from this computer (no route to host).`);

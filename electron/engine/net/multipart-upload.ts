@@ -30,14 +30,23 @@ export interface MultipartFraming {
 }
 
 /** The multipart bytes around a file, as form-data frames them: the file is the last part. */
-export function multipartFraming(fields: Array<[string, string]>, fileField: string, fileName: string): MultipartFraming {
+export function multipartFraming(
+  fields: Array<[string, string]>,
+  fileField: string,
+  fileName: string,
+): MultipartFraming {
   const form = new FormData();
   for (const [name, value] of fields) form.append(name, value);
   form.append(fileField, Buffer.alloc(0), { filename: fileName, contentType: 'application/octet-stream' });
   const whole = form.getBuffer();
   const tail = Buffer.from(`\r\n--${form.getBoundary()}--\r\n`);
-  if (!whole.subarray(whole.length - tail.length).equals(tail)) throw new Error('form-data framed the closing boundary unexpectedly');
-  return { head: whole.subarray(0, whole.length - tail.length), tail, headers: form.getHeaders() as Record<string, string> };
+  if (!whole.subarray(whole.length - tail.length).equals(tail))
+    throw new Error('form-data framed the closing boundary unexpectedly');
+  return {
+    head: whole.subarray(0, whole.length - tail.length),
+    tail,
+    headers: form.getHeaders() as Record<string, string>,
+  };
 }
 
 export function uploadMultipart(upload: MultipartUpload): Promise<HttpResponse> {

@@ -17,11 +17,15 @@ export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a
 
 /** Removes control characters, bidi overrides and zero-width characters; collapses whitespace. */
 export function cleanText(value: unknown, max: number): string {
-  const text = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : value == null ? '' : String(value);
-  const cleaned = text
-    .replace(UNSAFE_CHARACTERS, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text =
+    typeof value === 'string'
+      ? value
+      : Buffer.isBuffer(value)
+        ? value.toString('utf8')
+        : value == null
+          ? ''
+          : String(value);
+  const cleaned = text.replace(UNSAFE_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
 }
 
@@ -66,7 +70,9 @@ export function isUsablePort(value: unknown): value is number {
 
 /** Normalises a MAC to 12 lowercase hex digits, or null. */
 export function normaliseMac(value: unknown): string | null {
-  const hex = cleanText(value, 40).toLowerCase().replace(/[^0-9a-f]/g, '');
+  const hex = cleanText(value, 40)
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '');
   return hex.length === 12 ? hex : null;
 }
 

@@ -39,7 +39,8 @@ const SLICE_BYTES = 16 * 1024;
 /** Bytes handed to the socket that the kernel has not taken yet: what user space holds beyond the file read. */
 const MAX_UNACCEPTED = 32 * 1024;
 
-const MAY_HAVE_TAKEN = 'It may have taken the image and be restarting into it, or have rejected it: only asking it tells what it runs now.';
+const MAY_HAVE_TAKEN =
+  'It may have taken the image and be restarting into it, or have rejected it: only asking it tells what it runs now.';
 
 /** The firmware file as it was inspected: what is sent must still be that. */
 export interface FileToSend {
@@ -87,15 +88,24 @@ async function openUnchanged(file: FileToSend, name: string): Promise<FileHandle
   try {
     handle = await open(file.path, 'r');
   } catch (error) {
-    throw new UpdateError('integrity-failure', `Cannot read ${name} any more (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was sent.`);
+    throw new UpdateError(
+      'integrity-failure',
+      `Cannot read ${name} any more (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was sent.`,
+    );
   }
   const now = await handle.stat();
-  const changed = now.size !== file.size
-    ? `it is now ${formatBytes(now.size)}, not ${formatBytes(file.size)}`
-    : file.mtimeMs != null && now.mtimeMs !== file.mtimeMs ? `it was modified at ${formatClockTime(now.mtimeMs)}` : null;
+  const changed =
+    now.size !== file.size
+      ? `it is now ${formatBytes(now.size)}, not ${formatBytes(file.size)}`
+      : file.mtimeMs != null && now.mtimeMs !== file.mtimeMs
+        ? `it was modified at ${formatClockTime(now.mtimeMs)}`
+        : null;
   if (changed) {
     await handle.close();
-    throw new UpdateError('integrity-failure', `${name} changed on disk since OTA Bench inspected it (${changed}); nothing was sent. Open it again so the checks apply to what is sent.`);
+    throw new UpdateError(
+      'integrity-failure',
+      `${name} changed on disk since OTA Bench inspected it (${changed}); nothing was sent. Open it again so the checks apply to what is sent.`,
+    );
   }
   return handle;
 }
@@ -130,9 +140,8 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
     let answerTimer: NodeJS.Timeout | null = null;
     const timers: NodeJS.Timeout[] = [];
 
-    const sentNote = () => accepted >= size
-      ? `all ${formatBytes(size)} were sent`
-      : `sent ${formatBytes(accepted)} of ${formatBytes(size)}`;
+    const sentNote = () =>
+      accepted >= size ? `all ${formatBytes(size)} were sent` : `sent ${formatBytes(accepted)} of ${formatBytes(size)}`;
     const finish = (error: unknown, result?: HttpResponse) => {
       if (settled) return;
       settled = true;
@@ -149,14 +158,30 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
      */
     const cut = (what: string, code: UpdateError['code'] = 'connection-lost') => {
       if (accepted >= size) {
-        return new UploadCutError(code, `All ${formatBytes(size)} were sent, then ${what} before the board answered.`, MAY_HAVE_TAKEN, true);
+        return new UploadCutError(
+          code,
+          `All ${formatBytes(size)} were sent, then ${what} before the board answered.`,
+          MAY_HAVE_TAKEN,
+          true,
+        );
       }
       const happened = `${what[0]!.toUpperCase()}${what.slice(1)}: sent ${formatBytes(accepted)} of ${formatBytes(size)}; the board had confirmed nothing.`;
-      return new UploadCutError(code, happened, 'A board discards an image that did not arrive whole, so it should still run its current firmware; push again.', false);
+      return new UploadCutError(
+        code,
+        happened,
+        'A board discards an image that did not arrive whole, so it should still run its current firmware; push again.',
+        false,
+      );
     };
-    const onAbort = () => finish(new UpdateError('cancelled', accepted >= size
-      ? `Cancelled by you after all ${formatBytes(size)} were sent: the board may still apply the image; check what it runs.`
-      : `Cancelled by you: sent ${formatBytes(accepted)} of ${formatBytes(size)}; the board discards a partial image.`));
+    const onAbort = () =>
+      finish(
+        new UpdateError(
+          'cancelled',
+          accepted >= size
+            ? `Cancelled by you after all ${formatBytes(size)} were sent: the board may still apply the image; check what it runs.`
+            : `Cancelled by you: sent ${formatBytes(accepted)} of ${formatBytes(size)}; the board discards a partial image.`,
+        ),
+      );
 
     /** While sending, only the kernel taking bytes counts as movement: a board chattering back without reading does not. */
     const armIdle = () => {
@@ -170,7 +195,14 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
       idleTimer = null;
       answerTimer = setTimeout(() => {
         const waited = `${timeouts.responseMs / 1000} s`;
-        finish(new UploadCutError('update-failed', `All ${formatBytes(size)} were sent, but ${where} did not answer within ${waited}.`, MAY_HAVE_TAKEN, true));
+        finish(
+          new UploadCutError(
+            'update-failed',
+            `All ${formatBytes(size)} were sent, but ${where} did not answer within ${waited}.`,
+            MAY_HAVE_TAKEN,
+            true,
+          ),
+        );
       }, timeouts.responseMs);
     };
 
@@ -186,16 +218,28 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
     const transferMs = timeouts.connectMs + timeouts.responseMs + Math.ceil((contentLength / floor) * 1000);
     timers.push(
       setTimeout(() => {
-        if (!connected) finish(new UpdateError('connection-lost', `${where} did not accept a connection within ${timeouts.connectMs / 1000} s. Is it powered and on this network?`));
+        if (!connected)
+          finish(
+            new UpdateError(
+              'connection-lost',
+              `${where} did not accept a connection within ${timeouts.connectMs / 1000} s. Is it powered and on this network?`,
+            ),
+          );
       }, timeouts.connectMs),
       setTimeout(() => {
-        finish(cut(`the transfer to ${where} did not finish within ${Math.round(transferMs / 1000)} s (${formatBytes(contentLength)} at no less than ${formatBytes(floor)}/s)`));
+        finish(
+          cut(
+            `the transfer to ${where} did not finish within ${Math.round(transferMs / 1000)} s (${formatBytes(contentLength)} at no less than ${formatBytes(floor)}/s)`,
+          ),
+        );
       }, transferMs),
     );
-    req.on('socket', (socket) => socket.once('connect', () => {
-      connected = true;
-      if (!settled && !responded && unaccepted > 0) armIdle();
-    }));
+    req.on('socket', (socket) =>
+      socket.once('connect', () => {
+        connected = true;
+        if (!settled && !responded && unaccepted > 0) armIdle();
+      }),
+    );
 
     const write = (chunk: Buffer, fileBytes: number, onAccepted?: () => void) => {
       unaccepted += chunk.length;
@@ -215,7 +259,8 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
     };
     /** Waits until the kernel has taken enough that user space holds less than MAX_UNACCEPTED. */
     const room = async () => {
-      while (!settled && !responded && unaccepted >= MAX_UNACCEPTED) await new Promise<void>((resolve) => (wake = resolve));
+      while (!settled && !responded && unaccepted >= MAX_UNACCEPTED)
+        await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
       return !settled && !responded;
     };
@@ -257,8 +302,11 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
       }
       if (changed || position < size) {
         const how = changed ? 'its SHA-256 is not the one inspected' : 'it got shorter';
-        const stopped = 'OTA Bench stopped before the last bytes, so the board discards the partial image. Open it again and push.';
-        return finish(new UpdateError('integrity-failure', `${name} changed on disk while it was being sent (${how}); ${stopped}`));
+        const stopped =
+          'OTA Bench stopped before the last bytes, so the board discards the partial image. Open it again and push.';
+        return finish(
+          new UpdateError('integrity-failure', `${name} changed on disk while it was being sent (${how}); ${stopped}`),
+        );
       }
       allHanded = true;
       unaccepted += tail.length;
@@ -284,7 +332,13 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
         const status = res.statusCode ?? 0;
         const body = Buffer.concat(chunks).toString('utf8');
         if (early && status >= 200 && status < 300) {
-          return finish(new UpdateError('update-failed', `${where} answered HTTP ${status} before it had read the image (${sentNote()}): it cannot have taken it.`, body.trim().slice(0, 300) || null));
+          return finish(
+            new UpdateError(
+              'update-failed',
+              `${where} answered HTTP ${status} before it had read the image (${sentNote()}): it cannot have taken it.`,
+              body.trim().slice(0, 300) || null,
+            ),
+          );
         }
         // A success after the last byte was handed over means the board read it all (its write
         // callbacks may simply not have run yet); an error may come after only part of it.
@@ -311,6 +365,10 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
     });
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    pump().catch((error: unknown) => finish(new UpdateError('integrity-failure', `Cannot read ${name} while sending it (${(error as Error).message}).`)));
+    pump().catch((error: unknown) =>
+      finish(
+        new UpdateError('integrity-failure', `Cannot read ${name} while sending it (${(error as Error).message}).`),
+      ),
+    );
   });
 }

@@ -46,9 +46,15 @@ const ask = (target: Target, path: string, signal: AbortSignal | undefined, meth
 
 async function readMongoose(target: Target, signal?: AbortSignal): Promise<IdentityReading> {
   const res = await ask(target, '/rpc/Sys.GetInfo', signal, 'POST');
-  if (res.status === 401) return { identity: null, why: 'it asks for a password before it says which board it is (Sys.GetInfo), and OTA Bench sends no password to an address that has not proved it is the board' };
+  if (res.status === 401)
+    return {
+      identity: null,
+      why: 'it asks for a password before it says which board it is (Sys.GetInfo), and OTA Bench sends no password to an address that has not proved it is the board',
+    };
   const identity = res.status === 200 ? mongooseIdentity(parseSysInfo(res.body)) : null;
-  return identity ? { identity } : { identity: null, why: `it did not answer Sys.GetInfo with a device id or MAC (HTTP ${res.status})` };
+  return identity
+    ? { identity }
+    : { identity: null, why: `it did not answer Sys.GetInfo with a device id or MAC (HTTP ${res.status})` };
 }
 
 /** esp-link's station MAC, from `/wifi/info` (no authentication on esp-link). */
@@ -72,14 +78,21 @@ async function readEspLink(target: Target, signal?: AbortSignal): Promise<Identi
  * Asks the board at `target` which board it is, as its protocol allows, without credentials.
  * Rejects only when nothing answers (the caller says so in its own words).
  */
-export async function readBoardIdentity(protocol: ProtocolId, target: Target, signal?: AbortSignal): Promise<IdentityReading> {
+export async function readBoardIdentity(
+  protocol: ProtocolId,
+  target: Target,
+  signal?: AbortSignal,
+): Promise<IdentityReading> {
   switch (protocol) {
     case 'mongoose-os':
       return readMongoose(target, signal);
     case 'esp-link':
       return readEspLink(target, signal);
     case 'esphome-web':
-      return { identity: null, why: "ESPHome's web server does not say which board it is (its MAC is only in its mDNS announcement, which any device can copy, and in its native API, which OTA Bench does not speak)" };
+      return {
+        identity: null,
+        why: "ESPHome's web server does not say which board it is (its MAC is only in its mDNS announcement, which any device can copy, and in its native API, which OTA Bench does not speak)",
+      };
     case 'arduino-esp8266':
     case 'arduino-esp32':
       return { identity: null, why: "Arduino's HTTPUpdateServer does not say which board it is" };
@@ -100,6 +113,9 @@ export function compareIdentities(known: BoardIdentity, seen: BoardIdentity): 's
 
 /** `device id esp32_0A0B0C, MAC 240ac400000a` */
 export function describeIdentity(identity: BoardIdentity): string {
-  const parts = [identity.id ? `device id ${identity.id}` : null, identity.mac ? `MAC ${identity.mac.replace(/(..)(?!$)/g, '$1:')}` : null];
+  const parts = [
+    identity.id ? `device id ${identity.id}` : null,
+    identity.mac ? `MAC ${identity.mac.replace(/(..)(?!$)/g, '$1:')}` : null,
+  ];
   return parts.filter(Boolean).join(', ') || 'no identity';
 }

@@ -10,7 +10,8 @@ import { EMPTY_FIRMWARE_INFO, type FirmwareInfo } from './update-protocol.ts';
 export const ESP_LINK_SLOT_BYTES = 503_808;
 type Slot = 1 | 2;
 export const otherSlot = (slot: Slot): Slot => (slot === 1 ? 2 : 1);
-const slotFromName = (name: string | undefined): Slot | null => (name === 'user1.bin' ? 1 : name === 'user2.bin' ? 2 : null);
+const slotFromName = (name: string | undefined): Slot | null =>
+  name === 'user1.bin' ? 1 : name === 'user2.bin' ? 2 : null;
 
 const systemInfoSchema = z.looseObject({
   name: z.string().optional(),
@@ -37,7 +38,11 @@ function parseJson(body: string): unknown {
 export async function readNextSlot(target: Target, signal?: AbortSignal): Promise<Slot | null> {
   const res = await get(target, '/flash/next', signal);
   if (res.status === 400 && /too small/i.test(res.body)) {
-    throw new UpdateError('unsupported-protocol', `${describeTarget(target)} cannot update over the air: its flash map has no second slot.`, deviceWords(res.body));
+    throw new UpdateError(
+      'unsupported-protocol',
+      `${describeTarget(target)} cannot update over the air: its flash map has no second slot.`,
+      deviceWords(res.body),
+    );
   }
   return res.status === 200 ? slotFromName(res.body.trim()) : null;
 }
@@ -51,7 +56,10 @@ async function readSystemInfo(target: Target, signal?: AbortSignal) {
 export async function readEspLinkSlots(target: Target, signal?: AbortSignal): Promise<FlashSlots> {
   const nextSlot = await readNextSlot(target, signal);
   if (nextSlot === null) {
-    throw new UpdateError('unsupported-protocol', `${describeTarget(target)} does not answer /flash/next like esp-link: it may run other firmware now.`);
+    throw new UpdateError(
+      'unsupported-protocol',
+      `${describeTarget(target)} does not answer /flash/next like esp-link: it may run other firmware now.`,
+    );
   }
   const info = await readSystemInfo(target, signal);
   return {
@@ -76,7 +84,6 @@ export async function readEspLinkFirmware(target: Target, signal?: AbortSignal):
     runningSlot: next === null ? null : otherSlot(next),
   };
 }
-
 
 /** What the board says about its last reset (`2=exception` after a crash), for a rollback's message. */
 export async function readResetCause(target: Target, signal?: AbortSignal): Promise<string | null> {

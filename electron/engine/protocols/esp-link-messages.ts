@@ -32,7 +32,11 @@ export function slot2AddressMismatch(flashMap: string | null): string {
   );
 }
 
-export function layoutMismatch(fileName: string, image: { layout: string; sizeMap: number }, board: { layout: string; flashMap: string | null }): string {
+export function layoutMismatch(
+  fileName: string,
+  image: { layout: string; sizeMap: number },
+  board: { layout: string; flashMap: string | null },
+): string {
   return (
     `${fileName} was built for a ${image.layout} map (size map ${image.sizeMap}), but the board uses ${board.layout} ` +
     `(${board.flashMap}): its code would look for itself at the wrong flash address.`

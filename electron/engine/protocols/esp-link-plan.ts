@@ -11,9 +11,27 @@ import * as say from './esp-link-messages.ts';
 
 type Slot = 1 | 2;
 
-const pass = (id: string, label: string, detail: string): PreflightCheck => ({ id, label, status: 'pass', detail, overridable: false });
-const warn = (id: string, label: string, detail: string): PreflightCheck => ({ id, label, status: 'warn', detail, overridable: false });
-const fail = (id: string, label: string, detail: string, overridable = false): PreflightCheck => ({ id, label, status: 'fail', detail, overridable });
+const pass = (id: string, label: string, detail: string): PreflightCheck => ({
+  id,
+  label,
+  status: 'pass',
+  detail,
+  overridable: false,
+});
+const warn = (id: string, label: string, detail: string): PreflightCheck => ({
+  id,
+  label,
+  status: 'warn',
+  detail,
+  overridable: false,
+});
+const fail = (id: string, label: string, detail: string, overridable = false): PreflightCheck => ({
+  id,
+  label,
+  status: 'fail',
+  detail,
+  overridable,
+});
 
 /** What a file that is not a user1/user2 image is, and what to do with it instead. */
 function notAnOtaImage(info: ImageInfo): string {
@@ -38,12 +56,14 @@ export function parseFlashMap(text: string | null): { size: string; layout: stri
   return { size: match[1]!.toUpperCase(), layout: match[2] ? `${match[2]}+${match[3]}` : null };
 }
 
-
 function chooseFile(image: ImageOnDisk, next: Slot, running: Slot | null): { send: ImageOnDisk; reason: string } {
   const runs = running ? `The board runs user${running}.bin` : 'The board';
   if (image.members?.length === 2) {
     const send = image.members[next - 1]!;
-    return { send, reason: `${runs}, so it writes slot ${next} next: sending ${send.info.fileName}, the slot-${next} file of the pair.` };
+    return {
+      send,
+      reason: `${runs}, so it writes slot ${next} next: sending ${send.info.fileName}, the slot-${next} file of the pair.`,
+    };
   }
   return { send: image, reason: `${runs}, so it writes slot ${next} next: sending ${image.info.fileName}.` };
 }
@@ -64,16 +84,30 @@ function layoutCheck(info: ImageInfo, slots: FlashSlots, next: Slot): PreflightC
   const label = 'Flash layout';
   const board = parseFlashMap(slots.flashMap);
   const evidence = info.slotEvidence;
-  if (!board) return warn('layout', label, `The board did not report its flash map${slots.flashMap ? ` ("${slots.flashMap}")` : ''}, so OTA Bench cannot compare it with the image's.`);
+  if (!board)
+    return warn(
+      'layout',
+      label,
+      `The board did not report its flash map${slots.flashMap ? ` ("${slots.flashMap}")` : ''}, so OTA Bench cannot compare it with the image's.`,
+    );
   if (!board.layout || board.layout === '256+256') {
-    return fail('layout', label, `The board's flash map is ${slots.flashMap}: esp-link needs 1 MB or more with 512+512 slots ("Flash too small for OTA update").`);
+    return fail(
+      'layout',
+      label,
+      `The board's flash map is ${slots.flashMap}: esp-link needs 1 MB or more with 512+512 slots ("Flash too small for OTA update").`,
+    );
   }
   if (board.layout === '1024+1024' && next === 2) {
     return fail('layout', label, say.slot2AddressMismatch(slots.flashMap), true);
   }
   if (!evidence) return warn('layout', label, 'The image does not say which flash layout it was built for.');
   if (evidence.layout !== board.layout) {
-    return fail('layout', label, say.layoutMismatch(info.fileName, evidence, { layout: board.layout, flashMap: slots.flashMap }), true);
+    return fail(
+      'layout',
+      label,
+      say.layoutMismatch(info.fileName, evidence, { layout: board.layout, flashMap: slots.flashMap }),
+      true,
+    );
   }
   // The size map's flash size, without the "-c1" that marks the 1024+1024 variants.
   const imageSize = flashSizeName('esp8266', evidence.sizeMap << 4).replace(/-c1$/, '');
@@ -97,7 +131,12 @@ export async function planEspLinkPush({ image, target, signal }: PlanInput): Pro
   if (info.format !== 'esp8266-ota-v2' && !isPair) {
     // The file decides the refusal, but the slots are still worth showing if the board answers.
     const slots = await readEspLinkSlots(target, signal).catch(() => null);
-    return { send: image, reason: null, slots, checks: [fail('format', 'ESP8266 user1/user2 image', notAnOtaImage(info))] };
+    return {
+      send: image,
+      reason: null,
+      slots,
+      checks: [fail('format', 'ESP8266 user1/user2 image', notAnOtaImage(info))],
+    };
   }
   if (info.problem) {
     const slots = await readEspLinkSlots(target, signal).catch(() => null);
@@ -110,7 +149,11 @@ export async function planEspLinkPush({ image, target, signal }: PlanInput): Pro
   const trailer = send.info.facts.find((f) => f.label === 'CRC-32 trailer')?.value ?? 'not checked';
   const checks: PreflightCheck[] = [
     trailer.startsWith('valid')
-      ? pass('format', 'ESP8266 user1/user2 image', `${send.info.fileName}: 0xEA header as esp-link checks it, inner image checksum and CRC-32 trailer valid.`)
+      ? pass(
+          'format',
+          'ESP8266 user1/user2 image',
+          `${send.info.fileName}: 0xEA header as esp-link checks it, inner image checksum and CRC-32 trailer valid.`,
+        )
       : warn('format', 'ESP8266 user1/user2 image', say.trailerNotValid(send.info.fileName, trailer)),
     slotCheck(send.info, next),
     layoutCheck(send.info, slots, next),

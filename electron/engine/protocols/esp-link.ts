@@ -12,7 +12,13 @@ import { uploadRaw } from '../net/raw-upload.ts';
 import { formatBytes } from '../../../shared/format.ts';
 import { type PushContext, type UpdateProtocol, fileToSend } from './update-protocol.ts';
 import { planEspLinkPush } from './esp-link-plan.ts';
-import { ESP_LINK_SLOT_BYTES, readEspLinkFirmware, readEspLinkSlots, readNextSlot, readResetCause } from './esp-link-device.ts';
+import {
+  ESP_LINK_SLOT_BYTES,
+  readEspLinkFirmware,
+  readEspLinkSlots,
+  readNextSlot,
+  readResetCause,
+} from './esp-link-device.ts';
 
 /** cgiRebootFirmware switches slots on a 2000 ms timer after answering. */
 const REBOOT_AFTER_MS = 2000;
@@ -22,16 +28,38 @@ export function espLinkFailure(status: number, body: string, imageSize: number):
   const words = deviceWords(body);
   const text = words ?? '';
   if (/too large/i.test(text)) {
-    return new UpdateError('not-enough-space', `The board's slot has no room for this image (${formatBytes(imageSize)}; esp-link takes at most ${formatBytes(ESP_LINK_SLOT_BYTES)}).`, words);
+    return new UpdateError(
+      'not-enough-space',
+      `The board's slot has no room for this image (${formatBytes(imageSize)}; esp-link takes at most ${formatBytes(ESP_LINK_SLOT_BYTES)}).`,
+      words,
+    );
   }
   if (/IROM magic|bad flash header|entry addr|start offset/i.test(text)) {
-    return new UpdateError('unsupported-package', 'The board refused the image header: it is not an SDK user1/user2 image it can boot.', words);
+    return new UpdateError(
+      'unsupported-package',
+      'The board refused the image header: it is not an SDK user1/user2 image it can boot.',
+      words,
+    );
   }
-  if (/too small/i.test(text)) return new UpdateError('unsupported-protocol', 'The board cannot update over the air: its flash map has no second slot.', words);
+  if (/too small/i.test(text))
+    return new UpdateError(
+      'unsupported-protocol',
+      'The board cannot update over the air: its flash map has no second slot.',
+      words,
+    );
   if (/invalid request/i.test(text)) {
-    return new UpdateError('update-failed', 'The board did not get a usable upload (it needs the raw image with a Content-Length, at least 1 KB).', words);
+    return new UpdateError(
+      'update-failed',
+      'The board did not get a usable upload (it needs the raw image with a Content-Length, at least 1 KB).',
+      words,
+    );
   }
-  if (/buffering/i.test(text)) return new UpdateError('connection-lost', 'The board lost its place in the stream while writing; push again.', words);
+  if (/buffering/i.test(text))
+    return new UpdateError(
+      'connection-lost',
+      'The board lost its place in the stream while writing; push again.',
+      words,
+    );
   return new UpdateError('update-failed', `The board refused the upload (HTTP ${status}).`, words);
 }
 
@@ -43,7 +71,11 @@ async function requestSlotSwitch(target: Target, signal: AbortSignal): Promise<v
     try {
       const res = await httpRequest(target, { path: '/flash/reboot', signal, timeoutMs: 10_000 });
       if (res.status === 200) return;
-      throw new UpdateError('integrity-failure', 'The board re-read the new slot before switching and found no valid image header there, so it stays on its current firmware.', deviceWords(res.body));
+      throw new UpdateError(
+        'integrity-failure',
+        'The board re-read the new slot before switching and found no valid image header there, so it stays on its current firmware.',
+        deviceWords(res.body),
+      );
     } catch (error) {
       if (error instanceof UpdateError && error.code !== 'connection-lost') throw error;
       lastError = error;
@@ -67,9 +99,16 @@ export const espLink: UpdateProtocol = {
     const { target, image } = context;
     const planned = context.slots?.nextSlot ?? null;
     const next = await readNextSlot(target, context.signal);
-    if (next === null) throw new UpdateError('unsupported-protocol', `${describeTarget(target)} no longer answers /flash/next like esp-link.`);
+    if (next === null)
+      throw new UpdateError(
+        'unsupported-protocol',
+        `${describeTarget(target)} no longer answers /flash/next like esp-link.`,
+      );
     if (planned !== null && next !== planned) {
-      throw new UpdateError('update-failed', `The board now asks for user${next}.bin, not user${planned}.bin as it did a moment ago: something else updated it. Check it and push again.`);
+      throw new UpdateError(
+        'update-failed',
+        `The board now asks for user${next}.bin, not user${planned}.bin as it did a moment ago: something else updated it. Check it and push again.`,
+      );
     }
     context.log(`Sending ${image.info.fileName} into slot ${next} (user${next}.bin).`);
     const res = await uploadRaw({

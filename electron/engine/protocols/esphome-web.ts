@@ -17,7 +17,9 @@ export const esphomeWeb: UpdateProtocol = {
     const { credentials, target, signal } = context;
     // ESP8266 builds challenge with Digest, ESP-IDF ones with Basic: a GET / learns which before
     // the image goes out (only when there are credentials to answer with).
-    const res = await uploadLikeABrowserForm(context, 'update', { preflight: () => httpRequest(target, { path: '/', timeoutMs: 3000, signal, maxBodyBytes: 4096 }) });
+    const res = await uploadLikeABrowserForm(context, 'update', {
+      preflight: () => httpRequest(target, { path: '/', timeoutMs: 3000, signal, maxBodyBytes: 4096 }),
+    });
     if (res.status === 401) {
       const words = credentials
         ? 'The board rejected the user name or password.'
@@ -27,18 +29,36 @@ export const esphomeWeb: UpdateProtocol = {
     if (/update successful/i.test(res.body)) return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
     // Forced onto a board that is not ESPHome: say what its answer means rather than "no verdict".
     if (/update success! rebooting/i.test(res.body)) {
-      context.log('The board answered as Arduino\'s HTTPUpdateServer does, not ESPHome: it took the image and reboots.');
+      context.log("The board answered as Arduino's HTTPUpdateServer does, not ESPHome: it took the image and reboots.");
       return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
     }
     if (/^update error/i.test(res.body.trim())) {
-      throw new UpdateError('update-failed', 'The board answered as Arduino\'s HTTPUpdateServer does, not ESPHome, and refused the image.', deviceWords(res.body));
+      throw new UpdateError(
+        'update-failed',
+        "The board answered as Arduino's HTTPUpdateServer does, not ESPHome, and refused the image.",
+        deviceWords(res.body),
+      );
     }
     if (/update failed/i.test(res.body)) {
-      const causes = 'it is not a firmware .bin for this chip, or it does not fit the OTA partition; `esphome logs` on the board says which.';
-      throw new UpdateError('update-failed', `ESPHome refused the image without a reason. Usual causes: ${causes}`, deviceWords(res.body));
+      const causes =
+        'it is not a firmware .bin for this chip, or it does not fit the OTA partition; `esphome logs` on the board says which.';
+      throw new UpdateError(
+        'update-failed',
+        `ESPHome refused the image without a reason. Usual causes: ${causes}`,
+        deviceWords(res.body),
+      );
     }
-    if (res.status === 404) throw new UpdateError('unsupported-protocol', 'The board has no web OTA: add `ota: - platform: web_server` to its ESPHome config.', deviceWords(res.body));
-    throw new UpdateError('update-failed', `The board answered HTTP ${res.status} without saying whether the update worked.`, deviceWords(res.body));
+    if (res.status === 404)
+      throw new UpdateError(
+        'unsupported-protocol',
+        'The board has no web OTA: add `ota: - platform: web_server` to its ESPHome config.',
+        deviceWords(res.body),
+      );
+    throw new UpdateError(
+      'update-failed',
+      `The board answered HTTP ${res.status} without saying whether the update worked.`,
+      deviceWords(res.body),
+    );
   },
 
   async readFirmware(target: Target, signal?: AbortSignal) {

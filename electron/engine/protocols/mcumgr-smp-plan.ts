@@ -25,15 +25,27 @@ export interface SmpPlanResult {
   checks: PreflightCheck[];
 }
 
-const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck =>
-  ({ id, label, status, detail, overridable: false });
+const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck => ({
+  id,
+  label,
+  status,
+  detail,
+  overridable: false,
+});
 
 const short = (hash: string | null): string => (hash ? `${hash.slice(0, 8)}…` : 'no hash');
 
 export function toSmpImageSlots(slots: ImageSlotState[]): SmpImageSlot[] {
   return slots.map((s) => ({
-    image: s.image, slot: s.slot, version: s.version ?? '?', hash: s.hash ?? '',
-    bootable: s.bootable, pending: s.pending, confirmed: s.confirmed, active: s.active, permanent: s.permanent,
+    image: s.image,
+    slot: s.slot,
+    version: s.version ?? '?',
+    hash: s.hash ?? '',
+    bootable: s.bootable,
+    pending: s.pending,
+    confirmed: s.confirmed,
+    active: s.active,
+    permanent: s.permanent,
   }));
 }
 
@@ -44,7 +56,9 @@ export function describeSlot(s: ImageSlotState): string {
 
 /** The one check for a file that is no usable MCUboot image: the inspector's sentence, or what it is instead. */
 export function notMcubootChecks(info: ImageInfo): PreflightCheck[] {
-  const why = info.problem ?? `${info.fileName} is ${withArticle(info.formatLabel)}, not an MCUboot image: MCUmgr devices only take images signed with imgtool (or west sign).`;
+  const why =
+    info.problem ??
+    `${info.fileName} is ${withArticle(info.formatLabel)}, not an MCUboot image: MCUmgr devices only take images signed with imgtool (or west sign).`;
   return [check('format', 'MCUboot image', 'fail', why)];
 }
 
@@ -56,10 +70,24 @@ export function activeSlot(slots: ImageSlotState[]): ImageSlotState | null {
 
 export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult {
   const checks: PreflightCheck[] = [];
-  checks.push(check('format', 'MCUboot image', 'pass', `Version ${image.version}, ${image.imageSize.toLocaleString('en-US')} bytes${image.encrypted ? ', encrypted' : ''}.`));
-  checks.push(check('hash', 'SHA-256 TLV', image.hashVerified ? 'pass' : 'warn', image.hashVerified
-    ? `Matches the image (${short(image.hashHex)}).`
-    : `Not checked (${short(image.hashHex)}): the payload is encrypted; the device's MCUboot checks it after decrypting.`));
+  checks.push(
+    check(
+      'format',
+      'MCUboot image',
+      'pass',
+      `Version ${image.version}, ${image.imageSize.toLocaleString('en-US')} bytes${image.encrypted ? ', encrypted' : ''}.`,
+    ),
+  );
+  checks.push(
+    check(
+      'hash',
+      'SHA-256 TLV',
+      image.hashVerified ? 'pass' : 'warn',
+      image.hashVerified
+        ? `Matches the image (${short(image.hashHex)}).`
+        : `Not checked (${short(image.hashHex)}): the payload is encrypted; the device's MCUboot checks it after decrypting.`,
+    ),
+  );
 
   const active = activeSlot(slots);
   const secondary = slots.find((s) => s.image === 0 && !s.active && s.slot === 1) ?? null;
@@ -68,26 +96,65 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
     : `The device does not report MCUmgr buffers: one ${link.maxPacket}-byte packet per write${link.attMtu ? ` (ATT MTU ${link.attMtu})` : ''}, one request at a time.`;
 
   if (active?.hash === image.hashHex) {
-    checks.push(check('running', 'Already running', 'pass', active.confirmed
-      ? `The device already runs this image (${describeSlot(active)}): there is nothing to push.`
-      : `The device runs this image as an unconfirmed test (${describeSlot(active)}): OTA Bench only confirms it.`));
+    checks.push(
+      check(
+        'running',
+        'Already running',
+        'pass',
+        active.confirmed
+          ? `The device already runs this image (${describeSlot(active)}): there is nothing to push.`
+          : `The device runs this image as an unconfirmed test (${describeSlot(active)}): OTA Bench only confirms it.`,
+      ),
+    );
     checks.push(check('link', 'BLE link', 'pass', linkDetail));
     return { action: active.confirmed ? 'nothing' : 'confirm-running', checks };
   }
-  checks.push(check('running', 'Running now', 'pass', active ? `Slot ${active.slot}: ${describeSlot(active)}.` : 'The device lists no active image.'));
+  checks.push(
+    check(
+      'running',
+      'Running now',
+      'pass',
+      active ? `Slot ${active.slot}: ${describeSlot(active)}.` : 'The device lists no active image.',
+    ),
+  );
   if (active?.version && versionBelow(image.smpVersion, active.version)) {
-    checks.push(check('version', 'Version', 'warn', `${image.version} is older than the running ${active.version}: a device built with downgrade prevention refuses it after the reset.`));
+    checks.push(
+      check(
+        'version',
+        'Version',
+        'warn',
+        `${image.version} is older than the running ${active.version}: a device built with downgrade prevention refuses it after the reset.`,
+      ),
+    );
   }
   let action: SmpAction = 'upload';
   if (secondary?.hash === image.hashHex) {
     action = 'skip-upload';
-    checks.push(check('slot1', 'Slot 1', 'pass', `Slot 1 already holds this image (${describeSlot(secondary)}): the upload is skipped.`));
+    checks.push(
+      check(
+        'slot1',
+        'Slot 1',
+        'pass',
+        `Slot 1 already holds this image (${describeSlot(secondary)}): the upload is skipped.`,
+      ),
+    );
   } else if (secondary && (secondary.pending || secondary.permanent)) {
     checks.push(check('slot1', 'Slot 1', 'fail', slotTakenWords(describeSlot(secondary))));
   } else {
-    checks.push(check('slot1', 'Slot 1', 'pass', secondary ? `Slot 1 holds ${describeSlot(secondary)}; the upload replaces it.` : 'Slot 1 is empty.'));
+    checks.push(
+      check(
+        'slot1',
+        'Slot 1',
+        'pass',
+        secondary ? `Slot 1 holds ${describeSlot(secondary)}; the upload replaces it.` : 'Slot 1 is empty.',
+      ),
+    );
   }
-  checks.push(action === 'upload' ? uploadLinkCheck(image.imageSize, link, linkDetail) : check('link', 'BLE link', 'pass', linkDetail));
+  checks.push(
+    action === 'upload'
+      ? uploadLinkCheck(image.imageSize, link, linkDetail)
+      : check('link', 'BLE link', 'pass', linkDetail),
+  );
   return { action, checks };
 }
 
@@ -100,13 +167,25 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
 export function uploadLinkCheck(imageSize: number, link: SmpLink, linkDetail: string): PreflightCheck {
   const first = planFirstChunk(imageSize, link.maxPacket);
   const packet = packetWords(link);
-  if (!first) return check('link', 'BLE link', 'fail', linkTooSmallWords(packet, minimumSmpPacket(imageSize), Boolean(link.bufSize)));
+  if (!first)
+    return check(
+      'link',
+      'BLE link',
+      'fail',
+      linkTooSmallWords(packet, minimumSmpPacket(imageSize), Boolean(link.bufSize)),
+    );
   if (first.shaBytes === 32) return check('link', 'BLE link', 'pass', linkDetail);
-  const consequence = first.shaBytes > 0
-    ? `carries only ${first.shaBytes} of the 32 bytes of the file's SHA-256: a dropped link still resumes, but the device cannot check the whole file against it at the end`
-    : 'carries no SHA-256 of the file: a dropped link restarts the upload from byte 0 (no resume), and the device cannot check the whole file at the end';
+  const consequence =
+    first.shaBytes > 0
+      ? `carries only ${first.shaBytes} of the 32 bytes of the file's SHA-256: a dropped link still resumes, but the device cannot check the whole file against it at the end`
+      : 'carries no SHA-256 of the file: a dropped link restarts the upload from byte 0 (no resume), and the device cannot check the whole file at the end';
   const why = `The first upload request must hold the 32-byte MCUboot header, so in a ${packet} it ${consequence}.`;
-  return check('link', 'BLE link', 'warn', `${linkDetail} ${why} MCUboot still checks the image's own hash before booting it.`);
+  return check(
+    'link',
+    'BLE link',
+    'warn',
+    `${linkDetail} ${why} MCUboot still checks the image's own hash before booting it.`,
+  );
 }
 
 function slotTakenWords(slot: string): string {
@@ -133,7 +212,11 @@ function linkTooSmallWords(packet: string, minimum: number, hasMcumgrBuffer: boo
 
 /** `1.2.3(.4)` comparison on major.minor.revision, as MCUmgr's `upgrade` check does by default. */
 function versionBelow(candidate: string, running: string): boolean {
-  const parts = (v: string) => v.split(/[.+]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
+  const parts = (v: string) =>
+    v
+      .split(/[.+]/)
+      .slice(0, 3)
+      .map((n) => Number.parseInt(n, 10) || 0);
   const [a, b] = [parts(candidate), parts(running)];
   for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
   return false;

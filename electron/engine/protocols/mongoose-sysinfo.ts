@@ -36,4 +36,3 @@ export function sysInfoFrom(raw: unknown): FirmwareInfo | null {
     mac: info.mac ?? null,
   };
 }
-

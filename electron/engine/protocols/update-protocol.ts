@@ -43,8 +43,12 @@ export interface ImageOnDisk {
 }
 
 /** What an upload must send: this file, still as it was inspected (size, time, SHA-256). */
-export const fileToSend = (image: ImageOnDisk): FileToSend =>
-  ({ path: image.path, size: image.info.size, sha256: image.info.sha256, mtimeMs: image.mtimeMs ?? null });
+export const fileToSend = (image: ImageOnDisk): FileToSend => ({
+  path: image.path,
+  size: image.info.size,
+  sha256: image.info.sha256,
+  mtimeMs: image.mtimeMs ?? null,
+});
 
 export interface PlanInput {
   image: ImageOnDisk;

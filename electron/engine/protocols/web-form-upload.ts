@@ -7,8 +7,19 @@ import { type AuthOptions, sendWithAuth } from '../net/board-auth.ts';
 import { uploadMultipart } from '../net/multipart-upload.ts';
 import { type PushContext, fileToSend } from './update-protocol.ts';
 
-export function uploadLikeABrowserForm(context: PushContext, fileField: string, auth: AuthOptions): Promise<HttpResponse> {
-  return sendWithAuth(context.target, 'POST', '/update', context.credentials, (authorization) => sendForm(context, fileField, authorization), auth);
+export function uploadLikeABrowserForm(
+  context: PushContext,
+  fileField: string,
+  auth: AuthOptions,
+): Promise<HttpResponse> {
+  return sendWithAuth(
+    context.target,
+    'POST',
+    '/update',
+    context.credentials,
+    (authorization) => sendForm(context, fileField, authorization),
+    auth,
+  );
 }
 
 function sendForm(context: PushContext, fileField: string, authorization: string | undefined): Promise<HttpResponse> {

@@ -8,7 +8,13 @@ import { UpdateError } from '../update-error.ts';
 import { BLE_UPDATE_SERVICES, BleDeviceTable, normaliseAddress } from '../discovery/ble-devices.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import type { ImageOnDisk } from '../protocols/update-protocol.ts';
-import { activeSlot, notMcubootChecks, planSmpPush, toSmpImageSlots, type SmpAction } from '../protocols/mcumgr-smp-plan.ts';
+import {
+  activeSlot,
+  notMcubootChecks,
+  planSmpPush,
+  toSmpImageSlots,
+  type SmpAction,
+} from '../protocols/mcumgr-smp-plan.ts';
 import type { Decision } from '../jobs/commit-decisions.ts';
 import type { JobContext, JobSequence, JobTimeouts } from '../jobs/job-context.ts';
 import { judgePlan } from '../jobs/push-plan.ts';
@@ -33,8 +39,12 @@ const PLAN_REASONS: Record<SmpAction, string> = {
 };
 
 const ACTION_WORDS: Record<SlotActionInput['action'], string> = {
-  test: 'marking an image for test', confirm: 'confirming an image', erase: 'erasing slot 1', reset: 'resetting it',
-  commit: 'committing its image', revert: 'reverting its image',
+  test: 'marking an image for test',
+  confirm: 'confirming an image',
+  erase: 'erasing slot 1',
+  reset: 'resetting it',
+  commit: 'committing its image',
+  revert: 'reverting its image',
 };
 
 const OFF: RadioStatus = { state: 'off', message: 'Bluetooth is off in this configuration (OTA_BENCH_BLE=off).' };
@@ -106,7 +116,12 @@ export class BleSide implements DeviceSide {
     const wanted = ref.trim().toLowerCase();
     if (!normaliseAddress(wanted)) return null;
     const status = this.status();
-    return Promise.reject(new UpdateError('connection-lost', `No Bluetooth device with address ${wanted} has been seen${status.state === 'scanning' ? ' yet; is it on and advertising?' : `: ${status.message}`}`));
+    return Promise.reject(
+      new UpdateError(
+        'connection-lost',
+        `No Bluetooth device with address ${wanted} has been seen${status.state === 'scanning' ? ' yet; is it on and advertising?' : `: ${status.message}`}`,
+      ),
+    );
   }
 
   async close(): Promise<void> {
@@ -120,16 +135,24 @@ export class BleSide implements DeviceSide {
   private smpDevice(device: Device): { radio: BleRadio; peripheralId: string } {
     const radio = this.radio;
     const peripheralId = this.table.peripheralIdOf(device.id);
-    if (!radio || !peripheralId) throw new UpdateError('connection-lost', `${device.name} is not in range of a Bluetooth adapter.`);
+    if (!radio || !peripheralId)
+      throw new UpdateError('connection-lost', `${device.name} is not in range of a Bluetooth adapter.`);
     if (device.protocol !== 'mcumgr-smp') {
-      throw new UpdateError('unsupported-protocol', `${device.name} advertises ${PROTOCOL_LABELS[device.protocol]}; OTA Bench lists it now, and pushing over that service comes in a later version.`);
+      throw new UpdateError(
+        'unsupported-protocol',
+        `${device.name} advertises ${PROTOCOL_LABELS[device.protocol]}; OTA Bench lists it now, and pushing over that service comes in a later version.`,
+      );
     }
     return { radio, peripheralId };
   }
 
   private async session(device: Device, signal?: AbortSignal): Promise<SmpSession> {
     const { radio, peripheralId } = this.smpDevice(device);
-    if (this.busy.has(device.id)) throw new UpdateError('update-failed', `${device.name} is connected to a running job; its slots are read again when the job ends.`);
+    if (this.busy.has(device.id))
+      throw new UpdateError(
+        'update-failed',
+        `${device.name} is connected to a running job; its slots are read again when the job ends.`,
+      );
     const action = this.actions.get(device.id);
     if (action) throw new UpdateError('update-failed', `${device.name} is busy: ${action}. Try again when it ends.`);
     return SmpSession.open(radio, peripheralId, { connectTimeoutMs: this.options.connectTimeoutMs, signal });
@@ -145,23 +168,42 @@ export class BleSide implements DeviceSide {
         this.table.recordFirmware(device.id, active?.version ?? null);
         const details: Record<string, string> = {
           'ATT MTU': session.attMtu === null ? 'not reported' : String(session.attMtu),
-          'MCUmgr buffers': session.params ? `${session.params.bufSize} B × ${session.params.bufCount}` : 'not reported (no params command)',
+          'MCUmgr buffers': session.params
+            ? `${session.params.bufSize} B × ${session.params.bufCount}`
+            : 'not reported (no params command)',
           'SMP packet': `${session.maxPacket} B, ${session.window} in flight`,
         };
         if (device.rssi !== null) details.RSSI = `${device.rssi} dBm`;
-        return { ...base, device: this.table.get(device.id) ?? device, reachable: true, firmwareVersion: active?.version ?? null, imageSlots: toSmpImageSlots(slots), details };
+        return {
+          ...base,
+          device: this.table.get(device.id) ?? device,
+          reachable: true,
+          firmwareVersion: active?.version ?? null,
+          imageSlots: toSmpImageSlots(slots),
+          details,
+        };
       } finally {
         await session.close();
       }
     } catch (error) {
-      return { ...base, reachable: false, firmwareVersion: device.firmwareVersion, imageSlots: null, details: { error: (error as Error).message } };
+      return {
+        ...base,
+        reachable: false,
+        firmwareVersion: device.firmwareVersion,
+        imageSlots: null,
+        details: { error: (error as Error).message },
+      };
     }
   }
 
   async planPush(device: Device, image: ImageOnDisk, signal?: AbortSignal): Promise<PushPlan> {
     const { info } = image;
     const base = {
-      deviceId: device.id, imageId: info.imageId, protocol: device.protocol, reason: null, slots: null,
+      deviceId: device.id,
+      imageId: info.imageId,
+      protocol: device.protocol,
+      reason: null,
+      slots: null,
       send: { imageId: info.imageId, fileName: info.fileName, size: info.size, sha256: info.sha256 },
     };
     const mcuboot: McubootImage | null = await readMcubootImage(image.path).catch(() => null);
@@ -174,13 +216,21 @@ export class BleSide implements DeviceSide {
       session = await this.session(device, signal);
     } catch (error) {
       if (!(error instanceof UpdateError) || error.code === 'cancelled') throw error;
-      const checks = [{ id: 'board', label: 'Device answers', status: 'fail' as const, detail: error.message, overridable: false }];
+      const checks = [
+        { id: 'board', label: 'Device answers', status: 'fail' as const, detail: error.message, overridable: false },
+      ];
       return { ...base, imageSlots: null, checks, ...judgePlan(checks, base) };
     }
     try {
       const slots = await session.readImageState();
       const { checks, action } = planSmpPush({ image: mcuboot, slots, link: session.link });
-      return { ...base, reason: PLAN_REASONS[action], imageSlots: toSmpImageSlots(slots), checks, ...judgePlan(checks, base) };
+      return {
+        ...base,
+        reason: PLAN_REASONS[action],
+        imageSlots: toSmpImageSlots(slots),
+        checks,
+        ...judgePlan(checks, base),
+      };
     } finally {
       await session.close();
     }
@@ -188,7 +238,11 @@ export class BleSide implements DeviceSide {
 
   /** MCUboot: what commit/revert can truthfully do to the slots (jobs/slot-actions.ts). */
   async decideOutsideJob(device: Device, decision: Decision): Promise<string> {
-    if (device.protocol !== 'mcumgr-smp') throw new UpdateError('unsupported-protocol', `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no commit/revert: its firmware is final once it boots.`);
+    if (device.protocol !== 'mcumgr-smp')
+      throw new UpdateError(
+        'unsupported-protocol',
+        `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no commit/revert: its firmware is final once it boots.`,
+      );
     const result = await this.slotAction(device, { deviceId: device.id, action: decision });
     if (!result.done) throw new UpdateError('update-failed', result.message);
     return `${result.message} ${result.nextReset}`;
@@ -200,13 +254,24 @@ export class BleSide implements DeviceSide {
    */
   async slotAction(device: Device, input: SlotActionRequest): Promise<ImageSlotActionResult> {
     if (device.protocol !== 'mcumgr-smp') {
-      throw new UpdateError('unsupported-protocol', `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no MCUboot slots to act on.`);
+      throw new UpdateError(
+        'unsupported-protocol',
+        `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no MCUboot slots to act on.`,
+      );
     }
     const job: Job | null = this.host.activeJobFor(device.id);
-    if (job) throw new UpdateError('update-failed', `A push to ${device.name} is running (${job.state}); slot actions wait until it ends.`);
+    if (job)
+      throw new UpdateError(
+        'update-failed',
+        `A push to ${device.name} is running (${job.state}); slot actions wait until it ends.`,
+      );
     const timeouts = this.timeouts;
     const { radio, peripheralId } = this.smpDevice(device);
-    if (this.busy.has(device.id)) throw new UpdateError('update-failed', `${device.name} is connected to a running push; slot actions wait until it ends.`);
+    if (this.busy.has(device.id))
+      throw new UpdateError(
+        'update-failed',
+        `${device.name} is connected to a running push; slot actions wait until it ends.`,
+      );
     const holder = this.actions.get(device.id);
     if (holder) throw new UpdateError('update-failed', `${device.name} is busy: ${holder}. Try again when it ends.`);
     this.actions.set(device.id, ACTION_WORDS[input.action]);
@@ -249,6 +314,11 @@ export class BleSide implements DeviceSide {
         this.busy.delete(device.id);
       }
     };
-    return { protocolId: 'mcumgr-smp', target: `BLE ${device.address ?? device.name}`, currentDevice: () => this.table.get(device.id) ?? device, run };
+    return {
+      protocolId: 'mcumgr-smp',
+      target: `BLE ${device.address ?? device.name}`,
+      currentDevice: () => this.table.get(device.id) ?? device,
+      run,
+    };
   }
 }

@@ -8,7 +8,15 @@
 // (the SMP codec) → images/ and net/ → shared/. A side may use everything below it; nothing below
 // imports a side.
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageSlotActionRequest, ImageSlotActionResult, Job, PushPlan, PushRequest } from '../../../shared/domain.ts';
+import type {
+  Device,
+  DeviceStatus,
+  ImageSlotActionRequest,
+  ImageSlotActionResult,
+  Job,
+  PushPlan,
+  PushRequest,
+} from '../../../shared/domain.ts';
 import type { PlanOptions, ResolveHints } from '../engine-api.ts';
 import type { Decision } from '../jobs/commit-decisions.ts';
 import type { JobSequence } from '../jobs/job-context.ts';

@@ -2,7 +2,15 @@
 // HTTP to learn their protocol, re-checked for reachability, their Mongoose OS commit state kept true
 // in the list, and pushed to through their update protocol (jobs/job-runner.ts).
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
-import type { Device, DeviceStatus, ImageSlotActionResult, Job, ProtocolId, PushPlan, PushRequest } from '../../../shared/domain.ts';
+import type {
+  Device,
+  DeviceStatus,
+  ImageSlotActionResult,
+  Job,
+  ProtocolId,
+  PushPlan,
+  PushRequest,
+} from '../../../shared/domain.ts';
 import { PROTOCOL_LABELS, isTerminal } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import type { PlanOptions, ResolveHints } from '../engine-api.ts';
@@ -32,7 +40,10 @@ export class LanSide implements DeviceSide {
   private readonly timeouts: JobTimeouts;
   private browser: MdnsBrowser | null = null;
   private expiry: NodeJS.Timeout | null = null;
-  private status: Pick<DiscoveryStatus, 'state' | 'message'> = { state: 'starting', message: 'Discovery has not started.' };
+  private status: Pick<DiscoveryStatus, 'state' | 'message'> = {
+    state: 'starting',
+    message: 'Discovery has not started.',
+  };
   private readonly probing = new Set<string>();
   private readonly busy = (deviceId: string): boolean => this.host.activeJobFor(deviceId) !== null;
   /** Re-checks probed and typed-in boards; leaves a board alone while a job works on it. */
@@ -76,7 +87,10 @@ export class LanSide implements DeviceSide {
       this.setStatus({ state: 'running', message: 'Looking for boards on the local network (mDNS).' });
     } catch (error) {
       this.browser = null;
-      this.setStatus({ state: 'unavailable', message: `mDNS discovery is unavailable: ${(error as Error).message}. Add boards by address instead.` });
+      this.setStatus({
+        state: 'unavailable',
+        message: `mDNS discovery is unavailable: ${(error as Error).message}. Add boards by address instead.`,
+      });
     }
     this.expiry ??= setInterval(() => this.registry.expire(), 1000);
     this.reachability.start();
@@ -116,7 +130,12 @@ export class LanSide implements DeviceSide {
     return this.probeTyped(ref, target, signal, hints);
   }
 
-  private async probeTyped(ref: string, target: NonNullable<ReturnType<typeof parseTarget>>, signal: AbortSignal | undefined, hints: ResolveHints): Promise<Device> {
+  private async probeTyped(
+    ref: string,
+    target: NonNullable<ReturnType<typeof parseTarget>>,
+    signal: AbortSignal | undefined,
+    hints: ResolveHints,
+  ): Promise<Device> {
     // Credentials given with the address let the probe look behind the board's password.
     if (hints.credentials) rememberCredentials(target, hints.credentials);
     const named = hints.protocol && pushProtocol(hints.protocol) ? hints.protocol : null;
@@ -127,7 +146,13 @@ export class LanSide implements DeviceSide {
       throw new UpdateError('connection-lost', `Cannot reach ${ref}: ${error.message}`);
     });
     if (named && (!probe || probe.protocol === 'unknown')) {
-      return this.registry.recordProbe(target, { info: null, authRequired: false, ...probe, protocol: named, basis: 'user' });
+      return this.registry.recordProbe(target, {
+        info: null,
+        authRequired: false,
+        ...probe,
+        protocol: named,
+        basis: 'user',
+      });
     }
     return this.registry.recordProbe(target, probe!);
   }
@@ -136,7 +161,17 @@ export class LanSide implements DeviceSide {
     const deviceId = device.id;
     const target = targetOf(device);
     const protocol = pushProtocol(device.protocol);
-    if (!target || !protocol) return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, imageSlots: null, details: {} };
+    if (!target || !protocol)
+      return {
+        device,
+        reachable: false,
+        firmwareVersion: device.firmwareVersion,
+        firmwareId: device.firmwareId,
+        bootState: null,
+        slots: null,
+        imageSlots: null,
+        details: {},
+      };
     try {
       const info = await protocol.readFirmware(target);
       const bootState = protocol.commitControl ? await protocol.commitControl.bootState(target) : null;
@@ -146,14 +181,37 @@ export class LanSide implements DeviceSide {
       const details: Record<string, string> = {};
       if (info?.uptimeSeconds != null) details.uptime = `${info.uptimeSeconds} s`;
       if (info?.arch) details.arch = info.arch;
-      return { device: this.registry.get(deviceId) ?? device, reachable: true, firmwareVersion: info?.version ?? device.firmwareVersion, firmwareId: info?.firmwareId ?? device.firmwareId, bootState, slots, imageSlots: null, details };
+      return {
+        device: this.registry.get(deviceId) ?? device,
+        reachable: true,
+        firmwareVersion: info?.version ?? device.firmwareVersion,
+        firmwareId: info?.firmwareId ?? device.firmwareId,
+        bootState,
+        slots,
+        imageSlots: null,
+        details,
+      };
     } catch (error) {
       this.registry.markReachable(deviceId, false);
-      return { device, reachable: false, firmwareVersion: device.firmwareVersion, firmwareId: device.firmwareId, bootState: null, slots: null, imageSlots: null, details: { error: (error as Error).message } };
+      return {
+        device,
+        reachable: false,
+        firmwareVersion: device.firmwareVersion,
+        firmwareId: device.firmwareId,
+        bootState: null,
+        slots: null,
+        imageSlots: null,
+        details: { error: (error as Error).message },
+      };
     }
   }
 
-  async planPush(device: Device, image: ImageOnDisk, signal?: AbortSignal, options: PlanOptions = {}): Promise<PushPlan> {
+  async planPush(
+    device: Device,
+    image: ImageOnDisk,
+    signal?: AbortSignal,
+    options: PlanOptions = {},
+  ): Promise<PushPlan> {
     const target = targetOf(device);
     if (options.credentials && target) rememberCredentials(target, options.credentials);
     return (await planPush(this.protocolFor(device, options.protocol), image, device, target, signal)).plan;
@@ -180,7 +238,11 @@ export class LanSide implements DeviceSide {
   async decideOutsideJob(device: Device, decision: Decision): Promise<string> {
     const protocol = pushProtocol(device.protocol);
     // Firmware without commit/revert: says so, in words.
-    if (!protocol?.commitControl) throw new UpdateError('unsupported-protocol', `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no commit/revert: its firmware is final once it boots.`);
+    if (!protocol?.commitControl)
+      throw new UpdateError(
+        'unsupported-protocol',
+        `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no commit/revert: its firmware is final once it boots.`,
+      );
     const where = () => {
       const target = targetOf(this.registry.get(device.id) ?? device);
       if (!target) throw new UpdateError('invalid-uri', 'The board has no known address.');
@@ -190,13 +252,22 @@ export class LanSide implements DeviceSide {
   }
 
   async slotAction(device: Device): Promise<ImageSlotActionResult> {
-    throw new UpdateError('unsupported-protocol', `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no MCUboot slots to act on.`);
+    throw new UpdateError(
+      'unsupported-protocol',
+      `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no MCUboot slots to act on.`,
+    );
   }
 
   jobChanged(job: Job): void {
     if (!this.registry.get(job.deviceId)) return;
     // Our own job's commit window is the row's too; once the job ends, the board is asked again.
-    if (job.state === 'awaiting-commit') this.commitWatch.remember(job.deviceId, { committed: false, version: job.toVersion, revertsAt: job.commitDeadline, readAt: Date.now() });
+    if (job.state === 'awaiting-commit')
+      this.commitWatch.remember(job.deviceId, {
+        committed: false,
+        version: job.toVersion,
+        revertsAt: job.commitDeadline,
+        readAt: Date.now(),
+      });
     else if (isTerminal(job.state)) this.commitWatch.invalidate(job.deviceId);
   }
 
@@ -209,9 +280,10 @@ export class LanSide implements DeviceSide {
     const protocolId: ProtocolId = requested ?? device.protocol;
     const protocol = pushProtocol(protocolId);
     if (!protocol) {
-      const why = protocolId === 'unknown'
-        ? `OTA Bench could not tell which update protocol it speaks${device.probeNote ? ` (${device.probeNote})` : ''}. ${device.authChallenge ? 'It asks for a password: give its user name and password so OTA Bench can look behind it, or name' : 'Name'} its protocol`
-        : `pushing over ${PROTOCOL_LABELS[protocolId]} is not supported yet`;
+      const why =
+        protocolId === 'unknown'
+          ? `OTA Bench could not tell which update protocol it speaks${device.probeNote ? ` (${device.probeNote})` : ''}. ${device.authChallenge ? 'It asks for a password: give its user name and password so OTA Bench can look behind it, or name' : 'Name'} its protocol`
+          : `pushing over ${PROTOCOL_LABELS[protocolId]} is not supported yet`;
       throw new UpdateError('unsupported-protocol', `Cannot push to ${device.name}: ${why}.`);
     }
     return protocol;

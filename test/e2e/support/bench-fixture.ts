@@ -91,8 +91,11 @@ export const test = base.extend<{ bench: Bench; bleScenario: string | null }>({
       bridge,
       dropDir,
       mongoose: (options = {}) =>
-        startBoard(new MongooseBoard({ address: nextAddress(testInfo.workerIndex), port: 80, fwVersion: '1.0.0', ...options })),
-      arduino: (options) => startBoard(new ArduinoBoard({ address: nextAddress(testInfo.workerIndex), port: 80, ...options })),
+        startBoard(
+          new MongooseBoard({ address: nextAddress(testInfo.workerIndex), port: 80, fwVersion: '1.0.0', ...options }),
+        ),
+      arduino: (options) =>
+        startBoard(new ArduinoBoard({ address: nextAddress(testInfo.workerIndex), port: 80, ...options })),
       espLink: (options = {}) =>
         startBoard(
           new EspLinkBoard({
@@ -105,7 +108,13 @@ export const test = base.extend<{ bench: Bench; bleScenario: string | null }>({
           }),
         ),
       mongooseFirmware: (version, size = 400_000) =>
-        makeMongooseFwZip({ platform: 'esp32', version, buildId: `20250601-120000/${version}@e2e`, size, dir: dropDir }),
+        makeMongooseFwZip({
+          platform: 'esp32',
+          version,
+          buildId: `20250601-120000/${version}@e2e`,
+          size,
+          dir: dropDir,
+        }),
       espFirmware: (version, chip = 'esp8266') => makeEspAppImage({ chip, version, size: 300_000, dir: dropDir }),
       file: (name, content) => {
         const path = join(dropDir, name);
@@ -123,10 +132,13 @@ export const test = base.extend<{ bench: Bench; bleScenario: string | null }>({
       deviceOf: async (board) => {
         let found: Device | undefined;
         await expect
-          .poll(() => (found = engine.listDevices().find((device) => device.address === board.address && device.online)), {
-            message: `engine never saw the board at ${board.address}`,
-            timeout: 15_000,
-          })
+          .poll(
+            () => (found = engine.listDevices().find((device) => device.address === board.address && device.online)),
+            {
+              message: `engine never saw the board at ${board.address}`,
+              timeout: 15_000,
+            },
+          )
           .toBeTruthy();
         return found!;
       },

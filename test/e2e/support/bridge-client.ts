@@ -54,7 +54,13 @@ export function installBridgeClient({ commandNames, eventNames }: BridgeClientNa
   const SAMPLE = 64 * 1024;
   const digestOf = async (file: File): Promise<string | null> => {
     if (file.type === 'inode/directory') return null;
-    const ranges = file.size <= 2 * SAMPLE ? [[0, file.size]] : [[0, SAMPLE], [file.size - SAMPLE, file.size]];
+    const ranges =
+      file.size <= 2 * SAMPLE
+        ? [[0, file.size]]
+        : [
+            [0, SAMPLE],
+            [file.size - SAMPLE, file.size],
+          ];
     const parts = await Promise.all(ranges.map(([start, end]) => file.slice(start, end).arrayBuffer()));
     const digest = await crypto.subtle.digest('SHA-256', await new Blob(parts).arrayBuffer());
     return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -65,7 +71,10 @@ export function installBridgeClient({ commandNames, eventNames }: BridgeClientNa
     const described = await Promise.all(
       files.map(async (file) => {
         if (!(file instanceof File)) throw new TypeError('inspectDroppedFiles takes the dropped File objects');
-        if (!file.name) throw new Error(`“${file.name}” is not a file on disk (dragged from a browser or an archive?). Save it first, then drop it again.`);
+        if (!file.name)
+          throw new Error(
+            `“${file.name}” is not a file on disk (dragged from a browser or an archive?). Save it first, then drop it again.`,
+          );
         return { path: file.name, name: file.name, size: file.size, digest: await digestOf(file) };
       }),
     );

@@ -14,9 +14,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, isAbsolute, join } from 'node:path';
-import { commandNames, eventNames, type CommandName, type EventName, type EventPayloads } from '../../../shared/contract.ts';
+import {
+  commandNames,
+  eventNames,
+  type CommandName,
+  type EventName,
+  type EventPayloads,
+} from '../../../shared/contract.ts';
 import type { EngineEvents, OtaEngine } from '../../../electron/engine/engine-api.ts';
-import { addressGateFor, commandHandlers, parseCommandArg, type CommandHandlers } from '../../../electron/main/ipc-server.ts';
+import {
+  addressGateFor,
+  commandHandlers,
+  parseCommandArg,
+  type CommandHandlers,
+} from '../../../electron/main/ipc-server.ts';
 import { verifyDroppedFiles } from '../../../electron/main/dropped-files.ts';
 import { rendererOutDir, serveStatic } from './static-files.ts';
 
@@ -83,16 +94,22 @@ export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir
   const eventStreams = new Set<ServerResponse>();
 
   const handlers: CommandHandlers = {
-    ...commandHandlers(engine, {
-      // Like image-dialog.ts: what the user picked goes to the engine in one inspectImages call.
-      openImageDialog: async () => (dialogPaths === null ? null : engine.inspectImages(dialogPaths)),
-      openFolderDialog: async () => (folderPath === null ? null : engine.inspectImages([folderPath])),
-    }, addressGateFor(engine, async (address) => {
-      remoteAddressQuestions.push(address);
-      return remoteAnswer;
-    })),
+    ...commandHandlers(
+      engine,
+      {
+        // Like image-dialog.ts: what the user picked goes to the engine in one inspectImages call.
+        openImageDialog: async () => (dialogPaths === null ? null : engine.inspectImages(dialogPaths)),
+        openFolderDialog: async () => (folderPath === null ? null : engine.inspectImages([folderPath])),
+      },
+      addressGateFor(engine, async (address) => {
+        remoteAddressQuestions.push(address);
+        return remoteAnswer;
+      }),
+    ),
     inspectDroppedFiles: async ({ files }) =>
-      engine.inspectImages(await verifyDroppedFiles(files.map((file) => ({ ...file, path: resolveDropped(file.path) })))),
+      engine.inspectImages(
+        await verifyDroppedFiles(files.map((file) => ({ ...file, path: resolveDropped(file.path) }))),
+      ),
   };
 
   async function runCommand(name: string, request: IncomingMessage): Promise<unknown> {
@@ -116,12 +133,19 @@ export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir
   }
 
   function openEventStream(request: IncomingMessage, response: ServerResponse): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     const send = <K extends EventName>(name: K, payload: EventPayloads[K]) =>
       response.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     // Subscribe before the first byte goes out: once the page sees `open`, no event can be missed.
     const unsubscribes = eventNames.map((name) =>
-      engine.on(name, ((payload: EventPayloads[typeof name]) => void send(name, payload)) as unknown as EngineEvents[typeof name]),
+      engine.on(
+        name,
+        ((payload: EventPayloads[typeof name]) => void send(name, payload)) as unknown as EngineEvents[typeof name],
+      ),
     );
     response.write(': connected\n\n');
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);

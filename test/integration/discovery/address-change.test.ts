@@ -41,7 +41,9 @@ class Impostor extends MongooseBoard {
   copiedId = '';
 
   protected override mdnsServices(): MdnsService[] {
-    return super.mdnsServices().map((service) => ({ ...service, txt: { ...(service.txt as Record<string, string>), id: this.copiedId } }));
+    return super
+      .mdnsServices()
+      .map((service) => ({ ...service, txt: { ...(service.txt as Record<string, string>), id: this.copiedId } }));
   }
 
   protected override handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -51,12 +53,24 @@ class Impostor extends MongooseBoard {
   }
 }
 
-const mongoose = (over: Partial<MongooseBoardOptions> = {}) => new MongooseBoard({ address: address(), fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 400, ...over });
-const fwZip = (version: string) => makeMongooseFwZip({ platform: 'esp32', version, buildId: `20261204-${version}`, size: 120_000, fileName: `fw-move-${version}-${Math.random()}.zip` });
+const mongoose = (over: Partial<MongooseBoardOptions> = {}) =>
+  new MongooseBoard({ address: address(), fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 400, ...over });
+const fwZip = (version: string) =>
+  makeMongooseFwZip({
+    platform: 'esp32',
+    version,
+    buildId: `20261204-${version}`,
+    size: 120_000,
+    fileName: `fw-move-${version}-${Math.random()}.zip`,
+  });
 
 /** Discovery lists the board and its probe has answered (so the identity at its address is known). */
 function probed(board: HttpBoard): Promise<Device> {
-  return waitFor(`${board.hostname} probed`, () => engine!.listDevices().find((d) => d.address === board.address && d.protocolEvidence === 'probe'), 15_000);
+  return waitFor(
+    `${board.hostname} probed`,
+    () => engine!.listDevices().find((d) => d.address === board.address && d.protocolEvidence === 'probe'),
+    15_000,
+  );
 }
 
 const row = (deviceId: string) => engine!.listDevices().find((d) => d.id === deviceId);
@@ -70,10 +84,17 @@ describe('a known board at a new address', () => {
     const evil = new Impostor({ address: address(), fwVersion: '9.9.9', mac: 'DEADBE000001', announceIntervalMs: 200 });
     evil.copiedId = real.deviceId;
     await started(evil);
-    const flagged = await waitFor('the impostor flagged', () => row(device.id)?.addressChange?.state === 'different-device' && row(device.id));
+    const flagged = await waitFor(
+      'the impostor flagged',
+      () => row(device.id)?.addressChange?.state === 'different-device' && row(device.id),
+    );
     expect(engine.listDevices().filter((d) => d.id === device.id)).toHaveLength(1);
     expect(flagged.address).toBe(real.address);
-    expect(flagged.addressChange!.message).toMatch(new RegExp(`^A different device at ${evil.address.replace(/\./g, '\\.')} claims to be this board \\(possibly an impostor\\): it reports device id esp32_000001, MAC de:ad:be:00:00:01`));
+    expect(flagged.addressChange!.message).toMatch(
+      new RegExp(
+        `^A different device at ${evil.address.replace(/\./g, '\\.')} claims to be this board \\(possibly an impostor\\): it reports device id esp32_000001, MAC de:ad:be:00:00:01`,
+      ),
+    );
     // Status and a push with the user's password go to the verified address only.
     expect(await engine.deviceStatus(device.id)).toMatchObject({ reachable: true, device: { address: real.address } });
     const image = await engine.inspectImage(fwZip('1.1.0').path);
@@ -107,16 +128,23 @@ describe('a known board at a new address', () => {
     const board = await started(mongoose({ auth: credentials, mdns: false }));
     rememberCredentials({ host: board.address, port: 80 }, credentials);
     const reading = await readBoardIdentity('mongoose-os', { host: board.address, port: 80 });
-    expect(reading).toMatchObject({ identity: null, why: expect.stringMatching(/asks for a password before it says which board it is/) });
+    expect(reading).toMatchObject({
+      identity: null,
+      why: expect.stringMatching(/asks for a password before it says which board it is/),
+    });
     expect(board.auth!.received).toEqual([undefined]);
   });
 
   it("esp-link: the probe records the board's MAC (/wifi/info), and the same reader asks a new address", async () => {
-    const board = await started(new EspLinkBoard({ address: address(), hostname: 'esp-link-move', announceIntervalMs: 200 }));
+    const board = await started(
+      new EspLinkBoard({ address: address(), hostname: 'esp-link-move', announceIntervalMs: 200 }),
+    );
     engine = testEngine();
     await engine.startDiscovery();
     const device = await probed(board);
     expect(device).toMatchObject({ protocol: 'esp-link', mac: board.mac.toLowerCase() });
-    expect(await readBoardIdentity('esp-link', { host: board.address, port: 80 })).toEqual({ identity: { id: null, mac: board.mac.toLowerCase() } });
+    expect(await readBoardIdentity('esp-link', { host: board.address, port: 80 })).toEqual({
+      identity: { id: null, mac: board.mac.toLowerCase() },
+    });
   });
 });

@@ -26,7 +26,11 @@ async function discoverFleet(): Promise<{ listed: number; lastMs: number | null 
   const started = Date.now();
   const count = () => engine!.listDevices().filter((d) => d.name.startsWith('rack-')).length;
   await engine.startDiscovery();
-  const all = await waitFor(`all ${BOARDS} boards`, () => count() === BOARDS && { atMs: Date.now() - started }, 2000).catch(() => null);
+  const all = await waitFor(
+    `all ${BOARDS} boards`,
+    () => count() === BOARDS && { atMs: Date.now() - started },
+    2000,
+  ).catch(() => null);
   const lastMs = all?.atMs ?? null;
   const listed = count();
   await engine.close();
@@ -46,8 +50,15 @@ describe('a burst of answers', () => {
   it(`ota-bench discover --timeout 2 --json lists all ${BOARDS}`, async () => {
     fleet = new MdnsFleet({ count: BOARDS });
     await fleet.start();
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/ota-bench.js', 'discover', '--timeout', '2', '--json'], { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; name?: string; online?: boolean });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bin/ota-bench.js', 'discover', '--timeout', '2', '--json'],
+      { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; name?: string; online?: boolean });
     const rack = lines.filter((l) => l.type === 'device' && l.name?.startsWith('rack-'));
     expect(rack).toHaveLength(BOARDS);
     expect(rack.every((d) => d.online)).toBe(true);
@@ -62,7 +73,11 @@ describe('re-query schedule (RFC 6762 §5.2)', () => {
     const board = new MongooseBoard({ address: '127.0.7.90', announceCount: 0 });
     await board.start();
     try {
-      await waitFor('the board that missed the first query', () => engine!.listDevices().some((d) => d.address === board.address), 3000);
+      await waitFor(
+        'the board that missed the first query',
+        () => engine!.listDevices().some((d) => d.address === board.address),
+        3000,
+      );
     } finally {
       await board.stop();
     }

@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 function discover(args: string[]): { done: Promise<{ code: number | null; stdout: string }> } {
-  const child = spawn(process.execPath, ['bin/ota-bench.js', 'discover', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/ota-bench.js', 'discover', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout }))) };
@@ -60,7 +62,11 @@ describe('ota-bench discover', () => {
     await arduino.stop();
     const { code, stdout } = await run.done;
     expect(code).toBe(0);
-    const devices = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.type === 'device');
+    const devices = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l.type === 'device');
     const gone = devices.find((d) => d.address === arduino.address);
     const there = devices.find((d) => d.address === mongoose.address);
     expect(gone).toMatchObject({ protocol: 'arduino-esp8266', online: false });

@@ -27,10 +27,26 @@ const address = () => `127.0.7.${nextAddress++}`;
 // Every kind the way the engine identifies it (from its TXT or service type, and by probing its web
 // server); the probe's result is what used to outlive a goodbye.
 const KINDS: Array<{ kind: string; protocol: ProtocolId; make: (address: string) => HttpBoard }> = [
-  { kind: 'Arduino ESP8266', protocol: 'arduino-esp8266', make: (a) => new ArduinoBoard({ variant: 'esp8266', address: a, announceIntervalMs: 200 }) },
-  { kind: 'esp-link', protocol: 'esp-link', make: (a) => new EspLinkBoard({ address: a, hostname: `esp-link-${a.split('.')[3]}`, announceIntervalMs: 200 }) },
-  { kind: 'ESPHome', protocol: 'esphome-web', make: (a) => new EsphomeBoard({ address: a, platform: 'ESP32', projectVersion: '1.0.0', announceIntervalMs: 200 }) },
-  { kind: 'Mongoose OS', protocol: 'mongoose-os', make: (a) => new MongooseBoard({ address: a, announceIntervalMs: 200 }) },
+  {
+    kind: 'Arduino ESP8266',
+    protocol: 'arduino-esp8266',
+    make: (a) => new ArduinoBoard({ variant: 'esp8266', address: a, announceIntervalMs: 200 }),
+  },
+  {
+    kind: 'esp-link',
+    protocol: 'esp-link',
+    make: (a) => new EspLinkBoard({ address: a, hostname: `esp-link-${a.split('.')[3]}`, announceIntervalMs: 200 }),
+  },
+  {
+    kind: 'ESPHome',
+    protocol: 'esphome-web',
+    make: (a) => new EsphomeBoard({ address: a, platform: 'ESP32', projectVersion: '1.0.0', announceIntervalMs: 200 }),
+  },
+  {
+    kind: 'Mongoose OS',
+    protocol: 'mongoose-os',
+    make: (a) => new MongooseBoard({ address: a, announceIntervalMs: 200 }),
+  },
 ];
 
 async function started(board: HttpBoard): Promise<HttpBoard> {
@@ -41,13 +57,25 @@ async function started(board: HttpBoard): Promise<HttpBoard> {
 
 /** Discovery lists the board online as `protocol`, and the probe of its web server is done (its answer is listed). */
 async function identified(board: HttpBoard, protocol: ProtocolId): Promise<Device> {
-  return waitFor(`${board.hostname} identified as ${protocol} by its probe`, () =>
-    engine!.listDevices().find((d) => d.address === board.address && d.online && d.protocol === protocol && d.protocolEvidence === 'probe'), 15_000);
+  return waitFor(
+    `${board.hostname} identified as ${protocol} by its probe`,
+    () =>
+      engine!
+        .listDevices()
+        .find(
+          (d) => d.address === board.address && d.online && d.protocol === protocol && d.protocolEvidence === 'probe',
+        ),
+    15_000,
+  );
 }
 
 /** Milliseconds until the device is listed offline (fails after `limitMs`). */
 async function msUntilOffline(deviceId: string, since: number, limitMs: number): Promise<number> {
-  await waitFor(`${deviceId} offline`, () => engine!.listDevices().find((d) => d.id === deviceId && !d.online), limitMs);
+  await waitFor(
+    `${deviceId} offline`,
+    () => engine!.listDevices().find((d) => d.id === deviceId && !d.online),
+    limitMs,
+  );
   return Date.now() - since;
 }
 
@@ -67,7 +95,9 @@ describe('liveness', () => {
   it('a TTL that runs out takes a probed board offline within 5 s, even while its web server still answers', async () => {
     engine = testEngine();
     await engine.startDiscovery();
-    const board = await started(new ArduinoBoard({ variant: 'esp8266', address: address(), announceIntervalMs: 200, mdnsTtl: 3 }));
+    const board = await started(
+      new ArduinoBoard({ variant: 'esp8266', address: address(), announceIntervalMs: 200, mdnsTtl: 3 }),
+    );
     const device = await identified(board, 'arduino-esp8266');
     // Its mDNS responder dies without a goodbye (the ESP8266 sketch stopped calling MDNS.update()).
     const responder = (board as unknown as { mdns: MdnsResponder }).mdns;

@@ -15,7 +15,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-async function serve(host: string, handler: http.RequestListener): Promise<{ port: number; seen: http.IncomingHttpHeaders[] }> {
+async function serve(
+  host: string,
+  handler: http.RequestListener,
+): Promise<{ port: number; seen: http.IncomingHttpHeaders[] }> {
   const seen: http.IncomingHttpHeaders[] = [];
   const server = http.createServer((req, res) => {
     seen.push(req.headers);
@@ -27,20 +30,30 @@ async function serve(host: string, handler: http.RequestListener): Promise<{ por
 }
 
 describe('redirects from a board', () => {
-  it.each([301, 302, 307])('HTTP %i to another host: refused in words; the other host gets no request and no credentials', async (status) => {
-    const elsewhere = await serve('127.0.21.2', (_req, res) => res.end('ok'));
-    const board = await serve('127.0.21.1', (req, res) => {
-      if (!req.headers.authorization) {
-        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="Login Required"' }).end();
-        return;
-      }
-      res.writeHead(status, { Location: `http://127.0.21.2:${elsewhere.port}/update` }).end();
-    });
-    const answer = httpRequest({ host: '127.0.21.1', port: board.port }, { path: '/update', credentials: { user: 'admin', password: 's3cret' } });
-    await expect(answer).rejects.toThrow(new RegExp(`answered HTTP ${status}, redirecting to http://127\\.0\\.21\\.2:\\d+/update\\. OTA Bench does not follow`));
-    expect(board.seen.some((h) => h.authorization?.startsWith('Basic '))).toBe(true);
-    expect(elsewhere.seen).toHaveLength(0);
-  });
+  it.each([301, 302, 307])(
+    'HTTP %i to another host: refused in words; the other host gets no request and no credentials',
+    async (status) => {
+      const elsewhere = await serve('127.0.21.2', (_req, res) => res.end('ok'));
+      const board = await serve('127.0.21.1', (req, res) => {
+        if (!req.headers.authorization) {
+          res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="Login Required"' }).end();
+          return;
+        }
+        res.writeHead(status, { Location: `http://127.0.21.2:${elsewhere.port}/update` }).end();
+      });
+      const answer = httpRequest(
+        { host: '127.0.21.1', port: board.port },
+        { path: '/update', credentials: { user: 'admin', password: 's3cret' } },
+      );
+      await expect(answer).rejects.toThrow(
+        new RegExp(
+          `answered HTTP ${status}, redirecting to http://127\\.0\\.21\\.2:\\d+/update\\. OTA Bench does not follow`,
+        ),
+      );
+      expect(board.seen.some((h) => h.authorization?.startsWith('Basic '))).toBe(true);
+      expect(elsewhere.seen).toHaveLength(0);
+    },
+  );
 
   it('a redirect within the board comes back as it is, unfollowed', async () => {
     const board = await serve('127.0.21.1', (_req, res) => res.writeHead(302, { Location: '/home.html' }).end());

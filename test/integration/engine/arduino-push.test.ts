@@ -13,7 +13,13 @@ let boards: ArduinoBoard[] = [];
 let nextAddress = 20;
 
 async function bench(options: Partial<ArduinoBoardOptions> = {}, engineFactory = testEngine) {
-  const board = new ArduinoBoard({ variant: 'esp8266', address: `127.0.2.${nextAddress++}`, announceIntervalMs: 200, bootMs: 500, ...options });
+  const board = new ArduinoBoard({
+    variant: 'esp8266',
+    address: `127.0.2.${nextAddress++}`,
+    announceIntervalMs: 200,
+    bootMs: 500,
+    ...options,
+  });
   boards.push(board);
   await board.start();
   engine = engineFactory();
@@ -38,7 +44,12 @@ describe('Arduino HTTPUpdateServer push', () => {
     const file = appImage('1.1.0');
     const image = await engine.inspectImage(file.path);
     const done = await engine.waitForJob(engine.push(request(device.id, image.imageId)).id);
-    expect(done).toMatchObject({ state: 'updated', fromVersion: '1.0.0', toVersion: '1.1.0', result: { code: 'success' } });
+    expect(done).toMatchObject({
+      state: 'updated',
+      fromVersion: '1.0.0',
+      toVersion: '1.1.0',
+      result: { code: 'success' },
+    });
     expect(board.uploads.at(-1)).toMatchObject({ field: 'firmware', sha256: file.sha256 });
   });
 
@@ -46,7 +57,9 @@ describe('Arduino HTTPUpdateServer push', () => {
     const { board, engine, device } = await bench({ variant: 'esp32' });
     expect(device.protocol).toBe('arduino-esp32');
     const file = appImage('2.0.0', 300_000, 'esp32');
-    const done = await engine.waitForJob(engine.push(request(device.id, (await engine.inspectImage(file.path)).imageId)).id);
+    const done = await engine.waitForJob(
+      engine.push(request(device.id, (await engine.inspectImage(file.path)).imageId)).id,
+    );
     expect(done).toMatchObject({ state: 'updated', toVersion: '2.0.0' });
     expect(board.uploads.at(-1)?.headers.origin).toBe(`http://${board.address}`);
   });
@@ -75,7 +88,9 @@ describe('Arduino HTTPUpdateServer push', () => {
     const refused = await engine.waitForJob(engine.push(request(device.id, image.imageId)).id);
     expect(refused).toMatchObject({ state: 'failed', result: { code: 'auth-failed' } });
     expect(refused.result!.message).toContain('user name and password');
-    const wrong = await engine.waitForJob(engine.push(request(device.id, image.imageId, { credentials: { user: 'admin', password: 'nope' } })).id);
+    const wrong = await engine.waitForJob(
+      engine.push(request(device.id, image.imageId, { credentials: { user: 'admin', password: 'nope' } })).id,
+    );
     expect(wrong.result!.message).toContain('rejected the user name or password');
     const done = await engine.waitForJob(engine.push(request(device.id, image.imageId, { credentials })).id);
     expect(done.state).toBe('updated');
@@ -84,8 +99,13 @@ describe('Arduino HTTPUpdateServer push', () => {
 
   it('refuses an HTML page saved as .bin before sending a byte', async () => {
     const { board, engine, device } = await bench();
-    const file = writeFixture(`page-${Math.random()}.bin`, Buffer.from('<!DOCTYPE html><html><body>firmware.bin</body></html>'.repeat(50)));
-    const done = await engine.waitForJob(engine.push(request(device.id, (await engine.inspectImage(file.path)).imageId)).id);
+    const file = writeFixture(
+      `page-${Math.random()}.bin`,
+      Buffer.from('<!DOCTYPE html><html><body>firmware.bin</body></html>'.repeat(50)),
+    );
+    const done = await engine.waitForJob(
+      engine.push(request(device.id, (await engine.inspectImage(file.path)).imageId)).id,
+    );
     expect(done).toMatchObject({ state: 'failed', result: { code: 'unsupported-package' } });
     expect(board.uploads).toHaveLength(0);
   });
@@ -114,7 +134,9 @@ describe('Arduino HTTPUpdateServer push', () => {
   });
 
   it('ends with a clear result when the board never comes back', async () => {
-    const { engine, device } = await bench({ neverComesBack: true }, () => createEngine({ timeouts: { ...TEST_TIMEOUTS, rebootComeBackMs: 3000 } }));
+    const { engine, device } = await bench({ neverComesBack: true }, () =>
+      createEngine({ timeouts: { ...TEST_TIMEOUTS, rebootComeBackMs: 3000 } }),
+    );
     const image = await engine.inspectImage(appImage('1.6.0').path);
     const done = await engine.waitForJob(engine.push(request(device.id, image.imageId)).id);
     expect(done).toMatchObject({ state: 'failed', result: { code: 'update-failed' } });
@@ -123,7 +145,8 @@ describe('Arduino HTTPUpdateServer push', () => {
 
   it('gives up on a board that takes the whole image and never answers', async () => {
     const { engine, device } = await bench({ hangResponse: true }, () =>
-      createEngine({ timeouts: { ...TEST_TIMEOUTS, upload: { connectMs: 2000, idleMs: 2000, responseMs: 2000 } } }));
+      createEngine({ timeouts: { ...TEST_TIMEOUTS, upload: { connectMs: 2000, idleMs: 2000, responseMs: 2000 } } }),
+    );
     const image = await engine.inspectImage(appImage('1.8.0', 100_000).path);
     const done = await engine.waitForJob(engine.push(request(device.id, image.imageId)).id);
     expect(done).toMatchObject({ state: 'failed', result: { code: 'update-failed' } });

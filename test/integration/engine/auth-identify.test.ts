@@ -26,7 +26,14 @@ async function started<B extends HttpBoard>(board: B): Promise<B> {
   return board;
 }
 
-const fwZip = (version: string) => makeMongooseFwZip({ platform: 'esp32', version, buildId: `20261203-${version}`, size: 200_000, fileName: `fw-auth-${version}-${Math.random()}.zip` });
+const fwZip = (version: string) =>
+  makeMongooseFwZip({
+    platform: 'esp32',
+    version,
+    buildId: `20261203-${version}`,
+    size: 200_000,
+    fileName: `fw-auth-${version}-${Math.random()}.zip`,
+  });
 
 /** POST /update requests that reached the board (each a full upload attempt). */
 function uploadsTo(board: HttpBoard): { count: number } {
@@ -45,12 +52,23 @@ afterEach(async () => {
 
 describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
   const mongoose = (over: Partial<MongooseBoardOptions> = {}) =>
-    new MongooseBoard({ address: address(), fwVersion: '1.0.0', auth: credentials, announceIntervalMs: 200, bootMs: 400, ...over });
+    new MongooseBoard({
+      address: address(),
+      fwVersion: '1.0.0',
+      auth: credentials,
+      announceIntervalMs: 200,
+      bootMs: 400,
+      ...over,
+    });
 
   it('is identified as Mongoose OS by address, and says it needs a password', async () => {
     const board = await started(mongoose({ mdns: false }));
     const device = await engine!.resolveDevice(board.address);
-    expect(device).toMatchObject({ protocol: 'mongoose-os', authRequired: true, authChallenge: 'HTTP Digest (realm "RPC", MD5)' });
+    expect(device).toMatchObject({
+      protocol: 'mongoose-os',
+      authRequired: true,
+      authChallenge: 'HTTP Digest (realm "RPC", MD5)',
+    });
   });
 
   it('found by mDNS: without credentials the plan says "needs a password" and nothing is sent', async () => {
@@ -60,7 +78,10 @@ describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
     expect(device.protocol).toBe('mongoose-os');
     const image = await engine!.inspectImage(fwZip('1.1.0').path);
     const plan = await engine!.planPush(device.id, image.imageId);
-    expect(plan.checks.find((c) => c.id === 'auth')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/needs a password \(HTTP Digest \(realm "RPC", MD5\)\)/) });
+    expect(plan.checks.find((c) => c.id === 'auth')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/needs a password \(HTTP Digest \(realm "RPC", MD5\)\)/),
+    });
     const failed = await engine!.waitForJob(engine!.push(request(device.id, image.imageId)).id);
     expect(failed.result).toMatchObject({ code: 'auth-failed', message: expect.stringMatching(/needs a password/) });
     expect(board.uploads).toHaveLength(0);
@@ -98,9 +119,24 @@ describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
     board.once('offline', () => (sentBeforeReboot = board.auth!.received.length));
     const image = await engine!.inspectImage(fwZip('1.5.0').path);
     const job = engine!.push(request(device.id, image.imageId, { credentials, commitTimeoutSeconds: 120 }));
-    const flagged = await waitFor('the new address flagged', () => engine!.listDevices().find((d) => d.id === device.id && d.addressChange?.state === 'unverified'), 20_000);
-    expect(flagged).toMatchObject({ address: before, addressChange: { address: moved, message: expect.stringMatching(/asks for a password before it says which board it is/) } });
-    expect(await engine!.waitForJob(job.id)).toMatchObject({ state: 'failed', result: { message: expect.stringMatching(/did not come back.*Address changed, not verified.*asks for a password/s) } });
+    const flagged = await waitFor(
+      'the new address flagged',
+      () => engine!.listDevices().find((d) => d.id === device.id && d.addressChange?.state === 'unverified'),
+      20_000,
+    );
+    expect(flagged).toMatchObject({
+      address: before,
+      addressChange: {
+        address: moved,
+        message: expect.stringMatching(/asks for a password before it says which board it is/),
+      },
+    });
+    expect(await engine!.waitForJob(job.id)).toMatchObject({
+      state: 'failed',
+      result: {
+        message: expect.stringMatching(/did not come back.*Address changed, not verified.*asks for a password/s),
+      },
+    });
     expect(board.auth!.received.slice(sentBeforeReboot).every((header) => header === undefined)).toBe(true);
     // The user adds it by its new address, with its password: the row moves there.
     const readded = await engine!.resolveDevice(moved, undefined, { credentials });
@@ -112,8 +148,13 @@ describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
     const board = await started(mongoose({ mdns: false }));
     const device = await engine!.resolveDevice(board.address);
     const image = await engine!.inspectImage(fwZip('1.3.0').path);
-    const done = await engine!.waitForJob(engine!.push(request(device.id, image.imageId, { credentials: { user: 'admin', password: 'wrong' } })).id);
-    expect(done.result).toMatchObject({ code: 'auth-failed', message: expect.stringMatching(/refused the user name or password/) });
+    const done = await engine!.waitForJob(
+      engine!.push(request(device.id, image.imageId, { credentials: { user: 'admin', password: 'wrong' } })).id,
+    );
+    expect(done.result).toMatchObject({
+      code: 'auth-failed',
+      message: expect.stringMatching(/refused the user name or password/),
+    });
     expect(board.uploads).toHaveLength(0);
   });
 
@@ -130,35 +171,68 @@ describe('Mongoose OS with RPC authentication (HTTP Digest)', () => {
 describe('ESPHome addressed by host:port', () => {
   it('is ESPHome: its page comes gzip-compressed, as the firmware stores it', async () => {
     const board = await started(new EsphomeBoard({ address: address(), platform: 'ESP32', mdns: false }));
-    expect(await engine!.resolveDevice(`${board.address}:80`)).toMatchObject({ protocol: 'esphome-web', protocolEvidence: 'probe', authRequired: false });
+    expect(await engine!.resolveDevice(`${board.address}:80`)).toMatchObject({
+      protocol: 'esphome-web',
+      protocolEvidence: 'probe',
+      authRequired: false,
+    });
   });
 });
 
 describe('ESPHome with web_server auth', () => {
   it('ESP8266 (ESPAsyncWebServer, Digest "asyncesp"): ESPHome by mDNS and by address; pushed with Digest', async () => {
-    const board = await started(new EsphomeBoard({ address: address(), platform: 'ESP8266', credentials, announceIntervalMs: 200, bootMs: 400 }));
+    const board = await started(
+      new EsphomeBoard({ address: address(), platform: 'ESP8266', credentials, announceIntervalMs: 200, bootMs: 400 }),
+    );
     await engine!.startDiscovery();
     await discovered(engine!, board);
     // Listed from mDNS first; the probe then sees how it asks for a password.
-    const device = await waitFor('the probe', () => engine!.listDevices().find((d) => d.address === board.address && d.authRequired));
+    const device = await waitFor('the probe', () =>
+      engine!.listDevices().find((d) => d.address === board.address && d.authRequired),
+    );
     expect(device).toMatchObject({ protocol: 'esphome-web', authChallenge: expect.stringMatching(/asyncesp/) });
     const other = testEngine();
     const byAddress = await other.resolveDevice(board.address).finally(() => other.close());
-    expect(byAddress).toMatchObject({ protocol: 'esphome-web', authChallenge: expect.stringMatching(/Digest \(realm "asyncesp"/) });
-    const file = makeEspAppImage({ chip: 'esp8266', size: 200_000, version: '1.1.0', fileName: `esphome-auth-${Math.random()}.bin` });
-    const done = await engine!.waitForJob(engine!.push(request(device.id, (await engine!.inspectImage(file.path)).imageId, { credentials })).id);
+    expect(byAddress).toMatchObject({
+      protocol: 'esphome-web',
+      authChallenge: expect.stringMatching(/Digest \(realm "asyncesp"/),
+    });
+    const file = makeEspAppImage({
+      chip: 'esp8266',
+      size: 200_000,
+      version: '1.1.0',
+      fileName: `esphome-auth-${Math.random()}.bin`,
+    });
+    const done = await engine!.waitForJob(
+      engine!.push(request(device.id, (await engine!.inspectImage(file.path)).imageId, { credentials })).id,
+    );
     expect(done).toMatchObject({ state: 'updated', result: { code: 'success' } });
-    expect(board.uploads.at(-1)?.headers.authorization).toMatch(/^Digest username="admin", realm="asyncesp", uri="\/update"/);
+    expect(board.uploads.at(-1)?.headers.authorization).toMatch(
+      /^Digest username="admin", realm="asyncesp", uri="\/update"/,
+    );
   });
 
   it('ESP32 (ESP-IDF, Basic): by address it is not guessed, the reason names the password; with credentials it is ESPHome', async () => {
     const board = await started(new EsphomeBoard({ address: address(), platform: 'ESP32', credentials, mdns: false }));
     const unknown = await engine!.resolveDevice(board.address);
-    expect(unknown).toMatchObject({ protocol: 'unknown', authRequired: true, probeNote: expect.stringMatching(/GET \/: HTTP 401, asks for a password \(HTTP Basic \(realm "Login Required"\)\)/) });
-    const image = await engine!.inspectImage(makeEspAppImage({ chip: 'esp32', size: 100_000, version: '1.1.0', fileName: `esphome-idf-${Math.random()}.bin` }).path);
-    await expect(engine!.planPush(unknown.id, image.imageId)).rejects.toThrow(/could not tell which update protocol it speaks \(GET \/: HTTP 401.*It asks for a password: give its user name and password so OTA Bench can look behind it, or name its protocol/);
+    expect(unknown).toMatchObject({
+      protocol: 'unknown',
+      authRequired: true,
+      probeNote: expect.stringMatching(
+        /GET \/: HTTP 401, asks for a password \(HTTP Basic \(realm "Login Required"\)\)/,
+      ),
+    });
+    const image = await engine!.inspectImage(
+      makeEspAppImage({ chip: 'esp32', size: 100_000, version: '1.1.0', fileName: `esphome-idf-${Math.random()}.bin` })
+        .path,
+    );
+    await expect(engine!.planPush(unknown.id, image.imageId)).rejects.toThrow(
+      /could not tell which update protocol it speaks \(GET \/: HTTP 401.*It asks for a password: give its user name and password so OTA Bench can look behind it, or name its protocol/,
+    );
     const other = testEngine();
-    const known = await other.resolveDevice(`${board.address}:80`, undefined, { credentials }).finally(() => other.close());
+    const known = await other
+      .resolveDevice(`${board.address}:80`, undefined, { credentials })
+      .finally(() => other.close());
     expect(known).toMatchObject({ protocol: 'esphome-web', authRequired: true });
   });
 });
@@ -168,16 +242,36 @@ describe('a forced protocol is judged by its own rules', () => {
     const board = await started(new ArduinoBoard({ variant: 'esp8266', address: address(), mdns: false, bootMs: 300 }));
     const device = await engine!.resolveDevice(board.address);
     expect(device.protocol).toBe('arduino-esp8266');
-    const image = await engine!.inspectImage(makeEspAppImage({ chip: 'esp8266', size: 100_000, version: '2.0.0', fileName: `forced-${Math.random()}.bin` }).path);
+    const image = await engine!.inspectImage(
+      makeEspAppImage({ chip: 'esp8266', size: 100_000, version: '2.0.0', fileName: `forced-${Math.random()}.bin` })
+        .path,
+    );
     const plan = await engine!.planPush(device.id, image.imageId, undefined, { protocol: 'esphome-web' });
     expect(plan).toMatchObject({ protocol: 'esphome-web', verdict: 'needs-override' });
-    expect(plan.checks[0]).toMatchObject({ id: 'protocol', label: 'Forced protocol: ESPHome web OTA', status: 'fail', overridable: true, detail: expect.stringMatching(/Arduino HTTPUpdateServer's upload form/) });
-    const refused = await engine!.waitForJob(engine!.push(request(device.id, image.imageId, { protocol: 'esphome-web' })).id);
+    expect(plan.checks[0]).toMatchObject({
+      id: 'protocol',
+      label: 'Forced protocol: ESPHome web OTA',
+      status: 'fail',
+      overridable: true,
+      detail: expect.stringMatching(/Arduino HTTPUpdateServer's upload form/),
+    });
+    const refused = await engine!.waitForJob(
+      engine!.push(request(device.id, image.imageId, { protocol: 'esphome-web' })).id,
+    );
     expect(refused.state).toBe('failed');
     expect(board.uploads).toHaveLength(0);
-    const forced = await engine!.waitForJob(engine!.push(request(device.id, image.imageId, { protocol: 'esphome-web', override: { planFingerprint: plan.fingerprint } })).id);
-    expect(forced).toMatchObject({ state: 'updated', result: { code: 'success', deviceMessage: expect.stringMatching(/Update Success! Rebooting/) } });
-    expect(forced.log.map((l) => l.text).join('\n')).toMatch(/answered as Arduino's HTTPUpdateServer does, not ESPHome: it took the image/);
+    const forced = await engine!.waitForJob(
+      engine!.push(
+        request(device.id, image.imageId, { protocol: 'esphome-web', override: { planFingerprint: plan.fingerprint } }),
+      ).id,
+    );
+    expect(forced).toMatchObject({
+      state: 'updated',
+      result: { code: 'success', deviceMessage: expect.stringMatching(/Update Success! Rebooting/) },
+    });
+    expect(forced.log.map((l) => l.text).join('\n')).toMatch(
+      /answered as Arduino's HTTPUpdateServer does, not ESPHome: it took the image/,
+    );
   });
 
   it('--protocol mongoose-os is honoured when the probe gets no answer', async () => {
@@ -187,7 +281,9 @@ describe('a forced protocol is judged by its own rules', () => {
         return super.handle(request, response);
       }
     }
-    const board = await started(new SlowRootBoard({ address: address(), fwVersion: '1.0.0', mdns: false, bootMs: 400 }));
+    const board = await started(
+      new SlowRootBoard({ address: address(), fwVersion: '1.0.0', mdns: false, bootMs: 400 }),
+    );
     await expect(engine!.resolveDevice(board.address)).rejects.toThrow(/Cannot reach/);
     const device = await engine!.resolveDevice(board.address, undefined, { protocol: 'mongoose-os' });
     expect(device).toMatchObject({ protocol: 'mongoose-os', protocolEvidence: 'user' });

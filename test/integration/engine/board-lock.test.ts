@@ -14,7 +14,13 @@ import { boardLockKeys, dataDir, lockFileFor } from '../../../electron/engine/jo
 
 const run = promisify(execFile);
 // 90 kB at 30 kB/s: the first push is still sending when the second one starts.
-const board = new EspLinkBoard({ address: '127.0.4.31', hostname: 'lock-esp', mdns: false, bootMs: 300, bytesPerSecond: 30_000 });
+const board = new EspLinkBoard({
+  address: '127.0.4.31',
+  hostname: 'lock-esp',
+  mdns: false,
+  bootMs: 300,
+  bytesPerSecond: 30_000,
+});
 const folder = mkdtempSync(path.join(tmpdir(), 'ota-bench-lock-'));
 const write = (name: string, slot: 1 | 2) => {
   const file = path.join(folder, name);
@@ -25,7 +31,12 @@ const user1 = write('user1.bin', 1);
 const user2 = write('user2.bin', 2);
 
 type Line = Record<string, unknown>;
-const parse = (stdout: string): Line[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+const parse = (stdout: string): Line[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Line);
 
 async function cli(...args: string[]): Promise<{ code: number; lines: Line[]; ms: number }> {
   const started = Date.now();
@@ -40,15 +51,21 @@ async function cli(...args: string[]): Promise<{ code: number; lines: Line[]; ms
 
 /** Starts a push and resolves once its progress shows bytes on the wire (the lock is held by then). */
 function pushInBackground(): { sending: Promise<void>; done: Promise<{ code: number; lines: Line[] }> } {
-  const child = spawn(process.execPath, ['bin/ota-bench.js', 'push', user1, user2, '--to', board.address, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/ota-bench.js', 'push', user1, user2, '--to', board.address, '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let markSending: () => void;
-  const sending = new Promise<void>((resolve) => { markSending = resolve; });
+  const sending = new Promise<void>((resolve) => {
+    markSending = resolve;
+  });
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     if (/"state":"transferring"|"bytesSent":[1-9]/.test(stdout)) markSending();
   });
-  const done = new Promise<{ code: number; lines: Line[] }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, lines: parse(stdout) })));
+  const done = new Promise<{ code: number; lines: Line[] }>((resolve) =>
+    child.on('close', (code) => resolve({ code: code ?? -1, lines: parse(stdout) })),
+  );
   return { sending, done };
 }
 
@@ -63,7 +80,9 @@ describe('one push per board across processes', () => {
     expect(second.code).toBe(1);
     expect(second.lines.at(-1)).toMatchObject({
       type: 'result',
-      message: expect.stringMatching(/is busy: the OTA Bench CLI \(pid \d+\) is pushing to this board since \d\d:\d\d:\d\d/),
+      message: expect.stringMatching(
+        /is busy: the OTA Bench CLI \(pid \d+\) is pushing to this board since \d\d:\d\d:\d\d/,
+      ),
     });
     expect(second.ms).toBeLessThan(10_000);
     const result = await first.done;
@@ -96,7 +115,9 @@ describe('one push per board across processes', () => {
     try {
       const result = await cli('push', user1, user2, '--to', board.address);
       expect(result.code).toBe(1);
-      expect(result.lines.at(-1)).toMatchObject({ message: expect.stringContaining(`the OTA Bench app (pid ${process.pid}) is pushing to this board since`) });
+      expect(result.lines.at(-1)).toMatchObject({
+        message: expect.stringContaining(`the OTA Bench app (pid ${process.pid}) is pushing to this board since`),
+      });
     } finally {
       rmSync(file);
     }

@@ -13,22 +13,48 @@ import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 const run = promisify(execFile);
 const folder = mkdtempSync(path.join(tmpdir(), 'ota-bench-cli-ble-'));
 const scenario = path.join(folder, 'scenario.json');
-writeFileSync(scenario, JSON.stringify({
-  timeScale: 0.05,
-  stateDir: 'state',
-  devices: [
-    { kind: 'smp', id: 'c0de00000101', name: 'cli-sensor', version: '1.0.0', bufSize: 2475, bufCount: 4, swapMs: 400, bootMs: 100 },
-    { kind: 'smp', id: 'c0de00000102', name: 'cli-crashy', version: '1.0.0', crashingVersions: ['9.9.9'], swapMs: 400, bootMs: 100 },
-    { kind: 'mongoose-rpc', id: 'c0de00000103', name: 'cli-lamp' },
-  ],
-}));
+writeFileSync(
+  scenario,
+  JSON.stringify({
+    timeScale: 0.05,
+    stateDir: 'state',
+    devices: [
+      {
+        kind: 'smp',
+        id: 'c0de00000101',
+        name: 'cli-sensor',
+        version: '1.0.0',
+        bufSize: 2475,
+        bufCount: 4,
+        swapMs: 400,
+        bootMs: 100,
+      },
+      {
+        kind: 'smp',
+        id: 'c0de00000102',
+        name: 'cli-crashy',
+        version: '1.0.0',
+        crashingVersions: ['9.9.9'],
+        swapMs: 400,
+        bootMs: 100,
+      },
+      { kind: 'mongoose-rpc', id: 'c0de00000103', name: 'cli-lamp' },
+    ],
+  }),
+);
 const file = (name: string, bytes: Buffer) => {
   const at = path.join(folder, name);
   writeFileSync(at, bytes);
   return at;
 };
-const v2 = file('app-1.1.0.signed.bin', buildMcubootImage({ version: { major: 1, minor: 1, revision: 0 }, payloadSize: 60_000, seed: 11 }));
-const crash = file('app-9.9.9.signed.bin', buildMcubootImage({ version: { major: 9, minor: 9, revision: 9 }, payloadSize: 20_000, seed: 12 }));
+const v2 = file(
+  'app-1.1.0.signed.bin',
+  buildMcubootImage({ version: { major: 1, minor: 1, revision: 0 }, payloadSize: 60_000, seed: 11 }),
+);
+const crash = file(
+  'app-9.9.9.signed.bin',
+  buildMcubootImage({ version: { major: 9, minor: 9, revision: 9 }, payloadSize: 20_000, seed: 12 }),
+);
 const bare = Buffer.alloc(4096);
 bare.writeUInt32LE(0x20008000, 0);
 for (const at of [4, 8, 12]) bare.writeUInt32LE(0x00001001 + at, at);
@@ -38,11 +64,29 @@ type Line = Record<string, unknown>;
 async function cli(...args: string[]): Promise<{ code: number; lines: Line[]; stderr: string }> {
   const env = { ...process.env, OTA_BENCH_BLE: `sim:${scenario}` };
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/ota-bench.js', ...args, '--json', '--timeout', '2'], { timeout: 60_000, env });
-    return { code: 0, lines: stdout.trim().split('\n').map((l) => JSON.parse(l)), stderr };
+    const { stdout, stderr } = await run(process.execPath, ['bin/ota-bench.js', ...args, '--json', '--timeout', '2'], {
+      timeout: 60_000,
+      env,
+    });
+    return {
+      code: 0,
+      lines: stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      stderr,
+    };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, lines: e.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: e.stderr };
+    return {
+      code: e.code,
+      lines: e.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+      stderr: e.stderr,
+    };
   }
 }
 
@@ -51,11 +95,13 @@ describe('ota-bench over BLE (simulated radio)', () => {
     const { code, lines } = await cli('discover');
     expect(code).toBe(0);
     const devices = lines.filter((l) => l.type === 'device');
-    expect(devices.map((d) => [d.name, d.transport, d.protocol, d.pushSupported])).toEqual(expect.arrayContaining([
-      ['cli-sensor', 'ble', 'mcumgr-smp', true],
-      ['cli-crashy', 'ble', 'mcumgr-smp', true],
-      ['cli-lamp', 'ble', 'mongoose-os-ble', false],
-    ]));
+    expect(devices.map((d) => [d.name, d.transport, d.protocol, d.pushSupported])).toEqual(
+      expect.arrayContaining([
+        ['cli-sensor', 'ble', 'mcumgr-smp', true],
+        ['cli-crashy', 'ble', 'mcumgr-smp', true],
+        ['cli-lamp', 'ble', 'mongoose-os-ble', false],
+      ]),
+    );
     expect(devices.every((d) => typeof d.rssi === 'number')).toBe(true);
   });
 
@@ -63,12 +109,22 @@ describe('ota-bench over BLE (simulated radio)', () => {
     const { code, lines } = await cli('push', v2, '--to', 'cli-sensor', '--mode', 'test-and-confirm');
     expect(code, JSON.stringify(lines.at(-1))).toBe(0);
     expect(lines.find((l) => l.type === 'plan')).toMatchObject({ verdict: 'ready', protocol: 'mcumgr-smp' });
-    expect(lines.find((l) => l.type === 'job' && l.state === 'transferring')).toMatchObject({ mode: 'test-and-confirm', link: { attMtu: 247, maxPacketBytes: 2475, window: 3 } });
-    expect(lines.at(-1)).toMatchObject({ type: 'result', result: 'success', state: 'committed', fromVersion: '1.0.0', toVersion: '1.1.0' });
+    expect(lines.find((l) => l.type === 'job' && l.state === 'transferring')).toMatchObject({
+      mode: 'test-and-confirm',
+      link: { attMtu: 247, maxPacketBytes: 2475, window: 3 },
+    });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'result',
+      result: 'success',
+      state: 'committed',
+      fromVersion: '1.0.0',
+      toVersion: '1.1.0',
+    });
 
     const status = await cli('status', 'cli-sensor');
     expect(status.code).toBe(0);
-    const slots = (status.lines.find((l) => l.type === 'status') as { imageSlots: Array<Record<string, unknown>> }).imageSlots;
+    const slots = (status.lines.find((l) => l.type === 'status') as { imageSlots: Array<Record<string, unknown>> })
+      .imageSlots;
     expect(slots).toEqual([
       expect.objectContaining({ slot: 0, version: '1.1.0', active: true, confirmed: true }),
       expect.objectContaining({ slot: 1, version: '1.0.0', active: false }),
@@ -78,13 +134,21 @@ describe('ota-bench over BLE (simulated radio)', () => {
   it('an image that crashes at boot ends rolled back with exit 1', async () => {
     const { code, lines } = await cli('push', crash, '--to', 'cli-crashy');
     expect(code).toBe(1);
-    expect(lines.at(-1)).toMatchObject({ type: 'result', result: 'rolled-back', state: 'rolled-back', message: expect.stringMatching(/came back running 1\.0\.0/) });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'result',
+      result: 'rolled-back',
+      state: 'rolled-back',
+      message: expect.stringMatching(/came back running 1\.0\.0/),
+    });
   });
 
   it('refuses a bare zephyr.bin and a Mongoose OS BLE device without sending, and rejects a bad --mode', async () => {
     const bareResult = await cli('push', zephyr, '--to', 'cli-sensor');
     expect(bareResult.code).toBe(1);
-    expect(bareResult.lines.at(-1)).toMatchObject({ type: 'result', message: expect.stringMatching(/^Not pushed: .*without the MCUboot header/) });
+    expect(bareResult.lines.at(-1)).toMatchObject({
+      type: 'result',
+      message: expect.stringMatching(/^Not pushed: .*without the MCUboot header/),
+    });
 
     const lamp = await cli('push', v2, '--to', 'cli-lamp');
     expect(lamp.code).toBe(1);

@@ -26,10 +26,23 @@ type Line = Record<string, unknown>;
 async function cli(...args: string[]): Promise<{ code: number; lines: Line[] }> {
   try {
     const { stdout } = await run(process.execPath, ['bin/ota-bench.js', ...args, '--json'], { timeout: 60_000 });
-    return { code: 0, lines: stdout.trim().split('\n').map((l) => JSON.parse(l)) };
+    return {
+      code: 0,
+      lines: stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    };
   } catch (error) {
     const e = error as { code: number; stdout: string };
-    return { code: e.code, lines: e.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+    return {
+      code: e.code,
+      lines: e.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    };
   }
 }
 
@@ -37,19 +50,29 @@ beforeAll(() => board.start());
 afterAll(() => board.stop());
 
 describe('ota-bench with an esp-link board', () => {
-  it('inspect shows a pair with each file\'s slot evidence', async () => {
+  it("inspect shows a pair with each file's slot evidence", async () => {
     const { code, lines } = await cli('inspect', user2, user1);
     expect(code).toBe(0);
-    const image = lines.find((l) => l.type === 'image') as { format: string; members: Array<{ fileName: string; slotEvidence: { linkedSlot: number } }> };
+    const image = lines.find((l) => l.type === 'image') as {
+      format: string;
+      members: Array<{ fileName: string; slotEvidence: { linkedSlot: number } }>;
+    };
     expect(image.format).toBe('esp8266-ota-pair');
-    expect(image.members.map((m) => [m.fileName, m.slotEvidence.linkedSlot])).toEqual([['user1.bin', 1], ['user2.bin', 2]]);
+    expect(image.members.map((m) => [m.fileName, m.slotEvidence.linkedSlot])).toEqual([
+      ['user1.bin', 1],
+      ['user2.bin', 2],
+    ]);
   });
 
   it('push stops at a wrong-slot file and says how to override; nothing is sent', async () => {
     const { code, lines } = await cli('push', stray, '--to', board.address);
     expect(code).toBe(1);
     expect(lines.find((l) => l.type === 'plan')).toMatchObject({ verdict: 'needs-override' });
-    expect(lines.at(-1)).toMatchObject({ type: 'result', result: 'unsupported-package', message: expect.stringMatching(/^Not pushed: The board writes slot 2 next.*--force/) });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'result',
+      result: 'unsupported-package',
+      message: expect.stringMatching(/^Not pushed: The board writes slot 2 next.*--force/),
+    });
     expect(board.uploads).toHaveLength(0);
   });
 
@@ -67,6 +90,8 @@ describe('ota-bench with an esp-link board', () => {
     expect(code).toBe(1);
     expect(lines.at(-1)).toMatchObject({ type: 'result', result: 'rolled-back', state: 'rolled-back' });
     const status = await cli('status', board.address);
-    expect(status.lines.find((l) => l.type === 'status')).toMatchObject({ slots: { runningSlot: 2, nextSlot: 1, flashMap: '4MB:512/512' } });
+    expect(status.lines.find((l) => l.type === 'status')).toMatchObject({
+      slots: { runningSlot: 2, nextSlot: 1, flashMap: '4MB:512/512' },
+    });
   });
 });

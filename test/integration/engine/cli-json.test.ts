@@ -15,10 +15,23 @@ const boards = [mongoose, arduino];
 async function cli(...args: string[]): Promise<{ code: number; lines: Array<Record<string, unknown>> }> {
   try {
     const { stdout } = await run(process.execPath, ['bin/ota-bench.js', ...args], { timeout: 60_000 });
-    return { code: 0, lines: stdout.trim().split('\n').map((l) => JSON.parse(l)) };
+    return {
+      code: 0,
+      lines: stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    };
   } catch (error) {
     const e = error as { code: number; stdout: string };
-    return { code: e.code, lines: e.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+    return {
+      code: e.code,
+      lines: e.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    };
   }
 }
 
@@ -39,10 +52,21 @@ describe('ota-bench --json', () => {
   });
 
   it('inspect prints the image, and fails (exit 1) on a file that is not firmware', async () => {
-    const image = makeMongooseFwZip({ platform: 'esp32', version: '3.0.0', buildId: 'b1', size: 50_000, fileName: 'cli-fw.zip' });
+    const image = makeMongooseFwZip({
+      platform: 'esp32',
+      version: '3.0.0',
+      buildId: 'b1',
+      size: 50_000,
+      fileName: 'cli-fw.zip',
+    });
     const ok = await cli('inspect', image.path, '--json');
     expect(ok.code).toBe(0);
-    expect(ok.lines[0]).toMatchObject({ type: 'image', format: 'mongoose-fw-zip', sha256: image.sha256, version: '3.0.0' });
+    expect(ok.lines[0]).toMatchObject({
+      type: 'image',
+      format: 'mongoose-fw-zip',
+      sha256: image.sha256,
+      version: '3.0.0',
+    });
     const junk = writeFixture('notes.bin', Buffer.from('just some text, not firmware\n'.repeat(20)));
     const bad = await cli('inspect', junk.path, '--json');
     expect(bad.code).toBe(1);
@@ -50,20 +74,61 @@ describe('ota-bench --json', () => {
   });
 
   it('push by host:port prints job events and a final result with versions', async () => {
-    const image = makeMongooseFwZip({ platform: 'esp32', version: '3.1.0', buildId: 'b2', size: 80_000, fileName: 'cli-push.zip' });
-    const { code, lines } = await cli('push', image.path, '--to', '127.0.4.10:80', '--commit', 'auto', '--health-seconds', '1', '--json');
+    const image = makeMongooseFwZip({
+      platform: 'esp32',
+      version: '3.1.0',
+      buildId: 'b2',
+      size: 80_000,
+      fileName: 'cli-push.zip',
+    });
+    const { code, lines } = await cli(
+      'push',
+      image.path,
+      '--to',
+      '127.0.4.10:80',
+      '--commit',
+      'auto',
+      '--health-seconds',
+      '1',
+      '--json',
+    );
     expect(code).toBe(0);
     const states = lines.filter((l) => l.type === 'job').map((l) => l.state);
-    expect(states).toEqual(['connecting', 'transferring', 'rebooting', 'verifying', 'awaiting-commit', 'committing', 'committed']);
-    expect(lines.at(-1)).toMatchObject({ type: 'result', state: 'committed', result: 'success', fromVersion: '1.0.0', toVersion: '3.1.0' });
+    expect(states).toEqual([
+      'connecting',
+      'transferring',
+      'rebooting',
+      'verifying',
+      'awaiting-commit',
+      'committing',
+      'committed',
+    ]);
+    expect(lines.at(-1)).toMatchObject({
+      type: 'result',
+      state: 'committed',
+      result: 'success',
+      fromVersion: '1.0.0',
+      toVersion: '3.1.0',
+    });
     expect(mongoose.bootState.is_committed).toBe(true);
   });
 
   it('push by discovered name with --commit never leaves the firmware uncommitted and exits 0', async () => {
-    const image = makeMongooseFwZip({ platform: 'esp32', version: '3.2.0', buildId: 'b3', size: 60_000, fileName: 'cli-never.zip' });
+    const image = makeMongooseFwZip({
+      platform: 'esp32',
+      version: '3.2.0',
+      buildId: 'b3',
+      size: 60_000,
+      fileName: 'cli-never.zip',
+    });
     const { code, lines } = await cli('push', image.path, '--to', mongoose.hostname, '--commit', 'never', '--json');
     expect(code).toBe(0);
-    expect(lines.at(-1)).toMatchObject({ type: 'result', state: 'awaiting-commit', result: 'success', toVersion: '3.2.0' });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'result',
+      state: 'awaiting-commit',
+      result: 'success',
+      toVersion: '3.2.0',
+    });
     expect(String(lines.at(-1)!.message)).toContain('ota-bench commit');
     const committed = await cli('commit', '127.0.4.10', '--json');
     expect(committed.code).toBe(0);

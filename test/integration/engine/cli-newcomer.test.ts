@@ -19,7 +19,12 @@ const HOSTILE = '\u001b[2J\u001b]0;pwned\u0007\u202e\u009b31m';
 const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 
 const plain = new MongooseBoard({ address: '127.0.8.10', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 });
-const hostile = new MongooseBoard({ address: '127.0.8.11', fwVersion: `1.0.0${HOSTILE}`, announceIntervalMs: 200, bootMs: 300 });
+const hostile = new MongooseBoard({
+  address: '127.0.8.11',
+  fwVersion: `1.0.0${HOSTILE}`,
+  announceIntervalMs: 200,
+  bootMs: 300,
+});
 // A Mongoose board that nobody commits: it rolls back when the commit window (--commit-timeout) ends.
 const rolling = new MongooseBoard({ address: '127.0.8.12', fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 300 });
 const boards = [plain, hostile, rolling];
@@ -31,9 +36,20 @@ interface Run {
 }
 
 /** Runs the CLI; `onStdout` sees stdout as it arrives and may answer on stdin. */
-function run(args: string[], options: { env?: Record<string, string>; onStdout?: (text: string, stdin: NodeJS.WritableStream) => void; command?: string[]; input?: string } = {}): Promise<Run> {
+function run(
+  args: string[],
+  options: {
+    env?: Record<string, string>;
+    onStdout?: (text: string, stdin: NodeJS.WritableStream) => void;
+    command?: string[];
+    input?: string;
+  } = {},
+): Promise<Run> {
   const [cmd, ...cmdArgs] = options.command ?? [process.execPath, CLI, ...args];
-  const child = spawn(cmd!, cmdArgs, { env: { ...process.env, OTA_BENCH_BLE: 'off', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(cmd!, cmdArgs, {
+    env: { ...process.env, OTA_BENCH_BLE: 'off', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   if (options.input !== undefined) child.stdin.write(options.input);
   let stdout = '';
   let stderr = '';
@@ -51,7 +67,12 @@ function run(args: string[], options: { env?: Record<string, string>; onStdout?:
   });
 }
 
-const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 function scenarioFile(name: string, scenario: unknown): string {
   const file = path.join(folder, name);
@@ -84,26 +105,49 @@ describe('ota-bench for a newcomer', () => {
     expect(valued.stderr).toContain('--json is a switch and takes no value');
     // Mistakes a command finds in its own options are usage errors too.
     const noTarget = await run(['push', 'fw.zip']);
-    expect(noTarget).toMatchObject({ code: 2, stderr: 'ota-bench: push needs --to DEVICE (a discovered name or id, or host[:port]).\n' });
+    expect(noTarget).toMatchObject({
+      code: 2,
+      stderr: 'ota-bench: push needs --to DEVICE (a discovered name or id, or host[:port]).\n',
+    });
     const badCommit = await run(['push', 'fw.zip', '--to', '127.0.8.10', '--commit', 'later', '--json']);
     expect(badCommit.code).toBe(2);
-    expect(jsonLines(badCommit.stdout)).toEqual([expect.objectContaining({ type: 'result', result: 'error', message: '--commit must be auto, prompt or never, not "later".' })]);
+    expect(jsonLines(badCommit.stdout)).toEqual([
+      expect.objectContaining({
+        type: 'result',
+        result: 'error',
+        message: '--commit must be auto, prompt or never, not "later".',
+      }),
+    ]);
     // The CLI takes the pushes the contract takes: a commit window under 10 s is refused, as in the UI.
     const noWindow = await run(['push', 'fw.zip', '--to', '127.0.8.10', '--commit-timeout', '0']);
-    expect(noWindow).toMatchObject({ code: 2, stderr: 'ota-bench: --commit-timeout wants whole seconds from 10 to 86400, not "0".\n' });
+    expect(noWindow).toMatchObject({
+      code: 2,
+      stderr: 'ota-bench: --commit-timeout wants whole seconds from 10 to 86400, not "0".\n',
+    });
   });
 
   it('an unknown plain name says which boards were seen, not getaddrinfo', async () => {
     const result = await run(['status', 'no-such-board', '--timeout', '2']);
     expect(result.code).not.toBe(0);
     // Other test files' boards share the namespace: the list may be long and cut after 12 names.
-    expect(result.stderr).toMatch(new RegExp(`no board called "no-such-board" has been seen \\(seen: .*(${plain.hostname}|more)`));
+    expect(result.stderr).toMatch(
+      new RegExp(`no board called "no-such-board" has been seen \\(seen: .*(${plain.hostname}|more)`),
+    );
     expect(result.stderr).not.toMatch(/getaddrinfo|EAI_AGAIN|ENOTFOUND/);
   });
 
   it('a BLE name that is not there is "not seen" too, listing the BLE devices', async () => {
-    const image = makeMongooseFwZip({ platform: 'esp32', version: '1.1.0', buildId: 'nb', size: 20_000, fileName: 'newcomer-ble.zip', dir: folder });
-    const result = await run(['push', image.path, '--to', 'smp-nothere', '--timeout', '2', '--json'], { env: { OTA_BENCH_BLE: 'sim:e2e' } });
+    const image = makeMongooseFwZip({
+      platform: 'esp32',
+      version: '1.1.0',
+      buildId: 'nb',
+      size: 20_000,
+      fileName: 'newcomer-ble.zip',
+      dir: folder,
+    });
+    const result = await run(['push', image.path, '--to', 'smp-nothere', '--timeout', '2', '--json'], {
+      env: { OTA_BENCH_BLE: 'sim:e2e' },
+    });
     expect(result.code).not.toBe(0);
     const last = jsonLines(result.stdout).at(-1)!;
     expect(last).toMatchObject({ type: 'result', result: 'error' });
@@ -117,7 +161,9 @@ describe('ota-bench for a newcomer', () => {
     expect(human.stderr).toContain('The BLE scenario "missing.json" is neither a preset');
     const json = await run(['discover', '--timeout', '1', '--json'], { env: { OTA_BENCH_BLE: 'sim:missing.json' } });
     expect(json.code).toBe(2);
-    expect(jsonLines(json.stdout)).toEqual([expect.objectContaining({ type: 'result', result: 'error', message: expect.stringContaining('missing.json') })]);
+    expect(jsonLines(json.stdout)).toEqual([
+      expect.objectContaining({ type: 'result', result: 'error', message: expect.stringContaining('missing.json') }),
+    ]);
   });
 
   it('malformed scenarios exit 2 with the reason, in --json mode too', async () => {
@@ -127,17 +173,25 @@ describe('ota-bench for a newcomer', () => {
       ['slow-time.json', { timeScale: 1e308, devices: [] }, /timeScale must be ≤ 100/],
     ];
     for (const [name, scenario, words] of cases) {
-      const result = await run(['discover', '--timeout', '1', '--json'], { env: { OTA_BENCH_BLE: `sim:${scenarioFile(name, scenario)}` } });
+      const result = await run(['discover', '--timeout', '1', '--json'], {
+        env: { OTA_BENCH_BLE: `sim:${scenarioFile(name, scenario)}` },
+      });
       expect(result.code, name).toBe(2);
       const lines = jsonLines(result.stdout);
-      expect(lines.some((l) => String(l.message).includes('board(s) found')), name).toBe(false);
+      expect(
+        lines.some((l) => String(l.message).includes('board(s) found')),
+        name,
+      ).toBe(false);
       expect(String(lines.at(-1)?.message), name).toMatch(words);
     }
   });
 
   it('a scenario whose stateDir is a file is a clear error, not an uncaught EEXIST', async () => {
     writeFileSync(path.join(folder, 'state-is-a-file'), 'not a folder');
-    const file = scenarioFile('state-file.json', { stateDir: 'state-is-a-file', devices: [{ kind: 'smp', id: 'c0de00000601', name: 'nc-sensor', version: '1.0.0' }] });
+    const file = scenarioFile('state-file.json', {
+      stateDir: 'state-is-a-file',
+      devices: [{ kind: 'smp', id: 'c0de00000601', name: 'nc-sensor', version: '1.0.0' }],
+    });
     const result = await run(['status', 'nc-sensor', '--timeout', '1'], { env: { OTA_BENCH_BLE: `sim:${file}` } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('but that is a file, not a folder');
@@ -145,25 +199,51 @@ describe('ota-bench for a newcomer', () => {
   });
 
   it('a closed pipe (push … | head -3) ends quietly and the push still completes', async () => {
-    const image = makeMongooseFwZip({ platform: 'esp32', version: '2.0.0', buildId: 'pipe', size: 40_000, fileName: 'newcomer-pipe.zip', dir: folder });
+    const image = makeMongooseFwZip({
+      platform: 'esp32',
+      version: '2.0.0',
+      buildId: 'pipe',
+      size: 40_000,
+      fileName: 'newcomer-pipe.zip',
+      dir: folder,
+    });
     const errors = path.join(folder, 'pipe-stderr.txt');
     const before = plain.uploads.length;
-    const result = await run([], { command: ['sh', '-c', `"${process.execPath}" ${CLI} push ${image.path} --to ${plain.address}:80 --commit auto --health-seconds 1 2>${errors}; echo "exit $?" >&2`] });
+    const result = await run([], {
+      command: [
+        'sh',
+        '-c',
+        `"${process.execPath}" ${CLI} push ${image.path} --to ${plain.address}:80 --commit auto --health-seconds 1 2>${errors}; echo "exit $?" >&2`,
+      ],
+    });
     const stderr = readFileSync(errors, 'utf8');
     expect(stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
-    expect(result.stderr.trim(), stderr).toBe("exit 0");
+    expect(result.stderr.trim(), stderr).toBe('exit 0');
     expect(plain.uploads.length).toBe(before + 1);
     // Now with the reader gone after three lines:
-    const cut = await run([], { command: ['sh', '-c', `"${process.execPath}" ${CLI} push ${image.path} --to ${plain.address}:80 --commit auto --health-seconds 1 --force 2>${errors} | head -3`] });
+    const cut = await run([], {
+      command: [
+        'sh',
+        '-c',
+        `"${process.execPath}" ${CLI} push ${image.path} --to ${plain.address}:80 --commit auto --health-seconds 1 --force 2>${errors} | head -3`,
+      ],
+    });
     expect(cut.stdout.trim().split('\n')).toHaveLength(3);
     expect(readFileSync(errors, 'utf8')).toBe('');
   });
 
   it('the final result line reaches a reader that reads late (stdout flushed before exit)', async () => {
     // 1000 simulated BLE devices with long names: far more JSON than a pipe buffer (64 KiB) holds.
-    const devices = Array.from({ length: 1000 }, (_, i) => ({ kind: 'esp-ota', id: `c0de0007${i.toString(16).padStart(4, '0')}`, name: `slow-reader-device-${i}-${'x'.repeat(40)}` }));
+    const devices = Array.from({ length: 1000 }, (_, i) => ({
+      kind: 'esp-ota',
+      id: `c0de0007${i.toString(16).padStart(4, '0')}`,
+      name: `slow-reader-device-${i}-${'x'.repeat(40)}`,
+    }));
     const file = scenarioFile('many.json', { timeScale: 0.05, devices });
-    const result = await run([], { command: ['sh', '-c', `"${process.execPath}" ${CLI} discover --json --timeout 2 | (sleep 3; cat)`], env: { OTA_BENCH_BLE: `sim:${file}` } });
+    const result = await run([], {
+      command: ['sh', '-c', `"${process.execPath}" ${CLI} discover --json --timeout 2 | (sleep 3; cat)`],
+      env: { OTA_BENCH_BLE: `sim:${file}` },
+    });
     const lines = jsonLines(result.stdout);
     expect(result.stdout.length).toBeGreaterThan(100 * 1024);
     const last = lines.at(-1)!;
@@ -172,7 +252,12 @@ describe('ota-bench for a newcomer', () => {
   });
 
   it('a status that could not be read says so, not "status read."', async () => {
-    const silent = new MongooseBoard({ address: '127.0.8.13', fwVersion: '1.0.0', announceIntervalMs: 200, garbageResponses: true });
+    const silent = new MongooseBoard({
+      address: '127.0.8.13',
+      fwVersion: '1.0.0',
+      announceIntervalMs: 200,
+      garbageResponses: true,
+    });
     await silent.start();
     try {
       const result = await run(['status', silent.hostname, '--timeout', '3', '--json']);
@@ -194,18 +279,55 @@ describe('ota-bench for a newcomer', () => {
     // The data is kept, escaped: a JSON reader still gets exactly what the board said.
     expect(JSON.stringify(jsonLines(statusJson.stdout))).toContain('pwned');
 
-    const image = makeMongooseFwZip({ platform: 'esp32', version: `3.0.0${HOSTILE}`, buildId: 'hostile', size: 30_000, fileName: 'newcomer-hostile.zip', dir: folder });
-    const push = await run(['push', image.path, '--to', `${hostile.address}:80`, '--commit', 'auto', '--health-seconds', '1']);
+    const image = makeMongooseFwZip({
+      platform: 'esp32',
+      version: `3.0.0${HOSTILE}`,
+      buildId: 'hostile',
+      size: 30_000,
+      fileName: 'newcomer-hostile.zip',
+      dir: folder,
+    });
+    const push = await run([
+      'push',
+      image.path,
+      '--to',
+      `${hostile.address}:80`,
+      '--commit',
+      'auto',
+      '--health-seconds',
+      '1',
+    ]);
     expect(push.stdout + push.stderr).toContain('3.0.0');
     expect(push.stdout + push.stderr).not.toMatch(RAW_UNSAFE);
-    const pushJson = await run(['push', image.path, '--to', `${hostile.address}:80`, '--commit', 'auto', '--health-seconds', '1', '--force', '--json']);
+    const pushJson = await run([
+      'push',
+      image.path,
+      '--to',
+      `${hostile.address}:80`,
+      '--commit',
+      'auto',
+      '--health-seconds',
+      '1',
+      '--force',
+      '--json',
+    ]);
     expect(pushJson.stdout).not.toMatch(RAW_UNSAFE);
     expect(jsonLines(pushJson.stdout).at(-1)).toMatchObject({ type: 'result' });
   });
 
   it('an explicit --commit prompt reads answers from a pipe; with --json the question goes to stderr', async () => {
-    const image = makeMongooseFwZip({ platform: 'esp32', version: '4.1.0', buildId: 'piped', size: 30_000, fileName: 'newcomer-piped.zip', dir: folder });
-    const result = await run(['push', image.path, '--to', `${plain.address}:80`, '--commit', 'prompt', '--commit-timeout', '60', '--json'], { input: 'later\nc\n' });
+    const image = makeMongooseFwZip({
+      platform: 'esp32',
+      version: '4.1.0',
+      buildId: 'piped',
+      size: 30_000,
+      fileName: 'newcomer-piped.zip',
+      dir: folder,
+    });
+    const result = await run(
+      ['push', image.path, '--to', `${plain.address}:80`, '--commit', 'prompt', '--commit-timeout', '60', '--json'],
+      { input: 'later\nc\n' },
+    );
     expect(result.stderr).toContain('[c]ommit, [r]evert or [w]ait for rollback? ');
     expect(result.stderr).toContain('Please answer c (commit), r (revert) or w (wait), not "later".');
     const lines = jsonLines(result.stdout); // every stdout line is JSON
@@ -215,7 +337,14 @@ describe('ota-bench for a newcomer', () => {
   });
 
   it('--commit prompt asks again on a wrong answer and ends, rolled back, when the commit window closes', async () => {
-    const image = makeMongooseFwZip({ platform: 'esp32', version: '4.0.0', buildId: 'prompt', size: 30_000, fileName: 'newcomer-prompt.zip', dir: folder });
+    const image = makeMongooseFwZip({
+      platform: 'esp32',
+      version: '4.0.0',
+      buildId: 'prompt',
+      size: 30_000,
+      fileName: 'newcomer-prompt.zip',
+      dir: folder,
+    });
     let answered = false;
     // `script` gives the CLI a terminal, where --commit defaults to prompt (as for a user typing).
     // 10 s: the shortest commit window the contract (and so the CLI) takes.

@@ -13,30 +13,57 @@ import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 const run = promisify(execFile);
 const folder = mkdtempSync(path.join(tmpdir(), 'ota-bench-cli-smp-slots-'));
 const scenario = path.join(folder, 'scenario.json');
-writeFileSync(scenario, JSON.stringify({
-  timeScale: 0.05,
-  stateDir: 'state',
-  devices: [{ kind: 'smp', id: 'c0de00000201', name: 'slot-sensor', version: '1.0.0', bufSize: 2475, bufCount: 4, swapMs: 400, bootMs: 100 }],
-}));
+writeFileSync(
+  scenario,
+  JSON.stringify({
+    timeScale: 0.05,
+    stateDir: 'state',
+    devices: [
+      {
+        kind: 'smp',
+        id: 'c0de00000201',
+        name: 'slot-sensor',
+        version: '1.0.0',
+        bufSize: 2475,
+        bufCount: 4,
+        swapMs: 400,
+        bootMs: 100,
+      },
+    ],
+  }),
+);
 const file = (name: string, bytes: Buffer) => {
   const at = path.join(folder, name);
   writeFileSync(at, bytes);
   return at;
 };
-const v2 = file('app-1.1.0.signed.bin', buildMcubootImage({ version: { major: 1, minor: 1, revision: 0 }, payloadSize: 20_000, seed: 21 }));
-const v3 = file('app-1.2.0.signed.bin', buildMcubootImage({ version: { major: 1, minor: 2, revision: 0 }, payloadSize: 20_000, seed: 22 }));
+const v2 = file(
+  'app-1.1.0.signed.bin',
+  buildMcubootImage({ version: { major: 1, minor: 1, revision: 0 }, payloadSize: 20_000, seed: 21 }),
+);
+const v3 = file(
+  'app-1.2.0.signed.bin',
+  buildMcubootImage({ version: { major: 1, minor: 2, revision: 0 }, payloadSize: 20_000, seed: 22 }),
+);
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
   const env = { ...process.env, OTA_BENCH_BLE: `sim:${scenario}` };
   try {
-    const { stdout } = await run(process.execPath, ['bin/ota-bench.js', ...args, '--timeout', '2'], { timeout: 60_000, env });
+    const { stdout } = await run(process.execPath, ['bin/ota-bench.js', ...args, '--timeout', '2'], {
+      timeout: 60_000,
+      env,
+    });
     return { code: 0, stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout + e.stderr };
   }
 }
-const json = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const json = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('commit and revert on an SMP device from the CLI', () => {
   it('after --mode test-only: commit confirms the running image and says the next reset keeps it; again, it says it already is', async () => {
@@ -53,7 +80,9 @@ describe('commit and revert on an SMP device from the CLI', () => {
 
     const again = await cli('commit', 'slot-sensor');
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/slot-sensor runs 1\.1\.0, already confirmed, and nothing is pending: nothing to commit/);
+    expect(again.stdout).toMatch(
+      /slot-sensor runs 1\.1\.0, already confirmed, and nothing is pending: nothing to commit/,
+    );
   }, 120_000);
 
   it('after --mode test-only: revert resets, MCUboot goes back, and the slots printed are the ones after', async () => {
@@ -63,8 +92,14 @@ describe('commit and revert on an SMP device from the CLI', () => {
     const revert = await cli('revert', 'slot-sensor', '--json');
     expect(revert.code, revert.stdout).toBe(0);
     const lines = json(revert.stdout);
-    const slots = lines.find((l) => l.type === 'slots') as { message: string; nextReset: string; imageSlots: Array<Record<string, unknown>> };
-    expect(slots.message).toMatch(/1\.2\.0 ran as an unconfirmed test: reset slot-sensor, and MCUboot went back — it came back running 1\.1\.0, confirmed \(was 1\.2\.0\)/);
+    const slots = lines.find((l) => l.type === 'slots') as {
+      message: string;
+      nextReset: string;
+      imageSlots: Array<Record<string, unknown>>;
+    };
+    expect(slots.message).toMatch(
+      /1\.2\.0 ran as an unconfirmed test: reset slot-sensor, and MCUboot went back — it came back running 1\.1\.0, confirmed \(was 1\.2\.0\)/,
+    );
     expect(slots.nextReset).toBe('The next reset boots 1.1.0 again.');
     expect(slots.imageSlots).toEqual([
       expect.objectContaining({ slot: 0, version: '1.1.0', active: true, confirmed: true }),

@@ -4,13 +4,23 @@ import type { Device, Job, JobState, PushRequest } from '../../../shared/domain.
 import { createEngine, type OtaEngine } from '../../../electron/engine/index.ts';
 import type { HttpBoard } from '../../sim/http-board.ts';
 
-export const TEST_TIMEOUTS = { rebootComeBackMs: 15_000, rollbackGraceMs: 15_000, healthSeconds: 2, pollMs: 200, versionAnnounceMs: 4_000 };
+export const TEST_TIMEOUTS = {
+  rebootComeBackMs: 15_000,
+  rollbackGraceMs: 15_000,
+  healthSeconds: 2,
+  pollMs: 200,
+  versionAnnounceMs: 4_000,
+};
 
 export function testEngine(): OtaEngine {
   return createEngine({ timeouts: TEST_TIMEOUTS });
 }
 
-export async function waitFor<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | null | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = probe();
@@ -22,15 +32,25 @@ export async function waitFor<T>(what: string, probe: () => T | null | undefined
 
 /** Waits until discovery lists the board by address and its protocol is known. */
 export function discovered(engine: OtaEngine, board: HttpBoard, timeoutMs = 10_000): Promise<Device> {
-  return waitFor(`${board.hostname} to be discovered`, () =>
-    engine.listDevices().find((d) => d.address === board.address && d.protocol !== 'unknown' && d.protocol !== 'arduino-ota'), timeoutMs);
+  return waitFor(
+    `${board.hostname} to be discovered`,
+    () =>
+      engine
+        .listDevices()
+        .find((d) => d.address === board.address && d.protocol !== 'unknown' && d.protocol !== 'arduino-ota'),
+    timeoutMs,
+  );
 }
 
 export function reachState(engine: OtaEngine, jobId: string, state: JobState, timeoutMs = 30_000): Promise<Job> {
-  return waitFor(`job to reach ${state}`, () => {
-    const job = engine.getJob(jobId);
-    return job.state === state ? job : null;
-  }, timeoutMs);
+  return waitFor(
+    `job to reach ${state}`,
+    () => {
+      const job = engine.getJob(jobId);
+      return job.state === state ? job : null;
+    },
+    timeoutMs,
+  );
 }
 
 export function request(deviceId: string, imageId: string, over: Partial<PushRequest> = {}): PushRequest {

@@ -27,7 +27,9 @@ describe('esp-link plan: files that are not user1/user2 images', () => {
     const plan = await planFor('sketch.bin', esp8266EbootLayout());
     expect(plan.slots).toMatchObject({ runningSlot: 2, nextSlot: 1, flashMap: '4MB:512/512' });
     expect(plan.checks).toEqual([expect.objectContaining({ id: 'format', status: 'fail', overridable: false })]);
-    expect(plan.checks[0]!.detail).toMatch(/^sketch\.bin is a plain ESP application image \(first byte 0xE9\), such as an Arduino sketch: esp-link only takes SDK user1\/user2 images \(0xEA\) and would answer "IROM magic missing"\. Push it to an Arduino or ESPHome updater/);
+    expect(plan.checks[0]!.detail).toMatch(
+      /^sketch\.bin is a plain ESP application image \(first byte 0xE9\), such as an Arduino sketch: esp-link only takes SDK user1\/user2 images \(0xEA\) and would answer "IROM magic missing"\. Push it to an Arduino or ESPHome updater/,
+    );
   });
 
   it('a truncated user2.bin', async () => {
@@ -37,13 +39,20 @@ describe('esp-link plan: files that are not user1/user2 images', () => {
   });
 
   it('a zip and a Mongoose OS fw.zip', async () => {
-    expect((await planFor('fw.zip', mongooseBundle())).checks[0]!.detail).toMatch(/is a Mongoose OS fw\.zip: esp-link only takes SDK user1\/user2 images/);
+    expect((await planFor('fw.zip', mongooseBundle())).checks[0]!.detail).toMatch(
+      /is a Mongoose OS fw\.zip: esp-link only takes SDK user1\/user2 images/,
+    );
     const other = await planFor('sources.zip', zip([{ name: 'main.c', data: Buffer.from('int main;') }]));
-    expect(other.checks[0]!.detail).toMatch(/^sources\.zip cannot be pushed: .*zip.* esp-link only takes ESP8266 SDK user1\/user2 images/i);
+    expect(other.checks[0]!.detail).toMatch(
+      /^sources\.zip cannot be pushed: .*zip.* esp-link only takes ESP8266 SDK user1\/user2 images/i,
+    );
   });
 
   it('an HTML page saved as firmware.bin', async () => {
-    const plan = await planFor('user1.bin', '<!DOCTYPE html><html><head><title>GitHub</title></head><body>Sign in</body></html>');
+    const plan = await planFor(
+      'user1.bin',
+      '<!DOCTYPE html><html><head><title>GitHub</title></head><body>Sign in</body></html>',
+    );
     expect(plan.checks[0]!.detail).toMatch(/^user1\.bin cannot be pushed: .*HTML.* esp-link only takes/);
   });
 });
@@ -52,6 +61,8 @@ describe('esp-link plan: what the format check says is true', () => {
   it('a user1.bin without its CRC-32 trailer: a warning, not "CRC-32 trailer valid"', async () => {
     const plan = await planFor('user1.bin', buildEsp8266V2Image({ slot: 1, noCrcTrailer: true }));
     expect(plan.checks[0]).toMatchObject({ id: 'format', status: 'warn' });
-    expect(plan.checks[0]!.detail).toMatch(/but the CRC-32 trailer is absent: the file may have been cut short by 4 bytes/);
+    expect(plan.checks[0]!.detail).toMatch(
+      /but the CRC-32 trailer is absent: the file may have been cut short by 4 bytes/,
+    );
   });
 });

@@ -20,7 +20,13 @@ let nextAddress = 20;
 const scratch = mkdtempSync(path.join(tmpdir(), 'ota-bench-esp-link-'));
 
 async function bench(options: Partial<EspLinkBoardOptions> = {}, engineFactory = testEngine) {
-  const board = new EspLinkBoard({ address: `127.0.5.${nextAddress++}`, hostname: `esp-link-${nextAddress}`, announceIntervalMs: 200, bootMs: 300, ...options });
+  const board = new EspLinkBoard({
+    address: `127.0.5.${nextAddress++}`,
+    hostname: `esp-link-${nextAddress}`,
+    announceIntervalMs: 200,
+    bootMs: 300,
+    ...options,
+  });
   boards.push(board);
   await board.start();
   engine = engineFactory();
@@ -53,8 +59,16 @@ describe('esp-link push', () => {
   it('is discovered from its _http._tcp TXT and /flash/next, with its version and slots', async () => {
     const { engine, device: listed } = await bench({ version: 'esp-link v3.0.14' });
     // Listed from its TXT first; the probe of /flash/next (and /menu, /wifi/info) then confirms it.
-    const device = await waitFor('the probe', () => engine.listDevices().find((d) => d.id === listed.id && d.protocolEvidence === 'probe'));
-    expect(device).toMatchObject({ protocol: 'esp-link', protocolEvidence: 'probe', firmwareVersion: 'esp-link v3.0.14', pushSupported: true, txt: { ssh_upload: 'no' } });
+    const device = await waitFor('the probe', () =>
+      engine.listDevices().find((d) => d.id === listed.id && d.protocolEvidence === 'probe'),
+    );
+    expect(device).toMatchObject({
+      protocol: 'esp-link',
+      protocolEvidence: 'probe',
+      firmwareVersion: 'esp-link v3.0.14',
+      pushSupported: true,
+      txt: { ssh_upload: 'no' },
+    });
     const status = await engine.deviceStatus(device.id);
     expect(status.slots).toEqual({ runningSlot: 1, nextSlot: 2, flashMap: '4MB:512/512', slotRoom: 503_808 });
   });
@@ -66,15 +80,28 @@ describe('esp-link push', () => {
     expect(pair).toMatchObject({ format: 'esp8266-ota-pair', fileName: 'user1.bin + user2.bin', problem: null });
     const plan = await engine.planPush(device.id, pair.imageId);
     expect(plan).toMatchObject({
-      verdict: 'ready', message: null,
+      verdict: 'ready',
+      message: null,
       send: { fileName: 'user2.bin', sha256: user2.sha256 },
       slots: { runningSlot: 1, nextSlot: 2, flashMap: '4MB:512/512' },
     });
-    expect(plan.reason).toBe('The board runs user1.bin, so it writes slot 2 next: sending user2.bin, the slot-2 file of the pair.');
-    expect(plan.checks.map((c) => [c.id, c.status])).toEqual([['format', 'pass'], ['slot', 'pass'], ['layout', 'pass'], ['size', 'pass']]);
+    expect(plan.reason).toBe(
+      'The board runs user1.bin, so it writes slot 2 next: sending user2.bin, the slot-2 file of the pair.',
+    );
+    expect(plan.checks.map((c) => [c.id, c.status])).toEqual([
+      ['format', 'pass'],
+      ['slot', 'pass'],
+      ['layout', 'pass'],
+      ['size', 'pass'],
+    ]);
 
     const done = await engine.waitForJob(engine.push(request(device.id, pair.imageId)).id);
-    expect(done).toMatchObject({ state: 'updated', toVersion: '2.0.0', image: { fileName: 'user2.bin', sha256: user2.sha256 }, result: { code: 'success' } });
+    expect(done).toMatchObject({
+      state: 'updated',
+      toVersion: '2.0.0',
+      image: { fileName: 'user2.bin', sha256: user2.sha256 },
+      result: { code: 'success' },
+    });
     expect(done.result!.message).toMatch(/now runs user2\.bin \(slot 2\), version 2\.0\.0/);
     expect(done.progress).toMatchObject({ bytesSent: user2.size, totalBytes: user2.size });
     const upload = board.uploads.at(-1)!;
@@ -110,14 +137,22 @@ describe('esp-link push', () => {
     expect(board.uploads).toHaveLength(0);
 
     // An override names the plan it overrides: one made for a plan that failed differently is refused.
-    const stale = await engine.waitForJob(engine.push(request(device.id, info.imageId, { override: { planFingerprint: '0'.repeat(64) } })).id);
+    const stale = await engine.waitForJob(
+      engine.push(request(device.id, info.imageId, { override: { planFingerprint: '0'.repeat(64) } })).id,
+    );
     expect(stale).toMatchObject({ state: 'failed', result: { code: 'unsupported-package' } });
-    expect(stale.result!.message).toMatch(/^The board changed since you chose to push anyway: .*writes slot 2 next.*\. Look at the plan again\.$/);
+    expect(stale.result!.message).toMatch(
+      /^The board changed since you chose to push anyway: .*writes slot 2 next.*\. Look at the plan again\.$/,
+    );
     expect(board.uploads).toHaveLength(0);
 
-    const forced = await engine.waitForJob(engine.push(request(device.id, info.imageId, { override: { planFingerprint: plan.fingerprint } })).id);
+    const forced = await engine.waitForJob(
+      engine.push(request(device.id, info.imageId, { override: { planFingerprint: plan.fingerprint } })).id,
+    );
     expect(forced).toMatchObject({ state: 'rolled-back', result: { code: 'rolled-back' } });
-    expect(forced.result!.message).toMatch(/came back in slot 1 \(user1\.bin\), still running its previous firmware.*past a failed pre-flight check/);
+    expect(forced.result!.message).toMatch(
+      /came back in slot 1 \(user1\.bin\), still running its previous firmware.*past a failed pre-flight check/,
+    );
     expect(forced.log.map((l) => l.text).join('\n')).toMatch(/Overridden by you: The board writes slot 2 next/);
     expect(board.uploads).toHaveLength(1);
     expect(board.runningSlot).toBe(1);
@@ -129,12 +164,16 @@ describe('esp-link push', () => {
     const pair = await engine.inspectImages([user1.folder]);
     const done = await engine.waitForJob(engine.push(request(device.id, pair.imageId)).id);
     expect(done.state).toBe('rolled-back');
-    expect(done.result!.message).toMatch(/did not boot and the bootloader went back\. The board reports its last reset as "2=exception"\. Likely causes: it crashes at start-up.*74880 baud/);
+    expect(done.result!.message).toMatch(
+      /did not boot and the bootloader went back\. The board reports its last reset as "2=exception"\. Likely causes: it crashes at start-up.*74880 baud/,
+    );
   });
 
   it('refuses a plain 0xE9 Arduino image, an image too big for the slot and a wrong flash layout', async () => {
     const { board, engine, device } = await bench();
-    const sketch = await engine.inspectImages([makeEspAppImage({ chip: 'esp8266', size: 300_000, version: '1.0', fileName: 'sketch.bin' }).path]);
+    const sketch = await engine.inspectImages([
+      makeEspAppImage({ chip: 'esp8266', size: 300_000, version: '1.0', fileName: 'sketch.bin' }).path,
+    ]);
     const sketchPlan = await engine.planPush(device.id, sketch.imageId);
     expect(sketchPlan).toMatchObject({ verdict: 'refused' });
     expect(sketchPlan.message).toMatch(/plain ESP application image \(first byte 0xE9\).*"IROM magic missing"/);
@@ -147,7 +186,9 @@ describe('esp-link push', () => {
     const wide = await engine.inspectImages([image('user2.bin', { slot: 2, layout: '1024+1024' }).path]);
     const widePlan = await engine.planPush(device.id, wide.imageId);
     expect(widePlan.verdict).toBe('needs-override');
-    expect(widePlan.checks.find((c) => c.id === 'layout')!.detail).toMatch(/built for a 1024\+1024 map \(size map 5\), but the board uses 512\+512 \(4MB:512\/512\)/);
+    expect(widePlan.checks.find((c) => c.id === 'layout')!.detail).toMatch(
+      /built for a 1024\+1024 map \(size map 5\), but the board uses 512\+512 \(4MB:512\/512\)/,
+    );
 
     const failed = await engine.waitForJob(engine.push(request(device.id, sketch.imageId)).id);
     expect(failed).toMatchObject({ state: 'failed', result: { code: 'unsupported-package' } });
@@ -167,7 +208,10 @@ describe('esp-link push', () => {
     const { board, engine, device } = await bench({ firmwareSizeLimit: 100_000 });
     const pair = await engine.inspectImages([buildPair('1.0.0').user1.folder]);
     const done = await engine.waitForJob(engine.push(request(device.id, pair.imageId)).id);
-    expect(done).toMatchObject({ state: 'failed', result: { code: 'not-enough-space', deviceMessage: 'Firmware image too large' } });
+    expect(done).toMatchObject({
+      state: 'failed',
+      result: { code: 'not-enough-space', deviceMessage: 'Firmware image too large' },
+    });
     expect(board.runningSlot).toBe(1);
   });
 
@@ -179,8 +223,14 @@ describe('esp-link push', () => {
     writeFileSync(file, bad);
     const info = { imageId: 'x', fileName: 'bad-entry.bin', size: bad.length } as never;
     const push = espLink.push({
-      target: { host: board.address, port: 80 }, image: { path: file, info }, credentials: null, commitTimeoutSeconds: 0,
-      timeouts: DEFAULT_UPLOAD_TIMEOUTS, signal: new AbortController().signal, onBytes: () => undefined, log: () => undefined,
+      target: { host: board.address, port: 80 },
+      image: { path: file, info },
+      credentials: null,
+      commitTimeoutSeconds: 0,
+      timeouts: DEFAULT_UPLOAD_TIMEOUTS,
+      signal: new AbortController().signal,
+      onBytes: () => undefined,
+      log: () => undefined,
     });
     await expect(push).rejects.toMatchObject({ code: 'unsupported-package', deviceMessage: 'Invalid entry addr' });
   });
@@ -192,7 +242,9 @@ describe('esp-link push', () => {
     expect(dropped).toMatchObject({ state: 'failed', result: { code: 'connection-lost' } });
     // 117 KiB may fit in the sender's socket buffer before the board reads 50 KB: then all of it was
     // sent and the job asked the board what it runs; otherwise it says how much went out.
-    expect(dropped.result!.message).toMatch(/(All 117 KiB were sent, then the connection .* was lost .* still runs .*: it did not take the image|sent [\d.]+ KiB of 117 KiB; the board had confirmed nothing)/);
+    expect(dropped.result!.message).toMatch(
+      /(All 117 KiB were sent, then the connection .* was lost .* still runs .*: it did not take the image|sent [\d.]+ KiB of 117 KiB; the board had confirmed nothing)/,
+    );
     expect(board.runningSlot).toBe(1);
     board.setQuirks({ dropAfterBytes: null });
     const retried = await engine.waitForJob(engine.push(request(device.id, pair.imageId)).id);

@@ -21,7 +21,19 @@ describe('hostile mDNS data', () => {
       address: '127.0.3.10',
       announceIntervalMs: 200,
       services: [
-        { type: '_http._tcp', instance: 'Evil\u0007\u202Egnp <script>alert(1)</script>', port: 80, txt: [Buffer.from('id=evil\u0000\u001b[2J'), Buffer.from('fw_version=' + 'x'.repeat(240)), Buffer.from('arch=esp32'), Buffer.from('__proto__=oops'), Buffer.from([0xff, 0xfe, 0x3d, 0x00]), 'novalue'] },
+        {
+          type: '_http._tcp',
+          instance: 'Evil\u0007\u202Egnp <script>alert(1)</script>',
+          port: 80,
+          txt: [
+            Buffer.from('id=evil\u0000\u001b[2J'),
+            Buffer.from('fw_version=' + 'x'.repeat(240)),
+            Buffer.from('arch=esp32'),
+            Buffer.from('__proto__=oops'),
+            Buffer.from([0xff, 0xfe, 0x3d, 0x00]),
+            'novalue',
+          ],
+        },
         { type: '_http._tcp', instance: 'nowhere', port: 80, host: 'no-such-host' },
         { type: '_arduino._tcp', instance: 'zero-port', port: 0 },
       ],
@@ -32,7 +44,9 @@ describe('hostile mDNS data', () => {
     await responder.start();
     await responder.sendRawBytes(Buffer.from([0x00, 0x00, 0x84, 0x00, 0x00, 0x00, 0x00, 0x05, 0xde, 0xad, 0xbe, 0xef]));
 
-    const evil = await waitFor('the hostile board', () => engine!.listDevices().find((d) => d.address === '127.0.3.10'));
+    const evil = await waitFor('the hostile board', () =>
+      engine!.listDevices().find((d) => d.address === '127.0.3.10'),
+    );
     expect(evil.name).toBe('Evil gnp <script>alert(1)</script>');
     expect(evil.name).not.toMatch(/[\u0000-\u001f\u202e]/);
     expect(evil.name.length).toBeLessThanOrEqual(64);

@@ -11,7 +11,13 @@ let boards: MongooseBoard[] = [];
 let nextAddress = 20;
 
 async function bench(options: Partial<ConstructorParameters<typeof MongooseBoard>[0]> = {}) {
-  const board = new MongooseBoard({ address: `127.0.1.${nextAddress++}`, fwVersion: '1.0.0', announceIntervalMs: 200, bootMs: 500, ...options });
+  const board = new MongooseBoard({
+    address: `127.0.1.${nextAddress++}`,
+    fwVersion: '1.0.0',
+    announceIntervalMs: 200,
+    bootMs: 500,
+    ...options,
+  });
   boards.push(board);
   await board.start();
   engine = testEngine();
@@ -21,7 +27,14 @@ async function bench(options: Partial<ConstructorParameters<typeof MongooseBoard
 }
 
 const fwZip = (version: string, over: Partial<Parameters<typeof makeMongooseFwZip>[0]> = {}) =>
-  makeMongooseFwZip({ platform: 'esp32', version, buildId: `20261121-${version}`, size: 300_000, fileName: `fw-${version}-${Math.random()}.zip`, ...over });
+  makeMongooseFwZip({
+    platform: 'esp32',
+    version,
+    buildId: `20261121-${version}`,
+    size: 300_000,
+    fileName: `fw-${version}-${Math.random()}.zip`,
+    ...over,
+  });
 
 afterEach(async () => {
   await shutdown(engine, boards);
@@ -32,7 +45,14 @@ afterEach(async () => {
 describe('Mongoose OS push', () => {
   it('is discovered from its TXT record with version and identity', async () => {
     const { board, device } = await bench();
-    expect(device).toMatchObject({ id: `id:${board.deviceId}`, protocol: 'mongoose-os', firmwareVersion: '1.0.0', arch: 'esp32', online: true, pushSupported: true });
+    expect(device).toMatchObject({
+      id: `id:${board.deviceId}`,
+      protocol: 'mongoose-os',
+      firmwareVersion: '1.0.0',
+      arch: 'esp32',
+      online: true,
+      pushSupported: true,
+    });
   });
 
   it('lands byte-exact, boots uncommitted with a deadline, and Commit commits it', async () => {

@@ -84,11 +84,28 @@ let engine: OtaEngine | undefined;
 let boards: ArduinoBoard[] = [];
 let nextAddress = 10;
 
-async function bench(options: Partial<ArduinoBoardOptions> = {}, upload: Partial<typeof UPLOAD_TIMEOUTS & { floorBytesPerSecond: number }> = {}) {
-  const board = new MisbehavingBoard({ variant: 'esp8266', address: `127.0.7.${nextAddress++}`, announceIntervalMs: 200, bootMs: 300, freeSketchSpace: 4 * 1024 * 1024, ...options });
+async function bench(
+  options: Partial<ArduinoBoardOptions> = {},
+  upload: Partial<typeof UPLOAD_TIMEOUTS & { floorBytesPerSecond: number }> = {},
+) {
+  const board = new MisbehavingBoard({
+    variant: 'esp8266',
+    address: `127.0.7.${nextAddress++}`,
+    announceIntervalMs: 200,
+    bootMs: 300,
+    freeSketchSpace: 4 * 1024 * 1024,
+    ...options,
+  });
   boards.push(board);
   await board.start();
-  engine = createEngine({ timeouts: { ...TEST_TIMEOUTS, upload: { ...UPLOAD_TIMEOUTS, ...upload }, rebootGoneMs: 1_000, rebootComeBackMs: 5_000 } });
+  engine = createEngine({
+    timeouts: {
+      ...TEST_TIMEOUTS,
+      upload: { ...UPLOAD_TIMEOUTS, ...upload },
+      rebootGoneMs: 1_000,
+      rebootComeBackMs: 5_000,
+    },
+  });
   await engine.startDiscovery();
   const device = await discovered(engine, board);
   expect(device.protocol).toBe('arduino-esp8266');
@@ -98,7 +115,12 @@ async function bench(options: Partial<ArduinoBoardOptions> = {}, upload: Partial
 const appImage = (version: string, size: number) =>
   makeEspAppImage({ chip: 'esp8266', size, version, fileName: `truth-${version}-${size}-${Math.random()}.bin` });
 
-async function push(engine: OtaEngine, deviceId: string, path: string, withProgress?: (progress: JobProgress, job: Job) => void): Promise<Job> {
+async function push(
+  engine: OtaEngine,
+  deviceId: string,
+  path: string,
+  withProgress?: (progress: JobProgress, job: Job) => void,
+): Promise<Job> {
   const image = await engine.inspectImage(path);
   const job = engine.push(request(deviceId, image.imageId, { commitPolicy: 'never' }));
   const stop = engine.on('jobChanged', (changed) => {
@@ -143,11 +165,33 @@ describe('progress is what the board has taken', () => {
 
 describe('the CLI prints what the board has taken', () => {
   it('`push --json`: the first progress event is not 100 %, and no event leads the board by more than the send buffer; at most 4 a second', async () => {
-    const board = new MisbehavingBoard({ variant: 'esp8266', address: `127.0.7.${nextAddress++}`, mdns: false, bootMs: 300, freeSketchSpace: 4 * 1024 * 1024, bytesPerSecond: 200_000 });
+    const board = new MisbehavingBoard({
+      variant: 'esp8266',
+      address: `127.0.7.${nextAddress++}`,
+      mdns: false,
+      bootMs: 300,
+      freeSketchSpace: 4 * 1024 * 1024,
+      bytesPerSecond: 200_000,
+    });
     boards.push(board);
     await board.start();
     const file = appImage('2.1.0', 1_000_000);
-    const child = spawn(process.execPath, ['bin/ota-bench.js', 'push', file.path, '--to', `${board.address}:80`, '--json', '--commit', 'never', '--reboot-timeout', '10'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/ota-bench.js',
+        'push',
+        file.path,
+        '--to',
+        `${board.address}:80`,
+        '--json',
+        '--commit',
+        'never',
+        '--reboot-timeout',
+        '10',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const events: Array<{ sent: number; board: number; at: number }> = [];
     let pending = '';
     child.stdout.on('data', (data: Buffer) => {
@@ -156,7 +200,8 @@ describe('the CLI prints what the board has taken', () => {
       pending = lines.pop()!;
       for (const line of lines) {
         const event = JSON.parse(line) as { type: string; bytesSent?: number };
-        if (event.type === 'progress' && event.bytesSent !== events.at(-1)?.sent) events.push({ sent: event.bytesSent!, board: board.networkBytesRead, at: Date.now() });
+        if (event.type === 'progress' && event.bytesSent !== events.at(-1)?.sent)
+          events.push({ sent: event.bytesSent!, board: board.networkBytesRead, at: Date.now() });
       }
     });
     const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -166,12 +211,13 @@ describe('the CLI prints what the board has taken', () => {
     for (const event of events) expect(event.sent).toBeLessThanOrEqual(event.board + SEND_BUFFER_BOUND);
     expect(events.at(-1)!.sent).toBe(1_000_000);
     // Timestamps are arrival times through a pipe, so allow a little jitter on the 4-per-second limit.
-    for (const first of events) expect(events.filter((e) => e.at >= first.at && e.at < first.at + 900).length).toBeLessThanOrEqual(4);
+    for (const first of events)
+      expect(events.filter((e) => e.at >= first.at && e.at < first.at + 900).length).toBeLessThanOrEqual(4);
   }, 30_000);
 });
 
 describe('a board that answers before reading the body', () => {
-  it('an immediate error ends the push with the board\'s words', async () => {
+  it("an immediate error ends the push with the board's words", async () => {
     const { board, engine, device } = await bench();
     board.behaviour = 'early-500';
     const started = Date.now();
@@ -210,7 +256,9 @@ describe('a board that answers before reading the body', () => {
     const started = Date.now();
     const done = await push(engine, device.id, appImage('1.5.0', 2_000_000).path);
     expect(done).toMatchObject({ state: 'failed', result: { code: 'connection-lost' } });
-    expect(done.result!.message).toMatch(/took nothing for 2 s: sent [\d.]+ KiB of 1\.91 MiB; the board had confirmed nothing/);
+    expect(done.result!.message).toMatch(
+      /took nothing for 2 s: sent [\d.]+ KiB of 1\.91 MiB; the board had confirmed nothing/,
+    );
     expect(Date.now() - started).toBeLessThan(8_000);
   }, 20_000);
 });
@@ -225,7 +273,9 @@ describe('the whole transfer has a deadline', () => {
     const done = await push(engine, device.id, appImage('1.5.1', 1_000_000).path);
     const tookMs = Date.now() - started;
     expect(done).toMatchObject({ state: 'failed', result: { code: 'connection-lost' } });
-    expect(done.result!.message).toMatch(/did not finish within 9 s \(977 KiB at no less than 195 KiB\/s\): sent [\d.]+ KiB of 977 KiB/);
+    expect(done.result!.message).toMatch(
+      /did not finish within 9 s \(977 KiB at no less than 195 KiB\/s\): sent [\d.]+ KiB of 977 KiB/,
+    );
     expect(tookMs).toBeLessThan(25_000); // discovery and plan included, on a loaded machine
     expect(board.uploads).toHaveLength(0);
   }, 40_000);

@@ -12,8 +12,16 @@ afterEach(async () => {
 });
 
 let nextHost = 10;
-async function startBoard(options: Partial<ArduinoBoardOptions> & Pick<ArduinoBoardOptions, 'variant'>): Promise<ArduinoBoard> {
-  const board = new ArduinoBoard({ address: `127.0.2.${nextHost++}`, bootMs: 50, rebootDelayMs: 20, mdns: false, ...options });
+async function startBoard(
+  options: Partial<ArduinoBoardOptions> & Pick<ArduinoBoardOptions, 'variant'>,
+): Promise<ArduinoBoard> {
+  const board = new ArduinoBoard({
+    address: `127.0.2.${nextHost++}`,
+    bootMs: 50,
+    rebootDelayMs: 20,
+    mdns: false,
+    ...options,
+  });
   boards.push(board);
   await board.start();
   return board;
@@ -50,10 +58,25 @@ describe('Arduino ESP8266 simulator', () => {
   });
 
   it.each([
-    ['a file without the magic byte', Buffer.from('<!DOCTYPE html><html>oops</html>'), {}, 'ERROR[10]: Magic byte is not 0xE9'],
+    [
+      'a file without the magic byte',
+      Buffer.from('<!DOCTYPE html><html>oops</html>'),
+      {},
+      'ERROR[10]: Magic byte is not 0xE9',
+    ],
     ['an empty file', Buffer.alloc(0), {}, 'ERROR[13]: No data supplied'],
-    ['an image bigger than the sketch space', buildEspAppImage({ chip: 'esp8266', size: 200_000 }), { freeSketchSpace: 150_000 }, 'ERROR[4]: Not Enough Space'],
-    ['an image built for a bigger flash', buildEspAppImage({ chip: 'esp8266', size: 4096, flashSizeNibble: 9 }), {}, 'ERROR[9]: new Flash config wrong, real size: 4194304'],
+    [
+      'an image bigger than the sketch space',
+      buildEspAppImage({ chip: 'esp8266', size: 200_000 }),
+      { freeSketchSpace: 150_000 },
+      'ERROR[4]: Not Enough Space',
+    ],
+    [
+      'an image built for a bigger flash',
+      buildEspAppImage({ chip: 'esp8266', size: 4096, flashSizeNibble: 9 }),
+      {},
+      'ERROR[9]: new Flash config wrong, real size: 4194304',
+    ],
   ])('answers 200 "Update error: …" for %s and stays up', async (_label, data, options, error) => {
     const board = await startBoard({ variant: 'esp8266', ...options });
     const reply = await upload({ url: `${board.url}/update`, field: 'firmware', data });
@@ -73,7 +96,10 @@ describe('Arduino ESP8266 simulator', () => {
 
   it('sends the 401 only after the whole body arrived', async () => {
     const board = await startBoard({ variant: 'esp8266', credentials: { user: 'admin', password: 'secret' } });
-    const { body, headers } = multipartBody({ field: 'firmware', data: buildEspAppImage({ chip: 'esp8266', size: 100_000 }) });
+    const { body, headers } = multipartBody({
+      field: 'firmware',
+      data: buildEspAppImage({ chip: 'esp8266', size: 100_000 }),
+    });
     let answeredAt = 0;
     const response = new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = http.request(`${board.url}/update`, { method: 'POST', headers, agent: false }, (res) => {
@@ -91,7 +117,12 @@ describe('Arduino ESP8266 simulator', () => {
     expect(res.headers['www-authenticate']).toBe('Basic realm="Login Required"');
     expect(answeredAt).toBeGreaterThanOrEqual(sentAll - 20);
     // With credentials up front it goes through.
-    const ok = await upload({ url: `${board.url}/update`, field: 'firmware', data: buildEspAppImage({ chip: 'esp8266', size: 4096 }), headers: { Authorization: `Basic ${Buffer.from('admin:secret').toString('base64')}` } });
+    const ok = await upload({
+      url: `${board.url}/update`,
+      field: 'firmware',
+      data: buildEspAppImage({ chip: 'esp8266', size: 4096 }),
+      headers: { Authorization: `Basic ${Buffer.from('admin:secret').toString('base64')}` },
+    });
     expect(ok.body).toBe(SUCCESS);
   });
 
@@ -106,7 +137,13 @@ describe('Arduino ESP32 simulator', () => {
   it('rejects an upload without a matching Origin: 200 "Wrong origin received!" without credentials', async () => {
     const board = await startBoard({ variant: 'esp32' });
     const image = makeEspAppImage({ chip: 'esp32', size: 100_000, version: '2.1.0' });
-    const wrong = await curl('-F', `firmware=@${image.path}`, '-H', 'Origin: http://evil.example', `${board.url}/update`);
+    const wrong = await curl(
+      '-F',
+      `firmware=@${image.path}`,
+      '-H',
+      'Origin: http://evil.example',
+      `${board.url}/update`,
+    );
     expect(wrong).toMatchObject({ status: 200, body: 'Update error: Wrong origin received!' });
     const missing = await curl('-F', `firmware=@${image.path}`, `${board.url}/update`);
     expect(missing.body).toBe('Update error: Wrong origin received!');
@@ -120,7 +157,15 @@ describe('Arduino ESP32 simulator', () => {
   it('answers 401 for a bad Origin when credentials are configured', async () => {
     const board = await startBoard({ variant: 'esp32', credentials: { user: 'u', password: 'p' } });
     const image = makeEspAppImage({ chip: 'esp32', size: 8192 });
-    const reply = await curl('-u', 'u:p', '-F', `firmware=@${image.path}`, '-H', 'Origin: http://other', `${board.url}/update`);
+    const reply = await curl(
+      '-u',
+      'u:p',
+      '-F',
+      `firmware=@${image.path}`,
+      '-H',
+      'Origin: http://other',
+      `${board.url}/update`,
+    );
     expect(reply.status).toBe(401);
   });
 
@@ -128,19 +173,32 @@ describe('Arduino ESP32 simulator', () => {
     const board = await startBoard({ variant: 'esp32', freeSketchSpace: 64 * 1024 });
     const headers = { Origin: `http://${board.address}` };
     const html = Buffer.alloc(200_000, '<html>');
-    expect((await upload({ url: `${board.url}/update`, field: 'firmware', data: html, headers })).body).toBe('Update error: Wrong Magic Byte\r\n');
+    expect((await upload({ url: `${board.url}/update`, field: 'firmware', data: html, headers })).body).toBe(
+      'Update error: Wrong Magic Byte\r\n',
+    );
     const big = buildEspAppImage({ chip: 'esp32', size: 100_000 });
-    expect((await upload({ url: `${board.url}/update`, field: 'firmware', data: big, headers })).body).toBe('Update error: Not Enough Space\r\n');
+    expect((await upload({ url: `${board.url}/update`, field: 'firmware', data: big, headers })).body).toBe(
+      'Update error: Not Enough Space\r\n',
+    );
   });
 
   it('sends filesystem parts to the FS without changing the version', async () => {
     const board = await startBoard({ variant: 'esp32', version: '1.2.3' });
     const online = nextEvent(board, 'online');
-    const reply = await upload({ url: `${board.url}/update`, field: 'filesystem', data: Buffer.alloc(64 * 1024, 0xff), headers: { Origin: `http://${board.address}` } });
+    const reply = await upload({
+      url: `${board.url}/update`,
+      field: 'filesystem',
+      data: Buffer.alloc(64 * 1024, 0xff),
+      headers: { Origin: `http://${board.address}` },
+    });
     expect(reply.body).toBe(SUCCESS);
     await online;
     expect(board.firmwareVersion).toBe('1.2.3');
-    await waitUntil(() => board.uploads.length > 0 && board.uploads[0]!.outcome !== undefined, 2000, 'the upload record');
+    await waitUntil(
+      () => board.uploads.length > 0 && board.uploads[0]!.outcome !== undefined,
+      2000,
+      'the upload record',
+    );
     expect(board.uploads[0]).toMatchObject({ field: 'filesystem', outcome: 'applied' });
   });
 });

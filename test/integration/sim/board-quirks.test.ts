@@ -16,7 +16,14 @@ afterEach(async () => {
 let nextHost = 10;
 const nextAddress = () => `127.0.4.${nextHost++}`;
 async function esp8266(options: Partial<HttpBoardOptions> = {}): Promise<ArduinoBoard> {
-  const board = new ArduinoBoard({ variant: 'esp8266', address: nextAddress(), bootMs: 50, rebootDelayMs: 20, mdns: false, ...options });
+  const board = new ArduinoBoard({
+    variant: 'esp8266',
+    address: nextAddress(),
+    bootMs: 50,
+    rebootDelayMs: 20,
+    mdns: false,
+    ...options,
+  });
   boards.push(board);
   await board.start();
   return board;
@@ -27,12 +34,16 @@ const image = buildEspAppImage({ chip: 'esp8266', size: 200_000, version: '9.9.9
 describe('simulated board quirks', () => {
   it('dropAfterBytes resets the connection mid-upload and records nothing', async () => {
     const board = await esp8266({ dropAfterBytes: 50_000 });
-    await expect(upload({ url: `${board.url}/update`, field: 'firmware', data: image })).rejects.toThrow(/ECONNRESET|EPIPE|socket hang up/);
+    await expect(upload({ url: `${board.url}/update`, field: 'firmware', data: image })).rejects.toThrow(
+      /ECONNRESET|EPIPE|socket hang up/,
+    );
     expect(board.uploads).toHaveLength(0);
     expect(board.state).toBe('online');
     // Switched off at runtime, the retry goes through.
     board.setQuirks({ dropAfterBytes: null });
-    expect((await upload({ url: `${board.url}/update`, field: 'firmware', data: image })).body).toContain('Update Success!');
+    expect((await upload({ url: `${board.url}/update`, field: 'firmware', data: image })).body).toContain(
+      'Update Success!',
+    );
   });
 
   it('bytesPerSecond makes the upload take as long as the link is slow', async () => {
@@ -44,7 +55,9 @@ describe('simulated board quirks', () => {
 
   it('hangResponse reads the whole body and never answers', async () => {
     const board = await esp8266({ hangResponse: true });
-    await expect(upload({ url: `${board.url}/update`, field: 'firmware', data: image, timeoutMs: 400 })).rejects.toThrow('client timeout');
+    await expect(
+      upload({ url: `${board.url}/update`, field: 'firmware', data: image, timeoutMs: 400 }),
+    ).rejects.toThrow('client timeout');
     expect(board.uploads[0]).toMatchObject({ outcome: 'hung', size: image.length });
   });
 
@@ -63,9 +76,14 @@ describe('simulated board quirks', () => {
     const board = new MongooseBoard({ address: oldAddress, bootMs: 50, mdns: false, newAddressOnReboot: newAddress });
     boards.push(board);
     await board.start();
-    const [[address]] = await Promise.all([nextEvent<[string]>(board, 'online'), rpc(board.url, 'Sys.Reboot', { delay_ms: 10 })]);
+    const [[address]] = await Promise.all([
+      nextEvent<[string]>(board, 'online'),
+      rpc(board.url, 'Sys.Reboot', { delay_ms: 10 }),
+    ]);
     expect(address).toBe(newAddress);
-    expect(((await rpc(`http://${newAddress}`, 'Sys.GetInfo')).json as { wifi: { sta_ip: string } }).wifi.sta_ip).toBe(newAddress);
+    expect(((await rpc(`http://${newAddress}`, 'Sys.GetInfo')).json as { wifi: { sta_ip: string } }).wifi.sta_ip).toBe(
+      newAddress,
+    );
     await expect(request(`http://${oldAddress}/rpc/Sys.GetInfo`)).rejects.toThrow(/ECONNREFUSED/);
   });
 
@@ -103,7 +121,9 @@ describe('simulated board quirks', () => {
     const socket = net.connect(board.port, board.address);
     await new Promise((resolve) => socket.once('connect', resolve));
     const hung = nextEvent(board, 'request');
-    socket.write('POST /update HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 999999\r\n\r\n--b');
+    socket.write(
+      'POST /update HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 999999\r\n\r\n--b',
+    );
     await hung; // the firmware is now inside the handler, waiting for a body that never comes
     const closed = new Promise((resolve) => socket.once('close', resolve));
     await board.stop();

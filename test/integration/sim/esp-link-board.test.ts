@@ -23,7 +23,13 @@ afterEach(async () => {
 
 let nextHost = 10;
 async function espLink(options: Partial<EspLinkBoardOptions> = {}): Promise<EspLinkBoard> {
-  const board = new EspLinkBoard({ address: `127.0.6.${nextHost++}`, mdns: false, bootMs: 200, rebootDelayMs: 50, ...options });
+  const board = new EspLinkBoard({
+    address: `127.0.6.${nextHost++}`,
+    mdns: false,
+    bootMs: 200,
+    rebootDelayMs: 50,
+    ...options,
+  });
   boards.push(board);
   await board.start();
   return board;
@@ -57,7 +63,9 @@ function raw(board: EspLinkBoard, head: string, body: Buffer = Buffer.alloc(0), 
     let error: string | null = null;
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no close within ${timeoutMs} ms; got ${JSON.stringify(Buffer.concat(chunks).toString('latin1'))}`));
+      reject(
+        new Error(`no close within ${timeoutMs} ms; got ${JSON.stringify(Buffer.concat(chunks).toString('latin1'))}`),
+      );
     }, timeoutMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', (failure: NodeJS.ErrnoException) => (error = failure.code ?? failure.message));
@@ -71,18 +79,21 @@ function raw(board: EspLinkBoard, head: string, body: Buffer = Buffer.alloc(0), 
     socket.on('connect', async () => {
       socket.write(head);
       for (let at = 0; at < body.length && !socket.destroyed; at += 16 * 1024) {
-        if (!socket.write(body.subarray(at, at + 16 * 1024))) await new Promise((r) => socket.once('drain', r).once('close', r));
+        if (!socket.write(body.subarray(at, at + 16 * 1024)))
+          await new Promise((r) => socket.once('drain', r).once('close', r));
       }
     });
   });
 }
 
-const post = (url: string, body: Buffer, length = body.length, extra = '') => `POST ${url} HTTP/1.1\r\nHost: esp-link\r\nContent-Length: ${length}\r\n${extra}\r\n`;
+const post = (url: string, body: Buffer, length = body.length, extra = '') =>
+  `POST ${url} HTTP/1.1\r\nHost: esp-link\r\nContent-Length: ${length}\r\n${extra}\r\n`;
 const get = (url: string) => `GET ${url} HTTP/1.1\r\nHost: esp-link\r\n\r\n`;
 /** Connections the board's server has accepted and not yet seen closed (HttpBoard tracks them privately). */
 const serverConnections = (board: EspLinkBoard) => (board as unknown as { sockets: Set<net.Socket> }).sockets.size;
 
-const FLASH_ERROR_HEAD = 'HTTP/1.0 400 ERROR\r\nServer: esp-link\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n';
+const FLASH_ERROR_HEAD =
+  'HTTP/1.0 400 ERROR\r\nServer: esp-link\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n';
 const image2 = buildEsp8266V2Image({ slot: 2, size: 300_000, version: '2.0.0' });
 const image1 = buildEsp8266V2Image({ slot: 1, size: 300_000, version: '1.5.0' });
 
@@ -102,13 +113,16 @@ async function pushAndReboot(board: EspLinkBoard, image: Buffer): Promise<EspLin
   return (await boot)[0];
 }
 
-const json = async (board: EspLinkBoard, url: string) => JSON.parse((await raw(board, get(url))).body) as Record<string, unknown>;
+const json = async (board: EspLinkBoard, url: string) =>
+  JSON.parse((await raw(board, get(url))).body) as Record<string, unknown>;
 
 describe('esp-link simulator: HTTP/1.0 server and routes', () => {
   it('GET /flash/next answers the other slot, exactly as cgiGetFirmwareNext writes it, then closes', async () => {
     const board = await espLink();
     const reply = await raw(board, get('/flash/next'));
-    expect(reply.text).toBe('HTTP/1.0 200 OK\r\nServer: esp-link\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nuser2.bin');
+    expect(reply.text).toBe(
+      'HTTP/1.0 200 OK\r\nServer: esp-link\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nuser2.bin',
+    );
     expect(reply.error).toBeNull();
     const second = await espLink({ runningSlot: 2 });
     expect((await raw(second, get('/flash/next?x=1'))).body).toBe('user1.bin');
@@ -119,7 +133,14 @@ describe('esp-link simulator: HTTP/1.0 server and routes', () => {
   it('/system/info and /menu are the firmware JSON, byte for byte', async () => {
     const board = await espLink({ hostname: 'bench-esp-link-a', version: 'esp-link v3.0.14-g963ffbb' });
     const info = await raw(board, get('/system/info'));
-    expect(info.headers).toEqual(['Server: esp-link', 'Connection: close', 'Cache-Control: no-cache, no-store, must-revalidate', 'Pragma: no-cache', 'Expires: 0', 'Content-Type: application/json']);
+    expect(info.headers).toEqual([
+      'Server: esp-link',
+      'Connection: close',
+      'Cache-Control: no-cache, no-store, must-revalidate',
+      'Pragma: no-cache',
+      'Expires: 0',
+      'Content-Type: application/json',
+    ]);
     expect(info.body).toBe(
       '{ "name": "bench-esp-link-a", "reset cause": "0=normal", "size": "4MB:512/512", "upload-size": "3129344", "id": "0xE0 0x4016", ' +
         '"partition": "user1.bin", "slip": "disabled", "mqtt": "disabled/disconnected", "baud": "115200", "description": "" }',
@@ -137,19 +158,27 @@ describe('esp-link simulator: HTTP/1.0 server and routes', () => {
 
   it('/ redirects to the home page, unknown URLs get the built-in 404', async () => {
     const board = await espLink();
-    expect((await raw(board, get('/'))).text).toBe('HTTP/1.0 302 Found\r\nServer: esp8266-link\r\nConnection: close\r\nLocation: /home.html\r\n\r\nRedirecting to /home.html\r\n');
+    expect((await raw(board, get('/'))).text).toBe(
+      'HTTP/1.0 302 Found\r\nServer: esp8266-link\r\nConnection: close\r\nLocation: /home.html\r\n\r\nRedirecting to /home.html\r\n',
+    );
     const home = await raw(board, get('/home.html'));
     expect(home.status).toBe('HTTP/1.0 200 OK');
     expect(home.body).toContain('<title>esp-link</title>');
-    expect((await raw(board, get('/update'))).text).toBe('HTTP/1.0 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nNot Found.\r\n');
+    expect((await raw(board, get('/update'))).text).toBe(
+      'HTTP/1.0 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nNot Found.\r\n',
+    );
   });
 
   it('holds 6 connections; a 7th is closed at once without an answer', async () => {
     const board = await espLink();
     const open = await Promise.all(
-      Array.from({ length: 6 }, () => new Promise<net.Socket>((resolve) => {
-        const socket = net.connect({ host: board.address, port: board.port }, () => resolve(socket));
-      })),
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const socket = net.connect({ host: board.address, port: board.port }, () => resolve(socket));
+          }),
+      ),
     );
     await waitUntil(() => serverConnections(board) === 6, 2000, 'the board to accept six connections');
     const started = Date.now();
@@ -164,8 +193,12 @@ describe('esp-link simulator: HTTP/1.0 server and routes', () => {
 
   it('never answers what its parser does not understand: other methods, a head over 1024 bytes', async () => {
     const board = await espLink();
-    await expect(raw(board, 'PUT /flash/next HTTP/1.1\r\nHost: x\r\n\r\n', undefined, 300)).rejects.toThrow('no close within 300 ms; got ""');
-    await expect(raw(board, `GET /flash/next HTTP/1.1\r\nX-Long: ${'a'.repeat(1100)}\r\n\r\n`, undefined, 300)).rejects.toThrow('no close within 300 ms; got ""');
+    await expect(raw(board, 'PUT /flash/next HTTP/1.1\r\nHost: x\r\n\r\n', undefined, 300)).rejects.toThrow(
+      'no close within 300 ms; got ""',
+    );
+    await expect(
+      raw(board, `GET /flash/next HTTP/1.1\r\nX-Long: ${'a'.repeat(1100)}\r\n\r\n`, undefined, 300),
+    ).rejects.toThrow('no close within 300 ms; got ""');
   });
 
   it('garbageResponses: /flash/next, /system/info and /menu answer junk', async () => {
@@ -185,7 +218,11 @@ describe('esp-link simulator: /flash/upload checks', () => {
     const cases: Array<[string, string, Buffer?]> = [
       ['Invalid request', get('/flash/upload')],
       ['Invalid request', `POST /flash/upload HTTP/1.1\r\nHost: x\r\n\r\n`],
-      ['Invalid request', `POST /flash/upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`, Buffer.from('400\r\n')],
+      [
+        'Invalid request',
+        `POST /flash/upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`,
+        Buffer.from('400\r\n'),
+      ],
       // The header name is matched case-sensitively: a lower-case content-length is not seen.
       ['Invalid request', `POST /flash/upload HTTP/1.1\r\ncontent-length: 1024\r\n\r\n`, header(() => {})],
       ['Invalid request', post('/flash/upload', Buffer.alloc(1023)), header(() => {}, 1023)],
@@ -195,7 +232,11 @@ describe('esp-link simulator: /flash/upload checks', () => {
       ['bad flash header', post('/flash/upload', Buffer.alloc(1024)), header((h) => (h[2] = 4))],
       ['bad flash header', post('/flash/upload', Buffer.alloc(1024)), header((h) => (h[3] = 0x70))],
       ['Invalid entry addr', post('/flash/upload', Buffer.alloc(1024)), header((h) => h.writeUInt32LE(0x40200004, 4))],
-      ['Invalid start offset', post('/flash/upload', Buffer.alloc(1024)), header((h) => h.writeUInt32LE(0x40201010, 8))],
+      [
+        'Invalid start offset',
+        post('/flash/upload', Buffer.alloc(1024)),
+        header((h) => h.writeUInt32LE(0x40201010, 8)),
+      ],
       // Only the first 1024 bytes are sent: the answer comes after the first piece.
       ['Firmware image too large', post('/flash/upload', Buffer.alloc(0), 503_809), header(() => {})],
     ];
@@ -203,7 +244,9 @@ describe('esp-link simulator: /flash/upload checks', () => {
       const reply = await raw(board, head, body);
       expect(reply.text, head.split('\r\n')[0]).toBe(`${FLASH_ERROR_HEAD}${message}\r\n`);
     }
-    expect(board.uploads.map((upload) => [upload.outcome, upload.status, upload.message.trim()])).toEqual(cases.map(([message]) => ['rejected', 400, message]));
+    expect(board.uploads.map((upload) => [upload.outcome, upload.status, upload.message.trim()])).toEqual(
+      cases.map(([message]) => ['rejected', 400, message]),
+    );
     expect(board.slots[2].bytes.subarray(0, 4096).every((byte) => byte === 0xff)).toBe(true);
   });
 
@@ -228,7 +271,8 @@ describe('esp-link simulator: /flash/upload checks', () => {
 
   it('refuses every flash route below the 1MB:512/512 map (errorResponse: no-cache headers, no CRLF)', async () => {
     const board = await espLink({ flashSizeMap: 0 });
-    const expected = 'HTTP/1.0 400 ERROR\r\nServer: esp-link\r\nConnection: close\r\nCache-Control: no-cache, no-store, must-revalidate\r\nPragma: no-cache\r\nExpires: 0\r\n\r\nFlash too small for OTA update';
+    const expected =
+      'HTTP/1.0 400 ERROR\r\nServer: esp-link\r\nConnection: close\r\nCache-Control: no-cache, no-store, must-revalidate\r\nPragma: no-cache\r\nExpires: 0\r\n\r\nFlash too small for OTA update';
     expect((await raw(board, get('/flash/next'))).text).toBe(expected);
     expect((await raw(board, post('/flash/upload', image2), image2)).text).toBe(expected);
     expect((await raw(board, get('/flash/reboot'))).text).toBe(expected);
@@ -245,7 +289,13 @@ describe('esp-link simulator: slots and the bootloader', () => {
     expect(countWindowWords(image2)[2]).toBeGreaterThan(100);
     const pushed = await curl('-sS', '--data-binary', `@${file('user2.bin', image2)}`, `${board.url}/flash/upload`);
     expect(pushed).toMatchObject({ status: 200, body: '', exitCode: 0 });
-    expect(board.uploads[0]).toMatchObject({ field: 'raw', outcome: 'applied', size: image2.length, slot: 2, status: 200 });
+    expect(board.uploads[0]).toMatchObject({
+      field: 'raw',
+      outcome: 'applied',
+      size: image2.length,
+      slot: 2,
+      status: 200,
+    });
     expect(board.slots[2].bytes.subarray(0, image2.length).equals(image2)).toBe(true);
     // Sector erases follow the write: 0x81, 0x82, … one per 4 KB.
     expect(board.slots[2].erasedSectors.slice(0, 3)).toEqual([0x81, 0x82, 0x83]);
@@ -260,7 +310,13 @@ describe('esp-link simulator: slots and the bootloader', () => {
     expect((await raw(board, get('/flash/next'))).body).toBe('user2.bin');
     await offline;
     expect(Date.now() - rebootAt).toBeGreaterThanOrEqual(1900);
-    expect((await boot)[0]).toEqual({ slot: 2, reverted: false, switched: true, resetCause: '4=restart', reason: null });
+    expect((await boot)[0]).toEqual({
+      slot: 2,
+      reverted: false,
+      switched: true,
+      resetCause: '4=restart',
+      reason: null,
+    });
     expect((await raw(board, get('/flash/next'))).body).toBe('user1.bin');
     expect(await json(board, '/system/info')).toMatchObject({ partition: 'user2.bin', 'reset cause': '4=restart' });
     expect((await json(board, '/menu')).version).toBe('2.0.0');
@@ -290,9 +346,15 @@ describe('esp-link simulator: slots and the bootloader', () => {
     expect(await pushAndReboot(board, badCrc)).toMatchObject({ reverted: true, reason: expect.stringMatching(/CRC/) });
     const badChecksum = Buffer.from(image2);
     badChecksum[badChecksum.length - 5]! ^= 0x01;
-    expect(await pushAndReboot(board, badChecksum)).toMatchObject({ reverted: true, reason: 'segment checksum mismatch' });
+    expect(await pushAndReboot(board, badChecksum)).toMatchObject({
+      reverted: true,
+      reason: 'segment checksum mismatch',
+    });
     const map1024 = buildEsp8266V2Image({ slot: 2, size: 100_000, flashSizeFreq: 0x50 });
-    expect(await pushAndReboot(board, map1024)).toMatchObject({ reverted: true, reason: expect.stringMatching(/1024\+1024/) });
+    expect(await pushAndReboot(board, map1024)).toMatchObject({
+      reverted: true,
+      reason: expect.stringMatching(/1024\+1024/),
+    });
     // And the good image still boots afterwards.
     expect(await pushAndReboot(board, image2)).toMatchObject({ slot: 2, switched: true });
   });
@@ -318,8 +380,16 @@ describe('esp-link simulator: slots and the bootloader', () => {
     await raw(board, post('/flash/upload', image2), image2);
     const boot = nextEvent<[EspLinkBootEvent]>(board, 'boot', 5000);
     const started = Date.now();
-    expect((await raw(board, get('/log/reset'))).text).toBe('HTTP/1.0 200 OK\r\nServer: esp-link\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    expect((await boot)[0]).toEqual({ slot: 1, reverted: false, switched: false, resetCause: '4=restart', reason: null });
+    expect((await raw(board, get('/log/reset'))).text).toBe(
+      'HTTP/1.0 200 OK\r\nServer: esp-link\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+    );
+    expect((await boot)[0]).toEqual({
+      slot: 1,
+      reverted: false,
+      switched: false,
+      resetCause: '4=restart',
+      reason: null,
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     expect((await raw(board, get('/flash/next'))).body).toBe('user2.bin');
   });
@@ -332,7 +402,12 @@ describe('esp-link simulator: quirks', () => {
     expect(reply.text).toBe('');
     expect(['ECONNRESET', 'EPIPE', null]).toContain(reply.error);
     // 97 whole pieces were written; the 672 bytes of the 98th never reached flash.
-    expect(board.uploads[0]).toMatchObject({ outcome: 'rejected', status: null, size: 97 * 1024, declaredLength: image2.length });
+    expect(board.uploads[0]).toMatchObject({
+      outcome: 'rejected',
+      status: null,
+      size: 97 * 1024,
+      declaredLength: image2.length,
+    });
     board.setQuirks({ dropAfterBytes: null });
     const boot = nextEvent<[EspLinkBootEvent]>(board, 'boot');
     expect((await raw(board, get('/flash/reboot'))).status).toBe('HTTP/1.0 200 OK');
@@ -351,7 +426,9 @@ describe('esp-link simulator: quirks', () => {
 
   it('hangResponse reads the whole image into flash and never answers', async () => {
     const board = await espLink({ hangResponse: true });
-    await expect(raw(board, post('/flash/upload', image2), image2, 500)).rejects.toThrow('no close within 500 ms; got ""');
+    await expect(raw(board, post('/flash/upload', image2), image2, 500)).rejects.toThrow(
+      'no close within 500 ms; got ""',
+    );
     expect(board.uploads[0]).toMatchObject({ outcome: 'hung', size: image2.length });
   });
 
@@ -371,7 +448,9 @@ describe('esp-link simulator: mDNS', () => {
   it('publishes <hostname>._http._tcp on port 80 with TXT ssh_upload=no', async () => {
     const board = new EspLinkBoard({ address: '127.0.6.200', hostname: 'esp-link-t1', announceIntervalMs: 200 });
     const browser = bonjour.find({ type: 'http' });
-    const found = new Promise<Service>((resolve) => browser.on('up', (service: Service) => service.name === 'esp-link-t1' && resolve(service)));
+    const found = new Promise<Service>((resolve) =>
+      browser.on('up', (service: Service) => service.name === 'esp-link-t1' && resolve(service)),
+    );
     boards.push(board);
     await board.start();
     const service = await found;
@@ -383,9 +462,13 @@ describe('esp-link simulator: mDNS', () => {
 
 // Real user1/user2 builds (../shared/testdata, absent in a user's clone): the boot model must agree
 // with what these images are, not only with the test image builder.
-const realPairs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/testdata/firmware/esp8266-ota');
+const realPairs = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../shared/testdata/firmware/esp8266-ota',
+);
 describe.skipIf(!existsSync(realPairs))('esp-link simulator: real user1/user2 builds', () => {
-  const pair = (project: string, first: string, second: string) => [readFileSync(path.join(realPairs, project, first)), readFileSync(path.join(realPairs, project, second))] as const;
+  const pair = (project: string, first: string, second: string) =>
+    [readFileSync(path.join(realPairs, project, first)), readFileSync(path.join(realPairs, project, second))] as const;
 
   for (const [project, user1, user2] of [
     ['OLIMEX-olimex-iot-firmware-esp8266', 'user1.2048.new.3.bin', 'user2.2048.new.3.bin'],
@@ -412,7 +495,10 @@ describe('esp-link simulator: bench', () => {
   it('startBench({ espLink: 2 }) starts esp-link boards with unique names', async () => {
     const bench = await startBench({ espLink: 2, firstAddress: '127.0.6.100' });
     try {
-      expect(bench.boards.map((board) => [board.kind, board.hostname])).toEqual([['esp-link', 'esp-link-64'], ['esp-link', 'esp-link-65']]);
+      expect(bench.boards.map((board) => [board.kind, board.hostname])).toEqual([
+        ['esp-link', 'esp-link-64'],
+        ['esp-link', 'esp-link-65'],
+      ]);
       expect(bench.table()).toContain('esp-link v3.0.14-g963ffbb');
       expect((await raw(bench.boards[1] as EspLinkBoard, get('/flash/next'))).body).toBe('user2.bin');
     } finally {

@@ -11,7 +11,13 @@ afterEach(async () => {
 
 let nextHost = 10;
 async function startBoard(options: Partial<EsphomeBoardOptions> = {}): Promise<EsphomeBoard> {
-  const board = new EsphomeBoard({ address: `127.0.3.${nextHost++}`, bootMs: 50, rebootDelayMs: 20, mdns: false, ...options });
+  const board = new EsphomeBoard({
+    address: `127.0.3.${nextHost++}`,
+    bootMs: 50,
+    rebootDelayMs: 20,
+    mdns: false,
+    ...options,
+  });
   boards.push(board);
   await board.start();
   return board;
@@ -44,13 +50,18 @@ describe('ESPHome simulator', () => {
 
   it('says "Update Failed!" when the form holds no file', async () => {
     const board = await startBoard();
-    expect(await curl('-F', 'note=hello', `${board.url}/update`)).toMatchObject({ status: 200, body: 'Update Failed!' });
+    expect(await curl('-F', 'note=hello', `${board.url}/update`)).toMatchObject({
+      status: 200,
+      body: 'Update Failed!',
+    });
   });
 
   it('asks for credentials when web_server auth is configured', async () => {
     const board = await startBoard({ credentials: { user: 'u', password: 'p' } });
     const image = makeEspAppImage({ chip: 'esp32', size: 8192 });
     expect((await curl('-F', `file=@${image.path}`, `${board.url}/update`)).status).toBe(401);
-    expect((await curl('-u', 'u:p', '-F', `file=@${image.path}`, `${board.url}/update`)).body).toBe('Update Successful!');
+    expect((await curl('-u', 'u:p', '-F', `file=@${image.path}`, `${board.url}/update`)).body).toBe(
+      'Update Successful!',
+    );
   });
 });

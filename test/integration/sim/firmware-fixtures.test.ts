@@ -3,10 +3,19 @@
 import { createHash } from 'node:crypto';
 import yauzl from 'yauzl';
 import { describe, expect, it } from 'vitest';
-import { buildEspAppImage, buildMongooseFwZip, findVersionMarker, makeEspAppImage, makeMongooseFwZip } from '../../sim/firmware-fixtures.ts';
+import {
+  buildEspAppImage,
+  buildMongooseFwZip,
+  findVersionMarker,
+  makeEspAppImage,
+  makeMongooseFwZip,
+} from '../../sim/firmware-fixtures.ts';
 
 /** Walks an app image like esptool's image_info: segments, checksum, appended SHA-256. */
-function verifyAppImage(image: Buffer, chip: 'esp8266' | 'esp32'): { checksumOk: boolean; digestOk: boolean; end: number } {
+function verifyAppImage(
+  image: Buffer,
+  chip: 'esp8266' | 'esp32',
+): { checksumOk: boolean; digestOk: boolean; end: number } {
   let offset = chip === 'esp32' ? 24 : 8;
   let checksum = 0xef;
   for (let segment = 0; segment < image[1]!; segment++) {
@@ -19,7 +28,10 @@ function verifyAppImage(image: Buffer, chip: 'esp8266' | 'esp32'): { checksumOk:
   offset += 1;
   let digestOk = true;
   if (chip === 'esp32') {
-    digestOk = createHash('sha256').update(image.subarray(0, offset)).digest().equals(image.subarray(offset, offset + 32));
+    digestOk = createHash('sha256')
+      .update(image.subarray(0, offset))
+      .digest()
+      .equals(image.subarray(offset, offset + 32));
     offset += 32;
   }
   return { checksumOk, digestOk, end: offset };
@@ -59,12 +71,25 @@ describe('firmware fixtures', () => {
   });
 
   it('writes fw.zip files that standard readers open, manifest first and stored', async () => {
-    const fw = makeMongooseFwZip({ platform: 'esp8266', version: '3.1.0', buildId: '20240101/x', size: 20_000, dirPrefix: 'app-esp8266/' });
+    const fw = makeMongooseFwZip({
+      platform: 'esp8266',
+      version: '3.1.0',
+      buildId: '20240101/x',
+      size: 20_000,
+      dirPrefix: 'app-esp8266/',
+    });
     expect(await zipEntries(fw.data)).toEqual([
       { name: 'app-esp8266/manifest.json', method: 0 },
       { name: 'app-esp8266/app.bin', method: 0 },
     ]);
-    const deflated = makeMongooseFwZip({ platform: 'esp32', version: '3.1.0', buildId: 'x', size: 20_000, compressed: true, manifestFirst: false });
+    const deflated = makeMongooseFwZip({
+      platform: 'esp32',
+      version: '3.1.0',
+      buildId: 'x',
+      size: 20_000,
+      compressed: true,
+      manifestFirst: false,
+    });
     expect(await zipEntries(deflated.data)).toEqual([
       { name: 'app.bin', method: 8 },
       { name: 'manifest.json', method: 8 },

@@ -81,7 +81,18 @@ describe('simulator mDNS', () => {
     const target = address();
     heard.length = 0;
     await board.reboot({ delayMs: 0, newAddress: target });
-    await waitUntil(() => heard.some((record) => record.type === 'A' && record.name === `${board.hostname}.local` && record.data === target && (record.ttl ?? 0) > 0), 3000, 'the new A record');
+    await waitUntil(
+      () =>
+        heard.some(
+          (record) =>
+            record.type === 'A' &&
+            record.name === `${board.hostname}.local` &&
+            record.data === target &&
+            (record.ttl ?? 0) > 0,
+        ),
+      3000,
+      'the new A record',
+    );
     expect(heard.some((record) => record.type === 'A' && record.data !== target && record.ttl === 0)).toBe(true); // goodbye for the old one
   });
 
@@ -89,7 +100,11 @@ describe('simulator mDNS', () => {
     const board = await started(new ArduinoBoard({ variant: 'esp32', address: address(), announceCount: 0 }));
     heard.length = 0;
     listener.query({ questions: [{ name: '_services._dns-sd._udp.local', type: 'PTR' }] });
-    await waitUntil(() => heard.some((record) => record.type === 'PTR' && record.data === '_arduino._tcp.local'), 3000, 'service types');
+    await waitUntil(
+      () => heard.some((record) => record.type === 'PTR' && record.data === '_arduino._tcp.local'),
+      3000,
+      'service types',
+    );
     expect(heard.some((record) => record.type === 'PTR' && record.data === '_http._tcp.local')).toBe(true);
     expect(board.hostname).toMatch(/^esp32-[0-9a-f]{12}$/);
   });
@@ -100,41 +115,83 @@ describe('simulator mDNS', () => {
       address: address(),
       ttl: 30,
       announceCount: 1,
-      services: [{
-        type: '_http._tcp',
-        instance: 'evil\u0007<script>alert(1)</script>',
-        port: 80,
-        host: 'ghost-host',
-        txt: ['noequals', '=emptykey', 'dup=1', 'dup=2', Buffer.from([0x66, 0x77, 0x3d, 0x00, 0xff, 0xfe]), `big=${'x'.repeat(250)}`],
-      }],
+      services: [
+        {
+          type: '_http._tcp',
+          instance: 'evil\u0007<script>alert(1)</script>',
+          port: 80,
+          host: 'ghost-host',
+          txt: [
+            'noequals',
+            '=emptykey',
+            'dup=1',
+            'dup=2',
+            Buffer.from([0x66, 0x77, 0x3d, 0x00, 0xff, 0xfe]),
+            `big=${'x'.repeat(250)}`,
+          ],
+        },
+      ],
     });
     stoppables.push(responder);
     heard.length = 0;
     await responder.start();
-    await waitUntil(() => heard.some((record) => record.type === 'TXT' && record.name.startsWith('evil')), 3000, 'hostile TXT');
-    const txt = heard.find((record) => record.type === 'TXT' && record.name.startsWith('evil')) as { data: Buffer[]; ttl: number };
+    await waitUntil(
+      () => heard.some((record) => record.type === 'TXT' && record.name.startsWith('evil')),
+      3000,
+      'hostile TXT',
+    );
+    const txt = heard.find((record) => record.type === 'TXT' && record.name.startsWith('evil')) as {
+      data: Buffer[];
+      ttl: number;
+    };
     expect(txt.ttl).toBe(30);
     expect(txt.data.map((entry) => entry.toString('latin1'))).toContain('noequals');
     expect(txt.data.some((entry) => entry.includes(0xff))).toBe(true);
-    expect(heard.some((record) => record.type === 'SRV' && (record.data as { target: string }).target === 'ghost-host.local')).toBe(true);
+    expect(
+      heard.some(
+        (record) => record.type === 'SRV' && (record.data as { target: string }).target === 'ghost-host.local',
+      ),
+    ).toBe(true);
     expect(heard.some((record) => record.type === 'A' && record.name === 'ghost-host.local')).toBe(false);
 
     // Long names across labels, and bytes no decoder should choke on.
-    await responder.sendRecords([{ name: `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}._http._tcp.local`, type: 'PTR', ttl: 30, data: 'x._http._tcp.local' }]);
+    await responder.sendRecords([
+      {
+        name: `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}._http._tcp.local`,
+        type: 'PTR',
+        ttl: 30,
+        data: 'x._http._tcp.local',
+      },
+    ]);
     await responder.sendRawBytes(Buffer.from('00008400000100000000000003666f6fc0ff', 'hex'));
     await waitUntil(() => heard.some((record) => record.name.startsWith('a'.repeat(60))), 3000, 'long name');
   });
 
   it('runs boards in another process: the bench CLI announces, and says goodbye on Ctrl-C', async () => {
-    const bench = spawn(process.execPath, [fileURLToPath(new URL('../../sim/bench.ts', import.meta.url)), '--esphome', '1', '--first-address', '127.0.5.200'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const bench = spawn(
+      process.execPath,
+      [
+        fileURLToPath(new URL('../../sim/bench.ts', import.meta.url)),
+        '--esphome',
+        '1',
+        '--first-address',
+        '127.0.5.200',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     bench.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const { browser, found } = browse('esphomelib', 'esphome-0005c8');
     const service = await found;
     expect(service.port).toBe(6053);
-    expect(service.txt).toMatchObject({ network: 'wifi', platform: 'ESP32', version: '2026.10.1', project_version: '1.0.0' });
+    expect(service.txt).toMatchObject({
+      network: 'wifi',
+      platform: 'ESP32',
+      version: '2026.10.1',
+      project_version: '1.0.0',
+    });
     expect(output).toContain('esphome-0005c8');
     const down = nextEvent(browser, 'down');
     const exited = nextEvent<[number]>(bench, 'exit');

@@ -13,14 +13,27 @@ afterEach(async () => {
 
 let nextHost = 10;
 async function startBoard(options: Partial<MongooseBoardOptions> = {}): Promise<MongooseBoard> {
-  const board = new MongooseBoard({ address: `127.0.1.${nextHost++}`, bootMs: 50, rebootDelayMs: 20, commitSecondMs: 100, mdns: false, ...options });
+  const board = new MongooseBoard({
+    address: `127.0.1.${nextHost++}`,
+    bootMs: 50,
+    rebootDelayMs: 20,
+    commitSecondMs: 100,
+    mdns: false,
+    ...options,
+  });
   boards.push(board);
   await board.start();
   return board;
 }
 
 const zip = (overrides: Partial<Parameters<typeof makeMongooseFwZip>[0]> = {}) =>
-  makeMongooseFwZip({ platform: 'esp32', version: '2.0.0', buildId: '20240601-120000/sim@v2', size: 200_000, ...overrides });
+  makeMongooseFwZip({
+    platform: 'esp32',
+    version: '2.0.0',
+    buildId: '20240601-120000/sim@v2',
+    size: 200_000,
+    ...overrides,
+  });
 
 describe('Mongoose OS simulator: POST /update', () => {
   it('lands a fw.zip byte for byte, answers like the device and boots the new firmware', async () => {
@@ -38,9 +51,19 @@ describe('Mongoose OS simulator: POST /update', () => {
 
     await online;
     const info = await rpc(board.url, 'Sys.GetInfo');
-    expect(info.json).toMatchObject({ fw_version: '2.0.0', fw_id: '20240601-120000/sim@v2', arch: 'esp32', wifi: { sta_ip: board.address } });
+    expect(info.json).toMatchObject({
+      fw_version: '2.0.0',
+      fw_id: '20240601-120000/sim@v2',
+      arch: 'esp32',
+      wifi: { sta_ip: board.address },
+    });
     // No commit_timeout: the new firmware commits itself at boot.
-    expect((await rpc(board.url, 'OTA.GetBootState')).json).toEqual({ active_slot: 1, is_committed: true, revert_slot: 0, commit_timeout: 0 });
+    expect((await rpc(board.url, 'OTA.GetBootState')).json).toEqual({
+      active_slot: 1,
+      is_committed: true,
+      revert_slot: 0,
+      commit_timeout: 0,
+    });
   });
 
   it.each([
@@ -49,9 +72,17 @@ describe('Mongoose OS simulator: POST /update', () => {
     ['another platform', zip({ platform: 'esp8266' }).data, 'Wrong platform'],
     ['no version in the manifest', zip({ manifest: { version: undefined } }).data, 'Required manifest field missing'],
     ['a bad CRC', zip({ corruptCrc: true }).data, 'Invalid CRC'],
-    ['something that is not a zip', Buffer.from('<!DOCTYPE html><html><body>saved the download page, not firmware</body></html>'), 'Malformed archive (invalid file header)'],
+    [
+      'something that is not a zip',
+      Buffer.from('<!DOCTYPE html><html><body>saved the download page, not firmware</body></html>'),
+      'Malformed archive (invalid file header)',
+    ],
     ['a truncated zip', zip().data.subarray(0, 5000), 'Update aborted'],
-    ['an unparsable manifest', buildZip([{ name: 'manifest.json', data: Buffer.from('{nope') }]), 'Failed to parse manifest'],
+    [
+      'an unparsable manifest',
+      buildZip([{ name: 'manifest.json', data: Buffer.from('{nope') }]),
+      'Failed to parse manifest',
+    ],
   ])('refuses %s with 400 and the device message', async (_label, data, message) => {
     const board = await startBoard();
     const reply = await upload({ url: `${board.url}/update`, data, filename: 'fw.zip' });
@@ -70,7 +101,12 @@ describe('Mongoose OS simulator: POST /update', () => {
   it('takes commit_timeout before or after the file part', async () => {
     const board = await startBoard({ commitSecondMs: 10_000 });
     const online = nextEvent(board, 'online');
-    await upload({ url: `${board.url}/update`, data: zip().data, filename: 'fw.zip', fieldsAfter: { commit_timeout: '30' } });
+    await upload({
+      url: `${board.url}/update`,
+      data: zip().data,
+      filename: 'fw.zip',
+      fieldsAfter: { commit_timeout: '30' },
+    });
     await online;
     expect(board.bootState).toEqual({ active_slot: 1, is_committed: false, revert_slot: 0, commit_timeout: 30 });
   });
@@ -79,7 +115,12 @@ describe('Mongoose OS simulator: POST /update', () => {
 describe('Mongoose OS simulator: commit and revert', () => {
   async function pushUncommitted(board: MongooseBoard, commitTimeout = '3'): Promise<void> {
     const online = nextEvent(board, 'online');
-    await upload({ url: `${board.url}/update`, data: zip().data, filename: 'fw.zip', fields: { commit_timeout: commitTimeout } });
+    await upload({
+      url: `${board.url}/update`,
+      data: zip().data,
+      filename: 'fw.zip',
+      fields: { commit_timeout: commitTimeout },
+    });
     await online;
   }
 
@@ -137,9 +178,20 @@ describe('Mongoose OS simulator: commit and revert', () => {
 describe('Mongoose OS simulator: RPC over HTTP', () => {
   it('answers 404 with an error object for unknown methods, frames on POST /rpc, CORS on OPTIONS', async () => {
     const board = await startBoard();
-    expect(await rpc(board.url, 'No.Such')).toMatchObject({ status: 404, json: { code: 404, message: 'No handler for No.Such' } });
-    const frame = await request(`${board.url}/rpc`, { method: 'POST', body: JSON.stringify({ id: 7, src: 'tool', method: 'Sys.GetInfo' }) });
-    expect(JSON.parse(frame.body)).toMatchObject({ id: 7, dst: 'tool', src: board.deviceId, result: { fw_version: '1.0.0' } });
+    expect(await rpc(board.url, 'No.Such')).toMatchObject({
+      status: 404,
+      json: { code: 404, message: 'No handler for No.Such' },
+    });
+    const frame = await request(`${board.url}/rpc`, {
+      method: 'POST',
+      body: JSON.stringify({ id: 7, src: 'tool', method: 'Sys.GetInfo' }),
+    });
+    expect(JSON.parse(frame.body)).toMatchObject({
+      id: 7,
+      dst: 'tool',
+      src: board.deviceId,
+      result: { fw_version: '1.0.0' },
+    });
     const options = await request(`${board.url}/rpc/Sys.GetInfo`, { method: 'OPTIONS' });
     expect(options.status).toBe(200);
     expect(options.headers['access-control-allow-origin']).toBe('*');

@@ -24,10 +24,14 @@ function refused(address: string, port: number): Promise<boolean> {
 
 describe('npm run sim', () => {
   it('gives a shell that reaches the simulated LAN boards and BLE devices, and stops the boards on exit', async () => {
-    const child = spawn(process.execPath, [RUNNER, '--shell', process.execPath, 'test/sim/bench.ts', '--mongoose', '1', '--first-address', '127.0.10.10'], {
-      env: { ...process.env, SHELL: '/bin/sh', OTA_BENCH_BLE: undefined },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [RUNNER, '--shell', process.execPath, 'test/sim/bench.ts', '--mongoose', '1', '--first-address', '127.0.10.10'],
+      {
+        env: { ...process.env, SHELL: '/bin/sh', OTA_BENCH_BLE: undefined },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     child.stdin.end('echo "ble=$OTA_BENCH_BLE"\nota-bench discover --timeout 3 --json\nexit 7\n');
     let stdout = '';
     let stderr = '';
@@ -47,8 +51,17 @@ describe('npm run sim', () => {
     expect(stdout).toContain('127.0.10.10');
     expect(stdout).toContain('ble=sim:bench');
     expect(stdout).toContain('ota-bench discover');
-    const devices = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.type === 'device');
-    expect(devices.map((d) => [d.transport, d.address])).toEqual(expect.arrayContaining([['lan', '127.0.10.10'], ['ble', 'c0:de:00:00:00:01']]));
+    const devices = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.type === 'device');
+    expect(devices.map((d) => [d.transport, d.address])).toEqual(
+      expect.arrayContaining([
+        ['lan', '127.0.10.10'],
+        ['ble', 'c0:de:00:00:00:01'],
+      ]),
+    );
     expect(await refused('127.0.10.10', 80)).toBe(true);
   }, 60_000);
 });

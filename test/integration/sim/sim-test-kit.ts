@@ -35,7 +35,12 @@ export async function curl(...args: string[]): Promise<CurlResult> {
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
-  return { status: Number(statusLine.split(' ')[1] ?? 0), headers, body: split >= 0 ? stdout.slice(split + 4) : '', exitCode };
+  return {
+    status: Number(statusLine.split(' ')[1] ?? 0),
+    headers,
+    body: split >= 0 ? stdout.slice(split + 4) : '',
+    exitCode,
+  };
 }
 
 export interface HttpReply {
@@ -60,7 +65,10 @@ export interface UploadOptions {
 export function multipartBody(options: Omit<UploadOptions, 'url'>): { body: Buffer; headers: Record<string, string> } {
   const form = new FormData();
   for (const [key, value] of Object.entries(options.fields ?? {})) form.append(key, value);
-  form.append(options.field ?? 'file', options.data, { filename: options.filename ?? 'image.bin', contentType: 'application/octet-stream' });
+  form.append(options.field ?? 'file', options.data, {
+    filename: options.filename ?? 'image.bin',
+    contentType: 'application/octet-stream',
+  });
   for (const [key, value] of Object.entries(options.fieldsAfter ?? {})) form.append(key, value);
   const body = form.getBuffer();
   return { body, headers: { ...form.getHeaders(), 'Content-Length': String(body.length) } };
@@ -69,7 +77,12 @@ export function multipartBody(options: Omit<UploadOptions, 'url'>): { body: Buff
 /** POSTs a multipart upload with node:http. Rejects on transport errors (reset, timeout). */
 export function upload(options: UploadOptions): Promise<HttpReply> {
   const { body, headers } = multipartBody(options);
-  return request(options.url, { method: 'POST', headers: { ...headers, ...options.headers }, body, timeoutMs: options.timeoutMs });
+  return request(options.url, {
+    method: 'POST',
+    headers: { ...headers, ...options.headers },
+    body,
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 export function request(
@@ -77,12 +90,22 @@ export function request(
   options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number } = {},
 ): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('latin1') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('latin1'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (options.timeoutMs) req.setTimeout(options.timeoutMs, () => req.destroy(new Error('client timeout')));
     req.end(options.body);
@@ -91,9 +114,11 @@ export function request(
 
 /** POSTs JSON to a Mongoose RPC endpoint. */
 export function rpc(baseUrl: string, method: string, args: unknown = {}): Promise<HttpReply & { json: unknown }> {
-  return request(`${baseUrl}/rpc/${method}`, { method: 'POST', body: JSON.stringify(args), headers: { 'Content-Type': 'application/json' } }).then(
-    (reply) => ({ ...reply, json: safeJson(reply.body) }),
-  );
+  return request(`${baseUrl}/rpc/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(args),
+    headers: { 'Content-Type': 'application/json' },
+  }).then((reply) => ({ ...reply, json: safeJson(reply.body) }));
 }
 
 function safeJson(text: string): unknown {
@@ -105,7 +130,11 @@ function safeJson(text: string): unknown {
 }
 
 /** Resolves with the event's arguments, or rejects after `timeoutMs`. */
-export function nextEvent<T extends unknown[] = unknown[]>(emitter: EventEmitter, event: string, timeoutMs = 5000): Promise<T> {
+export function nextEvent<T extends unknown[] = unknown[]>(
+  emitter: EventEmitter,
+  event: string,
+  timeoutMs = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       emitter.off(event, listener);
@@ -122,7 +151,11 @@ export function nextEvent<T extends unknown[] = unknown[]>(emitter: EventEmitter
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns true, failing after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

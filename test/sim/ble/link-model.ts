@@ -46,14 +46,15 @@ export function validateLinkParams(p: LinkParams): void {
   if (p.phy !== 1 && p.phy !== 2) throw new RangeError(`phy must be 1 or 2, not ${String(p.phy)}`);
   if (!(p.llPayload >= 27 && p.llPayload <= 251)) throw new RangeError(`llPayload ${p.llPayload} outside 27…251`);
   if (!(p.attMtu >= 23 && p.attMtu <= 517)) throw new RangeError(`attMtu ${p.attMtu} outside 23…517`);
-  if (!(p.connIntervalMs >= 7.5 && p.connIntervalMs <= 4000)) throw new RangeError(`connIntervalMs ${p.connIntervalMs} outside 7.5…4000`);
+  if (!(p.connIntervalMs >= 7.5 && p.connIntervalMs <= 4000))
+    throw new RangeError(`connIntervalMs ${p.connIntervalMs} outside 7.5…4000`);
   const loss = p.lossProbability ?? 0;
   if (!(loss >= 0 && loss < 1)) throw new RangeError(`lossProbability ${loss} outside [0, 1)`);
 }
 
 /** Air time in µs of one LL packet carrying `payload` bytes. */
 export function packetAirUs(p: LinkParams, payload: number): number {
-  return ((p.phy === 1 ? 1 : 2) + 4 + 2 + 3 + (p.encrypted ? 4 : 0) + payload) * 8 / p.phy;
+  return (((p.phy === 1 ? 1 : 2) + 4 + 2 + 3 + (p.encrypted ? 4 : 0) + payload) * 8) / p.phy;
 }
 
 /** LL packets for an L2CAP-framed ATT PDU with `attValueBytes` of value (3-byte ATT header + 4-byte L2CAP header). */
@@ -77,7 +78,7 @@ export function linkMetrics(p: LinkParams): LinkMetrics {
     packetsPerEvent,
     attPayload,
     llPacketsPerPdu,
-    streamingRate: (effective / llPacketsPerPdu) * attPayload / ciS,
+    streamingRate: ((effective / llPacketsPerPdu) * attPayload) / ciS,
     writeRequestRate: attPayload / (2 * ciS),
   };
 }
@@ -171,7 +172,8 @@ export class Link {
 
   /** Resolves at the start of the next connection event (for control procedures like MTU exchange). */
   nextEvents(n: number): Promise<void> {
-    const k = Math.max(this.lastEvent + 1, Math.ceil((this.clock.now() - this.anchor) / this.params.connIntervalMs)) + n - 1;
+    const k =
+      Math.max(this.lastEvent + 1, Math.ceil((this.clock.now() - this.anchor) / this.params.connIntervalMs)) + n - 1;
     return new Promise((resolve) => this.clock.at(this.eventTime(k), resolve));
   }
 

@@ -33,7 +33,7 @@ export function buildMcubootImage(o: BuildImageOptions): Buffer {
     version: [v.major, v.minor, v.revision, v.build ?? 0] as [number, number, number, number],
     payloadSize: o.payloadSize ?? 4096,
     flags: o.nonBootable ? FLAG_NON_BOOTABLE : 0,
-    seed: o.seed ?? (v.major * 1_000_003 + v.minor * 1009 + v.revision * 31 + (v.build ?? 0)),
+    seed: o.seed ?? v.major * 1_000_003 + v.minor * 1009 + v.revision * 31 + (v.build ?? 0),
   };
   if (!o.corruptHash) return buildImgtoolImage(spec);
   const hash = mcubootHashOf(buildImgtoolImage(spec));
@@ -62,7 +62,10 @@ export function parseMcubootImage(bytes: Buffer): ParsedImage | null {
   const imgSize = bytes.readUInt32LE(12);
   const flags = bytes.readUInt32LE(16);
   const version = versionText({
-    major: bytes.readUInt8(20), minor: bytes.readUInt8(21), revision: bytes.readUInt16LE(22), build: bytes.readUInt32LE(24),
+    major: bytes.readUInt8(20),
+    minor: bytes.readUInt8(21),
+    revision: bytes.readUInt16LE(22),
+    build: bytes.readUInt32LE(24),
   });
   const hashed = hdrSize + imgSize + protSize;
   const tlvStart = hashed;

@@ -4,7 +4,14 @@
 //   Mongoose OS RPC over GATT (ble-protocols.md §2.1, mongoose-os-libs/rpc-gatts)
 //   Espressif BLE OTA (§3.1, esp-iot-solution ble_ota), with the Device Information service it also exposes
 
-import { type CentralLink, type SimAdvertisement, type SimService, type VirtualPeripheral, ATT, nobleUuid } from './sim-bindings.ts';
+import {
+  type CentralLink,
+  type SimAdvertisement,
+  type SimService,
+  type VirtualPeripheral,
+  ATT,
+  nobleUuid,
+} from './sim-bindings.ts';
 
 export const MOS_RPC_SERVICE_UUID = '5f6d4f53-5f52-5043-5f53-56435f49445f'; // "_mOS_RPC_SVC_ID_"
 export const MOS_RPC_DATA_UUID = '5f6d4f53-5f52-5043-5f64-6174615f5f5f'; // "_mOS_RPC_data___"
@@ -76,7 +83,12 @@ abstract class GattPeripheral implements VirtualPeripheral {
 
   onWrite(serviceUuid: string, characteristicUuid: string, data: Buffer, withoutResponse: boolean): number | void {
     if (!this.characteristic(serviceUuid, characteristicUuid)) return ATT.INVALID_HANDLE;
-    this.writes.push({ service: nobleUuid(serviceUuid), characteristic: nobleUuid(characteristicUuid), data: Buffer.from(data), withoutResponse });
+    this.writes.push({
+      service: nobleUuid(serviceUuid),
+      characteristic: nobleUuid(characteristicUuid),
+      data: Buffer.from(data),
+      withoutResponse,
+    });
     if (this.writes.length > 100) this.writes.shift();
   }
 
@@ -103,14 +115,16 @@ export class MongooseRpcPeripheral extends GattPeripheral {
   }
 
   gatt(): SimService[] {
-    return [{
-      uuid: MOS_RPC_SERVICE_UUID,
-      characteristics: [
-        { uuid: MOS_RPC_DATA_UUID, properties: ['read', 'write'] },
-        { uuid: MOS_RPC_TX_CTL_UUID, properties: ['write'] },
-        { uuid: MOS_RPC_RX_CTL_UUID, properties: ['read', 'notify', 'indicate'] },
-      ],
-    }];
+    return [
+      {
+        uuid: MOS_RPC_SERVICE_UUID,
+        characteristics: [
+          { uuid: MOS_RPC_DATA_UUID, properties: ['read', 'write'] },
+          { uuid: MOS_RPC_TX_CTL_UUID, properties: ['write'] },
+          { uuid: MOS_RPC_RX_CTL_UUID, properties: ['read', 'notify', 'indicate'] },
+        ],
+      },
+    ];
   }
 
   protected readValue(_service: string, characteristic: string): Buffer {
@@ -151,11 +165,16 @@ export class EspOtaPeripheral extends GattPeripheral {
 
   protected readValue(_service: string, characteristic: string): Buffer {
     switch (characteristic) {
-      case ESP_OTA_PROGRESS_UUID: return Buffer.from([0, 0]);
-      case '2a24': return Buffer.from('ESP32');
-      case '2a25': return Buffer.from(this.id);
-      case '2a26': return Buffer.from('1.0.0');
-      default: return Buffer.alloc(0);
+      case ESP_OTA_PROGRESS_UUID:
+        return Buffer.from([0, 0]);
+      case '2a24':
+        return Buffer.from('ESP32');
+      case '2a25':
+        return Buffer.from(this.id);
+      case '2a26':
+        return Buffer.from('1.0.0');
+      default:
+        return Buffer.alloc(0);
     }
   }
 }

@@ -216,19 +216,27 @@ export class SimBindings extends EventEmitter {
     const uuids = (serviceUuids ?? []).map(nobleUuid);
     const interval = this.options.advertisingIntervalMs ?? 100;
     let cancelled = false;
-    let cancel = (): void => { cancelled = true; };
+    let cancel = (): void => {
+      cancelled = true;
+    };
     const round = (): void => {
       if (cancelled) return;
       this.advertiseOnce(uuids);
       const c = this.clock.after(interval, round);
-      cancel = () => { cancelled = true; c(); };
+      cancel = () => {
+        cancelled = true;
+        c();
+      };
     };
     this.scanning = { uuids, cancel: () => cancel() };
     queueMicrotask(() => {
       this.emit('scanStart', !allowDuplicates);
       // First advertisements arrive within a fraction of an advertising interval.
       const c = this.clock.after(Math.min(interval, 20), round);
-      cancel = () => { cancelled = true; c(); };
+      cancel = () => {
+        cancelled = true;
+        c();
+      };
     });
   }
 
@@ -250,7 +258,8 @@ export class SimBindings extends EventEmitter {
       if (!adv) continue;
       const serviceUuids = (adv.serviceUuids ?? []).map(nobleUuid);
       const serviceData = (adv.serviceData ?? []).map((d) => ({ uuid: nobleUuid(d.uuid), data: d.data }));
-      if (filter.length > 0 && !filter.some((u) => serviceUuids.includes(u) || serviceData.some((d) => d.uuid === u))) continue;
+      if (filter.length > 0 && !filter.some((u) => serviceUuids.includes(u) || serviceData.some((d) => d.uuid === u)))
+        continue;
       const advertisement = {
         localName: adv.localName,
         txPowerLevel: adv.txPowerLevel,
@@ -268,7 +277,9 @@ export class SimBindings extends EventEmitter {
 
   connect(id: string, params?: { maxInterval?: number; minInterval?: number; mtu?: number }): void {
     if (this.state !== 'poweredOn') {
-      queueMicrotask(() => this.emit('connect', id, new Error(`Cannot connect while adapter state is ${this.state} (not poweredOn)`)));
+      queueMicrotask(() =>
+        this.emit('connect', id, new Error(`Cannot connect while adapter state is ${this.state} (not poweredOn)`)),
+      );
       return;
     }
     if (this.connections.has(id) || this.pendingConnects.has(id)) return;
@@ -315,14 +326,19 @@ export class SimBindings extends EventEmitter {
       central: undefined as unknown as CentralLink,
     };
     conn.central = {
-      get mtu() { return conn.mtu; },
+      get mtu() {
+        return conn.mtu;
+      },
       clock: this.clock,
       link,
-      get connected() { return conn.open; },
+      get connected() {
+        return conn.open;
+      },
       isSubscribed: (svc, chr) => conn.subscribed.has(key(svc, chr)),
       notify: (svc, chr, data) => {
         if (!conn.open || !conn.subscribed.has(key(svc, chr))) return false;
-        if (data.length > conn.mtu - 3) throw new RangeError(`notification of ${data.length} bytes exceeds MTU ${conn.mtu} − 3`);
+        if (data.length > conn.mtu - 3)
+          throw new RangeError(`notification of ${data.length} bytes exceeds MTU ${conn.mtu} − 3`);
         const copy = Buffer.from(data);
         link.send('toCentral', copy.length, () => {
           if (conn.open) this.emit('read', p.id, nobleUuid(svc), nobleUuid(chr), copy, true);
@@ -337,7 +353,9 @@ export class SimBindings extends EventEmitter {
       drop: () => {
         if (!conn.open) return;
         link.close();
-        this.clock.after(this.options.supervisionTimeoutMs ?? 2000, () => this.closeConnection(conn, HCI.CONNECTION_TIMEOUT, true));
+        this.clock.after(this.options.supervisionTimeoutMs ?? 2000, () =>
+          this.closeConnection(conn, HCI.CONNECTION_TIMEOUT, true),
+        );
       },
     };
     this.connections.set(p.id, conn);
@@ -386,9 +404,11 @@ export class SimBindings extends EventEmitter {
 
   /** Run an ATT request procedure after the previous one finished (ATT allows one outstanding request). */
   private request(conn: Connection, fn: () => Promise<void>): void {
-    conn.chain = conn.chain.then(async () => {
-      if (conn.open) await fn();
-    }).catch((error: unknown) => this.emit('warning', String(error)));
+    conn.chain = conn.chain
+      .then(async () => {
+        if (conn.open) await fn();
+      })
+      .catch((error: unknown) => this.emit('warning', String(error)));
   }
 
   private withConnection(id: string, onMissing: (error: Error) => void): Connection | null {
@@ -418,7 +438,10 @@ export class SimBindings extends EventEmitter {
     this.request(conn, async () => {
       await this.roundTrip(conn, 4, 20);
       const wanted = (uuids ?? []).map(nobleUuid);
-      const found = conn.peripheral.gatt().map((s) => nobleUuid(s.uuid)).filter((u) => wanted.length === 0 || wanted.includes(u));
+      const found = conn.peripheral
+        .gatt()
+        .map((s) => nobleUuid(s.uuid))
+        .filter((u) => wanted.length === 0 || wanted.includes(u));
       this.emit('servicesDiscover', id, found);
     });
   }
@@ -449,7 +472,9 @@ export class SimBindings extends EventEmitter {
       const value = c?.properties.includes('read') ? conn.peripheral.onRead?.(svc, chr) : ATT.REQUEST_NOT_SUPPORTED;
       const data = Buffer.isBuffer(value) ? value.subarray(0, conn.mtu - 1) : Buffer.alloc(0);
       await this.roundTrip(conn, 0, data.length);
-      const error = Buffer.isBuffer(value) ? undefined : new Error(`ATT error 0x${(value ?? ATT.REQUEST_NOT_SUPPORTED).toString(16)}`);
+      const error = Buffer.isBuffer(value)
+        ? undefined
+        : new Error(`ATT error 0x${(value ?? ATT.REQUEST_NOT_SUPPORTED).toString(16)}`);
       this.emit('read', id, svc, chr, data, false, error);
     });
   }
@@ -462,7 +487,21 @@ export class SimBindings extends EventEmitter {
     if (withoutResponse) {
       // A write command larger than MTU − 3 never leaves a real stack; the sim truncates like BlueZ would refuse.
       if (!c?.properties.includes('writeWithoutResponse') || payload.length > conn.mtu - 3) {
-        queueMicrotask(() => this.emit('write', id, svc, chr, new Error(!c ? 'unknown characteristic' : payload.length > conn.mtu - 3 ? `write of ${payload.length} bytes exceeds MTU ${conn.mtu} − 3` : 'write without response not permitted')));
+        queueMicrotask(() =>
+          this.emit(
+            'write',
+            id,
+            svc,
+            chr,
+            new Error(
+              !c
+                ? 'unknown characteristic'
+                : payload.length > conn.mtu - 3
+                  ? `write of ${payload.length} bytes exceeds MTU ${conn.mtu} − 3`
+                  : 'write without response not permitted',
+            ),
+          ),
+        );
         return;
       }
       const sent = this.options.writeCompletion === 'sent';
@@ -485,7 +524,7 @@ export class SimBindings extends EventEmitter {
       let code: number | undefined;
       await new Promise<void>((resolve) => {
         conn.link.send('toPeripheral', Math.min(payload.length, conn.mtu - 3), () => {
-          code = conn.open ? conn.peripheral.onWrite(svc, chr, payload, false) ?? undefined : undefined;
+          code = conn.open ? (conn.peripheral.onWrite(svc, chr, payload, false) ?? undefined) : undefined;
           conn.link.send('toCentral', 0, resolve);
         });
       });
@@ -550,11 +589,15 @@ export class SimBindings extends EventEmitter {
       });
       return;
     }
-    queueMicrotask(() => this.emit('valueWrite', id, svc, chr, desc, new Error('descriptor writes other than the CCC are not simulated')));
+    queueMicrotask(() =>
+      this.emit('valueWrite', id, svc, chr, desc, new Error('descriptor writes other than the CCC are not simulated')),
+    );
   }
 
   readHandle(id: string, handle: number): void {
-    queueMicrotask(() => this.emit('handleRead', id, handle, Buffer.alloc(0), new Error('handle access is not simulated')));
+    queueMicrotask(() =>
+      this.emit('handleRead', id, handle, Buffer.alloc(0), new Error('handle access is not simulated')),
+    );
   }
 
   writeHandle(id: string, handle: number): void {
@@ -576,7 +619,13 @@ export class AdvertisingPeripheral implements VirtualPeripheral {
   readonly maxMtu = 23;
   adv: SimAdvertisement | null;
 
-  constructor(options: { id: string; address: string; addressType?: 'public' | 'random'; rssi?: number; advertisement: SimAdvertisement | null }) {
+  constructor(options: {
+    id: string;
+    address: string;
+    addressType?: 'public' | 'random';
+    rssi?: number;
+    advertisement: SimAdvertisement | null;
+  }) {
     this.id = options.id;
     this.address = options.address;
     this.addressType = options.addressType ?? 'random';

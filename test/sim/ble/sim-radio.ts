@@ -6,7 +6,16 @@
 // CLI runs see the same device.
 
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,9 +33,19 @@ const Noble = require('@stoprocent/noble/lib/noble.js') as typeof NobleClass;
 
 // ---- scenario ----------------------------------------------------------------------------------------
 
-const hexId = z.string().regex(/^[0-9a-f]{1,32}$/, { error: 'must be 1 to 32 lowercase hex digits (noble takes other ids for addresses)' });
-const version = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,5})$/, { error: 'must be a version like 1.2.3' })
-  .refine((v) => { const [a, b, c] = v.split('.').map(Number); return a! <= 255 && b! <= 255 && c! <= 65535; }, { error: 'must fit MCUboot (major and minor ≤ 255, revision ≤ 65535)' });
+const hexId = z
+  .string()
+  .regex(/^[0-9a-f]{1,32}$/, { error: 'must be 1 to 32 lowercase hex digits (noble takes other ids for addresses)' });
+const version = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,5})$/, { error: 'must be a version like 1.2.3' })
+  .refine(
+    (v) => {
+      const [a, b, c] = v.split('.').map(Number);
+      return a! <= 255 && b! <= 255 && c! <= 65535;
+    },
+    { error: 'must fit MCUboot (major and minor ≤ 255, revision ≤ 65535)' },
+  );
 const rssi = z.number().int().min(-127).max(20).optional();
 const nonNegative = z.number().min(0).optional();
 
@@ -36,7 +55,12 @@ const smpDevice = z.strictObject({
   name: z.string(),
   rssi,
   version,
-  bufSize: z.number().int().min(64).max(65535 + 8).optional(),
+  bufSize: z
+    .number()
+    .int()
+    .min(64)
+    .max(65535 + 8)
+    .optional(),
   bufCount: z.number().int().min(1).max(64).optional(),
   legacy: z.boolean().optional(),
   maxMtu: z.number().int().min(23).max(517).optional(),
@@ -52,37 +76,51 @@ const smpDevice = z.strictObject({
 const mongooseDevice = z.strictObject({ kind: z.literal('mongoose-rpc'), id: hexId, name: z.string(), rssi });
 const espOtaDevice = z.strictObject({ kind: z.literal('esp-ota'), id: hexId, name: z.string(), rssi });
 
-const scenarioSchema = z.strictObject({
-  // Real ms per simulated ms. Bounded: 1e308 would turn every timer into "never" (or, past 2^31 ms,
-  // into Node's 1 ms), and a tiny one into a busy loop.
-  timeScale: z.number().min(0.001).max(100).optional(),
-  link: z.strictObject({
-    phy: z.union([z.literal(1), z.literal(2)], { error: 'must be 1 or 2 (Mbit/s)' }),
-    llPayload: z.number().int().min(27).max(251),
-    connIntervalMs: z.number().min(7.5).max(4000),
-    packetsPerEventCap: z.number().int().min(1).optional(),
-    lossProbability: z.number().min(0).lt(1).optional(),
-  }).optional(),
-  centralMtu: z.number().int().min(23).max(517).optional(),
-  stateDir: z.string().min(1).optional(),
-  devices: z.array(z.discriminatedUnion('kind', [smpDevice, mongooseDevice, espOtaDevice], {
-    error: 'must be "smp", "mongoose-rpc" or "esp-ota"',
-  })),
-}).superRefine((scenario, ctx) => {
-  const seen = new Set<string>();
-  scenario.devices.forEach((d, i) => {
-    const address = addressFromId(d.id);
-    if (seen.has(address)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `repeats another device's id (ids must differ in their last 12 digits)` });
-    seen.add(address);
+const scenarioSchema = z
+  .strictObject({
+    // Real ms per simulated ms. Bounded: 1e308 would turn every timer into "never" (or, past 2^31 ms,
+    // into Node's 1 ms), and a tiny one into a busy loop.
+    timeScale: z.number().min(0.001).max(100).optional(),
+    link: z
+      .strictObject({
+        phy: z.union([z.literal(1), z.literal(2)], { error: 'must be 1 or 2 (Mbit/s)' }),
+        llPayload: z.number().int().min(27).max(251),
+        connIntervalMs: z.number().min(7.5).max(4000),
+        packetsPerEventCap: z.number().int().min(1).optional(),
+        lossProbability: z.number().min(0).lt(1).optional(),
+      })
+      .optional(),
+    centralMtu: z.number().int().min(23).max(517).optional(),
+    stateDir: z.string().min(1).optional(),
+    devices: z.array(
+      z.discriminatedUnion('kind', [smpDevice, mongooseDevice, espOtaDevice], {
+        error: 'must be "smp", "mongoose-rpc" or "esp-ota"',
+      }),
+    ),
+  })
+  .superRefine((scenario, ctx) => {
+    const seen = new Set<string>();
+    scenario.devices.forEach((d, i) => {
+      const address = addressFromId(d.id);
+      if (seen.has(address))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['devices', i, 'id'],
+          message: `repeats another device's id (ids must differ in their last 12 digits)`,
+        });
+      seen.add(address);
+    });
   });
-});
 
 /** A scenario as written (in JSON or code); see test/sim/README.md. */
 export type SimScenario = z.input<typeof scenarioSchema>;
 export type SimSmpDevice = z.infer<typeof smpDevice>;
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key), '');
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 /** Validates a scenario; throws one sentence naming the first bad field. */
@@ -90,20 +128,30 @@ export function parseScenario(input: unknown, source = 'scenario'): z.output<typ
   const result = scenarioSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  throw new Error(`The BLE scenario ${source} is not valid: ${fieldPath(issue.path) || 'the scenario'} ${issueWords(issue)}.`);
+  throw new Error(
+    `The BLE scenario ${source} is not valid: ${fieldPath(issue.path) || 'the scenario'} ${issueWords(issue)}.`,
+  );
 }
 
 function issueWords(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
-    case 'unrecognized_keys': return `has an unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `has an unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     case 'invalid_type':
       if (/received undefined/.test(issue.message)) return 'is missing';
-      return issue.expected === 'int' ? 'must be a whole number' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+      return issue.expected === 'int'
+        ? 'must be a whole number'
+        : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small':
-      return issue.origin === 'number' ? `must be ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}` : `must have at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+      return issue.origin === 'number'
+        ? `must be ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}`
+        : `must have at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
     case 'too_big':
-      return issue.origin === 'number' ? `must be ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}` : `must have at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
-    default: return issue.message.replace(/^Invalid input: /, '');
+      return issue.origin === 'number'
+        ? `must be ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}`
+        : `must have at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    default:
+      return issue.message.replace(/^Invalid input: /, '');
   }
 }
 
@@ -112,9 +160,39 @@ const BENCH_LINK = { phy: 2, llPayload: 251, connIntervalMs: 15 } as const;
 function benchDevices(fast: boolean): SimScenario['devices'] {
   const timing = fast ? { swapMs: 400, bootMs: 100 } : {};
   return [
-    { kind: 'smp', id: 'c0de00000001', name: 'smp-sensor', rssi: -52, version: '1.0.0', bufSize: 2475, bufCount: 4, maxMtu: 247, ...timing },
-    { kind: 'smp', id: 'c0de00000002', name: 'smp-legacy', rssi: -71, version: '0.9.0', legacy: true, maxMtu: 247, ...timing },
-    { kind: 'smp', id: 'c0de00000003', name: 'smp-crashy', rssi: -64, version: '1.0.0', bufSize: 1024, bufCount: 2, maxMtu: 185, crashingVersions: ['9.9.9'], ...timing },
+    {
+      kind: 'smp',
+      id: 'c0de00000001',
+      name: 'smp-sensor',
+      rssi: -52,
+      version: '1.0.0',
+      bufSize: 2475,
+      bufCount: 4,
+      maxMtu: 247,
+      ...timing,
+    },
+    {
+      kind: 'smp',
+      id: 'c0de00000002',
+      name: 'smp-legacy',
+      rssi: -71,
+      version: '0.9.0',
+      legacy: true,
+      maxMtu: 247,
+      ...timing,
+    },
+    {
+      kind: 'smp',
+      id: 'c0de00000003',
+      name: 'smp-crashy',
+      rssi: -64,
+      version: '1.0.0',
+      bufSize: 1024,
+      bufCount: 2,
+      maxMtu: 185,
+      crashingVersions: ['9.9.9'],
+      ...timing,
+    },
     { kind: 'mongoose-rpc', id: 'c0de00000004', name: 'mos-ble-lamp', rssi: -78 },
     { kind: 'esp-ota', id: 'c0de00000005', name: 'esp-ble-ota-demo', rssi: -59 },
   ];
@@ -122,7 +200,12 @@ function benchDevices(fast: boolean): SimScenario['devices'] {
 
 /** Built-in scenarios: `bench` to play with (real time, state kept in the temp directory), `e2e` for UI tests (fast, fresh). */
 export const PRESETS: Record<string, () => SimScenario> = {
-  bench: () => ({ timeScale: 1, link: { ...BENCH_LINK }, stateDir: join(tmpdir(), 'ota-bench-sim', 'bench'), devices: benchDevices(false) }),
+  bench: () => ({
+    timeScale: 1,
+    link: { ...BENCH_LINK },
+    stateDir: join(tmpdir(), 'ota-bench-sim', 'bench'),
+    devices: benchDevices(false),
+  }),
   e2e: () => ({ timeScale: 0.05, link: { ...BENCH_LINK }, devices: benchDevices(true) }),
 };
 
@@ -132,7 +215,9 @@ export function loadScenario(spec: string, root: string = process.cwd()): z.outp
   if (preset) return parseScenario(preset(), `preset "${spec}"`);
   const file = resolve(root, spec);
   if (!existsSync(file)) {
-    throw new Error(`The BLE scenario "${spec}" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a file (${file} does not exist).`);
+    throw new Error(
+      `The BLE scenario "${spec}" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a file (${file} does not exist).`,
+    );
   }
   let json: unknown;
   try {
@@ -155,13 +240,18 @@ export function checkScenario(spec: string, root: string = process.cwd()): void 
 /** The stateDir, created if needed; a file or an unwritable place in its way is an error that says so. */
 function usableStateDir(dir: string, source: string): string {
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new Error(`The BLE scenario ${source} keeps state in ${dir}, but that is a file, not a folder: point stateDir elsewhere or remove the file.`);
+    throw new Error(
+      `The BLE scenario ${source} keeps state in ${dir}, but that is a file, not a folder: point stateDir elsewhere or remove the file.`,
+    );
   }
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (error) {
-    throw new Error(`The BLE scenario ${source} keeps state in ${dir}, which cannot be used (${(error as Error).message}).`, { cause: error });
+    throw new Error(
+      `The BLE scenario ${source} keeps state in ${dir}, which cannot be used (${(error as Error).message}).`,
+      { cause: error },
+    );
   }
   return dir;
 }
@@ -172,13 +262,15 @@ const stateFileSchema = z.strictObject({
   slots: z.tuple([z.base64(), z.base64().nullable()]),
   pendingSwap: z.enum(['test', 'perm']).nullable(),
   revertOnNextBoot: z.boolean(),
-  upload: z.strictObject({
-    len: z.number().int().positive(),
-    off: z.number().int().min(0),
-    sha: z.base64().nullable(),
-    received: z.base64(),
-    done: z.boolean(),
-  }).nullable(),
+  upload: z
+    .strictObject({
+      len: z.number().int().positive(),
+      off: z.number().int().min(0),
+      sha: z.base64().nullable(),
+      received: z.base64(),
+      done: z.boolean(),
+    })
+    .nullable(),
 });
 
 /** `<stateDir>/<id>.json` of one SMP device. */
@@ -192,16 +284,29 @@ function readState(file: string, id: string): SmpSnapshot | null {
   try {
     parsed = stateFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
-    const reason = error instanceof z.ZodError ? `${fieldPath(error.issues[0]!.path) || 'the file'}: ${error.issues[0]!.message}` : (error as Error).message;
-    throw new Error(`The simulated device state ${file} cannot be read (${reason}); delete it to start the device afresh.`, { cause: error });
+    const reason =
+      error instanceof z.ZodError
+        ? `${fieldPath(error.issues[0]!.path) || 'the file'}: ${error.issues[0]!.message}`
+        : (error as Error).message;
+    throw new Error(
+      `The simulated device state ${file} cannot be read (${reason}); delete it to start the device afresh.`,
+      { cause: error },
+    );
   }
-  if (parsed.id !== id) throw new Error(`The simulated device state ${file} belongs to device ${parsed.id}, not ${id}; delete it to start the device afresh.`);
+  if (parsed.id !== id)
+    throw new Error(
+      `The simulated device state ${file} belongs to device ${parsed.id}, not ${id}; delete it to start the device afresh.`,
+    );
   const b = (text: string) => Buffer.from(text, 'base64');
   return {
     slots: [b(parsed.slots[0]), parsed.slots[1] === null ? null : b(parsed.slots[1])],
     pendingSwap: parsed.pendingSwap,
     revertOnNextBoot: parsed.revertOnNextBoot,
-    upload: parsed.upload && { ...parsed.upload, sha: parsed.upload.sha === null ? null : b(parsed.upload.sha), received: b(parsed.upload.received) },
+    upload: parsed.upload && {
+      ...parsed.upload,
+      sha: parsed.upload.sha === null ? null : b(parsed.upload.sha),
+      received: b(parsed.upload.received),
+    },
   };
 }
 
@@ -212,7 +317,11 @@ function writeState(file: string, id: string, state: SmpSnapshot): void {
     slots: [state.slots[0].toString('base64'), state.slots[1]?.toString('base64') ?? null],
     pendingSwap: state.pendingSwap,
     revertOnNextBoot: state.revertOnNextBoot,
-    upload: state.upload && { ...state.upload, sha: state.upload.sha?.toString('base64') ?? null, received: state.upload.received.toString('base64') },
+    upload: state.upload && {
+      ...state.upload,
+      sha: state.upload.sha?.toString('base64') ?? null,
+      received: state.upload.received.toString('base64'),
+    },
   };
   mkdirSync(dirname(file), { recursive: true });
   // Write then rename: a run killed mid-write leaves the previous state, never half a file.
@@ -261,7 +370,10 @@ export function buildSimulatedRadio(input: SimScenario): SimulatedRadio {
       writeState(file, id, state);
     } catch (error) {
       // The device keeps running on its in-memory state; say once that it will not be remembered.
-      if (!saveFailed) process.stderr.write(`Simulated BLE: cannot save device state to ${file} (${(error as Error).message}); it will not be kept.\n`);
+      if (!saveFailed)
+        process.stderr.write(
+          `Simulated BLE: cannot save device state to ${file} (${(error as Error).message}); it will not be kept.\n`,
+        );
       saveFailed = true;
     }
   };
@@ -287,19 +399,25 @@ export function buildSimulatedRadio(input: SimScenario): SimulatedRadio {
       bootMs: d.bootMs,
       dropLinkAfterBytes: d.dropLinkAfterBytes,
       neverReturnAfterReset: d.neverReturnAfterReset,
-      crashesAtBoot: crashing.length > 0 ? (image) => crashing.some((v) => versionMatches(image.info.version, v)) : undefined,
-      onChange: file ? (what: SmpChange) => {
-        if (what === 'upload' && Date.now() - lastUploadSave < UPLOAD_SAVE_INTERVAL_MS) return;
-        lastUploadSave = Date.now();
-        saveState(file, d.id, device.snapshot());
-      } : undefined,
+      crashesAtBoot:
+        crashing.length > 0 ? (image) => crashing.some((v) => versionMatches(image.info.version, v)) : undefined,
+      onChange: file
+        ? (what: SmpChange) => {
+            if (what === 'upload' && Date.now() - lastUploadSave < UPLOAD_SAVE_INTERVAL_MS) return;
+            lastUploadSave = Date.now();
+            saveState(file, d.id, device.snapshot());
+          }
+        : undefined,
     });
     const saved = file ? readState(file, d.id) : null;
     if (saved && file) {
       try {
         device.restore(saved);
       } catch (error) {
-        throw new Error(`The simulated device state ${file} cannot be used (${(error as Error).message}); delete it to start the device afresh.`, { cause: error });
+        throw new Error(
+          `The simulated device state ${file} cannot be used (${(error as Error).message}); delete it to start the device afresh.`,
+          { cause: error },
+        );
       }
     }
     smp.set(d.id, device);

@@ -10,7 +10,13 @@
 
 import { createHash } from 'node:crypto';
 import { decode, encode } from 'cborg';
-import { type CentralLink, type SimAdvertisement, type SimService, type VirtualPeripheral, ATT } from './sim-bindings.ts';
+import {
+  type CentralLink,
+  type SimAdvertisement,
+  type SimService,
+  type VirtualPeripheral,
+  ATT,
+} from './sim-bindings.ts';
 import type { SimClock } from './link-model.ts';
 import { parseMcubootImage, type ParsedImage } from './mcuboot-image.ts';
 
@@ -18,12 +24,30 @@ export const SMP_SERVICE_UUID = '8D53DC1D-1DB7-4CD3-868B-8A527460AA84';
 export const SMP_CHARACTERISTIC_UUID = 'DA2E7828-FBCE-4E01-AE9E-261174997C48';
 
 /** mcumgr_err_t */
-export const MGMT_ERR = { EOK: 0, EUNKNOWN: 1, ENOMEM: 2, EINVAL: 3, ENOENT: 5, EBADSTATE: 6, EMSGSIZE: 7, ENOTSUP: 8, UNSUPPORTED_TOO_NEW: 13 } as const;
+export const MGMT_ERR = {
+  EOK: 0,
+  EUNKNOWN: 1,
+  ENOMEM: 2,
+  EINVAL: 3,
+  ENOENT: 5,
+  EBADSTATE: 6,
+  EMSGSIZE: 7,
+  ENOTSUP: 8,
+  UNSUPPORTED_TOO_NEW: 13,
+} as const;
 /** img_mgmt v2 group errors used here. */
 export const IMG_ERR = {
-  NO_FREE_SLOT: 9, INVALID_OFFSET: 20, INVALID_LENGTH: 21, INVALID_IMAGE_HEADER_MAGIC: 23, INVALID_HASH: 24,
-  HASH_NOT_FOUND: 8, IMAGE_ALREADY_PENDING: 28, INVALID_IMAGE_TOO_LARGE: 30, INVALID_IMAGE_DATA_OVERRUN: 31,
-  IMAGE_SETTING_TEST_TO_ACTIVE_DENIED: 33, INVALID_SLOT: 14,
+  NO_FREE_SLOT: 9,
+  INVALID_OFFSET: 20,
+  INVALID_LENGTH: 21,
+  INVALID_IMAGE_HEADER_MAGIC: 23,
+  INVALID_HASH: 24,
+  HASH_NOT_FOUND: 8,
+  IMAGE_ALREADY_PENDING: 28,
+  INVALID_IMAGE_TOO_LARGE: 30,
+  INVALID_IMAGE_DATA_OVERRUN: 31,
+  IMAGE_SETTING_TEST_TO_ACTIVE_DENIED: 33,
+  INVALID_SLOT: 14,
 } as const;
 
 export interface SmpImage {
@@ -129,7 +153,15 @@ export class SmpPeripheral implements VirtualPeripheral {
   upload: UploadSession | null = null;
   readonly log: SmpLogEntry[] = [];
   /** Counters for tests. */
-  readonly stats = { bytesReceived: 0, requests: 0, droppedNoBuffer: 0, droppedReassembly: 0, resets: 0, swaps: 0, reverts: 0 };
+  readonly stats = {
+    bytesReceived: 0,
+    requests: 0,
+    droppedNoBuffer: 0,
+    droppedReassembly: 0,
+    resets: 0,
+    swaps: 0,
+    reverts: 0,
+  };
 
   private clock: SimClock | null = null;
   private central: CentralLink | null = null;
@@ -143,7 +175,9 @@ export class SmpPeripheral implements VirtualPeripheral {
   constructor(options: SmpPeripheralOptions) {
     this.options = options;
     this.id = options.id;
-    this.address = options.address ?? `c0:de:00:00:${options.id.slice(-4, -2).padStart(2, '0')}:${options.id.slice(-2).padStart(2, '0')}`;
+    this.address =
+      options.address ??
+      `c0:de:00:00:${options.id.slice(-4, -2).padStart(2, '0')}:${options.id.slice(-2).padStart(2, '0')}`;
     this.rssi = options.rssi ?? -55;
     this.maxMtu = options.maxMtu ?? 247;
     this.slots = [this.image(options.initialImage), null];
@@ -180,7 +214,12 @@ export class SmpPeripheral implements VirtualPeripheral {
   }
 
   gatt(): SimService[] {
-    return [{ uuid: SMP_SERVICE_UUID, characteristics: [{ uuid: SMP_CHARACTERISTIC_UUID, properties: ['writeWithoutResponse', 'notify'] }] }];
+    return [
+      {
+        uuid: SMP_SERVICE_UUID,
+        characteristics: [{ uuid: SMP_CHARACTERISTIC_UUID, properties: ['writeWithoutResponse', 'notify'] }],
+      },
+    ];
   }
 
   onConnect(central: CentralLink): void {
@@ -362,26 +401,40 @@ export class SmpPeripheral implements VirtualPeripheral {
       [IMG_ERR.IMAGE_ALREADY_PENDING]: MGMT_ERR.EBADSTATE,
       [IMG_ERR.HASH_NOT_FOUND]: MGMT_ERR.ENOENT,
     };
-    const rc = translated[code] ?? (code === 14 || (code >= 19 && code <= 25) ? MGMT_ERR.EINVAL : code === 30 || code === 31 ? MGMT_ERR.EINVAL : MGMT_ERR.EUNKNOWN);
+    const rc =
+      translated[code] ??
+      (code === 14 || (code >= 19 && code <= 25)
+        ? MGMT_ERR.EINVAL
+        : code === 30 || code === 31
+          ? MGMT_ERR.EINVAL
+          : MGMT_ERR.EUNKNOWN);
     return { rc };
   }
 
   imageList(): ReplyMap {
     const images: ReplyMap[] = [];
     const [primary, secondary] = this.slots;
-    images.push(this.entry(0, primary, { active: true, confirmed: !this.revertOnNextBoot, pending: false, permanent: false }));
+    images.push(
+      this.entry(0, primary, { active: true, confirmed: !this.revertOnNextBoot, pending: false, permanent: false }),
+    );
     if (secondary && secondary.info.hashValid) {
-      images.push(this.entry(1, secondary, {
-        active: false,
-        pending: this.pendingSwap !== null,
-        permanent: this.pendingSwap === 'perm',
-        confirmed: this.revertOnNextBoot,
-      }));
+      images.push(
+        this.entry(1, secondary, {
+          active: false,
+          pending: this.pendingSwap !== null,
+          permanent: this.pendingSwap === 'perm',
+          confirmed: this.revertOnNextBoot,
+        }),
+      );
     }
     return { images, splitStatus: 0 };
   }
 
-  private entry(slot: number, img: SmpImage, flags: { active: boolean; confirmed: boolean; pending: boolean; permanent: boolean }): ReplyMap {
+  private entry(
+    slot: number,
+    img: SmpImage,
+    flags: { active: boolean; confirmed: boolean; pending: boolean; permanent: boolean },
+  ): ReplyMap {
     return {
       slot,
       version: img.info.version,
@@ -401,9 +454,11 @@ export class SmpPeripheral implements VirtualPeripheral {
     if (!confirm) {
       if (!hash || hash.length !== 32) return this.imgError(req, IMG_ERR.INVALID_HASH);
       if (primary.info.hash.equals(hash)) return this.imgError(req, IMG_ERR.IMAGE_SETTING_TEST_TO_ACTIVE_DENIED);
-      if (!secondary || !secondary.info.hashValid || !secondary.info.hash.equals(hash)) return this.imgError(req, IMG_ERR.HASH_NOT_FOUND);
+      if (!secondary || !secondary.info.hashValid || !secondary.info.hash.equals(hash))
+        return this.imgError(req, IMG_ERR.HASH_NOT_FOUND);
       if (this.pendingSwap === 'test') return this.imageList(); // already pending: no-op
-      if (this.pendingSwap === 'perm' || this.revertOnNextBoot) return this.imgError(req, IMG_ERR.IMAGE_ALREADY_PENDING);
+      if (this.pendingSwap === 'perm' || this.revertOnNextBoot)
+        return this.imgError(req, IMG_ERR.IMAGE_ALREADY_PENDING);
       this.pendingSwap = 'test';
       this.note(`slot 1 ${secondary.info.version} marked for test`);
       this.changed('flash');
@@ -436,7 +491,8 @@ export class SmpPeripheral implements VirtualPeripheral {
     const sha = body.sha instanceof Uint8Array ? Buffer.from(body.sha) : null;
     if (off === 0) {
       const len = body.len;
-      if (typeof len !== 'number' || !Number.isInteger(len) || len <= 0) return this.imgError(req, IMG_ERR.INVALID_LENGTH);
+      if (typeof len !== 'number' || !Number.isInteger(len) || len <= 0)
+        return this.imgError(req, IMG_ERR.INVALID_LENGTH);
       const s = this.upload;
       if (s && sha && s.sha && s.sha.equals(sha) && s.len === len) {
         // Same session: resume from the device's offset, or report it complete.
@@ -444,7 +500,8 @@ export class SmpPeripheral implements VirtualPeripheral {
         this.note(`upload resumed at ${s.off}`);
         return { off: s.off };
       }
-      if (data.length < 32 || data.readUInt32LE(0) !== 0x96f3b83d) return this.imgError(req, IMG_ERR.INVALID_IMAGE_HEADER_MAGIC);
+      if (data.length < 32 || data.readUInt32LE(0) !== 0x96f3b83d)
+        return this.imgError(req, IMG_ERR.INVALID_IMAGE_HEADER_MAGIC);
       if (len > (this.options.slotSize ?? 0x70000)) return this.imgError(req, IMG_ERR.INVALID_IMAGE_TOO_LARGE);
       if (this.slotInUse()) return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
       if (data.length > len) return this.imgError(req, IMG_ERR.INVALID_IMAGE_DATA_OVERRUN);
@@ -493,7 +550,8 @@ export class SmpPeripheral implements VirtualPeripheral {
     if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0) return { rc: MGMT_ERR.EINVAL };
     if (slot === 0) return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
     if (slot > 1) return this.imgError(req, IMG_ERR.INVALID_SLOT);
-    if (this.slots[1] && !this.options.allowErasePending && this.slotInUse()) return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
+    if (this.slots[1] && !this.options.allowErasePending && this.slotInUse())
+      return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
     this.pendingSwap = null;
     // An already-blank slot is only scanned (img_mgmt_erase_slot → check_empty), not erased.
     const size = this.options.slotSize ?? 0x70000;
@@ -511,11 +569,14 @@ export class SmpPeripheral implements VirtualPeripheral {
     this.stats.resets += 1;
     this.note('reset requested');
     const central = this.central;
-    this.sleep(this.options.resetDelayMs ?? 250).then(() => {
-      if (central && central === this.central) central.drop();
-      this.central = null;
-      this.reboot();
-    }, () => {});
+    this.sleep(this.options.resetDelayMs ?? 250).then(
+      () => {
+        if (central && central === this.central) central.drop();
+        this.central = null;
+        this.reboot();
+      },
+      () => {},
+    );
     return {};
   }
 
@@ -532,17 +593,20 @@ export class SmpPeripheral implements VirtualPeripheral {
     }
     const swapped = this.bootloader();
     const wait = swapped ? (this.options.swapMs ?? 2000) : (this.options.bootMs ?? 300);
-    this.sleep(wait).then(() => {
-      const crash = swapped === 'test' && this.options.crashesAtBoot?.(this.slots[0]);
-      if (crash) {
-        this.note(`${this.slots[0].info.version} crashed at boot`);
-        this.reboot();
-        return;
-      }
-      this.powered = true;
-      this.note(`booted ${this.slots[0].info.version}${this.revertOnNextBoot ? ' (test, unconfirmed)' : ''}`);
-      this.changed('flash');
-    }, () => {});
+    this.sleep(wait).then(
+      () => {
+        const crash = swapped === 'test' && this.options.crashesAtBoot?.(this.slots[0]);
+        if (crash) {
+          this.note(`${this.slots[0].info.version} crashed at boot`);
+          this.reboot();
+          return;
+        }
+        this.powered = true;
+        this.note(`booted ${this.slots[0].info.version}${this.revertOnNextBoot ? ' (test, unconfirmed)' : ''}`);
+        this.changed('flash');
+      },
+      () => {},
+    );
   }
 
   /** MCUboot swap decision; returns what happened. */
@@ -586,7 +650,15 @@ export class SmpPeripheral implements VirtualPeripheral {
       slots: [Buffer.from(this.slots[0].bytes), this.slots[1] ? Buffer.from(this.slots[1].bytes) : null],
       pendingSwap: this.pendingSwap,
       revertOnNextBoot: this.revertOnNextBoot,
-      upload: u ? { len: u.len, off: u.off, sha: u.sha ? Buffer.from(u.sha) : null, received: Buffer.from(u.data.subarray(0, u.off)), done: u.done } : null,
+      upload: u
+        ? {
+            len: u.len,
+            off: u.off,
+            sha: u.sha ? Buffer.from(u.sha) : null,
+            received: Buffer.from(u.data.subarray(0, u.off)),
+            done: u.done,
+          }
+        : null,
     };
   }
 
@@ -597,9 +669,14 @@ export class SmpPeripheral implements VirtualPeripheral {
     const secondaryInfo = secondaryBytes ? parseMcubootImage(secondaryBytes) : null;
     const u = state.upload;
     if (u && !(Number.isInteger(u.len) && u.len > 0 && u.off >= 0 && u.off <= u.len && u.received.length === u.off)) {
-      throw new Error(`the saved upload session is inconsistent (off ${u.off}, len ${u.len}, ${u.received.length} bytes)`);
+      throw new Error(
+        `the saved upload session is inconsistent (off ${u.off}, len ${u.len}, ${u.received.length} bytes)`,
+      );
     }
-    this.slots = [primary, secondaryBytes && secondaryInfo ? { bytes: Buffer.from(secondaryBytes), info: secondaryInfo } : null];
+    this.slots = [
+      primary,
+      secondaryBytes && secondaryInfo ? { bytes: Buffer.from(secondaryBytes), info: secondaryInfo } : null,
+    ];
     this.pendingSwap = state.pendingSwap;
     this.revertOnNextBoot = state.revertOnNextBoot;
     if (u) {
@@ -609,7 +686,9 @@ export class SmpPeripheral implements VirtualPeripheral {
     } else {
       this.upload = null;
     }
-    this.note(`restored: slot 0 ${primary.info.version}${this.slots[1] ? `, slot 1 ${this.slots[1].info.version}` : ''}`);
+    this.note(
+      `restored: slot 0 ${primary.info.version}${this.slots[1] ? `, slot 1 ${this.slots[1].info.version}` : ''}`,
+    );
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------

@@ -85,7 +85,9 @@ export class ArduinoBoard extends HttpBoard {
     super(options);
     this.variant = options.variant;
     this.kind = `arduino-${options.variant}`;
-    this.mac = (options.mac ?? macFromAddress(options.address, this.variant === 'esp8266' ? '5CCF7F' : '240AC4')).toLowerCase();
+    this.mac = (
+      options.mac ?? macFromAddress(options.address, this.variant === 'esp8266' ? '5CCF7F' : '240AC4')
+    ).toLowerCase();
     const chipId = (options.chipId ?? this.mac.slice(-6)).toLowerCase();
     this.hostname = this.variant === 'esp8266' ? `esp8266-${chipId}` : `esp32-${this.mac}`;
     this.credentials = options.credentials ?? null;
@@ -116,7 +118,12 @@ export class ArduinoBoard extends HttpBoard {
         port: this.variant === 'esp8266' ? 8266 : 3232,
         txt: { tcp_check: 'no', ssh_upload: 'no', board: this.boardId, auth_upload: this.otaPassword ? 'yes' : 'no' },
       },
-      { type: '_http._tcp', instance: this.hostname, port: this.port, txt: this.version ? { version: this.version } : [] },
+      {
+        type: '_http._tcp',
+        instance: this.hostname,
+        port: this.port,
+        txt: this.version ? { version: this.version } : [],
+      },
     ];
   }
 
@@ -141,7 +148,12 @@ export class ArduinoBoard extends HttpBoard {
       return this.send(response, 200, HTML, formPage(this.variant));
     }
     if (path === '/update' && request.method === 'OPTIONS' && this.variant === 'esp8266') {
-      return this.send(response, 200, { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' }, 'y');
+      return this.send(
+        response,
+        200,
+        { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' },
+        'y',
+      );
     }
     this.send(response, 404, { 'Content-Type': 'text/plain' }, `Not found: ${path}`);
   }
@@ -182,7 +194,8 @@ export class ArduinoBoard extends HttpBoard {
     }
     if (this.quirks.hangResponse) return;
     if (!this.authenticated) {
-      if (this.variant === 'esp32' && !this.credentials) return this.send(response, 200, HTML, 'Update error: Wrong origin received!');
+      if (this.variant === 'esp32' && !this.credentials)
+        return this.send(response, 200, HTML, 'Update error: Wrong origin received!');
       return this.requestAuthentication(response);
     }
     this.send(response, 200, HTML, reply);

@@ -19,7 +19,13 @@ export interface UpdaterLimits {
 
 // ESP8266 header byte 3 high nibble → flash size (ESP.magicFlashChipSize).
 const ESP8266_FLASH_SIZES: Record<number, number> = {
-  0: 0x80000, 1: 0x40000, 2: 0x100000, 3: 0x200000, 4: 0x400000, 8: 0x800000, 9: 0x1000000,
+  0: 0x80000,
+  1: 0x40000,
+  2: 0x100000,
+  3: 0x200000,
+  4: 0x400000,
+  8: 0x800000,
+  9: 0x1000000,
 };
 
 /** HTTPUpdateServer's firmware capacity: (free sketch space − 4 KiB) rounded down to 4 KiB. */
@@ -39,7 +45,8 @@ function checkEsp8266(target: UpdateTarget, image: Buffer, limits: UpdaterLimits
   if (gzip) return null;
   if (image[0] !== 0xe9) return esp8266Error(10, 'Magic byte is not 0xE9');
   const declared = ESP8266_FLASH_SIZES[(image[3] ?? 0) >> 4] ?? 0;
-  if (declared > limits.flashChipRealSize) return esp8266Error(9, `new Flash config wrong, real size: ${limits.flashChipRealSize}`);
+  if (declared > limits.flashChipRealSize)
+    return esp8266Error(9, `new Flash config wrong, real size: ${limits.flashChipRealSize}`);
   return null;
 }
 
@@ -52,6 +59,11 @@ function checkEsp32(target: UpdateTarget, image: Buffer, limits: UpdaterLimits):
 }
 
 /** The Updater error as `printError` would print it, or null when the image would be applied. */
-export function updaterError(variant: ArduinoVariant, target: UpdateTarget, image: Buffer, limits: UpdaterLimits): string | null {
+export function updaterError(
+  variant: ArduinoVariant,
+  target: UpdateTarget,
+  image: Buffer,
+  limits: UpdaterLimits,
+): string | null {
   return variant === 'esp8266' ? checkEsp8266(target, image, limits) : checkEsp32(target, image, limits);
 }

@@ -26,7 +26,14 @@ import { findVersionMarker } from '../esp-image.ts';
 import { buildEsp8266V2Image } from '../esp8266-v2-image.ts';
 import { HttpBoard, type HttpBoardOptions, type ReceivedImage } from '../http-board.ts';
 import type { MdnsService } from '../mdns-responder.ts';
-import { ESP_LINK_FIRMWARE_SIZE, FlashSlot, SLOT_ADDRESS, bootVerdict, otherSlot, type Slot } from './esp-link-flash.ts';
+import {
+  ESP_LINK_FIRMWARE_SIZE,
+  FlashSlot,
+  SLOT_ADDRESS,
+  bootVerdict,
+  otherSlot,
+  type Slot,
+} from './esp-link-flash.ts';
 import { createEspHttpd } from './esp-link-httpd.ts';
 import { FLASH_MAPS, flashRoutes, infoRoutes } from './esp-link-routes.ts';
 import { macFromAddress } from '../identity.ts';
@@ -112,18 +119,22 @@ export class EspLinkBoard extends HttpBoard {
     this.runningSlot = options.runningSlot ?? 1;
     this.flashSizeMap = options.flashSizeMap ?? 4;
     if (!Number.isInteger(this.flashSizeMap) || this.flashSizeMap < 0 || this.flashSizeMap >= FLASH_MAPS.length) {
-      throw new Error(`flashSizeMap must be 0–${FLASH_MAPS.length - 1} (esp-link's flash_maps table), got ${this.flashSizeMap}`);
+      throw new Error(
+        `flashSizeMap must be 0–${FLASH_MAPS.length - 1} (esp-link's flash_maps table), got ${this.flashSizeMap}`,
+      );
     }
     this.defaultVersion = options.version ?? DEFAULT_ESP_LINK_VERSION;
     this.version = this.defaultVersion;
     this.firmwareSizeLimit = options.firmwareSizeLimit ?? ESP_LINK_FIRMWARE_SIZE;
-    this.flashChipId = options.flashChipId ?? ((CHIP_SIZE_CODE[this.flashSizeMap]! << 16) | 0x40e0);
+    this.flashChipId = options.flashChipId ?? (CHIP_SIZE_CODE[this.flashSizeMap]! << 16) | 0x40e0;
     this.alwaysReverts = options.alwaysReverts ?? false;
     this.mac = (options.mac ?? macFromAddress(options.address, '5CCF7F')).toUpperCase();
     const slotBytes = Math.max(0x80000, this.firmwareSizeLimit);
     this.slots = { 1: new FlashSlot(SLOT_ADDRESS[1], slotBytes), 2: new FlashSlot(SLOT_ADDRESS[2], slotBytes) };
     // The factory image in the running slot (no version marker: it reports `version`); the other is erased.
-    this.slots[this.runningSlot].program(buildEsp8266V2Image({ slot: this.runningSlot, size: 96 * 1024, seed: 'esp-link factory' }));
+    this.slots[this.runningSlot].program(
+      buildEsp8266V2Image({ slot: this.runningSlot, size: 96 * 1024, seed: 'esp-link factory' }),
+    );
   }
 
   get firmwareVersion(): string {
@@ -178,7 +189,15 @@ export class EspLinkBoard extends HttpBoard {
     });
   }
 
-  recordEspUpload(entry: { headers: IncomingHttpHeaders; data: Buffer; slot: Slot; declaredLength: number; status: number | null; outcome: ReceivedImage['outcome']; message: string }): EspLinkUpload {
+  recordEspUpload(entry: {
+    headers: IncomingHttpHeaders;
+    data: Buffer;
+    slot: Slot;
+    declaredLength: number;
+    status: number | null;
+    outcome: ReceivedImage['outcome'];
+    message: string;
+  }): EspLinkUpload {
     const upload: EspLinkUpload = {
       field: 'raw',
       filename: undefined,

@@ -129,9 +129,12 @@ export function bootVerdict(flash: Buffer, slot: Slot): BootVerdict {
   const windowWords = countWindowWords(image.subarray(0, parsed.end));
   const fail = (reason: string): BootVerdict => ({ bootable: false, reason, image, windowWords });
   if (!parsed.checksumOk) return fail('segment checksum mismatch');
-  if (flash.readUInt32LE(parsed.end) !== esp8266Crc(flash.subarray(0, parsed.end))) return fail('CRC-32 mismatch (corrupt or truncated image)');
+  if (flash.readUInt32LE(parsed.end) !== esp8266Crc(flash.subarray(0, parsed.end)))
+    return fail('CRC-32 mismatch (corrupt or truncated image)');
   const other = otherSlot(slot);
-  if (windowWords[other] > windowWords[slot]) return fail(`code linked for user${other}.bin crashes at 0x${SLOT_ADDRESS[slot].toString(16)}`);
-  if (slot === 2 && MAPS_1024.has(parsed.sizeMap)) return fail(`1024+1024 image (size map ${parsed.sizeMap}) cannot run from 0x81000`);
+  if (windowWords[other] > windowWords[slot])
+    return fail(`code linked for user${other}.bin crashes at 0x${SLOT_ADDRESS[slot].toString(16)}`);
+  if (slot === 2 && MAPS_1024.has(parsed.sizeMap))
+    return fail(`1024+1024 image (size map ${parsed.sizeMap}) cannot run from 0x81000`);
   return { bootable: true, reason: null, image, windowWords };
 }

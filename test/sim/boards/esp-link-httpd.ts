@@ -19,7 +19,8 @@ import type { BodyQuirks } from '../request-body.ts';
 export const MAX_CONN = 6;
 const MAX_HEAD_LEN = 1024;
 const MAX_POST = 1024;
-const NOT_FOUND = 'HTTP/1.0 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nNot Found.\r\n';
+const NOT_FOUND =
+  'HTTP/1.0 404 Not Found\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nNot Found.\r\n';
 
 /** `HTTPD_CGI_DONE` / `HTTPD_CGI_MORE`, plus `hang`: the simulator's "never answer" quirk. */
 export type CgiResult = 'done' | 'more' | 'hang';
@@ -123,13 +124,17 @@ class HttpdConnection {
     // Absolute times from when pacing started, so timer lateness does not slow the board below its
     // rate; a sender that fell behind earns no burst.
     const now = Date.now();
-    if (!this.pace || this.pace.rate !== rate || this.pace.since + (this.pace.bytes / rate) * 1000 < now - 20) this.pace = { since: now, bytes: 0, rate };
+    if (!this.pace || this.pace.rate !== rate || this.pace.since + (this.pace.bytes / rate) * 1000 < now - 20)
+      this.pace = { since: now, bytes: 0, rate };
     this.pace.bytes += slice.length;
-    setTimeout(() => {
-      if (this.closed) return;
-      this.consume(slice);
-      this.pump();
-    }, Math.max(0, this.pace.since + (this.pace.bytes / rate) * 1000 - now));
+    setTimeout(
+      () => {
+        if (this.closed) return;
+        this.consume(slice);
+        this.pump();
+      },
+      Math.max(0, this.pace.since + (this.pace.bytes / rate) * 1000 - now),
+    );
   }
 
   private pace: { since: number; bytes: number; rate: number } | null = null;
@@ -182,7 +187,13 @@ class HttpdConnection {
     this.pieceSize = Math.min(this.postLen, MAX_POST);
     if (method === null || url === null) return; // "WtF? url = NULL": no answer, ever
     const query = url.indexOf('?');
-    this.request = this.makeRequest(method, query < 0 ? url : url.slice(0, query), query < 0 ? null : url.slice(query + 1), headers, contentLength);
+    this.request = this.makeRequest(
+      method,
+      query < 0 ? url : url.slice(0, query),
+      query < 0 ? null : url.slice(query + 1),
+      headers,
+      contentLength,
+    );
     this.options.onRequest?.(method, this.request.url);
     if (this.postLen === 0) this.process();
   }
@@ -212,8 +223,15 @@ class HttpdConnection {
     return data.length;
   }
 
-  private makeRequest(method: 'GET' | 'POST', url: string, args: string | null, headers: IncomingHttpHeaders, contentLength: number | null): HttpdRequest {
-    const write = (data: string | Buffer) => this.output.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  private makeRequest(
+    method: 'GET' | 'POST',
+    url: string,
+    args: string | null,
+    headers: IncomingHttpHeaders,
+    contentLength: number | null,
+  ): HttpdRequest {
+    const write = (data: string | Buffer) =>
+      this.output.push(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
     return {
       method,
       url,
@@ -225,11 +243,15 @@ class HttpdConnection {
       piece: contentLength === null ? null : Buffer.alloc(0),
       connected: true,
       state: undefined,
-      startResponse: (code) => write(`HTTP/1.0 ${code} ${code < 400 ? 'OK' : 'ERROR'}\r\nServer: esp-link\r\nConnection: close\r\n`),
+      startResponse: (code) =>
+        write(`HTTP/1.0 ${code} ${code < 400 ? 'OK' : 'ERROR'}\r\nServer: esp-link\r\nConnection: close\r\n`),
       header: (name, value) => write(`${name}: ${value}\r\n`),
       endHeaders: () => write('\r\n'),
       send: write,
-      redirect: (location) => write(`HTTP/1.0 302 Found\r\nServer: esp8266-link\r\nConnection: close\r\nLocation: ${location}\r\n\r\nRedirecting to ${location}\r\n`),
+      redirect: (location) =>
+        write(
+          `HTTP/1.0 302 Found\r\nServer: esp8266-link\r\nConnection: close\r\nLocation: ${location}\r\n\r\nRedirecting to ${location}\r\n`,
+        ),
     };
   }
 
@@ -249,7 +271,9 @@ class HttpdConnection {
       result = this.cgi(request);
     } catch (error) {
       this.options.onFault?.(error as Error);
-      this.output = [Buffer.from('HTTP/1.0 500 ERROR\r\nServer: esp-link\r\nConnection: close\r\n\r\nsimulator error\r\n', 'latin1')];
+      this.output = [
+        Buffer.from('HTTP/1.0 500 ERROR\r\nServer: esp-link\r\nConnection: close\r\n\r\nsimulator error\r\n', 'latin1'),
+      ];
       result = 'done';
     }
     if (result === 'more') return this.flush();

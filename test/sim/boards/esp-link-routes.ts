@@ -6,8 +6,24 @@ import { FLASH_SECTOR, checkHeader, type Slot } from './esp-link-flash.ts';
 import type { Cgi, HttpdRequest } from './esp-link-httpd.ts';
 
 /** cgiservices.c rst_codes and flash_maps, indexed by rst_info->reason and the SDK flash size map. */
-export const RESET_CAUSES = ['normal', 'wdt reset', 'exception', 'soft wdt', 'restart', 'deep sleep', 'external'] as const;
-export const FLASH_MAPS = ['512KB:256/256', '256KB', '1MB:512/512', '2MB:512/512', '4MB:512/512', '2MB:1024/1024', '4MB:1024/1024'] as const;
+export const RESET_CAUSES = [
+  'normal',
+  'wdt reset',
+  'exception',
+  'soft wdt',
+  'restart',
+  'deep sleep',
+  'external',
+] as const;
+export const FLASH_MAPS = [
+  '512KB:256/256',
+  '256KB',
+  '1MB:512/512',
+  '2MB:512/512',
+  '4MB:512/512',
+  '2MB:1024/1024',
+  '4MB:1024/1024',
+] as const;
 
 const FLASH_TOO_SMALL = 'Flash too small for OTA update';
 
@@ -51,8 +67,22 @@ interface UploadState {
 }
 
 export function flashRoutes(board: EspLinkBoard): Record<string, Cgi> {
-  const record = (request: HttpdRequest, state: UploadState, outcome: 'applied' | 'rejected' | 'hung', status: number | null, message: string) =>
-    board.recordEspUpload({ headers: request.headers, data: Buffer.concat(state.pieces), slot: state.slot, declaredLength: request.contentLength, status, outcome, message });
+  const record = (
+    request: HttpdRequest,
+    state: UploadState,
+    outcome: 'applied' | 'rejected' | 'hung',
+    status: number | null,
+    message: string,
+  ) =>
+    board.recordEspUpload({
+      headers: request.headers,
+      data: Buffer.concat(state.pieces),
+      slot: state.slot,
+      declaredLength: request.contentLength,
+      status,
+      outcome,
+      message,
+    });
 
   const next: Cgi = (request) => {
     if (!request.connected) return 'done';
@@ -69,18 +99,36 @@ export function flashRoutes(board: EspLinkBoard): Record<string, Cgi> {
   const upload: Cgi = (request) => {
     const piece = request.piece;
     const offset = request.received - (piece?.length ?? 0);
-    if (offset === 0 && request.connected) request.state = { slot: board.nextSlot, pieces: [], answered: false } satisfies UploadState;
+    if (offset === 0 && request.connected)
+      request.state = { slot: board.nextSlot, pieces: [], answered: false } satisfies UploadState;
     const state = request.state as UploadState | undefined;
     if (!request.connected) {
       // The connection went away mid-body: what arrived is in flash, nobody got an answer.
-      if (state && !state.answered) record(request, state, 'rejected', null, `connection closed after ${request.received} of ${request.contentLength} bytes`);
+      if (state && !state.answered)
+        record(
+          request,
+          state,
+          'rejected',
+          null,
+          `connection closed after ${request.received} of ${request.contentLength} bytes`,
+        );
       return 'done';
     }
     if (!state || state.answered) return 'done';
-    const fail = (code: number, message: string, send: (request: HttpdRequest, code: number, message: string) => 'done') => {
+    const fail = (
+      code: number,
+      message: string,
+      send: (request: HttpdRequest, code: number, message: string) => 'done',
+    ) => {
       state.answered = true;
       if (piece) state.pieces.push(piece);
-      record(request, state, 'rejected', code, code === 400 && message === FLASH_TOO_SMALL ? message : `${message}\r\n`);
+      record(
+        request,
+        state,
+        'rejected',
+        code,
+        code === 400 && message === FLASH_TOO_SMALL ? message : `${message}\r\n`,
+      );
       return send(request, code, message);
     };
     if (!board.canOta) return fail(400, FLASH_TOO_SMALL, errorResponse);

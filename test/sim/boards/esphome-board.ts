@@ -40,7 +40,8 @@ export interface EsphomeBoardOptions extends HttpBoardOptions {
   credentials?: { user: string; password: string } | null;
 }
 
-const INDEX_V2 = '<!DOCTYPE html><html><head><meta charset=UTF-8><link rel=icon href=data:></head><body><esp-app></esp-app><script src="https://oi.esphome.io/v2/www.js"></script></body></html>';
+const INDEX_V2 =
+  '<!DOCTYPE html><html><head><meta charset=UTF-8><link rel=icon href=data:></head><body><esp-app></esp-app><script src="https://oi.esphome.io/v2/www.js"></script></body></html>';
 const TEXT = { 'Content-Type': 'text/plain', 'Access-Control-Allow-Origin': '*', Connection: 'close' };
 
 export class EsphomeBoard extends HttpBoard {
@@ -72,7 +73,9 @@ export class EsphomeBoard extends HttpBoard {
     this.apiPort = options.apiPort ?? 6053;
     this.freeSpace = options.freeSpace ?? (this.platform === 'ESP32' ? 0x140000 : 1_044_480);
     this.credentials = options.credentials ?? null;
-    this.auth = this.credentials ? new SimAuth({ ...this.credentials, style: this.platform === 'ESP8266' ? 'esp-async' : 'basic' }) : null;
+    this.auth = this.credentials
+      ? new SimAuth({ ...this.credentials, style: this.platform === 'ESP8266' ? 'esp-async' : 'basic' })
+      : null;
   }
 
   get firmwareVersion(): string | null {
@@ -127,13 +130,16 @@ export class EsphomeBoard extends HttpBoard {
   }
 
   private async receiveUpdate(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const parts = isMultipart(request) ? await readMultipart(request, () => this.quirks) : { ...(await drainBody(request, () => this.quirks)), parts: [] };
+    const parts = isMultipart(request)
+      ? await readMultipart(request, () => this.quirks)
+      : { ...(await drainBody(request, () => this.quirks)), parts: [] };
     if (!parts.complete) return;
     // Only the first file part reaches the OTA backend; later ones are ignored.
     const image = parts.parts.find((part) => part.filename !== undefined);
     const success = image !== undefined && this.accepts(image.data);
     const message = success ? 'Update Successful!' : 'Update Failed!';
-    if (image) this.recordUpload(request, image, this.quirks.hangResponse ? 'hung' : success ? 'applied' : 'rejected', message);
+    if (image)
+      this.recordUpload(request, image, this.quirks.hangResponse ? 'hung' : success ? 'applied' : 'rejected', message);
     if (this.quirks.hangResponse) return;
     this.send(response, 200, TEXT, message);
     if (!success || !image) return;

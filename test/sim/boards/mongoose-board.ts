@@ -117,12 +117,14 @@ export class MongooseBoard extends HttpBoard {
 
   protected mdnsServices(): MdnsService[] {
     const { version, id } = this.firmware;
-    return [{
-      type: '_http._tcp',
-      instance: this.hostname,
-      port: this.port,
-      txt: { id: this.deviceId, arch: this.arch, app: this.app, fw_version: version, fw_id: id },
-    }];
+    return [
+      {
+        type: '_http._tcp',
+        instance: this.hostname,
+        port: this.port,
+        txt: { id: this.deviceId, arch: this.arch, app: this.app, fw_version: version, fw_id: id },
+      },
+    ];
   }
 
   protected override onBoot(): void {
@@ -130,7 +132,12 @@ export class MongooseBoard extends HttpBoard {
     if (this.revertOnBoot) {
       this.revertOnBoot = false;
       const from = this.bootState.active_slot;
-      this.bootState = { active_slot: this.bootState.revert_slot, is_committed: true, revert_slot: from, commit_timeout: 0 };
+      this.bootState = {
+        active_slot: this.bootState.revert_slot,
+        is_committed: true,
+        revert_slot: from,
+        commit_timeout: 0,
+      };
       this.emit('reverted', this.firmware);
       return;
     }
@@ -138,9 +145,15 @@ export class MongooseBoard extends HttpBoard {
     const { slot, commitTimeout } = this.staged;
     this.staged = null;
     const previous = this.bootState.active_slot;
-    this.bootState = { active_slot: slot, is_committed: commitTimeout <= 0, revert_slot: previous, commit_timeout: Math.max(0, commitTimeout) };
+    this.bootState = {
+      active_slot: slot,
+      is_committed: commitTimeout <= 0,
+      revert_slot: previous,
+      commit_timeout: Math.max(0, commitTimeout),
+    };
     // mgos_upd_boot_finish: arm the commit watchdog, or commit at once when there is no timeout.
-    if (commitTimeout > 0) this.commitTimer = this.later(commitTimeout * this.commitSecondMs, () => void this.revert(0));
+    if (commitTimeout > 0)
+      this.commitTimer = this.later(commitTimeout * this.commitSecondMs, () => void this.revert(0));
   }
 
   /** OTA.Commit / GET /update/commit. False when there is nothing to commit. */
@@ -169,7 +182,12 @@ export class MongooseBoard extends HttpBoard {
       'Sys.GetInfo': () => this.sysInfo(),
       'Sys.Reboot': (args) => void this.reboot({ delayMs: typeof args.delay_ms === 'number' ? args.delay_ms : 100 }),
       'OTA.GetBootState': () => ({ ...this.bootState }),
-      'OTA.Status': () => ({ state: 0, is_committed: this.bootState.is_committed, commit_timeout: this.bootState.commit_timeout, partition: this.bootState.active_slot }),
+      'OTA.Status': () => ({
+        state: 0,
+        is_committed: this.bootState.is_committed,
+        commit_timeout: this.bootState.commit_timeout,
+        partition: this.bootState.active_slot,
+      }),
       'OTA.Revert': () => {
         if (!this.revert(100)) throw new RpcError(-1, 'Revert failed: firmware is committed');
         return null;
@@ -189,10 +207,21 @@ export class MongooseBoard extends HttpBoard {
   private sysInfo(): Record<string, unknown> {
     const { version, id } = this.firmware;
     return {
-      id: this.deviceId, app: this.app, fw_version: version, fw_id: id,
-      mg_version: '2.20.0', mg_id: '20230301-000000/2.20.0@sim', mac: this.mac, arch: this.arch,
-      uptime: this.uptimeSeconds, public_key: '',
-      ram_size: 294_000, ram_free: 180_000, ram_min_free: 150_000, fs_size: 233_681, fs_free: 150_000,
+      id: this.deviceId,
+      app: this.app,
+      fw_version: version,
+      fw_id: id,
+      mg_version: '2.20.0',
+      mg_id: '20230301-000000/2.20.0@sim',
+      mac: this.mac,
+      arch: this.arch,
+      uptime: this.uptimeSeconds,
+      public_key: '',
+      ram_size: 294_000,
+      ram_free: 180_000,
+      ram_min_free: 150_000,
+      fs_size: 233_681,
+      fs_free: 150_000,
       wifi: { sta_ip: this.address, ap_ip: '', status: 'got ip', ssid: 'ota-bench' },
     };
   }
@@ -200,7 +229,11 @@ export class MongooseBoard extends HttpBoard {
   protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://device').pathname;
     const text = { 'Content-Type': 'text/plain', Connection: 'close' };
-    if (this.auth && (path === '/rpc' || path.startsWith('/rpc/') || path.startsWith('/update')) && !this.auth.check(request)) {
+    if (
+      this.auth &&
+      (path === '/rpc' || path.startsWith('/rpc/') || path.startsWith('/update')) &&
+      !this.auth.check(request)
+    ) {
       // mg_http_send_digest_auth_request: an empty 401 as soon as the headers are in; an upload's
       // body is not read (the connection closes under a client still sending it).
       if (!isMultipart(request)) await drainBody(request, () => this.quirks);
@@ -214,7 +247,12 @@ export class MongooseBoard extends HttpBoard {
     if (path === '/rpc' || path.startsWith('/rpc/')) {
       const { body } = await drainBody(request, () => this.quirks);
       if (this.quirks.garbageResponses) return this.sendGarbage(response);
-      return serveRpc({ method: (name) => this.rpcMethods()[name], send: this.send.bind(this), deviceId: this.deviceId }, request, response, body.toString());
+      return serveRpc(
+        { method: (name) => this.rpcMethods()[name], send: this.send.bind(this), deviceId: this.deviceId },
+        request,
+        response,
+        body.toString(),
+      );
     }
     if (path !== '/update') {
       await drainBody(request, () => this.quirks);
@@ -223,7 +261,10 @@ export class MongooseBoard extends HttpBoard {
     if (!isMultipart(request)) {
       // Device-side pull (`url=` in query or form body): the simulator cannot fetch anything.
       const { body } = await drainBody(request, () => this.quirks);
-      const params = request.method === 'POST' ? new URLSearchParams(body.toString()) : new URL(request.url ?? '', 'http://d').searchParams;
+      const params =
+        request.method === 'POST'
+          ? new URLSearchParams(body.toString())
+          : new URL(request.url ?? '', 'http://d').searchParams;
       const url = params.get('url');
       if (!url) return this.send(response, 400, text, 'Update URL not specified and none is configured.\r\n');
       return this.send(response, 500, text, `(-1) Failed to fetch ${url}\r\n`);
@@ -251,12 +292,20 @@ export class MongooseBoard extends HttpBoard {
     const timeoutField = form.parts.filter((part) => !part.filename && part.name === 'commit_timeout').pop();
     const commitTimeout = Number.parseInt(timeoutField?.data.toString() ?? '0', 10) || 0;
     const zip = Buffer.concat(files.map((part) => part.data));
-    const verdict = files.length > 0 ? checkFwZip(zip, { arch: this.arch, freeSpace: this.freeSpace }) : { ok: false as const, message: 'Update aborted' };
+    const verdict =
+      files.length > 0
+        ? checkFwZip(zip, { arch: this.arch, freeSpace: this.freeSpace })
+        : { ok: false as const, message: 'Update aborted' };
     const message = verdict.ok ? 'Update applied, finalizing' : verdict.message;
     const upload = { name: files[0]?.name ?? '', filename: files[0]?.filename, data: zip };
     if (this.quirks.hangResponse) return void this.recordUpload(request, upload, 'hung', message);
     if (files.length > 0) this.recordUpload(request, upload, verdict.ok ? 'applied' : 'rejected', message);
-    this.send(response, verdict.ok ? 200 : 400, { 'Content-Type': 'text/plain', Connection: 'close' }, `${message}\r\n`);
+    this.send(
+      response,
+      verdict.ok ? 200 : 400,
+      { 'Content-Type': 'text/plain', Connection: 'close' },
+      `${message}\r\n`,
+    );
     if (!verdict.ok) return;
     const slot = 1 - this.bootState.active_slot;
     this.slots[slot] = { version: verdict.manifest.version, id: verdict.manifest.build_id };

@@ -44,7 +44,11 @@ function queryArgs(query: URLSearchParams): Record<string, unknown> | RpcError {
   return parseArgs(pairs.length ? `{${pairs.join(',')}}` : '');
 }
 
-function invoke(channel: RpcChannel, method: string, args: Record<string, unknown> | RpcError): { result: unknown } | { error: RpcError } {
+function invoke(
+  channel: RpcChannel,
+  method: string,
+  args: Record<string, unknown> | RpcError,
+): { result: unknown } | { error: RpcError } {
   if (args instanceof RpcError) return { error: args };
   const handler = channel.method(method);
   if (!handler) return { error: new RpcError(404, `No handler for ${method}`) };
@@ -65,7 +69,12 @@ export function serveRpc(channel: RpcChannel, request: IncomingMessage, response
     // A full frame posted to /rpc.
     const frame = parseArgs(body);
     if (frame instanceof RpcError || typeof frame.method !== 'string') {
-      return channel.send(response, 400, JSON_HEADERS, JSON.stringify({ error: { code: 400, message: 'Invalid frame' } }));
+      return channel.send(
+        response,
+        400,
+        JSON_HEADERS,
+        JSON.stringify({ error: { code: 400, message: 'Invalid frame' } }),
+      );
     }
     const params = (frame.params ?? frame.args ?? {}) as Record<string, unknown>;
     const outcome = invoke(channel, frame.method, params);

@@ -14,9 +14,7 @@ export interface FwManifest {
   [key: string]: unknown;
 }
 
-export type FwZipVerdict =
-  | { ok: true; manifest: FwManifest; imageBytes: number }
-  | { ok: false; message: string };
+export type FwZipVerdict = { ok: true; manifest: FwManifest; imageBytes: number } | { ok: false; message: string };
 
 export interface DeviceLimits {
   /** The board's FW_ARCHITECTURE, compared case-insensitively with the manifest's platform prefix. */
@@ -56,7 +54,9 @@ function readLocalEntry(zip: Buffer, at: number): HeaderResult {
   if (size !== zip.readUInt32LE(at + 22)) return { message: 'Malformed archive' };
   const start = at + 30 + nameLength + extraLength;
   if (zip.length < start + size) return { incomplete: true };
-  return { entry: { name, data: zip.subarray(start, start + size), crc: zip.readUInt32LE(at + 14), next: start + size } };
+  return {
+    entry: { name, data: zip.subarray(start, start + size), crc: zip.readUInt32LE(at + 14), next: start + size },
+  };
 }
 
 function crcMatches(entry: LocalEntry): boolean {
@@ -78,9 +78,14 @@ function parseManifest(data: Buffer): { manifest: FwManifest } | { message: stri
     if (typeof value === 'string') return value.length > 0;
     return value !== undefined && value !== null;
   };
-  if (!['platform', 'version', 'build_id', 'parts'].every(present)) return { message: 'Required manifest field missing' };
+  if (!['platform', 'version', 'build_id', 'parts'].every(present))
+    return { message: 'Required manifest field missing' };
   // json_scanf's %T takes any token: a numeric version is as good as a string one.
-  const fields = { platform: String(manifest.platform), version: String(manifest.version), build_id: String(manifest.build_id) };
+  const fields = {
+    platform: String(manifest.platform),
+    version: String(manifest.version),
+    build_id: String(manifest.build_id),
+  };
   return { manifest: { ...manifest, ...fields } as FwManifest };
 }
 
@@ -96,7 +101,8 @@ export function checkFwZip(zip: Buffer, limits: DeviceLimits): FwZipVerdict {
   const parsed = parseManifest(first.entry.data);
   if ('message' in parsed) return { ok: false, message: parsed.message };
   const manifest = parsed.manifest;
-  if (!manifest.platform.toLowerCase().startsWith(limits.arch.toLowerCase())) return { ok: false, message: 'Wrong platform' };
+  if (!manifest.platform.toLowerCase().startsWith(limits.arch.toLowerCase()))
+    return { ok: false, message: 'Wrong platform' };
 
   let at = first.entry.next;
   let imageBytes = 0;

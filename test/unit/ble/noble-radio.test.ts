@@ -112,18 +112,45 @@ describe('NobleRadio: adapter states', () => {
 
 describe('NobleRadio: advertisements into the device table', () => {
   it('three update protocols, hostile and nameless peripherals, others filtered out', async () => {
-    const mos = new AdvertisingPeripheral({ id: 'a0010001', address: 'A0:01:00:00:00:01', rssi: -70, advertisement: { localName: 'mos-rpc', serviceUuids: [MOS_SERVICE] } });
+    const mos = new AdvertisingPeripheral({
+      id: 'a0010001',
+      address: 'A0:01:00:00:00:01',
+      rssi: -70,
+      advertisement: { localName: 'mos-rpc', serviceUuids: [MOS_SERVICE] },
+    });
     const esp = new AdvertisingPeripheral({
-      id: 'a0020002', address: 'a0:02:00:00:00:02', rssi: -80,
-      advertisement: { localName: 'esp-ota', serviceUuids: ['180a', '8018'], manufacturerData: Buffer.from([0xe5, 0x02, 0x99]) },
+      id: 'a0020002',
+      address: 'a0:02:00:00:00:02',
+      rssi: -80,
+      advertisement: {
+        localName: 'esp-ota',
+        serviceUuids: ['180a', '8018'],
+        manufacturerData: Buffer.from([0xe5, 0x02, 0x99]),
+      },
     });
     const hostile = new AdvertisingPeripheral({
-      id: 'bad0', address: 'not a mac', rssi: -127,
-      advertisement: { localName: `\u202eevil\u0000\u001b[2J${'A'.repeat(10_000)}`, serviceUuids: ['zz', SMP_SERVICE_UUID, '-'], manufacturerData: Buffer.from([1]) },
+      id: 'bad0',
+      address: 'not a mac',
+      rssi: -127,
+      advertisement: {
+        localName: `\u202eevil\u0000\u001b[2J${'A'.repeat(10_000)}`,
+        serviceUuids: ['zz', SMP_SERVICE_UUID, '-'],
+        manufacturerData: Buffer.from([1]),
+      },
     });
-    const nameless = new AdvertisingPeripheral({ id: 'b0b0', address: 'b0:b0:00:00:00:01', advertisement: { serviceUuids: ['8018'] } });
-    const heartRate = new AdvertisingPeripheral({ id: 'beef', address: 'be:ef:00:00:00:01', advertisement: { localName: 'hr', serviceUuids: ['180d'] } });
-    const { radio } = radioOver({ peripherals: [smpDevice({ manufacturerData: Buffer.from([0x59, 0x00]) }), mos, esp, hostile, nameless, heartRate] });
+    const nameless = new AdvertisingPeripheral({
+      id: 'b0b0',
+      address: 'b0:b0:00:00:00:01',
+      advertisement: { serviceUuids: ['8018'] },
+    });
+    const heartRate = new AdvertisingPeripheral({
+      id: 'beef',
+      address: 'be:ef:00:00:00:01',
+      advertisement: { localName: 'hr', serviceUuids: ['180d'] },
+    });
+    const { radio } = radioOver({
+      peripherals: [smpDevice({ manufacturerData: Buffer.from([0x59, 0x00]) }), mos, esp, hostile, nameless, heartRate],
+    });
     const table = new BleDeviceTable();
     let changes = 0;
     table.on('changed', () => changes++);
@@ -133,17 +160,44 @@ describe('NobleRadio: advertisements into the device table', () => {
       table.observe(ad);
     });
     await radio.startScanning(SCAN_FOR);
-    await until(() => table.list().length === 5 && [...perPeripheral.values()].every((n) => n >= 10), 'ten advertisements from each of five devices');
+    await until(
+      () => table.list().length === 5 && [...perPeripheral.values()].every((n) => n >= 10),
+      'ten advertisements from each of five devices',
+    );
 
     const byId = Object.fromEntries(table.list().map((d) => [d.id, d]));
     expect(Object.keys(byId).sort()).toEqual(['ble:a0010001', 'ble:a0020002', 'ble:b0b0', 'ble:bad0', 'ble:c0de0001']);
     expect(byId['ble:c0de0001']).toMatchObject({
-      transport: 'ble', name: 'smp-svr', address: 'c0:de:00:00:00:01', protocol: 'mcumgr-smp', pushSupported: true,
-      services: ['MCUmgr SMP'], rssi: -55, online: true, txt: { manufacturer: '0059' },
+      transport: 'ble',
+      name: 'smp-svr',
+      address: 'c0:de:00:00:00:01',
+      protocol: 'mcumgr-smp',
+      pushSupported: true,
+      services: ['MCUmgr SMP'],
+      rssi: -55,
+      online: true,
+      txt: { manufacturer: '0059' },
     });
-    expect(byId['ble:a0010001']).toMatchObject({ name: 'mos-rpc', address: 'a0:01:00:00:00:01', protocol: 'mongoose-os-ble', pushSupported: false, rssi: -70 });
-    expect(byId['ble:a0020002']).toMatchObject({ name: 'esp-ota', protocol: 'esp-ble-ota', services: ['Espressif BLE OTA'], txt: { manufacturer: '02e5' } });
-    expect(byId['ble:bad0']).toMatchObject({ name: `evil [2J${'A'.repeat(55)}…`, address: null, protocol: 'mcumgr-smp', rssi: -127, txt: {} });
+    expect(byId['ble:a0010001']).toMatchObject({
+      name: 'mos-rpc',
+      address: 'a0:01:00:00:00:01',
+      protocol: 'mongoose-os-ble',
+      pushSupported: false,
+      rssi: -70,
+    });
+    expect(byId['ble:a0020002']).toMatchObject({
+      name: 'esp-ota',
+      protocol: 'esp-ble-ota',
+      services: ['Espressif BLE OTA'],
+      txt: { manufacturer: '02e5' },
+    });
+    expect(byId['ble:bad0']).toMatchObject({
+      name: `evil [2J${'A'.repeat(55)}…`,
+      address: null,
+      protocol: 'mcumgr-smp',
+      rssi: -127,
+      txt: {},
+    });
     expect(byId['ble:b0b0']).toMatchObject({ name: 'BLE device b0:b0:00:00:00:01', protocol: 'esp-ble-ota' });
     expect(perPeripheral.has('beef')).toBe(false);
     expect(table.peripheralIdOf('ble:c0de0001')).toBe('c0de0001');
@@ -152,9 +206,14 @@ describe('NobleRadio: advertisements into the device table', () => {
   });
 
   it('a peripheral advertising SMP only in some packets keeps its protocol (noble merges adverts)', async () => {
-    const flip = new AdvertisingPeripheral({ id: 'f11b', address: 'f1:1b:00:00:00:01', advertisement: { serviceUuids: [SMP_SERVICE_UUID] } });
+    const flip = new AdvertisingPeripheral({
+      id: 'f11b',
+      address: 'f1:1b:00:00:00:01',
+      advertisement: { serviceUuids: [SMP_SERVICE_UUID] },
+    });
     let n = 0;
-    flip.advertisement = () => (n++ % 2 === 0 ? { serviceUuids: [SMP_SERVICE_UUID] } : { localName: 'flipper', serviceUuids: [] });
+    flip.advertisement = () =>
+      n++ % 2 === 0 ? { serviceUuids: [SMP_SERVICE_UUID] } : { localName: 'flipper', serviceUuids: [] };
     const { radio } = radioOver({ peripherals: [flip] });
     const table = new BleDeviceTable();
     const seen: string[][] = [];
@@ -194,11 +253,17 @@ describe('NobleRadio: connections', () => {
     const { radio } = radioOver({ peripherals: [smpDevice()] });
     await radio.startScanning(SCAN_FOR);
     await until(() => radio.status().state === 'scanning', 'scanning');
-    await expect(radio.connect('0123abcd', { timeoutMs: 500 })).rejects.toThrow(/has not been seen by this Bluetooth adapter/);
+    await expect(radio.connect('0123abcd', { timeoutMs: 500 })).rejects.toThrow(
+      /has not been seen by this Bluetooth adapter/,
+    );
   });
 
   it('times out when the peripheral stops advertising, keeps scanning, and connects once it is back', async () => {
-    const quiet = new AdvertisingPeripheral({ id: 'a0a0', address: 'a0:a0:00:00:00:01', advertisement: { localName: 'q', serviceUuids: ['8018'] } });
+    const quiet = new AdvertisingPeripheral({
+      id: 'a0a0',
+      address: 'a0:a0:00:00:00:01',
+      advertisement: { localName: 'q', serviceUuids: ['8018'] },
+    });
     const { radio } = radioOver({ peripherals: [quiet] });
     const ads: Advertisement[] = [];
     radio.on('advertisement', (a) => ads.push(a));
@@ -207,7 +272,9 @@ describe('NobleRadio: connections', () => {
     const saved = quiet.adv;
     quiet.adv = null;
     const started = Date.now();
-    await expect(radio.connect('a0a0', { timeoutMs: 250 })).rejects.toThrow(/did not accept a connection within .* \(out of range, off, or connected to something else\)/);
+    await expect(radio.connect('a0a0', { timeoutMs: 250 })).rejects.toThrow(
+      /did not accept a connection within .* \(out of range, off, or connected to something else\)/,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(radio.status().state).toBe('scanning');
     quiet.adv = saved;
@@ -221,7 +288,11 @@ describe('NobleRadio: connections', () => {
   });
 
   it('an aborted connect stops waiting', async () => {
-    const quiet = new AdvertisingPeripheral({ id: 'a0a1', address: 'a0:a1:00:00:00:01', advertisement: { serviceUuids: ['8018'] } });
+    const quiet = new AdvertisingPeripheral({
+      id: 'a0a1',
+      address: 'a0:a1:00:00:00:01',
+      advertisement: { serviceUuids: ['8018'] },
+    });
     const { radio } = radioOver({ peripherals: [quiet] });
     const seen = new Promise<void>((resolve) => radio.on('advertisement', () => resolve()));
     await radio.startScanning(SCAN_FOR);
@@ -260,7 +331,9 @@ describe('NobleRadio: connections', () => {
     expect(writes).toHaveLength(6);
     await Promise.all(writes);
     await until(() => packets.length === 4, 'three echo answers');
-    expect(packets.slice(1).map((p) => [p.header.sequence, decode(p.body)])).toEqual(texts.map((text, i) => [10 + i, { r: text }]));
+    expect(packets.slice(1).map((p) => [p.header.sequence, decode(p.body)])).toEqual(
+      texts.map((text, i) => [10 + i, { r: text }]),
+    );
     expect(device.stats.droppedReassembly).toBe(0);
     expect(device.stats.requests).toBe(4);
     await connection.disconnect();
@@ -274,7 +347,8 @@ describe('NobleRadio: connections', () => {
     const reasons: string[] = [];
     connection.onDisconnect((r) => reasons.push(r));
     const packet = encodeSmpRequest(echo('x'.repeat(400)), 1);
-    for (let at = 0; at < packet.length; at += 244) void channel.write(packet.subarray(at, at + 244)).catch(() => undefined);
+    for (let at = 0; at < packet.length; at += 244)
+      void channel.write(packet.subarray(at, at + 244)).catch(() => undefined);
     await until(() => reasons.length > 0, 'the disconnect');
     expect(reasons).toEqual(['the link timed out (the device reset, lost power or went out of range)']);
     expect(connection.connected).toBe(false);
@@ -282,7 +356,9 @@ describe('NobleRadio: connections', () => {
     // A listener added after the fact still hears it, once.
     const late = await new Promise<string>((resolve) => connection.onDisconnect(resolve));
     expect(late).toBe(reasons[0]);
-    await expect(connection.openNotifyChannel(SMP_SERVICE_UUID, SMP_CHARACTERISTIC_UUID)).rejects.toThrow(/link is down/);
+    await expect(connection.openNotifyChannel(SMP_SERVICE_UUID, SMP_CHARACTERISTIC_UUID)).rejects.toThrow(
+      /link is down/,
+    );
   });
 
   it('the peripheral vanishing (removePeripheral) mid-connection: link timeout', async () => {

@@ -19,7 +19,9 @@ describe('OTA_BENCH_BLE', () => {
   });
 
   it.each(['bluez', 'sim:', 'HCI', 'on'])('refuses %j with the values it knows', (value) => {
-    expect(() => bleSettingFrom(value)).toThrow(/is not a Bluetooth setting: use default, hci, dbus, off or sim:SCENARIO/);
+    expect(() => bleSettingFrom(value)).toThrow(
+      /is not a Bluetooth setting: use default, hci, dbus, off or sim:SCENARIO/,
+    );
   });
 
   it('off means no radio at all; the others load nothing until used', () => {

@@ -6,9 +6,19 @@ import { decode, encode } from 'cborg';
 import { describe, expect, it } from 'vitest';
 import type { GattConnection, NotifyChannel } from '../../../electron/engine/ble/ble-radio.ts';
 import { LinkLostError, SmpClient, SmpTimeoutError } from '../../../electron/engine/ble/smp-client.ts';
-import { decodeSmpPacket, encodeSmpPacket, type SmpHeader, type SmpPacket } from '../../../electron/engine/ble/smp-frame.ts';
 import {
-  imageUploadRequest, mcumgrParamsRequest, resetRequest, SmpDeviceError, type CborMap, type SmpRequest,
+  decodeSmpPacket,
+  encodeSmpPacket,
+  type SmpHeader,
+  type SmpPacket,
+} from '../../../electron/engine/ble/smp-frame.ts';
+import {
+  imageUploadRequest,
+  mcumgrParamsRequest,
+  resetRequest,
+  SmpDeviceError,
+  type CborMap,
+  type SmpRequest,
 } from '../../../electron/engine/ble/smp-messages.ts';
 import { until } from '../support/until.ts';
 
@@ -82,7 +92,10 @@ class FakeLink implements GattConnection, NotifyChannel {
 /** The server's answer to `request`: same group/id/sequence, op + 1, the version it came with. */
 function response(request: SmpPacket, body: CborMap, over: Partial<Omit<SmpHeader, 'length'>> = {}): Buffer {
   const h = request.header;
-  return encodeSmpPacket({ op: (h.op + 1) as 1 | 3, version: h.version, flags: 0, group: h.group, sequence: h.sequence, id: h.id, ...over }, encode(body));
+  return encodeSmpPacket(
+    { op: (h.op + 1) as 1 | 3, version: h.version, flags: 0, group: h.group, sequence: h.sequence, id: h.id, ...over },
+    encode(body),
+  );
 }
 
 function setup(attMtu: number | null = 247) {
@@ -101,14 +114,21 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('SmpClient: writes', () => {
-  for (const [mtu, perWrite] of [[null, 20], [23, 20], [185, 182]] as const) {
+  for (const [mtu, perWrite] of [
+    [null, 20],
+    [23, 20],
+    [185, 182],
+  ] as const) {
     it(`fragments at MTU − 3 (${perWrite} bytes for MTU ${mtu ?? 'unknown'}), back to back, two requests in one tick never interleaved`, () => {
       const { link, client } = setup(mtu);
       expect(client.attMtu).toBe(perWrite + 3);
       // 8 + map 1 + "d" 2 + text head 3 + 395 = 409 bytes, and 8 + 1 + 2 + 2 + 255 = 268.
       void client.request(echoRequest('a'.repeat(395)), 1_000).catch(() => {});
       void client.request(echoRequest('b'.repeat(255)), 1_000).catch(() => {});
-      const sizes = (total: number) => [...Array(Math.floor(total / perWrite)).fill(perWrite), ...(total % perWrite ? [total % perWrite] : [])];
+      const sizes = (total: number) => [
+        ...Array(Math.floor(total / perWrite)).fill(perWrite),
+        ...(total % perWrite ? [total % perWrite] : []),
+      ];
       expect(link.writes.map((w) => w.length)).toEqual([...sizes(409), ...sizes(268)]);
       // The writes, in order, are exactly packet one then packet two.
       expect(link.requests).toHaveLength(2);
@@ -137,7 +157,7 @@ describe('SmpClient: writes', () => {
     expect(new Set(seqs).size).toBe(256);
   });
 
-  it('a write the radio refuses rejects its request with the radio\'s error', async () => {
+  it("a write the radio refuses rejects its request with the radio's error", async () => {
     const { link, client } = setup();
     link.writeError = new Error('characteristic write failed');
     const error = await rejection(client.request(mcumgrParamsRequest(), 1_000));
@@ -167,7 +187,10 @@ describe('SmpClient: answers', () => {
     const { link, client } = setup(23);
     const a = client.request(echoRequest('a'.repeat(40)), 1_000);
     const b = client.request(echoRequest('b'.repeat(40)), 1_000);
-    const bytes = Buffer.concat([response(link.requests[0]!, { r: 'A'.repeat(40) }), response(link.requests[1]!, { r: 'B'.repeat(40) })]);
+    const bytes = Buffer.concat([
+      response(link.requests[0]!, { r: 'A'.repeat(40) }),
+      response(link.requests[1]!, { r: 'B'.repeat(40) }),
+    ]);
     link.notifySplit(bytes, 20); // 52 + 52 bytes: the third notification carries both
     expect(await a).toEqual({ r: 'A'.repeat(40) });
     expect(await b).toEqual({ r: 'B'.repeat(40) });
@@ -230,7 +253,9 @@ describe('SmpClient: errors', () => {
     link.notify(response(link.requests[0]!, { rc: 8 }));
     const error = await rejection(pending);
     expect(error).toBeInstanceOf(SmpDeviceError);
-    expect(error.message).toBe('The board\'s firmware does not support this command (MCUmgr params: MGMT_ERR_ENOTSUP, rc 8).');
+    expect(error.message).toBe(
+      "The board's firmware does not support this command (MCUmgr params: MGMT_ERR_ENOTSUP, rc 8).",
+    );
     expect((error as SmpDeviceError).code).toBe('unsupported-protocol');
     expect((error as SmpDeviceError).smp).toMatchObject({ shape: 1, rc: 8, group: null });
   });
@@ -241,12 +266,14 @@ describe('SmpClient: errors', () => {
     link.notify(response(link.requests[0]!, { err: { group: 1, rc: 9 } }));
     const error = await rejection(pending);
     expect(error).toBeInstanceOf(SmpDeviceError);
-    expect(error.message).toBe('The secondary slot holds a pending or confirmed image; reset the board (or erase the slot) first (image upload: IMG_MGMT_ERR_NO_FREE_SLOT, rc 9).');
+    expect(error.message).toBe(
+      'The secondary slot holds a pending or confirmed image; reset the board (or erase the slot) first (image upload: IMG_MGMT_ERR_NO_FREE_SLOT, rc 9).',
+    );
     expect((error as SmpDeviceError).code).toBe('not-enough-space');
     expect((error as SmpDeviceError).smp).toMatchObject({ shape: 2, group: 1, rc: 9 });
   });
 
-  it('the board\'s reason (rsn) travels with a v1 error', async () => {
+  it("the board's reason (rsn) travels with a v1 error", async () => {
     const { link, client } = setup();
     const pending = client.request(resetRequest(), 1_000);
     link.notify(response(link.requests[0]!, { rc: 10, rsn: 'upload in progress' }));

@@ -18,7 +18,14 @@ const Noble = require('@stoprocent/noble/lib/noble.js') as typeof NobleClass;
 
 const scratch = scratchDir();
 const TIME_SCALE = 0.02;
-const TIMEOUTS = { rebootGoneMs: 2_000, rebootComeBackMs: 4_000, pollMs: 50, rollbackGraceMs: 1_000, healthSeconds: 1, versionAnnounceMs: 100 };
+const TIMEOUTS = {
+  rebootGoneMs: 2_000,
+  rebootComeBackMs: 4_000,
+  pollMs: 50,
+  rollbackGraceMs: 1_000,
+  healthSeconds: 1,
+  versionAnnounceMs: 100,
+};
 
 const image = (major: number, minor: number, payloadSize = 40_000) =>
   buildMcubootImage({ version: { major, minor, revision: 0 }, payloadSize, seed: major * 100 + minor });
@@ -32,7 +39,14 @@ afterEach(async () => {
 });
 
 async function bench(opts: Partial<SmpPeripheralOptions> = {}) {
-  const device = new SmpPeripheral({ id: 'c0de0001', name: 'smp-sensor', initialImage: v1, bufSize: 2475, bufCount: 4, ...opts });
+  const device = new SmpPeripheral({
+    id: 'c0de0001',
+    name: 'smp-sensor',
+    initialImage: v1,
+    bufSize: 2475,
+    bufCount: 4,
+    ...opts,
+  });
   const bindings = new SimBindings({ peripherals: [device], timeScale: TIME_SCALE, supervisionTimeoutMs: 300 });
   const radio = new NobleRadio(async () => new Noble(bindings) as unknown as NobleLike);
   engine = createEngine({ timeouts: TIMEOUTS, ble: radio, bleOptions: { connectTimeoutMs: 3_000 } });
@@ -41,17 +55,33 @@ async function bench(opts: Partial<SmpPeripheralOptions> = {}) {
   return { device, bindings, engine, found };
 }
 
-
-async function push(e: OtaEngine, found: Device, bytes: Buffer, mode?: 'test-and-confirm' | 'confirm-only' | 'test-only'): Promise<Job> {
+async function push(
+  e: OtaEngine,
+  found: Device,
+  bytes: Buffer,
+  mode?: 'test-and-confirm' | 'confirm-only' | 'test-only',
+): Promise<Job> {
   const info = await e.inspectImage(scratch.write(`app-${Math.random().toString(16).slice(2)}.signed.bin`, bytes));
-  const job = e.push({ deviceId: found.id, imageId: info.imageId, commitPolicy: 'auto', commitTimeoutSeconds: 60, mode });
+  const job = e.push({
+    deviceId: found.id,
+    imageId: info.imageId,
+    commitPolicy: 'auto',
+    commitTimeoutSeconds: 60,
+    mode,
+  });
   return e.waitForJob(job.id);
 }
 
 describe('BLE devices and SMP pushes through the engine', () => {
   it('lists the SMP device with transport, address and RSSI', async () => {
     const { found } = await bench();
-    expect(found).toMatchObject({ id: 'ble:c0de0001', transport: 'ble', name: 'smp-sensor', protocol: 'mcumgr-smp', pushSupported: true });
+    expect(found).toMatchObject({
+      id: 'ble:c0de0001',
+      transport: 'ble',
+      name: 'smp-sensor',
+      protocol: 'mcumgr-smp',
+      pushSupported: true,
+    });
     expect(found.rssi).toBeLessThan(0);
     expect(engine!.discoveryStatus().ble?.state).toBe('scanning');
   });
@@ -62,7 +92,14 @@ describe('BLE devices and SMP pushes through the engine', () => {
     expect(job.result?.message).toMatch(/runs 1\.1\.0 and confirmed it/);
     expect(job.state).toBe('committed');
     expect(job).toMatchObject({ mode: 'test-and-confirm', fromVersion: '1.0.0', toVersion: '1.1.0' });
-    expect(job.link).toMatchObject({ attMtu: 247, bufSize: 2475, bufCount: 4, maxPacketBytes: 2475, window: 3, resumedFrom: [] });
+    expect(job.link).toMatchObject({
+      attMtu: 247,
+      bufSize: 2475,
+      bufCount: 4,
+      maxPacketBytes: 2475,
+      window: 3,
+      resumedFrom: [],
+    });
     expect(job.progress.bytesSent).toBe(v2.length);
     expect(device.activeVersion).toBe('1.1.0');
     expect(device.revertOnNextBoot).toBe(false);
@@ -143,7 +180,9 @@ describe('BLE devices and SMP pushes through the engine', () => {
     const plan = await e.planPush(found.id, info.imageId);
     expect(plan.verdict).toBe('refused');
     expect(plan.message).toMatch(/without the MCUboot header.*imgtool/);
-    const job = await e.waitForJob(e.push({ deviceId: found.id, imageId: info.imageId, commitPolicy: 'auto', commitTimeoutSeconds: 60 }).id);
+    const job = await e.waitForJob(
+      e.push({ deviceId: found.id, imageId: info.imageId, commitPolicy: 'auto', commitTimeoutSeconds: 60 }).id,
+    );
     expect(job.state).toBe('failed');
     expect(job.result?.message).toMatch(/without the MCUboot header/);
     expect(device.stats.bytesReceived).toBe(0);
@@ -154,9 +193,13 @@ describe('BLE devices and SMP pushes through the engine', () => {
     const info = await e.inspectImage(scratch.write('v2.signed.bin', v2));
     const plan = await e.planPush(found.id, info.imageId);
     expect(plan.verdict).toBe('ready');
-    expect(plan.imageSlots).toEqual([expect.objectContaining({ slot: 0, version: '1.0.0', active: true, confirmed: true })]);
+    expect(plan.imageSlots).toEqual([
+      expect.objectContaining({ slot: 0, version: '1.0.0', active: true, confirmed: true }),
+    ]);
     expect(plan.checks.map((c) => c.id)).toEqual(['format', 'hash', 'running', 'slot1', 'link']);
-    expect(plan.checks.find((c) => c.id === 'link')?.detail).toMatch(/2475 B × 4: packets of 2475 B, 3 in flight, ATT MTU 247/);
+    expect(plan.checks.find((c) => c.id === 'link')?.detail).toMatch(
+      /2475 B × 4: packets of 2475 B, 3 in flight, ATT MTU 247/,
+    );
   });
 
   it('fails within the bound when the device never comes back after the reset', async () => {

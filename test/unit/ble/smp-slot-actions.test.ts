@@ -23,16 +23,23 @@ async function deviceIn(state: State, opts: Partial<SmpPeripheralOptions> = {}) 
   const bench = await simSmpBench(opts);
   engine = bench.engine;
   const { device } = bench;
-  if (state === 'running-test') device.restore({ slots: [v2, v1], pendingSwap: null, revertOnNextBoot: true, upload: null });
-  if (state === 'pending-test') device.restore({ slots: [v1, v2], pendingSwap: 'test', revertOnNextBoot: false, upload: null });
-  if (state === 'slot1-idle') device.restore({ slots: [v1, v2], pendingSwap: null, revertOnNextBoot: false, upload: null });
+  if (state === 'running-test')
+    device.restore({ slots: [v2, v1], pendingSwap: null, revertOnNextBoot: true, upload: null });
+  if (state === 'pending-test')
+    device.restore({ slots: [v1, v2], pendingSwap: 'test', revertOnNextBoot: false, upload: null });
+  if (state === 'slot1-idle')
+    device.restore({ slots: [v1, v2], pendingSwap: null, revertOnNextBoot: false, upload: null });
   const act = (action: 'test' | 'confirm' | 'erase' | 'reset' | 'commit' | 'revert', slot?: number, hash?: string) =>
-    bench.engine.imageSlotAction(action === 'commit' || action === 'revert' ? { deviceId: bench.found.id, action } : { deviceId: bench.found.id, action, slot, hash });
+    bench.engine.imageSlotAction(
+      action === 'commit' || action === 'revert'
+        ? { deviceId: bench.found.id, action }
+        : { deviceId: bench.found.id, action, slot, hash },
+    );
   const hashOf = (slot: number) => (slot === 0 ? device.slots[0] : device.slots[1]!).info.hash.toString('hex');
   return { ...bench, act, hashOf };
 }
 
-describe('commit and revert on an SMP device (the CLI\'s words)', () => {
+describe("commit and revert on an SMP device (the CLI's words)", () => {
   it('commit confirms the running unconfirmed test image; a second commit says it already is', async () => {
     const { act, device } = await deviceIn('running-test');
     const first = await act('commit');
@@ -58,7 +65,9 @@ describe('commit and revert on an SMP device (the CLI\'s words)', () => {
     const { act, device } = await deviceIn('running-test');
     const result = await act('revert');
     expect(result.done, result.message).toBe(true);
-    expect(result.message).toMatch(/1\.1\.0 ran as an unconfirmed test: reset smp-sensor, and MCUboot went back — it came back running 1\.0\.0, confirmed \(was 1\.1\.0\)/);
+    expect(result.message).toMatch(
+      /1\.1\.0 ran as an unconfirmed test: reset smp-sensor, and MCUboot went back — it came back running 1\.0\.0, confirmed \(was 1\.1\.0\)/,
+    );
     expect(result.firmwareVersion).toBe('1.0.0');
     expect(result.nextReset).toBe('The next reset boots 1.0.0 again.');
     expect(device.activeVersion).toBe('1.0.0');
@@ -69,12 +78,14 @@ describe('commit and revert on an SMP device (the CLI\'s words)', () => {
     const { act, device } = await deviceIn('pending-test');
     const result = await act('revert');
     expect(result.done).toBe(false);
-    expect(result.message).toMatch(/1\.1\.0 in slot 1 is pending for a test boot, and smp-sensor refuses to erase a pending slot \(IMG_MGMT_ERR_NO_FREE_SLOT.*ALLOW_ERASE_PENDING\)\. MCUmgr has no command that clears a pending image, so nothing was changed/);
+    expect(result.message).toMatch(
+      /1\.1\.0 in slot 1 is pending for a test boot, and smp-sensor refuses to erase a pending slot \(IMG_MGMT_ERR_NO_FREE_SLOT.*ALLOW_ERASE_PENDING\)\. MCUmgr has no command that clears a pending image, so nothing was changed/,
+    );
     expect(result.nextReset).toMatch(/boots 1\.1\.0 once as a test; the reset after that goes back to 1\.0\.0/);
     expect(device.pendingSwap).toBe('test');
   });
 
-  it('a legacy (v1, rc-only) server\'s EBADSTATE for the pending slot reads the same way', async () => {
+  it("a legacy (v1, rc-only) server's EBADSTATE for the pending slot reads the same way", async () => {
     const { act, device } = await deviceIn('pending-test', { legacy: true, bufSize: 256 });
     const result = await act('revert');
     expect(result.done).toBe(false);
@@ -86,7 +97,9 @@ describe('commit and revert on an SMP device (the CLI\'s words)', () => {
     const { act, device } = await deviceIn('pending-test', { allowErasePending: true });
     const result = await act('revert');
     expect(result.done, result.message).toBe(true);
-    expect(result.message).toMatch(/Erased slot 1 of smp-sensor: 1\.1\.0 was pending for a test boot and is gone; 1\.0\.0 keeps running/);
+    expect(result.message).toMatch(
+      /Erased slot 1 of smp-sensor: 1\.1\.0 was pending for a test boot and is gone; 1\.0\.0 keeps running/,
+    );
     expect(result.imageSlots).toHaveLength(1);
     expect(device.slots[1]).toBeNull();
   });
@@ -115,7 +128,9 @@ describe('slot panel actions', () => {
     expect(tested.message).toBe('Marked 1.1.0 in slot 1 for a test boot.');
     expect(tested.imageSlots?.find((s) => s.slot === 1)).toMatchObject({ pending: true, permanent: false });
     const reset = await act('reset');
-    expect(reset.message).toMatch(/Reset smp-sensor: it came back running 1\.1\.0 as an unconfirmed test \(was 1\.0\.0\)/);
+    expect(reset.message).toMatch(
+      /Reset smp-sensor: it came back running 1\.1\.0 as an unconfirmed test \(was 1\.0\.0\)/,
+    );
     expect(reset.nextReset).toMatch(/The next reset goes back to 1\.0\.0: 1\.1\.0 runs as a test and is not confirmed/);
     const confirmed = await act('confirm', 0, hashOf(0));
     expect(confirmed.done).toBe(true);
@@ -129,7 +144,9 @@ describe('slot panel actions', () => {
     expect(device.pendingSwap).toBe('perm');
     const erase = await act('erase', 1, hashOf(1));
     expect(erase.done).toBe(false);
-    expect(erase.message).toMatch(/refuses to erase slot 1: 1\.1\.0 there is marked for the next reset \(IMG_MGMT_ERR_NO_FREE_SLOT\)/);
+    expect(erase.message).toMatch(
+      /refuses to erase slot 1: 1\.1\.0 there is marked for the next reset \(IMG_MGMT_ERR_NO_FREE_SLOT\)/,
+    );
     expect(erase.imageSlots).toHaveLength(2);
   });
 
@@ -145,21 +162,31 @@ describe('slot panel actions', () => {
     const { act, device } = await deviceIn('slot1-idle');
     const result = await act('test', 1, 'ab'.repeat(32));
     expect(result.done).toBe(false);
-    expect(result.message).toMatch(/Slot 1 of smp-sensor now holds 1\.1\.0 .*not the image you saw there; nothing was changed/);
+    expect(result.message).toMatch(
+      /Slot 1 of smp-sensor now holds 1\.1\.0 .*not the image you saw there; nothing was changed/,
+    );
     expect(device.pendingSwap).toBeNull();
   });
 
   it('holds the device like a job: no action while a push runs, no push while an action runs', async () => {
     const { act, device, engine: e, found, open } = await deviceIn('slot1-idle', { erasePageMs: 40 });
     const info = await open(simImage(1, 2, 8_000));
-    const job = e.push({ deviceId: found.id, imageId: info.imageId, commitPolicy: 'auto', commitTimeoutSeconds: 60, mode: 'test-only' });
+    const job = e.push({
+      deviceId: found.id,
+      imageId: info.imageId,
+      commitPolicy: 'auto',
+      commitTimeoutSeconds: 60,
+      mode: 'test-only',
+    });
     await expect(act('erase', 1)).rejects.toThrow(/A push to smp-sensor is running.*slot actions wait until it ends/);
     await e.waitForJob(job.id);
     const logFrom = device.log.length;
     const erasing = act('reset');
     // Mid-action: the device has been asked to reset and the action now waits for it to come back.
     await until(() => device.log.slice(logFrom).some((l) => l.what === 'reset requested'), 'the reset request');
-    expect(() => e.push({ deviceId: found.id, imageId: info.imageId, commitPolicy: 'auto', commitTimeoutSeconds: 60 })).toThrow(/smp-sensor is busy: resetting it/);
+    expect(() =>
+      e.push({ deviceId: found.id, imageId: info.imageId, commitPolicy: 'auto', commitTimeoutSeconds: 60 }),
+    ).toThrow(/smp-sensor is busy: resetting it/);
     await expect(act('commit')).rejects.toThrow(/busy: resetting it/);
     await erasing;
   });

@@ -26,7 +26,9 @@ describe('SMP upload at small MTUs without MCUmgr params', () => {
     const { plan, link, push, device } = await atMtu(23);
     expect(plan.verdict).toBe('refused');
     expect(link.status).toBe('fail');
-    expect(link.detail).toMatch(/20-byte SMP packet \(ATT MTU 23 − 3.*cannot carry the first upload request.*32-byte MCUboot header.*at least \d+ bytes \(an ATT MTU of \d+\)/);
+    expect(link.detail).toMatch(
+      /20-byte SMP packet \(ATT MTU 23 − 3.*cannot carry the first upload request.*32-byte MCUboot header.*at least \d+ bytes \(an ATT MTU of \d+\)/,
+    );
     const job = await push(v2);
     expect(job.state).toBe('failed');
     expect(job.result?.message).toMatch(/cannot carry the first upload request/);
@@ -37,7 +39,9 @@ describe('SMP upload at small MTUs without MCUmgr params', () => {
   it('MTU 65: uploads without sha, saying resume is lost, and restarts from 0 after a drop', async () => {
     const { link, push, device } = await atMtu(65, { dropLinkAfterBytes: 6_000 });
     expect(link.status).toBe('warn');
-    expect(link.detail).toMatch(/carries no SHA-256 of the file: a dropped link restarts the upload from byte 0 \(no resume\)/);
+    expect(link.detail).toMatch(
+      /carries no SHA-256 of the file: a dropped link restarts the upload from byte 0 \(no resume\)/,
+    );
     const job = await push(v2);
     expect(job.state, job.result?.message).toBe('committed');
     expect(job.link).toMatchObject({ attMtu: 65, bufSize: null, maxPacketBytes: 62, window: 1 });
@@ -45,7 +49,7 @@ describe('SMP upload at small MTUs without MCUmgr params', () => {
     expect(device.activeVersion).toBe('1.1.0');
   }, 15_000);
 
-  it('MTU 100: a trimmed sha keeps resume (the device\'s match:false on a trimmed sha is not corruption)', async () => {
+  it("MTU 100: a trimmed sha keeps resume (the device's match:false on a trimmed sha is not corruption)", async () => {
     const { link, push, device } = await atMtu(100, { dropLinkAfterBytes: 6_000 });
     expect(link.status).toBe('warn');
     expect(link.detail).toMatch(/carries only \d+ of the 32 bytes of the file's SHA-256: a dropped link still resumes/);

@@ -8,8 +8,20 @@ import { decode } from 'cborg';
 import { describe, expect, it } from 'vitest';
 import { SmpTimeoutError } from '../../../electron/engine/ble/smp-client.ts';
 import { decodeSmpPacket } from '../../../electron/engine/ble/smp-frame.ts';
-import { encodeSmpRequest, responseError, SmpDeviceError, type CborMap, type SmpRequest } from '../../../electron/engine/ble/smp-messages.ts';
-import { uploadImage, type SmpSender, type UploadInput, type UploadResult, type SmpUploadTimeouts } from '../../../electron/engine/ble/smp-upload.ts';
+import {
+  encodeSmpRequest,
+  responseError,
+  SmpDeviceError,
+  type CborMap,
+  type SmpRequest,
+} from '../../../electron/engine/ble/smp-messages.ts';
+import {
+  uploadImage,
+  type SmpSender,
+  type UploadInput,
+  type UploadResult,
+  type SmpUploadTimeouts,
+} from '../../../electron/engine/ble/smp-upload.ts';
 import { planChunk } from '../../../electron/engine/ble/upload-chunks.ts';
 import { UpdateError } from '../../../electron/engine/update-error.ts';
 
@@ -22,11 +34,13 @@ const MAX_PACKET = 2475;
 /** Deterministic pseudo-random bytes (xorshift) starting with the MCUboot magic. */
 function makeFile(size: number, seed = 1): Buffer {
   const out = Buffer.alloc(size);
-  let x = seed * 2654435761 >>> 0 || 1;
+  let x = (seed * 2654435761) >>> 0 || 1;
   for (let i = 0; i < size; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x & 0xff;
   }
   out.writeUInt32LE(0x96f3b83d, 0);
@@ -55,7 +69,12 @@ interface DeviceBehaviour {
   answer?(sent: Sent, normal: CborMap): CborMap;
 }
 
-interface Session { sha: Buffer; len: number; off: number; bytes: Buffer }
+interface Session {
+  sha: Buffer;
+  len: number;
+  off: number;
+  bytes: Buffer;
+}
 
 class FakeDevice implements SmpSender {
   readonly sent: Sent[] = [];
@@ -77,7 +96,14 @@ class FakeDevice implements SmpSender {
     const packet = encodeSmpRequest(request, 0);
     const body = decode(decodeSmpPacket(packet).body) as CborMap;
     const data = body.data as Uint8Array;
-    const sent: Sent = { index: this.sent.length, off: body.off as number, dataBytes: data.length, first: body.off === 0, packetBytes: packet.length, timeoutMs };
+    const sent: Sent = {
+      index: this.sent.length,
+      off: body.off as number,
+      dataBytes: data.length,
+      first: body.off === 0,
+      packetBytes: packet.length,
+      timeoutMs,
+    };
     this.sent.push(sent);
     this.outstanding++;
     this.maxOutstanding = Math.max(this.maxOutstanding, this.outstanding);
@@ -94,19 +120,26 @@ class FakeDevice implements SmpSender {
         this.outstanding--;
         fn();
       };
-      const timer = setTimeout(() => settle(() => {
-        this.timedOut.push(sent);
-        reject(new SmpTimeoutError(request, timeoutMs));
-      }), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          settle(() => {
+            this.timedOut.push(sent);
+            reject(new SmpTimeoutError(request, timeoutMs));
+          }),
+        timeoutMs,
+      );
       if (!answered) return;
-      setTimeout(() => {
-        clearTimeout(timer);
-        settle(() => {
-          const error = responseError(map!, request.what);
-          if (error) reject(new SmpDeviceError(error, request.what));
-          else resolve(map!);
-        });
-      }, this.behaviour.delay?.(sent) ?? 0);
+      setTimeout(
+        () => {
+          clearTimeout(timer);
+          settle(() => {
+            const error = responseError(map!, request.what);
+            if (error) reject(new SmpDeviceError(error, request.what));
+            else resolve(map!);
+          });
+        },
+        this.behaviour.delay?.(sent) ?? 0,
+      );
     });
   }
 
@@ -119,7 +152,8 @@ class FakeDevice implements SmpSender {
       const sha = Buffer.from(body.sha as Uint8Array);
       if (typeof len !== 'number' || sha.length !== 32) return { rc: 3 };
       if (this.holds?.equals(sha)) return { off: len, match: true };
-      if (this.session && this.session.sha.equals(sha) && this.session.len === len && this.session.off > 0) return { off: this.session.off };
+      if (this.session && this.session.sha.equals(sha) && this.session.len === len && this.session.off > 0)
+        return { off: this.session.off };
       if (data.length < 32) return { err: { group: 1, rc: 22 } };
       this.session = { sha, len, off: 0, bytes: Buffer.alloc(len) };
     }
@@ -152,7 +186,12 @@ async function upload(device: FakeDevice, file: Buffer, extra: Partial<UploadInp
   const offsets: number[] = [];
   const logs: string[] = [];
   const result = await uploadImage({
-    client: device, file, sha: sha256(file), maxPacket: MAX_PACKET, window: 3, timeouts: TIMEOUTS,
+    client: device,
+    file,
+    sha: sha256(file),
+    maxPacket: MAX_PACKET,
+    window: 3,
+    timeouts: TIMEOUTS,
     onStart: (off, resumed) => starts.push([off, resumed]),
     onOffset: (off) => offsets.push(off),
     log: (text) => logs.push(text),
@@ -205,7 +244,11 @@ describe('uploadImage: pipelining', () => {
     const original = device.send.bind(device);
     device.send = (request, timeoutMs) => {
       const promise = original(request, timeoutMs);
-      if (device.sent.length === 1) void promise.then(() => { firstAnswered = true; sentBeforeFirstAnswer = device.sent.length; });
+      if (device.sent.length === 1)
+        void promise.then(() => {
+          firstAnswered = true;
+          sentBeforeFirstAnswer = device.sent.length;
+        });
       return promise;
     };
     await upload(device, file);
@@ -228,7 +271,11 @@ describe('uploadImage: pipelining', () => {
     // Above 65535 the offset takes 5 bytes: 26 of overhead.
     expect(high.dataBytes).toBe(2475 - 26);
     for (const s of sent) {
-      const plan = planChunk(s.first ? { off: 0, len: file.length, shaBytes: 32 } : { off: s.off }, file.length, MAX_PACKET);
+      const plan = planChunk(
+        s.first ? { off: 0, len: file.length, shaBytes: 32 } : { off: s.off },
+        file.length,
+        MAX_PACKET,
+      );
       expect(s.dataBytes).toBe(plan.dataBytes);
       expect(s.packetBytes).toBe(plan.packetBytes);
       expect(s.packetBytes).toBeLessThanOrEqual(MAX_PACKET);
@@ -237,7 +284,9 @@ describe('uploadImage: pipelining', () => {
     expect(last.off + last.dataBytes).toBe(70_000);
     expect(last.dataBytes).toBeLessThan(2449);
     // Nordic timeouts, scaled: first, last, others.
-    expect(sent.map((s) => s.timeoutMs)).toEqual(sent.map((s, i) => (i === 0 ? TIMEOUTS.firstMs : s === last ? TIMEOUTS.lastMs : TIMEOUTS.otherMs)));
+    expect(sent.map((s) => s.timeoutMs)).toEqual(
+      sent.map((s, i) => (i === 0 ? TIMEOUTS.firstMs : s === last ? TIMEOUTS.lastMs : TIMEOUTS.otherMs)),
+    );
   });
 
   it('window 1 is stop-and-wait: never two requests in flight', async () => {
@@ -273,7 +322,7 @@ describe('uploadImage: pipelining', () => {
     expect(run.offsets).toEqual([...run.offsets].sort((a, b) => a - b));
   });
 
-  it('a late answer to an older chunk does not pull the device\'s offset back: a covered timeout stays ignored', async () => {
+  it("a late answer to an older chunk does not pull the device's offset back: a covered timeout stays ignored", async () => {
     const file = makeFile(10_000);
     const offs = plannedOffsets(file.length);
     expect(offs).toHaveLength(5);
@@ -294,8 +343,8 @@ describe('uploadImage: pipelining', () => {
   });
 });
 
-describe('uploadImage: losses and the device\'s offset', () => {
-  it('a lost request times out and is sent again from the device\'s offset (window 1)', async () => {
+describe("uploadImage: losses and the device's offset", () => {
+  it("a lost request times out and is sent again from the device's offset (window 1)", async () => {
     const file = makeFile(12_000);
     const lost = plannedOffsets(file.length)[2]!;
     let dropped = false;
@@ -317,7 +366,10 @@ describe('uploadImage: losses and the device\'s offset', () => {
     const run = await upload(device, file);
     expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUTS.lastMs - 5);
     expect(device.sendsAt(lastOff)).toBe(2);
-    expect(device.sent.filter((s) => s.off === lastOff).map((s) => s.timeoutMs)).toEqual([TIMEOUTS.lastMs, TIMEOUTS.lastMs]);
+    expect(device.sent.filter((s) => s.off === lastOff).map((s) => s.timeoutMs)).toEqual([
+      TIMEOUTS.lastMs,
+      TIMEOUTS.lastMs,
+    ]);
     expect(run.result).toMatchObject({ match: true, resent: 1, requests: offs.length + 1 });
   });
 
@@ -325,7 +377,10 @@ describe('uploadImage: losses and the device\'s offset', () => {
     const file = makeFile(20_000);
     const offs = plannedOffsets(file.length);
     // The last answer comes late (50 K), so both lost answers time out (30 K) during the upload.
-    const device = new FakeDevice({ loseAnswer: (s) => s.off === offs[2] || s.off === offs[4], delay: (s) => (s.off === offs.at(-1) ? 50 * K : 0) });
+    const device = new FakeDevice({
+      loseAnswer: (s) => s.off === offs[2] || s.off === offs[4],
+      delay: (s) => (s.off === offs.at(-1) ? 50 * K : 0),
+    });
     const run = await upload(device, file);
     expect(device.timedOut.map((s) => s.off)).toEqual([offs[2], offs[4]]);
     expect(device.session!.bytes.equals(file)).toBe(true);
@@ -334,7 +389,7 @@ describe('uploadImage: losses and the device\'s offset', () => {
     expect(run.logs).toEqual([]);
   });
 
-  it('a lost answer to a chunk the device accepted (window 1): one resend, the device\'s answer moves on', async () => {
+  it("a lost answer to a chunk the device accepted (window 1): one resend, the device's answer moves on", async () => {
     const file = makeFile(12_000);
     const offs = plannedOffsets(file.length);
     let lostOnce = false;
@@ -364,7 +419,9 @@ describe('uploadImage: losses and the device\'s offset', () => {
     expect(restarts).toHaveLength(1);
     expect(restarts[0]).toContain(`expects byte ${lost}`);
     // Every offset is sent at most twice; the resent ones are exactly those sent the first time from `lost` on.
-    const firstRestartIndex = device.sent.findIndex((s, i) => s.off === lost && i > device.sent.findIndex((t) => t.off === lost));
+    const firstRestartIndex = device.sent.findIndex(
+      (s, i) => s.off === lost && i > device.sent.findIndex((t) => t.off === lost),
+    );
     const beforeRestart = device.sent.slice(0, firstRestartIndex).map((s) => s.off);
     const resentOffs = offs.filter((o) => device.sendsAt(o) === 2);
     expect(resentOffs).toEqual(beforeRestart.filter((o) => o >= lost));
@@ -451,14 +508,18 @@ describe('uploadImage: start, end and refusals', () => {
     const error = await failure(upload(device, file));
     expect(error).toBeInstanceOf(SmpDeviceError);
     expect(error.code).toBe('not-enough-space');
-    expect(error.message).toBe('The secondary slot holds a pending or confirmed image; reset the board (or erase the slot) first (image upload: IMG_MGMT_ERR_NO_FREE_SLOT, rc 9).');
+    expect(error.message).toBe(
+      'The secondary slot holds a pending or confirmed image; reset the board (or erase the slot) first (image upload: IMG_MGMT_ERR_NO_FREE_SLOT, rc 9).',
+    );
     expect(device.sent).toHaveLength(1);
   });
 
   it('a device error mid-upload stops the upload, no retry', async () => {
     const file = makeFile(20_000);
     const offs = plannedOffsets(file.length);
-    const device = new FakeDevice({ answer: (s, normal) => (s.off === offs[3] ? { err: { group: 1, rc: 12 } } : normal) });
+    const device = new FakeDevice({
+      answer: (s, normal) => (s.off === offs[3] ? { err: { group: 1, rc: 12 } } : normal),
+    });
     const error = await failure(upload(device, file, { window: 1 }));
     expect(error).toBeInstanceOf(SmpDeviceError);
     expect(error.message).toContain('IMG_MGMT_ERR_FLASH_WRITE_FAILED');
@@ -473,7 +534,7 @@ describe('uploadImage: start, end and refusals', () => {
     expect(error.message).toContain('expects byte 99999 of a 12000-byte image');
   });
 
-  it('cancel via AbortSignal while waiting for an answer: cancelled at the device\'s offset, at once', async () => {
+  it("cancel via AbortSignal while waiting for an answer: cancelled at the device's offset, at once", async () => {
     const file = makeFile(30_000);
     const offs = plannedOffsets(file.length);
     const controller = new AbortController();
@@ -487,7 +548,9 @@ describe('uploadImage: start, end and refusals', () => {
       },
     });
     const started = Date.now();
-    const error = await failure(upload(device, file, { signal: controller.signal, timeouts: { ...TIMEOUTS, otherMs: 5_000, lastMs: 5_000 } }));
+    const error = await failure(
+      upload(device, file, { signal: controller.signal, timeouts: { ...TIMEOUTS, otherMs: 5_000, lastMs: 5_000 } }),
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(error.code).toBe('cancelled');
     expect(error.message).toContain(`at byte ${offs[3]} of 30000`);

@@ -2,21 +2,39 @@
 // smp-messages.ts): every planned packet fits buf_size, and fills it whenever the data allows.
 import { describe, expect, it } from 'vitest';
 import { encodeSmpRequest, imageUploadRequest } from '../../../electron/engine/ble/smp-messages.ts';
-import { cborHeadBytes, maxSmpPacket, minimumSmpPacket, planChunk, planFirstChunk, uploadOverhead, uploadWindow, type ChunkFields } from '../../../electron/engine/ble/upload-chunks.ts';
+import {
+  cborHeadBytes,
+  maxSmpPacket,
+  minimumSmpPacket,
+  planChunk,
+  planFirstChunk,
+  uploadOverhead,
+  uploadWindow,
+  type ChunkFields,
+} from '../../../electron/engine/ble/upload-chunks.ts';
 
 const SHA = Buffer.alloc(32, 0x11);
 
 function encodedSize(fields: ChunkFields, dataBytes: number): number {
   const first = fields.off === 0;
-  return encodeSmpRequest(imageUploadRequest({
-    off: fields.off, data: Buffer.alloc(dataBytes), len: fields.len,
-    sha: first && fields.shaBytes ? SHA.subarray(0, fields.shaBytes) : undefined, image: fields.image, upgrade: fields.upgrade,
-  }), 0).length;
+  return encodeSmpRequest(
+    imageUploadRequest({
+      off: fields.off,
+      data: Buffer.alloc(dataBytes),
+      len: fields.len,
+      sha: first && fields.shaBytes ? SHA.subarray(0, fields.shaBytes) : undefined,
+      image: fields.image,
+      upgrade: fields.upgrade,
+    }),
+    0,
+  ).length;
 }
 
 describe('chunk-size arithmetic (§1.7)', () => {
   it('CBOR heads change width at 24, 256, 65536 and 2³²', () => {
-    expect([0, 23, 24, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32].map(cborHeadBytes)).toEqual([1, 1, 2, 2, 3, 3, 5, 5, 9]);
+    expect([0, 23, 24, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32].map(cborHeadBytes)).toEqual([
+      1, 1, 2, 2, 3, 3, 5, 5, 9,
+    ]);
   });
 
   it('matches the worked examples: 69 bytes for the first chunk of a ≥64 KiB image with sha, 26 for later chunks', () => {
@@ -45,7 +63,8 @@ describe('chunk-size arithmetic (§1.7)', () => {
             expect(size).toBe(plan.packetBytes);
             expect(plan.packetBytes).toBeLessThanOrEqual(bufSize);
             // Maximal: one more byte would not fit (unless the image ran out).
-            if (plan.dataBytes < imageSize - off) expect(uploadOverhead(fields, plan.dataBytes + 1) + plan.dataBytes + 1).toBeGreaterThan(bufSize);
+            if (plan.dataBytes < imageSize - off)
+              expect(uploadOverhead(fields, plan.dataBytes + 1) + plan.dataBytes + 1).toBeGreaterThan(bufSize);
             checked += 1;
           }
         }
@@ -54,7 +73,7 @@ describe('chunk-size arithmetic (§1.7)', () => {
     expect(checked).toBeGreaterThan(400);
   });
 
-  it('first chunk overhead is larger than a later chunk\'s at the same packet size', () => {
+  it("first chunk overhead is larger than a later chunk's at the same packet size", () => {
     const first = planChunk({ off: 0, len: 100000, shaBytes: 32 }, 100000, 244);
     const later = planChunk({ off: 244, len: 100000 }, 100000, 244);
     // 176 data bytes need a 2-byte byte-string head, one less than the 69-byte example's 3.

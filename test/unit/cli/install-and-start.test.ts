@@ -20,7 +20,10 @@ function fakeElectron(withBinary: boolean): string {
 
 function checkElectron(dir: string) {
   const { ELECTRON_EXEC_PATH: _unset, ...env } = process.env;
-  return spawnSync(process.execPath, ['scripts/check-electron.js'], { env: { ...env, OTA_BENCH_ELECTRON_DIR: dir, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['scripts/check-electron.js'], {
+    env: { ...env, OTA_BENCH_ELECTRON_DIR: dir, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    encoding: 'utf8',
+  });
 }
 
 describe('npm start and npm install, as a newcomer meets them', () => {

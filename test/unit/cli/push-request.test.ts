@@ -2,7 +2,13 @@
 // (and so the UI cannot send), the CLI refuses too, as a usage error (exit 2) in our words.
 import { describe, expect, it } from 'vitest';
 import { pushRequestSchema } from '../../../shared/request-schemas.ts';
-import { FILLED_BY_CLI, OPTION_OF_FIELD, pushRequestFor, pushRequestOptions, type PushOptionValues } from '../../../electron/cli/push-request.ts';
+import {
+  FILLED_BY_CLI,
+  OPTION_OF_FIELD,
+  pushRequestFor,
+  pushRequestOptions,
+  type PushOptionValues,
+} from '../../../electron/cli/push-request.ts';
 import { UsageError } from '../../../electron/cli/usage.ts';
 
 const interactive = { interactive: false };
@@ -21,12 +27,37 @@ function cli(values: PushOptionValues): { ok: true } | { ok: false; words: strin
 
 // For each option, values the schema takes and values it refuses, as typed and as the request field.
 const CASES: { field: keyof typeof OPTION_OF_FIELD; option: PushOptionValues; request: Record<string, unknown> }[] = [
-  ...['0', '9', '86401', '30.5', '-10', 'abc', '', '1e9'].map((v) => ({ field: 'commitTimeoutSeconds' as const, option: { 'commit-timeout': v }, request: { commitTimeoutSeconds: v.trim() === '' ? v : Number(v) } })),
-  ...['10', '300', '86400', '1e2'].map((v) => ({ field: 'commitTimeoutSeconds' as const, option: { 'commit-timeout': v }, request: { commitTimeoutSeconds: Number(v) } })),
-  ...['auto', 'prompt', 'never', 'later', 'AUTO', ''].map((v) => ({ field: 'commitPolicy' as const, option: { commit: v }, request: { commitPolicy: v } })),
-  ...['mongoose-os', 'esp-link', 'mcumgr-smp', 'mongoose', 'http'].map((v) => ({ field: 'protocol' as const, option: { protocol: v }, request: { protocol: v } })),
-  ...['test-and-confirm', 'confirm-only', 'test-only', 'yolo'].map((v) => ({ field: 'mode' as const, option: { mode: v }, request: { mode: v } })),
-  ...[['admin', 'secret'], ['a'.repeat(201), 'secret'], ['admin', 'p'.repeat(201)], ['a'.repeat(200), 'p'.repeat(200)]].map(([user, password]) => ({
+  ...['0', '9', '86401', '30.5', '-10', 'abc', '', '1e9'].map((v) => ({
+    field: 'commitTimeoutSeconds' as const,
+    option: { 'commit-timeout': v },
+    request: { commitTimeoutSeconds: v.trim() === '' ? v : Number(v) },
+  })),
+  ...['10', '300', '86400', '1e2'].map((v) => ({
+    field: 'commitTimeoutSeconds' as const,
+    option: { 'commit-timeout': v },
+    request: { commitTimeoutSeconds: Number(v) },
+  })),
+  ...['auto', 'prompt', 'never', 'later', 'AUTO', ''].map((v) => ({
+    field: 'commitPolicy' as const,
+    option: { commit: v },
+    request: { commitPolicy: v },
+  })),
+  ...['mongoose-os', 'esp-link', 'mcumgr-smp', 'mongoose', 'http'].map((v) => ({
+    field: 'protocol' as const,
+    option: { protocol: v },
+    request: { protocol: v },
+  })),
+  ...['test-and-confirm', 'confirm-only', 'test-only', 'yolo'].map((v) => ({
+    field: 'mode' as const,
+    option: { mode: v },
+    request: { mode: v },
+  })),
+  ...[
+    ['admin', 'secret'],
+    ['a'.repeat(201), 'secret'],
+    ['admin', 'p'.repeat(201)],
+    ['a'.repeat(200), 'p'.repeat(200)],
+  ].map(([user, password]) => ({
     field: 'credentials' as const,
     option: { user, password },
     request: { credentials: { user, password } },
@@ -35,43 +66,75 @@ const CASES: { field: keyof typeof OPTION_OF_FIELD; option: PushOptionValues; re
 
 describe('the CLI push options go through pushRequestSchema', () => {
   it('every field of the schema is an option of the CLI or filled by the CLI itself', () => {
-    expect(Object.keys(pushRequestSchema.shape).sort()).toEqual([...Object.keys(OPTION_OF_FIELD), ...FILLED_BY_CLI].sort());
+    expect(Object.keys(pushRequestSchema.shape).sort()).toEqual(
+      [...Object.keys(OPTION_OF_FIELD), ...FILLED_BY_CLI].sort(),
+    );
   });
 
   it('every option has cases the schema takes and cases it refuses', () => {
     for (const field of Object.keys(OPTION_OF_FIELD)) {
-      const outcomes = CASES.filter((c) => c.field === field).map((c) => pushRequestSchema.safeParse({ ...base, ...c.request }).success);
+      const outcomes = CASES.filter((c) => c.field === field).map(
+        (c) => pushRequestSchema.safeParse({ ...base, ...c.request }).success,
+      );
       expect(outcomes, field).toContain(true);
       expect(outcomes, field).toContain(false);
     }
   });
 
-  it.each(CASES.map((c) => [c.field, JSON.stringify(c.option), c] as const))('%s %s: the CLI refuses exactly what the schema refuses', (_field, _shown, c) => {
-    const schemaTakes = pushRequestSchema.safeParse({ ...base, ...c.request }).success;
-    expect(cli(c.option).ok).toBe(schemaTakes);
-  });
+  it.each(CASES.map((c) => [c.field, JSON.stringify(c.option), c] as const))(
+    '%s %s: the CLI refuses exactly what the schema refuses',
+    (_field, _shown, c) => {
+      const schemaTakes = pushRequestSchema.safeParse({ ...base, ...c.request }).success;
+      expect(cli(c.option).ok).toBe(schemaTakes);
+    },
+  );
 
   it('--commit-timeout 0 is refused in our words, naming the range', () => {
-    expect(cli({ 'commit-timeout': '0' })).toEqual({ ok: false, words: '--commit-timeout wants whole seconds from 10 to 86400, not "0".' });
+    expect(cli({ 'commit-timeout': '0' })).toEqual({
+      ok: false,
+      words: '--commit-timeout wants whole seconds from 10 to 86400, not "0".',
+    });
   });
 
   it('keeps the words it had for --commit, --protocol and --mode', () => {
-    expect(cli({ commit: 'later' })).toEqual({ ok: false, words: '--commit must be auto, prompt or never, not "later".' });
-    expect(cli({ protocol: 'http' })).toMatchObject({ ok: false, words: expect.stringMatching(/^Unknown --protocol "http"\. Known: mongoose-os, /) });
-    expect(cli({ mode: 'yolo' })).toEqual({ ok: false, words: '--mode must be test-and-confirm, confirm-only, test-only, not "yolo".' });
+    expect(cli({ commit: 'later' })).toEqual({
+      ok: false,
+      words: '--commit must be auto, prompt or never, not "later".',
+    });
+    expect(cli({ protocol: 'http' })).toMatchObject({
+      ok: false,
+      words: expect.stringMatching(/^Unknown --protocol "http"\. Known: mongoose-os, /),
+    });
+    expect(cli({ mode: 'yolo' })).toEqual({
+      ok: false,
+      words: '--mode must be test-and-confirm, confirm-only, test-only, not "yolo".',
+    });
     expect(cli({ user: 'admin' })).toEqual({ ok: false, words: '--user and --password go together.' });
   });
 
   it('defaults: commit prompt in a terminal, never elsewhere; a 300 s commit window', () => {
-    expect(pushRequestOptions({}, { interactive: true })).toMatchObject({ commitPolicy: 'prompt', commitTimeoutSeconds: 300 });
-    expect(pushRequestOptions({}, { interactive: false })).toMatchObject({ commitPolicy: 'never', commitTimeoutSeconds: 300 });
+    expect(pushRequestOptions({}, { interactive: true })).toMatchObject({
+      commitPolicy: 'prompt',
+      commitTimeoutSeconds: 300,
+    });
+    expect(pushRequestOptions({}, { interactive: false })).toMatchObject({
+      commitPolicy: 'never',
+      commitTimeoutSeconds: 300,
+    });
   });
 
   it('the request it pushes passes the whole schema', () => {
-    const options = pushRequestOptions({ 'commit-timeout': '60', commit: 'auto', user: 'u', password: 'p' }, interactive);
+    const options = pushRequestOptions(
+      { 'commit-timeout': '60', commit: 'auto', user: 'u', password: 'p' },
+      interactive,
+    );
     const request = pushRequestFor(options, { deviceId: 'id:board', imageId: 'image-1' });
     expect(pushRequestSchema.parse(request)).toEqual(request);
-    expect(request).toMatchObject({ commitPolicy: 'auto', commitTimeoutSeconds: 60, credentials: { user: 'u', password: 'p' } });
+    expect(request).toMatchObject({
+      commitPolicy: 'auto',
+      commitTimeoutSeconds: 60,
+      credentials: { user: 'u', password: 'p' },
+    });
     expect(() => pushRequestFor(options, { deviceId: '', imageId: 'image-1' })).toThrow(UsageError);
   });
 });

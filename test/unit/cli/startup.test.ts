@@ -12,13 +12,22 @@ const LOG_MODULES = `data:text/javascript,${encodeURIComponent(
 
 function run(args: string[], env: Record<string, string | undefined> = {}): { stdout: string; loaded: string[] } {
   const { OTA_BENCH_CLI: _unset, ...base } = process.env;
-  const result = spawnSync(process.execPath, ['--import', LOG_MODULES, 'bin/ota-bench.js', ...args], { env: { ...base, ...env }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', LOG_MODULES, 'bin/ota-bench.js', ...args], {
+    env: { ...base, ...env },
+    encoding: 'utf8',
+  });
   expect(result.status, result.stderr).toBe(0);
-  const loaded = result.stderr.split('\n').filter((line) => line.startsWith('load ')).map((line) => line.slice(5));
+  const loaded = result.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('load '))
+    .map((line) => line.slice(5));
   return { stdout: result.stdout, loaded };
 }
 
-const heavy = (loaded: string[]) => loaded.filter((url) => /electron\/engine\/index\.ts|\/engine-[^/]*\.js$|node_modules\/zod\/|radio-setting|bonjour|noble/.test(url));
+const heavy = (loaded: string[]) =>
+  loaded.filter((url) =>
+    /electron\/engine\/index\.ts|\/engine-[^/]*\.js$|node_modules\/zod\/|radio-setting|bonjour|noble/.test(url),
+  );
 
 describe('ota-bench start-up', () => {
   it('from the sources, --help and --version load no engine, radio or zod', () => {

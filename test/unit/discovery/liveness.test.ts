@@ -101,8 +101,16 @@ describe('liveness', () => {
 
   it('re-checks probed boards, not boards mDNS alone vouches for, nor those whose records ended', () => {
     const t = probedArduino();
-    t.reg.observeService({ ...arduinoHttp(), fqdn: 'mos._http._tcp.local', host: 'mos.local', addresses: ['10.0.0.31'], txt: { id: 'mos1', fw_version: '1.0', arch: 'esp32' } });
-    expect(t.reg.reachabilityTargets()).toEqual([{ deviceId: 'host:esp8266-0a0b0c.local', host: '10.0.0.30', port: 80 }]);
+    t.reg.observeService({
+      ...arduinoHttp(),
+      fqdn: 'mos._http._tcp.local',
+      host: 'mos.local',
+      addresses: ['10.0.0.31'],
+      txt: { id: 'mos1', fw_version: '1.0', arch: 'esp32' },
+    });
+    expect(t.reg.reachabilityTargets()).toEqual([
+      { deviceId: 'host:esp8266-0a0b0c.local', host: '10.0.0.30', port: 80 },
+    ]);
     t.reg.goodbye('esp8266-0a0b0c._http._tcp.local');
     expect(t.reg.reachabilityTargets()).toEqual([]);
   });
@@ -114,7 +122,10 @@ describe('ReachabilityWatch', () => {
     const answers: boolean[] = [];
     const recorded: Array<[string, boolean]> = [];
     let busy = false;
-    const registry = { reachabilityTargets: () => [{ deviceId: 'd', host: 'h', port: 80 }], recordCheck: (id: string, ok: boolean) => recorded.push([id, ok]) };
+    const registry = {
+      reachabilityTargets: () => [{ deviceId: 'd', host: 'h', port: 80 }],
+      recordCheck: (id: string, ok: boolean) => recorded.push([id, ok]),
+    };
     const watch = new ReachabilityWatch(registry, () => busy, {
       intervalMs: 5000,
       retryMs: 1000,
@@ -143,7 +154,10 @@ describe('ReachabilityWatch', () => {
     busy = false;
     watch.tick((now += 5000));
     await settle();
-    expect(recorded).toEqual([['d', false], ['d', true]]);
+    expect(recorded).toEqual([
+      ['d', false],
+      ['d', true],
+    ]);
     vi.restoreAllMocks();
   });
 });

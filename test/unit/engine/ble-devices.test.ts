@@ -1,7 +1,14 @@
 // The BLE device table alone: hand-made advertisements, an injected clock.
 import { describe, expect, it } from 'vitest';
 import type { Advertisement } from '../../../electron/engine/ble/ble-radio.ts';
-import { BLE_UPDATE_SERVICES, BleDeviceTable, FORGET_AFTER_MS, LAST_SEEN_ANNOUNCE_MS, MAX_BLE_DEVICES, OFFLINE_AFTER_MS } from '../../../electron/engine/discovery/ble-devices.ts';
+import {
+  BLE_UPDATE_SERVICES,
+  BleDeviceTable,
+  FORGET_AFTER_MS,
+  LAST_SEEN_ANNOUNCE_MS,
+  MAX_BLE_DEVICES,
+  OFFLINE_AFTER_MS,
+} from '../../../electron/engine/discovery/ble-devices.ts';
 
 const SMP = '8d53dc1d1db74cd3868b8a527460aa84';
 const MOS = '5f6d4f535f5250435f5356435f49445f';
@@ -45,28 +52,30 @@ describe('BleDeviceTable', () => {
     const { table, changes, clock } = setup();
     table.observe(ad({ manufacturerData: Buffer.from([0x59, 0x00, 0x01, 0x02]) }));
     expect(changes()).toBe(1);
-    expect(table.list()).toEqual([{
-      id: 'ble:c0de00000001',
-      transport: 'ble',
-      name: 'smp-svr',
-      hostname: null,
-      address: 'c0:de:00:00:00:01',
-      port: 0,
-      protocol: 'mcumgr-smp',
-      protocolEvidence: 'service-type',
-      pushSupported: true,
-      firmwareVersion: null,
-      firmwareId: null,
-      app: null,
-      arch: null,
-      mac: null,
-      services: ['MCUmgr SMP'],
-      rssi: -55,
-      online: true,
-      lastSeen: clock.t,
-      authRequired: false,
-      txt: { manufacturer: '0059' },
-    }]);
+    expect(table.list()).toEqual([
+      {
+        id: 'ble:c0de00000001',
+        transport: 'ble',
+        name: 'smp-svr',
+        hostname: null,
+        address: 'c0:de:00:00:00:01',
+        port: 0,
+        protocol: 'mcumgr-smp',
+        protocolEvidence: 'service-type',
+        pushSupported: true,
+        firmwareVersion: null,
+        firmwareId: null,
+        app: null,
+        arch: null,
+        mac: null,
+        services: ['MCUmgr SMP'],
+        rssi: -55,
+        online: true,
+        lastSeen: clock.t,
+        authRequired: false,
+        txt: { manufacturer: '0059' },
+      },
+    ]);
     expect(table.peripheralIdOf('ble:c0de00000001')).toBe('c0de00000001');
     expect(table.get('ble:c0de00000001')?.name).toBe('smp-svr');
     expect(table.get('ble:nope')).toBeNull();
@@ -75,12 +84,36 @@ describe('BleDeviceTable', () => {
 
   it('recognises Mongoose OS RPC and Espressif BLE OTA, which are not pushable yet', () => {
     const { table } = setup();
-    table.observe(ad({ peripheralId: 'aa01', address: 'aa:00:00:00:00:01', localName: 'mos', serviceUuids: ['5F6D4F53-5F52-5043-5F53-56435F49445F'] }));
-    table.observe(ad({ peripheralId: 'aa02', address: 'aa:00:00:00:00:02', localName: 'esp', serviceUuids: ['180a', ESP] }));
-    table.observe(ad({ peripheralId: 'aa03', address: 'aa:00:00:00:00:03', localName: 'esp128', serviceUuids: ['00008018-0000-1000-8000-00805F9B34FB'] }));
+    table.observe(
+      ad({
+        peripheralId: 'aa01',
+        address: 'aa:00:00:00:00:01',
+        localName: 'mos',
+        serviceUuids: ['5F6D4F53-5F52-5043-5F53-56435F49445F'],
+      }),
+    );
+    table.observe(
+      ad({ peripheralId: 'aa02', address: 'aa:00:00:00:00:02', localName: 'esp', serviceUuids: ['180a', ESP] }),
+    );
+    table.observe(
+      ad({
+        peripheralId: 'aa03',
+        address: 'aa:00:00:00:00:03',
+        localName: 'esp128',
+        serviceUuids: ['00008018-0000-1000-8000-00805F9B34FB'],
+      }),
+    );
     const byId = Object.fromEntries(table.list().map((d) => [d.id, d]));
-    expect(byId['ble:aa01']).toMatchObject({ protocol: 'mongoose-os-ble', services: ['Mongoose OS RPC'], pushSupported: false });
-    expect(byId['ble:aa02']).toMatchObject({ protocol: 'esp-ble-ota', services: ['Espressif BLE OTA'], pushSupported: false });
+    expect(byId['ble:aa01']).toMatchObject({
+      protocol: 'mongoose-os-ble',
+      services: ['Mongoose OS RPC'],
+      pushSupported: false,
+    });
+    expect(byId['ble:aa02']).toMatchObject({
+      protocol: 'esp-ble-ota',
+      services: ['Espressif BLE OTA'],
+      pushSupported: false,
+    });
     expect(byId['ble:aa03']).toMatchObject({ protocol: 'esp-ble-ota', services: ['Espressif BLE OTA'] });
   });
 
@@ -88,8 +121,14 @@ describe('BleDeviceTable', () => {
     const { table } = setup();
     table.observe(ad({ serviceUuids: [ESP, MOS, SMP] }));
     table.observe(ad({ peripheralId: 'bb', serviceUuids: [ESP, MOS] }));
-    expect(table.get('ble:c0de00000001')).toMatchObject({ protocol: 'mcumgr-smp', services: ['MCUmgr SMP', 'Mongoose OS RPC', 'Espressif BLE OTA'] });
-    expect(table.get('ble:bb')).toMatchObject({ protocol: 'mongoose-os-ble', services: ['Mongoose OS RPC', 'Espressif BLE OTA'] });
+    expect(table.get('ble:c0de00000001')).toMatchObject({
+      protocol: 'mcumgr-smp',
+      services: ['MCUmgr SMP', 'Mongoose OS RPC', 'Espressif BLE OTA'],
+    });
+    expect(table.get('ble:bb')).toMatchObject({
+      protocol: 'mongoose-os-ble',
+      services: ['Mongoose OS RPC', 'Espressif BLE OTA'],
+    });
   });
 
   it('ignores peripherals without an update service, unless already known', () => {
@@ -101,13 +140,25 @@ describe('BleDeviceTable', () => {
     table.observe(ad());
     // The advertisement without the SMP UUID (noble merges a scan response in) keeps the protocol.
     table.observe(ad({ serviceUuids: [], localName: 'renamed' }));
-    expect(table.get('ble:c0de00000001')).toMatchObject({ name: 'renamed', protocol: 'mcumgr-smp', services: ['MCUmgr SMP'] });
+    expect(table.get('ble:c0de00000001')).toMatchObject({
+      name: 'renamed',
+      protocol: 'mcumgr-smp',
+      services: ['MCUmgr SMP'],
+    });
     expect(changes()).toBe(2);
   });
 
   it('rejects peripheral ids that are not hex', () => {
     const { table } = setup();
-    for (const peripheralId of ['', 'c0:de:00:00:00:01', 'zz', '../etc', 'a'.repeat(65), 42 as unknown as string, null as unknown as string]) {
+    for (const peripheralId of [
+      '',
+      'c0:de:00:00:00:01',
+      'zz',
+      '../etc',
+      'a'.repeat(65),
+      42 as unknown as string,
+      null as unknown as string,
+    ]) {
       table.observe(ad({ peripheralId }));
     }
     expect(table.list()).toEqual([]);
@@ -124,7 +175,13 @@ describe('BleDeviceTable', () => {
     table.observe(ad({ peripheralId: '04', localName: Object.create(null) as string }));
     table.observe(ad({ peripheralId: '05', localName: '\u0000\u0001\u200b  ' }));
     table.observe(ad({ peripheralId: '06', localName: `${'a'.repeat(62)}😀😀`, address: 'not-a-mac' }));
-    table.observe(ad({ peripheralId: '07', rssi: Number.NaN, serviceUuids: [SMP, 17 as unknown as string, null as unknown as string, 'zz-top', '0x', '-'.repeat(10_000)] }));
+    table.observe(
+      ad({
+        peripheralId: '07',
+        rssi: Number.NaN,
+        serviceUuids: [SMP, 17 as unknown as string, null as unknown as string, 'zz-top', '0x', '-'.repeat(10_000)],
+      }),
+    );
     table.observe(ad({ peripheralId: '08', serviceUuids: 'nope' as unknown as string[] }));
     table.observe(ad({ peripheralId: '09', manufacturerData: 'ff' as unknown as Buffer, rssi: Infinity }));
     table.observe(null as unknown as Advertisement);
@@ -250,7 +307,10 @@ describe('BleDeviceTable', () => {
     expect(changes()).toBe(4);
     table.expire();
     expect(changes()).toBe(4);
-    expect(table.list().map((d) => [d.id, d.online])).toEqual([['ble:c0de00000001', false], ['ble:bb', true]]);
+    expect(table.list().map((d) => [d.id, d.online])).toEqual([
+      ['ble:c0de00000001', false],
+      ['ble:bb', true],
+    ]);
     table.observe(ad());
     expect(changes()).toBe(5);
     expect(table.get('ble:c0de00000001')!.online).toBe(true);
@@ -258,7 +318,10 @@ describe('BleDeviceTable', () => {
     clock.t += FORGET_AFTER_MS - 2;
     table.expire();
     expect(changes()).toBe(6); // both offline now, both still listed
-    expect(table.list().map((d) => [d.id, d.online])).toEqual([['ble:c0de00000001', false], ['ble:bb', false]]);
+    expect(table.list().map((d) => [d.id, d.online])).toEqual([
+      ['ble:c0de00000001', false],
+      ['ble:bb', false],
+    ]);
     clock.t += 1;
     table.expire();
     expect(changes()).toBe(7);

@@ -19,14 +19,17 @@ afterEach(() => {
 });
 
 const locks = () => readdirSync(path.join(dataDir(), 'locks')).filter((f) => f.endsWith('.lock'));
-const deadPid = () => Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
+const deadPid = () =>
+  Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
 const holder = { process: 'the OTA Bench CLI', device: 'esp-link' };
 
 describe('board lock', () => {
   it('lives where Electron keeps the app data, unless OTA_BENCH_DATA_DIR says otherwise', () => {
     expect(dataDir({ OTA_BENCH_DATA_DIR: '/x' }, 'linux')).toBe('/x');
     expect(dataDir({ XDG_CONFIG_HOME: '/home/u/.cfg' }, 'linux')).toBe(path.join('/home/u/.cfg', 'ota-bench'));
-    expect(dataDir({ APPDATA: 'C:/Users/u/AppData/Roaming' }, 'win32')).toBe(path.join('C:/Users/u/AppData/Roaming', 'ota-bench'));
+    expect(dataDir({ APPDATA: 'C:/Users/u/AppData/Roaming' }, 'win32')).toBe(
+      path.join('C:/Users/u/AppData/Roaming', 'ota-bench'),
+    );
     expect(dataDir({}, 'darwin')).toMatch(/Library[\\/]Application Support[\\/]ota-bench$/);
   });
 
@@ -43,7 +46,11 @@ describe('board lock', () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(UpdateError);
-    expect((refusal as Error).message).toMatch(new RegExp(`^esp-link is busy: the OTA Bench CLI \\(pid ${process.pid}\\) is pushing to this board since \\d\\d:\\d\\d:\\d\\d`));
+    expect((refusal as Error).message).toMatch(
+      new RegExp(
+        `^esp-link is busy: the OTA Bench CLI \\(pid ${process.pid}\\) is pushing to this board since \\d\\d:\\d\\d:\\d\\d`,
+      ),
+    );
     // The refused taker left nothing behind (its first key was released).
     expect(locks()).toHaveLength(2);
     first.release();
@@ -54,24 +61,33 @@ describe('board lock', () => {
   it('takes over a lock whose process is gone', () => {
     const keys = ['id:board-1'];
     takeBoardLock(keys, holder).release(); // creates the directory
-    writeFileSync(lockFileFor(keys[0]!), JSON.stringify({ pid: deadPid(), process: 'the OTA Bench CLI', since: 1, device: 'board-1' }));
+    writeFileSync(
+      lockFileFor(keys[0]!),
+      JSON.stringify({ pid: deadPid(), process: 'the OTA Bench CLI', since: 1, device: 'board-1' }),
+    );
     const lock = takeBoardLock(keys, holder);
     expect(JSON.parse(readFileSync(lockFileFor(keys[0]!), 'utf8'))).toMatchObject({ pid: process.pid });
     lock.release();
   });
 
-  it.runIf(process.platform === 'linux')('takes over a lock whose pid now belongs to another program (pid reuse)', async () => {
-    const keys = ['id:board-3'];
-    takeBoardLock(keys, holder).release();
-    const other = spawn('sleep', ['5']);
-    try {
-      writeFileSync(lockFileFor(keys[0]!), JSON.stringify({ pid: other.pid, process: 'the OTA Bench CLI', since: 1, device: 'board-3' }));
+  it.runIf(process.platform === 'linux')(
+    'takes over a lock whose pid now belongs to another program (pid reuse)',
+    async () => {
+      const keys = ['id:board-3'];
       takeBoardLock(keys, holder).release();
-      expect(locks()).toHaveLength(0);
-    } finally {
-      other.kill();
-    }
-  });
+      const other = spawn('sleep', ['5']);
+      try {
+        writeFileSync(
+          lockFileFor(keys[0]!),
+          JSON.stringify({ pid: other.pid, process: 'the OTA Bench CLI', since: 1, device: 'board-3' }),
+        );
+        takeBoardLock(keys, holder).release();
+        expect(locks()).toHaveLength(0);
+      } finally {
+        other.kill();
+      }
+    },
+  );
 
   it('a release never removes a lock someone else took over meanwhile', () => {
     const keys = ['id:board-2'];

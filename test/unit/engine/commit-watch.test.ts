@@ -8,10 +8,27 @@ import type { BootState, UpdateProtocol } from '../../../electron/engine/protoco
 import { CommitWatch } from '../../../electron/engine/jobs/commit-watch.ts';
 
 const aDevice = (over: Partial<Device>): Device => ({
-  id: 'id:board-1', transport: 'lan', name: 'board', hostname: null, address: '10.0.0.1', port: 80,
-  protocol: 'mongoose-os', protocolEvidence: 'txt', pushSupported: true, firmwareVersion: '1.0.0',
-  firmwareId: null, app: null, arch: 'esp32', mac: null, services: ['_http._tcp'], rssi: null, online: true,
-  lastSeen: 0, authRequired: false, txt: {}, ...over,
+  id: 'id:board-1',
+  transport: 'lan',
+  name: 'board',
+  hostname: null,
+  address: '10.0.0.1',
+  port: 80,
+  protocol: 'mongoose-os',
+  protocolEvidence: 'txt',
+  pushSupported: true,
+  firmwareVersion: '1.0.0',
+  firmwareId: null,
+  app: null,
+  arch: 'esp32',
+  mac: null,
+  services: ['_http._tcp'],
+  rssi: null,
+  online: true,
+  lastSeen: 0,
+  authRequired: false,
+  txt: {},
+  ...over,
 });
 
 // One turn of the event loop, for the fake board's async answers to land: not a wait for time (the clock is `now`).
@@ -29,7 +46,13 @@ function setup(devices: Device[], boot: (host: string) => BootState | Promise<Bo
       },
     },
   } as unknown as UpdateProtocol;
-  const watch = new CommitWatch({ devices: () => devices, protocolOf: () => protocol, busy: (id) => busy.has(id), changed: () => {}, now: () => now });
+  const watch = new CommitWatch({
+    devices: () => devices,
+    protocolOf: () => protocol,
+    busy: (id) => busy.has(id),
+    changed: () => {},
+    now: () => now,
+  });
   const at = async (ms: number) => {
     now = 1_000_000 + ms;
     watch.tick();
@@ -38,15 +61,33 @@ function setup(devices: Device[], boot: (host: string) => BootState | Promise<Bo
   return { watch, reads, busy, at, list: () => devices.map(watch.decorate) };
 }
 
-const uncommitted = (revertsInSeconds: number): BootState => ({ committed: false, activeSlot: 1, revertSlot: 0, commitTimeoutSeconds: 300, revertsInSeconds, runningVersion: '1.1.0' });
-const committed: BootState = { committed: true, activeSlot: 0, revertSlot: 0, commitTimeoutSeconds: 0, revertsInSeconds: null };
+const uncommitted = (revertsInSeconds: number): BootState => ({
+  committed: false,
+  activeSlot: 1,
+  revertSlot: 0,
+  commitTimeoutSeconds: 300,
+  revertsInSeconds,
+  runningVersion: '1.1.0',
+});
+const committed: BootState = {
+  committed: true,
+  activeSlot: 0,
+  revertSlot: 0,
+  commitTimeoutSeconds: 0,
+  revertsInSeconds: null,
+};
 
 describe('CommitWatch', () => {
-  it('shows uncommitted firmware with the deadline from the board\'s own remaining time, and re-reads it boundedly', async () => {
+  it("shows uncommitted firmware with the deadline from the board's own remaining time, and re-reads it boundedly", async () => {
     const board = aDevice({ id: 'id:a', address: '10.0.0.1' });
     const { reads, at, list } = setup([board], () => uncommitted(250));
     await at(0);
-    expect(list()[0]!.commitState).toEqual({ committed: false, version: '1.1.0', revertsAt: 1_000_000 + 250_000, readAt: 1_000_000 });
+    expect(list()[0]!.commitState).toEqual({
+      committed: false,
+      version: '1.1.0',
+      revertsAt: 1_000_000 + 250_000,
+      readAt: 1_000_000,
+    });
     await at(5_000);
     expect(reads).toHaveLength(1); // not before 10 s
     await at(10_000);
@@ -80,7 +121,10 @@ describe('CommitWatch', () => {
   it('leaves alone a board a job of ours works on, and reads at most 4 boards at once', async () => {
     const devices = Array.from({ length: 8 }, (_, i) => aDevice({ id: `id:${i}`, address: `10.0.0.${i}` }));
     const pending: Array<() => void> = [];
-    const { reads, busy, at } = setup(devices, () => new Promise<BootState>((resolve) => pending.push(() => resolve(committed))));
+    const { reads, busy, at } = setup(
+      devices,
+      () => new Promise<BootState>((resolve) => pending.push(() => resolve(committed))),
+    );
     busy.add('id:0');
     await at(0);
     expect(reads).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']);

@@ -6,11 +6,20 @@ import { parseFlashMap } from '../../../electron/engine/protocols/esp-link-plan.
 
 describe('device words → result codes', () => {
   it('maps the Arduino Updater errors that come back with HTTP 200', () => {
-    expect(arduinoUpdaterFailure('Update error: ERROR[4]: Not Enough Space\n', 1_468_006).code).toBe('not-enough-space');
-    expect(arduinoUpdaterFailure('Update error: ERROR[4]: Not Enough Space\n', 1_468_006).message).toContain('1.40 MiB');
-    expect(arduinoUpdaterFailure('Update error: ERROR[10]: Magic byte is wrong, not 0xE9\n', 1).code).toBe('unsupported-package');
+    expect(arduinoUpdaterFailure('Update error: ERROR[4]: Not Enough Space\n', 1_468_006).code).toBe(
+      'not-enough-space',
+    );
+    expect(arduinoUpdaterFailure('Update error: ERROR[4]: Not Enough Space\n', 1_468_006).message).toContain(
+      '1.40 MiB',
+    );
+    expect(arduinoUpdaterFailure('Update error: ERROR[10]: Magic byte is wrong, not 0xE9\n', 1).code).toBe(
+      'unsupported-package',
+    );
     expect(arduinoUpdaterFailure('Update error: ERROR[7]: MD5 verification failed', 1).code).toBe('integrity-failure');
-    expect(arduinoUpdaterFailure('Update error: ERROR[11]: Invalid bootstrapping state, reset ESP8266 before updating', 1).message).toContain('reset');
+    expect(
+      arduinoUpdaterFailure('Update error: ERROR[11]: Invalid bootstrapping state, reset ESP8266 before updating', 1)
+        .message,
+    ).toContain('reset');
     expect(arduinoUpdaterFailure('Update error: Wrong origin received!', 1).message).toContain('Origin');
     expect(arduinoUpdaterFailure('Update error: Wrong Magic Byte', 1).code).toBe('unsupported-package');
     const unknown = arduinoUpdaterFailure('Update error: ERROR[99]: \u001b[31mweird', 1);
@@ -20,7 +29,9 @@ describe('device words → result codes', () => {
 
   it('maps Mongoose OS 400 messages', () => {
     expect(mongooseFailure(400, 'Wrong platform\r\n', 1).code).toBe('unsupported-package');
-    expect(mongooseFailure(400, 'Not enough space: need 1468006 bytes, have 1048576\r\n', 1_468_006).code).toBe('not-enough-space');
+    expect(mongooseFailure(400, 'Not enough space: need 1468006 bytes, have 1048576\r\n', 1_468_006).code).toBe(
+      'not-enough-space',
+    );
     expect(mongooseFailure(400, 'Invalid CRC\r\n', 1).code).toBe('integrity-failure');
     expect(mongooseFailure(400, 'POST updates are disabled.\r\n', 1).message).toContain('enable_post');
     expect(mongooseFailure(400, 'Cannot handle compressed .zip\r\n', 1).code).toBe('unsupported-package');
@@ -30,7 +41,10 @@ describe('device words → result codes', () => {
 
 describe('esp-link', () => {
   it('maps the words of cgiflash.c', () => {
-    expect(espLinkFailure(400, 'Firmware image too large\r\n', 600_000)).toMatchObject({ code: 'not-enough-space', deviceMessage: 'Firmware image too large' });
+    expect(espLinkFailure(400, 'Firmware image too large\r\n', 600_000)).toMatchObject({
+      code: 'not-enough-space',
+      deviceMessage: 'Firmware image too large',
+    });
     for (const words of ['IROM magic missing', 'bad flash header', 'Invalid entry addr', 'Invalid start offset']) {
       expect(espLinkFailure(400, `${words}\r\n`, 1).code).toBe('unsupported-package');
     }

@@ -16,18 +16,52 @@ import type { FirmwareInfo, UpdateProtocol } from '../../../electron/engine/prot
 const SIZE = 300_000;
 
 const device = {
-  id: 'addr:192.0.2.10:80', transport: 'lan', name: 'bench-board', hostname: null, address: '192.0.2.10', port: 80,
-  protocol: 'arduino-esp32', protocolEvidence: 'probe', pushSupported: true, firmwareVersion: '1.0.0', firmwareId: null,
-  app: null, arch: null, mac: null, services: [], rssi: null, online: true, lastSeen: Date.now(), authRequired: false,
+  id: 'addr:192.0.2.10:80',
+  transport: 'lan',
+  name: 'bench-board',
+  hostname: null,
+  address: '192.0.2.10',
+  port: 80,
+  protocol: 'arduino-esp32',
+  protocolEvidence: 'probe',
+  pushSupported: true,
+  firmwareVersion: '1.0.0',
+  firmwareId: null,
+  app: null,
+  arch: null,
+  mac: null,
+  services: [],
+  rssi: null,
+  online: true,
+  lastSeen: Date.now(),
+  authRequired: false,
 } as unknown as Device;
 
 const info = {
-  imageId: 'image-1', fileName: 'app.bin', size: SIZE, sha256: 'ab'.repeat(32), format: 'esp-app', formatLabel: 'ESP app image',
-  facts: [], version: '2.0.0', pushableWith: ['arduino-esp32'], warnings: [], problem: null, slotEvidence: null, members: null,
+  imageId: 'image-1',
+  fileName: 'app.bin',
+  size: SIZE,
+  sha256: 'ab'.repeat(32),
+  format: 'esp-app',
+  formatLabel: 'ESP app image',
+  facts: [],
+  version: '2.0.0',
+  pushableWith: ['arduino-esp32'],
+  warnings: [],
+  problem: null,
+  slotEvidence: null,
+  members: null,
 } as unknown as ImageInfo;
 
-const firmware = (version: string, uptimeSeconds: number): FirmwareInfo =>
-  ({ version, firmwareId: null, uptimeSeconds, identity: null, arch: null, app: null, mac: null });
+const firmware = (version: string, uptimeSeconds: number): FirmwareInfo => ({
+  version,
+  firmwareId: null,
+  uptimeSeconds,
+  identity: null,
+  arch: null,
+  app: null,
+  mac: null,
+});
 
 /** Takes the whole image at once (faster than a sampler tick), then comes back from its reboot running 2.0.0. */
 function scriptedProtocol(): UpdateProtocol {

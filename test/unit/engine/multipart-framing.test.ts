@@ -21,7 +21,14 @@ describe('multipartFraming', () => {
   });
 
   it('parses back into the fields and the file, in order', async () => {
-    const framing = multipartFraming([['a', '1'], ['b', 'two']], 'firmware', 'image.bin');
+    const framing = multipartFraming(
+      [
+        ['a', '1'],
+        ['b', 'two'],
+      ],
+      'firmware',
+      'image.bin',
+    );
     const parser = busboy({ headers: { 'content-type': framing.headers['content-type'] } });
     const parts: Array<{ name: string; value: Buffer; filename?: string }> = [];
     parser.on('field', (name, value) => parts.push({ name, value: Buffer.from(value) }));

@@ -7,14 +7,37 @@ import { overrideRefusal, planFingerprint } from '../../../electron/engine/jobs/
 import { judgePlan } from '../../../electron/engine/jobs/push-plan.ts';
 
 const check = (id: string, status: PreflightCheck['status'], over: Partial<PreflightCheck> = {}): PreflightCheck => ({
-  id, label: `Check ${id}`, status, detail: `The ${id} check says ${status}.`, overridable: false, ...over,
+  id,
+  label: `Check ${id}`,
+  status,
+  detail: `The ${id} check says ${status}.`,
+  overridable: false,
+  ...over,
 });
-const wrongSlot = check('slot', 'fail', { label: 'Linked for slot 2', detail: 'The board writes slot 2 next, but user1.bin is linked for slot 1.', overridable: true });
-const wrongLayout = check('layout', 'fail', { label: 'Flash layout', detail: 'Built for 1024+1024, the board is 512+512.', overridable: true });
+const wrongSlot = check('slot', 'fail', {
+  label: 'Linked for slot 2',
+  detail: 'The board writes slot 2 next, but user1.bin is linked for slot 1.',
+  overridable: true,
+});
+const wrongLayout = check('layout', 'fail', {
+  label: 'Flash layout',
+  detail: 'Built for 1024+1024, the board is 512+512.',
+  overridable: true,
+});
 const ids = { deviceId: 'id:esp-link-1', imageId: 'image-1' };
 
 function plan(checks: PreflightCheck[], over: Partial<PushPlan> = {}): PushPlan {
-  return { ...ids, protocol: 'esp-link', send: null, reason: null, slots: null, imageSlots: null, checks, ...judgePlan(checks, ids), ...over };
+  return {
+    ...ids,
+    protocol: 'esp-link',
+    send: null,
+    reason: null,
+    slots: null,
+    imageSlots: null,
+    checks,
+    ...judgePlan(checks, ids),
+    ...over,
+  };
 }
 
 describe('planFingerprint', () => {
@@ -27,7 +50,9 @@ describe('planFingerprint', () => {
   it('depends on which checks fail, not on passing checks, wording or order', () => {
     const base = planFingerprint({ ...ids, checks: [check('format', 'pass'), wrongSlot, wrongLayout] });
     expect(planFingerprint({ ...ids, checks: [wrongLayout, check('size', 'warn'), wrongSlot] })).toBe(base);
-    expect(planFingerprint({ ...ids, checks: [{ ...wrongSlot, detail: 'other words, 788 of 838' }, wrongLayout] })).toBe(base);
+    expect(
+      planFingerprint({ ...ids, checks: [{ ...wrongSlot, detail: 'other words, 788 of 838' }, wrongLayout] }),
+    ).toBe(base);
     expect(planFingerprint({ ...ids, checks: [wrongSlot] })).not.toBe(base);
     expect(planFingerprint({ ...ids, checks: [wrongSlot, wrongLayout, check('auth', 'fail')] })).not.toBe(base);
     expect(planFingerprint({ ...ids, checks: [wrongSlot, { ...wrongLayout, overridable: false }] })).not.toBe(base);
@@ -40,7 +65,11 @@ describe('planFingerprint', () => {
   });
 
   it('judgePlan gives the verdict and the fingerprint together', () => {
-    expect(judgePlan([wrongSlot], ids)).toEqual({ verdict: 'needs-override', message: wrongSlot.detail, fingerprint: planFingerprint({ ...ids, checks: [wrongSlot] }) });
+    expect(judgePlan([wrongSlot], ids)).toEqual({
+      verdict: 'needs-override',
+      message: wrongSlot.detail,
+      fingerprint: planFingerprint({ ...ids, checks: [wrongSlot] }),
+    });
     expect(judgePlan([check('format', 'pass')], ids)).toMatchObject({ verdict: 'ready', message: null });
   });
 });
@@ -49,11 +78,15 @@ describe('overrideRefusal', () => {
   const seen = plan([check('format', 'pass'), wrongSlot]);
 
   it('takes an override of the very plan the user saw', () => {
-    expect(overrideRefusal(plan([check('format', 'pass'), wrongSlot]), { planFingerprint: seen.fingerprint })).toBeNull();
+    expect(
+      overrideRefusal(plan([check('format', 'pass'), wrongSlot]), { planFingerprint: seen.fingerprint }),
+    ).toBeNull();
   });
 
   it('without an override, says how to push anyway (as before)', () => {
-    expect(overrideRefusal(seen, undefined)).toBe(`${wrongSlot.detail} If you are sure, push again with "Push anyway" (CLI: --force).`);
+    expect(overrideRefusal(seen, undefined)).toBe(
+      `${wrongSlot.detail} If you are sure, push again with "Push anyway" (CLI: --force).`,
+    );
   });
 
   it('refuses the override when a different check fails at push time, naming what fails now', () => {
@@ -65,7 +98,9 @@ describe('overrideRefusal', () => {
 
   it('refuses it when one more check fails than the user saw', () => {
     const now = plan([wrongSlot, wrongLayout]);
-    expect(overrideRefusal(now, { planFingerprint: seen.fingerprint })).toMatch(/^The board changed since you chose to push anyway: Linked for slot 2: .*; Flash layout: .*\. Look at the plan again\.$/);
+    expect(overrideRefusal(now, { planFingerprint: seen.fingerprint })).toMatch(
+      /^The board changed since you chose to push anyway: Linked for slot 2: .*; Flash layout: .*\. Look at the plan again\.$/,
+    );
   });
 
   it('has nothing to say about a plan that needs no override, or one refused outright (enforced elsewhere)', () => {

@@ -8,7 +8,12 @@ describe('ProgressSampler', () => {
 
   it('emits at most 4 times a second however often bytes move, and flushes the last figure', async () => {
     const events: JobProgress[] = [];
-    const sampler = new ProgressSampler(1_000_000, (p) => events.push(p), 4, () => Date.now());
+    const sampler = new ProgressSampler(
+      1_000_000,
+      (p) => events.push(p),
+      4,
+      () => Date.now(),
+    );
     for (let ms = 0; ms < 2000; ms++) {
       sampler.update(ms * 400);
       vi.advanceTimersByTime(1);
@@ -35,7 +40,12 @@ describe('ProgressSampler', () => {
 
   it('counts the final flush in the limit: it waits out the period, then delivers the true last figure', async () => {
     const events: Array<JobProgress & { at: number }> = [];
-    const sampler = new ProgressSampler(1_000_000, (p) => events.push({ ...p, at: Date.now() }), 4, () => Date.now());
+    const sampler = new ProgressSampler(
+      1_000_000,
+      (p) => events.push({ ...p, at: Date.now() }),
+      4,
+      () => Date.now(),
+    );
     for (let ms = 1; ms <= 1100; ms++) {
       sampler.update(ms * 100);
       vi.advanceTimersByTime(1);
@@ -51,12 +61,18 @@ describe('ProgressSampler', () => {
     await flushed;
     expect(events.at(-1)).toMatchObject({ bytesSent: 1_000_000, etaSeconds: 0 });
     for (let i = 1; i < events.length; i++) expect(events[i]!.at - events[i - 1]!.at).toBeGreaterThanOrEqual(250);
-    for (const first of events) expect(events.filter((e) => e.at >= first.at && e.at < first.at + 1000).length).toBeLessThanOrEqual(4);
+    for (const first of events)
+      expect(events.filter((e) => e.at >= first.at && e.at < first.at + 1000).length).toBeLessThanOrEqual(4);
   });
 
   it('flushes at once when the last event is a period old, and not at all when nothing changed', async () => {
     const events: JobProgress[] = [];
-    const sampler = new ProgressSampler(1000, (p) => events.push(p), 4, () => Date.now());
+    const sampler = new ProgressSampler(
+      1000,
+      (p) => events.push(p),
+      4,
+      () => Date.now(),
+    );
     sampler.update(500);
     vi.advanceTimersByTime(250);
     expect(events).toHaveLength(1);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cleanName, decodeTxt, isUsableAddress, normaliseHostName, normaliseMac } from '../../../electron/engine/net/sanitize.ts';
+import {
+  cleanName,
+  decodeTxt,
+  isUsableAddress,
+  normaliseHostName,
+  normaliseMac,
+} from '../../../electron/engine/net/sanitize.ts';
 import { parseTarget } from '../../../electron/engine/net/parse-target.ts';
 
 describe('hostile mDNS data is cleaned before anyone sees it', () => {

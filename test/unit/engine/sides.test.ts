@@ -54,13 +54,21 @@ describe('the BLE side’s part of the status', () => {
       throw new Error('adapter busy');
     };
     let changes = 0;
-    const side = new BleSide({ activeJobFor: () => null, devicesChanged: () => {}, statusChanged: () => changes++ }, DEFAULT_JOB_TIMEOUTS, radio);
+    const side = new BleSide(
+      { activeJobFor: () => null, devicesChanged: () => {}, statusChanged: () => changes++ },
+      DEFAULT_JOB_TIMEOUTS,
+      radio,
+    );
     try {
       await side.start();
-      expect(side.discoveryStatus()).toEqual({ ble: { state: 'unavailable', message: 'Bluetooth scanning failed: adapter busy' } });
+      expect(side.discoveryStatus()).toEqual({
+        ble: { state: 'unavailable', message: 'Bluetooth scanning failed: adapter busy' },
+      });
       expect(changes).toBe(1);
       radio.become({ state: 'scanning', message: 'Scanning for Bluetooth LE devices.' });
-      expect(side.discoveryStatus()).toEqual({ ble: { state: 'scanning', message: 'Scanning for Bluetooth LE devices.' } });
+      expect(side.discoveryStatus()).toEqual({
+        ble: { state: 'scanning', message: 'Scanning for Bluetooth LE devices.' },
+      });
       expect(changes).toBe(2);
     } finally {
       await side.close();
@@ -68,7 +76,11 @@ describe('the BLE side’s part of the status', () => {
   });
 
   it('says Bluetooth is off when there is no radio', () => {
-    const side = new BleSide({ activeJobFor: () => null, devicesChanged: () => {}, statusChanged: () => {} }, DEFAULT_JOB_TIMEOUTS, null);
+    const side = new BleSide(
+      { activeJobFor: () => null, devicesChanged: () => {}, statusChanged: () => {} },
+      DEFAULT_JOB_TIMEOUTS,
+      null,
+    );
     expect(side.discoveryStatus().ble?.state).toBe('off');
     void side.close();
   });
@@ -78,8 +90,12 @@ describe('resolving a Bluetooth address', () => {
   it('goes to the BLE side in either spelling, and the LAN side never probes it as a host name', async () => {
     const radio = new StatusOnlyRadio();
     engine = createEngine({ ble: radio });
-    await expect(engine.resolveDevice('AA-BB-CC-DD-EE-FF')).rejects.toThrow('No Bluetooth device with address aa-bb-cc-dd-ee-ff has been seen: Starting Bluetooth.');
+    await expect(engine.resolveDevice('AA-BB-CC-DD-EE-FF')).rejects.toThrow(
+      'No Bluetooth device with address aa-bb-cc-dd-ee-ff has been seen: Starting Bluetooth.',
+    );
     radio.become({ state: 'scanning', message: 'Scanning.' });
-    await expect(engine.resolveDevice('aa:bb:cc:dd:ee:ff')).rejects.toThrow('No Bluetooth device with address aa:bb:cc:dd:ee:ff has been seen yet; is it on and advertising?');
+    await expect(engine.resolveDevice('aa:bb:cc:dd:ee:ff')).rejects.toThrow(
+      'No Bluetooth device with address aa:bb:cc:dd:ee:ff has been seen yet; is it on and advertising?',
+    );
   });
 });

@@ -9,7 +9,10 @@ import { buildZip } from '../../sim/fw-zip.ts';
 import { buildMcubootImage } from '../../sim/mcuboot-image.ts';
 import { esp8266Crc32 } from '../../sim/esp8266-v2-image.ts';
 
-export interface Segment { addr: number; data: Buffer }
+export interface Segment {
+  addr: number;
+  data: Buffer;
+}
 
 /** Deterministic filler bytes (a linear congruential generator): tests stay reproducible. */
 export function filler(length: number, seed = 1): Buffer {
@@ -69,14 +72,24 @@ export function espImage(options: EspImageOptions): Buffer {
 
 export function esp8266App(irom = filler(2048, 7), flash: { flashMode?: number; flashSizeFreq?: number } = {}): Buffer {
   return espImage({
-    chip: 'esp8266', entry: 0x40100004, ...flash,
-    segments: [{ addr: 0x40201010, data: irom }, { addr: 0x40100000, data: filler(1024, 8) }, { addr: 0x3ffe8000, data: filler(300, 9) }],
+    chip: 'esp8266',
+    entry: 0x40100004,
+    ...flash,
+    segments: [
+      { addr: 0x40201010, data: irom },
+      { addr: 0x40100000, data: filler(1024, 8) },
+      { addr: 0x3ffe8000, data: filler(300, 9) },
+    ],
   });
 }
 
 /** Arduino/PlatformIO ESP8266 layout: eboot image padded with 0xAA to 0x1000, then the sketch. */
 export function esp8266EbootLayout(app = esp8266App()): Buffer {
-  const eboot = espImage({ chip: 'esp8266', entry: 0x4010f29c, segments: [{ addr: 0x4010f000, data: filler(1384, 3) }] });
+  const eboot = espImage({
+    chip: 'esp8266',
+    entry: 0x4010f29c,
+    segments: [{ addr: 0x4010f000, data: filler(1384, 3) }],
+  });
   return Buffer.concat([eboot, Buffer.alloc(0x1000 - eboot.length, 0xaa), app]);
 }
 
@@ -114,13 +127,35 @@ export function appDescriptor(version: string, project: string, idf = 'v5.1.4'):
   return desc;
 }
 
-export function esp32App(options: { chipId?: number; version?: string; hashAppended?: boolean; extra?: Buffer; flashSizeFreq?: number; flashMode?: number; minRevFull?: number; maxRevFull?: number } = {}): Buffer {
-  const drom = Buffer.concat([options.version ? appDescriptor(options.version, 'blink') : filler(256, 4), filler(1024, 5)]);
+export function esp32App(
+  options: {
+    chipId?: number;
+    version?: string;
+    hashAppended?: boolean;
+    extra?: Buffer;
+    flashSizeFreq?: number;
+    flashMode?: number;
+    minRevFull?: number;
+    maxRevFull?: number;
+  } = {},
+): Buffer {
+  const drom = Buffer.concat([
+    options.version ? appDescriptor(options.version, 'blink') : filler(256, 4),
+    filler(1024, 5),
+  ]);
   return espImage({
-    chip: 'esp32', chipId: options.chipId ?? 0, hashAppended: options.hashAppended ?? true,
-    flashSizeFreq: options.flashSizeFreq, flashMode: options.flashMode, minRevFull: options.minRevFull, maxRevFull: options.maxRevFull,
+    chip: 'esp32',
+    chipId: options.chipId ?? 0,
+    hashAppended: options.hashAppended ?? true,
+    flashSizeFreq: options.flashSizeFreq,
+    flashMode: options.flashMode,
+    minRevFull: options.minRevFull,
+    maxRevFull: options.maxRevFull,
     segments: [
-      { addr: options.chipId === 9 ? 0x3c020020 : 0x3f400020, data: Buffer.concat([drom, options.extra ?? Buffer.alloc(0)]) },
+      {
+        addr: options.chipId === 9 ? 0x3c020020 : 0x3f400020,
+        data: Buffer.concat([drom, options.extra ?? Buffer.alloc(0)]),
+      },
       { addr: 0x3ffb0000, data: filler(512, 6) },
       { addr: options.chipId === 9 ? 0x42000020 : 0x400d0020, data: filler(4096, 7) },
     ],
@@ -128,7 +163,9 @@ export function esp32App(options: { chipId?: number; version?: string; hashAppen
 }
 
 /** SDK gen_appbin.py v2 image: 0xEA header, irom0 text, inner 0xE9 image, CRC-32 trailer. */
-export function esp8266V2Image(options: { appNumber?: number; flashSizeFreq?: number; irom?: Buffer; outerEntry?: number } = {}): Buffer {
+export function esp8266V2Image(
+  options: { appNumber?: number; flashSizeFreq?: number; irom?: Buffer; outerEntry?: number } = {},
+): Buffer {
   const irom = options.irom ?? filler(4096, 11);
   const header = Buffer.alloc(16);
   header[0] = 0xea;
@@ -137,8 +174,14 @@ export function esp8266V2Image(options: { appNumber?: number; flashSizeFreq?: nu
   header.writeUInt32LE(options.outerEntry ?? 0x40100004, 4);
   header.writeUInt32LE(irom.length, 12);
   const inner = espImage({
-    chip: 'esp8266', flashMode: 0, flashSizeFreq: options.flashSizeFreq ?? 0x40,
-    segments: [{ addr: 0x40100000, data: filler(1200, 12) }, { addr: 0x3ffe8000, data: filler(256, 13) }, { addr: 0x3ffe8100, data: filler(100, 14) }],
+    chip: 'esp8266',
+    flashMode: 0,
+    flashSizeFreq: options.flashSizeFreq ?? 0x40,
+    segments: [
+      { addr: 0x40100000, data: filler(1200, 12) },
+      { addr: 0x3ffe8000, data: filler(256, 13) },
+      { addr: 0x3ffe8100, data: filler(100, 14) },
+    ],
   });
   const body = Buffer.concat([header, irom, inner]);
   const trailer = Buffer.alloc(4);
@@ -151,7 +194,11 @@ export function mcubootImage(options: { version?: [number, number, number, numbe
   return buildMcubootImage({ version: options.version ?? [1, 2, 3, 4], flags: options.flags, payloadSize: 1000 });
 }
 
-export interface ZipEntry { name: string; data: Buffer; deflate?: boolean }
+export interface ZipEntry {
+  name: string;
+  data: Buffer;
+  deflate?: boolean;
+}
 
 /** The simulators' ZIP writer, with this file's `deflate` spelling. */
 export function zip(entries: ZipEntry[]): Buffer {
@@ -159,17 +206,35 @@ export function zip(entries: ZipEntry[]): Buffer {
 }
 
 export function mongooseManifest(overrides: Record<string, unknown> = {}): Buffer {
-  return Buffer.from(JSON.stringify({
-    name: 'blink', platform: 'esp32', version: '1.4.2', build_id: '20250101-120000/main@abc',
-    build_timestamp: '2025-01-01T12:00:00Z',
-    parts: { boot: { src: 'bootloader.bin', addr: 4096, size: 1024 }, app: { src: 'blink.bin', addr: 65536, size: 2048, type: 'app' } },
-    ...overrides,
-  }, null, 2));
+  return Buffer.from(
+    JSON.stringify(
+      {
+        name: 'blink',
+        platform: 'esp32',
+        version: '1.4.2',
+        build_id: '20250101-120000/main@abc',
+        build_timestamp: '2025-01-01T12:00:00Z',
+        parts: {
+          boot: { src: 'bootloader.bin', addr: 4096, size: 1024 },
+          app: { src: 'blink.bin', addr: 65536, size: 2048, type: 'app' },
+        },
+        ...overrides,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
-export function mongooseBundle(options: { deflate?: boolean; manifestLast?: boolean; manifest?: Buffer; folder?: string } = {}): Buffer {
+export function mongooseBundle(
+  options: { deflate?: boolean; manifestLast?: boolean; manifest?: Buffer; folder?: string } = {},
+): Buffer {
   const folder = options.folder ?? 'blink-1.4.2/';
-  const manifest = { name: `${folder}manifest.json`, data: options.manifest ?? mongooseManifest(), deflate: options.deflate };
+  const manifest = {
+    name: `${folder}manifest.json`,
+    data: options.manifest ?? mongooseManifest(),
+    deflate: options.deflate,
+  };
   const files = [
     { name: `${folder}bootloader.bin`, data: filler(1024, 31), deflate: options.deflate },
     { name: `${folder}blink.bin`, data: filler(2048, 32), deflate: options.deflate },

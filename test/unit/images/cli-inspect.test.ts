@@ -14,13 +14,18 @@ const scratch = scratchDir();
 afterAll(() => scratch.remove());
 
 async function inspect(file: string): Promise<string> {
-  const { stdout } = await run(process.execPath, [cli, 'inspect', file], { timeout: 20_000, env: { ...process.env, OTA_BENCH_BLE: 'off' } }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+  const { stdout } = await run(process.execPath, [cli, 'inspect', file], {
+    timeout: 20_000,
+    env: { ...process.env, OTA_BENCH_BLE: 'off' },
+  }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
   return stdout;
 }
 
 describe('ota-bench inspect', () => {
   it('prints the chip name, its revision range and the per-chip flash frequency', async () => {
-    const out = await inspect(scratch.write('c6.bin', esp32App({ chipId: 13, minRevFull: 0, maxRevFull: 99, flashSizeFreq: 0x20 })));
+    const out = await inspect(
+      scratch.write('c6.bin', esp32App({ chipId: 13, minRevFull: 0, maxRevFull: 99, flashSizeFreq: 0x20 })),
+    );
     expect(out).toMatch(/Chip\s+ESP32-C6 \(chip id 13\)/);
     expect(out).toMatch(/Chip revision\s+v0\.0 – v0\.99/);
     expect(out).toMatch(/Flash frequency\s+80m/);

@@ -5,7 +5,15 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectImage } from '../../../electron/engine/images/index.ts';
 import { buildEspAppImage } from '../../sim/esp-image.ts';
-import { arduinoCrcPatch, esp32App, esp8266App, esp8266EbootLayout, esp8266V2Image, filler, scratchDir } from './builders.ts';
+import {
+  arduinoCrcPatch,
+  esp32App,
+  esp8266App,
+  esp8266EbootLayout,
+  esp8266V2Image,
+  filler,
+  scratchDir,
+} from './builders.ts';
 import { factValue } from './fact-value.ts';
 
 const scratch = scratchDir();
@@ -22,7 +30,12 @@ describe('esp-app: ESP8266', () => {
   it('reads an eboot + application image (Arduino/PlatformIO layout)', async () => {
     const data = esp8266EbootLayout();
     const info = await inspectImage(scratch.write('firmware.bin', data));
-    expect(info).toMatchObject({ format: 'esp-app', size: data.length, problem: null, pushableWith: ['arduino-esp8266', 'esphome-web'] });
+    expect(info).toMatchObject({
+      format: 'esp-app',
+      size: data.length,
+      problem: null,
+      pushableWith: ['arduino-esp8266', 'esphome-web'],
+    });
     expect(info.sha256).toBe(createHash('sha256').update(data).digest('hex'));
     expect(factValue(info, 'Chip')).toBe('ESP8266');
     expect(factValue(info, 'Flash mode')).toBe('DIO');
@@ -51,7 +64,8 @@ describe('esp-app: ESP8266', () => {
   });
 
   /** An eboot + sketch build as Arduino ≥ 2.6 writes it: 8 zero bytes at 0x1010, then patched. */
-  const arduinoBuild = () => arduinoCrcPatch(esp8266EbootLayout(esp8266App(Buffer.concat([Buffer.alloc(8), filler(2040, 9)]))));
+  const arduinoBuild = () =>
+    arduinoCrcPatch(esp8266EbootLayout(esp8266App(Buffer.concat([Buffer.alloc(8), filler(2040, 9)]))));
 
   it('verifies the length and CRC words newer Arduino cores patch in at 0x1010', async () => {
     const info = await inspectImage(scratch.write('patched.bin', arduinoBuild()));
@@ -79,13 +93,19 @@ describe('esp-app: ESP8266', () => {
     length.writeUInt32LE(signature.length, 0);
     const info = await inspectImage(scratch.write('signed.bin', Buffer.concat([arduinoBuild(), signature, length])));
     expect(info.problem).toBeNull();
-    expect(factValue(info, 'Arduino CRC-32 (0x1014)')).toMatch(/^valid \(0x[0-9a-f]{8}\) over the first \d+ bytes \(a signature follows\)$/);
+    expect(factValue(info, 'Arduino CRC-32 (0x1014)')).toMatch(
+      /^valid \(0x[0-9a-f]{8}\) over the first \d+ bytes \(a signature follows\)$/,
+    );
   });
 
   it('refuses an ESP8266 image whose flash mode and size bytes are invalid (an rboot.bin: 0xff / 0xf)', async () => {
-    const info = await inspectImage(scratch.write('rboot.bin', esp8266App(filler(2048, 7), { flashMode: 0xff, flashSizeFreq: 0xff })));
+    const info = await inspectImage(
+      scratch.write('rboot.bin', esp8266App(filler(2048, 7), { flashMode: 0xff, flashSizeFreq: 0xff })),
+    );
     expect(info.format).toBe('esp-app');
-    expect(info.problem).toMatch(/flash mode 0xff .* and flash size code 0xf .*ROM bootloader could not start it.*rboot/);
+    expect(info.problem).toMatch(
+      /flash mode 0xff .* and flash size code 0xf .*ROM bootloader could not start it.*rboot/,
+    );
     expect(info.pushableWith).toEqual([]);
   });
 
@@ -98,8 +118,12 @@ describe('esp-app: ESP8266', () => {
 
   it('reports a file cut before its checksum, and one cut inside the header', async () => {
     const app = esp8266App();
-    expect((await inspectImage(scratch.write('no-checksum.bin', app.subarray(0, app.length - 1)))).problem).toMatch(/before the checksum/);
-    expect((await inspectImage(scratch.write('tiny.bin', app.subarray(0, 5)))).problem).toMatch(/only 5 bytes.*truncated/);
+    expect((await inspectImage(scratch.write('no-checksum.bin', app.subarray(0, app.length - 1)))).problem).toMatch(
+      /before the checksum/,
+    );
+    expect((await inspectImage(scratch.write('tiny.bin', app.subarray(0, 5)))).problem).toMatch(
+      /only 5 bytes.*truncated/,
+    );
   });
 
   it('takes the version from an OTA_BENCH_VERSION marker', async () => {
@@ -112,7 +136,12 @@ describe('esp-app: ESP8266', () => {
 describe('esp-app: ESP32 family', () => {
   it('reads chip, flash settings, checksum, appended SHA-256 and the app descriptor', async () => {
     const info = await inspectImage(scratch.write('esp32.bin', esp32App({ version: 'v1.7.0', chipId: 0 })));
-    expect(info).toMatchObject({ format: 'esp-app', version: 'v1.7.0', problem: null, pushableWith: ['arduino-esp32', 'esphome-web'] });
+    expect(info).toMatchObject({
+      format: 'esp-app',
+      version: 'v1.7.0',
+      problem: null,
+      pushableWith: ['arduino-esp32', 'esphome-web'],
+    });
     expect(factValue(info, 'Chip')).toBe('ESP32 (chip id 0)');
     expect(factValue(info, 'Flash size')).toBe('4MB');
     expect(factValue(info, 'Flash frequency')).toBe('40m');
@@ -132,12 +161,20 @@ describe('esp-app: ESP32 family', () => {
 
   // esptool targets: IMAGE_CHIP_ID, and FLASH_FREQUENCY looked up as image_info does (first match).
   const chips: Array<[number, string, number, string]> = [
-    [12, 'ESP32-C2', 0xf, '60m'], [13, 'ESP32-C6', 0x0, '80m'], [16, 'ESP32-H2', 0xf, '48m'], [18, 'ESP32-P4', 0xf, '80m'],
-    [20, 'ESP32-C61', 0xf, '80m'], [23, 'ESP32-C5', 0xf, '80m'], [25, 'ESP32-H21', 0x1, '16m'], [28, 'ESP32-H4', 0x0, '48m'],
+    [12, 'ESP32-C2', 0xf, '60m'],
+    [13, 'ESP32-C6', 0x0, '80m'],
+    [16, 'ESP32-H2', 0xf, '48m'],
+    [18, 'ESP32-P4', 0xf, '80m'],
+    [20, 'ESP32-C61', 0xf, '80m'],
+    [23, 'ESP32-C5', 0xf, '80m'],
+    [25, 'ESP32-H21', 0x1, '16m'],
+    [28, 'ESP32-H4', 0x0, '48m'],
   ];
   for (const [chipId, name, code, frequency] of chips) {
     it(`names the ${name} (chip id ${chipId}) and its flash frequency code ${code}`, async () => {
-      const info = await inspectImage(scratch.write(`chip-${chipId}.bin`, esp32App({ chipId, flashSizeFreq: 0x20 | code })));
+      const info = await inspectImage(
+        scratch.write(`chip-${chipId}.bin`, esp32App({ chipId, flashSizeFreq: 0x20 | code })),
+      );
       expect(info).toMatchObject({ format: 'esp-app', problem: null, formatLabel: `${name} application image` });
       expect(factValue(info, 'Chip')).toBe(`${name} (chip id ${chipId})`);
       expect(factValue(info, 'Flash frequency')).toBe(frequency);
@@ -147,25 +184,36 @@ describe('esp-app: ESP32 family', () => {
 
   it('takes a chip id esptool does not know as an ESP32-family image, saying so', async () => {
     const info = await inspectImage(scratch.write('chip-99.bin', esp32App({ chipId: 99 })));
-    expect(info).toMatchObject({ format: 'esp-app', problem: null, formatLabel: 'ESP32-family application image (chip id 99)' });
+    expect(info).toMatchObject({
+      format: 'esp-app',
+      problem: null,
+      formatLabel: 'ESP32-family application image (chip id 99)',
+    });
     expect(factValue(info, 'Chip')).toBe('ESP32 family, chip id 99');
   });
 
   it('reports the chip revisions the image runs on', async () => {
-    const ranged = await inspectImage(scratch.write('rev.bin', esp32App({ chipId: 5, minRevFull: 3, maxRevFull: 199 })));
+    const ranged = await inspectImage(
+      scratch.write('rev.bin', esp32App({ chipId: 5, minRevFull: 3, maxRevFull: 199 })),
+    );
     expect(factValue(ranged, 'Chip revision')).toBe('v0.3 – v1.99');
     const open = await inspectImage(scratch.write('rev-open.bin', esp32App({ minRevFull: 100, maxRevFull: 0xffff })));
     expect(factValue(open, 'Chip revision')).toBe('v1.0 or later (no maximum set)');
   });
 
   it('refuses an ESP32 image with an invalid flash mode, and warns about a frequency code the chip lacks', async () => {
-    expect((await inspectImage(scratch.write('esp32-mode.bin', esp32App({ flashMode: 7 })))).problem).toMatch(/flash mode 0x07/);
+    expect((await inspectImage(scratch.write('esp32-mode.bin', esp32App({ flashMode: 7 })))).problem).toMatch(
+      /flash mode 0x07/,
+    );
     // ESP-IDF's header defines FAST_READ (4) and SLOW_READ (5) too (esptool calls them invalid: a
     // warning); the ESP8266 ROM does not know them.
     const fastRead = await inspectImage(scratch.write('esp32-fast-read.bin', esp32App({ flashMode: 4 })));
     expect(fastRead.problem).toBeNull();
     expect(fastRead.warnings.join(' ')).toMatch(/flash mode FAST_READ: .*esptool calls it invalid/);
-    expect((await inspectImage(scratch.write('esp8266-fast-read.bin', esp8266App(filler(2048, 7), { flashMode: 4 })))).problem).toMatch(/flash mode 0x04 \(valid: 0–3, QIO\/QOUT\/DIO\/DOUT\)/);
+    expect(
+      (await inspectImage(scratch.write('esp8266-fast-read.bin', esp8266App(filler(2048, 7), { flashMode: 4 }))))
+        .problem,
+    ).toMatch(/flash mode 0x04 \(valid: 0–3, QIO\/QOUT\/DIO\/DOUT\)/);
     const odd = await inspectImage(scratch.write('c2-freq.bin', esp32App({ chipId: 12, flashSizeFreq: 0x25 })));
     expect(factValue(odd, 'Flash frequency')).toBe('code 0x5');
     expect(odd.warnings.join(' ')).toMatch(/code 0x5 is not one esptool knows for the ESP32-C2/);
@@ -181,14 +229,21 @@ describe('esp-app: ESP32 family', () => {
 
   it('refuses a merged flash image (partition table at 0x8000)', async () => {
     const app = esp32App({ chipId: 5 });
-    const merged = Buffer.concat([app, Buffer.alloc(0x8000 - app.length, 0xff), Buffer.from([0xaa, 0x50]), Buffer.alloc(64, 0xff)]);
+    const merged = Buffer.concat([
+      app,
+      Buffer.alloc(0x8000 - app.length, 0xff),
+      Buffer.from([0xaa, 0x50]),
+      Buffer.alloc(64, 0xff),
+    ]);
     const info = await inspectImage(scratch.write('merged.bin', merged));
     expect(info.problem).toMatch(/merged ESP32-C3 flash image/);
   });
 
   it('agrees with the simulators about versions (marker and app descriptor)', async () => {
     for (const chip of ['esp32', 'esp8266'] as const) {
-      const info = await inspectImage(scratch.write(`sim-${chip}.bin`, buildEspAppImage({ chip, size: 40_000, version: '3.0.0-sim' })));
+      const info = await inspectImage(
+        scratch.write(`sim-${chip}.bin`, buildEspAppImage({ chip, size: 40_000, version: '3.0.0-sim' })),
+      );
       expect(info).toMatchObject({ format: 'esp-app', version: '3.0.0-sim', problem: null });
       expect(info.pushableWith).toContain(chip === 'esp32' ? 'arduino-esp32' : 'arduino-esp8266');
     }
@@ -225,7 +280,9 @@ describe('esp8266-ota-v2', () => {
     const other = await inspectImage(scratch.write('v2-outer.bin', esp8266V2Image({ outerEntry: 0x40100100 })));
     expect(factValue(other, 'Entry point')).toBe('0x40100100');
     expect(factValue(other, 'Inner entry point')).toBe('0x40100004');
-    expect(other.warnings.join(' ')).toMatch(/outer header's entry point \(0x40100100\) differs from the inner image's \(0x40100004\)/);
+    expect(other.warnings.join(' ')).toMatch(
+      /outer header's entry point \(0x40100100\) differs from the inner image's \(0x40100004\)/,
+    );
   });
 
   it('warns when the CRC-32 trailer is missing (cut by 4 bytes), refuses a partial one', async () => {
@@ -246,8 +303,12 @@ describe('esp8266-ota-v2', () => {
 
   it('reports truncation, a bad checksum and a bad CRC-32', async () => {
     const data = esp8266V2Image();
-    expect((await inspectImage(scratch.write('v2-cut.bin', data.subarray(0, 3000)))).problem).toMatch(/truncated.*4,096 bytes of irom0/);
-    expect((await inspectImage(scratch.write('v2-sum.bin', corrupt(data, 16 + 4096 + 16 + 10)))).problem).toMatch(/checksum does not match/);
+    expect((await inspectImage(scratch.write('v2-cut.bin', data.subarray(0, 3000)))).problem).toMatch(
+      /truncated.*4,096 bytes of irom0/,
+    );
+    expect((await inspectImage(scratch.write('v2-sum.bin', corrupt(data, 16 + 4096 + 16 + 10)))).problem).toMatch(
+      /checksum does not match/,
+    );
     expect((await inspectImage(scratch.write('v2-crc.bin', corrupt(data, 100)))).problem).toMatch(/CRC-32 at the end/);
   });
 });
@@ -263,7 +324,9 @@ describe('gzip', () => {
   });
 
   it('refuses a gzipped ESP32 image, gzipped HTML and a truncated gzip', async () => {
-    expect((await inspectImage(scratch.write('esp32.bin.gz', gzipSync(esp32App())))).problem).toMatch(/gzip-compressed ESP32 image/);
+    expect((await inspectImage(scratch.write('esp32.bin.gz', gzipSync(esp32App())))).problem).toMatch(
+      /gzip-compressed ESP32 image/,
+    );
     const html = gzipSync(Buffer.from('<!DOCTYPE html><html><body>404</body></html>'));
     expect((await inspectImage(scratch.write('page.bin.gz', html))).problem).toMatch(/inside is an HTML page/);
     const cut = gzipSync(esp8266App()).subarray(0, 200);

@@ -3,7 +3,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describePair, findPairInFolder, inspectImage, slotFromFileName } from '../../../electron/engine/images/index.ts';
+import {
+  describePair,
+  findPairInFolder,
+  inspectImage,
+  slotFromFileName,
+} from '../../../electron/engine/images/index.ts';
 import { buildEsp8266V2Image } from '../../sim/esp8266-v2-image.ts';
 import { esp8266EbootLayout, scratchDir } from './builders.ts';
 import { factValue } from './fact-value.ts';
@@ -30,12 +35,27 @@ describe('slot evidence', () => {
   it('finds the slot each file of a pair was linked for, from the code', async () => {
     const one = await inspectImage(scratch.write('user1.bin', user1));
     const two = await inspectImage(scratch.write('user2.bin', user2));
-    expect(one.slotEvidence).toMatchObject({ linkedSlot: 1, byFileName: 1, headerByte3: 1, iromDecisive: true, layout: '512+512', contradiction: null });
-    expect(two.slotEvidence).toMatchObject({ linkedSlot: 2, byFileName: 2, headerByte3: 2, iromDecisive: true, contradiction: null });
+    expect(one.slotEvidence).toMatchObject({
+      linkedSlot: 1,
+      byFileName: 1,
+      headerByte3: 1,
+      iromDecisive: true,
+      layout: '512+512',
+      contradiction: null,
+    });
+    expect(two.slotEvidence).toMatchObject({
+      linkedSlot: 2,
+      byFileName: 2,
+      headerByte3: 2,
+      iromDecisive: true,
+      contradiction: null,
+    });
     expect(one.slotEvidence!.iromReferences.slot1).toBeGreaterThan(100);
     expect(two.slotEvidence!.iromReferences.slot2).toBeGreaterThan(10 * two.slotEvidence!.iromReferences.slot1);
     expect(factValue(two, 'Linked for')).toBe('slot 2 (user2.bin)');
-    expect(two.slotEvidence!.summary).toMatch(/^Linked for slot 2 \(user2\.bin\): \d+ irom references point into slot 1, \d+ into slot 2; header byte 3 is 2/);
+    expect(two.slotEvidence!.summary).toMatch(
+      /^Linked for slot 2 \(user2\.bin\): \d+ irom references point into slot 1, \d+ into slot 2; header byte 3 is 2/,
+    );
     expect(two.pushableWith).toEqual(['esp-link']);
   });
 
@@ -70,10 +90,20 @@ describe('slot evidence', () => {
 
 describe("esp-link's header checks", () => {
   const cases: Array<[string, number, number[], RegExp]> = [
-    ['byte 1 is not 4', 1, [3], /Byte 1 of the header is 0x03, not 4\. esp-link refuses such a file \("bad flash header"\)/],
+    [
+      'byte 1 is not 4',
+      1,
+      [3],
+      /Byte 1 of the header is 0x03, not 4\. esp-link refuses such a file \("bad flash header"\)/,
+    ],
     ['flash mode above 3', 2, [4], /flash mode\) is 0x04.*"bad flash header"/],
     ['size map above 6', 3, [0x80], /flash size map 8; esp-link accepts maps 0–6.*"bad flash header"/],
-    ['entry point outside IRAM', 4, [0x00, 0x00, 0x20, 0x40], /entry point 0x40200000 is not in IRAM.*"Invalid entry addr"/],
+    [
+      'entry point outside IRAM',
+      4,
+      [0x00, 0x00, 0x20, 0x40],
+      /entry point 0x40200000 is not in IRAM.*"Invalid entry addr"/,
+    ],
     ['irom offset not 0', 8, [0x10], /irom segment offset is 0x00000010, not 0.*"Invalid start offset"/],
   ];
   for (const [what, offset, bytes, message] of cases) {
@@ -86,7 +116,9 @@ describe("esp-link's header checks", () => {
   }
 
   it('accepts images without the CRC-32 trailer (older SDKs), with a warning that it may be cut', async () => {
-    const info = await inspectImage(scratch.write('old-sdk-user1.bin', buildEsp8266V2Image({ slot: 1, noCrcTrailer: true })));
+    const info = await inspectImage(
+      scratch.write('old-sdk-user1.bin', buildEsp8266V2Image({ slot: 1, noCrcTrailer: true })),
+    );
     expect(info.problem).toBeNull();
     expect(factValue(info, 'CRC-32 trailer')).toBe('absent');
     expect(info.warnings.join(' ')).toMatch(/cut short by 4 bytes/);
@@ -97,10 +129,19 @@ describe('pairs', () => {
   it('puts the slot-1 file first, whatever order they were picked in', async () => {
     const one = await inspectImage(put('a/user1.bin', user1));
     const two = await inspectImage(put('a/user2.bin', user2));
-    for (const [first, second, swapped] of [[one, two, false], [two, one, true]] as const) {
+    for (const [first, second, swapped] of [
+      [one, two, false],
+      [two, one, true],
+    ] as const) {
       const result = describePair(first, second);
       expect(result.swapped).toBe(swapped);
-      expect(result.pair).toMatchObject({ format: 'esp8266-ota-pair', fileName: 'user1.bin + user2.bin', problem: null, pushableWith: ['esp-link'], version: '2.1.0' });
+      expect(result.pair).toMatchObject({
+        format: 'esp8266-ota-pair',
+        fileName: 'user1.bin + user2.bin',
+        problem: null,
+        pushableWith: ['esp-link'],
+        version: '2.1.0',
+      });
       expect(factValue(result.pair, 'Slot 2 (user2)')).toMatch(/^user2\.bin, /);
     }
   });
@@ -116,23 +157,33 @@ describe('pairs', () => {
   it('refuses a pair when one file is not a user1/user2 image', async () => {
     const one = await inspectImage(put('c/user1.bin', user1));
     const sketch = await inspectImage(put('c/sketch.bin', esp8266EbootLayout()));
-    expect(() => describePair(one, sketch)).toThrow(/sketch\.bin is an ESP8266 application image .*, not an ESP8266 user1\/user2 image: two files make a pair only/);
+    expect(() => describePair(one, sketch)).toThrow(
+      /sketch\.bin is an ESP8266 application image .*, not an ESP8266 user1\/user2 image: two files make a pair only/,
+    );
   });
 
   it('refuses two images that are not one build, naming what differs', async () => {
     const one = await inspectImage(put('e/user1.bin', user1));
-    const bigger = await inspectImage(put('e/user2.bin', buildEsp8266V2Image({ slot: 2, size: 60_000, version: '2.1.0' })));
+    const bigger = await inspectImage(
+      put('e/user2.bin', buildEsp8266V2Image({ slot: 2, size: 60_000, version: '2.1.0' })),
+    );
     const { pair } = describePair(one, bigger);
-    expect(pair.problem).toMatch(/user1\.bin and user2\.bin are not the two images of one build: they differ in irom0 length 3\d,\d{3} bytes vs 5\d,\d{3} bytes/);
+    expect(pair.problem).toMatch(
+      /user1\.bin and user2\.bin are not the two images of one build: they differ in irom0 length 3\d,\d{3} bytes vs 5\d,\d{3} bytes/,
+    );
     expect(pair.pushableWith).toEqual([]);
-    const newer = await inspectImage(put('f/user2.bin', buildEsp8266V2Image({ slot: 2, size: 40_000, version: '2.2.0' })));
+    const newer = await inspectImage(
+      put('f/user2.bin', buildEsp8266V2Image({ slot: 2, size: 40_000, version: '2.2.0' })),
+    );
     expect(describePair(one, newer).pair.problem).toMatch(/differ in version 2\.1\.0 vs 2\.2\.0/);
   });
 
   it('refuses files from builds for different flash layouts', async () => {
     const one = await inspectImage(put('d/user1.bin', user1));
     const big = await inspectImage(put('d/user2.bin', buildEsp8266V2Image({ slot: 2, layout: '1024+1024' })));
-    expect(describePair(one, big).pair.problem).toMatch(/different flash layouts \(user1\.bin: 512\+512, user2\.bin: 1024\+1024\)/);
+    expect(describePair(one, big).pair.problem).toMatch(
+      /different flash layouts \(user1\.bin: 512\+512, user2\.bin: 1024\+1024\)/,
+    );
   });
 });
 
@@ -148,17 +199,25 @@ describe('build folders', () => {
 
   it('finds the pair a few levels down, slot 1 first', async () => {
     const root = folder({ 'firmware/user2.bin': user2, 'firmware/user1.bin': user1, 'README.md': Buffer.from('hi') });
-    expect(await findPairInFolder(root)).toEqual([path.join(root, 'firmware/user1.bin'), path.join(root, 'firmware/user2.bin')]);
+    expect(await findPairInFolder(root)).toEqual([
+      path.join(root, 'firmware/user1.bin'),
+      path.join(root, 'firmware/user2.bin'),
+    ]);
   });
 
   it('matches SDK names by their common part', async () => {
     const root = folder({ 'bin/upgrade/user1.2048.new.3.bin': user1, 'bin/upgrade/user2.2048.new.3.bin': user2 });
-    expect((await findPairInFolder(root)).map((f) => path.basename(f))).toEqual(['user1.2048.new.3.bin', 'user2.2048.new.3.bin']);
+    expect((await findPairInFolder(root)).map((f) => path.basename(f))).toEqual([
+      'user1.2048.new.3.bin',
+      'user2.2048.new.3.bin',
+    ]);
   });
 
   it('asks which pair when a folder holds several at the same depth', async () => {
     const root = folder({ 'a/user1.bin': user1, 'a/user2.bin': user2, 'b/user1.bin': user1, 'b/user2.bin': user2 });
-    await expect(findPairInFolder(root)).rejects.toThrow(/holds several user1\/user2 pairs \(a\/user1\.bin \+ a\/user2\.bin; b\/user1\.bin \+ b\/user2\.bin\)/);
+    await expect(findPairInFolder(root)).rejects.toThrow(
+      /holds several user1\/user2 pairs \(a\/user1\.bin \+ a\/user2\.bin; b\/user1\.bin \+ b\/user2\.bin\)/,
+    );
   });
 
   it('says what it found when there is no pair', async () => {

@@ -24,19 +24,25 @@ describe('fw.zip integrity, as the device checks it', () => {
   it('verifies CRC-32, cs_sha1, sizes and local headers of a good bundle', async () => {
     const info = await inspectImage(scratch.write('good.zip', bundle()));
     expect(info).toMatchObject({ format: 'mongoose-fw-zip', problem: null, pushableWith: ['mongoose-os'] });
-    expect(factValue(info, 'Integrity')).toBe('verified (CRC-32 of 2 files, cs_sha1 of 1 part, part sizes, local headers)');
+    expect(factValue(info, 'Integrity')).toBe(
+      'verified (CRC-32 of 2 files, cs_sha1 of 1 part, part sizes, local headers)',
+    );
   });
 
   it('refuses a wrong zip CRC-32', async () => {
     const info = await inspectImage(scratch.write('crc.zip', bundle({ corruptCrc: true })));
-    expect(info.problem).toMatch(/CRC-32 of a file in this fw\.zip does not match its content \(app\.bin: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\).*"Invalid CRC"/);
+    expect(info.problem).toMatch(
+      /CRC-32 of a file in this fw\.zip does not match its content \(app\.bin: stored 0x[0-9a-f]{8}, computed 0x[0-9a-f]{8}\).*"Invalid CRC"/,
+    );
     expect(info.pushableWith).toEqual([]);
     expect(factValue(info, 'Integrity')).toMatch(/^failed/);
   });
 
   it('refuses a wrong cs_sha1', async () => {
     const info = await inspectImage(scratch.write('sha1.zip', bundle({ corruptSha1: true })));
-    expect(info.problem).toMatch(/SHA-1 of a part does not match the manifest's cs_sha1 \(app \(app\.bin\): manifest [0-9a-f]{40}, content [0-9a-f]{40}\)/);
+    expect(info.problem).toMatch(
+      /SHA-1 of a part does not match the manifest's cs_sha1 \(app \(app\.bin\): manifest [0-9a-f]{40}, content [0-9a-f]{40}\)/,
+    );
     expect(info.problem).not.toMatch(/CRC-32/);
   });
 
@@ -56,16 +62,23 @@ describe('fw.zip integrity, as the device checks it', () => {
     const crc = bundle();
     crc.writeUInt32LE(0x12345678, localHeaderAt(crc, 1) + 14);
     const first = await inspectImage(scratch.write('local-crc.zip', crc));
-    expect(first.problem).toMatch(/local file headers.*disagree with its central directory: app\.bin's local header says CRC-32 0x12345678 instead of 0x[0-9a-f]{8}/);
+    expect(first.problem).toMatch(
+      /local file headers.*disagree with its central directory: app\.bin's local header says CRC-32 0x12345678 instead of 0x[0-9a-f]{8}/,
+    );
     const name = bundle();
     name.write('x', localHeaderAt(name, 1) + 30 + 'app.bin'.length - 1, 'latin1');
-    expect((await inspectImage(scratch.write('local-name.zip', name))).problem).toMatch(/app\.bin's local header says name "app\.bix"/);
+    expect((await inspectImage(scratch.write('local-name.zip', name))).problem).toMatch(
+      /app\.bin's local header says name "app\.bix"/,
+    );
     const size = bundle();
     size.writeUInt32LE(19_000, localHeaderAt(size, 1) + 18);
     expect((await inspectImage(scratch.write('local-size.zip', size))).problem).toMatch(/size 19000 instead of 20000/);
   });
 
   it('reads the manifest for the platform check without re-verifying the bundle', async () => {
-    expect(await readMongooseManifest(scratch.write('manifest-only.zip', bundle({ corruptCrc: true })))).toMatchObject({ platform: 'esp32', version: '2.0.0' });
+    expect(await readMongooseManifest(scratch.write('manifest-only.zip', bundle({ corruptCrc: true })))).toMatchObject({
+      platform: 'esp32',
+      version: '2.0.0',
+    });
   });
 });

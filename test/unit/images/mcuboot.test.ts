@@ -12,7 +12,10 @@ const scratch = scratchDir();
 afterAll(() => scratch.remove());
 
 async function refusal(path: string): Promise<UpdateError> {
-  const error = await readMcubootImage(path).then(() => null, (e: unknown) => e);
+  const error = await readMcubootImage(path).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UpdateError);
   return error as UpdateError;
 }
@@ -52,7 +55,10 @@ describe('valid MCUboot images', () => {
   it('hashes the protected TLVs too and names the signature', async () => {
     const data = buildMcubootImage({
       version: [0, 3, 1, 0],
-      protectedTlvs: [{ type: 0x50, value: Buffer.from([1, 0, 0, 0]) }, { type: 0x40, value: Buffer.alloc(12) }],
+      protectedTlvs: [
+        { type: 0x50, value: Buffer.from([1, 0, 0, 0]) },
+        { type: 0x40, value: Buffer.alloc(12) },
+      ],
       signatureTlv: { type: 0x22, value: seededBytes(71, 5) },
       seed: 4,
     });
@@ -65,18 +71,28 @@ describe('valid MCUboot images', () => {
     expect((await readMcubootImage(file)).smpVersion).toBe('0.3.1');
   });
 
-  for (const [type, name] of [[0x20, 'RSA2048'], [0x23, 'RSA3072'], [0x24, 'ED25519']] as const) {
+  for (const [type, name] of [
+    [0x20, 'RSA2048'],
+    [0x23, 'RSA3072'],
+    [0x24, 'ED25519'],
+  ] as const) {
     it(`names signature TLV ${name}`, async () => {
-      const info = await inspectImage(scratch.write(`sig-${type}.bin`, buildMcubootImage({ signatureTlv: { type, value: seededBytes(64, type) } })));
+      const info = await inspectImage(
+        scratch.write(`sig-${type}.bin`, buildMcubootImage({ signatureTlv: { type, value: seededBytes(64, type) } })),
+      );
       expect(factValue(info, 'Signature')).toBe(name);
     });
   }
 
   it('reads the padded trailer: image_ok set (confirmed) or erased', async () => {
-    const confirmed = await inspectImage(scratch.write('confirmed.bin', buildMcubootImage({ padToSlot: 16384, imageOk: true })));
+    const confirmed = await inspectImage(
+      scratch.write('confirmed.bin', buildMcubootImage({ padToSlot: 16384, imageOk: true })),
+    );
     expect(confirmed.problem).toBeNull();
     expect(factValue(confirmed, 'Padded')).toMatch(/slot trailer/);
-    expect(factValue(confirmed, 'Trailer')).toBe('image_ok SET (0x1), copy_done INVALID (0xff), swap_info INVALID (0xff) (max align 8)');
+    expect(factValue(confirmed, 'Trailer')).toBe(
+      'image_ok SET (0x1), copy_done INVALID (0xff), swap_info INVALID (0xff) (max align 8)',
+    );
     const plain = await readMcubootImage(scratch.write('padded.bin', buildMcubootImage({ padToSlot: 16384 })));
     expect(plain.imageSize).toBe(16384);
     expect(plain.trailer?.imageOk).toBe('INVALID (0xff)');
@@ -92,8 +108,12 @@ describe('valid MCUboot images', () => {
     data[data.length - 96] = 0x03;
     const info = await inspectImage(scratch.write('align32.bin', data));
     expect(info.problem).toBeNull();
-    expect(factValue(info, 'Trailer')).toBe('image_ok SET (0x1), copy_done UNSET (0x3), swap_info INVALID (0xff) (max align 32)');
-    const confirmed = await readMcubootImage(scratch.write('align32-confirmed.bin', buildMcubootImage({ padToSlot: 16384, maxAlign: 32, imageOk: true })));
+    expect(factValue(info, 'Trailer')).toBe(
+      'image_ok SET (0x1), copy_done UNSET (0x3), swap_info INVALID (0xff) (max align 32)',
+    );
+    const confirmed = await readMcubootImage(
+      scratch.write('align32-confirmed.bin', buildMcubootImage({ padToSlot: 16384, maxAlign: 32, imageOk: true })),
+    );
     expect(confirmed.trailer).toMatchObject({ maxAlign: 32, imageOk: 'SET (0x1)' });
   });
 
@@ -111,7 +131,11 @@ describe('valid MCUboot images', () => {
     expect(info).toMatchObject({ problem: null, pushableWith: ['mcumgr-smp'] });
     expect(factValue(info, 'SHA-256 TLV')).toMatch(/not checked: the payload is encrypted/);
     expect(info.warnings[0]).toMatch(/ENCRYPTED_AES256.*cannot verify it without the decryption key/);
-    expect(await readMcubootImage(file)).toMatchObject({ encrypted: true, hashVerified: false, hashHex: 'ab'.repeat(32) });
+    expect(await readMcubootImage(file)).toMatchObject({
+      encrypted: true,
+      hashVerified: false,
+      hashHex: 'ab'.repeat(32),
+    });
   });
 });
 
@@ -131,7 +155,10 @@ describe('refused MCUboot images', () => {
   });
 
   it('no SHA-256 TLV', async () => {
-    const file = scratch.write('no-hash.bin', buildMcubootImage({ omitHash: true, signatureTlv: { type: 0x24, value: seededBytes(64) } }));
+    const file = scratch.write(
+      'no-hash.bin',
+      buildMcubootImage({ omitHash: true, signatureTlv: { type: 0x24, value: seededBytes(64) } }),
+    );
     expect((await inspectImage(file)).problem).toMatch(/no SHA-256 TLV.*Sign it with imgtool \(or west sign\)/);
     expect((await refusal(file)).code).toBe('unsupported-package');
   });
@@ -141,14 +168,22 @@ describe('refused MCUboot images', () => {
     const cut = await inspectImage(scratch.write('cut-payload.bin', data.subarray(0, 2000)));
     expect(cut.problem).toMatch(/truncated: its header says .* take 4,032 bytes, but the file has only 2,000 bytes/);
     const cutTlv = await inspectImage(scratch.write('cut-tlv.bin', data.subarray(0, data.length - 5)));
-    expect(cutTlv.problem).toMatch(new RegExp(`truncated: .* ${data.length.toLocaleString('en-US')} bytes, but the file has only ${(data.length - 5).toLocaleString('en-US')} bytes`));
-    expect((await refusal(scratch.write('cut-tlv2.bin', data.subarray(0, data.length - 5)))).code).toBe('integrity-failure');
+    expect(cutTlv.problem).toMatch(
+      new RegExp(
+        `truncated: .* ${data.length.toLocaleString('en-US')} bytes, but the file has only ${(data.length - 5).toLocaleString('en-US')} bytes`,
+      ),
+    );
+    expect((await refusal(scratch.write('cut-tlv2.bin', data.subarray(0, data.length - 5)))).code).toBe(
+      'integrity-failure',
+    );
   });
 
   it('a corrupted TLV area', async () => {
     const data = buildMcubootImage();
     data.writeUInt16LE(0x1234, 32 + 4096);
-    expect((await inspectImage(scratch.write('bad-tlv-magic.bin', data))).problem).toMatch(/does not start with its magic \(0x6907; found 0x1234\)/);
+    expect((await inspectImage(scratch.write('bad-tlv-magic.bin', data))).problem).toMatch(
+      /does not start with its magic \(0x6907; found 0x1234\)/,
+    );
   });
 
   it('a bare zephyr.bin without the MCUboot header', async () => {
@@ -163,6 +198,8 @@ describe('refused MCUboot images', () => {
   });
 
   it('readMcubootImage refuses other files with a sentence', async () => {
-    expect((await refusal(scratch.write('text.bin', 'hello world, not firmware'))).message).toMatch(/not an MCUboot image.*imgtool/);
+    expect((await refusal(scratch.write('text.bin', 'hello world, not firmware'))).message).toMatch(
+      /not an MCUboot image.*imgtool/,
+    );
   });
 });

@@ -4,7 +4,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describePair, findPairInFolder, inspectImage, readMcubootImage, readMongooseManifest, type InspectedImage as ImageInfo } from '../../../electron/engine/images/index.ts';
+import {
+  describePair,
+  findPairInFolder,
+  inspectImage,
+  readMcubootImage,
+  readMongooseManifest,
+  type InspectedImage as ImageInfo,
+} from '../../../electron/engine/images/index.ts';
 import { factValue } from './fact-value.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -39,7 +46,9 @@ function checkEsp8266V2(info: ImageInfo, car: any): void {
   expect(factValue(info, 'Flash size')).toBe(h.innerFlashSize);
   for (const s of h.innerSegments) expect(factValue(info, 'Segments')).toContain(`${s.addr} (${s.len} B)`);
   const { checksum, crc32 } = car.integrity;
-  expect(factValue(info, 'Checksum')).toBe(checksum.valid ? `valid (${checksum.stored})` : expect.stringMatching(/^mismatch/));
+  expect(factValue(info, 'Checksum')).toBe(
+    checksum.valid ? `valid (${checksum.stored})` : expect.stringMatching(/^mismatch/),
+  );
   expect(factValue(info, 'CRC-32 trailer')).toBe(`valid (${crc32.stored})`);
   expect(info.pushableWith).toEqual(['esp-link']);
   expect(info.warnings.join(' ')).toMatch(/Magic byte/);
@@ -63,9 +72,13 @@ function checkEsp8266Plain(info: ImageInfo, car: any): void {
   expect(factValue(info, 'Flash frequency')).toBe(h.flashFreq);
   expect(factValue(info, 'Entry point')).toBe(h.entry);
   expect(factValue(info, 'Application entry point')).toBe(h.appEntry);
-  expect(factValue(info, 'irom0 segment')).toBe(`${h.iromSegmentLength.toLocaleString('en-US')} bytes at ${h.iromSegmentAddr}`);
+  expect(factValue(info, 'irom0 segment')).toBe(
+    `${h.iromSegmentLength.toLocaleString('en-US')} bytes at ${h.iromSegmentAddr}`,
+  );
   const app = h.images[1];
-  expect(factValue(info, 'Application segments')).toBe(app.segmentTable.map((s: any) => `${s.addr} (${s.len} B)`).join(', '));
+  expect(factValue(info, 'Application segments')).toBe(
+    app.segmentTable.map((s: any) => `${s.addr} (${s.len} B)`).join(', '),
+  );
   const [eboot, sketch] = car.integrity.checksum.perImage;
   expect(factValue(info, 'eboot checksum')).toBe(`valid (${eboot.stored})`);
   expect(factValue(info, 'Application checksum')).toBe(`valid (${sketch.stored})`);
@@ -89,7 +102,9 @@ function checkMcuboot(info: ImageInfo, car: any): void {
   // Only the encrypted image has something to warn about: its hash cannot be checked here.
   expect(info.warnings.some((w) => /encrypted/.test(w))).toBe(car.encrypted);
   // The SHA-256 TLV: checked against the content, except where the payload is encrypted.
-  expect(factValue(info, 'SHA-256 TLV')).toBe(`${car.imageHash} (${car.encrypted ? 'not checked: the payload is encrypted' : 'verified'})`);
+  expect(factValue(info, 'SHA-256 TLV')).toBe(
+    `${car.imageHash} (${car.encrypted ? 'not checked: the payload is encrypted' : 'verified'})`,
+  );
   if (!car.encrypted) expect(car.hashVerified).toBe(true);
   if (car.trailer.bootMagicAtEnd) {
     const { imageOk, copyDone, swapInfo } = car.trailer;
@@ -99,7 +114,14 @@ function checkMcuboot(info: ImageInfo, car: any): void {
 
 async function checkMcubootUpload(file: string, car: any): Promise<void> {
   const image = await readMcubootImage(file);
-  expect(image).toMatchObject({ imageSize: car.size, fileSha256: car.sha256, hashHex: car.imageHash, version: car.header.version, encrypted: car.encrypted, hashVerified: car.hashVerified });
+  expect(image).toMatchObject({
+    imageSize: car.size,
+    fileSha256: car.sha256,
+    hashHex: car.imageHash,
+    version: car.header.version,
+    encrypted: car.encrypted,
+    hashVerified: car.hashVerified,
+  });
   expect(image.hash).toEqual(Buffer.from(car.imageHash, 'hex'));
 }
 
@@ -109,69 +131,95 @@ async function checkMongoose(info: ImageInfo, car: any, file: string): Promise<v
   expect(factValue(info, 'Name')).toBe(car.manifest.name);
   expect(factValue(info, 'Build ID')).toBe(car.manifest.build_id);
   expect(factValue(info, 'Manifest')).toBe(car.firstEntry);
-  expect(factValue(info, 'Parts').split(', ').map((p) => p.split(' ')[0])).toEqual(car.partNames);
-  expect(factValue(info, 'Zip entries')).toBe(`${car.entries.length} (${car.allStored ? 'all stored' : 'some compressed'})`);
+  expect(
+    factValue(info, 'Parts')
+      .split(', ')
+      .map((p) => p.split(' ')[0]),
+  ).toEqual(car.partNames);
+  expect(factValue(info, 'Zip entries')).toBe(
+    `${car.entries.length} (${car.allStored ? 'all stored' : 'some compressed'})`,
+  );
   expect(info.pushableWith).toEqual(car.allStored && car.manifestIsFirstEntry ? ['mongoose-os'] : []);
   // Every cs_sha1 the sidecar verified, and every entry's CRC-32, checked as the device does.
   const hashed = car.parts.filter((p: any) => p.cs_sha1 && p.csVerified).length;
-  expect(factValue(info, 'Integrity')).toBe(`verified (CRC-32 of ${car.entries.length} files, cs_sha1 of ${hashed} parts, part sizes, local headers)`);
+  expect(factValue(info, 'Integrity')).toBe(
+    `verified (CRC-32 of ${car.entries.length} files, cs_sha1 of ${hashed} parts, part sizes, local headers)`,
+  );
   const manifest = await readMongooseManifest(file);
-  expect(manifest).toMatchObject({ platform: car.platform, version: car.version, name: car.manifest.name, buildId: car.manifest.build_id });
+  expect(manifest).toMatchObject({
+    platform: car.platform,
+    version: car.version,
+    name: car.manifest.name,
+    buildId: car.manifest.build_id,
+  });
   expect(manifest?.parts.map((p) => p.name)).toEqual(car.partNames);
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-describe.skipIf(!present)(present ? 'reference firmware images (../shared/testdata)' : 'skipped: ../shared/testdata absent', () => {
-  const images = present ? findImages(firmwareDir) : [];
+describe.skipIf(!present)(
+  present ? 'reference firmware images (../shared/testdata)' : 'skipped: ../shared/testdata absent',
+  () => {
+    const images = present ? findImages(firmwareDir) : [];
 
-  it('finds the reference images', () => {
-    expect(images.length).toBeGreaterThanOrEqual(12);
-  });
-
-  for (const file of images) {
-    it(path.relative(firmwareDir, file), async () => {
-      const sidecar = JSON.parse(readFileSync(`${file}.json`, 'utf8'));
-      const info = await inspectImage(file);
-      expect(info.fileName).toBe(path.basename(file));
-      expect(info.size).toBe(sidecar.size);
-      expect(info.sha256).toBe(sidecar.sha256);
-      expect(info.format).toBe(FORMAT_IDS[sidecar.format]);
-      expect(info.problem).toBeNull();
-      if (sidecar.format === 'esp8266-ota-v2') checkEsp8266V2(info, sidecar);
-      if (sidecar.format === 'esp8266-plain') checkEsp8266Plain(info, sidecar);
-      if (sidecar.format === 'mcuboot') {
-        checkMcuboot(info, sidecar);
-        await checkMcubootUpload(file, sidecar);
-      }
-      if (sidecar.format === 'mongoose-os-fw-zip') await checkMongoose(info, sidecar, file);
+    it('finds the reference images', () => {
+      expect(images.length).toBeGreaterThanOrEqual(12);
     });
-  }
-});
 
-describe.skipIf(!present)(present ? 'reference user1/user2 pairs (../shared/testdata)' : 'skipped: ../shared/testdata absent', () => {
-  const projects = present ? readdirSync(path.join(firmwareDir, 'esp8266-ota')).map((name) => path.join(firmwareDir, 'esp8266-ota', name)) : [];
+    for (const file of images) {
+      it(path.relative(firmwareDir, file), async () => {
+        const sidecar = JSON.parse(readFileSync(`${file}.json`, 'utf8'));
+        const info = await inspectImage(file);
+        expect(info.fileName).toBe(path.basename(file));
+        expect(info.size).toBe(sidecar.size);
+        expect(info.sha256).toBe(sidecar.sha256);
+        expect(info.format).toBe(FORMAT_IDS[sidecar.format]);
+        expect(info.problem).toBeNull();
+        if (sidecar.format === 'esp8266-ota-v2') checkEsp8266V2(info, sidecar);
+        if (sidecar.format === 'esp8266-plain') checkEsp8266Plain(info, sidecar);
+        if (sidecar.format === 'mcuboot') {
+          checkMcuboot(info, sidecar);
+          await checkMcubootUpload(file, sidecar);
+        }
+        if (sidecar.format === 'mongoose-os-fw-zip') await checkMongoose(info, sidecar, file);
+      });
+    }
+  },
+);
 
-  for (const folder of projects) {
-    it(`finds and pairs ${path.basename(folder)}, slot 1 first`, async () => {
-      const [first, second] = await findPairInFolder(folder);
-      expect(JSON.parse(readFileSync(`${first}.json`, 'utf8')).intendedSlot).toBe(1);
-      expect(JSON.parse(readFileSync(`${second}.json`, 'utf8')).intendedSlot).toBe(2);
-      // Picked in the wrong order, the pair still comes out slot 1 first.
-      const { pair, swapped } = describePair(await inspectImage(second!), await inspectImage(first!));
-      expect(swapped).toBe(true);
-      expect(pair).toMatchObject({ format: 'esp8266-ota-pair', problem: null, pushableWith: ['esp-link'] });
-      expect(pair.fileName).toBe(`${path.basename(first!)} + ${path.basename(second!)}`);
+describe.skipIf(!present)(
+  present ? 'reference user1/user2 pairs (../shared/testdata)' : 'skipped: ../shared/testdata absent',
+  () => {
+    const projects = present
+      ? readdirSync(path.join(firmwareDir, 'esp8266-ota')).map((name) => path.join(firmwareDir, 'esp8266-ota', name))
+      : [];
+
+    for (const folder of projects) {
+      it(`finds and pairs ${path.basename(folder)}, slot 1 first`, async () => {
+        const [first, second] = await findPairInFolder(folder);
+        expect(JSON.parse(readFileSync(`${first}.json`, 'utf8')).intendedSlot).toBe(1);
+        expect(JSON.parse(readFileSync(`${second}.json`, 'utf8')).intendedSlot).toBe(2);
+        // Picked in the wrong order, the pair still comes out slot 1 first.
+        const { pair, swapped } = describePair(await inspectImage(second!), await inspectImage(first!));
+        expect(swapped).toBe(true);
+        expect(pair).toMatchObject({ format: 'esp8266-ota-pair', problem: null, pushableWith: ['esp-link'] });
+        expect(pair.fileName).toBe(`${path.basename(first!)} + ${path.basename(second!)}`);
+      });
+    }
+  },
+);
+
+describe.skipIf(!present)(
+  present ? 'reference images of two different builds (../shared/testdata)' : 'skipped: ../shared/testdata absent',
+  () => {
+    it('refuses an OLIMEX user1 with a ZiGate user2 as one pair, with the evidence', async () => {
+      const ota = path.join(firmwareDir, 'esp8266-ota');
+      const olimex = await inspectImage(path.join(ota, 'OLIMEX-olimex-iot-firmware-esp8266/user1.2048.new.3.bin'));
+      const zigate = await inspectImage(path.join(ota, 'fairecasoimeme-ZiGate-WiFi/user2.bin'));
+      const { pair } = describePair(zigate, olimex);
+      expect(pair.problem).toMatch(
+        /user1\.2048\.new\.3\.bin and user2\.bin are not the two images of one build: they differ in flash size 2MB vs 4MB; flash frequency 40m vs 80m; irom0 length 293,840 bytes vs 301,680 bytes; segments /,
+      );
+      expect(pair.pushableWith).toEqual([]);
     });
-  }
-});
-
-describe.skipIf(!present)(present ? 'reference images of two different builds (../shared/testdata)' : 'skipped: ../shared/testdata absent', () => {
-  it('refuses an OLIMEX user1 with a ZiGate user2 as one pair, with the evidence', async () => {
-    const ota = path.join(firmwareDir, 'esp8266-ota');
-    const olimex = await inspectImage(path.join(ota, 'OLIMEX-olimex-iot-firmware-esp8266/user1.2048.new.3.bin'));
-    const zigate = await inspectImage(path.join(ota, 'fairecasoimeme-ZiGate-WiFi/user2.bin'));
-    const { pair } = describePair(zigate, olimex);
-    expect(pair.problem).toMatch(/user1\.2048\.new\.3\.bin and user2\.bin are not the two images of one build: they differ in flash size 2MB vs 4MB; flash frequency 40m vs 80m; irom0 length 293,840 bytes vs 301,680 bytes; segments /);
-    expect(pair.pushableWith).toEqual([]);
-  });
-});
+  },
+);

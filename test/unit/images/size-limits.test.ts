@@ -28,7 +28,9 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 describe('bounded inspection', () => {
   it('refuses a sparse 8 GiB file at once, saying why', async () => {
     const { value: info, ms } = await timed(inspectImage(sparse('huge.bin', esp8266App(), 8 * 1024 * MiB)));
-    expect(info.problem).toMatch(/^The file is 8\.00 GiB \(8,589,934,592 bytes\), more than the 16 MiB of flash the largest ESP8266 has: no board could take it/);
+    expect(info.problem).toMatch(
+      /^The file is 8\.00 GiB \(8,589,934,592 bytes\), more than the 16 MiB of flash the largest ESP8266 has: no board could take it/,
+    );
     expect(info).toMatchObject({ size: 8 * 1024 * MiB, pushableWith: [], sha256: '' });
     // Reading 8 GiB takes tens of seconds; the size alone takes milliseconds.
     expect(ms).toBeLessThan(3000);
@@ -54,7 +56,9 @@ describe('bounded inspection', () => {
   });
 
   it('refuses an oversized MCUboot file before an SMP upload, at once', async () => {
-    const { value: error, ms } = await timed(readMcubootImage(sparse('app.signed.bin', buildMcubootImage(), 4 * 1024 * MiB)).catch((e: unknown) => e));
+    const { value: error, ms } = await timed(
+      readMcubootImage(sparse('app.signed.bin', buildMcubootImage(), 4 * 1024 * MiB)).catch((e: unknown) => e),
+    );
     expect(String(error)).toMatch(/4\.00 GiB .*no board could take it/);
     expect(ms).toBeLessThan(3000);
   });

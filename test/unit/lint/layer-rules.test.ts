@@ -10,7 +10,13 @@ const eslint = new ESLint({ cwd: new URL('../../..', import.meta.url).pathname }
 async function layerMessages(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${code}\nexport {};\n`, { filePath });
   return result!.messages
-    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax' || m.ruleId === '@typescript-eslint/no-restricted-imports' || m.fatal)
+    .filter(
+      (m) =>
+        m.ruleId === 'no-restricted-imports' ||
+        m.ruleId === 'no-restricted-syntax' ||
+        m.ruleId === '@typescript-eslint/no-restricted-imports' ||
+        m.fatal,
+    )
     .map((m) => m.message);
 }
 
@@ -37,7 +43,12 @@ describe('the engine runs under plain Node', () => {
   });
 
   it('Node built-ins, packages and engine modules are allowed', async () => {
-    expect(await layerMessages(ENGINE, "import { readFile } from 'node:fs/promises';\nimport { z } from 'zod';\nimport { targetOf } from '../net/sanitize.ts';\nimport type { Job } from '../../../shared/domain.ts';")).toEqual([]);
+    expect(
+      await layerMessages(
+        ENGINE,
+        "import { readFile } from 'node:fs/promises';\nimport { z } from 'zod';\nimport { targetOf } from '../net/sanitize.ts';\nimport type { Job } from '../../../shared/domain.ts';",
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -46,14 +57,22 @@ describe('the CLI runs under plain Node', () => {
     ["import { app } from 'electron';", /CLI runs under plain Node.*no Electron/],
     ["import { BrowserWindow } from 'electron/main';", /CLI runs under plain Node.*no Electron/],
     ["import { ipcRenderer } from 'electron/renderer';", /CLI runs under plain Node.*no Electron/],
-    ["import { createIpcServer } from '../main/ipc-server.ts';", /main-process, preload and renderer code are not for it/],
+    [
+      "import { createIpcServer } from '../main/ipc-server.ts';",
+      /main-process, preload and renderer code are not for it/,
+    ],
     ["const { app } = await import('electron');", /not even loaded lazily/],
   ])('%s is refused', async (code, message) => {
     expect(await layerMessages(CLI, code)).toEqual([expect.stringMatching(message)]);
   });
 
   it('Node built-ins, the engine and shared/ are allowed', async () => {
-    expect(await layerMessages(CLI, "import { parseArgs } from 'node:util';\nimport type { OtaEngine } from '../engine/engine-api.ts';\nimport { formatBytes } from '../../shared/format.ts';")).toEqual([]);
+    expect(
+      await layerMessages(
+        CLI,
+        "import { parseArgs } from 'node:util';\nimport type { OtaEngine } from '../engine/engine-api.ts';\nimport { formatBytes } from '../../shared/format.ts';",
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -62,8 +81,14 @@ describe('shared/ is the contract both sides import, and imports neither', () =>
     ["import { app } from 'electron';", /no Electron here/],
     ["import { contextBridge } from 'electron/renderer';", /no Electron here/],
     ["import { readFileSync } from 'node:fs';", /renderer imports shared\/ too: no Node built-ins/],
-    ["import { createEngine } from '../electron/engine/index.ts';", /imports neither the main-process side nor the renderer/],
-    ["import type { OtaEngine } from '../electron/engine/engine-api.ts';", /imports neither the main-process side nor the renderer/],
+    [
+      "import { createEngine } from '../electron/engine/index.ts';",
+      /imports neither the main-process side nor the renderer/,
+    ],
+    [
+      "import type { OtaEngine } from '../electron/engine/engine-api.ts';",
+      /imports neither the main-process side nor the renderer/,
+    ],
     ["import { App } from '../renderer/src/App.tsx';", /imports neither the main-process side nor the renderer/],
     ["const electron = await import('electron');", /not even loaded lazily/],
   ])('%s is refused', async (code, message) => {
@@ -71,7 +96,9 @@ describe('shared/ is the contract both sides import, and imports neither', () =>
   });
 
   it('zod and other shared/ modules are allowed', async () => {
-    expect(await layerMessages(SHARED, "import { z } from 'zod';\nimport type { Job } from './domain.ts';")).toEqual([]);
+    expect(await layerMessages(SHARED, "import { z } from 'zod';\nimport type { Job } from './domain.ts';")).toEqual(
+      [],
+    );
   });
 });
 

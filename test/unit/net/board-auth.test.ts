@@ -2,7 +2,12 @@
 // checks Digest answers the way Mongoose does (its own nonce, any nonce count) and can call a nonce stale.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeChallenge, forgetBoardAuth, rememberCredentials, sendWithAuth } from '../../../electron/engine/net/board-auth.ts';
+import {
+  describeChallenge,
+  forgetBoardAuth,
+  rememberCredentials,
+  sendWithAuth,
+} from '../../../electron/engine/net/board-auth.ts';
 import type { HttpResponse } from '../../../electron/engine/net/http-client.ts';
 import { parseChallenges } from '../../../electron/engine/net/www-authenticate.ts';
 
@@ -15,7 +20,11 @@ function fakeBoard(options: { user: string; password: string; realm?: string; st
   const seen: Array<string | undefined> = [];
   const challenge = (stale = false): HttpResponse => ({
     status: 401,
-    headers: { 'www-authenticate': options.basic ? `Basic realm="${realm}"` : `Digest qop="auth", realm="${realm}", nonce="${(nonce).toString(16)}"${stale ? ', stale=true' : ''}` },
+    headers: {
+      'www-authenticate': options.basic
+        ? `Basic realm="${realm}"`
+        : `Digest qop="auth", realm="${realm}", nonce="${nonce.toString(16)}"${stale ? ', stale=true' : ''}`,
+    },
     body: '',
   });
   let staleSent = false;
@@ -23,7 +32,9 @@ function fakeBoard(options: { user: string; password: string; realm?: string; st
     seen.push(authorization);
     if (!authorization) return challenge();
     if (options.basic) {
-      return authorization === `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}` ? { status: 200, headers: {}, body: 'ok' } : challenge();
+      return authorization === `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`
+        ? { status: 200, headers: {}, body: 'ok' }
+        : challenge();
     }
     const p = parseChallenges(authorization)[0]!.params;
     if (p.nonce !== nonce.toString(16)) return challenge();
@@ -34,7 +45,9 @@ function fakeBoard(options: { user: string; password: string; realm?: string; st
     }
     const ha1 = md5(`${p.username}:${realm}:${options.password}`);
     const expected = md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${md5(`POST:${p.uri}`)}`);
-    return p.username === options.user && p.response === expected ? { status: 200, headers: {}, body: 'ok' } : challenge();
+    return p.username === options.user && p.response === expected
+      ? { status: 200, headers: {}, body: 'ok' }
+      : challenge();
   };
   return { send, seen, expire: () => (nonce += 1) };
 }
@@ -83,11 +96,23 @@ describe('sendWithAuth', () => {
 
   it('Basic up front goes out once; a refused Basic is not sent again', async () => {
     const board = fakeBoard({ user: 'admin', password: 'pw', basic: true });
-    expect((await sendWithAuth(target, 'POST', '/update', { user: 'admin', password: 'pw' }, board.send, { basicUpFront: true })).status).toBe(200);
+    expect(
+      (
+        await sendWithAuth(target, 'POST', '/update', { user: 'admin', password: 'pw' }, board.send, {
+          basicUpFront: true,
+        })
+      ).status,
+    ).toBe(200);
     expect(board.seen).toHaveLength(1);
     forgetBoardAuth();
     const wrong = fakeBoard({ user: 'admin', password: 'pw', basic: true });
-    expect((await sendWithAuth(target, 'POST', '/update', { user: 'admin', password: 'x' }, wrong.send, { basicUpFront: true })).status).toBe(401);
+    expect(
+      (
+        await sendWithAuth(target, 'POST', '/update', { user: 'admin', password: 'x' }, wrong.send, {
+          basicUpFront: true,
+        })
+      ).status,
+    ).toBe(401);
     expect(wrong.seen).toHaveLength(1);
   });
 
@@ -95,10 +120,17 @@ describe('sendWithAuth', () => {
     const board = fakeBoard({ user: 'admin', password: 'pw' });
     const creds = { user: 'admin', password: 'pw' };
     const uploads: Array<string | undefined> = [];
-    const res = await sendWithAuth(target, 'POST', '/update', creds, async (auth) => {
-      uploads.push(auth);
-      return board.send(auth);
-    }, { preflight: () => sendWithAuth(target, 'POST', '/rpc/Sys.GetInfo', creds, board.send) });
+    const res = await sendWithAuth(
+      target,
+      'POST',
+      '/update',
+      creds,
+      async (auth) => {
+        uploads.push(auth);
+        return board.send(auth);
+      },
+      { preflight: () => sendWithAuth(target, 'POST', '/rpc/Sys.GetInfo', creds, board.send) },
+    );
     expect(res.status).toBe(200);
     expect(uploads).toHaveLength(1);
     expect(uploads[0]).toMatch(/^Digest .*uri="\/update"/);
@@ -113,7 +145,9 @@ describe('sendWithAuth', () => {
 
 describe('describeChallenge', () => {
   it('names the scheme and realm, cleaned of control characters', () => {
-    expect(describeChallenge('Digest qop="auth", realm="RPC", nonce="1", algorithm=SHA-256')).toBe('HTTP Digest (realm "RPC", SHA-256)');
+    expect(describeChallenge('Digest qop="auth", realm="RPC", nonce="1", algorithm=SHA-256')).toBe(
+      'HTTP Digest (realm "RPC", SHA-256)',
+    );
     expect(describeChallenge('Basic realm="Login\u001b[2J Required"')).toBe('HTTP Basic (realm "Login [2J Required")');
     expect(describeChallenge(undefined)).toBeNull();
   });

@@ -28,17 +28,24 @@ describe('redirects', () => {
     expect(refuseRedirectAway(board, res)).toBe(res);
   });
 
-  it.each([301, 302, 307, 308])('HTTP %i to another host: an error in words, and nothing is sent again', async (status) => {
-    const sent: Array<string | undefined> = [];
-    const send = async (authorization: string | undefined) => {
-      sent.push(authorization);
-      return redirect(status, 'http://10.9.9.66/update');
-    };
-    const answer = sendWithAuth(board, 'POST', '/update', credentials, send, { basicUpFront: true });
-    await expect(answer).rejects.toThrow(new RegExp(`10\\.9\\.9\\.7 answered HTTP ${status}, redirecting to http://10\\.9\\.9\\.66/update\\. OTA Bench does not follow`));
-    // One request, to the board itself; the redirect's target got nothing, credentials least of all.
-    expect(sent).toHaveLength(1);
-  });
+  it.each([301, 302, 307, 308])(
+    'HTTP %i to another host: an error in words, and nothing is sent again',
+    async (status) => {
+      const sent: Array<string | undefined> = [];
+      const send = async (authorization: string | undefined) => {
+        sent.push(authorization);
+        return redirect(status, 'http://10.9.9.66/update');
+      };
+      const answer = sendWithAuth(board, 'POST', '/update', credentials, send, { basicUpFront: true });
+      await expect(answer).rejects.toThrow(
+        new RegExp(
+          `10\\.9\\.9\\.7 answered HTTP ${status}, redirecting to http://10\\.9\\.9\\.66/update\\. OTA Bench does not follow`,
+        ),
+      );
+      // One request, to the board itself; the redirect's target got nothing, credentials least of all.
+      expect(sent).toHaveLength(1);
+    },
+  );
 
   it('refuses a redirect without credentials too (the probe, identity checks)', async () => {
     const answer = sendWithAuth(board, 'GET', '/', null, async () => redirect(302, 'http://10.9.9.66/'));

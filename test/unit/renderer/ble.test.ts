@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { explainLinkFacts, formatResume, signalLevel, signalWord, weakSignalNote } from '../../../renderer/src/lib/ble.ts';
+import {
+  explainLinkFacts,
+  formatResume,
+  signalLevel,
+  signalWord,
+  weakSignalNote,
+} from '../../../renderer/src/lib/ble.ts';
 import type { BleLinkFacts } from '../../../shared/domain.ts';
 // The numbers beside them are said by shared/format.ts, like the CLI's.
 import { formatBleRate, formatLinkFacts, formatRssi } from '../../../shared/format.ts';
 
 const link = (over: Partial<BleLinkFacts> = {}): BleLinkFacts => ({
-  attMtu: 247, bufSize: 2475, bufCount: 4, maxPacketBytes: 2475, chunkBytes: 2404, window: 3, resumedFrom: [], ...over,
+  attMtu: 247,
+  bufSize: 2475,
+  bufCount: 4,
+  maxPacketBytes: 2475,
+  chunkBytes: 2404,
+  window: 3,
+  resumedFrom: [],
+  ...over,
 });
 
 describe('RSSI', () => {

@@ -1,11 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { applicableFilter, groupDevices, hasBothTransports, isFiltering, matchesText, NO_FILTER, transportCounts } from '../../../renderer/src/features/devices/device-filter.ts';
+import {
+  applicableFilter,
+  groupDevices,
+  hasBothTransports,
+  isFiltering,
+  matchesText,
+  NO_FILTER,
+  transportCounts,
+} from '../../../renderer/src/features/devices/device-filter.ts';
 import { aDevice } from './support/builders.ts';
 
-const lanA = aDevice({ id: 'id:a', name: 'kitchen-sensor', address: '192.168.1.41', hostname: 'mOS-esp32-1A2B3C.local', firmwareVersion: '2.20.0-20240101-abcdef' });
-const lanB = aDevice({ id: 'addr:192.168.1.50:80', name: 'garage-door', address: '192.168.1.50', protocol: 'arduino-esp8266', firmwareVersion: null });
-const bleA = aDevice({ id: 'ble:c0de00000001', transport: 'ble', name: 'smp-sensor', address: 'C0:DE:00:00:00:01', protocol: 'mcumgr-smp', firmwareVersion: '1.0.0' });
-const bleB = aDevice({ id: 'ble:c0de00000004', transport: 'ble', name: 'mos-ble-lamp', address: 'C0:DE:00:00:00:04', protocol: 'mongoose-os-ble', pushSupported: false });
+const lanA = aDevice({
+  id: 'id:a',
+  name: 'kitchen-sensor',
+  address: '192.168.1.41',
+  hostname: 'mOS-esp32-1A2B3C.local',
+  firmwareVersion: '2.20.0-20240101-abcdef',
+});
+const lanB = aDevice({
+  id: 'addr:192.168.1.50:80',
+  name: 'garage-door',
+  address: '192.168.1.50',
+  protocol: 'arduino-esp8266',
+  firmwareVersion: null,
+});
+const bleA = aDevice({
+  id: 'ble:c0de00000001',
+  transport: 'ble',
+  name: 'smp-sensor',
+  address: 'C0:DE:00:00:00:01',
+  protocol: 'mcumgr-smp',
+  firmwareVersion: '1.0.0',
+});
+const bleB = aDevice({
+  id: 'ble:c0de00000004',
+  transport: 'ble',
+  name: 'mos-ble-lamp',
+  address: 'C0:DE:00:00:00:04',
+  protocol: 'mongoose-os-ble',
+  pushSupported: false,
+});
 const all = [lanA, bleA, lanB, bleB];
 
 describe('groupDevices', () => {

@@ -17,7 +17,9 @@ describe('isNewerJob', () => {
   });
 
   it('never lets a running copy overwrite a finished one', () => {
-    expect(isNewerJob(aJob({ state: 'transferring', stateSince: 9000 }), aJob({ state: 'failed', stateSince: 5000 }))).toBe(false);
+    expect(
+      isNewerJob(aJob({ state: 'transferring', stateSince: 9000 }), aJob({ state: 'failed', stateSince: 5000 })),
+    ).toBe(false);
   });
 });
 
@@ -34,7 +36,10 @@ describe('upsertJob / mergeJobLists', () => {
 
   it('keeps event updates that beat the initial list', () => {
     const fromEvent = aJob({ state: 'rebooting', stateSince: 3000 });
-    const listed = [aJob({ state: 'transferring', stateSince: 1000 }), aJob({ id: 'old', createdAt: 0, state: 'committed' })];
+    const listed = [
+      aJob({ state: 'transferring', stateSince: 1000 }),
+      aJob({ id: 'old', createdAt: 0, state: 'committed' }),
+    ];
     const merged = mergeJobLists([fromEvent], listed);
     expect(merged.map((job) => [job.id, job.state])).toEqual([
       ['job-1', 'rebooting'],

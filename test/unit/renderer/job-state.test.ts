@@ -4,8 +4,19 @@ import type { JobState } from '../../../shared/domain.ts';
 
 describe('phase labels and tones', () => {
   const states: JobState[] = [
-    'queued', 'connecting', 'transferring', 'rebooting', 'verifying', 'awaiting-commit', 'committing',
-    'reverting', 'updated', 'committed', 'rolled-back', 'failed', 'cancelled',
+    'queued',
+    'connecting',
+    'transferring',
+    'rebooting',
+    'verifying',
+    'awaiting-commit',
+    'committing',
+    'reverting',
+    'updated',
+    'committed',
+    'rolled-back',
+    'failed',
+    'cancelled',
   ];
 
   it('has a label for every state', () => {

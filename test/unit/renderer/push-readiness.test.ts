@@ -34,7 +34,9 @@ describe('pushBlocker', () => {
   it('says when pushing over a protocol is not implemented yet, before asking for a file', () => {
     const device = aDevice({ protocol: 'esp-link', pushSupported: false });
     // The push card's note names the protocol; the blocker points at it.
-    expect(pushBlocker(ready({ device, image: anImage({ pushableWith: ['esp-link'] }) }))).toBe('Not available yet: see the note above.');
+    expect(pushBlocker(ready({ device, image: anImage({ pushableWith: ['esp-link'] }) }))).toBe(
+      'Not available yet: see the note above.',
+    );
     expect(pushBlocker(ready({ device, image: null }))).toBe('Not available yet: see the note above.');
   });
 
@@ -61,16 +63,30 @@ describe('pushBlocker', () => {
     expect(pushBlocker(ready({ commitTimeoutSeconds: 5 }))).toMatch(/between 10 and 86400/);
     expect(pushBlocker(ready({ commitTimeoutSeconds: Number.NaN }))).toMatch(/between 10 and 86400/);
     const esphome = aDevice({ protocol: 'esphome-web' });
-    expect(pushBlocker(ready({ device: esphome, image: anImage({ pushableWith: ['esphome-web'] }), commitTimeoutSeconds: 5 }))).toBeNull();
+    expect(
+      pushBlocker(
+        ready({ device: esphome, image: anImage({ pushableWith: ['esphome-web'] }), commitTimeoutSeconds: 5 }),
+      ),
+    ).toBeNull();
   });
 });
 
 describe('pushBlocker with a push plan', () => {
   const espLink = aDevice({ name: 'wiflash', protocol: 'esp-link', arch: 'esp8266' });
-  const pair = anImage({ format: 'esp8266-ota-pair', formatLabel: 'ESP8266 user1/user2 pair', pushableWith: ['esp-link'] });
+  const pair = anImage({
+    format: 'esp8266-ota-pair',
+    formatLabel: 'ESP8266 user1/user2 pair',
+    pushableWith: ['esp-link'],
+  });
   const withPlan = (planning: Partial<PlanReadiness>, over: Partial<ReadinessInput> = {}) =>
     pushBlocker(ready({ device: espLink, image: pair, planning: { ...NO_PLAN, ...planning }, ...over }));
-  const slotCheck = aCheck({ id: 'slot', label: 'Linked slot', status: 'fail', overridable: true, detail: 'linked for slot 1' });
+  const slotCheck = aCheck({
+    id: 'slot',
+    label: 'Linked slot',
+    status: 'fail',
+    overridable: true,
+    detail: 'linked for slot 1',
+  });
 
   it('esp-link waits for the board to say which slot it writes next', () => {
     expect(needsPlan('esp-link')).toBe(true);
@@ -93,7 +109,10 @@ describe('pushBlocker with a push plan', () => {
 
   it('a refusal points at the verdict above the button, before a file/board mismatch', () => {
     const arduino = anImage({ format: 'esp-app', formatLabel: 'ESP8266 app image', pushableWith: ['arduino-esp8266'] });
-    const plan = aPlan({ verdict: 'refused', message: 'This is a plain 0xE9 Arduino image; esp-link only takes user1/user2 images.' });
+    const plan = aPlan({
+      verdict: 'refused',
+      message: 'This is a plain 0xE9 Arduino image; esp-link only takes user1/user2 images.',
+    });
     expect(withPlan({ plan }, { image: arduino })).toBe('Refused by the pre-flight checks above.');
     // Without the plan yet, the local mismatch explains it.
     expect(withPlan({ checking: true }, { image: arduino })).toMatch(/is for Arduino ESP8266 HTTPUpdateServer boards/);
@@ -110,7 +129,9 @@ describe('pushBlocker with a push plan', () => {
   it('a tick left over never turns into an override on a plan that does not need one', () => {
     expect(overrideApplies({ ...NO_PLAN, plan: aPlan(), override: true })).toBe(false);
     expect(overrideApplies({ ...NO_PLAN, plan: aPlan({ verdict: 'refused' }), override: true })).toBe(false);
-    expect(withPlan({ plan: aPlan({ verdict: 'refused', message: 'too big' }), override: true })).toBe('Refused by the pre-flight checks above.');
+    expect(withPlan({ plan: aPlan({ verdict: 'refused', message: 'too big' }), override: true })).toBe(
+      'Refused by the pre-flight checks above.',
+    );
   });
 
   it('the running-push and offline reasons still come first', () => {
@@ -121,20 +142,30 @@ describe('pushBlocker with a push plan', () => {
   it('other protocols do not wait for a plan, but honour its verdict', () => {
     expect(pushBlocker(ready({ planning: { ...NO_PLAN, checking: true } }))).toBeNull();
     expect(pushBlocker(ready({ planning: { ...NO_PLAN, error: 'board did not answer' } }))).toBeNull();
-    expect(pushBlocker(ready({ planning: { ...NO_PLAN, plan: aPlan({ protocol: 'mongoose-os', verdict: 'refused' }) } }))).toBe(
-      'Refused by the pre-flight checks above.',
-    );
+    expect(
+      pushBlocker(ready({ planning: { ...NO_PLAN, plan: aPlan({ protocol: 'mongoose-os', verdict: 'refused' }) } })),
+    ).toBe('Refused by the pre-flight checks above.');
   });
 });
 
 describe('pushBlocker for an MCUmgr/SMP device', () => {
-  const smp = aDevice({ id: 'ble:c8f1', transport: 'ble', name: 'smp-sensor', protocol: 'mcumgr-smp', address: 'C8:F1:A2:B3:D4:E5', port: 0 });
+  const smp = aDevice({
+    id: 'ble:c8f1',
+    transport: 'ble',
+    name: 'smp-sensor',
+    protocol: 'mcumgr-smp',
+    address: 'C8:F1:A2:B3:D4:E5',
+    port: 0,
+  });
   const signed = anImage({ format: 'mcuboot', formatLabel: 'MCUboot image', pushableWith: ['mcumgr-smp'] });
-  const withPlan = (planning: Partial<PlanReadiness>) => pushBlocker(ready({ device: smp, image: signed, planning: { ...NO_PLAN, ...planning } }));
+  const withPlan = (planning: Partial<PlanReadiness>) =>
+    pushBlocker(ready({ device: smp, image: signed, planning: { ...NO_PLAN, ...planning } }));
 
   it('waits for the image list before the push', () => {
     expect(withPlan({ checking: true })).toBe("Reading smp-sensor's image slots over Bluetooth…");
-    expect(withPlan({ error: 'the device did not answer' })).toBe('Could not check the file against smp-sensor: the device did not answer');
+    expect(withPlan({ error: 'the device did not answer' })).toBe(
+      'Could not check the file against smp-sensor: the device did not answer',
+    );
     expect(withPlan({ plan: aPlan({ protocol: 'mcumgr-smp', slots: null }) })).toBeNull();
   });
 
@@ -145,13 +176,24 @@ describe('pushBlocker for an MCUmgr/SMP device', () => {
   });
 
   it('has no commit timeout to check (the mode says what happens)', () => {
-    expect(pushBlocker(ready({ device: smp, image: signed, commitTimeoutSeconds: 1, planning: { ...NO_PLAN, plan: aPlan({ protocol: 'mcumgr-smp' }) } }))).toBeNull();
+    expect(
+      pushBlocker(
+        ready({
+          device: smp,
+          image: signed,
+          commitTimeoutSeconds: 1,
+          planning: { ...NO_PLAN, plan: aPlan({ protocol: 'mcumgr-smp' }) },
+        }),
+      ),
+    ).toBeNull();
   });
 });
 
 describe('mismatchReason / versionNote', () => {
   it('says when no protocol can take the file', () => {
-    expect(mismatchReason(aDevice(), anImage({ pushableWith: [], formatLabel: 'gzip' }))).toBe('No update protocol can take this gzip file.');
+    expect(mismatchReason(aDevice(), anImage({ pushableWith: [], formatLabel: 'gzip' }))).toBe(
+      'No update protocol can take this gzip file.',
+    );
   });
 
   it('notes a re-flash of the version already running', () => {
@@ -163,7 +205,9 @@ describe('mismatchReason / versionNote', () => {
     // Mongoose OS reboots into the pushed 1.4.2 uncommitted; the board then reports 1.4.2.
     const device = aDevice({ firmwareVersion: '1.4.2' });
     const awaiting = aJob({ state: 'awaiting-commit', toVersion: '1.4.2' });
-    expect(versionNote(device, anImage(), awaiting)).toBe('kitchen-sensor runs 1.4.2 from the push under way: awaiting your commit (Commit or Revert under Pushes).');
+    expect(versionNote(device, anImage(), awaiting)).toBe(
+      'kitchen-sensor runs 1.4.2 from the push under way: awaiting your commit (Commit or Revert under Pushes).',
+    );
     for (const state of ['transferring', 'rebooting', 'verifying', 'committing'] as const) {
       expect(versionNote(device, anImage(), aJob({ state }))).toBeNull();
     }
@@ -172,7 +216,9 @@ describe('mismatchReason / versionNote', () => {
   });
 
   it('takes an MCUboot 1.2.0+0 for the 1.2.0 the device lists', () => {
-    expect(versionNote(aDevice({ firmwareVersion: '1.2.0' }), anImage({ version: '1.2.0+0' }))).toBe('kitchen-sensor already runs 1.2.0+0.');
+    expect(versionNote(aDevice({ firmwareVersion: '1.2.0' }), anImage({ version: '1.2.0+0' }))).toBe(
+      'kitchen-sensor already runs 1.2.0+0.',
+    );
     expect(versionNote(aDevice({ firmwareVersion: '1.2.0' }), anImage({ version: '1.2.0+3' }))).toBeNull();
   });
 });

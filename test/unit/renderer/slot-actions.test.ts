@@ -5,10 +5,20 @@ import type { SmpImageSlot } from '../../../shared/domain.ts';
 import { RESET_ACTION, slotActionRequest, slotActions } from '../../../renderer/src/features/push/slot-actions.ts';
 
 const slot = (over: Partial<SmpImageSlot>): SmpImageSlot => ({
-  image: 0, slot: 0, version: '1.0.0', hash: 'aa'.repeat(32), bootable: true, pending: false, confirmed: false, active: false, permanent: false, ...over,
+  image: 0,
+  slot: 0,
+  version: '1.0.0',
+  hash: 'aa'.repeat(32),
+  bootable: true,
+  pending: false,
+  confirmed: false,
+  active: false,
+  permanent: false,
+  ...over,
 });
 const running = slot({ slot: 0, active: true, confirmed: true });
-const labels = (s: SmpImageSlot, all: SmpImageSlot[]) => slotActions(s, all).map((a) => `${a.label}${a.confirmText ? '?' : ''}`);
+const labels = (s: SmpImageSlot, all: SmpImageSlot[]) =>
+  slotActions(s, all).map((a) => `${a.label}${a.confirmText ? '?' : ''}`);
 
 describe('slot actions offered per row', () => {
   it('a running confirmed image offers nothing; an unconfirmed one offers Confirm, asking first', () => {
@@ -29,9 +39,24 @@ describe('slot actions offered per row', () => {
   it('sends the slot and the hash the row showed; reset sends neither', () => {
     const idle = slot({ slot: 1, hash: 'bb'.repeat(32) });
     const [test, confirm, erase] = slotActions(idle, [running, idle]);
-    expect(slotActionRequest('ble:1', test!)).toEqual({ deviceId: 'ble:1', action: 'test', slot: 1, hash: 'bb'.repeat(32) });
-    expect(slotActionRequest('ble:1', confirm!)).toEqual({ deviceId: 'ble:1', action: 'confirm', slot: 1, hash: 'bb'.repeat(32) });
-    expect(slotActionRequest('ble:1', erase!)).toEqual({ deviceId: 'ble:1', action: 'erase', slot: 1, hash: 'bb'.repeat(32) });
+    expect(slotActionRequest('ble:1', test!)).toEqual({
+      deviceId: 'ble:1',
+      action: 'test',
+      slot: 1,
+      hash: 'bb'.repeat(32),
+    });
+    expect(slotActionRequest('ble:1', confirm!)).toEqual({
+      deviceId: 'ble:1',
+      action: 'confirm',
+      slot: 1,
+      hash: 'bb'.repeat(32),
+    });
+    expect(slotActionRequest('ble:1', erase!)).toEqual({
+      deviceId: 'ble:1',
+      action: 'erase',
+      slot: 1,
+      hash: 'bb'.repeat(32),
+    });
     expect(slotActionRequest('ble:1', RESET_ACTION)).toEqual({ deviceId: 'ble:1', action: 'reset' });
   });
 });

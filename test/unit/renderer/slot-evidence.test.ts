@@ -44,8 +44,14 @@ describe('splitPairWarnings', () => {
   const magic = 'This is an esp-link user1/user2 image: Arduino updaters reject it.';
   it('says a warning both files share once, under the pair, and keeps one file’s own warning with it', () => {
     const pair = anImage({ warnings: [magic] });
-    const members = [anImage({ warnings: [magic, 'user1.bin has no CRC-32 trailer.'] }), anImage({ warnings: [magic, magic] })];
-    expect(splitPairWarnings(pair, members)).toEqual({ shared: [magic], own: [['user1.bin has no CRC-32 trailer.'], []] });
+    const members = [
+      anImage({ warnings: [magic, 'user1.bin has no CRC-32 trailer.'] }),
+      anImage({ warnings: [magic, magic] }),
+    ];
+    expect(splitPairWarnings(pair, members)).toEqual({
+      shared: [magic],
+      own: [['user1.bin has no CRC-32 trailer.'], []],
+    });
   });
 
   it('lifts a warning every member carries even when the pair itself does not', () => {

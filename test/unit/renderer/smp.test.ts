@@ -1,15 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { isSmp, modeLabel, nextBootNote, shortImageHash, slotFlags, slotName, sortSlots } from '../../../renderer/src/features/push/smp.ts';
+import {
+  isSmp,
+  modeLabel,
+  nextBootNote,
+  shortImageHash,
+  slotFlags,
+  slotName,
+  sortSlots,
+} from '../../../renderer/src/features/push/smp.ts';
 import type { SmpImageSlot } from '../../../shared/domain.ts';
 
 const slot = (over: Partial<SmpImageSlot> = {}): SmpImageSlot => ({
-  image: 0, slot: 0, version: '1.2.0', hash: 'ab'.repeat(32), bootable: false, pending: false, confirmed: false, active: false, permanent: false, ...over,
+  image: 0,
+  slot: 0,
+  version: '1.2.0',
+  hash: 'ab'.repeat(32),
+  bootable: false,
+  pending: false,
+  confirmed: false,
+  active: false,
+  permanent: false,
+  ...over,
 });
 
 describe('slot flags', () => {
   it('lists the flags a slot has, most telling first', () => {
-    expect(slotFlags(slot({ bootable: true, confirmed: true, active: true }))).toEqual(['active', 'confirmed', 'bootable']);
-    expect(slotFlags(slot({ slot: 1, bootable: true, pending: true, permanent: true }))).toEqual(['pending', 'permanent', 'bootable']);
+    expect(slotFlags(slot({ bootable: true, confirmed: true, active: true }))).toEqual([
+      'active',
+      'confirmed',
+      'bootable',
+    ]);
+    expect(slotFlags(slot({ slot: 1, bootable: true, pending: true, permanent: true }))).toEqual([
+      'pending',
+      'permanent',
+      'bootable',
+    ]);
     expect(slotFlags(slot())).toEqual([]);
   });
 

@@ -3,7 +3,15 @@ import { bleStatusLabel, deviceEndpoint, pushLaterNote } from '../../../renderer
 import { aDevice } from './support/builders.ts';
 
 const ble = (over = {}) =>
-  aDevice({ id: 'ble:c8f1a2b3d4e5', transport: 'ble', address: 'C8:F1:A2:B3:D4:E5', port: 0, protocol: 'mcumgr-smp', rssi: -60, ...over });
+  aDevice({
+    id: 'ble:c8f1a2b3d4e5',
+    transport: 'ble',
+    address: 'C8:F1:A2:B3:D4:E5',
+    port: 0,
+    protocol: 'mcumgr-smp',
+    rssi: -60,
+    ...over,
+  });
 
 describe('deviceEndpoint', () => {
   it('gives host:port on the LAN and the bare Bluetooth address for BLE', () => {

@@ -24,9 +24,12 @@ function tree(files: Record<string, string>): string {
 const downward = {
   'shared/domain.ts': 'export type Device = { id: string };\n',
   'electron/engine/engine.ts': "import { LanSide } from './sides/lan-side.ts';\nexport const engine = new LanSide();\n",
-  'electron/engine/sides/lan-side.ts': "import { runJob } from '../jobs/job-runner.ts';\nimport type { Device } from '../../../shared/domain.ts';\nexport class LanSide { run = runJob; d?: Device; }\n",
-  'electron/engine/jobs/job-runner.ts': "import {\n  targetOf,\n} from '../net/device-target.ts';\nexport const runJob = () => targetOf();\n",
-  'electron/engine/net/device-target.ts': "import { UpdateError } from '../update-error.ts';\nexport const targetOf = () => UpdateError;\n",
+  'electron/engine/sides/lan-side.ts':
+    "import { runJob } from '../jobs/job-runner.ts';\nimport type { Device } from '../../../shared/domain.ts';\nexport class LanSide { run = runJob; d?: Device; }\n",
+  'electron/engine/jobs/job-runner.ts':
+    "import {\n  targetOf,\n} from '../net/device-target.ts';\nexport const runJob = () => targetOf();\n",
+  'electron/engine/net/device-target.ts':
+    "import { UpdateError } from '../update-error.ts';\nexport const targetOf = () => UpdateError;\n",
   'electron/engine/update-error.ts': 'export class UpdateError extends Error {}\n',
 };
 
@@ -38,40 +41,71 @@ describe('check-imports', () => {
   });
 
   it('reports an upward import (net/ importing jobs/), naming both files', () => {
-    const problems = check({ ...downward, 'electron/engine/net/device-target.ts': "import { runJob } from '../jobs/job-runner.ts';\nexport const targetOf = () => runJob;\n" });
-    expect(problems).toContain('upward: engine/net/device-target.ts imports engine/jobs/job-runner.ts (net/ may not import jobs/)');
+    const problems = check({
+      ...downward,
+      'electron/engine/net/device-target.ts':
+        "import { runJob } from '../jobs/job-runner.ts';\nexport const targetOf = () => runJob;\n",
+    });
+    expect(problems).toContain(
+      'upward: engine/net/device-target.ts imports engine/jobs/job-runner.ts (net/ may not import jobs/)',
+    );
   });
 
   it('reports a type-only upward import too', () => {
-    const problems = check({ ...downward, 'electron/engine/net/device-target.ts': "import type { LanSide } from '../sides/lan-side.ts';\nexport const targetOf = (s?: LanSide) => s;\n" });
-    expect(problems.some((p) => p.startsWith('upward: engine/net/device-target.ts imports engine/sides/lan-side.ts'))).toBe(true);
+    const problems = check({
+      ...downward,
+      'electron/engine/net/device-target.ts':
+        "import type { LanSide } from '../sides/lan-side.ts';\nexport const targetOf = (s?: LanSide) => s;\n",
+    });
+    expect(
+      problems.some((p) => p.startsWith('upward: engine/net/device-target.ts imports engine/sides/lan-side.ts')),
+    ).toBe(true);
   });
 
   it('reports a sideways import between sibling layers (jobs/ and discovery/)', () => {
-    const problems = check({ ...downward, 'electron/engine/discovery/probe.ts': "export { runJob } from '../jobs/job-runner.ts';\n" });
-    expect(problems).toContain('sideways: engine/discovery/probe.ts imports engine/jobs/job-runner.ts (discovery/ may not import jobs/)');
+    const problems = check({
+      ...downward,
+      'electron/engine/discovery/probe.ts': "export { runJob } from '../jobs/job-runner.ts';\n",
+    });
+    expect(problems).toContain(
+      'sideways: engine/discovery/probe.ts imports engine/jobs/job-runner.ts (discovery/ may not import jobs/)',
+    );
   });
 
   it('reports a cycle between two files of one folder', () => {
     const problems = check({
       ...downward,
-      'electron/engine/jobs/job-runner.ts': "import { awaitCommit } from './commit-flow.ts';\nexport const runJob = () => awaitCommit;\n",
-      'electron/engine/jobs/commit-flow.ts': "import { runJob } from './job-runner.ts';\nexport const awaitCommit = () => runJob;\n",
+      'electron/engine/jobs/job-runner.ts':
+        "import { awaitCommit } from './commit-flow.ts';\nexport const runJob = () => awaitCommit;\n",
+      'electron/engine/jobs/commit-flow.ts':
+        "import { runJob } from './job-runner.ts';\nexport const awaitCommit = () => runJob;\n",
     });
-    expect(problems).toContain('cycle: engine/jobs/commit-flow.ts → engine/jobs/job-runner.ts → engine/jobs/commit-flow.ts');
+    expect(problems).toContain(
+      'cycle: engine/jobs/commit-flow.ts → engine/jobs/job-runner.ts → engine/jobs/commit-flow.ts',
+    );
   });
 
   it('reports a cycle closed only by a type import, saying it is type-only', () => {
-    const { problems } = checkImports(tree({
-      ...downward,
-      'electron/engine/jobs/job-runner.ts': "import { awaitCommit } from './commit-flow.ts';\nexport type Ctx = { n: number };\nexport const runJob = () => awaitCommit;\n",
-      'electron/engine/jobs/commit-flow.ts': "import type { Ctx } from './job-runner.ts';\nexport const awaitCommit = (c?: Ctx) => c;\n",
-    })) as Result;
-    expect(problems).toEqual(['cycle (type-only): engine/jobs/commit-flow.ts → engine/jobs/job-runner.ts → engine/jobs/commit-flow.ts']);
+    const { problems } = checkImports(
+      tree({
+        ...downward,
+        'electron/engine/jobs/job-runner.ts':
+          "import { awaitCommit } from './commit-flow.ts';\nexport type Ctx = { n: number };\nexport const runJob = () => awaitCommit;\n",
+        'electron/engine/jobs/commit-flow.ts':
+          "import type { Ctx } from './job-runner.ts';\nexport const awaitCommit = (c?: Ctx) => c;\n",
+      }),
+    ) as Result;
+    expect(problems).toEqual([
+      'cycle (type-only): engine/jobs/commit-flow.ts → engine/jobs/job-runner.ts → engine/jobs/commit-flow.ts',
+    ]);
   });
 
   it('reports imports out of the engine other than shared/, and folders in no layer', () => {
-    const problems = check({ ...downward, 'electron/main/window.ts': 'export const w = 1;\n', 'electron/engine/misc/thing.ts': "import { w } from '../../main/window.ts';\nexport const t = w;\n" });
+    const problems = check({
+      ...downward,
+      'electron/main/window.ts': 'export const w = 1;\n',
+      'electron/engine/misc/thing.ts': "import { w } from '../../main/window.ts';\nexport const t = w;\n",
+    });
     expect(problems.some((p) => p.startsWith('outside: engine/misc/thing.ts imports'))).toBe(true);
     expect(problems.some((p) => p.startsWith('unplaced: engine/misc/thing.ts'))).toBe(true);
   });
@@ -90,6 +124,8 @@ describe('check-imports', () => {
   });
 
   it('passes the real engine', () => {
-    expect((checkImports(path.resolve(import.meta.dirname, '../../../electron/engine')) as Result).problems).toEqual([]);
+    expect((checkImports(path.resolve(import.meta.dirname, '../../../electron/engine')) as Result).problems).toEqual(
+      [],
+    );
   });
 });

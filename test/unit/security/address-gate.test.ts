@@ -3,7 +3,11 @@
 // probes a page can start.
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
-import { createAddressGate, isLocalNetworkHost, type ConfirmRemoteAddress } from '../../../electron/main/address-gate.ts';
+import {
+  createAddressGate,
+  isLocalNetworkHost,
+  type ConfirmRemoteAddress,
+} from '../../../electron/main/address-gate.ts';
 import { createCommandDispatcher } from '../../../electron/main/ipc-server.ts';
 import { createTrustedSenderCheck } from '../../../electron/main/trusted-sender.ts';
 import { APP_INDEX_HTML, fakeEngine, topFrame, type FakeEngine } from './fakes.ts';
@@ -14,15 +18,44 @@ const { createRemoteAddressConfirm, remoteAddressQuestion } = await import('../.
 
 describe('isLocalNetworkHost', () => {
   it.each([
-    '10.0.0.7', '10.255.255.255', '172.16.0.1', '172.31.255.254', '192.168.1.42', '169.254.10.20', '127.0.0.1', '127.29.0.1',
-    '::1', 'fd12:3456::1', 'fc00::1', 'fe80::1', 'fe80::1%eth0', '::ffff:192.168.1.5',
-    'esp32.local', 'ESP32.LOCAL.', 'mOS-esp32-00000A', 'localhost', 'esp-link',
+    '10.0.0.7',
+    '10.255.255.255',
+    '172.16.0.1',
+    '172.31.255.254',
+    '192.168.1.42',
+    '169.254.10.20',
+    '127.0.0.1',
+    '127.29.0.1',
+    '::1',
+    'fd12:3456::1',
+    'fc00::1',
+    'fe80::1',
+    'fe80::1%eth0',
+    '::ffff:192.168.1.5',
+    'esp32.local',
+    'ESP32.LOCAL.',
+    'mOS-esp32-00000A',
+    'localhost',
+    'esp-link',
   ])('%s is local', (host) => expect(isLocalNetworkHost(host)).toBe(true));
 
   it.each([
-    '8.8.8.8', '172.32.0.1', '172.15.255.255', '192.169.0.1', '100.64.0.1', '0.0.0.0', '1.1.1.1',
-    '2001:4860:4860::8888', 'fe00::1', '::ffff:8.8.8.8',
-    'example.com', 'board.lan', 'evil.local.example.com', '134744072', '0x08080808', '',
+    '8.8.8.8',
+    '172.32.0.1',
+    '172.15.255.255',
+    '192.169.0.1',
+    '100.64.0.1',
+    '0.0.0.0',
+    '1.1.1.1',
+    '2001:4860:4860::8888',
+    'fe00::1',
+    '::ffff:8.8.8.8',
+    'example.com',
+    'board.lan',
+    'evil.local.example.com',
+    '134744072',
+    '0x08080808',
+    '',
   ])('%s is not', (host) => expect(isLocalNetworkHost(host)).toBe(false));
 });
 
@@ -75,7 +108,11 @@ describe('the gate', () => {
   });
 
   it('a known device (by id or name) passes without a probe budget, as does what is not an address', async () => {
-    const gate = createAddressGate({ confirm, isKnownDevice: (target) => target === 'id:board.example.com', maxPerMinute: 0 });
+    const gate = createAddressGate({
+      confirm,
+      isKnownDevice: (target) => target === 'id:board.example.com',
+      maxPerMinute: 0,
+    });
     await gate.admit('id:board.example.com', probe);
     await gate.admit('c0:de:00:00:00:01', probe);
     expect(confirm).not.toHaveBeenCalled();
@@ -87,7 +124,9 @@ describe('the gate', () => {
     const slow = vi.fn(() => new Promise<string>((resolve) => release.push(() => resolve('device'))));
     const gate = createAddressGate({ confirm });
     const running = [gate.admit('192.168.1.1', slow), gate.admit('192.168.1.2', slow)];
-    await expect(gate.admit('192.168.1.3', slow)).rejects.toThrow(/Not added yet: 2 addresses are being probed already/);
+    await expect(gate.admit('192.168.1.3', slow)).rejects.toThrow(
+      /Not added yet: 2 addresses are being probed already/,
+    );
     expect(slow).toHaveBeenCalledTimes(2);
     release.forEach((done) => done());
     await Promise.all(running);
@@ -122,7 +161,9 @@ describe('addDevice through the IPC server', () => {
   });
 
   it('an Internet host the user declines never reaches the engine', async () => {
-    await expect(dispatch('addDevice', fromApp, [{ target: 'attacker.example:443' }])).rejects.toThrow(/Not added: attacker\.example:443 is outside your local network/);
+    await expect(dispatch('addDevice', fromApp, [{ target: 'attacker.example:443' }])).rejects.toThrow(
+      /Not added: attacker\.example:443 is outside your local network/,
+    );
     expect(engine.resolveDevice).not.toHaveBeenCalled();
   });
 
@@ -152,6 +193,9 @@ describe('the native question', () => {
     const confirm = createRemoteAddressConfirm(() => win);
     await expect(confirm({ host: 'example.com', port: 80 })).resolves.toBe(true);
     await expect(confirm({ host: 'example.com', port: 80 })).resolves.toBe(false);
-    expect(electron.showMessageBox).toHaveBeenCalledWith(win, expect.objectContaining({ message: 'Contact example.com:80?' }));
+    expect(electron.showMessageBox).toHaveBeenCalledWith(
+      win,
+      expect.objectContaining({ message: 'Contact example.com:80?' }),
+    );
   });
 });

@@ -4,7 +4,13 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { commandArgs, imageSlotActionSchema, pushRequestSchema, type CommandArg } from '../../../shared/contract.ts';
-import type { CommitPolicy, ImageSlotActionRequest, ProtocolId, PushRequest, SmpCommitMode } from '../../../shared/domain.ts';
+import type {
+  CommitPolicy,
+  ImageSlotActionRequest,
+  ProtocolId,
+  PushRequest,
+  SmpCommitMode,
+} from '../../../shared/domain.ts';
 
 describe('contract types come from the schemas', () => {
   it('PushRequest is exactly what pushRequestSchema accepts, and what the push command takes', () => {
@@ -16,7 +22,10 @@ describe('contract types come from the schemas', () => {
 
   it('a field added to the schema only is a type error', () => {
     const drifted = pushRequestSchema.extend({ priority: z.number() });
-    expect(drifted.safeParse({ deviceId: 'd', imageId: 'i', commitPolicy: 'auto', commitTimeoutSeconds: 60, priority: 1 }).success).toBe(true);
+    expect(
+      drifted.safeParse({ deviceId: 'd', imageId: 'i', commitPolicy: 'auto', commitTimeoutSeconds: 60, priority: 1 })
+        .success,
+    ).toBe(true);
     // @ts-expect-error the drifted schema has a field PushRequest lacks
     expectTypeOf<PushRequest>().toEqualTypeOf<z.infer<typeof drifted>>();
     type DriftedType = PushRequest & { priority: number };

@@ -37,10 +37,16 @@ const inspectDropped = (files: DroppedFile[]) => dispatch('inspectDroppedFiles',
 async function drop(name: string, bytes: Buffer): Promise<DroppedFile> {
   const filePath = path.join(dir, name);
   writeFileSync(filePath, bytes);
-  return { path: filePath, name, size: bytes.length, digest: await droppedFileDigest(new File([new Uint8Array(bytes)], name)) };
+  return {
+    path: filePath,
+    name,
+    size: bytes.length,
+    digest: await droppedFileDigest(new File([new Uint8Array(bytes)], name)),
+  };
 }
 
-const firmware = (size: number, seed = 1) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff));
+const firmware = (size: number, seed = 1) =>
+  Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff));
 
 describe('a genuine drop', () => {
   it('reaches the engine with the dropped path', async () => {
@@ -64,7 +70,9 @@ describe('a genuine drop', () => {
 
   it('a folder that came with a digest (a read that gave nothing rather than failing) is still a folder', async () => {
     mkdirSync(path.join(dir, 'build'));
-    await inspectDropped([{ path: path.join(dir, 'build'), name: 'build', size: 0, digest: await droppedFileDigest(new Blob([])) }]);
+    await inspectDropped([
+      { path: path.join(dir, 'build'), name: 'build', size: 0, digest: await droppedFileDigest(new Blob([])) },
+    ]);
     expect(engine.inspectImages).toHaveBeenCalledWith([path.join(dir, 'build')]);
   });
 
@@ -98,7 +106,7 @@ describe('a path the user did not drop is refused before the engine', () => {
     );
   });
 
-  it('a secret next to a genuinely dropped file, with the dropped file\'s digest', async () => {
+  it("a secret next to a genuinely dropped file, with the dropped file's digest", async () => {
     const dropped = await drop('fw.bin', firmware(2000));
     writeFileSync(path.join(dir, 'id_rsa'), '-----BEGIN OPENSSH PRIVATE KEY-----\n');
     await refused(
@@ -107,9 +115,12 @@ describe('a path the user did not drop is refused before the engine', () => {
     );
   });
 
-  it('a path that does not end in the dropped file\'s name', async () => {
+  it("a path that does not end in the dropped file's name", async () => {
     const dropped = await drop('fw.bin', firmware(2000));
-    await refused([{ ...dropped, path: '/etc/passwd' }], /refused: “\/etc\/passwd” is not the path of the dropped file “fw\.bin”/);
+    await refused(
+      [{ ...dropped, path: '/etc/passwd' }],
+      /refused: “\/etc\/passwd” is not the path of the dropped file “fw\.bin”/,
+    );
   });
 
   it('a relative path', async () => {
@@ -126,7 +137,10 @@ describe('a path the user did not drop is refused before the engine', () => {
 
   it('a file changed since the drop: other size, or other bytes at its end', async () => {
     const dropped = await drop('big.bin', firmware(1_000_000));
-    await refused([{ ...dropped, size: dropped.size + 1 }], /does not match the file dropped on the window \(changed since the drop\? Drop it again\)/);
+    await refused(
+      [{ ...dropped, size: dropped.size + 1 }],
+      /does not match the file dropped on the window \(changed since the drop\? Drop it again\)/,
+    );
     const tail = firmware(1_000_000);
     tail[tail.length - 1] ^= 0xff;
     writeFileSync(dropped.path, tail);

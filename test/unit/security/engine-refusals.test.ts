@@ -29,18 +29,33 @@ const push = { deviceId: 'id:esp32-1', imageId: madeUpImage, commitPolicy: 'neve
 
 describe('ids the main process did not issue are refused', () => {
   it.each([
-    ['planPush with a made-up image and device', 'planPush', { deviceId: 'id:esp32-1', imageId: madeUpImage }, /^No device id:esp32-1/],
+    [
+      'planPush with a made-up image and device',
+      'planPush',
+      { deviceId: 'id:esp32-1', imageId: madeUpImage },
+      /^No device id:esp32-1/,
+    ],
     ['push with a made-up image and device', 'push', push, /^No device id:esp32-1/],
     ['deviceStatus of a device nobody listed', 'deviceStatus', { deviceId: 'id:nobody' }, /^No device id:nobody/],
     ['commitDevice of a device nobody listed', 'commitDevice', { deviceId: 'id:nobody' }, /^No device id:nobody/],
     ['revertDevice of a device nobody listed', 'revertDevice', { deviceId: 'id:nobody' }, /^No device id:nobody/],
-    ['a slot action on a device nobody listed', 'imageSlotAction', { deviceId: 'ble:c0de', action: 'reset' }, /^No device ble:c0de/],
+    [
+      'a slot action on a device nobody listed',
+      'imageSlotAction',
+      { deviceId: 'ble:c0de', action: 'reset' },
+      /^No device ble:c0de/,
+    ],
     ['cancelJob of a job that does not exist', 'cancelJob', { jobId: 'job-made-up' }, /^No job job-made-up/],
     ['commitJob of a job that does not exist', 'commitJob', { jobId: 'job-made-up' }, /^No job job-made-up/],
     ['revertJob of a job that does not exist', 'revertJob', { jobId: 'job-made-up' }, /^No job job-made-up/],
   ] as const)('%s', async (_label, command, arg, message) => {
     // Some engine methods throw synchronously, some reject: both reach the page as an error.
-    const error = await Promise.resolve().then(() => dispatch(command, fromApp, [arg])).then(() => null, (e: Error) => e);
+    const error = await Promise.resolve()
+      .then(() => dispatch(command, fromApp, [arg]))
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
     expect(error?.message).toMatch(message);
     expect(engine.listJobs()).toEqual([]);
   });

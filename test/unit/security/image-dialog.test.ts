@@ -8,9 +8,8 @@ const electron = vi.hoisted(() => ({
 
 vi.mock('electron', () => ({ dialog: { showOpenDialog: electron.showOpenDialog } }));
 
-const { createFileDialogs, OPEN_FOLDER_OPTIONS, OPEN_IMAGE_OPTIONS, MAX_DIALOG_PATHS } = await import(
-  '../../../electron/main/image-dialog.ts'
-);
+const { createFileDialogs, OPEN_FOLDER_OPTIONS, OPEN_IMAGE_OPTIONS, MAX_DIALOG_PATHS } =
+  await import('../../../electron/main/image-dialog.ts');
 
 const win = { id: 'the window' } as never;
 let engine: { inspectImages: ReturnType<typeof vi.fn> };
@@ -64,6 +63,8 @@ describe('folder dialog', () => {
   it('passes the engine’s sentence through when the folder holds no pair', async () => {
     electron.showOpenDialog.mockResolvedValue({ canceled: false, filePaths: ['/tmp/empty'] });
     engine.inspectImages.mockRejectedValue(new Error('/tmp/empty holds no user1.bin/user2.bin pair.'));
-    await expect(createFileDialogs(engine as never, () => win).openFolderDialog()).rejects.toThrow('holds no user1.bin');
+    await expect(createFileDialogs(engine as never, () => win).openFolderDialog()).rejects.toThrow(
+      'holds no user1.bin',
+    );
   });
 });

@@ -48,7 +48,9 @@ function fakeElectron() {
       for (const listener of listeners.get(channel) ?? []) listener(event, payload);
     },
     module: {
-      contextBridge: { exposeInMainWorld: vi.fn((key: string, api: Record<string, unknown>) => exposed.push([key, api])) },
+      contextBridge: {
+        exposeInMainWorld: vi.fn((key: string, api: Record<string, unknown>) => exposed.push([key, api])),
+      },
       ipcRenderer: {
         invoke: vi.fn(async (channel: string, ...args: unknown[]) => ({ channel, args })),
         on: vi.fn((channel: string, listener: Listener) => {
@@ -79,7 +81,13 @@ beforeEach(() => {
     throw new Error(`a sandboxed preload cannot require '${id}'`);
   };
   const module = { exports: {} };
-  vm.runInNewContext(bundle.code, { require: sandboxRequire, module, exports: module.exports, console, crypto: globalThis.crypto });
+  vm.runInNewContext(bundle.code, {
+    require: sandboxRequire,
+    module,
+    exports: module.exports,
+    console,
+    crypto: globalThis.crypto,
+  });
   api = electron.exposed[0]?.[1] as typeof api;
 });
 
@@ -108,11 +116,14 @@ describe('window.otaBench', () => {
     for (const leaked of [ipcRenderer, ...Object.values(ipcRenderer)]) expect(values).not.toContain(leaked);
   });
 
-  it.each(commandNames.filter((name) => name !== 'inspectDroppedFiles'))('%s invokes its own channel with the argument', async (name) => {
-    const arg = { probe: name };
-    await expect(api[name](arg)).resolves.toEqual({ channel: commandChannel(name), args: [arg] });
-    expect(electron.module.ipcRenderer.invoke).toHaveBeenCalledTimes(1);
-  });
+  it.each(commandNames.filter((name) => name !== 'inspectDroppedFiles'))(
+    '%s invokes its own channel with the argument',
+    async (name) => {
+      const arg = { probe: name };
+      await expect(api[name](arg)).resolves.toEqual({ channel: commandChannel(name), args: [arg] });
+      expect(electron.module.ipcRenderer.invoke).toHaveBeenCalledTimes(1);
+    },
+  );
 
   it('forwards only one argument to the main process', async () => {
     await api.cancelJob({ jobId: 'a' }, { jobId: 'b' }, 'c');
@@ -147,19 +158,30 @@ describe('window.otaBench', () => {
 });
 
 describe('inspectDroppedFiles', () => {
-  const onDisk = (bytes: string, name: string, diskPath: string) => Object.assign(new File([bytes], name), { diskPath });
+  const onDisk = (bytes: string, name: string, diskPath: string) =>
+    Object.assign(new File([bytes], name), { diskPath });
 
   it('resolves each File with webUtils and sends the path with the digest of its bytes', async () => {
     const fw = onDisk('firmware bytes', 'fw.bin', '/home/me/fw.bin');
     await api.inspectDroppedFiles([fw]);
     expect(electron.module.webUtils.getPathForFile).toHaveBeenCalledWith(fw);
     expect(electron.module.ipcRenderer.invoke).toHaveBeenCalledWith(commandChannel('inspectDroppedFiles'), {
-      files: [{ path: '/home/me/fw.bin', name: 'fw.bin', size: 14, digest: await droppedFileDigest(new Blob(['firmware bytes'])) }],
+      files: [
+        {
+          path: '/home/me/fw.bin',
+          name: 'fw.bin',
+          size: 14,
+          digest: await droppedFileDigest(new Blob(['firmware bytes'])),
+        },
+      ],
     });
   });
 
   it('sends no digest for a File whose bytes cannot be read (a folder)', async () => {
-    const folder = Object.assign(new File([], 'build'), { diskPath: '/home/me/build', slice: () => ({ arrayBuffer: () => Promise.reject(new Error('NotReadableError')) }) });
+    const folder = Object.assign(new File([], 'build'), {
+      diskPath: '/home/me/build',
+      slice: () => ({ arrayBuffer: () => Promise.reject(new Error('NotReadableError')) }),
+    });
     await api.inspectDroppedFiles([folder]);
     expect(electron.module.ipcRenderer.invoke).toHaveBeenCalledWith(commandChannel('inspectDroppedFiles'), {
       files: [{ path: '/home/me/build', name: 'build', size: 0, digest: null }],
@@ -175,7 +197,9 @@ describe('inspectDroppedFiles', () => {
 
   it('takes File objects only: a path string from the page is not one', async () => {
     await expect(api.inspectDroppedFiles(['/etc/passwd'])).rejects.toThrow(/takes the dropped File objects/);
-    await expect(api.inspectDroppedFiles({ paths: ['/etc/passwd'] })).rejects.toThrow(/needs an array of dropped Files/);
+    await expect(api.inspectDroppedFiles({ paths: ['/etc/passwd'] })).rejects.toThrow(
+      /needs an array of dropped Files/,
+    );
     expect(electron.module.ipcRenderer.invoke).not.toHaveBeenCalled();
   });
 });

@@ -24,9 +24,8 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { wireOsIntegration, jobsProgress, progressBarValue, windowTitle, endNotification } = await import(
-  '../../../electron/main/os-integration.ts'
-);
+const { wireOsIntegration, jobsProgress, progressBarValue, windowTitle, endNotification } =
+  await import('../../../electron/main/os-integration.ts');
 
 function job(state: JobState, bytesSent = 0, totalBytes = 1000, id = 'job-1'): Job {
   return {
@@ -95,11 +94,14 @@ describe('quitting during a push', () => {
     expect(electron.showMessageBoxSync).toHaveBeenCalledTimes(1);
   });
 
-  it.each(['queued', 'awaiting-commit', 'committed', 'failed', 'cancelled'] as const)('closes at once when the only job is %s', (state) => {
-    const app = fakeWindowAndEngine([job(state)]);
-    expect(app.close()).toBe('closed');
-    expect(electron.showMessageBoxSync).not.toHaveBeenCalled();
-  });
+  it.each(['queued', 'awaiting-commit', 'committed', 'failed', 'cancelled'] as const)(
+    'closes at once when the only job is %s',
+    (state) => {
+      const app = fakeWindowAndEngine([job(state)]);
+      expect(app.close()).toBe('closed');
+      expect(electron.showMessageBoxSync).not.toHaveBeenCalled();
+    },
+  );
 
   it('follows job events: asks once a push starts, not after it ended', () => {
     const app = fakeWindowAndEngine();
@@ -113,7 +115,11 @@ describe('quitting during a push', () => {
 
 describe('progress, title and notifications', () => {
   it('sums the bytes of transferring jobs', () => {
-    const progress = jobsProgress([job('transferring', 250, 1000, 'a'), job('transferring', 750, 1000, 'b'), job('failed', 0, 1000, 'c')]);
+    const progress = jobsProgress([
+      job('transferring', 250, 1000, 'a'),
+      job('transferring', 750, 1000, 'b'),
+      job('failed', 0, 1000, 'c'),
+    ]);
     expect(progress).toEqual({ running: 2, fraction: 0.5 });
     expect(progressBarValue(progress)).toBe(0.5);
     expect(windowTitle(progress)).toBe('OTA Bench — 50% (2 pushes)');

@@ -42,15 +42,23 @@ vi.mock('electron', () => {
   return { BrowserWindow };
 });
 
-const { mainWindowOptions, createMainWindow, contentSecurityPolicyFor } = await import('../../../electron/main/window.ts');
+const { mainWindowOptions, createMainWindow, contentSecurityPolicyFor } =
+  await import('../../../electron/main/window.ts');
 const { CONTENT_SECURITY_POLICY } = await import('../../../electron/main/content-security-policy.ts');
-const { CONTENT_SECURITY_POLICY: SHARED_POLICY, withContentSecurityPolicyMeta } = await import('../../../shared/content-security-policy.ts');
+const { CONTENT_SECURITY_POLICY: SHARED_POLICY, withContentSecurityPolicyMeta } =
+  await import('../../../shared/content-security-policy.ts');
 const { rendererLocation, rendererIndexHtml } = await import('../../../electron/main/app-paths.ts');
 
 // The policy is stated once (shared/content-security-policy.ts); these tests hold it to being strict.
 const EXPECTED_CSP = SHARED_POLICY;
 const directivesOf = (policy: string) =>
-  new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...sources]) => [name!, sources]));
+  new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...sources]) => [name!, sources]),
+  );
 
 const fileLocation = { kind: 'file', indexHtml: '/app/out/renderer/index.html' } as const;
 let win: FakeWindow;
@@ -100,16 +108,19 @@ describe('content security policy', () => {
     expect(policy.get('default-src')).toEqual(["'self'"]);
     expect(policy.get('script-src')).toEqual(["'self'"]);
     expect(policy.get('connect-src')).toEqual(["'self'"]);
-    for (const name of ['object-src', 'base-uri', 'form-action', 'frame-ancestors']) expect(policy.get(name), name).toEqual(["'none'"]);
+    for (const name of ['object-src', 'base-uri', 'form-action', 'frame-ancestors'])
+      expect(policy.get(name), name).toEqual(["'none'"]);
     // No wildcard, no scheme-wide source, no eval anywhere; only styles may be inline (React style props).
     const sources = [...policy.values()].flat();
     expect(sources.filter((s) => /^\*|^https?:$|^ws:|unsafe-eval|unsafe-hashes|strict-dynamic/.test(s))).toEqual([]);
-    expect([...policy].filter(([, list]) => list.includes("'unsafe-inline'")).map(([name]) => name)).toEqual(['style-src']);
+    expect([...policy].filter(([, list]) => list.includes("'unsafe-inline'")).map(([name]) => name)).toEqual([
+      'style-src',
+    ]);
   });
 
   it('is added to every HTTP response, replacing any policy the server sent', () => {
     const callback = vi.fn();
-    win.headersListener!({ responseHeaders: { 'content-security-policy': ["default-src *"], 'x-a': ['1'] } }, callback);
+    win.headersListener!({ responseHeaders: { 'content-security-policy': ['default-src *'], 'x-a': ['1'] } }, callback);
     expect(callback).toHaveBeenCalledWith({
       responseHeaders: { 'x-a': ['1'], 'Content-Security-Policy': [EXPECTED_CSP] },
     });
@@ -135,7 +146,9 @@ describe('content security policy', () => {
 
   it('has no second copy to drift: a page with its own policy fails the build', () => {
     const source = readFileSync(path.resolve(import.meta.dirname, '../../../renderer/index.html'), 'utf8');
-    expect(() => withContentSecurityPolicyMeta(withContentSecurityPolicyMeta(source))).toThrow(/carries its own Content-Security-Policy/);
+    expect(() => withContentSecurityPolicyMeta(withContentSecurityPolicyMeta(source))).toThrow(
+      /carries its own Content-Security-Policy/,
+    );
   });
 });
 

@@ -11,10 +11,27 @@ import { createRadio } from '../../../electron/engine/ble/radio-setting.ts';
 import type { Advertisement } from '../../../electron/engine/ble/ble-radio.ts';
 import { buildMcubootImage, parseMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 import {
-  ESP_OTA_COMMAND_UUID, ESP_OTA_PROGRESS_UUID, ESP_OTA_RECV_FW_UUID, ESP_OTA_SERVICE_UUID, EspOtaPeripheral,
-  MOS_RPC_DATA_UUID, MOS_RPC_RX_CTL_UUID, MOS_RPC_SERVICE_UUID, MOS_RPC_TX_CTL_UUID, MongooseRpcPeripheral,
+  ESP_OTA_COMMAND_UUID,
+  ESP_OTA_PROGRESS_UUID,
+  ESP_OTA_RECV_FW_UUID,
+  ESP_OTA_SERVICE_UUID,
+  EspOtaPeripheral,
+  MOS_RPC_DATA_UUID,
+  MOS_RPC_RX_CTL_UUID,
+  MOS_RPC_SERVICE_UUID,
+  MOS_RPC_TX_CTL_UUID,
+  MongooseRpcPeripheral,
 } from '../../sim/ble/other-peripherals.ts';
-import { PRESETS, buildSimulatedRadio, createSimulatedNoble, initialImageFor, loadScenario, parseScenario, stateFileOf, type SimScenario } from '../../sim/ble/sim-radio.ts';
+import {
+  PRESETS,
+  buildSimulatedRadio,
+  createSimulatedNoble,
+  initialImageFor,
+  loadScenario,
+  parseScenario,
+  stateFileOf,
+  type SimScenario,
+} from '../../sim/ble/sim-radio.ts';
 import { SMP_CHARACTERISTIC_UUID, SMP_SERVICE_UUID, SmpPeripheral } from '../../sim/ble/smp-peripheral.ts';
 import { until } from '../support/until.ts';
 
@@ -47,7 +64,14 @@ async function scanAll(noble: NobleClass, count: number): Promise<Map<string, Pe
 }
 
 /** One SMP request over the simulated link (fragments at MTU − 3, answer reassembled from notifications). */
-async function smpRequest(chr: Characteristic, mtu: number, op: number, group: number, id: number, map: Record<string, unknown>) {
+async function smpRequest(
+  chr: Characteristic,
+  mtu: number,
+  op: number,
+  group: number,
+  id: number,
+  map: Record<string, unknown>,
+) {
   const body = Buffer.from(encode(map));
   const hdr = Buffer.alloc(8);
   hdr[0] = (1 << 3) | op;
@@ -85,7 +109,9 @@ async function openSmp(noble: NobleClass, id: string) {
 function smallScenario(extra: Partial<SimScenario> = {}): SimScenario {
   return {
     timeScale: 0.05,
-    devices: [{ kind: 'smp', id: 'c0de00000009', name: 'smp-state', version: '1.0.0', bufSize: 1024, swapMs: 200, bootMs: 50 }],
+    devices: [
+      { kind: 'smp', id: 'c0de00000009', name: 'smp-state', version: '1.0.0', bufSize: 1024, swapMs: 200, bootMs: 50 },
+    ],
     ...extra,
   };
 }
@@ -96,8 +122,11 @@ describe('scenarios', () => {
     const e2e = loadScenario('e2e');
     const names = (s: typeof bench) => s.devices.map((d) => `${d.kind}:${d.id}:${d.name}`);
     expect(names(bench)).toEqual([
-      'smp:c0de00000001:smp-sensor', 'smp:c0de00000002:smp-legacy', 'smp:c0de00000003:smp-crashy',
-      'mongoose-rpc:c0de00000004:mos-ble-lamp', 'esp-ota:c0de00000005:esp-ble-ota-demo',
+      'smp:c0de00000001:smp-sensor',
+      'smp:c0de00000002:smp-legacy',
+      'smp:c0de00000003:smp-crashy',
+      'mongoose-rpc:c0de00000004:mos-ble-lamp',
+      'esp-ota:c0de00000005:esp-ble-ota-demo',
     ]);
     expect(names(e2e)).toEqual(names(bench));
     expect(bench.timeScale).toBe(1);
@@ -121,12 +150,29 @@ describe('scenarios', () => {
 
   it('a bad scenario gives one sentence naming the field', () => {
     const bad = (value: unknown) => () => parseScenario(value, 'x.json');
-    expect(bad({ devices: [{ kind: 'smp', id: 'c0de', name: 'a', version: '1.0' }] })).toThrow('The BLE scenario x.json is not valid: devices[0].version must be a version like 1.2.3.');
-    expect(bad({ devices: [{ kind: 'smp', id: 'C0:DE', name: 'a', version: '1.0.0' }] })).toThrow(/devices\[0\]\.id must be 1 to 32 lowercase hex digits/);
-    expect(bad({ devices: [{ kind: 'esp-ota', id: 'c0de', name: 'a', verison: 1 }] })).toThrow('devices[0] has an unknown field "verison".');
-    expect(bad({ devices: [{ kind: 'nordic-dfu', id: 'c0de', name: 'a' }] })).toThrow('devices[0].kind must be "smp", "mongoose-rpc" or "esp-ota".');
-    expect(bad({ link: { phy: 2, llPayload: 251, connIntervalMs: 5 }, devices: [] })).toThrow('link.connIntervalMs must be ≥ 7.5.');
-    expect(bad({ devices: [{ kind: 'esp-ota', id: 'c0de', name: 'a' }, { kind: 'smp', id: 'c0de', name: 'b', version: '1.0.0' }] })).toThrow(/devices\[1\]\.id repeats another device's id/);
+    expect(bad({ devices: [{ kind: 'smp', id: 'c0de', name: 'a', version: '1.0' }] })).toThrow(
+      'The BLE scenario x.json is not valid: devices[0].version must be a version like 1.2.3.',
+    );
+    expect(bad({ devices: [{ kind: 'smp', id: 'C0:DE', name: 'a', version: '1.0.0' }] })).toThrow(
+      /devices\[0\]\.id must be 1 to 32 lowercase hex digits/,
+    );
+    expect(bad({ devices: [{ kind: 'esp-ota', id: 'c0de', name: 'a', verison: 1 }] })).toThrow(
+      'devices[0] has an unknown field "verison".',
+    );
+    expect(bad({ devices: [{ kind: 'nordic-dfu', id: 'c0de', name: 'a' }] })).toThrow(
+      'devices[0].kind must be "smp", "mongoose-rpc" or "esp-ota".',
+    );
+    expect(bad({ link: { phy: 2, llPayload: 251, connIntervalMs: 5 }, devices: [] })).toThrow(
+      'link.connIntervalMs must be ≥ 7.5.',
+    );
+    expect(
+      bad({
+        devices: [
+          { kind: 'esp-ota', id: 'c0de', name: 'a' },
+          { kind: 'smp', id: 'c0de', name: 'b', version: '1.0.0' },
+        ],
+      }),
+    ).toThrow(/devices\[1\]\.id repeats another device's id/);
     expect(bad({})).toThrow('devices is missing.');
     expect(() => buildSimulatedRadio({ timeScale: 0, devices: [] })).toThrow('timeScale must be ≥ 0.001.');
     // 1e308 turned every timer into "never" (or, past 2^31 ms, into Node's 1 ms).
@@ -135,7 +181,9 @@ describe('scenarios', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'broken.json'), '{ "devices": [');
     expect(() => loadScenario('broken.json', dir)).toThrow(/^The BLE scenario .*broken\.json is not valid JSON/);
-    expect(() => loadScenario('missing.json', dir)).toThrow(/"missing\.json" is neither a preset \(bench, e2e\) nor a file/);
+    expect(() => loadScenario('missing.json', dir)).toThrow(
+      /"missing\.json" is neither a preset \(bench, e2e\) nor a file/,
+    );
   });
 });
 
@@ -143,7 +191,12 @@ describe('the simulated radio through the real noble', () => {
   it('a scan sees all five devices with their names, advertised services and RSSI', async () => {
     const { noble, bindings } = buildSimulatedRadio(loadScenario('e2e'));
     const seen = await scanAll(noble, 5);
-    const view = [...seen.values()].map((p) => ({ id: p.id, name: p.advertisement.localName, services: p.advertisement.serviceUuids, connectable: p.connectable }));
+    const view = [...seen.values()].map((p) => ({
+      id: p.id,
+      name: p.advertisement.localName,
+      services: p.advertisement.serviceUuids,
+      connectable: p.connectable,
+    }));
     expect(view.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
       { id: 'c0de00000001', name: 'smp-sensor', services: [SVC], connectable: true },
       { id: 'c0de00000002', name: 'smp-legacy', services: [SVC], connectable: true },
@@ -179,7 +232,10 @@ describe('the simulated radio through the real noble', () => {
     const espGatt = await esp.discoverSomeServicesAndCharacteristicsAsync([ESP_OTA_SERVICE_UUID], []);
     const inOut = ['write', 'writeWithoutResponse', 'notify', 'indicate'];
     expect(Object.fromEntries(espGatt.characteristics.map((c) => [c.uuid, c.properties]))).toEqual({
-      [ESP_OTA_RECV_FW_UUID]: inOut, [ESP_OTA_PROGRESS_UUID]: ['read', 'notify'], [ESP_OTA_COMMAND_UUID]: inOut, '8023': inOut,
+      [ESP_OTA_RECV_FW_UUID]: inOut,
+      [ESP_OTA_PROGRESS_UUID]: ['read', 'notify'],
+      [ESP_OTA_COMMAND_UUID]: inOut,
+      '8023': inOut,
     });
     const command = espGatt.characteristics.find((c) => c.uuid === ESP_OTA_COMMAND_UUID)!;
     await command.subscribeAsync();
@@ -218,7 +274,10 @@ describe('stateDir', () => {
     const v2 = buildMcubootImage({ version: { major: 2, minor: 0, revision: 0 }, payloadSize: 3000 });
     device.restore({ ...device.snapshot(), slots: [device.snapshot().slots[0], v2] });
     const { p, chr, mtu } = await openSmp(first.noble, device.id);
-    const tested = await smpRequest(chr, mtu, 2, 1, 0, { hash: new Uint8Array(parseMcubootImage(v2)!.hash), confirm: false });
+    const tested = await smpRequest(chr, mtu, 2, 1, 0, {
+      hash: new Uint8Array(parseMcubootImage(v2)!.hash),
+      confirm: false,
+    });
     expect((tested.images as { pending: boolean }[])[1]!.pending).toBe(true);
     await p.disconnectAsync();
     const saved = JSON.parse(readFileSync(stateFileOf(stateDir, device.id), 'utf8')) as { pendingSwap: string };
@@ -235,7 +294,10 @@ describe('stateDir', () => {
     expect(again.activeVersion).toBe('2.0.0');
     const third = buildSimulatedRadio(smallScenario({ stateDir }));
     expect(third.smp.get('c0de00000009')!.imageList()).toMatchObject({
-      images: [{ slot: 0, version: '2.0.0', confirmed: false }, { slot: 1, version: '1.0.0', confirmed: true }],
+      images: [
+        { slot: 0, version: '2.0.0', confirmed: false },
+        { slot: 1, version: '1.0.0', confirmed: true },
+      ],
     });
   });
 
@@ -245,13 +307,25 @@ describe('stateDir', () => {
     const image = buildMcubootImage({ version: { major: 3, minor: 0, revision: 0 }, payloadSize: 6000 });
     const { p, chr, mtu } = await openSmp(first.noble, 'c0de00000009');
     const sha = new Uint8Array(createHash('sha256').update(image).digest());
-    const answer = await smpRequest(chr, mtu, 2, 1, 1, { image: 0, len: image.length, off: 0, sha, data: new Uint8Array(image.subarray(0, 900)) });
+    const answer = await smpRequest(chr, mtu, 2, 1, 1, {
+      image: 0,
+      len: image.length,
+      off: 0,
+      sha,
+      data: new Uint8Array(image.subarray(0, 900)),
+    });
     expect(answer).toEqual({ off: 900 });
     await p.disconnectAsync();
 
     const second = buildSimulatedRadio(smallScenario({ stateDir }));
     const next = await openSmp(second.noble, 'c0de00000009');
-    const resumed = await smpRequest(next.chr, next.mtu, 2, 1, 1, { image: 0, len: image.length, off: 0, sha, data: new Uint8Array(image.subarray(0, 900)) });
+    const resumed = await smpRequest(next.chr, next.mtu, 2, 1, 1, {
+      image: 0,
+      len: image.length,
+      off: 0,
+      sha,
+      data: new Uint8Array(image.subarray(0, 900)),
+    });
     expect(resumed).toEqual({ off: 900 });
     expect(second.smp.get('c0de00000009')!.upload!.data.subarray(0, 900)).toEqual(image.subarray(0, 900));
   });
@@ -265,13 +339,17 @@ describe('stateDir', () => {
     expect(initialImageFor({ id: 'c0de00000008', name: 'smp-state', version: '1.0.0' })).not.toEqual(a.slots[0].bytes);
 
     writeFileSync(stateFileOf(stateDir, 'c0de00000009'), '{"format":"ota-bench-sim-smp/1"}');
-    expect(() => buildSimulatedRadio(smallScenario({ stateDir }))).toThrow(/^The simulated device state .*c0de00000009\.json cannot be read \(id: .*\); delete it to start the device afresh\.$/);
+    expect(() => buildSimulatedRadio(smallScenario({ stateDir }))).toThrow(
+      /^The simulated device state .*c0de00000009\.json cannot be read \(id: .*\); delete it to start the device afresh\.$/,
+    );
   });
 
   it('a stateDir that is a file is an error that says so (it was an uncaught EEXIST at the first save)', () => {
     const file = join(tempDir(), 'not-a-folder');
     writeFileSync(file, 'x');
-    expect(() => buildSimulatedRadio(smallScenario({ stateDir: file }))).toThrow(/keeps state in .*not-a-folder, but that is a file, not a folder/);
+    expect(() => buildSimulatedRadio(smallScenario({ stateDir: file }))).toThrow(
+      /keeps state in .*not-a-folder, but that is a file, not a folder/,
+    );
   });
 
   it('a state save that fails later is reported once on stderr, and the device keeps running', () => {
@@ -298,7 +376,17 @@ describe('crashingVersions', () => {
   it('an image with a crashing version is swapped in, crashes at boot and MCUboot reverts; other versions boot', async () => {
     const radio = buildSimulatedRadio({
       timeScale: 0.05,
-      devices: [{ kind: 'smp', id: 'c0de00000003', name: 'smp-crashy', version: '1.0.0', crashingVersions: ['9.9.9'], swapMs: 200, bootMs: 50 }],
+      devices: [
+        {
+          kind: 'smp',
+          id: 'c0de00000003',
+          name: 'smp-crashy',
+          version: '1.0.0',
+          crashingVersions: ['9.9.9'],
+          swapMs: 200,
+          bootMs: 50,
+        },
+      ],
     });
     const device = radio.smp.get('c0de00000003')!;
     expect(device).toBeInstanceOf(SmpPeripheral);
@@ -313,7 +401,12 @@ describe('crashingVersions', () => {
     expect(device.activeVersion).toBe('1.0.0');
     expect(device.stats).toMatchObject({ swaps: 1, reverts: 1 });
     expect(device.log.map((l) => l.what)).toContain('9.9.9 crashed at boot');
-    expect(device.imageList()).toMatchObject({ images: [{ version: '1.0.0', confirmed: true }, { version: '9.9.9', pending: false }] });
+    expect(device.imageList()).toMatchObject({
+      images: [
+        { version: '1.0.0', confirmed: true },
+        { version: '9.9.9', pending: false },
+      ],
+    });
 
     testImage(2, 0, 0);
     await until(() => device.stats.swaps === 2 && booted(), 'the swap and the boot');

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { Link, SimClock, linkMetrics } from '../../sim/ble/link-model.ts';
 import { buildMcubootImage, parseMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 import { AdvertisingPeripheral, SimBindings } from '../../sim/ble/sim-bindings.ts';
-import { SMP_CHARACTERISTIC_UUID, SMP_SERVICE_UUID, SmpPeripheral, type SmpPeripheralOptions } from '../../sim/ble/smp-peripheral.ts';
+import {
+  SMP_CHARACTERISTIC_UUID,
+  SMP_SERVICE_UUID,
+  SmpPeripheral,
+  type SmpPeripheralOptions,
+} from '../../sim/ble/smp-peripheral.ts';
 import { until } from '../support/until.ts';
 
 // lib/noble.js is CommonJS (module.exports = class Noble) and has no typings of its own; the package's
@@ -43,7 +48,10 @@ async function discover(noble: NobleClass, uuid = SVC): Promise<Peripheral> {
 class Smp {
   seq = 0;
   private rx = Buffer.alloc(0);
-  private waiters: { resolve: (p: { hdr: Buffer; body: Record<string, unknown> }) => void; reject: (e: Error) => void }[] = [];
+  private waiters: {
+    resolve: (p: { hdr: Buffer; body: Record<string, unknown> }) => void;
+    reject: (e: Error) => void;
+  }[] = [];
   readonly chr: Characteristic;
   readonly mtu: number;
 
@@ -77,7 +85,9 @@ class Smp {
     hdr[6] = this.seq++ & 0xff;
     hdr[7] = id;
     const packet = Buffer.concat([hdr, body]);
-    const reply = new Promise<{ hdr: Buffer; body: Record<string, unknown> }>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const reply = new Promise<{ hdr: Buffer; body: Record<string, unknown> }>((resolve, reject) =>
+      this.waiters.push({ resolve, reject }),
+    );
     for (let at = 0; at < packet.length; at += this.mtu - 3) {
       await this.chr.writeAsync(packet.subarray(at, at + this.mtu - 3), true);
     }
@@ -91,9 +101,16 @@ class Smp {
     let last: Record<string, unknown> = {};
     while (off < image.length) {
       const first = off === 0;
-      const mapFor = (n: number): Record<string, unknown> => first
-        ? { image: 0, len: image.length, off, sha: new Uint8Array(sha), data: new Uint8Array(image.subarray(off, off + n)) }
-        : { off, data: new Uint8Array(image.subarray(off, off + n)) };
+      const mapFor = (n: number): Record<string, unknown> =>
+        first
+          ? {
+              image: 0,
+              len: image.length,
+              off,
+              sha: new Uint8Array(sha),
+              data: new Uint8Array(image.subarray(off, off + n)),
+            }
+          : { off, data: new Uint8Array(image.subarray(off, off + n)) };
       let n = packetSize - (first ? 69 : 26);
       while (8 + encode(mapFor(n)).length > packetSize) n--;
       const map = mapFor(n);
@@ -121,7 +138,12 @@ async function open(p: Peripheral): Promise<Smp> {
 
 function images(body: Record<string, unknown>) {
   return (body.images as Record<string, unknown>[]).map((i) => ({
-    slot: i.slot, version: i.version, active: i.active, confirmed: i.confirmed, pending: i.pending, permanent: i.permanent,
+    slot: i.slot,
+    version: i.version,
+    active: i.active,
+    confirmed: i.confirmed,
+    pending: i.pending,
+    permanent: i.permanent,
   }));
 }
 
@@ -145,17 +167,31 @@ describe('link model (§6.2)', () => {
   it('delivers streamed PDUs at the modelled rate, in order, with loss slowing it down', async () => {
     const measure = async (loss: number) => {
       const clock = new SimClock(0.1);
-      const link = new Link({ phy: 1, llPayload: 27, attMtu: 23, connIntervalMs: 15, packetsPerEventCap: 6, lossProbability: loss }, clock, mulberry(7));
+      const link = new Link(
+        { phy: 1, llPayload: 27, attMtu: 23, connIntervalMs: 15, packetsPerEventCap: 6, lossProbability: loss },
+        clock,
+        mulberry(7),
+      );
       const got: number[] = [];
       const start = clock.now();
       await new Promise<void>((resolve) => {
-        for (let i = 0; i < 120; i++) link.send('toPeripheral', 20, () => { got.push(i); if (i === 119) resolve(); });
+        for (let i = 0; i < 120; i++)
+          link.send('toPeripheral', 20, () => {
+            got.push(i);
+            if (i === 119) resolve();
+          });
       });
       expect(got).toEqual([...Array(120).keys()]);
       return (120 * 20) / ((clock.now() - start) / 1000);
     };
     const clean = await measure(0);
-    const model = linkMetrics({ phy: 1, llPayload: 27, attMtu: 23, connIntervalMs: 15, packetsPerEventCap: 6 }).streamingRate;
+    const model = linkMetrics({
+      phy: 1,
+      llPayload: 27,
+      attMtu: 23,
+      connIntervalMs: 15,
+      packetsPerEventCap: 6,
+    }).streamingRate;
     expect(clean / model).toBeGreaterThan(0.75);
     expect(clean / model).toBeLessThan(1.15);
     const lossy = await measure(0.3);
@@ -166,8 +202,13 @@ describe('link model (§6.2)', () => {
 describe('simulated radio through the real noble', () => {
   it('scans with advertisement data, filters by service, reports hostile names verbatim', async () => {
     const hostile = new AdvertisingPeripheral({
-      id: 'bad0', address: 'de:ad:be:ef:00:01', rssi: -90,
-      advertisement: { localName: '\u001b[31mevil\u0000\u202e<script>', manufacturerData: Buffer.from([0x59, 0x00, 0xff]) },
+      id: 'bad0',
+      address: 'de:ad:be:ef:00:01',
+      rssi: -90,
+      advertisement: {
+        localName: '\u001b[31mevil\u0000\u202e<script>',
+        manufacturerData: Buffer.from([0x59, 0x00, 0xff]),
+      },
     });
     const { device, bindings, noble } = setup({ name: 'smp-svr', manufacturerData: Buffer.from([0x59, 0x00, 1, 2]) });
     bindings.addPeripheral(hostile);
@@ -199,7 +240,9 @@ describe('simulated radio through the real noble', () => {
     expect(params.hdr[0]).toBe(0x09); // v2 read response
     expect(params.body).toEqual({ buf_size: 2475, buf_count: 4 });
     const list = await smp.request(0, 1, 0, {});
-    expect(images(list.body)).toEqual([{ slot: 0, version: '1.0.0', active: true, confirmed: true, pending: false, permanent: false }]);
+    expect(images(list.body)).toEqual([
+      { slot: 0, version: '1.0.0', active: true, confirmed: true, pending: false, permanent: false },
+    ]);
     expect(Buffer.from((list.body.images as { hash: Uint8Array }[])[0]!.hash)).toEqual(parseMcubootImage(v1)!.hash);
     await p.disconnectAsync();
 
@@ -260,7 +303,11 @@ describe('simulated radio through the real noble', () => {
     await smp.request(2, 0, 5, {});
     await gone2;
     smp = await open(await discover(noble));
-    expect(images((await smp.request(0, 1, 0, {})).body)[0]).toMatchObject({ version: '1.1.0', active: true, confirmed: true });
+    expect(images((await smp.request(0, 1, 0, {})).body)[0]).toMatchObject({
+      version: '1.1.0',
+      active: true,
+      confirmed: true,
+    });
   });
 
   it('reverts a test image that was not confirmed before the next reset; refuses a corrupt image', async () => {
@@ -286,7 +333,11 @@ describe('simulated radio through the real noble', () => {
     ]);
     expect(device.stats.reverts).toBe(1);
 
-    const bad = buildMcubootImage({ version: { major: 2, minor: 0, revision: 0 }, payloadSize: 1000, corruptHash: true });
+    const bad = buildMcubootImage({
+      version: { major: 2, minor: 0, revision: 0 },
+      payloadSize: 1000,
+      corruptHash: true,
+    });
     expect((await smp.upload(bad, 1024)).match).toBe(true); // the file arrived intact; MCUboot judges it
     const list = await smp.request(0, 1, 0, {});
     expect((list.body.images as unknown[]).length).toBe(1); // img_mgmt does not list an image without a valid hash
@@ -298,7 +349,9 @@ describe('simulated radio through the real noble', () => {
     const active = new Uint8Array(parseMcubootImage(v1)!.hash);
     expect((await smp.request(2, 1, 0, { hash: active, confirm: false })).body).toEqual({ err: { group: 1, rc: 33 } });
     expect((await smp.request(2, 1, 0, { hash: new Uint8Array(32), confirm: false }, 0)).body).toEqual({ rc: 5 });
-    expect((await smp.request(2, 1, 1, { off: 0, len: 100, data: new Uint8Array(40) })).body).toEqual({ err: { group: 1, rc: 23 } });
+    expect((await smp.request(2, 1, 1, { off: 0, len: 100, data: new Uint8Array(40) })).body).toEqual({
+      err: { group: 1, rc: 23 },
+    });
   });
 
   it('the device offset wins: wrong offset answered with the current one; drop after N bytes, then resume by sha', async () => {
@@ -306,10 +359,16 @@ describe('simulated radio through the real noble', () => {
     let p = await discover(noble);
     let smp = await open(p);
     const first = await smp.request(2, 1, 1, {
-      image: 0, len: v2.length, off: 0, sha: new Uint8Array(createHash('sha256').update(v2).digest()), data: new Uint8Array(v2.subarray(0, 500)),
+      image: 0,
+      len: v2.length,
+      off: 0,
+      sha: new Uint8Array(createHash('sha256').update(v2).digest()),
+      data: new Uint8Array(v2.subarray(0, 500)),
     });
     expect(first.body).toEqual({ off: 500 });
-    expect((await smp.request(2, 1, 1, { off: 900, data: new Uint8Array(v2.subarray(900, 1000)) })).body).toEqual({ off: 500 });
+    expect((await smp.request(2, 1, 1, { off: 900, data: new Uint8Array(v2.subarray(900, 1000)) })).body).toEqual({
+      off: 500,
+    });
 
     const gone = new Promise<unknown>((resolve) => p.once('disconnect', resolve));
     await expect(smp.upload(v2, 1024, 500)).rejects.toThrow(/Disconnected|upload failed/);
@@ -321,7 +380,11 @@ describe('simulated radio through the real noble', () => {
     p = await discover(noble);
     smp = await open(p);
     const resumed = await smp.request(2, 1, 1, {
-      image: 0, len: v2.length, off: 0, sha: new Uint8Array(createHash('sha256').update(v2).digest()), data: new Uint8Array(v2.subarray(0, 500)),
+      image: 0,
+      len: v2.length,
+      off: 0,
+      sha: new Uint8Array(createHash('sha256').update(v2).digest()),
+      data: new Uint8Array(v2.subarray(0, 500)),
     });
     expect(resumed.body).toEqual({ off: reached });
     expect(await smp.upload(v2, 1024, reached)).toEqual({ off: v2.length, match: true });
@@ -346,7 +409,10 @@ describe('simulated radio through the real noble', () => {
   it('upload time follows the link: reassembly with a big buffer beats MTU-sized packets by about the model ratio', async () => {
     const image = buildMcubootImage({ version: { major: 3, minor: 0, revision: 0 }, payloadSize: 24_000 });
     const run = async (packetSize: number) => {
-      const { noble, bindings } = setup({ maxMtu: 247, bufSize: 2475, erasePageMs: 0, flashWriteBytesPerSec: 1e9, processingMs: 0 }, 0.25);
+      const { noble, bindings } = setup(
+        { maxMtu: 247, bufSize: 2475, erasePageMs: 0, flashWriteBytesPerSec: 1e9, processingMs: 0 },
+        0.25,
+      );
       const smp = await open(await discover(noble));
       const t0 = bindings.clock.now();
       await smp.upload(image, packetSize);

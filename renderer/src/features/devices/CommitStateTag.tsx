@@ -8,7 +8,8 @@ export function CommitStateTag({ state, now }: { state: DeviceCommitState | null
   if (!state || state.committed) return null;
   const version = state.version ? `${state.version} ` : '';
   const left = state.revertsAt === null ? null : state.revertsAt - now;
-  const words = left === null ? 'reverts on its own' : left > 0 ? `reverts in ${formatCountdown(left / 1000)}` : 'reverting now';
+  const words =
+    left === null ? 'reverts on its own' : left > 0 ? `reverts in ${formatCountdown(left / 1000)}` : 'reverting now';
   return (
     <span
       className="tag tag--attention"

@@ -1,7 +1,14 @@
 // Above the board list: LAN / BLE / all, with counts, and a text filter (name, address, protocol,
 // version…). Escape clears the text. The list itself is shaped by device-filter.ts.
 import type { Device } from '../../../../shared/domain.ts';
-import { type DeviceFilterState, hasBothTransports, type TransportFilter, TRANSPORT_LABELS, TRANSPORT_ORDER, transportCounts } from './device-filter.ts';
+import {
+  type DeviceFilterState,
+  hasBothTransports,
+  type TransportFilter,
+  TRANSPORT_LABELS,
+  TRANSPORT_ORDER,
+  transportCounts,
+} from './device-filter.ts';
 import './device-filter.css';
 
 interface DeviceFilterProps {
@@ -16,14 +23,22 @@ export function DeviceFilter({ devices, filter, onChange }: DeviceFilterProps) {
   const mixed = hasBothTransports(devices);
   const options: { value: TransportFilter; label: string; count: number }[] = [
     { value: 'all', label: 'All', count: devices.length },
-    ...TRANSPORT_ORDER.map((transport) => ({ value: transport, label: TRANSPORT_LABELS[transport], count: counts[transport] })),
+    ...TRANSPORT_ORDER.map((transport) => ({
+      value: transport,
+      label: TRANSPORT_LABELS[transport],
+      count: counts[transport],
+    })),
   ];
   return (
     <div className="device-filter" data-testid="device-filter">
       {mixed && (
         <div className="device-filter__transports" role="radiogroup" aria-label="Show boards on">
           {options.map((option) => (
-            <label key={option.value} className="device-filter__option" data-checked={filter.transport === option.value}>
+            <label
+              key={option.value}
+              className="device-filter__option"
+              data-checked={filter.transport === option.value}
+            >
               <input
                 type="radio"
                 name="device-transport-filter"

@@ -22,7 +22,13 @@ export function DeviceGroups({ devices, filter, onFilterChange, selectedId, now,
   return (
     <div className="device-groups" data-testid="device-list">
       {groups.map((group) => (
-        <section key={group.transport} className="device-group" data-testid="device-group" data-transport={group.transport} aria-label={GROUP_TITLES[group.transport]}>
+        <section
+          key={group.transport}
+          className="device-group"
+          data-testid="device-group"
+          data-transport={group.transport}
+          aria-label={GROUP_TITLES[group.transport]}
+        >
           <h3 className="device-group__title" title={GROUP_TITLES[group.transport]}>
             {TRANSPORT_LABELS[group.transport]}{' '}
             <span className="device-group__count" data-testid="device-group-count">
@@ -32,7 +38,13 @@ export function DeviceGroups({ devices, filter, onFilterChange, selectedId, now,
           {group.devices.length > 0 && (
             <ul className="device-list">
               {group.devices.map((device) => (
-                <DeviceRow key={device.id} device={device} selected={device.id === selectedId} now={now} onSelect={onSelect} />
+                <DeviceRow
+                  key={device.id}
+                  device={device}
+                  selected={device.id === selectedId}
+                  now={now}
+                  onSelect={onSelect}
+                />
               ))}
             </ul>
           )}
@@ -42,7 +54,12 @@ export function DeviceGroups({ devices, filter, onFilterChange, selectedId, now,
         <p className="device-groups__none" data-testid="device-filter-none">
           No board matches{filter.text.trim() ? ` “${filter.text.trim()}”` : ''}
           {filter.transport !== 'all' ? ` on ${TRANSPORT_LABELS[filter.transport]}` : ''}.{' '}
-          <button type="button" className="button button--small button--ghost" data-testid="device-filter-clear" onClick={() => onFilterChange(NO_FILTER)}>
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            data-testid="device-filter-clear"
+            onClick={() => onFilterChange(NO_FILTER)}
+          >
             Show all
           </button>
         </p>

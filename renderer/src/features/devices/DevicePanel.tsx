@@ -31,7 +31,10 @@ export function DevicePanel({ devices, discovery, selectedId, onSelect, onAdded 
     <aside className="device-panel" aria-label="Boards">
       <header className="device-panel__header">
         <h2 className="panel-title">
-          Boards <span className="count">{devices.devices.length > 0 ? `${online}/${devices.devices.length} online` : ''}</span>
+          Boards{' '}
+          <span className="count">
+            {devices.devices.length > 0 ? `${online}/${devices.devices.length} online` : ''}
+          </span>
         </h2>
         <DiscoveryBadge status={discovery.status} />
       </header>
@@ -45,7 +48,14 @@ export function DevicePanel({ devices, discovery, selectedId, onSelect, onAdded 
         {devices.loaded && devices.devices.length === 0 ? (
           <DevicesEmpty discovery={discovery.status} />
         ) : (
-          <DeviceGroups devices={devices.devices} filter={applicableFilter(devices.devices, filter)} onFilterChange={setFilter} selectedId={selectedId} now={now} onSelect={onSelect} />
+          <DeviceGroups
+            devices={devices.devices}
+            filter={applicableFilter(devices.devices, filter)}
+            onFilterChange={setFilter}
+            selectedId={selectedId}
+            now={now}
+            onSelect={onSelect}
+          />
         )}
       </div>
       <AddDeviceForm onAdded={onAdded} />

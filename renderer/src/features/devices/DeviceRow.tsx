@@ -53,22 +53,37 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
           <span
             className="device-row__version mono"
             data-testid="device-version"
-            title={device.firmwareVersion ? `Firmware version the board reports: ${device.firmwareVersion}` : 'The board reports no version'}
+            title={
+              device.firmwareVersion
+                ? `Firmware version the board reports: ${device.firmwareVersion}`
+                : 'The board reports no version'
+            }
           >
             {device.firmwareVersion ?? '—'}
           </span>
         </span>
         <span className="device-row__line device-row__meta">
-          <span className="mono truncate" data-testid="device-address" title={ble ? `Bluetooth address ${endpoint}` : (device.hostname ?? endpoint)}>
+          <span
+            className="mono truncate"
+            data-testid="device-address"
+            title={ble ? `Bluetooth address ${endpoint}` : (device.hostname ?? endpoint)}
+          >
             {endpoint}
           </span>
           {ble && device.online && <SignalStrength rssi={device.rssi} seen={seen} />}
           {ble && device.online ? (
-            <span className="device-row__seen device-row__seen--ble" data-testid="device-seen" title="Last advertisement received">
+            <span
+              className="device-row__seen device-row__seen--ble"
+              data-testid="device-seen"
+              title="Last advertisement received"
+            >
               {seen}
             </span>
           ) : (
-            <span className={device.online ? 'device-row__seen' : 'device-row__seen device-row__seen--offline'} data-testid="device-seen">
+            <span
+              className={device.online ? 'device-row__seen' : 'device-row__seen device-row__seen--offline'}
+              data-testid="device-seen"
+            >
               {device.online ? 'online' : `offline · last seen ${seen}`}
             </span>
           )}
@@ -87,7 +102,11 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
             {PROTOCOL_LABELS[device.protocol]}
           </span>
           {!device.pushSupported && <span className="tag">push arrives later</span>}
-          {device.authRequired && <span className="tag" title={device.authChallenge ? `It asks: ${device.authChallenge}` : undefined}>needs a password</span>}
+          {device.authRequired && (
+            <span className="tag" title={device.authChallenge ? `It asks: ${device.authChallenge}` : undefined}>
+              needs a password
+            </span>
+          )}
           {device.addressChange && (
             <span
               className={device.addressChange.state === 'checking' ? 'tag' : 'tag tag--warning'}

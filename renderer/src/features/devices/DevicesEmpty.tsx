@@ -10,10 +10,15 @@ export function DevicesEmpty({ discovery }: { discovery: DiscoveryStatus | null 
       {unavailable && discovery?.message && <p className="devices-empty__why">{discovery.message}</p>}
       <ul>
         <li>Is the board on the same subnet as this computer? mDNS does not cross routers, VLANs or most VPNs.</li>
-        <li>Does the firmware announce itself? Enable mDNS on the board (e.g. ArduinoOTA, ESPHome, Mongoose OS dns-sd).</li>
+        <li>
+          Does the firmware announce itself? Enable mDNS on the board (e.g. ArduinoOTA, ESPHome, Mongoose OS dns-sd).
+        </li>
         <li>Firewalls must let UDP 5353 (multicast) in.</li>
         {ble?.state === 'scanning' && (
-          <li>A BLE board shows up while it advertises; most stop advertising while a phone (nRF Connect…) is connected to them.</li>
+          <li>
+            A BLE board shows up while it advertises; most stop advertising while a phone (nRF Connect…) is connected to
+            them.
+          </li>
         )}
         {ble?.state === 'unavailable' && <li>Bluetooth: {ble.message}</li>}
         <li>Know its IP? Add it by address below.</li>

@@ -17,7 +17,12 @@ export function DiscoveryBadge({ status }: { status: DiscoveryStatus | null }) {
   const bleLabel = bleStatusLabel(ble);
   return (
     <div className="discovery-strip">
-      <span className={`discovery discovery--${state}`} data-testid="discovery-status" data-state={state} title={status?.message}>
+      <span
+        className={`discovery discovery--${state}`}
+        data-testid="discovery-status"
+        data-state={state}
+        title={status?.message}
+      >
         <span className="discovery__pulse" aria-hidden />
         {LABELS[state]}
       </span>

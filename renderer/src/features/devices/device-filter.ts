@@ -71,7 +71,11 @@ export function groupDevices(devices: Device[], filter: DeviceFilterState): Devi
   return TRANSPORT_ORDER.filter((transport) => filter.transport === 'all' || filter.transport === transport)
     .map((transport) => {
       const ofTransport = devices.filter((device) => device.transport === transport);
-      return { transport, devices: ofTransport.filter((device) => matchesText(device, filter.text)), total: ofTransport.length };
+      return {
+        transport,
+        devices: ofTransport.filter((device) => matchesText(device, filter.text)),
+        total: ofTransport.length,
+      };
     })
     .filter((group) => group.total > 0);
 }

@@ -8,7 +8,8 @@ import { useAsyncAction } from '../../lib/useAsyncAction.ts';
 export function addressProblem(target: string): string | null {
   const value = target.trim();
   if (!value) return 'Type an IP address or host name, e.g. 192.168.1.42 or esp32.local:8080.';
-  if (/^https:\/\//i.test(value)) return 'OTA Bench talks plain HTTP to boards; https:// is not supported yet. Type host[:port], e.g. 192.168.1.42:80.';
+  if (/^https:\/\//i.test(value))
+    return 'OTA Bench talks plain HTTP to boards; https:// is not supported yet. Type host[:port], e.g. 192.168.1.42:80.';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'Leave out the scheme: type 192.168.1.42:80, not http://…';
   if (/\s/.test(value)) return 'An address cannot contain spaces.';
   const port = /^(?:\[[^\]]+\]|[^:]+):(\d*)$/.exec(value)?.[1];

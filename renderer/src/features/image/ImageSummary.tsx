@@ -64,7 +64,12 @@ export function ImageSummary({ image }: { image: ImageInfo }) {
       )}
       {image.slotEvidence && <SlotEvidenceView evidence={image.slotEvidence} />}
       {/* The evidence shows its own contradiction; the inspector may list it as a warning too. */}
-      <Problems image={{ ...image, warnings: image.warnings.filter((warning) => warning !== image.slotEvidence?.contradiction) }} />
+      <Problems
+        image={{
+          ...image,
+          warnings: image.warnings.filter((warning) => warning !== image.slotEvidence?.contradiction),
+        }}
+      />
     </div>
   );
 }
@@ -105,7 +110,11 @@ function PairSummary({ pair, members }: { pair: ImageInfo; members: ImageInfo[] 
             data-contradiction={member.slotEvidence?.contradiction ? 'true' : 'false'}
           >
             <div className="pair-member__head">
-              <span className="pair-member__name truncate strong" title={member.fileName} data-testid="pair-member-name">
+              <span
+                className="pair-member__name truncate strong"
+                title={member.fileName}
+                data-testid="pair-member-name"
+              >
                 {member.fileName}
               </span>
               {member.slotEvidence && <LinkedSlotTag evidence={member.slotEvidence} />}

@@ -49,7 +49,11 @@ export function SlotEvidenceView({ evidence }: { evidence: SlotEvidence }) {
 export function LinkedSlotTag({ evidence }: { evidence: SlotEvidence }) {
   const tone = evidence.contradiction ? 'warning' : evidence.linkedSlot === null ? 'neutral' : 'slot';
   return (
-    <span className={`slot-tag slot-tag--${tone}`} data-testid="slot-linked" data-slot={evidence.linkedSlot ?? 'unknown'}>
+    <span
+      className={`slot-tag slot-tag--${tone}`}
+      data-testid="slot-linked"
+      data-slot={evidence.linkedSlot ?? 'unknown'}
+    >
       {evidence.linkedSlot === null ? 'slot unknown' : `linked for slot ${evidence.linkedSlot}`}
     </span>
   );

@@ -42,7 +42,9 @@ export function slotAddress(slot: 1 | 2, flashMap: string | null): string | null
  */
 export function splitPairWarnings(pair: ImageInfo, members: ImageInfo[]): { shared: string[]; own: string[][] } {
   const inEveryMember = (warning: string) => members.every((member) => member.warnings.includes(warning));
-  const shared = [...new Set([...pair.warnings, ...members.flatMap((member) => member.warnings).filter(inEveryMember)])];
+  const shared = [
+    ...new Set([...pair.warnings, ...members.flatMap((member) => member.warnings).filter(inEveryMember)]),
+  ];
   const own = members.map((member) => [...new Set(member.warnings)].filter((warning) => !shared.includes(warning)));
   return { shared, own };
 }

@@ -19,14 +19,24 @@ export function CommitPrompt({ job, now, busy, onCommit, onRevert }: CommitPromp
     <div className="commit-prompt" data-testid="commit-prompt">
       <p className="commit-prompt__headline" data-testid="commit-countdown" aria-live="off">
         Awaiting commit —{' '}
-        {msLeft === null ? 'no deadline reported' : msLeft > 0 ? `${formatCountdown(msLeft / 1000)} left` : 'the board should revert any moment'}
+        {msLeft === null
+          ? 'no deadline reported'
+          : msLeft > 0
+            ? `${formatCountdown(msLeft / 1000)} left`
+            : 'the board should revert any moment'}
       </p>
       <p className="hint">
         The board runs <span className="mono">{running}</span> uncommitted. Commit keeps it; Revert boots{' '}
         <span className="mono">{previous}</span> again. Without an answer it reverts by itself.
       </p>
       <div className="commit-prompt__actions">
-        <button type="button" className="button button--primary" data-testid="commit-button" disabled={busy} onClick={onCommit}>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid="commit-button"
+          disabled={busy}
+          onClick={onCommit}
+        >
           Commit
         </button>
         <button type="button" className="button" data-testid="revert-button" disabled={busy} onClick={onRevert}>

@@ -26,7 +26,12 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
   const stoppedPartWay = job.progress.bytesSent > 0 && job.progress.bytesSent < job.progress.totalBytes;
   const showProgress = !finished || stoppedPartWay;
   return (
-    <article className={`job-card job-card--${tone}`} data-testid="job-card" data-job-id={job.id} data-state={job.state}>
+    <article
+      className={`job-card job-card--${tone}`}
+      data-testid="job-card"
+      data-job-id={job.id}
+      data-state={job.state}
+    >
       <header className="job-card__header">
         <div className="job-card__title">
           <span className="job-card__device truncate" title={job.deviceName}>
@@ -38,7 +43,12 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
         </div>
         <span className="job-card__badges">
           {job.mode && (
-            <span className="tag" data-testid="job-mode" data-mode={job.mode} title={SMP_COMMIT_MODES[job.mode].description}>
+            <span
+              className="tag"
+              data-testid="job-mode"
+              data-mode={job.mode}
+              title={SMP_COMMIT_MODES[job.mode].description}
+            >
               {SMP_COMMIT_MODES[job.mode].label}
             </span>
           )}
@@ -51,7 +61,10 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
         <span className="truncate" title={job.image.fileName}>
           {job.image.fileName}
         </span>
-        <span className="muted mono job-card__meta" title={`${job.image.version ?? 'no version'} · SHA-256 ${job.image.sha256}`}>
+        <span
+          className="muted mono job-card__meta"
+          title={`${job.image.version ?? 'no version'} · SHA-256 ${job.image.sha256}`}
+        >
           {job.image.version ?? 'no version'} · {formatBytes(job.image.size)} · {shortHash(job.image.sha256)}
         </span>
         {finished && job.endedAt !== null && (
@@ -79,12 +92,24 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
         <JobLog entries={job.log} startedAt={job.createdAt} />
         <div className="job-card__buttons">
           {CANCELLABLE.includes(job.state) && (
-            <button type="button" className="button button--small" data-testid="cancel-button" disabled={actions.pending} onClick={() => void actions.run('cancel')}>
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="cancel-button"
+              disabled={actions.pending}
+              onClick={() => void actions.run('cancel')}
+            >
               Cancel
             </button>
           )}
           {finished && (
-            <button type="button" className="button button--small button--ghost" data-testid="dismiss-button" disabled={actions.pending} onClick={() => void actions.run('dismiss')}>
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              data-testid="dismiss-button"
+              disabled={actions.pending}
+              onClick={() => void actions.run('dismiss')}
+            >
               Dismiss
             </button>
           )}

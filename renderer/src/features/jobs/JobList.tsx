@@ -21,7 +21,9 @@ export function JobList({ state }: { state: JobsState }) {
       {state.jobs.length === 0 ? (
         <p className="muted job-list__empty">No pushes yet. Pick a board, drop a firmware file, press Push.</p>
       ) : (
-        state.jobs.map((job) => <JobCard key={job.id} job={job} now={now} upsert={state.upsert} remove={state.remove} />)
+        state.jobs.map((job) => (
+          <JobCard key={job.id} job={job} now={now} upsert={state.upsert} remove={state.remove} />
+        ))
       )}
     </section>
   );

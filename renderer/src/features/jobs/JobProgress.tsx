@@ -1,5 +1,13 @@
 import type { Job } from '../../../../shared/domain.ts';
-import { formatBleRate, formatBytes, formatBytesOf, formatDuration, formatEta, formatRate, percentOf } from '../../../../shared/format.ts';
+import {
+  formatBleRate,
+  formatBytes,
+  formatBytesOf,
+  formatDuration,
+  formatEta,
+  formatRate,
+  percentOf,
+} from '../../../../shared/format.ts';
 import { stateTone } from '../../lib/job-state.ts';
 
 const UPLOADING: Job['state'][] = ['queued', 'connecting', 'transferring'];
@@ -42,7 +50,10 @@ export function JobProgress({ job, now }: { job: Job; now: number }) {
         {uploading && (
           <>
             {job.protocol === 'mcumgr-smp' ? (
-              <span data-testid="job-rate" title="Upload speed, smoothed over the last seconds (1 kB = 1000 bytes, as BLE rates are quoted)">
+              <span
+                data-testid="job-rate"
+                title="Upload speed, smoothed over the last seconds (1 kB = 1000 bytes, as BLE rates are quoted)"
+              >
                 {formatBleRate(bytesPerSecond)}
               </span>
             ) : (

@@ -18,7 +18,11 @@ export function useJobActions(jobId: string, upsert: (job: Job) => void, remove:
         return;
       }
       const job =
-        action === 'cancel' ? await api.cancelJob(ref) : action === 'commit' ? await api.commitJob(ref) : await api.revertJob(ref);
+        action === 'cancel'
+          ? await api.cancelJob(ref)
+          : action === 'commit'
+            ? await api.commitJob(ref)
+            : await api.revertJob(ref);
       upsert(job);
     },
     [api, jobId, upsert, remove],

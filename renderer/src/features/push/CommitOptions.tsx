@@ -5,7 +5,11 @@ import type { PushForm } from './usePushForm.ts';
 const POLICIES: { value: CommitPolicy; label: string; explains: string }[] = [
   { value: 'auto', label: 'Auto-commit', explains: 'Commits as soon as the new firmware boots and answers.' },
   { value: 'prompt', label: 'Ask me', explains: 'Waits for you to press Commit or Revert.' },
-  { value: 'never', label: "Don't commit", explains: 'Leaves it uncommitted: the board reverts by itself (rollback test).' },
+  {
+    value: 'never',
+    label: "Don't commit",
+    explains: 'Leaves it uncommitted: the board reverts by itself (rollback test).',
+  },
 ];
 
 /** Mongoose OS only: the new firmware boots "dirty" and reverts unless committed in time. */

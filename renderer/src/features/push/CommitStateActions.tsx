@@ -38,12 +38,26 @@ export function CommitStateActions({ deviceId, onDone }: CommitStateActionsProps
   };
   return (
     <div className="commit-prompt" data-testid="commit-state-actions">
-      <p className="hint">Commit keeps the firmware it runs now; Revert reboots it into the previous one. Then push again.</p>
+      <p className="hint">
+        Commit keeps the firmware it runs now; Revert reboots it into the previous one. Then push again.
+      </p>
       <div className="commit-prompt__actions">
-        <button type="button" className="button button--primary" data-testid="plan-commit-button" disabled={action.pending} onClick={() => void run('commit')}>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid="plan-commit-button"
+          disabled={action.pending}
+          onClick={() => void run('commit')}
+        >
           {doing === 'commit' ? 'Committing…' : 'Commit'}
         </button>
-        <button type="button" className="button" data-testid="plan-revert-button" disabled={action.pending} onClick={() => void run('revert')}>
+        <button
+          type="button"
+          className="button"
+          data-testid="plan-revert-button"
+          disabled={action.pending}
+          onClick={() => void run('revert')}
+        >
           {doing === 'revert' ? 'Reverting… (the board reboots)' : 'Revert'}
         </button>
       </div>

@@ -8,7 +8,8 @@ export function CredentialsFields({ form, required }: { form: PushForm; required
   return (
     <details className="credentials" open={required || undefined}>
       <summary className="field-label">
-        Authentication {required ? <span className="tag">board asks for a password</span> : <span className="hint">optional</span>}
+        Authentication{' '}
+        {required ? <span className="tag">board asks for a password</span> : <span className="hint">optional</span>}
       </summary>
       <div className="credentials__grid">
         <label className="field-label" htmlFor="push-user">

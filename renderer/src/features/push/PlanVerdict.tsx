@@ -17,7 +17,9 @@ export function PlanVerdict({ plan, planning }: { plan: PushPlan; planning: Push
           {message}
         </p>
         {/* Uncommitted firmware (Mongoose OS): the way out is right here. */}
-        {failed.some((check) => check.id === 'commit-state') && <CommitStateActions deviceId={plan.deviceId} onDone={planning.refresh} />}
+        {failed.some((check) => check.id === 'commit-state') && (
+          <CommitStateActions deviceId={plan.deviceId} onDone={planning.refresh} />
+        )}
       </div>
     );
   }

@@ -62,7 +62,9 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
           busyWith={form.activeJob ? `a push to ${device.name} is running` : null}
         />
       )}
-      {notableChecks.length > 0 && <PlanChecks checks={notableChecks} title="Pre-flight" explainedBelow={plan?.message} />}
+      {notableChecks.length > 0 && (
+        <PlanChecks checks={notableChecks} title="Pre-flight" explainedBelow={plan?.message} />
+      )}
       {device?.pushSupported && hasCommitStep(device.protocol) && <CommitOptions form={form} />}
       {smp && <SmpModePicker mode={form.mode} onChange={form.setMode} />}
       {device?.pushSupported && !hasCommitStep(device.protocol) && !smp && (

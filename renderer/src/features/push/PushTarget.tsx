@@ -45,18 +45,30 @@ export function PushTarget({ device, image, refused = false, activeJob }: PushTa
             <dt>Version</dt>
             {/* Versions wrap rather than being cut: 1.2.3-rc.4+build.5678 → 2.20.0-20240101-abcdef. */}
             <dd className="mono push-target__versions" data-testid="push-target-versions">
-              <span className="version-text" data-testid="push-target-running" title={`The board reports ${running ?? 'no version'}`}>
+              <span
+                className="version-text"
+                data-testid="push-target-running"
+                title={`The board reports ${running ?? 'no version'}`}
+              >
                 {running ?? 'unknown'}
               </span>
               {awaitingCommit && (
-                <span className="tag tag--attention" data-testid="push-target-uncommitted" title="The push under way put it there; Commit or Revert on its card">
+                <span
+                  className="tag tag--attention"
+                  data-testid="push-target-uncommitted"
+                  title="The push under way put it there; Commit or Revert on its card"
+                >
                   awaiting your commit
                 </span>
               )}
               {image && (
                 <span className="push-target__to">
                   <span className="muted">→</span>{' '}
-                  <span className="version-text" data-testid="push-target-file-version" title={`The file says ${image.version ?? 'no version'}`}>
+                  <span
+                    className="version-text"
+                    data-testid="push-target-file-version"
+                    title={`The file says ${image.version ?? 'no version'}`}
+                  >
                     {image.version ?? 'not recorded'}
                   </span>
                 </span>
@@ -68,7 +80,8 @@ export function PushTarget({ device, image, refused = false, activeJob }: PushTa
               <>
                 <dt>Signal</dt>
                 <dd data-testid="push-target-signal">
-                  {formatRssi(device.rssi)} <span className={weak ? 'hint--warning' : 'muted'}>{signalWord(device.rssi)}</span>
+                  {formatRssi(device.rssi)}{' '}
+                  <span className={weak ? 'hint--warning' : 'muted'}>{signalWord(device.rssi)}</span>
                 </dd>
               </>
             )}

@@ -22,7 +22,9 @@ export function SlotPanel({ planning, hasImage }: SlotPanelProps) {
       {!slots && !error && !plan && <p className="hint">Asking the board which slot it runs…</p>}
       {plan?.slots && <PlanSend plan={plan} />}
       {!hasImage && slots && (
-        <p className="hint">Choose user1.bin and user2.bin (or their build folder): the board picks the one for its next slot.</p>
+        <p className="hint">
+          Choose user1.bin and user2.bin (or their build folder): the board picks the one for its next slot.
+        </p>
       )}
       {plan && plan.checks.length > 0 && <PlanChecks checks={plan.checks} explainedBelow={plan.message} />}
     </section>

@@ -33,7 +33,11 @@ function SmpSlotPanelBody({ planning, hasImage, deviceName, deviceId, busyWith }
   const blocked = busyWith ?? (actions.running ? `${actions.running.label}…` : checking ? 'reading the slots…' : null);
   return (
     <section className="slot-panel" aria-label="Image slots" data-testid="smp-slot-panel" data-checking={checking}>
-      <PlanPanelHeader title="Image slots" status={checking && imageSlots ? 'reading the image list again…' : ''} planning={planning} />
+      <PlanPanelHeader
+        title="Image slots"
+        status={checking && imageSlots ? 'reading the image list again…' : ''}
+        planning={planning}
+      />
       {imageSlots && imageSlots.length > 0 && <SlotTable slots={imageSlots} actions={actions} blocked={blocked} />}
       {imageSlots && imageSlots.length === 0 && (
         <p className="hint" data-testid="smp-slots-empty">
@@ -60,7 +64,15 @@ function SmpSlotPanelBody({ planning, hasImage, deviceName, deviceId, busyWith }
   );
 }
 
-function SlotTable({ slots, actions, blocked }: { slots: SmpImageSlot[]; actions: SlotActionsState; blocked: string | null }) {
+function SlotTable({
+  slots,
+  actions,
+  blocked,
+}: {
+  slots: SmpImageSlot[];
+  actions: SlotActionsState;
+  blocked: string | null;
+}) {
   const multiImage = slots.some((slot) => slot.image > 0);
   return (
     <table className="smp-slots" data-testid="smp-slots">
@@ -101,7 +113,13 @@ function SlotTable({ slots, actions, blocked }: { slots: SmpImageSlot[]; actions
                     <span className="muted">—</span>
                   ) : (
                     flags.map((flag) => (
-                      <span key={flag} className={`flag flag--${flag}`} data-testid="smp-flag" data-flag={flag} title={SLOT_FLAG_MEANINGS[flag]}>
+                      <span
+                        key={flag}
+                        className={`flag flag--${flag}`}
+                        data-testid="smp-flag"
+                        data-flag={flag}
+                        title={SLOT_FLAG_MEANINGS[flag]}
+                      >
                         {flag}
                       </span>
                     ))
@@ -134,18 +152,41 @@ function SlotTable({ slots, actions, blocked }: { slots: SmpImageSlot[]; actions
 }
 
 /** Reset, the question an irreversible action asks, and what the last action did. */
-function SlotActionBar({ actions, blocked, deviceName }: { actions: SlotActionsState; blocked: string | null; deviceName: string }) {
+function SlotActionBar({
+  actions,
+  blocked,
+  deviceName,
+}: {
+  actions: SlotActionsState;
+  blocked: string | null;
+  deviceName: string;
+}) {
   const { asking, running, result, error } = actions;
   return (
     <div className="smp-actions" data-testid="smp-actions" data-running={running?.action ?? ''}>
       {asking ? (
-        <div className="callout callout--warning smp-actions__ask" role="alertdialog" aria-label="Are you sure?" data-testid="smp-action-ask">
+        <div
+          className="callout callout--warning smp-actions__ask"
+          role="alertdialog"
+          aria-label="Are you sure?"
+          data-testid="smp-action-ask"
+        >
           <p>{asking.confirmText}</p>
           <div className="smp-actions__buttons">
-            <button type="button" className="button button--small button--danger" data-testid="smp-action-yes" onClick={actions.confirm}>
+            <button
+              type="button"
+              className="button button--small button--danger"
+              data-testid="smp-action-yes"
+              onClick={actions.confirm}
+            >
               {asking.label} {asking.action === 'erase' ? 'slot 1' : 'for good'}
             </button>
-            <button type="button" className="button button--small button--ghost" data-testid="smp-action-no" onClick={actions.cancel}>
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              data-testid="smp-action-no"
+              onClick={actions.cancel}
+            >
               Cancel
             </button>
           </div>
@@ -162,11 +203,20 @@ function SlotActionBar({ actions, blocked, deviceName }: { actions: SlotActionsS
           >
             {RESET_ACTION.label}
           </button>
-          {running && <span className="hint" data-testid="smp-action-running">{running.label}: waiting for {deviceName}…</span>}
+          {running && (
+            <span className="hint" data-testid="smp-action-running">
+              {running.label}: waiting for {deviceName}…
+            </span>
+          )}
         </div>
       )}
       {result && (
-        <p className={`callout ${result.done ? 'callout--neutral' : 'callout--danger'}`} role="status" data-testid="smp-action-result" data-done={result.done}>
+        <p
+          className={`callout ${result.done ? 'callout--neutral' : 'callout--danger'}`}
+          role="status"
+          data-testid="smp-action-result"
+          data-done={result.done}
+        >
           {result.message} {result.nextReset}
         </p>
       )}

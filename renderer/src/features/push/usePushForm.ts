@@ -56,7 +56,9 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
       ...(isSmp(device.protocol) ? { mode } : {}),
       // Only ever set by the explicit "Push anyway" tick, naming the plan the user was shown: the
       // engine refuses it if the plan it makes at push time fails differently.
-      ...(overrideApplies(planning) && planning.plan ? { override: { planFingerprint: planning.plan.fingerprint } } : {}),
+      ...(overrideApplies(planning) && planning.plan
+        ? { override: { planFingerprint: planning.plan.fingerprint } }
+        : {}),
     });
     if (job) onPushed(job);
     // An override is for one push: the next one has to be ticked again.

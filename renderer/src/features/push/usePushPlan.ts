@@ -60,7 +60,9 @@ export function usePushPlan(device: Device | null, image: ImageInfo | null, acti
     const timer = setTimeout(() => {
       const asked: Promise<Pick<Answer, 'plan' | 'slots' | 'imageSlots'>> =
         imageId !== null
-          ? api.planPush({ deviceId, imageId }).then((plan) => ({ plan, slots: plan.slots, imageSlots: plan.imageSlots }))
+          ? api
+              .planPush({ deviceId, imageId })
+              .then((plan) => ({ plan, slots: plan.slots, imageSlots: plan.imageSlots }))
           : api
               .deviceStatus({ deviceId })
               .then((status) => ({ plan: null, slots: status.slots, imageSlots: status.imageSlots ?? null }));
@@ -69,7 +71,8 @@ export function usePushPlan(device: Device | null, image: ImageInfo | null, acti
           if (live) setAnswer({ identity, requestKey, ...result, error: null });
         },
         (error: unknown) => {
-          if (live) setAnswer({ identity, requestKey, plan: null, slots: null, imageSlots: null, error: errorMessage(error) });
+          if (live)
+            setAnswer({ identity, requestKey, plan: null, slots: null, imageSlots: null, error: errorMessage(error) });
         },
       );
     }, PLAN_DEBOUNCE_MS);

@@ -30,13 +30,16 @@ export function useSlotActions(deviceId: string, afterAction: () => void): SlotA
       setRunning(action);
       setResult(null);
       setError(null);
-      api.imageSlotAction(slotActionRequest(deviceId, action)).then(
-        (answer) => setResult(answer),
-        (failure: unknown) => setError(errorMessage(failure)),
-      ).finally(() => {
-        setRunning(null);
-        afterAction();
-      });
+      api
+        .imageSlotAction(slotActionRequest(deviceId, action))
+        .then(
+          (answer) => setResult(answer),
+          (failure: unknown) => setError(errorMessage(failure)),
+        )
+        .finally(() => {
+          setRunning(null);
+          afterAction();
+        });
     },
     [api, deviceId, afterAction],
   );
