@@ -14,6 +14,7 @@ import { awaitCommit } from './commit-flow.ts';
 import { planPush } from './push-plan.ts';
 import { overrideRefusal } from './plan-fingerprint.ts';
 import type { RunnerContext } from './job-context.ts';
+import { silentSinceCut, slotNotReported, slotRolledBack, stillRunningOld, unknownAfterCut } from './job-messages.ts';
 
 /** Refuses what the plan refuses; a needs-override plan goes ahead only with the user's override. */
 function enforcePlan(ctx: RunnerContext, plan: PushPlan): void {
@@ -106,10 +107,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     const moved = ctx.device().addressChange;
     const why = moved && moved.state !== 'checking' ? ` ${moved.message}` : '';
     if (unanswered) {
-      throw new UpdateError(
-        unanswered.code,
-        `${unanswered.happened} It has not answered since: OTA Bench cannot tell what it runs; power-cycle it and run \`ota-bench status\`.${why}`,
-      );
+      throw new UpdateError(unanswered.code, silentSinceCut(unanswered.happened, why));
     }
     throw why ? new UpdateError(error.code, `${error.message}${why}`) : error;
   });
@@ -130,10 +128,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
 
   const expected = image.info.version;
   if (toVersion && fromVersion && toVersion === fromVersion && expected && expected !== fromVersion) {
-    throw new UpdateError(
-      'rolled-back',
-      `The board came back still running ${fromVersion}, not ${expected}: the new image did not start and the bootloader kept the old one.`,
-    );
+    throw new UpdateError('rolled-back', stillRunningOld(fromVersion, expected));
   }
   const what = toVersion
     ? `now runs ${toVersion}`
@@ -158,10 +153,7 @@ function judgeUnanswered(
       `${cut.happened} It answers again and still runs ${fromVersion}: it did not take the image. Push again.`,
     );
   }
-  throw new UpdateError(
-    cut.code,
-    `${cut.happened} It answers again${toVersion ? `, running ${toVersion}` : ''}, but OTA Bench cannot tell whether it took the new image.`,
-  );
+  throw new UpdateError(cut.code, unknownAfterCut(cut.happened, toVersion));
 }
 
 /** user1/user2 boards: the slot the board came back in says whether the new image booted. */
@@ -175,19 +167,14 @@ function confirmSlot(
   const name = ctx.device().name;
   const version = toVersion ? `, version ${toVersion}` : '';
   if (running === null) {
-    const message = `${name} rebooted, but the new firmware does not answer /flash/next like esp-link, so OTA Bench cannot confirm which slot runs${version}.`;
-    ctx.setState('updated', { result: { code: 'success', message, deviceMessage: null } });
+    ctx.setState('updated', {
+      result: { code: 'success', message: slotNotReported(name, version), deviceMessage: null },
+    });
     return;
   }
   if (running !== expected) {
-    const overridden = ctx.request.override
-      ? ' You pushed it past a failed pre-flight check: most likely it is linked for the other slot or built for another flash layout.'
-      : '';
-    const said = resetCause ? ` The board reports its last reset as "${resetCause}".` : '';
-    throw new UpdateError(
-      'rolled-back',
-      `${name} came back in slot ${running} (user${running}.bin), still running its previous firmware${version}: the new image in slot ${expected} did not boot and the bootloader went back.${said}${overridden || ' Likely causes: it crashes at start-up, or it was built for another slot or flash layout. Its serial log at 74880 baud shows why.'}`,
-    );
+    const overridden = Boolean(ctx.request.override);
+    throw new UpdateError('rolled-back', slotRolledBack({ name, running, expected, version, resetCause, overridden }));
   }
   ctx.setState('updated', {
     result: {

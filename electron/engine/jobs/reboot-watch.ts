@@ -5,6 +5,7 @@ import { UpdateError } from '../update-error.ts';
 import type { Target } from '../net/http-client.ts';
 import { describeTarget } from '../net/http-client.ts';
 import type { FirmwareInfo, UpdateProtocol } from '../protocols/update-protocol.ts';
+import { notBackInTime } from './job-messages.ts';
 
 export interface RebootWatchOptions {
   protocol: UpdateProtocol;
@@ -92,8 +93,5 @@ export async function waitForReboot(options: RebootWatchOptions): Promise<Return
     }
     await sleep(options.pollMs, options.signal);
   }
-  throw new UpdateError(
-    'update-failed',
-    `The board took the image but did not come back within ${Math.round(options.comeBackMs / 1000)} s. It may be stuck in its bootloader or have joined another network; power-cycle it and run \`ota-bench status\`.`,
-  );
+  throw new UpdateError('update-failed', notBackInTime(options.comeBackMs));
 }

@@ -11,6 +11,14 @@ import { UpdateError } from '../update-error.ts';
 import { activeSlot, toSmpImageSlots } from '../protocols/mcumgr-smp-plan.ts';
 import type { SmpSession } from '../ble/smp-session.ts';
 import { SmpDeviceError, type ImageSlotState } from '../ble/smp-messages.ts';
+import {
+  confirmedPendingTest,
+  eraseRefused,
+  notBackAfterSlotReset,
+  pendingAlreadyConfirmed,
+  pendingErased,
+  pendingEraseRefused,
+} from './smp-job-messages.ts';
 
 export type SlotActionKind = ImageSlotActionKind | 'commit' | 'revert';
 
@@ -90,7 +98,7 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
       session = await deps.connect(deps.rebootComeBackMs).catch((error: UpdateError) => {
         throw new UpdateError(
           'connection-lost',
-          `${deps.name} was reset but did not come back within ${Math.round(deps.rebootComeBackMs / 1000)} s (${error.message}). It may still be swapping images; read its slots again in a moment.`,
+          notBackAfterSlotReset(deps.name, deps.rebootComeBackMs, error.message),
         );
       });
       return session.readImageState();
@@ -177,10 +185,7 @@ async function act(
           : entry?.confirmed
             ? `${versionOf(entry, 'its image')} there is what MCUboot goes back to at the next reset`
             : 'the slot is in use';
-        return {
-          done: false,
-          message: `${name} refuses to erase slot 1: ${why} (${(error as SmpDeviceError).smp.name}). Nothing was changed; after a reset (and a confirm of what runs then) slot 1 is free to erase.`,
-        };
+        return { done: false, message: eraseRefused(name, why, (error as SmpDeviceError).smp.name) };
       }
       return {
         done: true,
@@ -197,16 +202,10 @@ async function act(
       if (active?.hash && !active.confirmed) return confirmRunning(session, active, name);
       if (other?.hash && other.pending && !other.permanent) {
         await session.confirmImage(Buffer.from(other.hash, 'hex'));
-        return {
-          done: true,
-          message: `${name} runs ${running}, already confirmed; the pending image is ${other.version} in slot 1 (marked for a test boot): confirmed it, so it replaces ${running} for good at the next reset.`,
-        };
+        return { done: true, message: confirmedPendingTest(name, running, other.version) };
       }
       if (other?.pending && other.permanent)
-        return {
-          done: true,
-          message: `${name} runs ${running}, confirmed, and ${versionOf(other, 'the slot 1 image')} in slot 1 is already confirmed for the next reset: nothing to commit.`,
-        };
+        return { done: true, message: pendingAlreadyConfirmed(name, running, versionOf(other, 'the slot 1 image')) };
       return {
         done: true,
         message: `${name} runs ${running}, already confirmed, and nothing is pending: nothing to commit.`,
@@ -218,15 +217,11 @@ async function act(
           await session.eraseSlot(1);
         } catch (error) {
           if (!slotInUse(error)) throw error;
-          return {
-            done: false,
-            message: `${versionOf(other, 'The slot 1 image')} in slot 1 is pending${other.permanent ? ' (confirmed for good)' : ' for a test boot'}, and ${name} refuses to erase a pending slot (${(error as SmpDeviceError).smp.name}; Zephyr allows it only with CONFIG_MCUMGR_GRP_IMG_ALLOW_ERASE_PENDING). MCUmgr has no command that clears a pending image, so nothing was changed.`,
-          };
+          const pending = versionOf(other, 'The slot 1 image');
+          const smpError = (error as SmpDeviceError).smp.name;
+          return { done: false, message: pendingEraseRefused(pending, other.permanent, name, smpError) };
         }
-        return {
-          done: true,
-          message: `Erased slot 1 of ${name}: ${versionOf(other, 'the image')} was pending${other.permanent ? ' (confirmed for good)' : ' for a test boot'} and is gone; ${running} keeps running.`,
-        };
+        return { done: true, message: pendingErased(name, versionOf(other, 'the image'), other.permanent, running) };
       }
       if (active && !active.confirmed) {
         const after = await reset();

@@ -17,6 +17,20 @@ import { dataRoom, planFirstChunk } from '../ble/upload-chunks.ts';
 import { verdictOf } from './push-plan.ts';
 import { ProgressSampler } from './progress-sampler.ts';
 import type { JobContext } from './job-context.ts';
+import {
+  bleLinkOpened,
+  bootedOtherImage,
+  confirmNotKept,
+  linkDropped,
+  linkKeptDropping,
+  notBackAfterReset,
+  notMarkedPending,
+  packetTooSmall,
+  resumedAfterDrop,
+  resumingEarlierPush,
+  runsAsTest,
+  uploadDone,
+} from './smp-job-messages.ts';
 
 export interface SmpJobDeps {
   radio: BleRadio;
@@ -89,9 +103,7 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
       connectTimeoutMs: timeoutMs,
       signal: ctx.signal,
     });
-    ctx.log(
-      `${purpose} ${name} over BLE: ATT MTU ${session.attMtu ?? 'not reported (23 assumed)'}, ${session.params ? `MCUmgr buffers ${session.params.bufSize} B × ${session.params.bufCount}` : 'no MCUmgr params (one packet per write)'}.`,
-    );
+    ctx.log(bleLinkOpened(purpose, name, session.attMtu, session.params));
     return session;
   };
 
@@ -156,10 +168,7 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   const marked = mode === 'confirm-only' ? await session.confirmImage(image.hash) : await session.testImage(image.hash);
   const entry = marked.find((s) => s.hash === image.hashHex);
   if (!entry || !(entry.pending || entry.active)) {
-    throw new UpdateError(
-      'update-failed',
-      `The device accepted the ${mode === 'confirm-only' ? 'confirm' : 'test'} request but does not list the image as pending (${entry ? describeSlot(entry) : 'not listed'}); it will not boot it.`,
-    );
+    throw new UpdateError('update-failed', notMarkedPending(mode, entry ? describeSlot(entry) : 'not listed'));
   }
   ctx.log(
     mode === 'confirm-only'
@@ -172,10 +181,7 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   open.session = null;
   session = await connect('Reconnected to', ctx.timeouts.rebootComeBackMs).catch((error: UpdateError) => {
     if (error.code === 'cancelled') throw error;
-    throw new UpdateError(
-      'connection-lost',
-      `${name} did not come back within ${Math.round(ctx.timeouts.rebootComeBackMs / 1000)} s after the reset (${error.message}). It may be stuck in the bootloader or still swapping; check it with \`ota-bench status\`.`,
-    );
+    throw new UpdateError('connection-lost', notBackAfterReset(name, ctx.timeouts.rebootComeBackMs, error.message));
   });
   open.session = session;
 
@@ -186,16 +192,17 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   deps.recordFirmware(now?.version ?? null);
   if (now?.hash !== image.hashHex) {
     const stillOld = running && now?.hash === running.hash;
+    const nowWords = now ? describeSlot(now) : 'no listed image';
     throw new UpdateError(
       'rolled-back',
-      `${name} came back running ${now ? describeSlot(now) : 'no listed image'}${stillOld ? ', its previous image' : ''}, not ${image.smpVersion}: MCUboot did not boot the new image${mode === 'confirm-only' ? '' : ' or reverted it after a failed test boot'}. Likely causes: it crashes at start-up (a watchdog or fault resets the device before it runs), it is signed with a key this bootloader does not accept, or it is built for another slot layout. The device's log shows why.`,
+      bootedOtherImage({ name, nowWords, stillOld: Boolean(stillOld), smpVersion: image.smpVersion, mode }),
     );
   }
   if (mode === 'test-only') {
     ctx.setState('updated', {
       result: {
         code: 'success',
-        message: `${name} runs ${image.smpVersion} as a test, not confirmed: the next reset goes back to ${running?.version ?? 'the previous image'} unless the firmware or you confirm it.`,
+        message: runsAsTest(name, image.smpVersion, running?.version ?? null),
         deviceMessage: null,
       },
     });
@@ -219,10 +226,7 @@ async function confirmRunning(ctx: JobContext, session: SmpSession, image: Mcubo
   const confirmed = await session.confirmImage(image.hash);
   const entry = confirmed.find((s) => s.hash === image.hashHex);
   if (!entry?.confirmed && !entry?.permanent) {
-    throw new UpdateError(
-      'update-failed',
-      `The device accepted the confirm request but still lists ${image.smpVersion} as ${entry ? describeSlot(entry) : 'absent'}; it will revert at the next reset.`,
-    );
+    throw new UpdateError('update-failed', confirmNotKept(image.smpVersion, entry ? describeSlot(entry) : 'absent'));
   }
   ctx.setState('committed', {
     result: {
@@ -257,11 +261,7 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
     for (;;) {
       // The MTU may differ after a reconnect: the first request's sha is fitted to this link.
       const first = planFirstChunk(plan.file.length, session.maxPacket);
-      if (!first)
-        throw new UpdateError(
-          'unsupported-protocol',
-          `The link now carries SMP packets of only ${session.maxPacket} bytes: too small for the first upload request (it must hold the 32-byte MCUboot header).`,
-        );
+      if (!first) throw new UpdateError('unsupported-protocol', packetTooSmall(session.maxPacket));
       try {
         const result = await uploadImage({
           client: session.client,
@@ -278,39 +278,26 @@ async function upload(ctx: JobContext, first: SmpSession, plan: UploadPlan): Pro
           },
           onStart: (offset, resumed) => {
             if (attempt === 0) {
-              if (resumed)
-                ctx.log(
-                  `The device already holds ${offset} of ${plan.file.length} bytes of this file from an earlier push: resuming there.`,
-                );
+              if (resumed) ctx.log(resumingEarlierPush(offset, plan.file.length));
               return;
             }
             if (resumed) plan.resumedFrom.push(offset);
             ctx.update({ link: linkFacts(session, [...plan.resumedFrom], plan.chunkBytes) });
-            ctx.log(
-              resumed
-                ? `Resumed at byte ${offset} (the device kept the partial upload).`
-                : 'The device lost the partial upload: starting again from byte 0.',
-            );
+            ctx.log(resumedAfterDrop(resumed, offset));
           },
           log: ctx.log,
         });
-        ctx.log(
-          `Uploaded ${plan.file.length} bytes in ${result.requests} requests${result.resent ? ` (${result.resent} sent again)` : ''}; ${result.match === true ? 'the device checked the whole file against its SHA-256' : 'the device does not report a final hash check'}.`,
-        );
+        const { requests, resent, match } = result;
+        ctx.log(uploadDone({ bytes: plan.file.length, requests, resent, match }));
         return session;
       } catch (error) {
         if (!(error instanceof LinkLostError) || ctx.signal.aborted) throw error;
         const before = confirmed;
         dropsWithoutProgress = attempt > 0 && before <= (plan.resumedFrom.at(-1) ?? 0) ? dropsWithoutProgress + 1 : 0;
         if (dropsWithoutProgress >= MAX_RESUMES_WITHOUT_PROGRESS) {
-          throw new UpdateError(
-            'connection-lost',
-            `The link kept dropping at byte ${before} of ${plan.file.length} (${error.message}). Move the device closer and push again: it resumes from there.`,
-          );
+          throw new UpdateError('connection-lost', linkKeptDropping(before, plan.file.length, error.message));
         }
-        ctx.log(
-          `The link dropped at byte ${before} of ${plan.file.length} (${error.message}); reconnecting to resume.`,
-        );
+        ctx.log(linkDropped(before, plan.file.length, error.message));
         await session.close();
         plan.open.session = null;
         attempt++;

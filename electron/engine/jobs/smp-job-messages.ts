@@ -1,0 +1,179 @@
+// The BLE/SMP job's longer sentences (smp-job.ts, slot-actions.ts): what the link carries, how the
+// upload went, and what MCUboot did after a reset, kept out of the job's control flow. Not to be
+// confused with ble/smp-messages.ts, the SMP codec's message types.
+import type { SmpCommitMode } from '../../../shared/domain.ts';
+import { formatCount, formatDuration } from '../../../shared/format.ts';
+import type { McumgrParams } from '../ble/smp-messages.ts';
+
+/** "Connected to sensor over BLE: ATT MTU 247, MCUmgr buffers 2475 B × 4." */
+export function bleLinkOpened(
+  purpose: string,
+  name: string,
+  attMtu: number | null,
+  params: McumgrParams | null,
+): string {
+  const mtu = attMtu ?? 'not reported (23 assumed)';
+  const buffers = params
+    ? `MCUmgr buffers ${params.bufSize} B × ${params.bufCount}`
+    : 'no MCUmgr params (one packet per write)';
+  return `${purpose} ${name} over BLE: ATT MTU ${mtu}, ${buffers}.`;
+}
+
+/** The device took the test/confirm request but its image list does not show the image pending. */
+export function notMarkedPending(mode: SmpCommitMode, entryWords: string): string {
+  const request = mode === 'confirm-only' ? 'confirm' : 'test';
+  return (
+    `The device accepted the ${request} request but does not list the image as pending (${entryWords}); ` +
+    'it will not boot it.'
+  );
+}
+
+/** The device did not advertise again after the reset within the come-back budget. */
+export function notBackAfterReset(name: string, comeBackMs: number, reason: string): string {
+  return (
+    `${name} did not come back within ${formatDuration(comeBackMs / 1000)} after the reset (${reason}). ` +
+    'It may be stuck in the bootloader or still swapping; check it with `ota-bench status`.'
+  );
+}
+
+export interface SmpRollback {
+  name: string;
+  /** What runs now, in describeSlot's words (or "no listed image"). */
+  nowWords: string;
+  /** What runs now is the image that ran before the push. */
+  stillOld: boolean;
+  smpVersion: string;
+  mode: SmpCommitMode;
+}
+
+/** After the reset the device runs something other than the pushed image. */
+export function bootedOtherImage({ name, nowWords, stillOld, smpVersion, mode }: SmpRollback): string {
+  const previous = stillOld ? ', its previous image' : '';
+  const reverted = mode === 'confirm-only' ? '' : ' or reverted it after a failed test boot';
+  return (
+    `${name} came back running ${nowWords}${previous}, not ${smpVersion}: MCUboot did not boot the new image${reverted}. ` +
+    'Likely causes: it crashes at start-up (a watchdog or fault resets the device before it runs), it is signed with ' +
+    "a key this bootloader does not accept, or it is built for another slot layout. The device's log shows why."
+  );
+}
+
+/** A test-only push ended with the image running unconfirmed. */
+export function runsAsTest(name: string, smpVersion: string, previous: string | null): string {
+  return (
+    `${name} runs ${smpVersion} as a test, not confirmed: the next reset goes back to ` +
+    `${previous ?? 'the previous image'} unless the firmware or you confirm it.`
+  );
+}
+
+/** The device took the confirm but its list still shows the image unconfirmed. */
+export function confirmNotKept(smpVersion: string, entryWords: string): string {
+  return (
+    `The device accepted the confirm request but still lists ${smpVersion} as ${entryWords}; ` +
+    'it will revert at the next reset.'
+  );
+}
+
+/** After a reconnect the link is too small for the first upload request. */
+export function packetTooSmall(maxPacket: number): string {
+  return (
+    `The link now carries SMP packets of only ${maxPacket} bytes: too small for the first upload request ` +
+    '(it must hold the 32-byte MCUboot header).'
+  );
+}
+
+/** The first connection finds part of this file already in slot 1. */
+export function resumingEarlierPush(offset: number, total: number): string {
+  return (
+    `The device already holds ${formatCount(offset)} of ${formatCount(total)} bytes of this file ` +
+    'from an earlier push: resuming there.'
+  );
+}
+
+/** A reconnect after a drop: the device kept the partial upload (resumed) or lost it. */
+export function resumedAfterDrop(resumed: boolean, offset: number): string {
+  return resumed
+    ? `Resumed at byte ${formatCount(offset)} (the device kept the partial upload).`
+    : 'The device lost the partial upload: starting again from byte 0.';
+}
+
+export interface UploadSummary {
+  bytes: number;
+  requests: number;
+  resent: number;
+  /** The device's final hash check: true when it checked the whole file. */
+  match: boolean | null | undefined;
+}
+
+/** "Uploaded 1,234 bytes in 9 requests (1 sent again); the device checked the whole file against its SHA-256." */
+export function uploadDone({ bytes, requests, resent, match }: UploadSummary): string {
+  const again = resent ? ` (${resent} sent again)` : '';
+  const check =
+    match === true
+      ? 'the device checked the whole file against its SHA-256'
+      : 'the device does not report a final hash check';
+  return `Uploaded ${formatCount(bytes)} bytes in ${requests} requests${again}; ${check}.`;
+}
+
+/** The link dropped too often without progress: the job gives up (a new push resumes). */
+export function linkKeptDropping(offset: number, total: number, reason: string): string {
+  return (
+    `The link kept dropping at byte ${formatCount(offset)} of ${formatCount(total)} (${reason}). ` +
+    'Move the device closer and push again: it resumes from there.'
+  );
+}
+
+/** The link dropped; the job reconnects to resume. */
+export function linkDropped(offset: number, total: number, reason: string): string {
+  return `The link dropped at byte ${formatCount(offset)} of ${formatCount(total)} (${reason}); reconnecting to resume.`;
+}
+
+// Slot actions (slot-actions.ts).
+
+/** A slot action's reset: the device did not come back within the budget. */
+export function notBackAfterSlotReset(name: string, comeBackMs: number, reason: string): string {
+  return (
+    `${name} was reset but did not come back within ${formatDuration(comeBackMs / 1000)} (${reason}). ` +
+    'It may still be swapping images; read its slots again in a moment.'
+  );
+}
+
+/** The device refused to erase slot 1; `why` says what the slot holds, `smpError` the device's error name. */
+export function eraseRefused(name: string, why: string, smpError: string): string {
+  return (
+    `${name} refuses to erase slot 1: ${why} (${smpError}). ` +
+    'Nothing was changed; after a reset (and a confirm of what runs then) slot 1 is free to erase.'
+  );
+}
+
+/** Commit with a confirmed running image and a test-boot image pending in slot 1: the pending one was confirmed. */
+export function confirmedPendingTest(name: string, running: string, pending: string | null): string {
+  return (
+    `${name} runs ${running}, already confirmed; the pending image is ${pending} in slot 1 (marked for a test boot): ` +
+    `confirmed it, so it replaces ${running} for good at the next reset.`
+  );
+}
+
+/** Commit with an image in slot 1 that is already confirmed for the next reset. */
+export function pendingAlreadyConfirmed(name: string, running: string, pending: string): string {
+  return (
+    `${name} runs ${running}, confirmed, and ${pending} in slot 1 is already confirmed for the next reset: ` +
+    'nothing to commit.'
+  );
+}
+
+/** How a pending image is pending: " (confirmed for good)" or " for a test boot". */
+const pendingHow = (permanent: boolean) => (permanent ? ' (confirmed for good)' : ' for a test boot');
+
+/** Revert of a pending image: the device refused to erase the pending slot. */
+export function pendingEraseRefused(pending: string, permanent: boolean, name: string, smpError: string): string {
+  return (
+    `${pending} in slot 1 is pending${pendingHow(permanent)}, and ${name} refuses to erase a pending slot ` +
+    `(${smpError}; Zephyr allows it only with CONFIG_MCUMGR_GRP_IMG_ALLOW_ERASE_PENDING). ` +
+    'MCUmgr has no command that clears a pending image, so nothing was changed.'
+  );
+}
+
+/** Revert of a pending image: slot 1 was erased. */
+export function pendingErased(name: string, pending: string, permanent: boolean, running: string): string {
+  return `Erased slot 1 of ${name}: ${pending} was pending${pendingHow(permanent)} and is gone; ${running} keeps running.`;
+}
