@@ -39,12 +39,19 @@ const at = (host: string, port: number) => `${host.includes(':') ? `[${host}]` :
 
 /** The row's words while the question is out. */
 export function checkingMessage(candidate: string): string {
-  return `Address changed, checking: a board announcing itself as this one appeared at ${candidate}; OTA Bench is asking it which board it is before anything goes there.`;
+  return (
+    `Address changed, checking: a board announcing itself as this one appeared at ${candidate}; ` +
+    'OTA Bench is asking it which board it is before anything goes there.'
+  );
 }
 
 export function unverifiedMessage(check: Pick<AddressCheck, 'home' | 'candidate' | 'port'>, why: string): string {
   const { home, candidate, port } = check;
-  return `Address changed, not verified: a board announcing itself as this one appeared at ${at(candidate, port)}, but ${why}. Jobs, status and credentials stay with ${at(home.host, port)}; if the board really moved, add it by address (${at(candidate, port)}).`;
+  return (
+    `Address changed, not verified: a board announcing itself as this one appeared at ${at(candidate, port)}, ` +
+    `but ${why}. Jobs, status and credentials stay with ${at(home.host, port)}; ` +
+    `if the board really moved, add it by address (${at(candidate, port)}).`
+  );
 }
 
 export function differentDeviceMessage(
@@ -53,7 +60,11 @@ export function differentDeviceMessage(
   seen: BoardIdentity,
 ): string {
   const { home, candidate, port } = check;
-  return `A different device at ${at(candidate, port)} claims to be this board (possibly an impostor): it reports ${describeIdentity(seen)}, this board is ${describeIdentity(known)}. OTA Bench keeps using ${at(home.host, port)} and sends nothing to ${at(candidate, port)}.`;
+  return (
+    `A different device at ${at(candidate, port)} claims to be this board (possibly an impostor): ` +
+    `it reports ${describeIdentity(seen)}, this board is ${describeIdentity(known)}. ` +
+    `OTA Bench keeps using ${at(home.host, port)} and sends nothing to ${at(candidate, port)}.`
+  );
 }
 
 async function readQuietly(

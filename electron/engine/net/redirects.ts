@@ -30,8 +30,14 @@ export function refuseRedirectAway(target: Target, res: HttpResponse): HttpRespo
   const header = res.headers.location;
   const location = Array.isArray(header) ? header[0] : header;
   if (location === undefined || !leavesBoard(target, location)) return res;
-  throw new UpdateError(
-    'update-failed',
-    `${where(target)} answered HTTP ${res.status}, redirecting to ${cleanText(location, 120) || 'another address'}. OTA Bench does not follow a board's redirects to another address and sends credentials only to the address they were given for (${where(target)}).`,
+  throw new UpdateError('update-failed', redirectRefused(where(target), res.status, location));
+}
+
+/** Why a redirect away from the board (at `board`, as host[:port]) ends the request. */
+function redirectRefused(board: string, status: number, location: string): string {
+  return (
+    `${board} answered HTTP ${status}, redirecting to ${cleanText(location, 120) || 'another address'}. ` +
+    `OTA Bench does not follow a board's redirects to another address and sends credentials only to the address ` +
+    `they were given for (${board}).`
   );
 }

@@ -2,7 +2,6 @@
 // SMP jobs (jobs/smp-job.ts) and slot actions (jobs/slot-actions.ts). The engine reaches it through
 // DeviceSide like any other side; the LAN side never sees the radio.
 import type { Device, DeviceStatus, ImageSlotActionResult, Job, PushPlan } from '../../../shared/domain.ts';
-import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
 import { UpdateError } from '../update-error.ts';
 import { BLE_UPDATE_SERVICES, BleDeviceTable, normaliseAddress } from '../discovery/ble-devices.ts';
@@ -24,6 +23,7 @@ import type { BleRadio, RadioStatus } from '../ble/ble-radio.ts';
 import { SmpSession } from '../ble/smp-session.ts';
 import type { SmpUploadTimeouts } from '../ble/smp-upload.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
+import { bleAddressNotSeen, blePushNotYet, noCommitControl, noMcubootSlots } from './side-messages.ts';
 
 export interface BleSideOptions {
   /** Connecting to a device that is in range (it advertises every ~100 ms–1 s). */
@@ -116,12 +116,7 @@ export class BleSide implements DeviceSide {
     const wanted = ref.trim().toLowerCase();
     if (!normaliseAddress(wanted)) return null;
     const status = this.status();
-    return Promise.reject(
-      new UpdateError(
-        'connection-lost',
-        `No Bluetooth device with address ${wanted} has been seen${status.state === 'scanning' ? ' yet; is it on and advertising?' : `: ${status.message}`}`,
-      ),
-    );
+    return Promise.reject(new UpdateError('connection-lost', bleAddressNotSeen(wanted, status)));
   }
 
   async close(): Promise<void> {
@@ -138,10 +133,7 @@ export class BleSide implements DeviceSide {
     if (!radio || !peripheralId)
       throw new UpdateError('connection-lost', `${device.name} is not in range of a Bluetooth adapter.`);
     if (device.protocol !== 'mcumgr-smp') {
-      throw new UpdateError(
-        'unsupported-protocol',
-        `${device.name} advertises ${PROTOCOL_LABELS[device.protocol]}; OTA Bench lists it now, and pushing over that service comes in a later version.`,
-      );
+      throw new UpdateError('unsupported-protocol', blePushNotYet(device));
     }
     return { radio, peripheralId };
   }
@@ -238,11 +230,7 @@ export class BleSide implements DeviceSide {
 
   /** MCUboot: what commit/revert can truthfully do to the slots (jobs/slot-actions.ts). */
   async decideOutsideJob(device: Device, decision: Decision): Promise<string> {
-    if (device.protocol !== 'mcumgr-smp')
-      throw new UpdateError(
-        'unsupported-protocol',
-        `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no commit/revert: its firmware is final once it boots.`,
-      );
+    if (device.protocol !== 'mcumgr-smp') throw new UpdateError('unsupported-protocol', noCommitControl(device));
     const result = await this.slotAction(device, { deviceId: device.id, action: decision });
     if (!result.done) throw new UpdateError('update-failed', result.message);
     return `${result.message} ${result.nextReset}`;
@@ -254,10 +242,7 @@ export class BleSide implements DeviceSide {
    */
   async slotAction(device: Device, input: SlotActionRequest): Promise<ImageSlotActionResult> {
     if (device.protocol !== 'mcumgr-smp') {
-      throw new UpdateError(
-        'unsupported-protocol',
-        `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no MCUboot slots to act on.`,
-      );
+      throw new UpdateError('unsupported-protocol', noMcubootSlots(device));
     }
     const job: Job | null = this.host.activeJobFor(device.id);
     if (job)

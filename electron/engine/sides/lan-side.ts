@@ -11,7 +11,7 @@ import type {
   PushPlan,
   PushRequest,
 } from '../../../shared/domain.ts';
-import { PROTOCOL_LABELS, isTerminal } from '../../../shared/domain.ts';
+import { isTerminal } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import type { PlanOptions, ResolveHints } from '../engine-api.ts';
 import { DeviceRegistry } from '../discovery/device-registry.ts';
@@ -28,6 +28,7 @@ import { pushProtocol } from '../protocols/index.ts';
 import type { ImageOnDisk, UpdateProtocol } from '../protocols/update-protocol.ts';
 import { rememberCredentials } from '../net/board-auth.ts';
 import { targetOf } from '../net/device-target.ts';
+import { noCommitControl, noMcubootSlots, noPushProtocol } from './side-messages.ts';
 import { parseTarget } from '../net/parse-target.ts';
 import type { DeviceSide, SideHost } from './device-side.ts';
 
@@ -238,11 +239,7 @@ export class LanSide implements DeviceSide {
   async decideOutsideJob(device: Device, decision: Decision): Promise<string> {
     const protocol = pushProtocol(device.protocol);
     // Firmware without commit/revert: says so, in words.
-    if (!protocol?.commitControl)
-      throw new UpdateError(
-        'unsupported-protocol',
-        `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no commit/revert: its firmware is final once it boots.`,
-      );
+    if (!protocol?.commitControl) throw new UpdateError('unsupported-protocol', noCommitControl(device));
     const where = () => {
       const target = targetOf(this.registry.get(device.id) ?? device);
       if (!target) throw new UpdateError('invalid-uri', 'The board has no known address.');
@@ -252,10 +249,7 @@ export class LanSide implements DeviceSide {
   }
 
   async slotAction(device: Device): Promise<ImageSlotActionResult> {
-    throw new UpdateError(
-      'unsupported-protocol',
-      `${device.name} (${PROTOCOL_LABELS[device.protocol]}) has no MCUboot slots to act on.`,
-    );
+    throw new UpdateError('unsupported-protocol', noMcubootSlots(device));
   }
 
   jobChanged(job: Job): void {
@@ -279,13 +273,7 @@ export class LanSide implements DeviceSide {
   private protocolFor(device: Device, requested?: ProtocolId): UpdateProtocol {
     const protocolId: ProtocolId = requested ?? device.protocol;
     const protocol = pushProtocol(protocolId);
-    if (!protocol) {
-      const why =
-        protocolId === 'unknown'
-          ? `OTA Bench could not tell which update protocol it speaks${device.probeNote ? ` (${device.probeNote})` : ''}. ${device.authChallenge ? 'It asks for a password: give its user name and password so OTA Bench can look behind it, or name' : 'Name'} its protocol`
-          : `pushing over ${PROTOCOL_LABELS[protocolId]} is not supported yet`;
-      throw new UpdateError('unsupported-protocol', `Cannot push to ${device.name}: ${why}.`);
-    }
+    if (!protocol) throw new UpdateError('unsupported-protocol', noPushProtocol(device, protocolId));
     return protocol;
   }
 
