@@ -12,6 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { formatClockTime } from '../../../shared/format.ts';
 import { UpdateError } from '../update-error.ts';
 
 /** What a lock file says about the process that holds it. */
@@ -86,11 +87,9 @@ function readHolder(path: string): LockHolder | null {
   }
 }
 
-const clock = (ms: number) => new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
-
 /** "the OTA Bench CLI (pid 1234) is pushing to this board since 12:03:04" */
 export function describeHolder(holder: LockHolder): string {
-  return `${holder.process} (pid ${holder.pid}) is pushing to this board since ${clock(holder.since)}`;
+  return `${holder.process} (pid ${holder.pid}) is pushing to this board since ${formatClockTime(holder.since)}`;
 }
 
 /** Writes the holder to a private file, then links it into place: atomic, fails if a lock exists, never half-written. */

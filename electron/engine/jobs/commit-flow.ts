@@ -2,7 +2,7 @@
 // unless OTA.Commit arrives before commit_timeout. The user commits or reverts (prompt), OTA Bench
 // commits after a health check (auto), or nobody does and we watch the board roll back.
 import { UpdateError } from '../update-error.ts';
-import { formatDuration } from '../format.ts';
+import { formatDuration } from '../../../shared/format.ts';
 import type { Target } from '../net/http-client.ts';
 import { targetOf } from '../net/device-target.ts';
 import type { FirmwareInfo, UpdateProtocol } from '../protocols/update-protocol.ts';

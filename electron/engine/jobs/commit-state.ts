@@ -3,7 +3,7 @@
 // server closes the upload without a word, which reached the user as "connection lost … push again",
 // again and again. So the plan reads the boot state first and says what to do.
 import type { Device, DeviceCommitState, PreflightCheck } from '../../../shared/domain.ts';
-import { formatCountdown } from '../format.ts';
+import { formatCountdown } from '../../../shared/format.ts';
 import type { Target } from '../net/http-client.ts';
 import type { BootState, UpdateProtocol } from '../protocols/update-protocol.ts';
 import { UpdateError } from '../update-error.ts';
