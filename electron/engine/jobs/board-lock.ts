@@ -14,6 +14,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { formatClockTime } from '../../../shared/format.ts';
 import { UpdateError } from '../update-error.ts';
+import { lockNotTaken } from './job-messages.ts';
 
 /** What a lock file says about the process that holds it. */
 export interface LockHolder {
@@ -160,7 +161,7 @@ export function takeBoardLock(keys: string[], holderInfo: { process: string; dev
   } catch (error) {
     return {
       release: () => {},
-      warning: `Could not use ${lockDir()} for board locks (${(error as Error).message}); another OTA Bench could push to this board at the same time.`,
+      warning: lockNotTaken(`Could not use ${lockDir()} for board locks (${(error as Error).message})`),
     };
   }
   const taken: string[] = [];
@@ -203,7 +204,7 @@ export function takeBoardLock(keys: string[], holderInfo: { process: string; dev
     if (error instanceof UpdateError) throw error;
     return {
       release: () => {},
-      warning: `Could not take the board lock (${(error as Error).message}); another OTA Bench could push to this board at the same time.`,
+      warning: lockNotTaken(`Could not take the board lock (${(error as Error).message})`),
     };
   }
   return { release, warning: null };

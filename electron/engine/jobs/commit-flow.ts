@@ -10,6 +10,7 @@ import type { JobTimeouts, RunnerContext } from './job-context.ts';
 import type { Decision } from './commit-decisions.ts';
 import { waitForReboot, type Returned } from './reboot-watch.ts';
 import { revertWords } from './commit-state.ts';
+import { nothingToRevert } from './job-messages.ts';
 
 /** --commit auto: the firmware must answer, report the new version and not reboot for N seconds. */
 async function healthCheck(ctx: RunnerContext, returned: Returned, toVersion: string | null): Promise<string | null> {
@@ -176,10 +177,7 @@ export async function decideOutsideJob(job: OutsideJob, decision: Decision): Pro
   if (before.committed) {
     if (decision === 'commit')
       return `${job.name} already runs ${running ?? 'its firmware'} committed: nothing to commit.`;
-    throw new UpdateError(
-      'update-failed',
-      `${job.name} runs ${running ?? 'its firmware'} committed: there is nothing to revert (Mongoose OS can only go back from an uncommitted update).`,
-    );
+    throw new UpdateError('update-failed', nothingToRevert(job.name, running));
   }
   if (decision === 'commit') {
     await control.commit(job.target());

@@ -2,6 +2,19 @@
 // the upload and what the user can do next, kept out of the job's control flow so it reads as steps.
 import { formatDuration } from '../../../shared/format.ts';
 
+/** Revert asked of a Mongoose OS board whose firmware is already committed. */
+export function nothingToRevert(name: string, running: string | null): string {
+  return (
+    `${name} runs ${running ?? 'its firmware'} committed: there is nothing to revert ` +
+    '(Mongoose OS can only go back from an uncommitted update).'
+  );
+}
+
+/** The board lock could not be used (`what` says how and why): pushes are not kept from overlapping. */
+export function lockNotTaken(what: string): string {
+  return `${what}; another OTA Bench could push to this board at the same time.`;
+}
+
 /** The board took the image and never answered again within the come-back budget. */
 export function notBackInTime(comeBackMs: number): string {
   return (

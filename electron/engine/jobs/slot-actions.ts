@@ -18,6 +18,7 @@ import {
   pendingAlreadyConfirmed,
   pendingErased,
   pendingEraseRefused,
+  staleSlot,
 } from './smp-job-messages.ts';
 
 export type SlotActionKind = ImageSlotActionKind | 'commit' | 'revert';
@@ -133,10 +134,8 @@ async function act(
   const pick = (slot: number | undefined): ImageSlotState | null => {
     const entry = slot === 0 ? active : slot === 1 ? other : null;
     if (input.hash && entry && entry.hash !== input.hash) {
-      throw new StaleSlotError(
-        'update-failed',
-        `Slot ${slot} of ${name} now holds ${versionOf(entry, 'another image')} (${entry.hash?.slice(0, 8)}…), not the image you saw there; nothing was changed. Look at the slots again.`,
-      );
+      const holds = versionOf(entry, 'another image');
+      throw new StaleSlotError('update-failed', staleSlot(slot, name, holds, entry.hash));
     }
     return entry;
   };

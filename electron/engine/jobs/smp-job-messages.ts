@@ -137,6 +137,14 @@ export function notBackAfterSlotReset(name: string, comeBackMs: number, reason: 
   );
 }
 
+/** The slot the user acted on holds another image than the one they saw (`hash` is its hash). */
+export function staleSlot(slot: number | undefined, name: string, holds: string, hash: string | null): string {
+  return (
+    `Slot ${slot} of ${name} now holds ${holds} (${hash?.slice(0, 8)}…), not the image you saw there; ` +
+    'nothing was changed. Look at the slots again.'
+  );
+}
+
 /** The device refused to erase slot 1; `why` says what the slot holds, `smpError` the device's error name. */
 export function eraseRefused(name: string, why: string, smpError: string): string {
   return (
