@@ -5,6 +5,7 @@ import type { Device, PreflightCheck, PushPlan } from '../../../shared/domain.ts
 import { PROTOCOL_LABELS } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import { commitStateCheck } from './commit-state.ts';
+import { check } from '../protocols/preflight-check.ts';
 import { withArticle } from '../format.ts';
 import type { Target } from '../net/http-client.ts';
 import type { ImageOnDisk, ProtocolPlan, UpdateProtocol } from '../protocols/update-protocol.ts';
@@ -17,14 +18,6 @@ export interface PlannedPush {
   send: ImageOnDisk;
   protocolPlan: ProtocolPlan | null;
 }
-
-const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck => ({
-  id,
-  label,
-  status,
-  detail,
-  overridable: false,
-});
 
 /** Checks for protocols without a plan of their own: the format, then the protocol's preflight. */
 async function genericChecks(protocol: UpdateProtocol, image: ImageOnDisk, device: Device): Promise<PreflightCheck[]> {

@@ -3,6 +3,7 @@
 // as an unconfirmed test → only confirm it; already in slot 1 → skip the upload; slot 1 taken by
 // another pending image → the device would refuse (NO_FREE_SLOT), so say how to free it.
 import type { ImageInfo, PreflightCheck, SmpImageSlot } from '../../../shared/domain.ts';
+import { check } from './preflight-check.ts';
 import { withArticle } from '../format.ts';
 import type { McubootImage } from '../images/mcuboot.ts';
 import type { ImageSlotState } from '../ble/smp-messages.ts';
@@ -24,14 +25,6 @@ export interface SmpPlanResult {
   action: SmpAction;
   checks: PreflightCheck[];
 }
-
-const check = (id: string, label: string, status: PreflightCheck['status'], detail: string): PreflightCheck => ({
-  id,
-  label,
-  status,
-  detail,
-  overridable: false,
-});
 
 const short = (hash: string | null): string => (hash ? `${hash.slice(0, 8)}…` : 'no hash');
 

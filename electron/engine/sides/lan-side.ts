@@ -162,17 +162,7 @@ export class LanSide implements DeviceSide {
     const deviceId = device.id;
     const target = targetOf(device);
     const protocol = pushProtocol(device.protocol);
-    if (!target || !protocol)
-      return {
-        device,
-        reachable: false,
-        firmwareVersion: device.firmwareVersion,
-        firmwareId: device.firmwareId,
-        bootState: null,
-        slots: null,
-        imageSlots: null,
-        details: {},
-      };
+    if (!target || !protocol) return notRead(device, {});
     try {
       const info = await protocol.readFirmware(target);
       const bootState = protocol.commitControl ? await protocol.commitControl.bootState(target) : null;
@@ -194,16 +184,7 @@ export class LanSide implements DeviceSide {
       };
     } catch (error) {
       this.registry.markReachable(deviceId, false);
-      return {
-        device,
-        reachable: false,
-        firmwareVersion: device.firmwareVersion,
-        firmwareId: device.firmwareId,
-        bootState: null,
-        slots: null,
-        imageSlots: null,
-        details: { error: (error as Error).message },
-      };
+      return notRead(device, { error: (error as Error).message });
     }
   }
 
@@ -292,4 +273,19 @@ export class LanSide implements DeviceSide {
       this.probing.delete(deviceId);
     }
   }
+}
+
+/** A status that could not be read: what the list last knew, and why, if there was an answer at all. */
+function notRead(device: Device, details: Record<string, string>): DeviceStatus {
+  const { firmwareVersion, firmwareId } = device;
+  return {
+    device,
+    reachable: false,
+    firmwareVersion,
+    firmwareId,
+    bootState: null,
+    slots: null,
+    imageSlots: null,
+    details,
+  };
 }
