@@ -55,6 +55,22 @@ export interface NotifyChannel {
   onNotification(listener: (data: Buffer) => void): () => void;
 }
 
+/** One characteristic of a service opened with `openService`: reads, writes of either kind, notifications. */
+export interface GattCharacteristic {
+  readonly uuid: string;
+  /** As discovered: 'read', 'write', 'writeWithoutResponse', 'notify', 'indicate'… */
+  readonly properties: readonly string[];
+  /** One ATT read (noble may follow it with read-blob requests when the value fills the PDU). */
+  read(): Promise<Buffer>;
+  /**
+   * One write: a write request (`withoutResponse` false, settles on the peripheral's answer and rejects
+   * with its ATT error) or a write command. Serialised per characteristic, like NotifyChannel.write.
+   */
+  write(data: Buffer, withoutResponse: boolean): Promise<void>;
+  /** Enables notifications/indications (once) and hears every one, in order. */
+  subscribe(listener: (data: Buffer) => void): Promise<() => void>;
+}
+
 export interface GattConnection {
   readonly peripheralId: string;
   /** Negotiated ATT MTU; null when the radio does not report it (BlueZ D-Bus). */
@@ -62,6 +78,15 @@ export interface GattConnection {
   readonly connected: boolean;
   /** Discovers the service and characteristic and subscribes to its notifications. */
   openNotifyChannel(serviceUuid: string, characteristicUuid: string, signal?: AbortSignal): Promise<NotifyChannel>;
+  /**
+   * Discovers one service and the named characteristics (noble's or the dashed spelling), keyed by the
+   * UUID as asked. Rejects with a phrase when one is missing; properties are the caller's to check.
+   */
+  openService(
+    serviceUuid: string,
+    characteristicUuids: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, GattCharacteristic>>;
   /** Called once when the link goes down for any reason, with a phrase saying why. */
   onDisconnect(listener: (reason: string) => void): () => void;
   disconnect(): Promise<void>;

@@ -7,6 +7,7 @@ import type {
   Advertisement,
   BleRadio,
   ConnectOptions,
+  GattCharacteristic,
   GattConnection,
   NotifyChannel,
   RadioEvents,
@@ -18,6 +19,7 @@ interface NobleCharacteristic {
   uuid: string;
   properties: string[];
   writeAsync(data: Buffer, withoutResponse: boolean): Promise<void>;
+  readAsync(): Promise<Buffer>;
   subscribeAsync(): Promise<void>;
   on(event: 'data', listener: (data: Buffer, isNotification: boolean) => void): unknown;
   removeListener(event: 'data', listener: (data: Buffer, isNotification: boolean) => void): unknown;
@@ -330,6 +332,59 @@ class NobleConnection implements GattConnection {
       },
       onNotification: (listener) => {
         listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+  }
+
+  async openService(
+    serviceUuid: string,
+    characteristicUuids: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, GattCharacteristic>> {
+    const wanted = characteristicUuids.map(nobleUuid);
+    const found = await this.whileOpen(
+      this.peripheral.discoverSomeServicesAndCharacteristicsAsync([nobleUuid(serviceUuid)], wanted),
+      signal,
+    );
+    const opened = new Map<string, GattCharacteristic>();
+    characteristicUuids.forEach((asked, i) => {
+      const characteristic = found.characteristics.find((c) => c.uuid === wanted[i]);
+      if (!characteristic)
+        throw new Error(`the device does not offer characteristic ${asked} in service ${serviceUuid}`);
+      opened.set(asked, this.characteristic(characteristic, signal));
+    });
+    return opened;
+  }
+
+  private characteristic(characteristic: NobleCharacteristic, signal?: AbortSignal): GattCharacteristic {
+    let chain: Promise<unknown> = Promise.resolve();
+    // One ATT operation at a time per characteristic (noble's onceExclusive, ble-protocols.md §5.5).
+    const serialised = <T>(operation: () => Promise<T>): Promise<T> => {
+      const next = chain.then(() => {
+        if (!this.open) throw new Error(`the link is down: ${this.reason}`);
+        return this.whileOpen(operation(), signal);
+      });
+      chain = next.catch(() => undefined);
+      return next;
+    };
+    const listeners = new Set<(data: Buffer) => void>();
+    let subscribed: Promise<void> | null = null;
+    return {
+      uuid: characteristic.uuid,
+      properties: [...characteristic.properties],
+      read: () => serialised(() => characteristic.readAsync()),
+      write: (data, withoutResponse) => serialised(() => characteristic.writeAsync(data, withoutResponse)),
+      subscribe: async (listener) => {
+        listeners.add(listener);
+        subscribed ??= (async () => {
+          characteristic.on('data', (data, isNotification) => {
+            if (isNotification === false) return;
+            for (const l of listeners) l(data);
+          });
+          await serialised(() => characteristic.subscribeAsync());
+        })();
+        await subscribed;
         return () => listeners.delete(listener);
       },
     };

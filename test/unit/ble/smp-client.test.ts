@@ -64,6 +64,10 @@ class FakeLink implements GattConnection, NotifyChannel {
     return Promise.resolve(this);
   }
 
+  openService(): Promise<never> {
+    return Promise.reject(new Error('the SMP client opens no other service'));
+  }
+
   onDisconnect(listener: (reason: string) => void): () => void {
     this.disconnectListeners.add(listener);
     return () => this.disconnectListeners.delete(listener);
