@@ -20,6 +20,7 @@ export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
   'arduino-esp8266': 'Arduino ESP8266 HTTPUpdateServer',
   'arduino-esp32': 'Arduino ESP32 HTTPUpdateServer',
   'esphome-web': 'ESPHome web OTA',
+  'esphome-native': 'ESPHome native OTA',
   'esp-link': 'esp-link (user1/user2)',
   'arduino-ota': 'ArduinoOTA (espota)',
   'mcumgr-smp': 'MCUmgr/SMP over BLE',

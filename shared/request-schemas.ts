@@ -12,6 +12,7 @@ export const protocolIdSchema = z.enum([
   'arduino-esp8266',
   'arduino-esp32',
   'esphome-web',
+  'esphome-native',
   'esp-link',
   'arduino-ota',
   'mcumgr-smp',
