@@ -19,6 +19,8 @@ const commandNameList = [
   'commitDevice',
   'revertDevice',
   'imageSlotAction',
+  'savedCredentials',
+  'forgetCredentials',
 ] as const;
 const eventNameList = ['devicesChanged', 'jobChanged', 'discoveryChanged'] as const;
 

@@ -15,10 +15,12 @@ import type {
 import type { CommandName, EventName } from './contract-names.ts';
 import { MAX_IMAGE_PATHS } from './contract-limits.ts';
 import { imageSlotActionSchema, protocolIdSchema, pushRequestSchema } from './request-schemas.ts';
+import { rememberFields, type SavedCredentials } from './credential-schemas.ts';
 
 export * from './contract-names.ts';
 export * from './contract-limits.ts';
 export * from './request-schemas.ts';
+export * from './credential-schemas.ts';
 
 const id = z.string().min(1).max(200);
 
@@ -37,6 +39,12 @@ export const droppedFileSchema = z
       .nullable(),
   })
   .strict();
+
+/**
+ * The push command: the engine's PushRequest plus whether the main process should remember its
+ * credentials (`remember`, `keychainOptIn`); those two never reach the engine.
+ */
+export const pushCommandSchema = pushRequestSchema.extend(rememberFields).strict();
 
 /** Argument schema of every renderer → main command (each takes one object, or nothing). */
 export const commandArgs = {
@@ -62,10 +70,12 @@ export const commandArgs = {
       imageId: id,
       protocol: protocolIdSchema.optional(),
       credentials: pushRequestSchema.shape.credentials,
+      ...rememberFields,
     })
     .strict(),
   listJobs: z.undefined(),
-  push: pushRequestSchema,
+  /** A push; `remember` asks the main process to keep its credentials (credential-store.ts). */
+  push: pushCommandSchema,
   cancelJob: jobRef,
   commitJob: jobRef,
   revertJob: jobRef,
@@ -74,6 +84,10 @@ export const commandArgs = {
   commitDevice: z.object({ deviceId: id }).strict(),
   revertDevice: z.object({ deviceId: id }).strict(),
   imageSlotAction: imageSlotActionSchema,
+  /** Whether credentials are saved for a device (never the secret itself). */
+  savedCredentials: z.object({ deviceId: id }).strict(),
+  /** Forgets a device's saved credentials, in the keychain file and in this session. */
+  forgetCredentials: z.object({ deviceId: id }).strict(),
 } as const satisfies Record<CommandName, z.ZodType>;
 
 // Compile-time proof that the engine's one-shape slot action takes every request the schema accepts,
@@ -112,6 +126,8 @@ export interface CommandResults {
   commitDevice: DeviceStatus;
   revertDevice: DeviceStatus;
   imageSlotAction: ImageSlotActionResult;
+  savedCredentials: SavedCredentials;
+  forgetCredentials: SavedCredentials;
 }
 
 /** Main → renderer events. */

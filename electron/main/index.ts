@@ -1,11 +1,13 @@
 // Composition root of the Electron main process: one instance, one engine, one window, one IPC
 // server. Logic lives in the modules imported here.
-import { app, ipcMain } from 'electron';
+import { join } from 'node:path';
+import { app, ipcMain, safeStorage } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { createEngine } from '../engine/index.ts';
 import { bleSettingFrom, createRadio } from '../engine/ble/radio-setting.ts';
 import { createRemoteAddressConfirm } from './address-dialog.ts';
 import { applyUserDataOverride, rendererLocation } from './app-paths.ts';
+import { createCredentialStore, credentialFileAt } from './credential-store.ts';
 import { createFileDialogs } from './image-dialog.ts';
 import { forwardEngineEvents, registerIpcServer } from './ipc-server.ts';
 import { wireOsIntegration } from './os-integration.ts';
@@ -47,6 +49,11 @@ if (!app.requestSingleInstanceLock()) {
     isTrustedSender: createTrustedSenderCheck(location),
     dialogs: createFileDialogs(engine, () => win),
     confirmRemoteAddress: createRemoteAddressConfirm(() => win),
+    // safeStorage ciphertext only, in the app's data folder (the OS keychain holds the key).
+    credentialStore: createCredentialStore({
+      safeStorage,
+      file: credentialFileAt(join(app.getPath('userData'), 'credentials.json')),
+    }),
   });
   forwardEngineEvents(engine, (channel, payload) => {
     if (win && !win.isDestroyed()) win.webContents.send(channel, payload);

@@ -2,7 +2,9 @@
 // it: the sender must be the top frame of our own page, the argument must match
 // commandArgs[name] exactly (zod, strict objects), and only then is the engine called. Two commands
 // have a fourth: dropped files must come with the proof of a drop (dropped-files.ts), and an address
-// to add must be on the local network or confirmed by the user (address-gate.ts).
+// to add must be on the local network or confirmed by the user (address-gate.ts). A push or plan
+// without credentials gets the device's saved ones from the credential store, which the page never
+// reads back (credential-store.ts).
 // Everything but `registerIpcServer` is plain functions, testable without Electron.
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import {
@@ -20,6 +22,8 @@ import {
 import type { ImageInfo } from '../../shared/domain.ts';
 import type { EngineEvents, OtaEngine } from '../engine/engine-api.ts';
 import { createAddressGate, type AddressGate, type ConfirmRemoteAddress } from './address-gate.ts';
+import type { RememberChoice } from '../../shared/credential-schemas.ts';
+import { sessionOnlyCredentialStore, type CredentialStore, type Credentials } from './credential-store.ts';
 import { verifyDroppedFiles } from './dropped-files.ts';
 import type { SenderFrame } from './trusted-sender.ts';
 
@@ -39,8 +43,42 @@ export interface FileDialogs {
   openFolderDialog: OpenDialog;
 }
 
+interface CredentialAsk {
+  deviceId: string;
+  credentials?: Credentials;
+  remember?: RememberChoice;
+  keychainOptIn?: true;
+}
+
+/**
+ * The credentials a push or plan goes with: the ones typed (kept as asked), else the device's saved
+ * ones. A failure to keep them does not stop the push: the store's answer (savedCredentials) says so.
+ */
+async function credentialsFor(
+  store: CredentialStore,
+  engine: Pick<OtaEngine, 'listDevices'>,
+  ask: CredentialAsk,
+): Promise<Credentials | undefined> {
+  if (ask.credentials) {
+    if (ask.remember) {
+      await store
+        .remember(ask.deviceId, ask.credentials, ask.remember, ask.keychainOptIn)
+        .catch((error: unknown) => console.error(`[main] credentials not remembered: ${(error as Error).message}`));
+    }
+    return ask.credentials;
+  }
+  // BLE devices take no password: a damaged credentials file must not stand in their way.
+  if (engine.listDevices().find((device) => device.id === ask.deviceId)?.transport === 'ble') return undefined;
+  return (await store.recall(ask.deviceId)) ?? undefined;
+}
+
 /** What each command does, once its sender and argument have been checked. */
-export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs, addressGate: AddressGate): CommandHandlers {
+export function commandHandlers(
+  engine: OtaEngine,
+  dialogs: FileDialogs,
+  addressGate: AddressGate,
+  credentialStore: CredentialStore,
+): CommandHandlers {
   return {
     listDevices: () => engine.listDevices(),
     addDevice: ({ target }) => addressGate.admit(target, () => engine.resolveDevice(target)),
@@ -49,10 +87,15 @@ export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs, address
     openImageDialog: () => dialogs.openImageDialog(),
     openFolderDialog: () => dialogs.openFolderDialog(),
     inspectDroppedFiles: async ({ files }) => engine.inspectImages(await verifyDroppedFiles(files)),
-    planPush: ({ deviceId, imageId, protocol, credentials }) =>
-      engine.planPush(deviceId, imageId, undefined, { protocol, credentials }),
+    planPush: async ({ deviceId, imageId, protocol, ...ask }) => {
+      const credentials = await credentialsFor(credentialStore, engine, { deviceId, ...ask });
+      return engine.planPush(deviceId, imageId, undefined, { protocol, credentials });
+    },
     listJobs: () => engine.listJobs(),
-    push: (request) => engine.push(request),
+    push: async ({ remember, keychainOptIn, ...request }) => {
+      const credentials = await credentialsFor(credentialStore, engine, { ...request, remember, keychainOptIn });
+      return engine.push({ ...request, ...(credentials ? { credentials } : {}) });
+    },
     cancelJob: ({ jobId }) => engine.cancelJob(jobId),
     commitJob: ({ jobId }) => engine.commitJob(jobId),
     revertJob: ({ jobId }) => engine.revertJob(jobId),
@@ -63,6 +106,8 @@ export function commandHandlers(engine: OtaEngine, dialogs: FileDialogs, address
     imageSlotAction: (request) => engine.imageSlotAction(request),
     commitDevice: ({ deviceId }) => engine.commitDevice(deviceId),
     revertDevice: ({ deviceId }) => engine.revertDevice(deviceId),
+    savedCredentials: ({ deviceId }) => credentialStore.info(deviceId),
+    forgetCredentials: ({ deviceId }) => credentialStore.forget(deviceId),
   };
 }
 
@@ -106,6 +151,8 @@ export interface IpcServerOptions {
   dialogs: FileDialogs;
   /** Asks the user before addDevice contacts an address outside the local network. */
   confirmRemoteAddress: ConfirmRemoteAddress;
+  /** Board credentials remembered per device (safeStorage in the app); default: this session only. */
+  credentialStore?: CredentialStore;
 }
 
 /** The gate for addDevice; a known device's id or name passes without a probe. */
@@ -131,8 +178,14 @@ function senderFrameOf(event: InvokeEvent): SenderFrame | null {
 }
 
 /** One function that runs a command through all three gates: what `ipcMain.handle` calls. */
-export function createCommandDispatcher({ engine, isTrustedSender, dialogs, confirmRemoteAddress }: IpcServerOptions) {
-  const handlers = commandHandlers(engine, dialogs, addressGateFor(engine, confirmRemoteAddress));
+export function createCommandDispatcher({
+  engine,
+  isTrustedSender,
+  dialogs,
+  confirmRemoteAddress,
+  credentialStore = sessionOnlyCredentialStore(),
+}: IpcServerOptions) {
+  const handlers = commandHandlers(engine, dialogs, addressGateFor(engine, confirmRemoteAddress), credentialStore);
   return async <K extends CommandName>(name: K, event: InvokeEvent, args: unknown[]): Promise<CommandResults[K]> => {
     if (!isTrustedSender(senderFrameOf(event))) {
       throw new Error(`${name}: refused: the request did not come from the OTA Bench window`);

@@ -29,6 +29,12 @@ import {
   type CommandHandlers,
 } from '../../../electron/main/ipc-server.ts';
 import { verifyDroppedFiles } from '../../../electron/main/dropped-files.ts';
+import {
+  createCredentialStore,
+  memoryCredentialFile,
+  type CredentialStore,
+} from '../../../electron/main/credential-store.ts';
+import { fakeSafeStorage } from '../../support/fake-safe-storage.ts';
 import { rendererOutDir, serveStatic } from './static-files.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,6 +44,8 @@ export interface BridgeOptions {
   /** Directory that dropped files are looked up in (by base name). */
   dropDir: string;
   staticRoot?: string;
+  /** Saved board credentials; default: the real store over a keychain and a file that live in memory. */
+  credentialStore?: CredentialStore;
 }
 
 export interface Bridge {
@@ -83,7 +91,12 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
   response.end(body);
 }
 
-export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir }: BridgeOptions): Promise<Bridge> {
+export async function startBridge({
+  engine,
+  dropDir,
+  staticRoot = rendererOutDir,
+  credentialStore = createCredentialStore({ safeStorage: fakeSafeStorage(), file: memoryCredentialFile() }),
+}: BridgeOptions): Promise<Bridge> {
   let dialogPaths: string[] | null = null;
   let folderPath: string | null = null;
   let remoteAnswer = false;
@@ -105,6 +118,7 @@ export async function startBridge({ engine, dropDir, staticRoot = rendererOutDir
         remoteAddressQuestions.push(address);
         return remoteAnswer;
       }),
+      credentialStore,
     ),
     inspectDroppedFiles: async ({ files }) =>
       engine.inspectImages(

@@ -1073,6 +1073,9 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       Promise.reject(new Error(`${action} on ${deviceId}: slot actions are not part of the design fixture`)),
     commitDevice: ({ deviceId }) => Promise.reject(new Error(`commit on ${deviceId}: not part of the design fixture`)),
     revertDevice: ({ deviceId }) => Promise.reject(new Error(`revert on ${deviceId}: not part of the design fixture`)),
+    // No board of the design fixture has credentials saved; the real store is shown in credentials.spec.ts.
+    savedCredentials: ({ deviceId }) => settle({ deviceId, saved: null, keychain: 'available' as const }),
+    forgetCredentials: ({ deviceId }) => settle({ deviceId, saved: null, keychain: 'available' as const }),
     onDevicesChanged: (listener) => (listeners.devices.add(listener), () => listeners.devices.delete(listener)),
     onJobChanged: (listener) => (listeners.job.add(listener), () => listeners.job.delete(listener)),
     onDiscoveryChanged: (listener) => (listeners.discovery.add(listener), () => listeners.discovery.delete(listener)),

@@ -3,7 +3,13 @@
 // the proof: were a drifted shape accepted, the directive would be unused and tsc would fail.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { commandArgs, imageSlotActionSchema, pushRequestSchema, type CommandArg } from '../../../shared/contract.ts';
+import {
+  commandArgs,
+  imageSlotActionSchema,
+  pushCommandSchema,
+  pushRequestSchema,
+  type CommandArg,
+} from '../../../shared/contract.ts';
 import type {
   CommitPolicy,
   ImageSlotActionRequest,
@@ -16,8 +22,10 @@ describe('contract types come from the schemas', () => {
   it('PushRequest is exactly what pushRequestSchema accepts, and what the push command takes', () => {
     expectTypeOf<PushRequest>().toEqualTypeOf<z.infer<typeof pushRequestSchema>>();
     expectTypeOf<PushRequest>().toEqualTypeOf<z.input<typeof pushRequestSchema>>();
-    expectTypeOf<CommandArg<'push'>>().toEqualTypeOf<PushRequest>();
-    expect(commandArgs.push).toBe(pushRequestSchema);
+    // The push command adds only what the main process reads itself (remember the credentials).
+    expectTypeOf<Omit<CommandArg<'push'>, 'remember' | 'keychainOptIn'>>().toEqualTypeOf<PushRequest>();
+    expectTypeOf<CommandArg<'push'>>().toEqualTypeOf<z.infer<typeof pushCommandSchema>>();
+    expect(commandArgs.push).toBe(pushCommandSchema);
   });
 
   it('a field added to the schema only is a type error', () => {
