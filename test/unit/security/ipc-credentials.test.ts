@@ -24,7 +24,7 @@ let engine: FakeEngine;
 let safeStorage: FakeSafeStorage;
 let store: CredentialStore;
 let dispatch: ReturnType<typeof createCommandDispatcher>;
-const call = (name: CommandName, arg: unknown) => dispatch(name, fromApp, [arg]);
+const call = <K extends CommandName>(name: K, arg: unknown) => dispatch(name, fromApp, [arg]);
 
 beforeEach(() => {
   engine = fakeEngine();

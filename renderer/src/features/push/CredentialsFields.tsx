@@ -1,15 +1,19 @@
+import { RememberCredentials, savedLabel } from './RememberCredentials.tsx';
 import type { PushForm } from './usePushForm.ts';
 
 /**
  * Open by default when the board asked for a password (TXT auth_upload=yes or a 401), folded away
  * otherwise. Never pre-filled from an earlier board: a stale password is a classic silent failure.
+ * Saved credentials are never shown: only "saved", with Forget.
  */
 export function CredentialsFields({ form, required }: { form: PushForm; required: boolean }) {
+  const saved = savedLabel(form.saved.saved?.saved ?? null);
   return (
     <details className="credentials" open={required || undefined}>
       <summary className="field-label">
         Authentication{' '}
         {required ? <span className="tag">board asks for a password</span> : <span className="hint">optional</span>}
+        {saved && <span className="tag">{saved}</span>}
       </summary>
       <div className="credentials__grid">
         <label className="field-label" htmlFor="push-user">
@@ -38,6 +42,7 @@ export function CredentialsFields({ form, required }: { form: PushForm; required
           onChange={(event) => form.setPassword(event.target.value)}
         />
       </div>
+      <RememberCredentials state={form.saved} onForgot={form.planning.refresh} />
     </details>
   );
 }

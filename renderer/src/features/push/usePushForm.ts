@@ -1,13 +1,15 @@
 // Push options (commit policy, timeout, credentials; the commit mode for SMP) and the push itself.
-// Options live in memory for the session only: passwords are never written anywhere by the renderer.
+// Options live in memory for the session only: passwords are never written anywhere by the renderer;
+// the main process keeps them when the user asks it to (useSavedCredentials).
 import { useCallback, useState } from 'react';
-import type { CommitPolicy, Device, ImageInfo, Job, PushRequest, SmpCommitMode } from '../../../../shared/domain.ts';
+import type { CommitPolicy, Device, ImageInfo, Job, SmpCommitMode } from '../../../../shared/domain.ts';
 import { useApi } from '../../api.ts';
 import { useAsyncAction } from '../../lib/useAsyncAction.ts';
 import { activeJobFor } from '../jobs/job-merge.ts';
 import { hasCommitStep, overrideApplies, pushBlocker } from './push-readiness.ts';
 import { DEFAULT_SMP_MODE, isSmp } from './smp.ts';
 import { usePushPlan } from './usePushPlan.ts';
+import { useSavedCredentials } from './useSavedCredentials.ts';
 
 export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 300;
 
@@ -33,17 +35,20 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
   const setUser = (value: string) => setCredentials({ deviceId: device?.id ?? '', user: value, password });
   const setPassword = (value: string) => setCredentials({ deviceId: device?.id ?? '', user, password: value });
 
+  const saved = useSavedCredentials(device);
+
   const commitTimeoutSeconds = Number(commitTimeoutText);
   const activeJob = device ? activeJobFor(jobs, device.id) : undefined;
   const planning = usePushPlan(device, inspecting ? null : image, activeJob);
   const blocker = pushBlocker({ device, image, inspecting, activeJob, commitTimeoutSeconds, planning });
 
-  const send = useCallback((request: PushRequest) => api.push(request), [api]);
+  const send = useCallback((request: Parameters<typeof api.push>[0]) => api.push(request), [api]);
   const action = useAsyncAction(send);
 
   const push = async () => {
     if (blocker || !device || !image) return;
     const withCommit = hasCommitStep(device.protocol);
+    const typed = (user || password) && device.transport !== 'ble';
     const job = await action.run({
       deviceId: device.id,
       imageId: image.imageId,
@@ -52,7 +57,10 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
       commitPolicy: withCommit ? commitPolicy : 'auto',
       commitTimeoutSeconds: withCommit ? commitTimeoutSeconds : DEFAULT_COMMIT_TIMEOUT_SECONDS,
       // BLE devices take no user name or password (pairing is the OS's business).
-      ...((user || password) && device.transport !== 'ble' ? { credentials: { user, password } } : {}),
+      // Empty fields: the main process uses the board's saved credentials, if any.
+      ...(typed ? { credentials: { user, password } } : {}),
+      ...(typed && saved.remember ? { remember: saved.remember } : {}),
+      ...(typed && saved.remember === 'keychain' && saved.keychainOptIn ? { keychainOptIn: true as const } : {}),
       ...(isSmp(device.protocol) ? { mode } : {}),
       // Only ever set by the explicit "Push anyway" tick, naming the plan the user was shown: the
       // engine refuses it if the plan it makes at push time fails differently.
@@ -61,6 +69,7 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
         : {}),
     });
     if (job) onPushed(job);
+    if (job && typed && saved.remember) saved.refresh();
     // An override is for one push: the next one has to be ticked again.
     planning.setOverride(false);
   };
@@ -79,6 +88,8 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
     setUser,
     password,
     setPassword,
+    /** Saved credentials of this board ("saved", never the secret), the Remember choice, Forget. */
+    saved,
     blocker,
     planning,
     push,
