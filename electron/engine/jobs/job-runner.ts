@@ -52,7 +52,8 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     });
   }
   if (planned.plan.reason) ctx.log(planned.plan.reason);
-  const before = await protocol.readFirmware(target, signal);
+  // A silent board (ArduinoOTA) has nothing to ask: what it runs now is what mDNS said, if anything.
+  const before = protocol.silentBoard ? null : await protocol.readFirmware(target, signal);
   const beforeAt = Date.now();
   const fromVersion = before?.version ?? device.firmwareVersion;
   ctx.update({ fromVersion });
@@ -98,6 +99,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     pollMs: timeouts.pollMs,
     signal,
     reannounced: () => ctx.device().lastSeen > pushedAt,
+    lastHeard: () => ctx.device().lastSeen,
     earliestRebootAt: pushedAt + (outcome.rebootAfterMs ?? 0),
     log: ctx.log,
   }).catch((error: unknown) => {

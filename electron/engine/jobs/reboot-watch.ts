@@ -26,6 +26,8 @@ export interface RebootWatchOptions {
    * traffic before then is the old firmware still talking, not a reboot.
    */
   earliestRebootAt?: number;
+  /** Epoch ms mDNS last heard the board: a silent board (ArduinoOTA) is back when it announces again. */
+  lastHeard?(): number;
   log(text: string): void;
 }
 
@@ -66,7 +68,26 @@ const rebootedSince = (info: FirmwareInfo | null, before: RebootWatchOptions['up
   before != null &&
   info.uptimeSeconds < before.seconds + (Date.now() - before.at) / 1000 - 2;
 
+/**
+ * A board with nothing to ask (protocol.silentBoard) is back when mDNS hears it after the moment it
+ * can have rebooted: its boot announcement. Nothing is read from it, so `info` stays null.
+ */
+async function waitForAnnouncement(options: RebootWatchOptions): Promise<Returned> {
+  const started = Date.now();
+  const rebootAt = Math.max(options.earliestRebootAt ?? started, started);
+  while (Date.now() - started < options.comeBackMs) {
+    const target = options.candidates()[0];
+    if (target && (options.lastHeard?.() ?? 0) > rebootAt) {
+      options.log(`The board announced itself again (mDNS) at ${describeTarget(target)}.`);
+      return { target, info: null, at: Date.now() };
+    }
+    await sleep(Math.min(options.pollMs, 100), options.signal);
+  }
+  throw new UpdateError('update-failed', notBackInTime(options.comeBackMs));
+}
+
 export async function waitForReboot(options: RebootWatchOptions): Promise<Returned> {
+  if (options.protocol.silentBoard) return waitForAnnouncement(options);
   const started = Date.now();
   let wentAway = false;
   while (!wentAway && Date.now() - started < options.goneWaitMs) {

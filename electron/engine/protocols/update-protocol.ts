@@ -100,6 +100,12 @@ export interface UpdateProtocol {
   id: ProtocolId;
   /** Asks the board the question only this protocol's firmware answers; never sends firmware. */
   recognise?(target: Target, signal?: AbortSignal): Promise<Recognition>;
+  /**
+   * The board has nothing to ask without starting an update (ArduinoOTA's port takes only
+   * invitations): readFirmware always rejects, so a job skips the read before the push, and after it
+   * takes the board's fresh mDNS announcement as the sign it is back.
+   */
+  silentBoard?: true;
   /** Pushes the image; throws UpdateError with the right result code on any failure. */
   push(context: PushContext): Promise<PushOutcome>;
   /**

@@ -163,6 +163,14 @@ export class LanSide implements DeviceSide {
     const target = targetOf(device);
     const protocol = pushProtocol(device.protocol);
     if (!target || !protocol) return notRead(device, {});
+    // Nothing to ask without starting an update (ArduinoOTA): say so, and leave its liveness to mDNS.
+    if (protocol.silentBoard) {
+      const note = await protocol.readFirmware(target).then(
+        () => null,
+        (error: Error) => error.message,
+      );
+      return notRead(device, note ? { note } : {});
+    }
     try {
       const info = await protocol.readFirmware(target);
       const bootState = protocol.commitControl ? await protocol.commitControl.bootState(target) : null;
