@@ -47,7 +47,7 @@ const STATE_LINES: Partial<Record<Job['state'], string>> = {
 
 type CommitAnswer = 'commit' | 'revert' | 'wait';
 
-const PUSHABLE = ['mongoose-os', 'arduino-esp8266', 'arduino-esp32', 'esphome-web', 'esp-link'];
+const PUSHABLE = ['mongoose-os', 'arduino-esp8266', 'arduino-esp32', 'esphome-web', 'esphome-native', 'esp-link'];
 
 /**
  * Asks c/r/w until it gets one of them, and gives up (null) when the job stops waiting for a

@@ -42,7 +42,10 @@ function protocolOf(
     return [arduinoCore(records, probed), 'probe'];
   if (answered) return [probed, 'probe'];
   if (txt.fw_version !== undefined && txt.arch !== undefined) return ['mongoose-os', 'txt'];
-  if (types.has('_esphomelib._tcp')) return ['esphome-web', 'service-type'];
+  // An ESPHome node with a web server (announced, or answering a probe) keeps the web OTA; without
+  // one, native OTA is what it has (ESPHome's default `ota: - platform: esphome`).
+  if (types.has('_esphomelib._tcp'))
+    return [types.has('_http._tcp') || probe ? 'esphome-web' : 'esphome-native', 'service-type'];
   if (probed === 'arduino-esp8266' || probed === 'arduino-esp32') return [arduinoCore(records, probed), 'probe'];
   if (probed && probed !== 'unknown') return [probed, probe?.basis === 'user' ? 'user' : 'probe'];
   // esp-link's only TXT string, on its _http._tcp record (cgiwifi.c wifiStartMDNS). ArduinoOTA puts
@@ -53,10 +56,22 @@ function protocolOf(
   return ['unknown', 'service-type'];
 }
 
+/**
+ * ESPHome does not announce its OTA port (`_esphomelib._tcp` carries the API port): the default of
+ * `ota: - platform: esphome` for the TXT `platform` (components/esphome/ota/__init__.py).
+ */
+function esphomeOtaPort(records: ServiceRecord[]): number {
+  const platform = (records.find((r) => r.type === '_esphomelib._tcp')?.txt.platform ?? '').toUpperCase();
+  if (platform === 'ESP8266') return 8266;
+  if (platform === 'RP2040') return 2040;
+  return 3232;
+}
+
 /** The port the update protocol listens on: the web server for HTTP protocols, else the announced one. */
 function updatePort(protocol: ProtocolId, records: ServiceRecord[], probePort: number | undefined): number {
   const http = records.find((r) => r.type === '_http._tcp');
   if (protocol === 'arduino-ota') return records.find((r) => r.type === '_arduino._tcp')?.port ?? 8266;
+  if (protocol === 'esphome-native') return esphomeOtaPort(records);
   return probePort ?? http?.port ?? 80;
 }
 

@@ -34,7 +34,7 @@ describe('esp-app: ESP8266', () => {
       format: 'esp-app',
       size: data.length,
       problem: null,
-      pushableWith: ['arduino-esp8266', 'esphome-web'],
+      pushableWith: ['arduino-esp8266', 'esphome-web', 'esphome-native'],
     });
     expect(info.sha256).toBe(createHash('sha256').update(data).digest('hex'));
     expect(factValue(info, 'Chip')).toBe('ESP8266');
@@ -140,7 +140,7 @@ describe('esp-app: ESP32 family', () => {
       format: 'esp-app',
       version: 'v1.7.0',
       problem: null,
-      pushableWith: ['arduino-esp32', 'esphome-web'],
+      pushableWith: ['arduino-esp32', 'esphome-web', 'esphome-native'],
     });
     expect(factValue(info, 'Chip')).toBe('ESP32 (chip id 0)');
     expect(factValue(info, 'Flash size')).toBe('4MB');
@@ -178,7 +178,7 @@ describe('esp-app: ESP32 family', () => {
       expect(info).toMatchObject({ format: 'esp-app', problem: null, formatLabel: `${name} application image` });
       expect(factValue(info, 'Chip')).toBe(`${name} (chip id ${chipId})`);
       expect(factValue(info, 'Flash frequency')).toBe(frequency);
-      expect(info.pushableWith).toEqual(['arduino-esp32', 'esphome-web']);
+      expect(info.pushableWith).toEqual(['arduino-esp32', 'esphome-web', 'esphome-native']);
     });
   }
 
