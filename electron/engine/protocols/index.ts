@@ -1,6 +1,7 @@
 // The protocols OTA Bench can push with, by id. BLE/SMP (#4) joins this table.
 import type { ProtocolId } from '../../../shared/domain.ts';
 import { arduinoEsp32, arduinoEsp8266 } from './arduino-http-update.ts';
+import { arduinoOta } from './arduino-ota.ts';
 import { espLink } from './esp-link.ts';
 import { esphomeWeb } from './esphome-web.ts';
 import { esphomeNative } from './esphome-native.ts';
@@ -14,6 +15,7 @@ const PUSH_PROTOCOLS: Partial<Record<ProtocolId, UpdateProtocol>> = {
   'esphome-web': esphomeWeb,
   'esphome-native': esphomeNative,
   'esp-link': espLink,
+  'arduino-ota': arduinoOta,
 };
 
 export function pushProtocol(id: ProtocolId): UpdateProtocol | null {
