@@ -7,6 +7,7 @@ import { Output, exitWhenFlushed, forTerminal, keepQuietOnClosedPipes, writeOut 
 import { UsageError, optionErrorWords, packageVersion } from './usage.ts';
 import { deviceLine, offlineNote, printImage, printImageSlots, slotsLine } from './describe.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
+import { useOtaPort } from './ota-port.ts';
 import { boardsFound, deviceCommandDone, deviceCommandMessage, pushableWith, statusHeadline } from './messages.ts';
 
 const HELP = `ota-bench — push firmware to dev boards on your bench
@@ -17,8 +18,12 @@ Usage:
   ota-bench push FILE [FILE2] --to DEVICE [--protocol P] [--commit auto|prompt|never] [--commit-timeout S]
                  [--user U --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
                  [--mode test-and-confirm|confirm-only|test-only]   (MCUmgr/SMP devices over BLE)
+                 [--ota-port N]   (ArduinoOTA: the TCP port the board connects back to; default a free one)
   ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
                  [--user U --password P]   (a board behind a password)
+
+A board's password: --password P, else OTA_BENCH_PASSWORD, else (with --user, in a terminal) asked for
+without echo. It is never printed or logged.
 
 DEVICE is a discovered id or name, a BLE address, or host[:port] (no discovery needed).
 BLE: MCUmgr/SMP devices take signed MCUboot images (app.signed.bin). --mode picks what happens after
@@ -54,6 +59,7 @@ const options = {
   password: { type: 'string' },
   force: { type: 'boolean' },
   mode: { type: 'string' },
+  'ota-port': { type: 'string' },
 } as const;
 
 function seconds(value: string | undefined, fallback: number, name: string): number {
@@ -96,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
     out.error((error as Error).message);
     return 2;
   }
+  useOtaPort(values['ota-port']);
   const { createEngine } = await import('../engine/index.ts');
   const engine = createEngine({
     ble,
@@ -145,8 +152,11 @@ async function main(argv: string[]): Promise<number> {
         if (!values.to) throw new UsageError('push needs --to DEVICE (a discovered name or id, or host[:port]).');
         // Checked by the contract's own push schema: the CLI takes exactly the pushes the UI may ask for.
         const { pushRequestOptions } = await import('./push-request.ts');
-        const request = pushRequestOptions(values, { interactive: Boolean(process.stdin.isTTY) });
         need('FILE');
+        // Asked for (without echo) only once the command line is otherwise complete.
+        const { passwordFor, terminalAsker } = await import('./password.ts');
+        const password = await passwordFor(values, { env: process.env, ask: terminalAsker() });
+        const request = pushRequestOptions({ ...values, password }, { interactive: Boolean(process.stdin.isTTY) });
         const { pushCommand } = await import('./push-command.ts');
         return await pushCommand(engine, out, {
           files,
@@ -163,10 +173,11 @@ async function main(argv: string[]): Promise<number> {
       case 'status':
       case 'commit':
       case 'revert': {
-        if (Boolean(values.user) !== Boolean(values.password))
-          throw new UsageError('--user and --password go together.');
+        const { checkPair, passwordFor, terminalAsker } = await import('./password.ts');
+        const password = await passwordFor(values, { env: process.env, ask: terminalAsker() });
+        checkPair(values.user, password);
         // A board behind a password (Mongoose RPC auth) needs them for status, commit and revert too.
-        const credentials = values.user ? { user: values.user, password: values.password ?? '' } : undefined;
+        const credentials = values.user ? { user: values.user, password: password ?? '' } : undefined;
         const device = await resolveDeviceRef(engine, need('DEVICE'), seconds(values.timeout, 5, 'timeout'), {
           credentials,
         });

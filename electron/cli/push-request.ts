@@ -8,6 +8,7 @@ import {
   pushRequestSchema,
   smpCommitModeSchema,
 } from '../../shared/request-schemas.ts';
+import { checkPair } from './password.ts';
 import { UsageError } from './usage.ts';
 
 /** What the command line decides about a push; the device, the image and the override come later. */
@@ -68,7 +69,8 @@ export function pushRequestOptions(
   values: PushOptionValues,
   { interactive }: { interactive: boolean },
 ): PushRequestOptions {
-  if (Boolean(values.user) !== Boolean(values.password)) throw new UsageError('--user and --password go together.');
+  // main.ts has looked for the password already (--password, OTA_BENCH_PASSWORD, the terminal).
+  checkPair(values.user, values.password);
   const timeout = values['commit-timeout'];
   const candidate = {
     protocol: values.protocol,

@@ -109,7 +109,10 @@ describe('the CLI push options go through pushRequestSchema', () => {
       ok: false,
       words: '--mode must be test-and-confirm, confirm-only, test-only, not "yolo".',
     });
-    expect(cli({ user: 'admin' })).toEqual({ ok: false, words: '--user and --password go together.' });
+    expect(cli({ user: 'admin' })).toEqual({
+      ok: false,
+      words: '--user needs a password: --password PASSWORD, OTA_BENCH_PASSWORD, or a terminal to type it in.',
+    });
   });
 
   it('defaults: commit prompt in a terminal, never elsewhere; a 300 s commit window', () => {
