@@ -2,7 +2,10 @@
 // 'esphome-native' on its platform's OTA port, pushed the way `esphome upload` pushes (gzip where the
 // board takes it, SHA-256 or MD5 challenge), rebooted and verified by the project_version it
 // re-announces; a wrong password, a dropped link and an MD5 mismatch end in their own sentences.
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { esphomeNative } from '../../../electron/engine/protocols/esphome-native.ts';
+import { inspectImage } from '../../../electron/engine/images/index.ts';
 import { EsphomeNativeBoard, type EsphomeNativeBoardOptions } from '../../sim/boards/esphome-native-board.ts';
 import { makeEspAppImage } from '../../sim/firmware-fixtures.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
@@ -120,5 +123,49 @@ describe('ESPHome native OTA', () => {
     });
     expect(job.result!.message).toContain('MD5');
     expect(board.bootCount).toBe(0);
+  });
+
+  it('carries on when the link drops after the last byte: the board flashed and comes back with the new version', async () => {
+    const { board } = await bench({ platform: 'ESP32', dropBeforeFinalWord: true });
+    const { job } = await push('esp32', '1.5.0');
+    expect(job).toMatchObject({ state: 'updated', toVersion: '1.5.0' });
+    expect(job.log.map((l) => l.text).join('\n')).toContain('before the board said it had flashed them');
+    expect(board.projectVersion).toBe('1.5.0');
+  });
+
+  it('says so when a board answers in the extended protocol it was not asked for', async () => {
+    // Not a simulated firmware: a stub that answers the feature byte with 0x48 <flags>.
+    const stub = net.createServer((socket) => {
+      socket.once('data', () => {
+        socket.write(Buffer.from([0x00, 0x02]));
+        socket.once('data', () => socket.write(Buffer.from([0x48, 0x02])));
+      });
+    });
+    await new Promise<void>((resolve) => stub.listen(3232, '127.0.6.200', resolve));
+    const file = makeEspAppImage({
+      chip: 'esp32',
+      size: 20_000,
+      version: '9.0.0',
+      fileName: `stub-${Math.random()}.bin`,
+    });
+    const info = { ...(await inspectImage(file.path)), imageId: 'stub' };
+    try {
+      const pushing = esphomeNative.push({
+        target: { host: '127.0.6.200', port: 3232 },
+        image: { path: file.path, info },
+        credentials: null,
+        commitTimeoutSeconds: 300,
+        timeouts: { connectMs: 2000, idleMs: 2000, responseMs: 2000 },
+        signal: new AbortController().signal,
+        onBytes: () => undefined,
+        log: () => undefined,
+      });
+      await expect(pushing).rejects.toMatchObject({
+        code: 'unsupported-protocol',
+        message: expect.stringContaining('extended ESPHome OTA protocol'),
+      });
+    } finally {
+      await new Promise<void>((resolve) => stub.close(() => resolve()));
+    }
   });
 });

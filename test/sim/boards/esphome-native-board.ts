@@ -38,6 +38,11 @@ export interface EsphomeNativeBoardOptions extends HttpBoardOptions {
   freeSpace?: number;
   /** The board's flash garbles what it writes: the MD5 check at the end fails (0x8B). */
   corruptFlash?: boolean;
+  /**
+   * The link drops right after the last data byte arrived: the board still flashes and reboots (its
+   * final words go nowhere; it does not need the client's last 00), the client never hears 44/45.
+   */
+  dropBeforeFinalWord?: boolean;
 }
 
 export interface NativeSession {
@@ -112,6 +117,7 @@ export class EsphomeNativeBoard extends HttpBoard {
   auth: 'sha256' | 'md5';
   freeSpace: number;
   corruptFlash: boolean;
+  dropBeforeFinalWord: boolean;
   readonly sessions: NativeSession[] = [];
   private staged: { version: string | null } | null = null;
 
@@ -132,6 +138,7 @@ export class EsphomeNativeBoard extends HttpBoard {
     this.auth = options.auth ?? 'sha256';
     this.freeSpace = options.freeSpace ?? (platform === 'ESP32' ? 0x140000 : 1_044_480);
     this.corruptFlash = options.corruptFlash ?? false;
+    this.dropBeforeFinalWord = options.dropBeforeFinalWord ?? false;
   }
 
   get firmwareVersion(): string | null {
@@ -217,13 +224,14 @@ export class EsphomeNativeBoard extends HttpBoard {
     socket.write(Buffer.from([0x43]));
     const received = await this.receive(reader, socket, record, otaSize);
     if (!received) return this.dropped(socket, record);
-    socket.write(Buffer.from([0x44]));
+    if (this.dropBeforeFinalWord) socket.destroy();
+    else socket.write(Buffer.from([0x44]));
     const stored = this.corruptFlash ? Buffer.from(received.map((b, i) => (i === 100 ? b ^ 0xff : b))) : received;
     if (createHash('md5').update(stored).digest('hex') !== md5.toString('latin1')) return fail(0x8b);
     record.compressed = stored[0] === 0x1f && stored[1] === 0x8b;
     const image = record.compressed ? gunzipSync(stored) : stored;
     if (image[0] !== 0xe9) return fail(0x84);
-    socket.write(Buffer.from([0x45]));
+    if (!socket.destroyed) socket.write(Buffer.from([0x45]));
     record.outcome = 'applied';
     this.sessions.push(record);
     this.staged = { version: findVersionMarker(image) };
