@@ -71,6 +71,16 @@ export interface GattCharacteristic {
   subscribe(listener: (data: Buffer) => void): Promise<() => void>;
 }
 
+/**
+ * A characteristic written with whichever write it offers (write-without-response preferred, else
+ * write requests, one at a time) and heard back from by notification or indication: Espressif BLE OTA
+ * firmware declares one or the other depending on the variant (ble-protocols.md §3.1, §3.6).
+ */
+export interface WriteNotifyChannel extends NotifyChannel {
+  /** 'request' when the characteristic has no write-without-response: each write then waits for its ATT response. */
+  readonly writeKind: 'command' | 'request';
+}
+
 export interface GattConnection {
   readonly peripheralId: string;
   /** Negotiated ATT MTU; null when the radio does not report it (BlueZ D-Bus). */
@@ -78,6 +88,15 @@ export interface GattConnection {
   readonly connected: boolean;
   /** Discovers the service and characteristic and subscribes to its notifications. */
   openNotifyChannel(serviceUuid: string, characteristicUuid: string, signal?: AbortSignal): Promise<NotifyChannel>;
+  /**
+   * Discovers and subscribes to characteristics of one service that notify or indicate, each written
+   * as it allows; in one discovery (noble forgets a service's characteristics on every discovery).
+   */
+  openWriteNotifyChannels?(
+    serviceUuid: string,
+    characteristicUuids: string[],
+    signal?: AbortSignal,
+  ): Promise<WriteNotifyChannel[]>;
   /**
    * Discovers one service and the named characteristics (noble's or the dashed spelling), keyed by the
    * UUID as asked. Rejects with a phrase when one is missing; properties are the caller's to check.

@@ -12,6 +12,7 @@ import type {
   NotifyChannel,
   RadioEvents,
   RadioStatus,
+  WriteNotifyChannel,
 } from './ble-radio.ts';
 
 /** The parts of noble's Peripheral / Characteristic / Noble this file uses (noble ships loose types). */
@@ -385,6 +386,63 @@ class NobleConnection implements GattConnection {
           await serialised(() => characteristic.subscribeAsync());
         })();
         await subscribed;
+        return () => listeners.delete(listener);
+      },
+    };
+  }
+
+  async openWriteNotifyChannels(
+    serviceUuid: string,
+    characteristicUuids: string[],
+    signal?: AbortSignal,
+  ): Promise<WriteNotifyChannel[]> {
+    const wanted = characteristicUuids.map(nobleUuid);
+    const found = await this.whileOpen(
+      this.peripheral.discoverSomeServicesAndCharacteristicsAsync([nobleUuid(serviceUuid)], wanted),
+      signal,
+    );
+    const channels: WriteNotifyChannel[] = [];
+    for (const uuid of wanted) {
+      const characteristic = found.characteristics.find((c) => c.uuid === uuid);
+      if (!characteristic)
+        throw new Error(`the device does not offer characteristic ${uuid} in service ${serviceUuid}`);
+      channels.push(await this.writeNotifyChannel(characteristic, signal));
+    }
+    return channels;
+  }
+
+  private async writeNotifyChannel(
+    characteristic: NobleCharacteristic,
+    signal?: AbortSignal,
+  ): Promise<WriteNotifyChannel> {
+    const has = (p: string) => characteristic.properties.includes(p);
+    const writeKind = has('writeWithoutResponse') ? 'command' : has('write') ? 'request' : null;
+    if (!writeKind || !(has('notify') || has('indicate'))) {
+      throw new Error(
+        `characteristic ${characteristic.uuid} cannot be written and heard back from (it has ${characteristic.properties.join(', ') || 'no properties'})`,
+      );
+    }
+    const listeners = new Set<(data: Buffer) => void>();
+    // Indications arrive as 'data' with isNotification true too; only read responses are false.
+    characteristic.on('data', (data, isNotification) => {
+      if (isNotification === false) return;
+      for (const listener of listeners) listener(data);
+    });
+    await this.whileOpen(characteristic.subscribeAsync(), signal);
+    let chain: Promise<void> = Promise.resolve();
+    return {
+      writeKind,
+      write: (data) => {
+        // Serialised as in openNotifyChannel; a write request also waits for its response here.
+        const next = chain.then(() => {
+          if (!this.open) throw new Error(`the link is down: ${this.reason}`);
+          return this.whileOpen(characteristic.writeAsync(data, writeKind === 'command'));
+        });
+        chain = next.catch(() => undefined);
+        return next;
+      },
+      onNotification: (listener) => {
+        listeners.add(listener);
         return () => listeners.delete(listener);
       },
     };
