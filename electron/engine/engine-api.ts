@@ -86,6 +86,8 @@ export interface OtaEngine {
   revertJob(jobId: string): Job;
   /** Forgets a finished job. */
   dismissJob(jobId: string): void;
+  /** Forgets the credentials given for a device (a device no longer listed has none to forget). */
+  forgetCredentials(deviceId: string): void;
   /** Resolves when the job reaches a terminal state (or awaiting-commit with `untilSettled`). */
   waitForJob(jobId: string, options?: { untilSettled?: boolean }): Promise<Job>;
 

@@ -196,6 +196,12 @@ export class Engine implements OtaEngine {
   commitJob = (jobId: string): Job => this.jobs.decide(jobId, 'commit');
   revertJob = (jobId: string): Job => this.jobs.decide(jobId, 'revert');
   dismissJob = (jobId: string): void => this.jobs.dismiss(jobId);
+  forgetCredentials = (deviceId: string): void => {
+    for (const side of this.sides) {
+      const device = side.get(deviceId);
+      if (device) side.forgetCredentials?.(device);
+    }
+  };
   waitForJob = (jobId: string, options: { untilSettled?: boolean } = {}): Promise<Job> =>
     this.jobs.wait(jobId, options.untilSettled);
 

@@ -107,7 +107,11 @@ export function commandHandlers(
     commitDevice: ({ deviceId }) => engine.commitDevice(deviceId),
     revertDevice: ({ deviceId }) => engine.revertDevice(deviceId),
     savedCredentials: ({ deviceId }) => credentialStore.info(deviceId),
-    forgetCredentials: ({ deviceId }) => credentialStore.forget(deviceId),
+    forgetCredentials: ({ deviceId }) => {
+      // The engine's own memory of them too: Forget means the next push goes without.
+      engine.forgetCredentials(deviceId);
+      return credentialStore.forget(deviceId);
+    },
   };
 }
 

@@ -48,6 +48,15 @@ export function lastChallenge(target: Target): string | null {
   return boards.get(keyOf(target))?.asked ?? null;
 }
 
+/**
+ * The user forgot this board's credentials: later requests go without them (until given again). How
+ * the board asks stays known, so a plan still says it needs a password.
+ */
+export function forgetCredentials(target: Target): void {
+  const state = boards.get(keyOf(target));
+  if (state) state.credentials = undefined;
+}
+
 /** Tests: start from nothing. */
 export function forgetBoardAuth(): void {
   boards.clear();

@@ -66,4 +66,6 @@ export interface DeviceSide {
   slotAction(device: Device, request: SlotActionRequest): Promise<ImageSlotActionResult>;
   /** Every change of every job, so a side can keep what it shows in step (the LAN's commit state). */
   jobChanged?(job: Job): void;
+  /** Drops the credentials the side was given for this device (a side without passwords has none). */
+  forgetCredentials?(device: Device): void;
 }

@@ -26,7 +26,7 @@ import { runJob } from '../jobs/job-runner.ts';
 import { planPush } from '../jobs/push-plan.ts';
 import { pushProtocol } from '../protocols/index.ts';
 import type { ImageOnDisk, UpdateProtocol } from '../protocols/update-protocol.ts';
-import { rememberCredentials } from '../net/board-auth.ts';
+import { forgetCredentials, rememberCredentials } from '../net/board-auth.ts';
 import { targetOf } from '../net/device-target.ts';
 import { noCommitControl, noMcubootSlots, noPushProtocol } from './side-messages.ts';
 import { parseTarget } from '../net/parse-target.ts';
@@ -223,6 +223,11 @@ export class LanSide implements DeviceSide {
       },
       run: (ctx) => runJob({ ...ctx, protocol }),
     };
+  }
+
+  forgetCredentials(device: Device): void {
+    const target = targetOf(device);
+    if (target) forgetCredentials(target);
   }
 
   async decideOutsideJob(device: Device, decision: Decision): Promise<string> {

@@ -27,6 +27,7 @@ export function fakeEngine(): FakeEngine {
     commitJob: vi.fn(() => job),
     revertJob: vi.fn(() => job),
     dismissJob: vi.fn(),
+    forgetCredentials: vi.fn(),
     imageSlotAction: vi.fn(async () => ({ done: true })),
     waitForJob: vi.fn(async () => job),
     on: vi.fn(() => () => {}),

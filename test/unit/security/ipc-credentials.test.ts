@@ -83,6 +83,7 @@ describe('remembering through push and planPush', () => {
   it('forgetCredentials forgets; the next push goes without', async () => {
     await call('push', { ...push, credentials: typed, remember: 'keychain' });
     expect((await call('forgetCredentials', { deviceId: 'id:esp32-1' })).saved).toBeNull();
+    expect(engine.forgetCredentials).toHaveBeenCalledWith('id:esp32-1');
     engine.push.mockClear();
     await call('push', push);
     expect(engine.push).toHaveBeenCalledWith(push);
