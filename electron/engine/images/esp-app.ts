@@ -167,7 +167,7 @@ async function describeEsp8266(file: ImageFile, eboot: EspImage | null, app: Esp
   }
   const version = file.versionMarker;
   if (version) facts.push(fact('Version', `${version} (OTA_BENCH_VERSION marker)`));
-  const pushableWith: ProtocolId[] = problem ? [] : ['arduino-esp8266', 'esphome-web', 'esphome-native'];
+  const pushableWith: ProtocolId[] = problem ? [] : ['arduino-esp8266', 'esphome-web', 'esphome-native', 'arduino-ota'];
   return {
     formatLabel: `ESP8266 application image${eboot ? ' (eboot + app)' : ''}`,
     facts,
@@ -240,7 +240,7 @@ async function describeEsp32(file: ImageFile, app: EspImage): Promise<FormatRepo
   if (!flashMapped && ![18, 31, 32].includes(chipId))
     warnings.push('No segment is mapped from flash: this looks like a bootloader, not an application image.');
   const version = file.versionMarker ?? (descriptor?.version || null);
-  const pushableWith: ProtocolId[] = problem ? [] : ['arduino-esp32', 'esphome-web', 'esphome-native'];
+  const pushableWith: ProtocolId[] = problem ? [] : ['arduino-esp32', 'esphome-web', 'esphome-native', 'arduino-ota'];
   const label = chipName.includes('chip id')
     ? `ESP32-family application image (chip id ${chipId})`
     : `${chipName} application image`;

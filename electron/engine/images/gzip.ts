@@ -122,7 +122,7 @@ export const gzipFormat: ImageFormat = {
       formatLabel: 'gzip-compressed ESP8266 image',
       facts,
       version,
-      pushableWith: ['arduino-esp8266'],
+      pushableWith: ['arduino-esp8266', 'arduino-ota'],
       warnings,
       problem: null,
     };

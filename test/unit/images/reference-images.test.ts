@@ -82,7 +82,7 @@ function checkEsp8266Plain(info: ImageInfo, car: any): void {
   const [eboot, sketch] = car.integrity.checksum.perImage;
   expect(factValue(info, 'eboot checksum')).toBe(`valid (${eboot.stored})`);
   expect(factValue(info, 'Application checksum')).toBe(`valid (${sketch.stored})`);
-  expect(info.pushableWith).toEqual(['arduino-esp8266', 'esphome-web', 'esphome-native']);
+  expect(info.pushableWith).toEqual(['arduino-esp8266', 'esphome-web', 'esphome-native', 'arduino-ota']);
 }
 
 function checkMcuboot(info: ImageInfo, car: any): void {
