@@ -83,6 +83,8 @@ export class ArduinoOtaBoard extends EventEmitter {
   corruptFlash: boolean;
   bootMs: number;
   bootCount = 0;
+  /** host:port of every connection back it made (the port the invitation named). */
+  readonly connectedTo: string[] = [];
   readonly received: Array<{ size: number; md5: string; sha256: string; outcome: string }> = [];
   private state: State = 'idle';
   private nonce = '';
@@ -263,6 +265,7 @@ export class ArduinoOtaBoard extends EventEmitter {
   }
 
   private connectBack(invitation: Invitation): void {
+    this.connectedTo.push(`${invitation.host}:${invitation.hostPort}`);
     const client = net.connect({ host: invitation.host, port: invitation.hostPort, localAddress: this.address });
     this.client = client;
     const chunks: Buffer[] = [];
