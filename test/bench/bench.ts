@@ -25,6 +25,7 @@ import { discoveryBench } from './discovery-bench.ts';
 import { bleBench } from './ble-bench.ts';
 import { uploadBench } from './upload-bench.ts';
 import { cliBench } from './cli-bench.ts';
+import { esphomeNativeBench } from './esphome-native-bench.ts';
 
 assertPrivateNetwork('the benchmark');
 // Board locks (electron/engine/jobs/board-lock.ts) of this run only: boards in another namespace share ids.
@@ -182,6 +183,11 @@ if (process.env.BENCH_ONLY_DISCOVERY) {
   await discoveryBench();
   process.exit(0);
 }
+// BENCH_ONLY_ESPHOME_NATIVE=1 runs only the ESPHome native OTA part (esphome-native-bench.ts: 1 MiB ÷ ack-bound floor).
+if (process.env.BENCH_ONLY_ESPHOME_NATIVE) {
+  await esphomeNativeBench();
+  process.exit(0);
+}
 // BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4, BENCH_ONLY_CLI=1 only part 5.
 const only = process.env.BENCH_ONLY_ESP_LINK
   ? 'esp-link'
@@ -198,3 +204,4 @@ if (!only) await uploadBench();
 if (!only || only === 'ble') await bleBench();
 if (!only || only === 'cli') await cliBench();
 if (!only) await discoveryBench();
+if (!only) await esphomeNativeBench();

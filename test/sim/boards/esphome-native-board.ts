@@ -43,6 +43,8 @@ export interface EsphomeNativeBoardOptions extends HttpBoardOptions {
    * final words go nowhere; it does not need the client's last 00), the client never hears 44/45.
    */
   dropBeforeFinalWord?: boolean;
+  /** Time the board takes before acknowledging each 8 KiB block (its flash write; 0: at once). */
+  ackDelayMs?: number;
 }
 
 export interface NativeSession {
@@ -53,6 +55,8 @@ export interface NativeSession {
   errorByte: number | null;
   bytesReceived: number;
   acksSent: number;
+  /** Time the board spent before its acknowledgements (ackDelayMs, as the timers really fired). */
+  ackWaitMs: number;
 }
 
 const MAGIC = Buffer.from([0x6c, 0x26, 0xf7, 0x5c, 0x45]);
@@ -118,6 +122,7 @@ export class EsphomeNativeBoard extends HttpBoard {
   freeSpace: number;
   corruptFlash: boolean;
   dropBeforeFinalWord: boolean;
+  ackDelayMs: number;
   readonly sessions: NativeSession[] = [];
   private staged: { version: string | null } | null = null;
 
@@ -139,6 +144,7 @@ export class EsphomeNativeBoard extends HttpBoard {
     this.freeSpace = options.freeSpace ?? (platform === 'ESP32' ? 0x140000 : 1_044_480);
     this.corruptFlash = options.corruptFlash ?? false;
     this.dropBeforeFinalWord = options.dropBeforeFinalWord ?? false;
+    this.ackDelayMs = options.ackDelayMs ?? 0;
   }
 
   get firmwareVersion(): string | null {
@@ -191,6 +197,7 @@ export class EsphomeNativeBoard extends HttpBoard {
       errorByte: null,
       bytesReceived: 0,
       acksSent: 0,
+      ackWaitMs: 0,
     };
     const fail = (byte: number) => {
       record.errorByte = byte;
@@ -287,6 +294,11 @@ export class EsphomeNativeBoard extends HttpBoard {
       }
       if (this.otaVersion !== 2) continue;
       while (acknowledged + BLOCK <= total || (total === size && acknowledged < size)) {
+        if (this.ackDelayMs > 0) {
+          const waited = performance.now();
+          await new Promise((resolve) => setTimeout(resolve, this.ackDelayMs));
+          record.ackWaitMs += performance.now() - waited;
+        }
         socket.write(Buffer.from([0x47]));
         record.acksSent += 1;
         acknowledged += BLOCK;
