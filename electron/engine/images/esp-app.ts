@@ -240,7 +240,9 @@ async function describeEsp32(file: ImageFile, app: EspImage): Promise<FormatRepo
   if (!flashMapped && ![18, 31, 32].includes(chipId))
     warnings.push('No segment is mapped from flash: this looks like a bootloader, not an application image.');
   const version = file.versionMarker ?? (descriptor?.version || null);
-  const pushableWith: ProtocolId[] = problem ? [] : ['arduino-esp32', 'esphome-web', 'esphome-native', 'arduino-ota'];
+  const pushableWith: ProtocolId[] = problem
+    ? []
+    : ['arduino-esp32', 'esphome-web', 'esphome-native', 'arduino-ota', 'esp-ble-ota'];
   const label = chipName.includes('chip id')
     ? `ESP32-family application image (chip id ${chipId})`
     : `${chipName} application image`;

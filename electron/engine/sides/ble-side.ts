@@ -22,6 +22,8 @@ import { runSlotAction, type SlotActionInput } from '../jobs/slot-actions.ts';
 import type { BleRadio, RadioStatus } from '../ble/ble-radio.ts';
 import { SmpSession } from '../ble/smp-session.ts';
 import type { SmpUploadTimeouts } from '../ble/smp-upload.ts';
+import type { EspOtaTimeouts } from '../ble/esp-ble-ota-upload.ts';
+import { espOtaPlan, espOtaSequence, espOtaStatus, type EspOtaAccess } from './esp-ble-ota.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
 import { bleAddressNotSeen, blePushNotYet, noCommitControl, noMcubootSlots } from './side-messages.ts';
 
@@ -29,6 +31,8 @@ export interface BleSideOptions {
   /** Connecting to a device that is in range (it advertises every ~100 ms–1 s). */
   connectTimeoutMs?: number;
   uploadTimeouts?: SmpUploadTimeouts;
+  /** Espressif BLE OTA command and sector-ACK waits. */
+  espOtaTimeouts?: EspOtaTimeouts;
 }
 
 const PLAN_REASONS: Record<SmpAction, string> = {
@@ -150,7 +154,25 @@ export class BleSide implements DeviceSide {
     return SmpSession.open(radio, peripheralId, { connectTimeoutMs: this.options.connectTimeoutMs, signal });
   }
 
+  /** What an Espressif BLE OTA job needs from this side (sides/esp-ble-ota.ts). */
+  private espOtaAccess(device: Device): EspOtaAccess {
+    const radio = this.radio;
+    const peripheralId = this.table.peripheralIdOf(device.id);
+    if (!radio || !peripheralId)
+      throw new UpdateError('connection-lost', `${device.name} is not in range of a Bluetooth adapter.`);
+    return {
+      radio,
+      peripheralId: () => this.table.peripheralIdOf(device.id) ?? peripheralId,
+      connectTimeoutMs: Math.min(this.options.connectTimeoutMs, this.timeouts.rebootComeBackMs),
+      timeouts: this.options.espOtaTimeouts,
+      device: () => this.table.get(device.id) ?? device,
+      hold: () => this.busy.add(device.id),
+      release: () => this.busy.delete(device.id),
+    };
+  }
+
   async deviceStatus(device: Device): Promise<DeviceStatus> {
+    if (device.protocol === 'esp-ble-ota') return espOtaStatus(this.table.get(device.id) ?? device);
     const base = { device, firmwareId: null, bootState: null, slots: null };
     try {
       const session = await this.session(device);
@@ -189,6 +211,7 @@ export class BleSide implements DeviceSide {
   }
 
   async planPush(device: Device, image: ImageOnDisk, signal?: AbortSignal): Promise<PushPlan> {
+    if (device.protocol === 'esp-ble-ota') return espOtaPlan(device, image);
     const { info } = image;
     const base = {
       deviceId: device.id,
@@ -280,6 +303,7 @@ export class BleSide implements DeviceSide {
   pushSequence(device: Device): JobSequence {
     const held = this.actions.get(device.id);
     if (held) throw new UpdateError('update-failed', `${device.name} is busy: ${held}. Push again when it ends.`);
+    if (device.protocol === 'esp-ble-ota') return espOtaSequence(device, this.espOtaAccess(device));
     const timeouts = this.timeouts;
     const { radio, peripheralId } = this.smpDevice(device);
     const deps: SmpJobDeps = {

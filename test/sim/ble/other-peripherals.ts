@@ -133,51 +133,9 @@ export class MongooseRpcPeripheral extends GattPeripheral {
   }
 }
 
-/** esp-iot-solution ble_ota: service 0x8018 with RECV_FW 0x8020, PROGRESS_BAR 0x8021, COMMAND 0x8022,
- *  CUSTOMER 0x8023, plus Device Information 0x180A (model, serial, firmware revision). */
-export class EspOtaPeripheral extends GattPeripheral {
-  protected advertisedServices(): string[] {
-    return [ESP_OTA_SERVICE_UUID];
-  }
-
-  gatt(): SimService[] {
-    const inOut = ['write', 'writeWithoutResponse', 'notify', 'indicate'] as const;
-    return [
-      {
-        uuid: ESP_OTA_SERVICE_UUID,
-        characteristics: [
-          { uuid: ESP_OTA_RECV_FW_UUID, properties: [...inOut] },
-          { uuid: ESP_OTA_PROGRESS_UUID, properties: ['read', 'notify'] },
-          { uuid: ESP_OTA_COMMAND_UUID, properties: [...inOut] },
-          { uuid: ESP_OTA_CUSTOMER_UUID, properties: [...inOut] },
-        ],
-      },
-      {
-        uuid: DEVICE_INFORMATION_UUID,
-        characteristics: [
-          { uuid: '2a24', properties: ['read'] },
-          { uuid: '2a25', properties: ['read'] },
-          { uuid: '2a26', properties: ['read'] },
-        ],
-      },
-    ];
-  }
-
-  protected readValue(_service: string, characteristic: string): Buffer {
-    switch (characteristic) {
-      case ESP_OTA_PROGRESS_UUID:
-        return Buffer.from([0, 0]);
-      case '2a24':
-        return Buffer.from('ESP32');
-      case '2a25':
-        return Buffer.from(this.id);
-      case '2a26':
-        return Buffer.from('1.0.0');
-      default:
-        return Buffer.alloc(0);
-    }
-  }
-}
+// The Espressif BLE OTA device runs the firmware's protocol now (esp-ota-peripheral.ts); re-exported
+// here for the scenario loader and the tests that import it from this file.
+export { EspOtaPeripheral } from './esp-ota-peripheral.ts';
 
 /** A public-looking address from the last 12 hex digits of an id (`c0de00000004` → `c0:de:00:00:00:04`). */
 export function addressFromId(id: string): string {

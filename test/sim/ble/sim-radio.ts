@@ -74,7 +74,23 @@ const smpDevice = z.strictObject({
   crashingVersions: z.array(version).optional(),
 });
 const mongooseDevice = z.strictObject({ kind: z.literal('mongoose-rpc'), id: hexId, name: z.string(), rssi });
-const espOtaDevice = z.strictObject({ kind: z.literal('esp-ota'), id: hexId, name: z.string(), rssi });
+const espOtaDevice = z.strictObject({
+  kind: z.literal('esp-ota'),
+  id: hexId,
+  name: z.string(),
+  rssi,
+  version: z.string().min(1).max(32).optional(),
+  chipId: z.number().int().min(0).max(0xffff).optional(),
+  nimble: z.boolean().optional(),
+  maxMtu: z.number().int().min(23).max(517).optional(),
+  sectorWriteMs: nonNegative,
+  finishMs: nonNegative,
+  bootMs: nonNegative,
+  dropLinkAfterBytes: z.number().int().min(1).optional(),
+  corruptSector: z
+    .strictObject({ sector: z.number().int().min(0), times: z.number().int().min(1).optional() })
+    .optional(),
+});
 
 const scenarioSchema = z
   .strictObject({
@@ -381,7 +397,10 @@ export function buildSimulatedRadio(input: SimScenario): SimulatedRadio {
   const peripherals: SimDevice[] = scenario.devices.map((d) => {
     const common = { id: d.id, address: addressFromId(d.id), name: d.name, rssi: d.rssi };
     if (d.kind === 'mongoose-rpc') return new MongooseRpcPeripheral(common);
-    if (d.kind === 'esp-ota') return new EspOtaPeripheral(common);
+    if (d.kind === 'esp-ota') {
+      const { kind: _kind, ...options } = d;
+      return new EspOtaPeripheral({ ...options, ...common });
+    }
     const file = stateDir ? stateFileOf(stateDir, d.id) : null;
     let lastUploadSave = 0;
     const crashing = d.crashingVersions ?? [];

@@ -112,7 +112,7 @@ describe('BleDeviceTable', () => {
     expect(byId['ble:aa02']).toMatchObject({
       protocol: 'esp-ble-ota',
       services: ['Espressif BLE OTA'],
-      pushSupported: false,
+      pushSupported: true,
     });
     expect(byId['ble:aa03']).toMatchObject({ protocol: 'esp-ble-ota', services: ['Espressif BLE OTA'] });
   });

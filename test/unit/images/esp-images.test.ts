@@ -140,7 +140,7 @@ describe('esp-app: ESP32 family', () => {
       format: 'esp-app',
       version: 'v1.7.0',
       problem: null,
-      pushableWith: ['arduino-esp32', 'esphome-web', 'esphome-native', 'arduino-ota'],
+      pushableWith: ['arduino-esp32', 'esphome-web', 'esphome-native', 'arduino-ota', 'esp-ble-ota'],
     });
     expect(factValue(info, 'Chip')).toBe('ESP32 (chip id 0)');
     expect(factValue(info, 'Flash size')).toBe('4MB');
@@ -178,7 +178,13 @@ describe('esp-app: ESP32 family', () => {
       expect(info).toMatchObject({ format: 'esp-app', problem: null, formatLabel: `${name} application image` });
       expect(factValue(info, 'Chip')).toBe(`${name} (chip id ${chipId})`);
       expect(factValue(info, 'Flash frequency')).toBe(frequency);
-      expect(info.pushableWith).toEqual(['arduino-esp32', 'esphome-web', 'esphome-native', 'arduino-ota']);
+      expect(info.pushableWith).toEqual([
+        'arduino-esp32',
+        'esphome-web',
+        'esphome-native',
+        'arduino-ota',
+        'esp-ble-ota',
+      ]);
     });
   }
 
@@ -318,7 +324,12 @@ describe('gzip', () => {
     const irom = Buffer.concat([Buffer.from('OTA_BENCH_VERSION=4.0.0\0'), filler(2024, 5)]);
     const image = esp8266EbootLayout(esp8266App(irom));
     const info = await inspectImage(scratch.write('firmware.bin.gz', gzipSync(image)));
-    expect(info).toMatchObject({ format: 'gzip', version: '4.0.0', problem: null, pushableWith: ['arduino-esp8266', 'arduino-ota'] });
+    expect(info).toMatchObject({
+      format: 'gzip',
+      version: '4.0.0',
+      problem: null,
+      pushableWith: ['arduino-esp8266', 'arduino-ota'],
+    });
     expect(factValue(info, 'Uncompressed size')).toBe(`${image.length.toLocaleString('en-US')} bytes`);
     expect(info.warnings.join(' ')).toMatch(/ESP32 boards do not accept gzip/);
   });
