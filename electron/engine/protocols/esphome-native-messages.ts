@@ -124,6 +124,9 @@ export const cannotConnect = (where: string, reason: string) =>
 export const droppedDuringTransfer = (sent: number, total: number) =>
   `The connection dropped after ${formatBytes(sent)} of ${formatBytes(total)} had been acknowledged.`;
 
+export const cancelledDuringTransfer = (sent: number, total: number) =>
+  `Cancelled by you after ${formatBytes(sent)} of ${formatBytes(total)}; the board discards a partial image and keeps its firmware.`;
+
 export const partialDiscarded = 'The board discards a partial image, so it still runs its firmware: push again.';
 
 export const droppedBeforeFlashed = (total: number) =>

@@ -100,13 +100,27 @@ export class ByteConnection {
     return this.read(1, timeoutMs, what).then((bytes) => bytes[0]!);
   }
 
-  /** Writes and waits until the kernel took the bytes (backpressure), or the connection ended. */
-  write(data: Buffer | string): Promise<void> {
+  /**
+   * Writes and waits until the kernel took the bytes (backpressure), bounded: a board that stops
+   * reading (protocol v1 sends no acknowledgements) ends the wait after `timeoutMs`.
+   */
+  write(data: Buffer | string, timeoutMs = 30_000): Promise<void> {
+    const what = 'the board to take more data';
     return new Promise((resolve, reject) => {
-      if (this.ended) return reject(new ConnectionClosed('the board to take more data'));
-      this.socket.write(data, (error) =>
-        error ? reject(new ConnectionClosed('the board to take more data')) : resolve(),
+      if (this.ended) return reject(new ConnectionClosed(what));
+      const settle = (error: UpdateError | null) => {
+        clearTimeout(timer);
+        this.signal.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onAbort = () => settle(new UpdateError('cancelled', 'Cancelled by you while sending the image.'));
+      const timer = setTimeout(
+        () => settle(new UpdateError('connection-lost', silentWhileWaiting(what, timeoutMs))),
+        timeoutMs,
       );
+      this.signal.addEventListener('abort', onAbort, { once: true });
+      this.socket.write(data, (error) => settle(error ? new ConnectionClosed(what) : null));
     });
   }
 

@@ -102,7 +102,7 @@ async function transfer(conn: ByteConnection, upload: Buffer, version: number, c
   for (let offset = 0; offset < upload.length; offset += BLOCK_SIZE) {
     const block = upload.subarray(offset, offset + BLOCK_SIZE);
     try {
-      await conn.write(block);
+      await conn.write(block, idleMs);
       if (version >= 2) await expect(conn, RESPONSE.chunkOk, idleMs, 'the acknowledgement of a block');
     } catch (error) {
       if (error instanceof ConnectionClosed)
@@ -112,6 +112,8 @@ async function transfer(conn: ByteConnection, upload: Buffer, version: number, c
           say.partialDiscarded,
           false,
         );
+      if (error instanceof UpdateError && error.code === 'cancelled')
+        throw new UpdateError('cancelled', say.cancelledDuringTransfer(sent, upload.length));
       throw error;
     }
     sent = offset + block.length;

@@ -9,7 +9,7 @@ import { inspectImage } from '../../../electron/engine/images/index.ts';
 import { EsphomeNativeBoard, type EsphomeNativeBoardOptions } from '../../sim/boards/esphome-native-board.ts';
 import { makeEspAppImage } from '../../sim/firmware-fixtures.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
-import { discovered, request, shutdown, testEngine } from './engine-harness.ts';
+import { discovered, reachState, request, shutdown, testEngine } from './engine-harness.ts';
 
 let engine: OtaEngine | undefined;
 let boards: EsphomeNativeBoard[] = [];
@@ -110,6 +110,26 @@ describe('ESPHome native OTA', () => {
     const { job } = await push('esp32', '1.3.0');
     expect(job).toMatchObject({ state: 'failed', result: { code: 'connection-lost' } });
     expect(job.result!.message).toMatch(/dropped after .* acknowledged\. The board discards a partial image/);
+    expect(board.sessions.at(-1)).toMatchObject({ outcome: 'dropped' });
+    expect(board.projectVersion).toBe('1.0.0');
+  });
+
+  it('cancels mid-transfer in words, and the board keeps its firmware', async () => {
+    const { board, engine, device } = await bench({ platform: 'ESP32', ackDelayMs: 20 });
+    const file = makeEspAppImage({
+      chip: 'esp32',
+      size: 400_000,
+      version: '1.6.0',
+      fileName: `cancel-${Math.random()}.bin`,
+    });
+    const job = engine.push(request(device.id, (await engine.inspectImage(file.path)).imageId));
+    await reachState(engine, job.id, 'transferring');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    engine.cancelJob(job.id);
+    const done = await engine.waitForJob(job.id);
+    expect(done).toMatchObject({ state: 'cancelled' });
+    expect(done.result!.message).toMatch(/Cancelled by you after .* the board discards a partial image/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(board.sessions.at(-1)).toMatchObject({ outcome: 'dropped' });
     expect(board.projectVersion).toBe('1.0.0');
   });
