@@ -70,7 +70,8 @@ function esphomeOtaPort(records: ServiceRecord[]): number {
 /** The port the update protocol listens on: the web server for HTTP protocols, else the announced one. */
 function updatePort(protocol: ProtocolId, records: ServiceRecord[], probePort: number | undefined): number {
   const http = records.find((r) => r.type === '_http._tcp');
-  if (protocol === 'arduino-ota') return records.find((r) => r.type === '_arduino._tcp')?.port ?? 8266;
+  // A board typed in as host:port and named ArduinoOTA keeps the port the user typed.
+  if (protocol === 'arduino-ota') return records.find((r) => r.type === '_arduino._tcp')?.port ?? probePort ?? 8266;
   if (protocol === 'esphome-native') return esphomeOtaPort(records);
   return probePort ?? http?.port ?? 80;
 }

@@ -77,3 +77,11 @@ export function slotRolledBack({ name, running, expected, version, resetCause, o
     `the new image in slot ${expected} did not boot and the bootloader went back.${said}${likely}`
   );
 }
+
+/** A silent board (ArduinoOTA) typed in by address: nothing it says shows it restarting. */
+export const silentAndUnannounced = (): string =>
+  'The board restarts by itself; it was added by address and mDNS does not list it, so OTA Bench cannot watch it come back.';
+
+/** The end of a push to such a board: what is known, and what cannot be. */
+export const unseenResult = (name: string, deviceMessage: string | null): string =>
+  `${name} took the image${deviceMessage ? ` ("${deviceMessage}")` : ''} and restarts by itself; OTA Bench cannot see it come back or tell which firmware runs (it answers nothing but update invitations and mDNS does not list it).`;

@@ -14,7 +14,14 @@ import { awaitCommit } from './commit-flow.ts';
 import { planPush } from './push-plan.ts';
 import { overrideRefusal } from './plan-fingerprint.ts';
 import type { RunnerContext } from './job-context.ts';
-import { silentSinceCut, slotNotReported, slotRolledBack, stillRunningOld, unknownAfterCut } from './job-messages.ts';
+import {
+  silentSinceCut,
+  slotNotReported,
+  slotRolledBack,
+  stillRunningOld,
+  unknownAfterCut,
+  unseenResult,
+} from './job-messages.ts';
 
 /** Refuses what the plan refuses; a needs-override plan goes ahead only with the user's override. */
 function enforcePlan(ctx: RunnerContext, plan: PushPlan): void {
@@ -100,6 +107,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     signal,
     reannounced: () => ctx.device().lastSeen > pushedAt,
     lastHeard: () => ctx.device().lastSeen,
+    announces: () => ctx.device().services.length > 0,
     earliestRebootAt: pushedAt + (outcome.rebootAfterMs ?? 0),
     log: ctx.log,
   }).catch((error: unknown) => {
@@ -128,6 +136,10 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   }
   if (protocol.commitControl) return awaitCommit(ctx, returned, fromVersion, toVersion);
 
+  if (returned.unseen) {
+    const message = unseenResult(ctx.device().name, outcome.deviceMessage);
+    return ctx.setState('updated', { result: { code: 'success', message, deviceMessage: outcome.deviceMessage } });
+  }
   const expected = image.info.version;
   if (toVersion && fromVersion && toVersion === fromVersion && expected && expected !== fromVersion) {
     throw new UpdateError('rolled-back', stillRunningOld(fromVersion, expected));

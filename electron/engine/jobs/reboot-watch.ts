@@ -5,7 +5,7 @@ import { UpdateError } from '../update-error.ts';
 import type { Target } from '../net/http-client.ts';
 import { describeTarget } from '../net/http-client.ts';
 import type { FirmwareInfo, UpdateProtocol } from '../protocols/update-protocol.ts';
-import { notBackInTime } from './job-messages.ts';
+import { notBackInTime, silentAndUnannounced } from './job-messages.ts';
 
 export interface RebootWatchOptions {
   protocol: UpdateProtocol;
@@ -28,6 +28,8 @@ export interface RebootWatchOptions {
   earliestRebootAt?: number;
   /** Epoch ms mDNS last heard the board: a silent board (ArduinoOTA) is back when it announces again. */
   lastHeard?(): number;
+  /** Whether mDNS knows the board at all (false for one typed in as host:port). */
+  announces?(): boolean;
   log(text: string): void;
 }
 
@@ -35,6 +37,8 @@ export interface Returned {
   target: Target;
   info: FirmwareInfo | null;
   at: number;
+  /** A silent board nothing announces: it was not seen coming back, only assumed to restart. */
+  unseen?: true;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -75,6 +79,11 @@ const rebootedSince = (info: FirmwareInfo | null, before: RebootWatchOptions['up
 async function waitForAnnouncement(options: RebootWatchOptions): Promise<Returned> {
   const started = Date.now();
   const rebootAt = Math.max(options.earliestRebootAt ?? started, started);
+  const target = options.candidates()[0];
+  if (target && options.announces?.() === false) {
+    options.log(silentAndUnannounced());
+    return { target, info: null, at: Date.now(), unseen: true };
+  }
   while (Date.now() - started < options.comeBackMs) {
     const target = options.candidates()[0];
     if (target && (options.lastHeard?.() ?? 0) > rebootAt) {

@@ -66,6 +66,29 @@ describe('ota-bench push to an ArduinoOTA board', () => {
     );
   }, 30_000);
 
+  it('pushes to a board typed in as host:port with --protocol arduino-ota', async () => {
+    const image = makeEspAppImage({ chip: 'esp32', size: 80_000, version: '5.4.0', fileName: 'cli-typed.bin' });
+    const { code, lines, raw } = await cli(
+      'push',
+      image.path,
+      '--to',
+      `${board.address}:3232`,
+      '--protocol',
+      'arduino-ota',
+      '--user',
+      'ota',
+      '--password',
+      'ota-secret',
+      '--reboot-timeout',
+      '10',
+    );
+    expect(code, raw).toBe(0);
+    // Added by address, the board is not in mDNS's list: the push says what it cannot see.
+    expect(lines.at(-1)).toMatchObject({ type: 'result', state: 'updated', toVersion: null });
+    expect(String(lines.at(-1)?.message)).toContain('cannot see it come back or tell which firmware runs');
+    expect(board.received.at(-1)).toMatchObject({ sha256: image.sha256, outcome: 'applied' });
+  });
+
   it('refuses an --ota-port that is no port', async () => {
     const image = makeEspAppImage({ chip: 'esp32', size: 50_000, version: '5.3.0', fileName: 'cli-badport.bin' });
     const { code, raw } = await cli('push', image.path, '--to', 'cli-sketch', '--ota-port', '70000');
