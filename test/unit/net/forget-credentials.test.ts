@@ -33,7 +33,7 @@ describe('forgetCredentials', () => {
     const sent: (string | undefined)[] = [];
     await sendWithAuth(target, 'GET', '/', null, async (authorization) => {
       sent.push(authorization);
-      return { status: 401, headers: challenge, body: Buffer.alloc(0) };
+      return { status: 401, headers: challenge, body: '' };
     });
     expect(sent).toEqual([undefined]);
   });
