@@ -24,7 +24,7 @@ describe('forgetCredentials', () => {
     await sendWithAuth(target, 'GET', '/', null, async () => ({
       status: 401,
       headers: challenge,
-      body: Buffer.alloc(0),
+      body: '',
     }));
     forgetCredentials(target);
     expect(rememberedCredentials(target)).toBeNull();
