@@ -26,6 +26,7 @@ import { bleBench } from './ble-bench.ts';
 import { uploadBench } from './upload-bench.ts';
 import { cliBench } from './cli-bench.ts';
 import { esphomeNativeBench } from './esphome-native-bench.ts';
+import { arduinoOtaBench } from './arduino-ota-bench.ts';
 
 assertPrivateNetwork('the benchmark');
 // Board locks (electron/engine/jobs/board-lock.ts) of this run only: boards in another namespace share ids.
@@ -188,6 +189,11 @@ if (process.env.BENCH_ONLY_ESPHOME_NATIVE) {
   await esphomeNativeBench();
   process.exit(0);
 }
+// BENCH_ONLY_ARDUINO_OTA=1 runs only the ArduinoOTA part (arduino-ota-bench.ts: 1 MiB ÷ ack-bound floor).
+if (process.env.BENCH_ONLY_ARDUINO_OTA) {
+  await arduinoOtaBench();
+  process.exit(0);
+}
 // BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4, BENCH_ONLY_CLI=1 only part 5.
 const only = process.env.BENCH_ONLY_ESP_LINK
   ? 'esp-link'
@@ -205,3 +211,4 @@ if (!only || only === 'ble') await bleBench();
 if (!only || only === 'cli') await cliBench();
 if (!only) await discoveryBench();
 if (!only) await esphomeNativeBench();
+if (!only) await arduinoOtaBench();

@@ -38,6 +38,8 @@ export interface ArduinoOtaBoardOptions {
   dropAfterBytes?: number | null;
   /** Flash returns other bytes than written: the MD5 check fails. */
   corruptFlash?: boolean;
+  /** Flash write time per received piece before its ack goes out (default 0; the benchmark's board). */
+  writeMsPerPiece?: number;
   /** Time offline while restarting (default 600 ms). */
   bootMs?: number;
   announceIntervalMs?: number;
@@ -82,6 +84,9 @@ export class ArduinoOtaBoard extends EventEmitter {
   dropAfterBytes: number | null;
   corruptFlash: boolean;
   bootMs: number;
+  writeMsPerPiece: number;
+  /** Per update: the time its acks waited for the simulated flash, as the timers really took (the ack-bound floor). */
+  readonly ackWaits: number[] = [];
   bootCount = 0;
   /** host:port of every connection back it made (the port the invitation named). */
   readonly connectedTo: string[] = [];
@@ -113,6 +118,7 @@ export class ArduinoOtaBoard extends EventEmitter {
     this.dropAfterBytes = options.dropAfterBytes ?? null;
     this.corruptFlash = options.corruptFlash ?? false;
     this.bootMs = options.bootMs ?? 600;
+    this.writeMsPerPiece = options.writeMsPerPiece ?? 0;
     this.announceIntervalMs = options.announceIntervalMs ?? 200;
   }
 
@@ -266,6 +272,7 @@ export class ArduinoOtaBoard extends EventEmitter {
 
   private connectBack(invitation: Invitation): void {
     this.connectedTo.push(`${invitation.host}:${invitation.hostPort}`);
+    this.ackWaits.push(0);
     const client = net.connect({ host: invitation.host, port: invitation.hostPort, localAddress: this.address });
     this.client = client;
     const chunks: Buffer[] = [];
@@ -321,11 +328,21 @@ export class ArduinoOtaBoard extends EventEmitter {
       chunks.push(piece);
       written += piece.length;
       lastAck = piece.length;
-      client.write(String(piece.length));
-      if (written < invitation.size) return armStall();
-      finished = true;
-      if (stallTimer) clearTimeout(stallTimer);
-      this.finish(client, invitation, Buffer.concat(chunks));
+      const done = written >= invitation.size;
+      if (done) finished = true;
+      const ack = () => {
+        if (client.destroyed) return;
+        client.write(String(piece.length));
+        if (!done) return armStall();
+        if (stallTimer) clearTimeout(stallTimer);
+        this.finish(client, invitation, Buffer.concat(chunks));
+      };
+      if (this.writeMsPerPiece <= 0) return ack();
+      const writing = performance.now();
+      setTimeout(() => {
+        this.ackWaits[this.ackWaits.length - 1]! += performance.now() - writing;
+        ack();
+      }, this.writeMsPerPiece);
     });
   }
 
