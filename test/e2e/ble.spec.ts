@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Device } from '../../shared/domain.ts';
 import { buildMcubootImage, seededBytes } from '../sim/mcuboot-image.ts';
+import { buildMongooseFwZip } from '../sim/fw-zip.ts';
 import { dropFile, expect, test, type Bench } from './support/bench-fixture.ts';
 
 test.use({ bleScenario: 'e2e' });
@@ -61,7 +62,7 @@ function bareZephyrBin(bench: Bench) {
 
 const slotRow = (page: Page, slot: number) => page.locator(`[data-testid="smp-slot"][data-slot="${slot}"]`);
 
-test('BLE devices share the list with LAN boards, with address and RSSI; the Mongoose OS BLE lamp says pushing comes later', async ({
+test('BLE devices share the list with LAN boards, with address and RSSI; the Mongoose OS BLE lamp is pushable', async ({
   page,
   bench,
 }) => {
@@ -91,18 +92,45 @@ test('BLE devices share the list with LAN boards, with address and RSSI; the Mon
   await expect(bench.row(sensor).getByTestId('device-protocol')).toHaveText('MCUmgr/SMP over BLE');
   await expect(bench.row(lamp).getByTestId('device-protocol')).toHaveText('Mongoose OS RPC over BLE');
   await expect(bench.row(espOta).getByTestId('device-protocol')).toHaveText('Espressif BLE OTA');
-  await expect(bench.row(lamp)).toContainText('push arrives later');
+  await expect(bench.row(lamp)).not.toContainText('push arrives later');
   await bench.shot('ble-device-list');
 
-  // The lamp is listed, and says plainly that pushing to it comes later; no file needed to learn that.
+  // The lamp takes a fw.zip over its RPC service, with a commit window like a LAN Mongoose OS board.
   await bench.row(lamp).click();
-  await expect(page.getByTestId('push-later-note')).toContainText('Mongoose OS RPC over BLE');
-  await expect(page.getByTestId('push-later-note')).toContainText('comes in a later version');
-  await expect(page.getByTestId('push-button')).toBeDisabled();
-  await expect(page.getByTestId('push-blocker')).toHaveText('Not available yet: see the note above.');
+  await expect(page.getByTestId('push-later-note')).toHaveCount(0);
+  await expect(page.getByTestId('commit-policy-prompt')).toBeChecked();
   await expect(page.getByTestId('smp-slot-panel')).toHaveCount(0);
   await expect(page.getByTestId('credentials-user')).toHaveCount(0);
-  await bench.shot('ble-later');
+});
+
+test('a fw.zip to mos-ble-lamp over RPC-over-GATT: uploaded, rebooted, awaiting commit, committed', async ({
+  page,
+  bench,
+}) => {
+  const zip = bench.file(
+    'fw.zip',
+    buildMongooseFwZip({ platform: 'esp32', version: '1.1.0', buildId: 'e2e', size: 12_000 }),
+  );
+  await bench.open();
+  await selectBle(page, bench, 'mos-ble-lamp');
+  await dropFile(page, zip);
+  await expect(page.getByTestId('image-summary')).toHaveAttribute('data-format', 'mongoose-fw-zip');
+  await expect(page.locator('[data-testid="plan-check"][data-check-id="platform"]')).toHaveAttribute(
+    'data-status',
+    'pass',
+    { timeout: 15_000 },
+  );
+  await expect(page.getByTestId('commit-policy-prompt')).toBeChecked();
+  const push = page.getByTestId('push-button');
+  await expect(push).toBeEnabled();
+  await push.click();
+
+  const card = page.locator('[data-testid="job-card"]').first();
+  await expect(card).toHaveAttribute('data-state', 'awaiting-commit', { timeout: 45_000 });
+  await card.getByTestId('commit-button').click();
+  await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 15_000 });
+  const job = bench.engine.listJobs().find((candidate) => candidate.deviceName === 'mos-ble-lamp');
+  expect(job).toMatchObject({ protocol: 'mongoose-os-ble', fromVersion: '1.0.0', toVersion: '1.1.0' });
 });
 
 test('a signed image to smp-sensor in test-and-confirm: uploaded, tested, confirmed; the slots say so', async ({

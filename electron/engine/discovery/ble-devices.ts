@@ -260,7 +260,7 @@ export class BleDeviceTable extends EventEmitter<{ changed: [] }> {
       port: 0,
       protocol,
       protocolEvidence: 'service-type',
-      pushSupported: protocol === 'mcumgr-smp' || protocol === 'esp-ble-ota',
+      pushSupported: protocol === 'mcumgr-smp' || protocol === 'mongoose-os-ble' || protocol === 'esp-ble-ota',
       firmwareVersion: entry.firmwareVersion,
       firmwareId: null,
       app: null,

@@ -19,6 +19,7 @@ import type { JobContext, JobSequence, JobTimeouts } from '../jobs/job-context.t
 import { judgePlan } from '../jobs/push-plan.ts';
 import { runSmpJob, type SmpJobDeps } from '../jobs/smp-job.ts';
 import { runSlotAction, type SlotActionInput } from '../jobs/slot-actions.ts';
+import { mongooseBleSequence, mongooseBlePlan, mongooseBleStatus, mongooseBleDecide } from './mongoose-ble.ts';
 import type { BleRadio, RadioStatus } from '../ble/ble-radio.ts';
 import { SmpSession } from '../ble/smp-session.ts';
 import type { SmpUploadTimeouts } from '../ble/smp-upload.ts';
@@ -130,12 +131,38 @@ export class BleSide implements DeviceSide {
     await this.radio?.close();
   }
 
-  /** The radio and peripheral id of an SMP device in range; throws a sentence otherwise. */
-  private smpDevice(device: Device): { radio: BleRadio; peripheralId: string } {
+  /** The radio and peripheral id of a device in range; throws a sentence otherwise. */
+  private inRange(device: Device): { radio: BleRadio; peripheralId: string } {
     const radio = this.radio;
     const peripheralId = this.table.peripheralIdOf(device.id);
     if (!radio || !peripheralId)
       throw new UpdateError('connection-lost', `${device.name} is not in range of a Bluetooth adapter.`);
+    return { radio, peripheralId };
+  }
+
+  /** What a Mongoose OS device's plan, status, commit and job need from this side (sides/mongoose-ble.ts). */
+  private mongooseAccess(device: Device) {
+    const { radio, peripheralId } = this.inRange(device);
+    const held = this.actions.get(device.id);
+    if (held) throw new UpdateError('update-failed', `${device.name} is busy: ${held}. Try again when it ends.`);
+    if (this.busy.has(device.id))
+      throw new UpdateError('update-failed', `${device.name} is connected to a running job; try again when it ends.`);
+    return {
+      radio,
+      peripheralId: () => this.table.peripheralIdOf(device.id) ?? peripheralId,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      timeouts: this.timeouts,
+      recordFirmware: (version: string | null) => this.table.recordFirmware(device.id, version),
+      hold: (words: string) => this.actions.set(device.id, words),
+      release: () => this.actions.delete(device.id),
+      busy: this.busy,
+      device: () => this.table.get(device.id) ?? device,
+    };
+  }
+
+  /** The radio and peripheral id of an SMP device in range; throws a sentence otherwise. */
+  private smpDevice(device: Device): { radio: BleRadio; peripheralId: string } {
+    const { radio, peripheralId } = this.inRange(device);
     if (device.protocol !== 'mcumgr-smp') {
       throw new UpdateError('unsupported-protocol', blePushNotYet(device));
     }
@@ -174,6 +201,14 @@ export class BleSide implements DeviceSide {
   async deviceStatus(device: Device): Promise<DeviceStatus> {
     if (device.protocol === 'esp-ble-ota') return espOtaStatus(this.table.get(device.id) ?? device);
     const base = { device, firmwareId: null, bootState: null, slots: null };
+    if (device.protocol === 'mongoose-os-ble') {
+      try {
+        return await mongooseBleStatus(this.mongooseAccess(device));
+      } catch (error) {
+        const details = { error: (error as Error).message };
+        return { ...base, reachable: false, firmwareVersion: device.firmwareVersion, imageSlots: null, details };
+      }
+    }
     try {
       const session = await this.session(device);
       try {
@@ -212,6 +247,8 @@ export class BleSide implements DeviceSide {
 
   async planPush(device: Device, image: ImageOnDisk, signal?: AbortSignal): Promise<PushPlan> {
     if (device.protocol === 'esp-ble-ota') return espOtaPlan(device, image);
+    if (device.protocol === 'mongoose-os-ble')
+      return mongooseBlePlan(device, image, () => this.mongooseAccess(device), signal);
     const { info } = image;
     const base = {
       deviceId: device.id,
@@ -253,6 +290,15 @@ export class BleSide implements DeviceSide {
 
   /** MCUboot: what commit/revert can truthfully do to the slots (jobs/slot-actions.ts). */
   async decideOutsideJob(device: Device, decision: Decision): Promise<string> {
+    if (device.protocol === 'mongoose-os-ble') {
+      const job: Job | null = this.host.activeJobFor(device.id);
+      if (job)
+        throw new UpdateError(
+          'update-failed',
+          `A push to ${device.name} is running (${job.state}); decide in its job.`,
+        );
+      return mongooseBleDecide(device, this.mongooseAccess(device), decision);
+    }
     if (device.protocol !== 'mcumgr-smp') throw new UpdateError('unsupported-protocol', noCommitControl(device));
     const result = await this.slotAction(device, { deviceId: device.id, action: decision });
     if (!result.done) throw new UpdateError('update-failed', result.message);
@@ -304,6 +350,7 @@ export class BleSide implements DeviceSide {
     const held = this.actions.get(device.id);
     if (held) throw new UpdateError('update-failed', `${device.name} is busy: ${held}. Push again when it ends.`);
     if (device.protocol === 'esp-ble-ota') return espOtaSequence(device, this.espOtaAccess(device));
+    if (device.protocol === 'mongoose-os-ble') return mongooseBleSequence(device, this.mongooseAccess(device));
     const timeouts = this.timeouts;
     const { radio, peripheralId } = this.smpDevice(device);
     const deps: SmpJobDeps = {

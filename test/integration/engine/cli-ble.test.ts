@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
+import { buildMongooseFwZip } from '../../sim/fw-zip.ts';
 
 const run = promisify(execFile);
 const folder = mkdtempSync(path.join(tmpdir(), 'ota-bench-cli-ble-'));
@@ -55,6 +56,10 @@ const crash = file(
   'app-9.9.9.signed.bin',
   buildMcubootImage({ version: { major: 9, minor: 9, revision: 9 }, payloadSize: 20_000, seed: 12 }),
 );
+const lampZip = file(
+  'fw-1.1.0.zip',
+  buildMongooseFwZip({ platform: 'esp32', version: '1.1.0', buildId: 'b1', size: 12_000 }),
+);
 const bare = Buffer.alloc(4096);
 bare.writeUInt32LE(0x20008000, 0);
 for (const at of [4, 8, 12]) bare.writeUInt32LE(0x00001001 + at, at);
@@ -99,7 +104,7 @@ describe('ota-bench over BLE (simulated radio)', () => {
       expect.arrayContaining([
         ['cli-sensor', 'ble', 'mcumgr-smp', true],
         ['cli-crashy', 'ble', 'mcumgr-smp', true],
-        ['cli-lamp', 'ble', 'mongoose-os-ble', false],
+        ['cli-lamp', 'ble', 'mongoose-os-ble', true],
       ]),
     );
     expect(devices.every((d) => typeof d.rssi === 'number')).toBe(true);
@@ -142,7 +147,21 @@ describe('ota-bench over BLE (simulated radio)', () => {
     });
   });
 
-  it('refuses a bare zephyr.bin and a Mongoose OS BLE device without sending, and rejects a bad --mode', async () => {
+  it('push --commit auto to a Mongoose OS device over RPC-over-GATT: reboots, verifies, commits', async () => {
+    const { code, lines } = await cli('push', lampZip, '--to', 'cli-lamp', '--commit', 'auto');
+    expect(code, JSON.stringify(lines.at(-1))).toBe(0);
+    expect(lines.find((l) => l.type === 'plan')).toMatchObject({ verdict: 'ready', protocol: 'mongoose-os-ble' });
+    expect(lines.at(-1)).toMatchObject({
+      type: 'result',
+      result: 'success',
+      state: 'committed',
+      fromVersion: '1.0.0',
+      toVersion: '1.1.0',
+      message: 'Committed 1.1.0 on cli-lamp.',
+    });
+  });
+
+  it('refuses a bare zephyr.bin, and an MCUboot image for a Mongoose OS device, without sending; rejects a bad --mode', async () => {
     const bareResult = await cli('push', zephyr, '--to', 'cli-sensor');
     expect(bareResult.code).toBe(1);
     expect(bareResult.lines.at(-1)).toMatchObject({
@@ -152,7 +171,7 @@ describe('ota-bench over BLE (simulated radio)', () => {
 
     const lamp = await cli('push', v2, '--to', 'cli-lamp');
     expect(lamp.code).toBe(1);
-    expect(String(lamp.lines.at(-1)?.message)).toMatch(/comes in a later version/);
+    expect(String(lamp.lines.at(-1)?.message)).toMatch(/not a Mongoose OS fw\.zip/);
 
     const mode = await cli('push', v2, '--to', 'cli-sensor', '--mode', 'yolo');
     expect(mode.code).toBe(2); // a mistake on the command line

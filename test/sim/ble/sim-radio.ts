@@ -22,7 +22,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Noble as NobleClass } from '@stoprocent/noble';
 import { z } from 'zod';
 import { buildMcubootImage } from './mcuboot-image.ts';
-import { EspOtaPeripheral, MongooseRpcPeripheral, addressFromId } from './other-peripherals.ts';
+import { EspOtaPeripheral, addressFromId } from './other-peripherals.ts';
+import { MongooseBlePeripheral } from './mongoose-ble-peripheral.ts';
 import { SimBindings } from './sim-bindings.ts';
 import { SmpPeripheral, type SmpChange, type SmpSnapshot } from './smp-peripheral.ts';
 
@@ -73,7 +74,18 @@ const smpDevice = z.strictObject({
   neverReturnAfterReset: z.boolean().optional(),
   crashingVersions: z.array(version).optional(),
 });
-const mongooseDevice = z.strictObject({ kind: z.literal('mongoose-rpc'), id: hexId, name: z.string(), rssi });
+const mongooseDevice = z.strictObject({
+  kind: z.literal('mongoose-rpc'),
+  id: hexId,
+  name: z.string(),
+  rssi,
+  version: z.string().min(1).max(64).optional(),
+  arch: z.string().min(1).max(32).optional(),
+  bootMs: nonNegative,
+  dropLinkAfterBytes: z.number().int().min(1).optional(),
+  neverReturnAfterReset: z.boolean().optional(),
+  crashingVersions: z.array(z.string()).optional(),
+});
 const espOtaDevice = z.strictObject({
   kind: z.literal('esp-ota'),
   id: hexId,
@@ -351,7 +363,7 @@ const UPLOAD_SAVE_INTERVAL_MS = 1000;
 
 // ---- the radio ---------------------------------------------------------------------------------------
 
-export type SimDevice = SmpPeripheral | MongooseRpcPeripheral | EspOtaPeripheral;
+export type SimDevice = SmpPeripheral | MongooseBlePeripheral | EspOtaPeripheral;
 
 export interface SimulatedRadio {
   scenario: z.output<typeof scenarioSchema>;
@@ -396,7 +408,16 @@ export function buildSimulatedRadio(input: SimScenario): SimulatedRadio {
   const smp = new Map<string, SmpPeripheral>();
   const peripherals: SimDevice[] = scenario.devices.map((d) => {
     const common = { id: d.id, address: addressFromId(d.id), name: d.name, rssi: d.rssi };
-    if (d.kind === 'mongoose-rpc') return new MongooseRpcPeripheral(common);
+    if (d.kind === 'mongoose-rpc')
+      return new MongooseBlePeripheral({
+        ...common,
+        version: d.version,
+        arch: d.arch,
+        bootMs: d.bootMs,
+        dropLinkAfterBytes: d.dropLinkAfterBytes,
+        neverReturnAfterReset: d.neverReturnAfterReset,
+        crashingVersions: d.crashingVersions,
+      });
     if (d.kind === 'esp-ota') {
       const { kind: _kind, ...options } = d;
       return new EspOtaPeripheral({ ...options, ...common });

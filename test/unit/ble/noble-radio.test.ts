@@ -182,7 +182,7 @@ describe('NobleRadio: advertisements into the device table', () => {
       name: 'mos-rpc',
       address: 'a0:01:00:00:00:01',
       protocol: 'mongoose-os-ble',
-      pushSupported: false,
+      pushSupported: true,
       rssi: -70,
     });
     expect(byId['ble:a0020002']).toMatchObject({

@@ -107,7 +107,7 @@ describe('BleDeviceTable', () => {
     expect(byId['ble:aa01']).toMatchObject({
       protocol: 'mongoose-os-ble',
       services: ['Mongoose OS RPC'],
-      pushSupported: false,
+      pushSupported: true,
     });
     expect(byId['ble:aa02']).toMatchObject({
       protocol: 'esp-ble-ota',

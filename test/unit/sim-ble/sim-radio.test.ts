@@ -20,8 +20,8 @@ import {
   MOS_RPC_RX_CTL_UUID,
   MOS_RPC_SERVICE_UUID,
   MOS_RPC_TX_CTL_UUID,
-  MongooseRpcPeripheral,
 } from '../../sim/ble/other-peripherals.ts';
+import { MongooseBlePeripheral } from '../../sim/ble/mongoose-ble-peripheral.ts';
 import {
   PRESETS,
   buildSimulatedRadio,
@@ -224,7 +224,10 @@ describe('the simulated radio through the real noble', () => {
     const txCtl = mosGatt.characteristics.find((c) => c.uuid === u(MOS_RPC_TX_CTL_UUID))!;
     await txCtl.writeAsync(Buffer.from([0, 0, 0, 2]), false);
     await expect(txCtl.writeAsync(Buffer.from([0]), true)).rejects.toThrow(/not permitted/);
-    expect((peripherals[3] as MongooseRpcPeripheral).writes.map((w) => w.data)).toEqual([Buffer.from([0, 0, 0, 2])]);
+    // Three bytes into an announced two-byte frame: the firmware answers ATT "invalid offset".
+    const data = mosGatt.characteristics.find((c) => c.uuid === u(MOS_RPC_DATA_UUID))!;
+    await expect(data.writeAsync(Buffer.from('{}x'), false)).rejects.toThrow(/0x7/);
+    expect(peripherals[3]).toBeInstanceOf(MongooseBlePeripheral);
     await mos.disconnectAsync();
 
     const esp = seen.get('c0de00000005')!;

@@ -6,9 +6,9 @@ import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 export const MIN_COMMIT_TIMEOUT_SECONDS = 10;
 export const MAX_COMMIT_TIMEOUT_SECONDS = 24 * 3600;
 
-/** Only Mongoose OS boots new firmware uncommitted and reverts on its own. */
+/** Only Mongoose OS (over HTTP or over BLE) boots new firmware uncommitted and reverts on its own. */
 export function hasCommitStep(protocol: ProtocolId): boolean {
-  return protocol === 'mongoose-os';
+  return protocol === 'mongoose-os' || protocol === 'mongoose-os-ble';
 }
 
 /**
