@@ -13,6 +13,7 @@ import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { ArduinoBoard } from './boards/arduino-board.ts';
 import { EspLinkBoard, type EspLinkBootEvent } from './boards/esp-link-board.ts';
 import { EsphomeBoard } from './boards/esphome-board.ts';
+import { EsphomeNativeBoard } from './boards/esphome-native-board.ts';
 import { MongooseBoard } from './boards/mongoose-board.ts';
 import type { BoardQuirks, HttpBoard, ReceivedImage } from './http-board.ts';
 
@@ -21,6 +22,8 @@ export interface BenchSpec {
   esp8266?: number;
   esp32?: number;
   esphome?: number;
+  /** ESPHome nodes with only native OTA (no web server): ESP32 on 3232, every second one ESP8266 on 8266. */
+  esphomeNative?: number;
   /** esp-link (ESP8266, user1/user2 slots) boards, named `esp-link-<last octet in hex>`. */
   espLink?: number;
   /** Web updater credentials for the Arduino and ESPHome boards. */
@@ -59,7 +62,7 @@ function addressAt(first: string, index: number): string {
 
 export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
   assertPrivateNetwork('the simulator bench');
-  const counted = [spec.mongoose, spec.esp8266, spec.esp32, spec.esphome, spec.espLink].some(
+  const counted = [spec.mongoose, spec.esp8266, spec.esp32, spec.esphome, spec.esphomeNative, spec.espLink].some(
     (count) => count !== undefined,
   );
   const count = (value: number | undefined) => value ?? (counted ? 0 : 1);
@@ -92,6 +95,17 @@ export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
   }
   for (let i = 0; i < count(spec.esphome); i++) {
     boards.push(new EsphomeBoard({ ...common(boards.length), credentials, freeSpace: spec.freeBytes }));
+  }
+  for (let i = 0; i < count(spec.esphomeNative); i++) {
+    // The OTA password is the --auth password (native OTA has no user name).
+    boards.push(
+      new EsphomeNativeBoard({
+        ...common(boards.length),
+        platform: i % 2 ? 'ESP8266' : 'ESP32',
+        password: credentials?.password ?? null,
+        freeSpace: spec.freeBytes,
+      }),
+    );
   }
   for (let i = 0; i < count(spec.espLink); i++) {
     const options = common(boards.length);
@@ -150,7 +164,7 @@ export function formatTable(boards: HttpBoard[]): string {
     .join('\n');
 }
 
-const USAGE = `usage: node test/sim/bench.ts [--mongoose N] [--esp8266 N] [--esp32 N] [--esphome N] [--esp-link N]
+const USAGE = `usage: node test/sim/bench.ts [--mongoose N] [--esp8266 N] [--esp32 N] [--esphome N] [--esphome-native N] [--esp-link N]
        [--auth user:pass] [--slow BYTES_PER_SECOND] [--drop-after BYTES] [--free BYTES]
        [--commit-timeout-reverts] [--first-address 127.0.0.10]
 Without a count option one board of each kind starts. Must run in a private network namespace:
@@ -164,6 +178,7 @@ function parseCli(argv: string[]): BenchSpec {
       esp8266: { type: 'string' },
       esp32: { type: 'string' },
       esphome: { type: 'string' },
+      'esphome-native': { type: 'string' },
       'esp-link': { type: 'string' },
       auth: { type: 'string' },
       slow: { type: 'string' },
@@ -196,6 +211,7 @@ function parseCli(argv: string[]): BenchSpec {
     esp8266: number(values.esp8266, 'esp8266'),
     esp32: number(values.esp32, 'esp32'),
     esphome: number(values.esphome, 'esphome'),
+    esphomeNative: number(values['esphome-native'], 'esphome-native'),
     espLink: number(values['esp-link'], 'esp-link'),
     credentials,
     bytesPerSecond: number(values.slow, 'slow') ?? null,

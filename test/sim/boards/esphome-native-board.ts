@@ -220,9 +220,12 @@ export class EsphomeNativeBoard extends HttpBoard {
       if (!passed) return;
     }
     socket.write(Buffer.from([0x41]));
-    if (record.features & 0x04 && !(await reader.read(1, 90_000))) return this.dropped(socket, record);
+    // The extended protocol sends the OTA type first; only 0 (the app) is taken here (no partition access).
+    const otaType = record.features & 0x04 ? await reader.read(1, 90_000) : Buffer.from([0]);
+    if (!otaType) return this.dropped(socket, record);
     const size = await reader.read(4, 90_000);
     if (!size) return this.dropped(socket, record);
+    if (otaType[0] !== 0) return fail(0x8e);
     const otaSize = size.readUInt32BE(0);
     if (otaSize > this.freeSpace) return fail(this.platform === 'ESP8266' ? 0x88 : 0x89);
     socket.write(Buffer.from([0x42]));
