@@ -40,18 +40,16 @@ describe('Remember credentials', () => {
     expect(html).not.toContain('credentials-forget');
   });
 
-  it('shows "saved in the keychain" and Forget, never a password field value', () => {
+  it('offers Forget for saved ones and says empty fields use them', () => {
     const html = render(aState({}, { saved: 'keychain' }));
-    expect(html).toContain('data-testid="credentials-saved"');
-    expect(text(html)).toContain('saved in the keychain');
     expect(html).toContain('data-testid="credentials-forget"');
-    expect(text(html)).toContain('Empty fields: the push uses the saved ones');
+    expect(text(html)).toContain('Saved in the keychain: with empty fields the push uses them');
   });
 
   it('says "saved for this session" with the store\'s note when it could not use a keychain', () => {
     const note = 'This system has no keychain … remembered for this session only.';
     const html = render(aState({}, { saved: 'session', keychain: 'basic-text', note }));
-    expect(text(html)).toContain('saved for this session');
+    expect(text(html)).toContain('Saved for this session');
     expect(html).toContain('data-testid="credentials-note"');
     expect(text(html)).toContain('remembered for this session only');
   });
@@ -80,6 +78,7 @@ describe('Remember credentials', () => {
     } as unknown as PushForm;
     const html = renderToStaticMarkup(<CredentialsFields form={form} required={false} />);
     expect(text(html)).toMatch(/Authentication optional saved in the keychain/);
+    expect(html).toContain('data-testid="credentials-saved" data-saved="keychain"');
     expect(html).toMatch(/data-testid="credentials-password" autoComplete="off" value=""/);
   });
 });

@@ -13,7 +13,11 @@ export function CredentialsFields({ form, required }: { form: PushForm; required
       <summary className="field-label">
         Authentication{' '}
         {required ? <span className="tag">board asks for a password</span> : <span className="hint">optional</span>}
-        {saved && <span className="tag">{saved}</span>}
+        {saved && (
+          <span className="tag" data-testid="credentials-saved" data-saved={form.saved.saved?.saved}>
+            {saved}
+          </span>
+        )}
       </summary>
       <div className="credentials__grid">
         <label className="field-label" htmlFor="push-user">

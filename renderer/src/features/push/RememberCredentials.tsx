@@ -1,5 +1,5 @@
-// Below the password fields: whether the main process keeps them ("saved", never shown back), and
-// where the next ones typed should be kept. On Linux without a keychain (safeStorage's basic_text)
+// Below the password fields: where the next ones typed should be kept, and Forget for the ones the
+// main process keeps (the "saved" badge is in the section's summary; a secret is never shown back). On Linux without a keychain (safeStorage's basic_text)
 // the keychain choice needs an explicit tick, else they are kept for this session only.
 import type { RememberChoice, SavedCredentials } from '../../../../shared/credential-schemas.ts';
 import type { SavedCredentialsState } from './useSavedCredentials.ts';
@@ -29,7 +29,7 @@ export function RememberCredentials({ state, onForgot }: { state: SavedCredentia
         </label>
         <select
           id="remember-credentials"
-          className="input input--narrow"
+          className="input remember-credentials__choice"
           data-testid="credentials-remember"
           value={state.remember === false ? 'no' : state.remember}
           onChange={(event) => state.setRemember(toChoice(event.target.value))}
@@ -46,9 +46,6 @@ export function RememberCredentials({ state, onForgot }: { state: SavedCredentia
         </select>
         {label && (
           <>
-            <span className="tag" data-testid="credentials-saved" data-saved={state.saved?.saved}>
-              {label}
-            </span>
             <button
               type="button"
               className="button button--small button--ghost"
@@ -78,7 +75,11 @@ export function RememberCredentials({ state, onForgot }: { state: SavedCredentia
           </span>
         </label>
       )}
-      {label && <p className="hint">Empty fields: the push uses the saved ones. They are never shown here.</p>}
+      {label && (
+        <p className="hint">
+          {label[0].toUpperCase() + label.slice(1)}: with empty fields the push uses them. They are never shown here.
+        </p>
+      )}
       {(state.error ?? state.saved?.note) && (
         <p className="hint" role="status" data-testid="credentials-note">
           {state.error ?? state.saved?.note}
