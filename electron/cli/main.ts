@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
         const { pushRequestOptions } = await import('./push-request.ts');
         need('FILE');
         // Asked for (without echo) only once the command line is otherwise complete.
-        const { passwordFor, terminalAsker } = await import('./password.ts');
+        const { askCredentials, passwordFor, terminalAsker } = await import('./password.ts');
         const password = await passwordFor(values, { env: process.env, ask: terminalAsker() });
         const request = pushRequestOptions({ ...values, password }, { interactive: Boolean(process.stdin.isTTY) });
         const { pushCommand } = await import('./push-command.ts');
@@ -166,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
           commit: request.commitPolicy,
           commitTimeout: request.commitTimeoutSeconds,
           credentials: request.credentials,
+          askCredentials: process.stdin.isTTY ? (boardName) => askCredentials(boardName) : undefined,
           discoverSeconds: seconds(values.timeout, 5, 'timeout'),
           mode: request.mode,
         });

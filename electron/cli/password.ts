@@ -72,6 +72,38 @@ export function askWithoutEcho(
   });
 }
 
+/** Reads one line with echo (a user name), on `output`; Ctrl-C or the end of input gives null. */
+function askLine(question: string, input: TerminalInput, output: NodeJS.WritableStream): Promise<string | null> {
+  const rl = readline.createInterface({ input, output, terminal: true });
+  return new Promise((resolve) => {
+    let answered = false;
+    rl.question(question, (line) => {
+      answered = true;
+      rl.close();
+      resolve(line);
+    });
+    rl.on('SIGINT', () => rl.close());
+    rl.on('close', () => {
+      if (!answered) resolve(null);
+    });
+  });
+}
+
+/**
+ * A board that needs a password and none was given: in a terminal, ask for the user name (echoed)
+ * and the password (not). Null when the user gives up (Ctrl-C, end of input, an empty user name).
+ */
+export async function askCredentials(
+  boardName: string,
+  input: TerminalInput = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<{ user: string; password: string } | null> {
+  const user = (await askLine(`${boardName} asks for a password. User: `, input, output))?.trim();
+  if (!user) return null;
+  const password = await askWithoutEcho(`Password for ${user}: `, input, output).catch(() => null);
+  return password === null ? null : { user, password };
+}
+
 /** The asker for this process: only where stdin is a terminal. */
 export function terminalAsker(): PasswordSources['ask'] {
   return process.stdin.isTTY ? (question) => askWithoutEcho(question) : undefined;

@@ -31,6 +31,8 @@ export interface PushOptions {
   commit: CommitPolicy;
   commitTimeout: number;
   credentials?: { user: string; password: string };
+  /** In a terminal: asks for credentials when the plan says the board needs a password and none were given. */
+  askCredentials?: (boardName: string) => Promise<{ user: string; password: string } | null>;
   discoverSeconds: number;
   /** MCUmgr/SMP devices: what happens after the upload. */
   mode?: SmpCommitMode;
@@ -99,16 +101,28 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
   out.line(boardLine(device, options.protocol ?? device.protocol));
   if (device.transport === 'ble') out.line(`Mode: ${SMP_COMMIT_MODES[options.mode ?? 'test-and-confirm'].label}.`);
 
-  const plan = await engine
-    .planPush(device.id, image.imageId, undefined, { protocol: options.protocol, credentials: options.credentials })
-    .catch((error: Error & { code?: string }) => {
-      // The engine's words say what to give; the CLI says where.
-      if (error.code === 'unsupported-protocol' && /could not tell/.test(error.message))
-        error.message += protocolHint(error.message, PUSHABLE);
-      throw error;
-    });
+  const planWith = (credentials: PushOptions['credentials']) =>
+    engine
+      .planPush(device.id, image.imageId, undefined, { protocol: options.protocol, credentials })
+      .catch((error: Error & { code?: string }) => {
+        // The engine's words say what to give; the CLI says where.
+        if (error.code === 'unsupported-protocol' && /could not tell/.test(error.message))
+          error.message += protocolHint(error.message, PUSHABLE);
+        throw error;
+      });
+  let plan = await planWith(options.credentials);
   printPlan(out, plan);
-  const password = plan.checks.find((c) => c.id === 'auth' && c.status === 'warn');
+  const needsPassword = () => plan.checks.find((c) => c.id === 'auth' && c.status === 'warn');
+  // In a terminal, a board that needs a password is asked for one (typed without echo), then planned again.
+  if (needsPassword() && !options.credentials && plan.verdict !== 'refused' && options.askCredentials) {
+    const asked = await options.askCredentials(device.name);
+    if (asked) {
+      options = { ...options, credentials: asked };
+      plan = await planWith(asked);
+      printPlan(out, plan);
+    }
+  }
+  const password = needsPassword();
   if (password && !options.credentials && plan.verdict !== 'refused') {
     const message = notPushedForPassword(password.detail);
     out.result({

@@ -2,7 +2,7 @@
 // terminal; refused in words where no one can be asked; never on the screen.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { askWithoutEcho, checkPair, passwordFor } from '../../../electron/cli/password.ts';
+import { askCredentials, askWithoutEcho, checkPair, passwordFor } from '../../../electron/cli/password.ts';
 
 const secret = 'hunter2-s3cret';
 
@@ -64,5 +64,32 @@ describe('asking in a terminal', () => {
     const ended = askWithoutEcho('Password: ', other.input, other.output);
     other.input.end();
     await expect(ended).rejects.toThrow('No password given.');
+  });
+
+  it("asks a board's user name (echoed) and password (not) when the board needs one and none was given", async () => {
+    const { input, output, shown } = terminal();
+    const asked = askCredentials('garage-door', input, output);
+    input.write('admin\r');
+    await new Promise((resolve) => setImmediate(resolve));
+    input.write(`${secret}\r`);
+    expect(await asked).toEqual({ user: 'admin', password: secret });
+    // Without the cursor moves readline draws a terminal's line with.
+    const screen = shown().replace(/\x1b\[\d*[A-Za-z]/g, '');
+    expect(screen).toContain('garage-door asks for a password. User: admin');
+    expect(screen).toContain('Password for admin: \n');
+    expect(shown()).not.toContain(secret);
+  });
+
+  it('an empty user name or Ctrl-C gives up (the push is then refused as without a password)', async () => {
+    const empty = terminal();
+    const none = askCredentials('garage-door', empty.input, empty.output);
+    empty.input.write('\r');
+    expect(await none).toBeNull();
+    const interrupted = terminal();
+    const gaveUp = askCredentials('garage-door', interrupted.input, interrupted.output);
+    interrupted.input.write('admin\r');
+    await new Promise((resolve) => setImmediate(resolve));
+    interrupted.input.write('\x03');
+    expect(await gaveUp).toBeNull();
   });
 });
