@@ -64,7 +64,7 @@ export const mongooseFwZipFormat: ImageFormat = {
       formatLabel: LABEL,
       facts,
       version: manifest?.version ?? null,
-      pushableWith: problem ? [] : ['mongoose-os'],
+      pushableWith: problem ? [] : ['mongoose-os', 'mongoose-os-ble'],
       warnings: bundle.warnings,
       problem,
     };

@@ -48,7 +48,7 @@ describe('mongoose-fw-zip', () => {
       format: 'mongoose-fw-zip',
       version: '1.4.2',
       problem: null,
-      pushableWith: ['mongoose-os'],
+      pushableWith: ['mongoose-os', 'mongoose-os-ble'],
     });
     expect(factValue(info, 'Platform')).toBe('esp32');
     expect(factValue(info, 'Name')).toBe('blink');
