@@ -9,7 +9,9 @@
 // The transfer state lives in globals in the firmware, so it survives a disconnect: after a dropped link a
 // new START is rejected until STOP. Quirks: `nimble: true` declares write + indicate only (the NimBLE
 // ble_ota variant) and its START keeps the sector counter (so after a reconnect the device answers sector 0
-// with an index error naming the sector it is at); `corruptSector` makes the device's CRC of one sector
+// with an index error naming the sector it is at; its real firmware then also keeps the wrongly numbered
+// packets as the current sector — not modelled, as the engine only ever sends the sector the device asked
+// for after an index error); `corruptSector` makes the device's CRC of one sector
 // come out wrong a number of times; `dropLinkAfterBytes` drops the link once.
 
 import {
