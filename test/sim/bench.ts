@@ -11,6 +11,7 @@ import { buildMcubootImage } from './ble/mcuboot-image.ts';
 import { makeEspAppImage, makeMongooseFwZip } from './firmware-fixtures.ts';
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { ArduinoBoard } from './boards/arduino-board.ts';
+import { ArduinoOtaBoard } from './boards/arduino-ota-board.ts';
 import { EspLinkBoard, type EspLinkBootEvent } from './boards/esp-link-board.ts';
 import { EsphomeBoard } from './boards/esphome-board.ts';
 import { EsphomeNativeBoard } from './boards/esphome-native-board.ts';
@@ -26,6 +27,8 @@ export interface BenchSpec {
   esphomeNative?: number;
   /** esp-link (ESP8266, user1/user2 slots) boards, named `esp-link-<last octet in hex>`. */
   espLink?: number;
+  /** ArduinoOTA sketches (espota; UDP 3232 on ESP32 ≥ 3.3.1, every second one ESP8266 on 8266); password from --auth. */
+  arduinoOta?: number;
   /** Web updater credentials for the Arduino and ESPHome boards. */
   credentials?: { user: string; password: string } | null;
   bytesPerSecond?: number | null;
@@ -51,6 +54,8 @@ export interface BenchSpec {
 
 export interface Bench {
   boards: HttpBoard[];
+  /** ArduinoOTA boards (UDP + connect-back, no HTTP server): listed in the table too. */
+  arduinoOta: ArduinoOtaBoard[];
   table(): string;
   stop(): Promise<void>;
 }
@@ -62,9 +67,15 @@ function addressAt(first: string, index: number): string {
 
 export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
   assertPrivateNetwork('the simulator bench');
-  const counted = [spec.mongoose, spec.esp8266, spec.esp32, spec.esphome, spec.esphomeNative, spec.espLink].some(
-    (count) => count !== undefined,
-  );
+  const counted = [
+    spec.mongoose,
+    spec.esp8266,
+    spec.esp32,
+    spec.esphome,
+    spec.esphomeNative,
+    spec.espLink,
+    spec.arduinoOta,
+  ].some((count) => count !== undefined);
   const count = (value: number | undefined) => value ?? (counted ? 0 : 1);
   const common = (index: number) => ({
     address: addressAt(spec.firstAddress ?? '127.0.0.10', index),
@@ -112,18 +123,34 @@ export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
     const lastOctet = Number(options.address.split('.')[3]).toString(16).padStart(2, '0');
     boards.push(new EspLinkBoard({ ...options, hostname: `esp-link-${lastOctet}` }));
   }
+  const arduinoOta: ArduinoOtaBoard[] = [];
+  for (let i = 0; i < count(spec.arduinoOta); i++) {
+    arduinoOta.push(
+      new ArduinoOtaBoard({
+        address: common(boards.length + arduinoOta.length).address,
+        platform: i % 2 ? 'ESP8266' : 'ESP32',
+        password: credentials?.password ?? null,
+        freeSpace: spec.freeBytes,
+        dropAfterBytes: spec.dropAfterBytes ?? null,
+        announceIntervalMs: spec.announceIntervalMs,
+      }),
+    );
+  }
   if (spec.log) for (const board of boards) watch(board, spec.log);
+  if (spec.log) for (const board of arduinoOta) watchArduinoOta(board, spec.log);
+  const all = [...boards, ...arduinoOta];
   try {
-    await Promise.all(boards.map((board) => board.start()));
+    await Promise.all(all.map((board) => board.start()));
   } catch (error) {
-    await Promise.all(boards.map((board) => board.stop()));
+    await Promise.all(all.map((board) => board.stop()));
     throw error;
   }
   return {
     boards,
-    table: () => formatTable(boards),
+    arduinoOta,
+    table: () => formatTable([...boards, ...arduinoOta]),
     stop: async () => {
-      await Promise.all(boards.map((board) => board.stop()));
+      await Promise.all(all.map((board) => board.stop()));
     },
   };
 }
@@ -149,10 +176,23 @@ function watch(board: HttpBoard, log: (line: string) => void): void {
   );
 }
 
-export function formatTable(boards: HttpBoard[]): string {
+function watchArduinoOta(board: ArduinoOtaBoard, log: (line: string) => void): void {
+  const say = (text: string) => log(`[${board.hostname}] ${text}`);
+  board.on('dropped', (why: string) => say(`invitation dropped (${why})`));
+  board.on('auth', (verdict: string) => say(`authentication ${verdict}`));
+  board.on('connected', () => say('connected back to the host'));
+  board.on('update', (result: { ok: boolean; message: string }) =>
+    say(result.ok ? 'update OK, restarting' : `update failed: ${result.message}`),
+  );
+  board.on('online', (address: string) => say(`online at ${address}, version ${board.version ?? '(unknown)'}`));
+}
+
+export function formatTable(boards: Array<HttpBoard | ArduinoOtaBoard>): string {
   const rows = [['KIND', 'NAME', 'ADDRESS', 'PORT', 'VERSION']];
-  for (const board of boards)
-    rows.push([board.kind, board.hostname, board.address, String(board.port), board.firmwareVersion ?? '-']);
+  for (const board of boards) {
+    const version = board instanceof ArduinoOtaBoard ? board.version : board.firmwareVersion;
+    rows.push([board.kind, board.hostname, board.address, String(board.port), version ?? '-']);
+  }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows
     .map((row) =>
@@ -165,7 +205,7 @@ export function formatTable(boards: HttpBoard[]): string {
 }
 
 const USAGE = `usage: node test/sim/bench.ts [--mongoose N] [--esp8266 N] [--esp32 N] [--esphome N] [--esphome-native N] [--esp-link N]
-       [--auth user:pass] [--slow BYTES_PER_SECOND] [--drop-after BYTES] [--free BYTES]
+       [--arduino-ota N] [--auth user:pass] [--slow BYTES_PER_SECOND] [--drop-after BYTES] [--free BYTES]
        [--commit-timeout-reverts] [--first-address 127.0.0.10]
 Without a count option one board of each kind starts. Must run in a private network namespace:
   npm run sim -- --mongoose 2`;
@@ -180,6 +220,7 @@ function parseCli(argv: string[]): BenchSpec {
       esphome: { type: 'string' },
       'esphome-native': { type: 'string' },
       'esp-link': { type: 'string' },
+      'arduino-ota': { type: 'string' },
       auth: { type: 'string' },
       slow: { type: 'string' },
       'drop-after': { type: 'string' },
@@ -213,6 +254,7 @@ function parseCli(argv: string[]): BenchSpec {
     esphome: number(values.esphome, 'esphome'),
     esphomeNative: number(values['esphome-native'], 'esphome-native'),
     espLink: number(values['esp-link'], 'esp-link'),
+    arduinoOta: number(values['arduino-ota'], 'arduino-ota'),
     credentials,
     bytesPerSecond: number(values.slow, 'slow') ?? null,
     dropAfterBytes: number(values['drop-after'], 'drop-after') ?? null,
