@@ -129,6 +129,11 @@ export class EspOtaSession {
     await this.write(this.firmware, packet);
   }
 
+  /** Whether an ACK naming this sector is waiting (before the sector's last packet: an error). */
+  hasSectorAckFor(sector: number): boolean {
+    return this.sectorAcks.some((ack) => ack.sector === sector);
+  }
+
   /** The next sector ACK in arrival order. */
   nextSectorAck(timeoutMs: number, signal?: AbortSignal): Promise<SectorAck> {
     return this.next(this.sectorAcks, 'sectorWaiter', timeoutMs, signal, 'a sector ACK');

@@ -94,7 +94,13 @@ export async function uploadSectors(input: SectorUploadInput): Promise<SectorUpl
   const result: SectorUploadResult = { sectors: total, crcRetries: 0, resyncs: 0 };
   let warnedExpected = false;
   while (sector < total) {
-    for (const packet of sectorPackets(image, sector, session.maxPacket)) await session.writeFirmware(packet);
+    const packets = sectorPackets(image, sector, session.maxPacket);
+    for (const [i, packet] of packets.entries()) {
+      // An ACK before the sector's end is an error (an index error, most often): stop sending, so the
+      // NimBLE firmware, which keeps wrongly numbered packets, does not take a whole wrong sector.
+      if (i > 0 && session.hasSectorAckFor(sector)) break;
+      await session.writeFirmware(packet);
+    }
     const ack = await ackFor(session, sector, timeouts, signal);
     if (!ack.crcValid) input.log(`The ACK of sector ${sector} carries a wrong CRC16; taken as the device sent it.`);
     switch (ack.status) {

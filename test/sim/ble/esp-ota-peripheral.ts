@@ -9,9 +9,8 @@
 // The transfer state lives in globals in the firmware, so it survives a disconnect: after a dropped link a
 // new START is rejected until STOP. Quirks: `nimble: true` declares write + indicate only (the NimBLE
 // ble_ota variant) and its START keeps the sector counter (so after a reconnect the device answers sector 0
-// with an index error naming the sector it is at; its real firmware then also keeps the wrongly numbered
-// packets as the current sector — not modelled, as the engine only ever sends the sector the device asked
-// for after an index error); `corruptSector` makes the device's CRC of one sector
+// with an index error naming the sector it is at, and keeps the wrongly numbered packets all the same, as
+// nimble_ota.c does); `corruptSector` makes the device's CRC of one sector
 // come out wrong a number of times; `dropLinkAfterBytes` drops the link once.
 
 import {
@@ -228,6 +227,13 @@ export class EspOtaPeripheral implements VirtualPeripheral {
     }
     if (id === CMD_START) return this.start(data.readUInt32LE(2));
     if (id === CMD_STOP) {
+      if (this.options.nimble) {
+        // ble_ota_start_write_chr: start_ota and the length cleared, the sector counter kept, always accepted.
+        this.startOta = false;
+        this.totalLen = 0;
+        this.note(`stop at sector ${this.curSector}`);
+        return this.commandAck(CMD_STOP, 0);
+      }
       if (!this.startOta) return this.commandAck(CMD_STOP, 1);
       this.note(`stop after ${this.curSector} sectors`);
       this.resetTransfer();
@@ -245,11 +251,10 @@ export class EspOtaPeripheral implements VirtualPeripheral {
       this.note('START rejected: length 0');
       return this.commandAck(CMD_START, 1);
     }
-    if (this.startOta && this.options.nimble) {
-      // ble_ota_start_write_chr: a new length, a new sector buffer, the sector counter kept.
-      this.sectorBuf = [];
-      this.sectorLen = 0;
-      this.curPacket = 0;
+    if (this.options.nimble) {
+      // ble_ota_start_write_chr: a new length and a new zeroed buffer, but the sector counter and the
+      // buffer offset are kept (nothing resets them short of a reboot).
+      this.sectorBuf = [Buffer.alloc(this.sectorLen)];
     } else {
       this.resetTransfer();
       this.partition = []; // the begin hook: esp_ota_begin on the next partition
@@ -273,6 +278,7 @@ export class EspOtaPeripheral implements VirtualPeripheral {
     const packet = data[2]!;
     const end = packet === 0xff;
     let payload = data.subarray(3);
+    if (this.options.nimble) return this.receiveNimble(sector, packet, payload);
     if (sector !== this.curSector) {
       this.stats.indexErrors += 1;
       return this.sectorAck(sector, FW_INDEX_ERR, this.curSector);
@@ -315,6 +321,44 @@ export class EspOtaPeripheral implements VirtualPeripheral {
     this.resetSector();
     this.sectorAck(sector, FW_SUCCESS, this.curSector);
     if (this.written >= this.totalLen && !this.finishing) this.finish();
+  }
+
+  /**
+   * nimble_ota.c esp_ble_ota_write_chr: a wrong sector index is answered with an index error, and the
+   * packet is kept all the same; a packet out of sequence is only logged; at the 0xFF packet the CRC is
+   * checked over everything buffered, and a match is taken as the current sector whatever its index.
+   */
+  private async receiveNimble(sector: number, packet: number, payload: Buffer): Promise<void> {
+    if (sector !== this.curSector && sector !== 0xffff) {
+      this.stats.indexErrors += 1;
+      this.sectorAck(sector, FW_INDEX_ERR, this.curSector);
+    }
+    this.sectorBuf.push(Buffer.from(payload));
+    this.sectorLen += payload.length;
+    if (packet !== 0xff) {
+      this.curPacket += 1;
+      return;
+    }
+    const buffered = Buffer.concat(this.sectorBuf);
+    this.resetSector();
+    const data = buffered.subarray(0, Math.max(0, buffered.length - 2));
+    let computed = firmwareCrc16(data);
+    if (this.corruptLeft > 0 && this.options.corruptSector?.sector === this.curSector) {
+      this.corruptLeft -= 1;
+      computed ^= 0x0100;
+    }
+    if (buffered.length < 2 || buffered.length > 4098 || computed !== buffered.readUInt16LE(buffered.length - 2)) {
+      this.stats.crcErrors += 1;
+      this.note(`sector ${this.curSector}: CRC mismatch`);
+      return this.sectorAck(sector, FW_CRC_ERR, this.curSector);
+    }
+    await this.sleep(this.options.sectorWriteMs ?? 40);
+    this.partition.push(Buffer.from(data));
+    this.written += data.length;
+    this.stats.sectorsWritten += 1;
+    this.curSector += 1;
+    this.sectorAck(sector, FW_SUCCESS, this.curSector);
+    if (this.totalLen > 0 && this.written >= this.totalLen && !this.finishing) this.finish();
   }
 
   // ---- the example application: esp_ota_end, set boot partition, restart ------------------------------
