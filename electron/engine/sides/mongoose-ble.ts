@@ -5,7 +5,7 @@ import type { Device, DeviceStatus, PushPlan } from '../../../shared/domain.ts';
 import { formatDuration } from '../../../shared/format.ts';
 import { UpdateError } from '../update-error.ts';
 import type { BleRadio } from '../ble/ble-radio.ts';
-import { MongooseRpcError, MongooseRpcGatt } from '../ble/mongoose-rpc-gatt.ts';
+import { MongooseLinkError, MongooseRpcError, MongooseRpcGatt } from '../ble/mongoose-rpc-gatt.ts';
 import { readMongooseManifest } from '../images/index.ts';
 import { mongooseBleChecks, notFwZipChecks } from '../protocols/mongoose-ble-plan.ts';
 import { sysInfoFrom } from '../protocols/mongoose-sysinfo.ts';
@@ -152,12 +152,13 @@ export async function mongooseBlePlan(
 
 export async function mongooseBleDecide(device: Device, access: MongooseAccess, decision: Decision): Promise<string> {
   const words = decision === 'commit' ? 'committing its firmware' : 'reverting its firmware';
-  return withRpc(access, words, async (rpc) => {
+  const first = await withRpc(access, words, async (rpc): Promise<{ said: string } | { revertedFrom: string }> => {
     const info = await readInfo(rpc);
     const boot = (await rpc.call('OTA.GetBootState')) as BootStateAnswer | null;
     const running = info.version ?? 'its firmware';
     if (boot?.is_committed !== false) {
-      if (decision === 'commit') return `${device.name} already runs ${running} committed: nothing to commit.`;
+      if (decision === 'commit')
+        return { said: `${device.name} already runs ${running} committed: nothing to commit.` };
       throw new UpdateError(
         'update-failed',
         `${device.name} runs ${running} committed: there is nothing to revert to.`,
@@ -171,11 +172,28 @@ export async function mongooseBleDecide(device: Device, access: MongooseAccess, 
           'update-failed',
           `OTA.Commit returned, but ${device.name} still reports ${running} as uncommitted.`,
         );
-      return `Committed ${running} on ${device.name}.`;
+      return { said: `Committed ${running} on ${device.name}.` };
     }
-    await rpc.call('OTA.Revert');
-    return `Reverting: ${device.name} reboots from ${running} into its previous firmware.`;
+    // It reboots ~100 ms after answering (the answer may be lost to that reset).
+    const down = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, access.timeouts.rebootGoneMs);
+      rpc.connection.onDisconnect(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await rpc.call('OTA.Revert').catch((error: unknown) => {
+      if (!(error instanceof MongooseLinkError)) throw error;
+    });
+    await down;
+    return { revertedFrom: running };
   });
+  if ('said' in first) return first.said;
+  // As for LAN boards, the words come from what it runs once it is back.
+  const back = { ...access, connectTimeoutMs: access.timeouts.rebootComeBackMs };
+  const after = await withRpc(back, words, readInfo);
+  access.recordFirmware(after.version);
+  return `Reverted: ${device.name} went back from ${first.revertedFrom} to ${after.version ?? 'its previous firmware'}.`;
 }
 
 export function mongooseBleSequence(device: Device, access: MongooseAccess): JobSequence {

@@ -137,3 +137,31 @@ describe('Mongoose OS pushes over BLE (RPC over GATT) through the engine', () =>
     expect(job.result?.message).toMatch(/not a Mongoose OS fw\.zip/);
   });
 });
+
+describe('Mongoose OS over BLE outside a job, and a device that never comes back', () => {
+  it('commit and revert from the CLI or the plan panel act on uncommitted firmware, in words', async () => {
+    const { device, engine: e, found } = await bench();
+    const already = await e.commitDevice(found.id);
+    expect(already.outcome).toBe('mos-ble-lamp already runs 1.0.0 committed: nothing to commit.');
+    await expect(e.revertDevice(found.id)).rejects.toThrow(/runs 1\.0\.0 committed: there is nothing to revert to/);
+
+    Object.assign(device, { activeVersion: '1.1.0', committed: false, previous: '1.0.0', commitTimeout: 300 });
+    const committed = await e.commitDevice(found.id);
+    expect(committed.outcome).toBe('Committed 1.1.0 on mos-ble-lamp.');
+    expect(committed.bootState).toMatchObject({ committed: true });
+
+    Object.assign(device, { activeVersion: '1.2.0', committed: false, previous: '1.1.0', commitTimeout: 300 });
+    const reverted = await e.revertDevice(found.id);
+    expect(reverted.outcome).toBe('Reverted: mos-ble-lamp went back from 1.2.0 to 1.1.0.');
+    expect(reverted.firmwareVersion).toBe('1.1.0');
+  });
+
+  it('a device that never comes back after OTA.End: the job fails with how long it waited', async () => {
+    const { push } = await bench({ neverReturnAfterReset: true });
+    const job = await push(fwZip('1.5.0'));
+    expect(job.state).toBe('failed');
+    expect(job.result?.message).toMatch(
+      /mos-ble-lamp did not come back within 4 s after rebooting into the new firmware/,
+    );
+  });
+});
