@@ -44,7 +44,7 @@ export interface Bench {
   /** Next "Open build folder…" picks this sub-folder of the drop directory. */
   chooseFolderNext(folder: string | null): void;
   /** The engine's device for a board (waits until discovery or a probe found it). */
-  deviceOf(board: HttpBoard): Promise<Device>;
+  deviceOf(board: Pick<HttpBoard, 'address'>): Promise<Device>;
   /** Opens the app and waits for data-app-state="ready". */
   open(): Promise<void>;
   row(device: Device): Locator;
