@@ -117,6 +117,8 @@ class MongooseBleRun {
     ctx.setState('connecting');
     const manifest = await readMongooseManifest(ctx.image.path);
     if (!manifest) throw new UpdateError('unsupported-package', say.notAFwZip(ctx.image.info.fileName));
+    // A bundle the device would refuse (compressed entries, manifest not first…): inspectImage said why.
+    if (ctx.image.info.problem) throw new UpdateError('unsupported-package', ctx.image.info.problem);
     const file = await readFile(ctx.image.path);
     if (createHash('sha256').update(file).digest('hex') !== ctx.image.info.sha256) {
       throw new UpdateError(

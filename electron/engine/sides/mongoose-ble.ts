@@ -122,7 +122,7 @@ export async function mongooseBlePlan(
     imageSlots: null,
     send: { imageId: info.imageId, fileName: info.fileName, size: info.size, sha256: info.sha256 },
   };
-  const manifest = await readMongooseManifest(image.path);
+  const manifest = info.problem ? null : await readMongooseManifest(image.path);
   if (!manifest) {
     const checks = notFwZipChecks(info.fileName, info.format === 'mongoose-fw-zip' ? info.problem : null);
     return { ...base, checks, ...judgePlan(checks, base) };

@@ -165,3 +165,23 @@ describe('Mongoose OS over BLE outside a job, and a device that never comes back
     );
   });
 });
+
+describe('Mongoose OS over BLE: a fw.zip the device would refuse', () => {
+  it('a compressed fw.zip is refused with the inspection words before connecting', async () => {
+    const { device, push, engine: e, found } = await bench();
+    const zip = buildMongooseFwZip({
+      platform: 'esp32',
+      version: '1.1.0',
+      buildId: 'c',
+      size: 8_000,
+      compressed: true,
+    });
+    const info = await e.inspectImage(scratch.write('fw-deflated.zip', zip));
+    expect(info.problem).toBeTruthy();
+    const plan = await e.planPush(found.id, info.imageId);
+    expect(plan.checks).toEqual([expect.objectContaining({ id: 'format', status: 'fail', detail: info.problem })]);
+    const job = await push(zip);
+    expect(job.state).toBe('failed');
+    expect(device.calls).toEqual([]);
+  });
+});
