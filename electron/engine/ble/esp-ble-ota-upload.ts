@@ -72,6 +72,11 @@ export interface SectorUploadInput {
   image: Buffer;
   timeouts: EspOtaTimeouts;
   signal?: AbortSignal;
+  /**
+   * Sectors this job has already had acknowledged (before a dropped link). The device may be followed
+   * forward to those only: sectors it holds beyond them came from someone else's transfer.
+   */
+  ownSectors: number;
   /** Bytes the device has acknowledged so far (sectors × 4 KiB, the last one shorter). */
   onConfirmed(bytes: number): void;
   log(text: string): void;
@@ -93,6 +98,7 @@ export async function uploadSectors(input: SectorUploadInput): Promise<SectorUpl
   let resyncsInARow = 0;
   const result: SectorUploadResult = { sectors: total, crcRetries: 0, resyncs: 0 };
   let warnedExpected = false;
+  let own = input.ownSectors;
   while (sector < total) {
     const packets = sectorPackets(image, sector, session.maxPacket);
     for (const [i, packet] of packets.entries()) {
@@ -111,6 +117,7 @@ export async function uploadSectors(input: SectorUploadInput): Promise<SectorUpl
           warnedExpected = true;
         }
         sector += 1;
+        own = Math.max(own, sector);
         crcInARow = resyncsInARow = 0;
         input.onConfirmed(confirmedAt(sector));
         break;
@@ -131,6 +138,11 @@ export async function uploadSectors(input: SectorUploadInput): Promise<SectorUpl
           throw new EspOtaRefusedError(
             `The device kept asking for another sector (it expects sector ${ack.expected} of ${total}): ` +
               'it and OTA Bench disagree on where the transfer is.',
+          );
+        if (ack.expected > own)
+          throw new EspOtaRefusedError(
+            `The device is partway through an earlier transfer (it expects sector ${ack.expected}) and did not start ` +
+              'over: its firmware (the NimBLE ble_ota) keeps its place until it restarts. Reset or power-cycle the device, then push again.',
           );
         input.log(`Sector ${sector}: the device expects sector ${ack.expected}; continuing from there.`);
         sector = ack.expected;

@@ -9,7 +9,7 @@ import { isTerminal } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import type { BleRadio } from '../ble/ble-radio.ts';
 import { LinkLostError } from '../ble/smp-client.ts';
-import { sectorCount } from '../ble/esp-ble-ota.ts';
+import { ESP_OTA_SECTOR_BYTES, sectorCount } from '../ble/esp-ble-ota.ts';
 import { EspOtaSession, EspOtaTimeoutError } from '../ble/esp-ble-ota-session.ts';
 import {
   DEFAULT_ESP_OTA_TIMEOUTS,
@@ -133,6 +133,8 @@ async function transfer(
 ): Promise<EspOtaSession> {
   const sampler = new ProgressSampler(file.length, (progress) => ctx.update({ progress }));
   let confirmed = 0;
+  /** Sectors of this image the device acknowledged in any attempt of this job. */
+  let ownSectors = 0;
   let drops = 0;
   try {
     for (;;) {
@@ -145,8 +147,10 @@ async function transfer(
           image: file,
           timeouts,
           signal: ctx.signal,
+          ownSectors,
           onConfirmed: (bytes) => {
             confirmed = bytes;
+            ownSectors = Math.max(ownSectors, Math.ceil(bytes / ESP_OTA_SECTOR_BYTES));
             sampler.update(bytes);
           },
           log: ctx.log,

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, type OtaEngine } from '../../../electron/engine/index.ts';
 import { NobleRadio, type NobleLike } from '../../../electron/engine/ble/noble-radio.ts';
 import type { Job } from '../../../shared/domain.ts';
+import { sectorPackets, startCommand } from '../../../electron/engine/ble/esp-ble-ota.ts';
 import { EspOtaPeripheral, type EspOtaPeripheralOptions } from '../../sim/ble/esp-ota-peripheral.ts';
 import { SimBindings } from '../../sim/ble/sim-bindings.ts';
 import { esp32App, esp8266App, filler, mcubootImage, scratchDir } from '../images/builders.ts';
@@ -122,6 +123,20 @@ describe('Espressif BLE OTA pushes through the engine', () => {
     // resent; had OTA Bench sent the whole wrong sector, the firmware would have taken it as this one.
     expect(device.stats.crcErrors).toBeGreaterThan(0);
     expect(device.running.image?.equals(image)).toBe(true);
+  });
+
+  it('refuses to follow a NimBLE device into a transfer someone else left half done', async () => {
+    const { device, push } = await bench({ nimble: true });
+    // Another client's image, two sectors in, then gone: the firmware keeps its place.
+    const theirs = app(20_000, { version: '6.6.6' });
+    device.onWrite('8018', '8022', startCommand(theirs.length), false);
+    for (const sector of [0, 1])
+      for (const packet of sectorPackets(theirs, sector, 244)) device.onWrite('8018', '8020', packet, false);
+    await until(() => device.stats.sectorsWritten === 2 || undefined);
+    const job = await push(app());
+    expect(job.state).toBe('failed');
+    expect(job.result?.message).toMatch(/partway through an earlier transfer \(it expects sector 2\).*power-cycle/);
+    expect(device.stats.restarts).toBe(0);
   });
 
   it('fails in words when the device takes every sector but esp_ota_end refuses the image', async () => {
