@@ -3,7 +3,13 @@
 // local address the route to the board uses (a PC with Wi-Fi and Ethernet must listen on the NIC that
 // faces the board, and must tell the board that NIC's port). Every wait here has a deadline.
 import dgram from 'node:dgram';
+import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+
+/** The board's IP address: replies and the connection back are matched against it, never a name. */
+export async function boardAddress(host: string): Promise<string> {
+  return net.isIP(host) ? host : (await lookup(host)).address;
+}
 
 /** The local address the kernel would send from to reach `host`: what the board can connect back to. */
 export function localAddressFacing(host: string, port: number): Promise<string> {

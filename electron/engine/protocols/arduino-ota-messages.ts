@@ -39,3 +39,6 @@ export const fileChanged = (name: string): string =>
 
 export const SILENT_BOARD =
   'ArduinoOTA boards answer nothing but update invitations, so OTA Bench cannot read what one runs; its mDNS announcement (_arduino._tcp) is what shows it on the network.';
+
+export const cannotResolve = (host: string, why: string): string =>
+  `Cannot find ${host} on the network (${why}); nothing was sent. Use the board's IP address or check its name.`;

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { UpdateError, deviceWords } from '../update-error.ts';
 import { describeTarget } from '../net/http-client.ts';
-import { OtaDatagrams, OtaListener, localAddressFacing } from '../net/ota-sockets.ts';
+import { OtaDatagrams, OtaListener, boardAddress, localAddressFacing } from '../net/ota-sockets.ts';
 import { arduinoUpdaterFailure } from './arduino-http-update.ts';
 import {
   OTA_COMMAND,
@@ -247,12 +247,15 @@ export function createArduinoOta(options: ArduinoOtaOptions = {}): UpdateProtoco
     if (data.length !== image.info.size || createHash('sha256').update(data).digest('hex') !== image.info.sha256)
       throw new UpdateError('integrity-failure', say.fileChanged(image.info.fileName));
     const md5 = createHash('md5').update(data).digest('hex');
-    const local = await localAddressFacing(target.host, target.port);
+    const board = await boardAddress(target.host).catch((error: NodeJS.ErrnoException) => {
+      throw new UpdateError('connection-lost', say.cannotResolve(target.host, error.code ?? error.message));
+    });
+    const local = await localAddressFacing(board, target.port);
     const port = listenPort();
-    const listener = await OtaListener.listen(local, port, target.host).catch((error: NodeJS.ErrnoException) => {
+    const listener = await OtaListener.listen(local, port, board).catch((error: NodeJS.ErrnoException) => {
       throw new UpdateError('update-failed', say.listenFailed(local, port, error.code ?? error.message));
     });
-    const udp = await OtaDatagrams.open(local, target.host, target.port);
+    const udp = await OtaDatagrams.open(local, board, target.port);
     let link: Conversation | null = null;
     try {
       const command = otaCommandFor(image);

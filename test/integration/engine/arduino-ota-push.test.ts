@@ -109,6 +109,17 @@ describe('ArduinoOTA push', () => {
     expect(board.bootCount).toBe(0);
   });
 
+  it('says the image does not fit when the ESP8266 answers the invitation with ERROR[4]', async () => {
+    const { board, device } = await bench({ platform: 'ESP8266', freeSpace: 100_000 });
+    const { job } = await push('esp8266', device.id, null);
+    expect(job).toMatchObject({
+      state: 'failed',
+      result: { code: 'not-enough-space', deviceMessage: 'ERROR[4]: Not Enough Space' },
+    });
+    expect(job.result!.message).toContain('no room for this image');
+    expect(board.connectedTo).toHaveLength(0);
+  });
+
   it('fails when the link drops before the final word', async () => {
     const { device } = await bench({ platform: 'ESP8266', dropAfterBytes: 50_000 });
     const { job } = await push('esp8266', device.id, null);
