@@ -23,7 +23,11 @@ function localHeaderAt(zip: Buffer, index: number): number {
 describe('fw.zip integrity, as the device checks it', () => {
   it('verifies CRC-32, cs_sha1, sizes and local headers of a good bundle', async () => {
     const info = await inspectImage(scratch.write('good.zip', bundle()));
-    expect(info).toMatchObject({ format: 'mongoose-fw-zip', problem: null, pushableWith: ['mongoose-os', 'mongoose-os-ble'] });
+    expect(info).toMatchObject({
+      format: 'mongoose-fw-zip',
+      problem: null,
+      pushableWith: ['mongoose-os', 'mongoose-os-ble'],
+    });
     expect(factValue(info, 'Integrity')).toBe(
       'verified (CRC-32 of 2 files, cs_sha1 of 1 part, part sizes, local headers)',
     );

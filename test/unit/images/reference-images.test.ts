@@ -139,7 +139,9 @@ async function checkMongoose(info: ImageInfo, car: any, file: string): Promise<v
   expect(factValue(info, 'Zip entries')).toBe(
     `${car.entries.length} (${car.allStored ? 'all stored' : 'some compressed'})`,
   );
-  expect(info.pushableWith).toEqual(car.allStored && car.manifestIsFirstEntry ? ['mongoose-os', 'mongoose-os-ble'] : []);
+  expect(info.pushableWith).toEqual(
+    car.allStored && car.manifestIsFirstEntry ? ['mongoose-os', 'mongoose-os-ble'] : [],
+  );
   // Every cs_sha1 the sidecar verified, and every entry's CRC-32, checked as the device does.
   const hashed = car.parts.filter((p: any) => p.cs_sha1 && p.csVerified).length;
   expect(factValue(info, 'Integrity')).toBe(
