@@ -53,8 +53,9 @@ export function askWithoutEcho(
   output: NodeJS.WritableStream = process.stderr,
 ): Promise<string> {
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
-  output.write(question);
+  // The terminal leaves echo mode (raw mode) before the question shows: an answer typed at once is not echoed.
   const rl = readline.createInterface({ input, output: silent, terminal: true });
+  output.write(question);
   return new Promise((resolve, reject) => {
     let answered = false;
     rl.on('line', (line) => {
