@@ -107,7 +107,7 @@ export interface DeviceCommitState {
 }
 
 export type ImageFormatId =
-  'mongoose-fw-zip' | 'esp-app' | 'esp8266-ota-v2' | 'gzip' | 'mcuboot' | 'esp8266-ota-pair' | 'unknown';
+  'mongoose-fw-zip' | 'esp-app' | 'esp8266-ota-v2' | 'gzip' | 'mcuboot' | 'esp8266-ota-pair' | 'littlefs' | 'unknown';
 
 export interface ImageFact {
   label: string;

@@ -9,6 +9,7 @@ import { ANY_BOARD_LIMIT, sizeProblem } from './size-limits.ts';
 import { espAppFormat } from './esp-app.ts';
 import { esp8266OtaV2Format } from './esp8266-ota-v2.ts';
 import { gzipFormat } from './gzip.ts';
+import { littlefsFormat } from './littlefs.ts';
 import { mcubootFormat } from './mcuboot.ts';
 import { mongooseFwZipFormat } from './mongoose-fw-zip.ts';
 import { unknownFormat } from './unknown.ts';
@@ -20,6 +21,7 @@ export const IMAGE_FORMATS: readonly ImageFormat[] = [
   mcubootFormat,
   esp8266OtaV2Format,
   espAppFormat,
+  littlefsFormat,
   unknownFormat,
 ];
 

@@ -35,6 +35,13 @@ function formatCheck(info: ImageInfo): PreflightCheck {
       return check('format', LABEL, 'pass', `${info.formatLabel}, sent as an application update (command 0).`);
     case 'gzip':
       return check('format', LABEL, 'pass', `${info.formatLabel}: the ESP8266 Updater unpacks it (command 0).`);
+    case 'littlefs':
+      return check(
+        'format',
+        LABEL,
+        'pass',
+        `${info.formatLabel}, sent as a filesystem update (command 100): it replaces the board's filesystem partition.`,
+      );
     case 'esp8266-ota-v2':
     case 'esp8266-ota-pair':
       return check(

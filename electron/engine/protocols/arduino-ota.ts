@@ -62,9 +62,9 @@ export function listenPortFromEnvironment(): number {
   return Number.isInteger(port) && port > 0 && port < 65536 ? port : 0;
 }
 
-/** Application images go with command 0; a filesystem image (LittleFS/SPIFFS) would go with 100. */
+/** Application images go with command 0 (U_FLASH), a LittleFS image with 100 (U_FS). */
 export function otaCommandFor(image: ImageOnDisk): OtaCommand {
-  return image.info.format === 'esp-app' || image.info.format === 'gzip' ? OTA_COMMAND.app : OTA_COMMAND.filesystem;
+  return image.info.format === 'littlefs' ? OTA_COMMAND.filesystem : OTA_COMMAND.app;
 }
 
 /**

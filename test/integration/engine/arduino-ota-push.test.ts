@@ -4,7 +4,7 @@
 // back (a firewall), an MD5 mismatch and a link that drops, each in its own words.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArduinoOtaBoard, type ArduinoOtaBoardOptions } from '../../sim/boards/arduino-ota-board.ts';
-import { makeEspAppImage } from '../../sim/firmware-fixtures.ts';
+import { makeEspAppImage, writeFixture } from '../../sim/firmware-fixtures.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import type { Job } from '../../../shared/domain.ts';
 import { request, testEngine, waitFor } from './engine-harness.ts';
@@ -56,6 +56,19 @@ describe('ArduinoOTA push', () => {
     expect(job.log.map((l) => l.text).join('\n')).toContain('announced itself again');
     expect(board.received.at(-1)).toMatchObject({ sha256, outcome: 'applied' });
     expect(board.bootCount).toBe(1);
+  });
+
+  it('sends a LittleFS image as a filesystem update (command 100)', async () => {
+    const { board, device } = await bench();
+    const data = Buffer.alloc(96 * 1024, 0xff);
+    Buffer.from([1, 0, 0, 0, 0xf0, 0x0f, 0xff, 0xf7]).copy(data, 0);
+    data.write('littlefs', 8, 'latin1');
+    const file = writeFixture(`fs-${Math.random()}.littlefs.bin`, data);
+    const image = await engine!.inspectImage(file.path);
+    expect(image).toMatchObject({ format: 'littlefs', pushableWith: ['arduino-ota'] });
+    const job = await engine!.waitForJob(engine!.push(request(device.id, image.imageId)).id);
+    expect(job.state).toBe('updated');
+    expect(board.received.at(-1)).toMatchObject({ sha256: file.sha256, outcome: 'applied', command: 100 });
   });
 
   it('falls back to the MD5 password hash as espota does (a board given setPasswordHash(md5))', async () => {

@@ -90,7 +90,7 @@ export class ArduinoOtaBoard extends EventEmitter {
   bootCount = 0;
   /** host:port of every connection back it made (the port the invitation named). */
   readonly connectedTo: string[] = [];
-  readonly received: Array<{ size: number; md5: string; sha256: string; outcome: string }> = [];
+  readonly received: Array<{ size: number; md5: string; sha256: string; outcome: string; command?: number }> = [];
   private state: State = 'idle';
   private nonce = '';
   private pending: Invitation | null = null;
@@ -358,7 +358,7 @@ export class ArduinoOtaBoard extends EventEmitter {
       this.emit('update', { ok: false, message: text });
       return;
     }
-    this.received.push({ size: image.length, md5, sha256, outcome: 'applied' });
+    this.received.push({ size: image.length, md5, sha256, outcome: 'applied', command: invitation.command });
     const version = invitation.command === 0 ? findVersionMarker(image) : this.version;
     const restart = () => {
       this.emit('update', { ok: true, message: 'OK' });
