@@ -153,7 +153,7 @@ describe('a board the CLI cannot identify without its password', () => {
       const { code, stdout, stderr } = await cli(['push', image.path, '--to', node.address]);
       expect(code).toBe(1);
       expect(stdout + stderr).toMatch(
-        /could not tell which update protocol it speaks \(GET \/: HTTP 401, asks for a password .*\(--user USER --password PASSWORD, or --protocol mongoose-os\|arduino-esp8266\|arduino-esp32\|esphome-web\|esp-link\)/,
+        /could not tell which update protocol it speaks \(GET \/: HTTP 401, asks for a password .*\(--user USER --password PASSWORD, or --protocol mongoose-os\|arduino-esp8266\|arduino-esp32\|esphome-web\|esphome-native\|esp-link\)/,
       );
       const pushed = await cli([
         'push',
