@@ -163,13 +163,14 @@ export class LanSide implements DeviceSide {
     const target = targetOf(device);
     const protocol = pushProtocol(device.protocol);
     if (!target || !protocol) return notRead(device, {});
-    // Nothing to ask without starting an update (ArduinoOTA): say so, and leave its liveness to mDNS.
+    // Nothing to ask without starting an update (ArduinoOTA): say so; whether it is there is what
+    // mDNS says (its announcements keep it online), not a failed read.
     if (protocol.silentBoard) {
       const note = await protocol.readFirmware(target).then(
         () => null,
         (error: Error) => error.message,
       );
-      return notRead(device, note ? { note } : {});
+      return { ...notRead(device, note ? { note } : {}), reachable: device.online };
     }
     try {
       const info = await protocol.readFirmware(target);

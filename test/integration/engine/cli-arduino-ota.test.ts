@@ -89,6 +89,12 @@ describe('ota-bench push to an ArduinoOTA board', () => {
     expect(board.received.at(-1)).toMatchObject({ sha256: image.sha256, outcome: 'applied' });
   });
 
+  it('status says the board is announced and that what it runs cannot be read', async () => {
+    const { code, raw } = await cli('status', 'cli-sketch');
+    expect(code, raw).toBe(0);
+    expect(raw).toContain('answer nothing but update invitations');
+  });
+
   it('refuses an --ota-port that is no port', async () => {
     const image = makeEspAppImage({ chip: 'esp32', size: 50_000, version: '5.3.0', fileName: 'cli-badport.bin' });
     const { code, raw } = await cli('push', image.path, '--to', 'cli-sketch', '--ota-port', '70000');
