@@ -85,9 +85,16 @@ export function formatBleRate(bytesPerSecond: number): string {
   return `${kB.toFixed(kB >= 100 ? 0 : 1)} kB/s`;
 }
 
-/** The upload rate of a job as its transport is usually quoted: kB/s over BLE (SMP), KiB/s or MiB/s over the LAN. */
+const BLE_PROTOCOLS: readonly ProtocolId[] = ['mcumgr-smp', 'mongoose-os-ble', 'esp-ble-ota'];
+
+/** Whether this protocol's rate is quoted as BLE rates are (kB/s, 1 kB = 1000 bytes). */
+export function quotesBleRate(protocol: ProtocolId): boolean {
+  return BLE_PROTOCOLS.includes(protocol);
+}
+
+/** The upload rate of a job as its transport is usually quoted: kB/s over BLE, KiB/s or MiB/s over the LAN. */
 export function formatUploadRate(bytesPerSecond: number, protocol: ProtocolId): string {
-  return protocol === 'mcumgr-smp' ? formatBleRate(bytesPerSecond) : formatRate(bytesPerSecond);
+  return quotesBleRate(protocol) ? formatBleRate(bytesPerSecond) : formatRate(bytesPerSecond);
 }
 
 /** Whole percent, 0–100, rounded down so 100 means all of it. */

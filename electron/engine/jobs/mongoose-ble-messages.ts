@@ -1,5 +1,5 @@
 // The Mongoose OS over BLE job's longer sentences (mongoose-ble-job.ts), out of its control flow.
-import { formatBytes, formatCount, formatDuration } from '../../../shared/format.ts';
+import { formatBleRate, formatBytes, formatCount, formatDuration } from '../../../shared/format.ts';
 import { UpdateError, deviceWords } from '../update-error.ts';
 
 export function notAFwZip(fileName: string): string {
@@ -26,7 +26,7 @@ export function linkKeptDropping(sent: number, total: number, reason: string): s
 }
 
 export function uploadFinished(bytes: number, writes: number, seconds: number): string {
-  const rate = seconds > 0 ? `, ${(bytes / seconds / 1000).toFixed(1)} kB/s` : '';
+  const rate = seconds > 0 ? `, ${formatBleRate(bytes / seconds)}` : '';
   return `Sent ${formatBytes(bytes)} in ${formatCount(writes)} OTA.Write calls (${formatDuration(seconds)}${rate}).`;
 }
 

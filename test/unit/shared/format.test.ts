@@ -122,6 +122,8 @@ describe('rates', () => {
   it('picks the unit by transport, for the CLI and the job card alike', () => {
     expect(formatUploadRate(18_400, 'mcumgr-smp')).toBe('18.4 kB/s');
     expect(formatUploadRate(18_400, 'mongoose-os')).toBe('18.0 KiB/s');
+    expect(formatUploadRate(1_200, 'mongoose-os-ble')).toBe('1.2 kB/s');
+    expect(formatUploadRate(9_500, 'esp-ble-ota')).toBe('9.5 kB/s');
   });
 });
 

@@ -6,6 +6,7 @@ import {
   formatDuration,
   formatEta,
   formatRate,
+  quotesBleRate,
   percentOf,
 } from '../../../../shared/format.ts';
 import { stateTone } from '../../lib/job-state.ts';
@@ -49,7 +50,7 @@ export function JobProgress({ job, now }: { job: Job; now: number }) {
         )}
         {uploading && (
           <>
-            {job.protocol === 'mcumgr-smp' ? (
+            {quotesBleRate(job.protocol) ? (
               <span
                 data-testid="job-rate"
                 title="Upload speed, smoothed over the last seconds (1 kB = 1000 bytes, as BLE rates are quoted)"
