@@ -93,6 +93,9 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     await sampler.flush();
   }
   const pushedAt = Date.now();
+  // Until the board reboots, the old firmware still answers mDNS with its old TXT: only what it says
+  // after that moment counts as coming back, and only then is an announced version the new one.
+  const rebootAt = pushedAt + (outcome.rebootAfterMs ?? 0);
   if (unanswered) ctx.log(`${unanswered.happened} Watching whether it restarts and what it runs.`);
   else ctx.log(`The board accepted the image${outcome.deviceMessage ? `: "${outcome.deviceMessage}"` : ''}.`);
 
@@ -105,10 +108,10 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
     comeBackMs: timeouts.rebootComeBackMs,
     pollMs: timeouts.pollMs,
     signal,
-    reannounced: () => ctx.device().lastSeen > pushedAt,
+    reannounced: () => ctx.device().lastSeen > rebootAt,
     lastHeard: () => ctx.device().lastSeen,
     announces: () => ctx.device().services.length > 0,
-    earliestRebootAt: pushedAt + (outcome.rebootAfterMs ?? 0),
+    earliestRebootAt: rebootAt,
     log: ctx.log,
   }).catch((error: unknown) => {
     if (!(error instanceof UpdateError) || error.code === 'cancelled') throw error;
@@ -123,7 +126,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
   });
 
   ctx.setState('verifying');
-  const toVersion = returned.info?.version ?? (await announcedVersion(ctx, pushedAt));
+  const toVersion = returned.info?.version ?? (await announcedVersion(ctx, rebootAt));
   ctx.update({ toVersion });
   if (unanswered) judgeUnanswered(unanswered, image, fromVersion, toVersion);
   if (outcome.expectedSlot) {

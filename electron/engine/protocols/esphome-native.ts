@@ -29,8 +29,28 @@ import { EMPTY_FIRMWARE_INFO } from './update-protocol.ts';
 
 /** The board drops a connection that has not finished the handshake within 20 s (OTA_SOCKET_TIMEOUT_HANDSHAKE). */
 const HANDSHAKE_MS = 20_000;
-/** The board waits 10 ms + 100 ms after its last byte before it restarts (handle_data_). */
-const REBOOT_AFTER_MS = 110;
+/**
+ * The board restarts 10 ms + 100 ms after it read our last byte (handle_data_), plus the way there:
+ * mDNS answers until then are still the old firmware's.
+ */
+const REBOOT_AFTER_MS = 300;
+/**
+ * After a connection lost past the last byte, the board may still be finishing (end() checks the
+ * MD5 and the image, then the 110 ms) and still answering mDNS with the old TXT: we let that time
+ * pass before handing over, so whatever announces itself afterwards is the board after its reboot.
+ */
+const FINISHING_MS = 1500 + REBOOT_AFTER_MS;
+
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 /** Reads the byte the board answers at one step; an error byte or any other surprise becomes an UpdateError. */
 async function expect(conn: ByteConnection, wanted: number, timeoutMs: number, what: string): Promise<void> {
@@ -131,6 +151,7 @@ async function finish(conn: ByteConnection, context: PushContext, total: number)
     await expect(conn, RESPONSE.updateEndOk, context.timeouts.responseMs, 'the board to finish flashing');
   } catch (error) {
     if (!(error instanceof UpdateError && error.code === 'connection-lost')) throw error;
+    await pause(FINISHING_MS, context.signal);
     throw new UploadCutError('connection-lost', say.droppedBeforeFlashed(total), say.mayHaveTaken, true);
   }
   // The board reads this acknowledgement but does not insist on it (a missing one is not fatal).
