@@ -26,7 +26,9 @@ export const esphomeWeb: UpdateProtocol = {
         : "The board's web server requires a user name and password (web_server auth:); enter them and push again.";
       throw new UpdateError('auth-failed', words, deviceWords(res.body));
     }
-    if (/update successful/i.test(res.body)) return { deviceMessage: deviceWords(res.body), rebootsByItself: true };
+    // The board restarts 100 ms after answering (App.safe_reboot); until then mDNS still carries its old TXT.
+    if (/update successful/i.test(res.body))
+      return { deviceMessage: deviceWords(res.body), rebootsByItself: true, rebootAfterMs: 300 };
     // Forced onto a board that is not ESPHome: say what its answer means rather than "no verdict".
     if (/update success! rebooting/i.test(res.body)) {
       context.log("The board answered as Arduino's HTTPUpdateServer does, not ESPHome: it took the image and reboots.");
