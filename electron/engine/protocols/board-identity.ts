@@ -93,6 +93,11 @@ export async function readBoardIdentity(
         identity: null,
         why: "ESPHome's web server does not say which board it is (its MAC is only in its mDNS announcement, which any device can copy, and in its native API, which OTA Bench does not speak)",
       };
+    case 'esphome-native':
+      return {
+        identity: null,
+        why: "ESPHome's native OTA does not say which board it is (its MAC is only in its mDNS announcement, which any device can copy)",
+      };
     case 'arduino-esp8266':
     case 'arduino-esp32':
       return { identity: null, why: "Arduino's HTTPUpdateServer does not say which board it is" };
