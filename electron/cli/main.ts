@@ -16,14 +16,14 @@ Usage:
   ota-bench discover [--timeout S] [--json]
   ota-bench inspect FILE|FOLDER [FILE2] [--json]
   ota-bench push FILE [FILE2] --to DEVICE [--protocol P] [--commit auto|prompt|never] [--commit-timeout S]
-                 [--user U --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
+                 [[--user U] --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
                  [--mode test-and-confirm|confirm-only|test-only]   (MCUmgr/SMP devices over BLE)
                  [--ota-port N]   (ArduinoOTA: the TCP port the board connects back to; default a free one)
   ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
                  [--user U --password P]   (a board behind a password)
 
-A board's password: --password P, else OTA_BENCH_PASSWORD, else (with --user, in a terminal) asked for
-without echo. It is never printed or logged.
+A board's password: --password P (alone for password-only boards: ESPHome native OTA, ArduinoOTA), else
+OTA_BENCH_PASSWORD with --user, else (in a terminal) asked for without echo. It is never printed or logged.
 
 DEVICE is a discovered id or name, a BLE address, or host[:port] (no discovery needed).
 BLE: MCUmgr/SMP devices take signed MCUboot images (app.signed.bin). --mode picks what happens after

@@ -20,10 +20,12 @@ export interface PasswordSources {
 /** The words when --user comes without a password and no one can be asked. */
 export const passwordMissing = `--user needs a password: --password PASSWORD, ${PASSWORD_ENV}, or a terminal to type it in.`;
 
-/** Credentials are a pair: a --user without a password, or a --password without a user, is refused. */
+/**
+ * A --user needs a password. A --password alone is fine: ESPHome native OTA and ArduinoOTA ask for a
+ * password only (the user name goes out empty, which a board that wants one refuses in words).
+ */
 export function checkPair(user: string | undefined, password: string | undefined): void {
   if (user && !password) throw new UsageError(passwordMissing);
-  if (!user && password) throw new UsageError('--password goes with --user (the user name the board asks for).');
 }
 
 /**

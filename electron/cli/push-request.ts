@@ -78,7 +78,8 @@ export function pushRequestOptions(
     // '' would be Number('') = 0: keep it a string so the schema refuses it as what it is.
     commitTimeoutSeconds:
       timeout === undefined ? DEFAULT_COMMIT_TIMEOUT_SECONDS : timeout.trim() === '' ? timeout : Number(timeout),
-    credentials: values.user ? { user: values.user, password: values.password ?? '' } : undefined,
+    credentials:
+      values.user || values.password ? { user: values.user ?? '', password: values.password ?? '' } : undefined,
     mode: values.mode,
   };
   const parsed = optionsSchema.safeParse(candidate);

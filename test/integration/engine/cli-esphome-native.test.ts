@@ -48,8 +48,7 @@ describe('ota-bench push to an ESPHome native OTA node', () => {
       image.path,
       '--to',
       'cli-native',
-      '--user',
-      'ota',
+      // A password-only board: --password alone, as a user of `esphome upload` would expect.
       '--password',
       'ota-secret',
     );

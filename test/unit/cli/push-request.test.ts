@@ -57,6 +57,8 @@ const CASES: { field: keyof typeof OPTION_OF_FIELD; option: PushOptionValues; re
     ['a'.repeat(201), 'secret'],
     ['admin', 'p'.repeat(201)],
     ['a'.repeat(200), 'p'.repeat(200)],
+    // --password alone (ESPHome native OTA, ArduinoOTA): the user name goes out empty.
+    ['', 'secret'],
   ].map(([user, password]) => ({
     field: 'credentials' as const,
     option: { user, password },
