@@ -425,7 +425,9 @@ describe('simulated radio through the real noble', () => {
     const reqBig = Math.ceil(image.length / (2475 - 26));
     const model = (reqSmall * 2) / (reqBig * (Math.ceil(11 / m.packetsPerEvent) + 1));
     // Node timers are ≥ 1 ms late at times, which costs the many small requests more: keep the band wide.
-    expect(small / big).toBeGreaterThan(model * 0.75);
+    // On a loaded 2-core machine the ratio was seen at 0.73 × model (CI with tests beside it); without
+    // reassembly it would be about 1, so 0.6 × model (≈ 4.4) still tells the two apart.
+    expect(small / big).toBeGreaterThan(model * 0.6);
     expect(small / big).toBeLessThan(model * 1.4);
   }, 20_000);
 });
