@@ -33,6 +33,9 @@ export const planFingerprintSchema = z
 /** Seconds uncommitted firmware may run before it reverts: at least 10 s, at most a day. */
 export const COMMIT_TIMEOUT_LIMITS = { min: 10, max: 24 * 3600 } as const;
 
+/** The TCP port an ArduinoOTA board connects back to: unprivileged, so OTA Bench can listen without root. */
+export const OTA_LISTEN_PORT_LIMITS = { min: 1024, max: 65535 } as const;
+
 export const credentialsSchema = z.object({ user: z.string().max(200), password: z.string().max(200) }).strict();
 
 export const pushRequestSchema = z
@@ -52,6 +55,11 @@ export const pushRequestSchema = z
     override: z.object({ planFingerprint: planFingerprintSchema }).strict().optional(),
     /** SMP devices: what happens after the upload (default test-and-confirm). */
     mode: smpCommitModeSchema.optional(),
+    /**
+     * ArduinoOTA: the TCP port the board connects back to (espota's --host_port), the one a host
+     * firewall must let in. Absent: OTA_BENCH_OTA_PORT if set, else a free port per push.
+     */
+    otaListenPort: z.number().int().min(OTA_LISTEN_PORT_LIMITS.min).max(OTA_LISTEN_PORT_LIMITS.max).optional(),
   })
   .strict();
 

@@ -7,7 +7,6 @@ import { Output, exitWhenFlushed, forTerminal, keepQuietOnClosedPipes, writeOut 
 import { UsageError, optionErrorWords, packageVersion } from './usage.ts';
 import { deviceLine, offlineNote, printImage, printImageSlots, slotsLine } from './describe.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
-import { useOtaPort } from './ota-port.ts';
 import { boardsFound, deviceCommandDone, deviceCommandMessage, pushableWith, statusHeadline } from './messages.ts';
 
 const HELP = `ota-bench — push firmware to dev boards on your bench
@@ -102,7 +101,6 @@ async function main(argv: string[]): Promise<number> {
     out.error((error as Error).message);
     return 2;
   }
-  useOtaPort(values['ota-port']);
   const { createEngine } = await import('../engine/index.ts');
   const engine = createEngine({
     ble,
@@ -169,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
           askCredentials: process.stdin.isTTY ? (boardName) => askCredentials(boardName) : undefined,
           discoverSeconds: seconds(values.timeout, 5, 'timeout'),
           mode: request.mode,
+          otaListenPort: request.otaListenPort,
         });
       }
       case 'status':

@@ -31,6 +31,8 @@ export interface PushOptions {
   commit: CommitPolicy;
   commitTimeout: number;
   credentials?: { user: string; password: string };
+  /** ArduinoOTA: --ota-port, the port the board connects back to. */
+  otaListenPort?: number;
   /** In a terminal: asks for credentials when the plan says the board needs a password and none were given. */
   askCredentials?: (boardName: string) => Promise<{ user: string; password: string } | null>;
   discoverSeconds: number;
@@ -159,6 +161,7 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     commitTimeoutSeconds: options.commitTimeout,
     credentials: options.credentials,
     mode: device.transport === 'ble' ? options.mode : undefined,
+    otaListenPort: options.otaListenPort,
   };
   // --force overrides the plan printed above, by its fingerprint: should another check fail by the
   // time the engine plans again, the push is refused rather than forced past something unseen.

@@ -4,6 +4,7 @@
 import type { PushRequest } from '../../shared/domain.ts';
 import {
   COMMIT_TIMEOUT_LIMITS,
+  OTA_LISTEN_PORT_LIMITS,
   protocolIdSchema,
   pushRequestSchema,
   smpCommitModeSchema,
@@ -21,6 +22,7 @@ export const OPTION_OF_FIELD = {
   commitTimeoutSeconds: '--commit-timeout',
   credentials: '--user/--password',
   mode: '--mode',
+  otaListenPort: '--ota-port',
 } as const satisfies Record<keyof PushRequestOptions, string>;
 
 /** The fields the CLI fills itself: the resolved device and image, and `--force`'s plan fingerprint. */
@@ -37,6 +39,7 @@ export interface PushOptionValues {
   user?: string;
   password?: string;
   mode?: string;
+  'ota-port'?: string;
 }
 
 const optionsSchema = pushRequestSchema.omit({ deviceId: true, imageId: true, override: true });
@@ -52,6 +55,8 @@ function refusal(field: string, values: PushOptionValues, schemaWords: string): 
       return `--commit must be auto, prompt or never, not "${values.commit}".`;
     case 'commitTimeoutSeconds':
       return `--commit-timeout wants whole seconds from ${COMMIT_TIMEOUT_LIMITS.min} to ${COMMIT_TIMEOUT_LIMITS.max}, not "${values['commit-timeout']}".`;
+    case 'otaListenPort':
+      return `--ota-port wants a TCP port from ${OTA_LISTEN_PORT_LIMITS.min} to ${OTA_LISTEN_PORT_LIMITS.max}, not "${values['ota-port']}".`;
     case 'mode':
       return `--mode must be ${smpCommitModeSchema.options.join(', ')}, not "${values.mode}".`;
     case 'credentials':
@@ -72,6 +77,7 @@ export function pushRequestOptions(
   // main.ts has looked for the password already (--password, OTA_BENCH_PASSWORD, the terminal).
   checkPair(values.user, values.password);
   const timeout = values['commit-timeout'];
+  const otaPort = values['ota-port'];
   const candidate = {
     protocol: values.protocol,
     commitPolicy: values.commit ?? (interactive ? 'prompt' : 'never'),
@@ -81,6 +87,8 @@ export function pushRequestOptions(
     credentials:
       values.user || values.password ? { user: values.user ?? '', password: values.password ?? '' } : undefined,
     mode: values.mode,
+    // Without --ota-port the engine falls back on OTA_BENCH_OTA_PORT, then on a free port.
+    otaListenPort: otaPort === undefined ? undefined : otaPort.trim() === '' ? otaPort : Number(otaPort),
   };
   const parsed = optionsSchema.safeParse(candidate);
   if (parsed.success) return parsed.data;

@@ -80,6 +80,7 @@ export async function runJob(ctx: RunnerContext): Promise<void> {
       slots: planned.protocolPlan?.slots ?? null,
       credentials: ctx.request.credentials ?? null,
       commitTimeoutSeconds: ctx.request.commitTimeoutSeconds,
+      otaListenPort: ctx.request.otaListenPort,
       timeouts: timeouts.upload,
       signal,
       onBytes: (sent) => sampler.update(sent),

@@ -49,7 +49,10 @@ export const DEFAULT_ARDUINO_OTA_TIMINGS: ArduinoOtaTimings = {
 
 export interface ArduinoOtaOptions {
   timings?: Partial<ArduinoOtaTimings>;
-  /** The TCP port the board connects back to; 0 (default): a free one. Read at each push. */
+  /**
+   * The TCP port the board connects back to when the push names none; 0 (default): a free one.
+   * Read at each push.
+   */
   listenPort?: () => number;
 }
 
@@ -251,7 +254,8 @@ export function createArduinoOta(options: ArduinoOtaOptions = {}): UpdateProtoco
       throw new UpdateError('connection-lost', say.cannotResolve(target.host, error.code ?? error.message));
     });
     const local = await localAddressFacing(board, target.port);
-    const port = listenPort();
+    // The push's own port (the app's field, the CLI's --ota-port) wins over the environment's.
+    const port = context.otaListenPort ?? listenPort();
     const listener = await OtaListener.listen(local, port, board).catch((error: NodeJS.ErrnoException) => {
       throw new UpdateError('update-failed', say.listenFailed(local, port, error.code ?? error.message));
     });

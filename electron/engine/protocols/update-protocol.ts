@@ -70,6 +70,8 @@ export interface PushContext {
   image: ImageOnDisk;
   credentials: { user: string; password: string } | null;
   commitTimeoutSeconds: number;
+  /** ArduinoOTA: the port the board connects back to, as the push asked; absent: the protocol's default. */
+  otaListenPort?: number;
   /** What the plan read from the board (esp-link), so the push can notice if it changed since. */
   slots?: FlashSlots | null;
   timeouts: HttpUploadTimeouts;

@@ -71,6 +71,34 @@ describe('ArduinoOTA push', () => {
     expect(board.received.at(-1)).toMatchObject({ sha256: file.sha256, outcome: 'applied', command: 100 });
   });
 
+  it("listens on exactly the port the push names (the app's field, the CLI's --ota-port), over OTA_BENCH_OTA_PORT", async () => {
+    const { board, device } = await bench();
+    const file = makeEspAppImage({
+      chip: 'esp32',
+      size: 64_000,
+      version: '2.0.0',
+      fileName: `port-${Math.random()}.bin`,
+    });
+    const image = await engine!.inspectImage(file.path);
+    const saved = process.env.OTA_BENCH_OTA_PORT;
+    process.env.OTA_BENCH_OTA_PORT = '47311';
+    try {
+      const job = await engine!.waitForJob(
+        engine!.push(request(device.id, image.imageId, { otaListenPort: 47312 })).id,
+      );
+      expect(job.state).toBe('updated');
+      expect(job.log.map((l) => l.text).join('\n')).toMatch(/listening on [\d.]+:47312\./);
+      expect(board.connectedTo.at(-1)).toMatch(/:47312$/);
+      // Without one, the environment's port still counts (a user's OTA_BENCH_OTA_PORT).
+      const again = await engine!.waitForJob(engine!.push(request(device.id, image.imageId)).id);
+      expect(again.state).toBe('updated');
+      expect(board.connectedTo.at(-1)).toMatch(/:47311$/);
+    } finally {
+      if (saved === undefined) delete process.env.OTA_BENCH_OTA_PORT;
+      else process.env.OTA_BENCH_OTA_PORT = saved;
+    }
+  }, 30_000);
+
   it('falls back to the MD5 password hash as espota does (a board given setPasswordHash(md5))', async () => {
     const { board, device } = await bench({ password: 'pw', storedHash: 'md5' });
     const { job } = await push('esp32', device.id, 'pw');

@@ -99,6 +99,6 @@ describe('ota-bench push to an ArduinoOTA board', () => {
     const image = makeEspAppImage({ chip: 'esp32', size: 50_000, version: '5.3.0', fileName: 'cli-badport.bin' });
     const { code, raw } = await cli('push', image.path, '--to', 'cli-sketch', '--ota-port', '70000');
     expect(code).toBe(2);
-    expect(raw).toContain('--ota-port wants a TCP port from 1 to 65535');
+    expect(raw).toContain('--ota-port wants a TCP port from 1024 to 65535');
   });
 });

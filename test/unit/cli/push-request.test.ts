@@ -52,6 +52,17 @@ const CASES: { field: keyof typeof OPTION_OF_FIELD; option: PushOptionValues; re
     option: { mode: v },
     request: { mode: v },
   })),
+  // --ota-port: an unprivileged TCP port, a whole number (1e4 is one, as for --commit-timeout).
+  ...['80', '1023', '70000', '1.5', '-1', 'abc', '', '0'].map((v) => ({
+    field: 'otaListenPort' as const,
+    option: { 'ota-port': v },
+    request: { otaListenPort: v.trim() === '' ? v : Number(v) },
+  })),
+  ...['1024', '47124', '65535', '1e4'].map((v) => ({
+    field: 'otaListenPort' as const,
+    option: { 'ota-port': v },
+    request: { otaListenPort: Number(v) },
+  })),
   ...[
     ['admin', 'secret'],
     ['a'.repeat(201), 'secret'],
@@ -95,6 +106,16 @@ describe('the CLI push options go through pushRequestSchema', () => {
     expect(cli({ 'commit-timeout': '0' })).toEqual({
       ok: false,
       words: '--commit-timeout wants whole seconds from 10 to 86400, not "0".',
+    });
+  });
+
+  it('--ota-port goes into the request; refused ones are said naming the range', () => {
+    expect(pushRequestOptions({ 'ota-port': '47124' }, interactive).otaListenPort).toBe(47124);
+    // Absent: the engine falls back on OTA_BENCH_OTA_PORT, then on a free port.
+    expect(pushRequestOptions({}, interactive).otaListenPort).toBeUndefined();
+    expect(cli({ 'ota-port': '80' })).toEqual({
+      ok: false,
+      words: '--ota-port wants a TCP port from 1024 to 65535, not "80".',
     });
   });
 
