@@ -2,6 +2,7 @@
 import type { Device, ImageInfo, Job } from '../../../../shared/domain.ts';
 import { CommitOptions } from './CommitOptions.tsx';
 import { CredentialsFields } from './CredentialsFields.tsx';
+import { OtaListenPortField } from './OtaListenPortField.tsx';
 import { PlanChecks } from './PlanChecks.tsx';
 import { PlanVerdict } from './PlanVerdict.tsx';
 import { PushTarget } from './PushTarget.tsx';
@@ -11,6 +12,7 @@ import { SmpSlotPanel } from './SmpSlotPanel.tsx';
 import { pushLaterNote } from '../devices/transport.ts';
 import { activeJobFor } from '../jobs/job-merge.ts';
 import { hasCommitStep, needsPlan, overrideApplies } from './push-readiness.ts';
+import { asksOtaListenPort } from './ota-listen-port.ts';
 import { isSmp } from './smp.ts';
 import { usePushForm } from './usePushForm.ts';
 import './push.css';
@@ -70,6 +72,7 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
       {device?.pushSupported && !hasCommitStep(device.protocol) && !smp && (
         <p className="hint">No commit step: {device.name} boots the new firmware for good after the upload.</p>
       )}
+      {asksOtaListenPort(device) && <OtaListenPortField form={form} />}
       {/* BLE devices take no user name or password: pairing, where there is any, is the OS's business. */}
       {device?.transport !== 'ble' && (
         <CredentialsFields key={device?.id ?? 'none'} form={form} required={device?.authRequired ?? false} />

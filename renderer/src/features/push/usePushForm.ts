@@ -7,6 +7,7 @@ import { useApi } from '../../api.ts';
 import { useAsyncAction } from '../../lib/useAsyncAction.ts';
 import { activeJobFor } from '../jobs/job-merge.ts';
 import { hasCommitStep, overrideApplies, pushBlocker } from './push-readiness.ts';
+import { asksOtaListenPort, OTA_LISTEN_PORT_REFUSAL, otaListenPortFrom } from './ota-listen-port.ts';
 import { DEFAULT_SMP_MODE, isSmp } from './smp.ts';
 import { usePushPlan } from './usePushPlan.ts';
 import { useSavedCredentials } from './useSavedCredentials.ts';
@@ -26,6 +27,8 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
   const [commitPolicy, setCommitPolicy] = useState<CommitPolicy>('prompt');
   const [commitTimeoutText, setCommitTimeoutText] = useState(String(DEFAULT_COMMIT_TIMEOUT_SECONDS));
   const [mode, setMode] = useState<SmpCommitMode>(DEFAULT_SMP_MODE);
+  // ArduinoOTA's connect-back port: blank is any free port. Kept across boards, like a firewall rule.
+  const [otaPortText, setOtaPortText] = useState('');
   // Credentials belong to one board: switching boards shows empty fields rather than sending the
   // previous board's password to this one.
   const [credentials, setCredentials] = useState({ deviceId: '', user: '', password: '' });
@@ -40,7 +43,11 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
   const commitTimeoutSeconds = Number(commitTimeoutText);
   const activeJob = device ? activeJobFor(jobs, device.id) : undefined;
   const planning = usePushPlan(device, inspecting ? null : image, activeJob);
-  const blocker = pushBlocker({ device, image, inspecting, activeJob, commitTimeoutSeconds, planning });
+  const asksPort = asksOtaListenPort(device);
+  const otaListenPort = asksPort ? otaListenPortFrom(otaPortText) : undefined;
+  const blocker =
+    pushBlocker({ device, image, inspecting, activeJob, commitTimeoutSeconds, planning }) ??
+    (otaListenPort === null ? OTA_LISTEN_PORT_REFUSAL : null);
 
   const send = useCallback((request: Parameters<typeof api.push>[0]) => api.push(request), [api]);
   const action = useAsyncAction(send);
@@ -62,6 +69,7 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
       ...(typed && saved.remember ? { remember: saved.remember } : {}),
       ...(typed && saved.remember === 'keychain' && saved.keychainOptIn ? { keychainOptIn: true as const } : {}),
       ...(isSmp(device.protocol) ? { mode } : {}),
+      ...(otaListenPort ? { otaListenPort } : {}),
       // Only ever set by the explicit "Push anyway" tick, naming the plan the user was shown: the
       // engine refuses it if the plan it makes at push time fails differently.
       ...(overrideApplies(planning) && planning.plan
@@ -84,6 +92,10 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
     commitTimeoutSeconds,
     mode,
     setMode,
+    otaPortText,
+    setOtaPortText,
+    /** The port as typed: undefined when blank (any free port), null when it is no port. */
+    otaListenPort,
     user,
     setUser,
     password,
