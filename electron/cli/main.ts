@@ -17,7 +17,7 @@ Usage:
   ota-bench push FILE [FILE2] --to DEVICE [--protocol P] [--commit auto|prompt|never] [--commit-timeout S]
                  [[--user U] --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
                  [--mode test-and-confirm|confirm-only|test-only]   (MCUmgr/SMP devices over BLE)
-                 [--ota-port N]   (ArduinoOTA: the TCP port the board connects back to; default a free one)
+                 [--ota-port N]   (ArduinoOTA: the TCP port, 1024–65535, the board connects back to; default a free one)
   ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
                  [--user U --password P]   (a board behind a password)
 
