@@ -5,7 +5,7 @@
 // image runs, and the job says so instead of claiming a version.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isTerminal } from '../../../shared/domain.ts';
+import { publishAfterClose } from './ble-connection-job.ts';
 import { UpdateError } from '../update-error.ts';
 import type { BleRadio } from '../ble/ble-radio.ts';
 import { LinkLostError } from '../ble/smp-client.ts';
@@ -49,22 +49,13 @@ const MAX_DROPS = 3;
 
 /** Runs the job; the terminal state is published once the connection is closed (as the SMP job does). */
 export async function runEspOtaJob(ctx: JobContext, deps: EspOtaJobDeps): Promise<void> {
-  let finish: (() => void) | null = null;
-  const held: JobContext = {
-    ...ctx,
-    setState: (state, patch) => {
-      if (isTerminal(state)) finish = () => ctx.setState(state, patch);
-      else ctx.setState(state, patch);
-    },
-  };
   const open: { session: EspOtaSession | null } = { session: null };
-  try {
-    await runOpen(held, deps, open);
-  } finally {
-    await open.session?.close();
-    deps.onReleased?.();
-  }
-  (finish as (() => void) | null)?.();
+  await publishAfterClose(
+    ctx,
+    (held) => runOpen(held, deps, open),
+    () => open.session?.close(),
+    deps.onReleased,
+  );
 }
 
 async function runOpen(ctx: JobContext, deps: EspOtaJobDeps, open: { session: EspOtaSession | null }): Promise<void> {

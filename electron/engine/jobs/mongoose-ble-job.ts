@@ -6,7 +6,7 @@
 // device roll back when the commit window ends.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isTerminal } from '../../../shared/domain.ts';
+import { publishAfterClose } from './ble-connection-job.ts';
 import { UpdateError } from '../update-error.ts';
 import type { BleRadio } from '../ble/ble-radio.ts';
 import { MongooseLinkError, MongooseRpcError, MongooseRpcGatt } from '../ble/mongoose-rpc-gatt.ts';
@@ -42,26 +42,17 @@ interface Held {
 
 /** Runs the job; the terminal state is published once the BLE connection is closed (as the SMP job does). */
 export async function runMongooseBleJob(ctx: JobContext, deps: MongooseBleJobDeps): Promise<void> {
-  let finish: (() => void) | null = null;
-  const held: JobContext = {
-    ...ctx,
-    setState: (state, patch) => {
-      if (isTerminal(state)) finish = () => ctx.setState(state, patch);
-      else ctx.setState(state, patch);
-    },
-  };
   const open: Held = { rpc: null };
-  try {
-    await new MongooseBleRun(held, deps, open).run();
-  } catch (error) {
-    if (error instanceof MongooseLinkError)
-      throw new UpdateError('connection-lost', say.linkLost(ctx.device().name, error.message));
-    throw error;
-  } finally {
-    await open.rpc?.close();
-    deps.onReleased?.();
-  }
-  (finish as (() => void) | null)?.();
+  const run = async (held: JobContext) => {
+    try {
+      await new MongooseBleRun(held, deps, open).run();
+    } catch (error) {
+      if (error instanceof MongooseLinkError)
+        throw new UpdateError('connection-lost', say.linkLost(ctx.device().name, error.message));
+      throw error;
+    }
+  };
+  await publishAfterClose(ctx, run, () => open.rpc?.close(), deps.onReleased);
 }
 
 class MongooseBleRun {

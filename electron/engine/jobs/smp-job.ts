@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { BleLinkFacts, SmpCommitMode } from '../../../shared/domain.ts';
-import { isTerminal, SMP_COMMIT_MODES } from '../../../shared/domain.ts';
+import { SMP_COMMIT_MODES } from '../../../shared/domain.ts';
+import { publishAfterClose } from './ble-connection-job.ts';
 import { UpdateError } from '../update-error.ts';
 import type { BleRadio } from '../ble/ble-radio.ts';
 import { LinkLostError } from '../ble/smp-client.ts';
@@ -62,22 +63,13 @@ function fullChunkBytes(session: SmpSession, imageSize: number): number {
  * to it (the UI reading the device's slots) finds the device free to connect to.
  */
 export async function runSmpJob(ctx: JobContext, deps: SmpJobDeps): Promise<void> {
-  let finish: (() => void) | null = null;
-  const held: JobContext = {
-    ...ctx,
-    setState: (state, patch) => {
-      if (isTerminal(state)) finish = () => ctx.setState(state, patch);
-      else ctx.setState(state, patch);
-    },
-  };
   const open: { session: SmpSession | null } = { session: null };
-  try {
-    await runOpen(held, deps, open);
-  } finally {
-    await open.session?.close();
-    deps.onReleased?.();
-  }
-  (finish as (() => void) | null)?.();
+  await publishAfterClose(
+    ctx,
+    (held) => runOpen(held, deps, open),
+    () => open.session?.close(),
+    deps.onReleased,
+  );
 }
 
 async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSession | null }): Promise<void> {
