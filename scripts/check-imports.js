@@ -3,9 +3,10 @@
 // this (so `npm test` does). Layers, top to bottom (README, Architecture):
 //
 //   engine.ts, index.ts          the engine: composes the sides, the image store, the job manager
-//   sides/                       a side of the world where devices live (LAN, BLE)
-//   jobs/  discovery/            job sequences and the job manager | finding devices (siblings:
-//                                neither imports the other)
+//   sides/  fleet/               a side of the world where devices live (LAN, BLE) | fleet runs
+//                                (many boards at once, through the engine's own calls)
+//   jobs/  discovery/  history/  job sequences and the job manager | finding devices | the SQLite
+//                                history and inventory (siblings: none imports another)
 //   protocols/                   one file per update protocol
 //   ble/                         Bluetooth: the radio, the SMP codec, client, session, uploader
 //   images/  net/                image formats | HTTP, auth, uploads (siblings)
@@ -28,8 +29,10 @@ export const LAYERS = {
   'engine.ts': 7,
   'index.ts': 7,
   'sides/': 6,
+  'fleet/': 6,
   'jobs/': 5,
   'discovery/': 5,
+  'history/': 5,
   'protocols/': 4,
   'ble/': 3,
   'images/': 2,

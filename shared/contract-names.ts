@@ -21,8 +21,20 @@ const commandNameList = [
   'imageSlotAction',
   'savedCredentials',
   'forgetCredentials',
+  'startFleet',
+  'listFleets',
+  'cancelFleet',
+  'retryFleet',
+  'commitFleet',
+  'dismissFleet',
+  'listHistory',
+  'historyEntry',
+  'exportHistory',
+  'reopenHistoryImage',
+  'listInventory',
+  'setDeviceNote',
 ] as const;
-const eventNameList = ['devicesChanged', 'jobChanged', 'discoveryChanged'] as const;
+const eventNameList = ['devicesChanged', 'jobChanged', 'discoveryChanged', 'fleetChanged', 'historyChanged'] as const;
 
 export type CommandName = (typeof commandNameList)[number];
 export type EventName = (typeof eventNameList)[number];

@@ -12,9 +12,17 @@ import type {
   Job,
   PushPlan,
 } from './domain.ts';
+import type { FleetRun } from './fleet.ts';
+import type { HistoryEntry, InventoryDevice } from './history.ts';
 import type { CommandName, EventName } from './contract-names.ts';
 import { MAX_IMAGE_PATHS } from './contract-limits.ts';
-import { imageSlotActionSchema, protocolIdSchema, pushRequestSchema } from './request-schemas.ts';
+import {
+  fleetRequestSchema,
+  historyQuerySchema,
+  imageSlotActionSchema,
+  protocolIdSchema,
+  pushRequestSchema,
+} from './request-schemas.ts';
 import { rememberFields, type SavedCredentials } from './credential-schemas.ts';
 
 export * from './contract-names.ts';
@@ -25,6 +33,7 @@ export * from './credential-schemas.ts';
 const id = z.string().min(1).max(200);
 
 const jobRef = z.object({ jobId: id }).strict();
+const fleetRef = z.object({ fleetId: id }).strict();
 
 /** One dropped File as the preload describes it: the path webUtils resolved, and the proof of the drop. */
 export const droppedFileSchema = z
@@ -88,6 +97,32 @@ export const commandArgs = {
   savedCredentials: z.object({ deviceId: id }).strict(),
   /** Forgets a device's saved credentials, in the keychain file and in this session. */
   forgetCredentials: z.object({ deviceId: id }).strict(),
+  /** Several boards at once (fleet/): a run with a card of its own; boards without credentials get their saved ones. */
+  startFleet: fleetRequestSchema,
+  listFleets: z.undefined(),
+  /** Cancels every push of the run that has not ended and starts no more. */
+  cancelFleet: fleetRef,
+  /** Pushes again to the run's boards that failed or rolled back (same images, same options). */
+  retryFleet: fleetRef,
+  /** "Commit all healthy": commits every board of the run waiting for a decision. */
+  commitFleet: fleetRef,
+  dismissFleet: fleetRef,
+  /** Rows of the push history (SQLite, shared with the CLI), newest first. */
+  listHistory: historyQuerySchema,
+  /** One history row with the last lines of its job's log. */
+  historyEntry: jobRef,
+  /** The main process asks where to save (a native dialog) and writes the rows the query selects. */
+  exportHistory: z.object({ format: z.enum(['csv', 'json']), query: historyQuerySchema }).strict(),
+  /**
+   * "Push this image again": the main process opens the file that job sent, from the path it recorded,
+   * and inspects it; refused when the file is gone or its SHA-256 is no longer the one pushed.
+   */
+  reopenHistoryImage: jobRef,
+  /** Every board ever seen (offline ones too), with pushed and reported versions kept apart. */
+  listInventory: z.undefined(),
+  setDeviceNote: z
+    .object({ deviceId: id, label: z.string().max(80).nullable(), notes: z.string().max(2000).nullable() })
+    .strict(),
 } as const satisfies Record<CommandName, z.ZodType>;
 
 // Compile-time proof that the engine's one-shape slot action takes every request the schema accepts,
@@ -128,6 +163,19 @@ export interface CommandResults {
   imageSlotAction: ImageSlotActionResult;
   savedCredentials: SavedCredentials;
   forgetCredentials: SavedCredentials;
+  startFleet: FleetRun;
+  listFleets: FleetRun[];
+  cancelFleet: FleetRun;
+  retryFleet: FleetRun;
+  commitFleet: FleetRun;
+  dismissFleet: null;
+  listHistory: HistoryEntry[];
+  historyEntry: HistoryEntry;
+  /** `fileName`: the name the rows were saved under; null when the dialog was cancelled. */
+  exportHistory: { fileName: string | null; rows: number };
+  reopenHistoryImage: ImageInfo;
+  listInventory: InventoryDevice[];
+  setDeviceNote: InventoryDevice;
 }
 
 /** Main → renderer events. */
@@ -135,6 +183,9 @@ export interface EventPayloads extends Record<EventName, unknown> {
   devicesChanged: Device[];
   jobChanged: Job;
   discoveryChanged: DiscoveryStatus;
+  fleetChanged: FleetRun;
+  /** A history row was written (a job changed state, or one was marked interrupted). */
+  historyChanged: HistoryEntry;
 }
 
 export type CommandArg<K extends CommandName> = z.infer<(typeof commandArgs)[K]>;

@@ -83,3 +83,49 @@ export const imageSlotActionSchema = z.discriminatedUnion('action', [
   z.object({ deviceId: id, action: z.literal('erase'), slot: z.literal(1), hash: imageHash.optional() }).strict(),
   z.object({ deviceId: id, action: z.literal('reset') }).strict(),
 ]);
+
+/** How many boards and images one fleet run may name, and how many pushes it may run at once. */
+export const FLEET_LIMITS = { maxDevices: 64, maxImages: 8, maxConcurrency: 32, defaultConcurrency: 4 } as const;
+
+/**
+ * A fleet run: several boards, one image or one per kind (each board gets the file its protocol takes,
+ * chosen by the same plan as a single push), at most `concurrency` pushes at once (Bluetooth boards one
+ * at a time per radio). `commitPolicy` is per run: auto = each board committed after its own health
+ * check; prompt = healthy boards wait for one "Commit all healthy"; never = left as they boot.
+ */
+export const fleetRequestSchema = z
+  .object({
+    deviceIds: z.array(id).min(1).max(FLEET_LIMITS.maxDevices),
+    imageIds: z.array(id).min(1).max(FLEET_LIMITS.maxImages),
+    commitPolicy: commitPolicySchema,
+    commitTimeoutSeconds: pushRequestSchema.shape.commitTimeoutSeconds,
+    concurrency: z.number().int().min(1).max(FLEET_LIMITS.maxConcurrency),
+    /** Stop starting new pushes after the first board fails (those running finish). */
+    stopOnFailure: z.boolean(),
+    /** Leave out boards that are offline when their turn comes (else they fail with the reason). */
+    skipOffline: z.boolean(),
+    /** Leave out boards that already report the version of the image they would get. */
+    onlyOutdated: z.boolean(),
+    /** Staged rollout: push one board first; the rest start only once it has proved healthy. */
+    staged: z.boolean(),
+    mode: smpCommitModeSchema.optional(),
+    /** One user/password for every board of the run that asks (the app adds each board's saved ones). */
+    credentials: credentialsSchema.optional(),
+    otaListenPort: pushRequestSchema.shape.otaListenPort,
+  })
+  .strict();
+
+/** History rows by result, as the History view filters them. */
+export const historyResultSchema = z.enum(['success', 'failed', 'rolled-back', 'cancelled', 'interrupted', 'running']);
+
+/** A History query: newest first, filtered by device, result and file name (a substring). */
+export const historyQuerySchema = z
+  .object({
+    deviceId: id.optional(),
+    result: historyResultSchema.optional(),
+    fileName: z.string().min(1).max(200).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    /** Rows that started before this epoch ms (paging). */
+    before: z.number().int().min(0).optional(),
+  })
+  .strict();

@@ -14,6 +14,8 @@ import type {
   PushPlan,
   PushRequest,
 } from '../../shared/domain.ts';
+import type { FleetRequest, FleetRun } from '../../shared/fleet.ts';
+import type { HistoryEntry, HistoryQuery, InventoryDevice } from '../../shared/history.ts';
 
 export interface Credentials {
   user: string;
@@ -34,6 +36,16 @@ export interface EngineEvents {
   devicesChanged: (devices: Device[]) => void;
   jobChanged: (job: Job) => void;
   discoveryChanged: (status: DiscoveryStatus) => void;
+  fleetChanged: (run: FleetRun) => void;
+  historyChanged: (entry: HistoryEntry) => void;
+}
+
+/** The file a past job sent, as recorded: what "push this image again" re-opens (the main process, the CLI). */
+export interface RecordedImage {
+  path: string;
+  /** A user1/user2 pair's second file, when the job sent one member of a pair. */
+  pairPath: string | null;
+  sha256: string;
 }
 
 export interface OtaEngine {
@@ -90,6 +102,34 @@ export interface OtaEngine {
   forgetCredentials(deviceId: string): void;
   /** Resolves when the job reaches a terminal state (or awaiting-commit with `untilSettled`). */
   waitForJob(jobId: string, options?: { untilSettled?: boolean }): Promise<Job>;
+
+  /**
+   * Several boards at once (fleet/fleet-runner.ts). Checks the devices and images exist, creates the
+   * run and returns it at once; members start as slots free up, and fleetChanged reports each change.
+   */
+  startFleet(request: FleetRequest): FleetRun;
+  listFleets(): FleetRun[];
+  getFleet(fleetId: string): FleetRun;
+  cancelFleet(fleetId: string): FleetRun;
+  /** Pushes again to the members that failed or rolled back; the run is running again. */
+  retryFleet(fleetId: string): FleetRun;
+  /** "Commit all healthy": every member awaiting a decision is committed. */
+  commitFleet(fleetId: string): FleetRun;
+  dismissFleet(fleetId: string): void;
+  /** Resolves when the run has ended (or, with untilSettled, also when it waits for "Commit all healthy"). */
+  waitForFleet(fleetId: string, options?: { untilSettled?: boolean }): Promise<FleetRun>;
+
+  /** The push history (history/history-store.ts), newest first. */
+  listHistory(query?: HistoryQuery): HistoryEntry[];
+  /** One row with the last lines of its job's log. */
+  historyEntry(jobId: string): HistoryEntry;
+  /** The rows the query selects as CSV (a header line, RFC 4180 quoting) or JSON (an array). */
+  exportHistory(format: 'csv' | 'json', query?: HistoryQuery): { text: string; rows: number };
+  /** Where the file a past job sent was, and its SHA-256 then (the caller re-inspects and compares). */
+  recordedImage(jobId: string): RecordedImage;
+  /** Every device ever seen, with this process's online view merged in. */
+  listInventory(): InventoryDevice[];
+  setDeviceNote(deviceId: string, note: { label: string | null; notes: string | null }): InventoryDevice;
 
   on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void;
   /** Stops discovery, cancels running jobs, closes sockets. */

@@ -16,6 +16,7 @@ import type {
   PushPlan,
   PushRequest,
 } from '../../shared/domain.ts';
+import { isTerminal } from '../../shared/domain.ts';
 import { describePair, findPairInFolder, inspectImage, type InspectedImage } from './images/index.ts';
 import { JobManager } from './jobs/job-manager.ts';
 import type { Decision } from './jobs/commit-decisions.ts';
@@ -28,6 +29,12 @@ import type { BleRadio } from './ble/ble-radio.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './sides/device-side.ts';
 import { LanSide } from './sides/lan-side.ts';
 import { BleSide, type BleSideOptions } from './sides/ble-side.ts';
+import { FleetRunner } from './fleet/fleet-runner.ts';
+import { HistoryStore, type JobRecordContext } from './history/history-store.ts';
+import type { FleetRequest, FleetRun } from '../../shared/fleet.ts';
+import type { HistoryEntry, HistoryQuery, InventoryDevice } from '../../shared/history.ts';
+import type { RecordedImage } from './engine-api.ts';
+import { defaultProcessName } from './jobs/board-lock.ts';
 
 export class Engine implements OtaEngine {
   private readonly events = new EventEmitter();
@@ -35,14 +42,22 @@ export class Engine implements OtaEngine {
   private readonly images = new Map<string, ImageOnDisk>();
   /** In the order their devices are listed and references resolved: the LAN, then Bluetooth LE. */
   private readonly sides: DeviceSide[];
+  private readonly fleets: FleetRunner;
+  private readonly history: HistoryStore;
+  /** What the history needs to know of each job beyond the Job itself (its run, its device, its file). */
+  private readonly jobRecords = new Map<string, JobRecordContext>();
+  private pendingRecord: JobRecordContext | null = null;
 
   constructor(
     timeouts: JobTimeouts,
     radio: BleRadio | null = null,
     bleOptions: BleSideOptions = {},
-    processName?: string,
+    processName: string = defaultProcessName(),
+    /** The history database (history/history-store.ts); ':memory:' keeps it for this process only. */
+    historyFile = ':memory:',
   ) {
     this.jobs = new JobManager(timeouts, processName);
+    this.history = HistoryStore.open(historyFile, { processName });
     const host: SideHost = {
       activeJobFor: (deviceId) => this.jobs.activeJobFor(deviceId),
       devicesChanged: () => this.events.emit('devicesChanged', this.listDevices()),
@@ -53,7 +68,29 @@ export class Engine implements OtaEngine {
     this.jobs.on('changed', (job) => {
       for (const side of this.sides) side.jobChanged?.(job);
       this.events.emit('jobChanged', job);
+      let record = this.jobRecords.get(job.id);
+      // A job's first event comes from inside jobs.start, before its id is known to startJob.
+      if (!record && this.pendingRecord?.device.id === job.deviceId) {
+        record = this.pendingRecord;
+        this.jobRecords.set(job.id, record);
+      }
+      const written = record ? this.history.recordJob(job, record) : null;
+      if (written) this.events.emit('historyChanged', written);
+      if (isTerminal(job.state)) this.jobRecords.delete(job.id);
     });
+    this.events.on('devicesChanged', (devices: Device[]) => this.history.sawDevices(devices));
+    this.fleets = new FleetRunner({
+      listDevices: () => this.listDevices(),
+      imageInfo: (imageId) => this.image(imageId).info,
+      planPush: (deviceId, imageId, signal, options) => this.planPush(deviceId, imageId, signal, options),
+      push: (request, fleetId) => this.startJob(request, fleetId),
+      getJob: (jobId) => this.getJob(jobId),
+      waitForJob: (jobId, options) => this.waitForJob(jobId, options),
+      cancelJob: (jobId) => this.cancelJob(jobId),
+      commitJob: (jobId) => this.commitJob(jobId),
+      onJobChanged: (listener) => this.on('jobChanged', listener),
+    });
+    this.fleets.on('changed', (run) => this.events.emit('fleetChanged', run));
   }
 
   on<K extends keyof EngineEvents>(event: K, listener: EngineEvents[K]): () => void {
@@ -169,9 +206,26 @@ export class Engine implements OtaEngine {
   }
 
   push(request: PushRequest): Job {
+    return this.startJob(request, null);
+  }
+
+  private startJob(request: PushRequest, fleetId: string | null): Job {
     const { side, device } = this.owned(request.deviceId);
     const image = this.image(request.imageId);
-    return this.jobs.start({ request, device, image, sequence: side.pushSequence(device, request) });
+    const sequence = side.pushSequence(device, request);
+    // Known before the job's first event, so the history has its row from `queued` on.
+    const record: JobRecordContext = {
+      fleetId,
+      device,
+      imagePath: image.members?.[0]?.path ?? image.path,
+      pairPath: image.members?.[1]?.path ?? null,
+    };
+    this.pendingRecord = record;
+    try {
+      return this.jobs.start({ request, device, image, sequence });
+    } finally {
+      this.pendingRecord = null;
+    }
   }
 
   async planPush(
@@ -205,10 +259,30 @@ export class Engine implements OtaEngine {
   waitForJob = (jobId: string, options: { untilSettled?: boolean } = {}): Promise<Job> =>
     this.jobs.wait(jobId, options.untilSettled);
 
+  startFleet = (request: FleetRequest): FleetRun => this.fleets.start(request);
+  listFleets = (): FleetRun[] => this.fleets.list();
+  getFleet = (fleetId: string): FleetRun => this.fleets.get(fleetId);
+  cancelFleet = (fleetId: string): FleetRun => this.fleets.cancel(fleetId);
+  retryFleet = (fleetId: string): FleetRun => this.fleets.retry(fleetId);
+  commitFleet = (fleetId: string): FleetRun => this.fleets.commitAll(fleetId);
+  dismissFleet = (fleetId: string): void => this.fleets.dismiss(fleetId);
+  waitForFleet = (fleetId: string, options: { untilSettled?: boolean } = {}): Promise<FleetRun> =>
+    this.fleets.wait(fleetId, options.untilSettled);
+
+  listHistory = (query: HistoryQuery = {}): HistoryEntry[] => this.history.list(query);
+  historyEntry = (jobId: string): HistoryEntry => this.history.entry(jobId);
+  exportHistory = (format: 'csv' | 'json', query: HistoryQuery = {}) => this.history.export(format, query);
+  recordedImage = (jobId: string): RecordedImage => this.history.recordedImage(jobId);
+  listInventory = (): InventoryDevice[] => this.history.inventory(this.listDevices());
+  setDeviceNote = (deviceId: string, note: { label: string | null; notes: string | null }): InventoryDevice =>
+    this.history.setNote(deviceId, note);
+
   async close(): Promise<void> {
+    await this.fleets.close();
     await this.jobs.close();
     await this.stopDiscovery();
     for (const side of this.sides) await side.close();
+    this.history.close();
   }
 
   /** The device and the side that owns it. */

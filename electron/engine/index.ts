@@ -17,6 +17,11 @@ export interface EngineOptions {
   bleOptions?: BleSideOptions;
   /** How another OTA Bench names this process when a board is locked by it ("the OTA Bench CLI"). */
   processName?: string;
+  /**
+   * The history and inventory database (SQLite) shared by the app and the CLI: `historyFile(dataDir())`
+   * for them; absent, an in-memory one that lives as long as the engine (tests, tools).
+   */
+  historyFile?: string;
 }
 
 export function createEngine(options: EngineOptions = {}): OtaEngine {
@@ -25,6 +30,7 @@ export function createEngine(options: EngineOptions = {}): OtaEngine {
     options.ble ?? null,
     options.bleOptions,
     options.processName,
+    options.historyFile,
   );
 }
 

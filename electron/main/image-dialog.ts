@@ -1,7 +1,9 @@
 // "Open image…" and "Open build folder…": the main process shows the OS dialog and inspects what the
 // user picked, so the renderer never hands over paths it did not get from the user.
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { dialog } from 'electron';
-import type { BrowserWindow, OpenDialogOptions } from 'electron';
+import type { BrowserWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { ImageInfo } from '../../shared/domain.ts';
 import { MAX_IMAGE_PATHS } from '../../shared/contract-limits.ts';
 import type { OtaEngine } from '../engine/engine-api.ts';
@@ -30,6 +32,14 @@ type ShowOpenDialog = (
   options: OpenDialogOptions,
 ) => Promise<{ canceled: boolean; filePaths: string[] }>;
 
+type ShowSaveDialog = (
+  win: BrowserWindow | null,
+  options: SaveDialogOptions,
+) => Promise<{ canceled: boolean; filePath?: string }>;
+
+const showSaveDialog: ShowSaveDialog = (win, options) =>
+  win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options);
+
 const showOpenDialog: ShowOpenDialog = (win, options) =>
   win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options);
 
@@ -51,9 +61,17 @@ export function createFileDialogs(
   engine: Pick<OtaEngine, 'inspectImages'>,
   getWindow: () => BrowserWindow | null,
   show: ShowOpenDialog = showOpenDialog,
+  save: ShowSaveDialog = showSaveDialog,
 ): FileDialogs {
   return {
     openImageDialog: async () => inspectChosen(engine, await show(getWindow(), OPEN_IMAGE_OPTIONS)),
     openFolderDialog: async () => inspectChosen(engine, await show(getWindow(), OPEN_FOLDER_OPTIONS)),
+    // The page never names where: the user picks in the OS dialog, and only the file's name goes back.
+    saveExport: async (defaultName, text) => {
+      const result = await save(getWindow(), { title: 'Export push history', defaultPath: defaultName });
+      if (result.canceled || !result.filePath) return null;
+      await writeFile(result.filePath, text);
+      return basename(result.filePath);
+    },
   };
 }

@@ -25,6 +25,7 @@ import { createAddressGate, type AddressGate, type ConfirmRemoteAddress } from '
 import type { RememberChoice } from '../../shared/credential-schemas.ts';
 import { sessionOnlyCredentialStore, type CredentialStore, type Credentials } from './credential-store.ts';
 import { verifyDroppedFiles } from './dropped-files.ts';
+import { reopenRecordedImage } from './recorded-image.ts';
 import type { SenderFrame } from './trusted-sender.ts';
 
 export type CommandHandlers = {
@@ -41,6 +42,8 @@ export type OpenDialog = () => Promise<ImageInfo | null>;
 export interface FileDialogs {
   openImageDialog: OpenDialog;
   openFolderDialog: OpenDialog;
+  /** "Export history": asks where to save (suggesting `defaultName`), writes `text`; the chosen file's name, or null. */
+  saveExport: (defaultName: string, text: string) => Promise<string | null>;
 }
 
 interface CredentialAsk {
@@ -112,6 +115,28 @@ export function commandHandlers(
       engine.forgetCredentials(deviceId);
       return credentialStore.forget(deviceId);
     },
+    startFleet: async (request) => {
+      // A run with one password for all keeps it; boards without one get their own saved ones (per device, in the runner).
+      return engine.startFleet(request);
+    },
+    listFleets: () => engine.listFleets(),
+    cancelFleet: ({ fleetId }) => engine.cancelFleet(fleetId),
+    retryFleet: ({ fleetId }) => engine.retryFleet(fleetId),
+    commitFleet: ({ fleetId }) => engine.commitFleet(fleetId),
+    dismissFleet: ({ fleetId }) => {
+      engine.dismissFleet(fleetId);
+      return null;
+    },
+    listHistory: (query) => engine.listHistory(query),
+    historyEntry: ({ jobId }) => engine.historyEntry(jobId),
+    exportHistory: async ({ format, query }) => {
+      const { text, rows } = engine.exportHistory(format, query);
+      const fileName = await dialogs.saveExport(`ota-bench-history.${format}`, text);
+      return { fileName, rows };
+    },
+    reopenHistoryImage: ({ jobId }) => reopenRecordedImage(engine, jobId),
+    listInventory: () => engine.listInventory(),
+    setDeviceNote: ({ deviceId, label, notes }) => engine.setDeviceNote(deviceId, { label, notes }),
   };
 }
 

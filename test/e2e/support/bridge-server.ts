@@ -58,6 +58,8 @@ export interface Bridge {
   answerRemoteAddress(answer: boolean): void;
   /** Every address the bridge asked that question about, in order. */
   remoteAddressQuestions: Array<{ host: string; port: number }>;
+  /** What "Export history" saved, in order (the save dialog's suggested name and the text). */
+  exports: Array<{ name: string; text: string }>;
   /** Every command the page sent, in order (name + status), for assertions and debugging. */
   calls: Array<{ command: string; status: number }>;
   close(): Promise<void>;
@@ -104,6 +106,7 @@ export async function startBridge({
   // The real preload hands over absolute paths; bare names stand for files and folders in dropDir.
   const resolveDropped = (path: string) => (isAbsolute(path) ? path : join(dropDir, basename(path)));
   const calls: Bridge['calls'] = [];
+  const exports: Bridge['exports'] = [];
   const eventStreams = new Set<ServerResponse>();
 
   const handlers: CommandHandlers = {
@@ -113,6 +116,11 @@ export async function startBridge({
         // Like image-dialog.ts: what the user picked goes to the engine in one inspectImages call.
         openImageDialog: async () => (dialogPaths === null ? null : engine.inspectImages(dialogPaths)),
         openFolderDialog: async () => (folderPath === null ? null : engine.inspectImages([folderPath])),
+        // The save dialog "chooses" the suggested name; the text is kept for the test to read.
+        saveExport: async (name, text) => {
+          exports.push({ name, text });
+          return name;
+        },
       },
       addressGateFor(engine, async (address) => {
         remoteAddressQuestions.push(address);
@@ -213,6 +221,7 @@ export async function startBridge({
     },
     remoteAddressQuestions,
     calls,
+    exports,
     async close() {
       for (const stream of eventStreams) stream.end();
       server.closeAllConnections();

@@ -155,7 +155,11 @@ describe('addDevice through the IPC server', () => {
     dispatch = createCommandDispatcher({
       engine,
       isTrustedSender: createTrustedSenderCheck({ kind: 'file', indexHtml: APP_INDEX_HTML }),
-      dialogs: { openImageDialog: vi.fn(async () => null), openFolderDialog: vi.fn(async () => null) },
+      dialogs: {
+        openImageDialog: vi.fn(async () => null),
+        openFolderDialog: vi.fn(async () => null),
+        saveExport: vi.fn(async () => null),
+      },
       confirmRemoteAddress: confirm,
     });
   });

@@ -24,7 +24,11 @@ beforeEach(() => {
   dispatch = createCommandDispatcher({
     engine,
     isTrustedSender: createTrustedSenderCheck({ kind: 'file', indexHtml: APP_INDEX_HTML }),
-    dialogs: { openImageDialog: vi.fn(async () => null), openFolderDialog: vi.fn(async () => null) },
+    dialogs: {
+      openImageDialog: vi.fn(async () => null),
+      openFolderDialog: vi.fn(async () => null),
+      saveExport: vi.fn(async () => null),
+    },
     confirmRemoteAddress: vi.fn(async () => false),
   });
 });

@@ -33,7 +33,11 @@ beforeEach(() => {
   dispatch = createCommandDispatcher({
     engine,
     isTrustedSender,
-    dialogs: { openImageDialog: vi.fn(async () => null), openFolderDialog: vi.fn(async () => null) },
+    dialogs: {
+      openImageDialog: vi.fn(async () => null),
+      openFolderDialog: vi.fn(async () => null),
+      saveExport: vi.fn(async () => null),
+    },
     confirmRemoteAddress: vi.fn(async () => false),
     credentialStore: store,
   });
@@ -96,7 +100,11 @@ describe('remembering through push and planPush', () => {
     dispatch = createCommandDispatcher({
       engine,
       isTrustedSender,
-      dialogs: { openImageDialog: vi.fn(async () => null), openFolderDialog: vi.fn(async () => null) },
+      dialogs: {
+        openImageDialog: vi.fn(async () => null),
+        openFolderDialog: vi.fn(async () => null),
+        saveExport: vi.fn(async () => null),
+      },
       confirmRemoteAddress: vi.fn(async () => false),
       credentialStore: damaged,
     });

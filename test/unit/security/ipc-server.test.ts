@@ -27,7 +27,11 @@ const validPush = {
 };
 
 let engine: FakeEngine;
-let dialogs: { [K in keyof FileDialogs]: Mock<OpenDialog> };
+let dialogs: {
+  openImageDialog: Mock<OpenDialog>;
+  openFolderDialog: Mock<OpenDialog>;
+  saveExport: Mock<FileDialogs['saveExport']>;
+};
 let confirmRemoteAddress: Mock<ConfirmRemoteAddress>;
 let dispatch: ReturnType<typeof createCommandDispatcher>;
 
@@ -36,6 +40,7 @@ beforeEach(() => {
   dialogs = {
     openImageDialog: vi.fn<OpenDialog>(async () => null),
     openFolderDialog: vi.fn<OpenDialog>(async () => null),
+    saveExport: vi.fn<FileDialogs['saveExport']>(async () => null),
   };
   confirmRemoteAddress = vi.fn<ConfirmRemoteAddress>(async () => false);
   dispatch = createCommandDispatcher({ engine, isTrustedSender, dialogs, confirmRemoteAddress });
@@ -477,6 +482,12 @@ describe('forwardEngineEvents', () => {
       [eventChannel('devicesChanged'), []],
     ]);
     stop();
-    expect(unsubscribed.sort()).toEqual(['devicesChanged', 'discoveryChanged', 'jobChanged']);
+    expect(unsubscribed.sort()).toEqual([
+      'devicesChanged',
+      'discoveryChanged',
+      'fleetChanged',
+      'historyChanged',
+      'jobChanged',
+    ]);
   });
 });
