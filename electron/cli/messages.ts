@@ -10,9 +10,14 @@ export type DeviceCommand = 'status' | 'commit' | 'revert';
 /** Where the CLI takes credentials, for every message about a board's password. */
 export const AUTH_HINT = 'Give them with --user USER --password PASSWORD.';
 
-/** After a password problem: how to give credentials, or to check the ones given. */
-export function credentialsHint(credentialsGiven: boolean): string {
-  return credentialsGiven ? 'Check --user and --password.' : AUTH_HINT;
+/** Boards that ask for a password and no user name (ESPHome native OTA, ArduinoOTA): `--user` means nothing to them. */
+const PASSWORD_ONLY: readonly ProtocolId[] = ['esphome-native', 'arduino-ota'];
+
+/** After a password problem: how to give credentials, or to check the ones given (only the password where that is all the board asks). */
+export function credentialsHint(credentialsGiven: boolean, protocol?: ProtocolId): string {
+  const passwordOnly = protocol !== undefined && PASSWORD_ONLY.includes(protocol);
+  if (credentialsGiven) return passwordOnly ? 'Check --password.' : 'Check --user and --password.';
+  return passwordOnly ? 'Give it with --password PASSWORD.' : AUTH_HINT;
 }
 
 export function boardsFound(count: number): string {

@@ -214,7 +214,8 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     settled = await engine.waitForJob(job.id);
   }
   unsubscribe();
-  const authHint = settled.result?.code === 'auth-failed' ? ` ${credentialsHint(Boolean(options.credentials))}` : '';
+  const authHint =
+    settled.result?.code === 'auth-failed' ? ` ${credentialsHint(Boolean(options.credentials), settled.protocol)}` : '';
   return finish(out, settled, settled.result?.message ? `${settled.result.message}${authHint}` : undefined);
 }
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   boardLine,
+  credentialsHint,
   deviceCommandDone,
   deviceCommandMessage,
   leftUncommitted,
@@ -119,5 +120,18 @@ describe('push', () => {
       'kitchen runs 1.1.0 uncommitted; it reverts in 4:10 unless you run: ota-bench commit id:k',
     );
     expect(leftUncommitted({ ...job, commitDeadline: null }, 'id:k')).toMatch(/reverts in a few minutes unless/);
+  });
+});
+
+describe('credentialsHint', () => {
+  it('names only --password for boards that ask for no user name', () => {
+    expect(credentialsHint(true, 'esphome-native')).toBe('Check --password.');
+    expect(credentialsHint(true, 'arduino-ota')).toBe('Check --password.');
+    expect(credentialsHint(false, 'arduino-ota')).toBe('Give it with --password PASSWORD.');
+  });
+
+  it('names --user and --password for boards that ask for both', () => {
+    expect(credentialsHint(true, 'mongoose-os')).toBe('Check --user and --password.');
+    expect(credentialsHint(false)).toBe('Give them with --user USER --password PASSWORD.');
   });
 });
