@@ -14,6 +14,7 @@ import { assertPrivateNetwork } from '../../support/netns-guard.ts';
 import { findVersionMarker } from '../esp-image.ts';
 import { macFromAddress } from '../identity.ts';
 import { MdnsResponder } from '../mdns-responder.ts';
+import { emulateWifiLink } from '../wifi-link.ts';
 
 export interface ArduinoOtaBoardOptions {
   address: string;
@@ -129,6 +130,8 @@ export class ArduinoOtaBoard extends EventEmitter {
 
   async start(): Promise<void> {
     assertPrivateNetwork('a simulated ArduinoOTA board');
+    // The board's end of the upload is a TCP client; lwIP's 5,744-byte window holds for it as for the HTTP boards.
+    emulateWifiLink();
     const udp = dgram.createSocket({ type: 'udp4', reuseAddr: false });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
