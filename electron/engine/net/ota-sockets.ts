@@ -28,13 +28,52 @@ export function localAddressFacing(host: string, port: number): Promise<string> 
   });
 }
 
+/** What arrives by itself (the board's datagrams, its connection back), taken one at a time with a deadline. */
+class Arrivals<T> {
+  private readonly items: T[] = [];
+  private waiter: (() => void) | null = null;
+
+  push(item: T): void {
+    this.items.push(item);
+    this.waiter?.();
+  }
+
+  /** Wakes a waiting `next` to look again (a socket error: it then finds nothing and times out or aborts). */
+  nudge(): void {
+    this.waiter?.();
+  }
+
+  /** Takes every item that is here now. */
+  drain(): T[] {
+    return this.items.splice(0);
+  }
+
+  /** The next item, or null after `timeoutMs` (or on abort). */
+  async next(timeoutMs: number, signal: AbortSignal): Promise<T | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.items.length && Date.now() < deadline && !signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          this.waiter = null;
+          resolve();
+        };
+        const timer = setTimeout(done, deadline - Date.now());
+        signal.addEventListener('abort', done, { once: true });
+        this.waiter = done;
+      });
+    }
+    return this.items.shift() ?? null;
+  }
+}
+
 /** One UDP conversation with the board: datagrams out, the board's replies (from any port of it) in. */
 export class OtaDatagrams {
   private readonly socket: dgram.Socket;
   private readonly host: string;
   private readonly port: number;
-  private readonly replies: string[] = [];
-  private waiter: (() => void) | null = null;
+  private readonly replies = new Arrivals<string>();
 
   private constructor(socket: dgram.Socket, host: string, port: number) {
     this.socket = socket;
@@ -43,9 +82,8 @@ export class OtaDatagrams {
     socket.on('message', (data, from) => {
       if (from.address !== host) return; // only the board's words count
       this.replies.push(data.toString('latin1'));
-      this.waiter?.();
     });
-    socket.on('error', () => this.waiter?.());
+    socket.on('error', () => this.replies.nudge());
   }
 
   static async open(localAddress: string, host: string, port: number): Promise<OtaDatagrams> {
@@ -70,26 +108,12 @@ export class OtaDatagrams {
 
   /** Drops replies that arrived before now (a late answer to an earlier attempt). */
   forget(): void {
-    this.replies.length = 0;
+    this.replies.drain();
   }
 
   /** The board's next reply, or null after `timeoutMs` (or on abort). */
   async next(timeoutMs: number, signal: AbortSignal): Promise<string | null> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.replies.length && Date.now() < deadline && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          this.waiter = null;
-          resolve();
-        };
-        const timer = setTimeout(done, deadline - Date.now());
-        signal.addEventListener('abort', done, { once: true });
-        this.waiter = done;
-      });
-    }
-    return this.replies.shift() ?? null;
+    return this.replies.next(timeoutMs, signal);
   }
 
   close(): void {
@@ -100,8 +124,7 @@ export class OtaDatagrams {
 /** The TCP listener the board connects back to. */
 export class OtaListener {
   private readonly server: net.Server;
-  private readonly pending: net.Socket[] = [];
-  private waiter: (() => void) | null = null;
+  private readonly pending = new Arrivals<net.Socket>();
 
   readonly address: string;
   readonly port: number;
@@ -114,7 +137,6 @@ export class OtaListener {
       // Only the board may pull the image: another host connecting to the port is turned away.
       if (socket.remoteAddress?.replace(/^::ffff:/, '') !== board) return void socket.destroy();
       this.pending.push(socket);
-      this.waiter?.();
     });
   }
 
@@ -133,25 +155,11 @@ export class OtaListener {
 
   /** The board's connection, or null after `timeoutMs` (or on abort). */
   async accept(timeoutMs: number, signal: AbortSignal): Promise<net.Socket | null> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.pending.length && Date.now() < deadline && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          this.waiter = null;
-          resolve();
-        };
-        const timer = setTimeout(done, deadline - Date.now());
-        signal.addEventListener('abort', done, { once: true });
-        this.waiter = done;
-      });
-    }
-    return this.pending.shift() ?? null;
+    return this.pending.next(timeoutMs, signal);
   }
 
   close(): void {
-    for (const socket of this.pending) socket.destroy();
+    for (const socket of this.pending.drain()) socket.destroy();
     this.server.close();
   }
 }

@@ -75,7 +75,7 @@ describe('ota-bench push to an ESPHome native OTA node', () => {
     expect(code).toBe(1);
     expect(lines.at(-1)).toMatchObject({ type: 'result', state: 'failed', result: 'auth-failed' });
     // The board asks for a password only: the hint does not send the user looking for a user name.
-    expect(lines.at(-1).message).toMatch(/Check --password\.$/);
+    expect(lines.at(-1)?.message).toMatch(/Check --password\.$/);
     expect(JSON.stringify(lines.at(-1))).toContain('Wrong OTA password');
     expect(raw).not.toContain('nope');
     expect(board.projectVersion).toBe('3.1.0');
