@@ -92,6 +92,8 @@ export class ArduinoOtaBoard extends EventEmitter {
   /** host:port of every connection back it made (the port the invitation named). */
   readonly connectedTo: string[] = [];
   readonly received: Array<{ size: number; md5: string; sha256: string; outcome: string; command?: number }> = [];
+  /** Image bytes of the current upload written and acknowledged so far (what progress may claim, at most). */
+  bytesAcknowledged = 0;
   private state: State = 'idle';
   private nonce = '';
   private pending: Invitation | null = null;
@@ -278,6 +280,7 @@ export class ArduinoOtaBoard extends EventEmitter {
     this.ackWaits.push(0);
     const client = net.connect({ host: invitation.host, port: invitation.hostPort, localAddress: this.address });
     this.client = client;
+    this.bytesAcknowledged = 0;
     const chunks: Buffer[] = [];
     let written = 0;
     let stalls = 0;
@@ -335,6 +338,7 @@ export class ArduinoOtaBoard extends EventEmitter {
       if (done) finished = true;
       const ack = () => {
         if (client.destroyed) return;
+        this.bytesAcknowledged += piece.length;
         client.write(String(piece.length));
         if (!done) return armStall();
         if (stallTimer) clearTimeout(stallTimer);

@@ -117,6 +117,8 @@ export class EsphomeNativeBoard extends HttpBoard {
   projectVersion: string | null;
   apiPort: number;
   otaVersion: 1 | 2;
+  /** Upload bytes of the current session read off the socket so far (what progress may claim, at most). */
+  bytesReceivedNow = 0;
   password: string | null;
   auth: 'sha256' | 'md5';
   freeSpace: number;
@@ -284,12 +286,14 @@ export class EsphomeNativeBoard extends HttpBoard {
     const parts: Buffer[] = [];
     let total = 0;
     let acknowledged = 0;
+    this.bytesReceivedNow = 0;
     while (total < size) {
       const chunk = await reader.read(Math.min(1024, size - total), 90_000, true);
       if (!chunk) return null;
       parts.push(chunk);
       total += chunk.length;
       record.bytesReceived = total;
+      this.bytesReceivedNow = total;
       const drop = this.quirks.dropAfterBytes;
       if (drop !== null && total >= drop) {
         socket.destroy();
