@@ -18,6 +18,9 @@ Usage:
                  [[--user U] --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
                  [--mode test-and-confirm|confirm-only|test-only]   (MCUmgr/SMP devices over BLE)
                  [--ota-port N]   (ArduinoOTA: the TCP port, 1024–65535, the board connects back to; default a free one)
+  ota-bench push FILE [FILE…] --to A --to B,C… | --all   (several boards: a fleet run)
+                 [--outdated] [--skip-offline] [--concurrency N] [--stop-on-failure] [--staged]
+                 [--commit auto|prompt|never] [--commit-timeout S] [[--user U] --password P] [--mode M] [--json]
   ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
                  [--user U --password P]   (a board behind a password)
 
@@ -37,6 +40,16 @@ For esp-link boards give both user1.bin and user2.bin (or their build folder): O
 one the board asks for, after checking it. --force pushes even when the slot evidence or the flash
 layout check fails: dangerous, a wrong-slot image does not boot (the board falls back, if it can).
 --commit defaults to "prompt" in a terminal and "never" when stdin is not a TTY.
+Several boards: --to more than once or A,B,C (names, ids, host[:port]; a board named twice is pushed once),
+or --all (every board discovered within --timeout that one of the files fits). Each board gets the file its
+protocol takes (a user1/user2 pair is one image). --outdated leaves out boards already on the file's
+version, --skip-offline those not answering, --concurrency N pushes at most N at once (1–32, default 4),
+--stop-on-failure starts no more after a failure, --staged pushes one board first and the rest once it
+is healthy. --commit prompt asks once, "Commit all N healthy boards?", when the run settles. --protocol
+and --force are for one board only. Ctrl-C cancels the run and waits for its pushes to stop (exit 130).
+With several boards the exit status is 0 only if every board that was pushed succeeded: skipped boards
+do not fail the run. --json: every event carries deviceId and fleetId, one result line per board, then
+{"type":"summary","succeeded","failed","rolledBack","skipped","cancelled"}.
 --json prints one JSON object per line: events, then a final {"type":"result",…}.
 Exit status is 0 only on success.
 Protocols: ${Object.keys(PROTOCOL_LABELS)
@@ -48,7 +61,7 @@ const options = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
   timeout: { type: 'string' },
-  to: { type: 'string' },
+  to: { type: 'string', multiple: true },
   protocol: { type: 'string' },
   commit: { type: 'string' },
   'commit-timeout': { type: 'string' },
@@ -59,6 +72,12 @@ const options = {
   force: { type: 'boolean' },
   mode: { type: 'string' },
   'ota-port': { type: 'string' },
+  all: { type: 'boolean' },
+  outdated: { type: 'boolean' },
+  'skip-offline': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'stop-on-failure': { type: 'boolean' },
+  staged: { type: 'boolean' },
 } as const;
 
 function seconds(value: string | undefined, fallback: number, name: string): number {
@@ -147,7 +166,23 @@ async function main(argv: string[]): Promise<number> {
         return ok ? 0 : 1;
       }
       case 'push': {
-        if (!values.to) throw new UsageError('push needs --to DEVICE (a discovered name or id, or host[:port]).');
+        // Several boards (--to A --to B,C, --all) or a fleet option: a fleet run (fleet-command.ts).
+        const { fleetRequestOptions, isFleetPush, targetRefs } = await import('./fleet-request.ts');
+        const refs = targetRefs(values.to);
+        if (isFleetPush(values, refs)) {
+          if (refs.length === 0 && !values.all)
+            throw new UsageError('push needs --to DEVICE (or --all) for a run to several boards.');
+          need('FILE');
+          const { passwordFor, terminalAsker } = await import('./password.ts');
+          const password = await passwordFor(values, { env: process.env, ask: terminalAsker() });
+          const interactive = Boolean(process.stdin.isTTY);
+          const request = fleetRequestOptions({ ...values, password }, { interactive });
+          const { fleetCommand } = await import('./fleet-command.ts');
+          const discoverSeconds = seconds(values.timeout, 5, 'timeout');
+          return await fleetCommand(engine, out, { files, refs, all: Boolean(values.all), request, discoverSeconds });
+        }
+        const to = refs[0];
+        if (!to) throw new UsageError('push needs --to DEVICE (a discovered name or id, or host[:port]).');
         // Checked by the contract's own push schema: the CLI takes exactly the pushes the UI may ask for.
         const { pushRequestOptions } = await import('./push-request.ts');
         need('FILE');
@@ -159,7 +194,7 @@ async function main(argv: string[]): Promise<number> {
         return await pushCommand(engine, out, {
           files,
           force: Boolean(values.force),
-          to: values.to,
+          to,
           protocol: request.protocol,
           commit: request.commitPolicy,
           commitTimeout: request.commitTimeoutSeconds,

@@ -44,10 +44,10 @@ export interface PushOptionValues {
 
 const optionsSchema = pushRequestSchema.omit({ deviceId: true, imageId: true, override: true });
 
-const DEFAULT_COMMIT_TIMEOUT_SECONDS = 300;
+export const DEFAULT_COMMIT_TIMEOUT_SECONDS = 300;
 
-/** Words for a refused option, naming it as typed and what it takes. */
-function refusal(field: string, values: PushOptionValues, schemaWords: string): string {
+/** Words for a refused option, naming it as typed and what it takes (fleet-request.ts says the shared ones with it). */
+export function refusal(field: string, values: PushOptionValues, schemaWords: string): string {
   switch (field) {
     case 'protocol':
       return `Unknown --protocol "${values.protocol}". Known: ${protocolIdSchema.options.join(', ')}.`;

@@ -18,6 +18,8 @@ const STRING_OPTIONS = new Set([
   'user',
   'password',
   'mode',
+  'ota-port',
+  'concurrency',
 ]);
 
 /** One sentence for a parseArgs error (ERR_PARSE_ARGS_*), naming the option as the user typed it. */
