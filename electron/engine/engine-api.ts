@@ -106,8 +106,10 @@ export interface OtaEngine {
   /**
    * Several boards at once (fleet/fleet-runner.ts). Checks the devices and images exist, creates the
    * run and returns it at once; members start as slots free up, and fleetChanged reports each change.
+   * `credentialsFor`: each board's own saved credentials (the main process recalls them), used where
+   * the request names none for the whole run.
    */
-  startFleet(request: FleetRequest): FleetRun;
+  startFleet(request: FleetRequest, options?: { credentialsFor?: Record<string, Credentials> }): FleetRun;
   listFleets(): FleetRun[];
   getFleet(fleetId: string): FleetRun;
   cancelFleet(fleetId: string): FleetRun;

@@ -29,7 +29,7 @@ import type { BleRadio } from './ble/ble-radio.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './sides/device-side.ts';
 import { LanSide } from './sides/lan-side.ts';
 import { BleSide, type BleSideOptions } from './sides/ble-side.ts';
-import { FleetRunner } from './fleet/fleet-runner.ts';
+import { FleetRunner, type FleetStartOptions } from './fleet/fleet-runner.ts';
 import { HistoryStore, type JobRecordContext } from './history/history-store.ts';
 import type { FleetRequest, FleetRun } from '../../shared/fleet.ts';
 import type { HistoryEntry, HistoryQuery, InventoryDevice } from '../../shared/history.ts';
@@ -259,7 +259,8 @@ export class Engine implements OtaEngine {
   waitForJob = (jobId: string, options: { untilSettled?: boolean } = {}): Promise<Job> =>
     this.jobs.wait(jobId, options.untilSettled);
 
-  startFleet = (request: FleetRequest): FleetRun => this.fleets.start(request);
+  startFleet = (request: FleetRequest, options: FleetStartOptions = {}): FleetRun =>
+    this.fleets.start(request, options);
   listFleets = (): FleetRun[] => this.fleets.list();
   getFleet = (fleetId: string): FleetRun => this.fleets.get(fleetId);
   cancelFleet = (fleetId: string): FleetRun => this.fleets.cancel(fleetId);

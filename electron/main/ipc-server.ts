@@ -117,7 +117,13 @@ export function commandHandlers(
     },
     startFleet: async (request) => {
       // A run with one password for all keeps it; boards without one get their own saved ones (per device, in the runner).
-      return engine.startFleet(request);
+      if (request.credentials) return engine.startFleet(request);
+      const saved: Record<string, Credentials> = {};
+      for (const deviceId of request.deviceIds) {
+        const recalled = await credentialsFor(credentialStore, engine, { deviceId });
+        if (recalled) saved[deviceId] = recalled;
+      }
+      return engine.startFleet(request, { credentialsFor: saved });
     },
     listFleets: () => engine.listFleets(),
     cancelFleet: ({ fleetId }) => engine.cancelFleet(fleetId),
