@@ -23,6 +23,8 @@ Usage:
                  [--commit auto|prompt|never] [--commit-timeout S] [[--user U] --password P] [--mode M] [--json]
   ota-bench commit DEVICE     ota-bench revert DEVICE     ota-bench status DEVICE [--json]
                  [--user U --password P]   (a board behind a password)
+  ota-bench history [DEVICE] [--limit N] [--json]   past pushes, newest first (no discovery needed)
+  ota-bench devices [--json]   every board ever seen, offline ones too, with its last push
 
 A board's password: --password P (alone for password-only boards: ESPHome native OTA, ArduinoOTA), else
 OTA_BENCH_PASSWORD with --user, else (in a terminal) asked for without echo. It is never printed or logged.
@@ -72,6 +74,7 @@ const options = {
   force: { type: 'boolean' },
   mode: { type: 'string' },
   'ota-port': { type: 'string' },
+  limit: { type: 'string' },
   all: { type: 'boolean' },
   outdated: { type: 'boolean' },
   'skip-offline': { type: 'boolean' },
@@ -105,7 +108,9 @@ async function main(argv: string[]): Promise<number> {
     writeOut(`${HELP}\n`);
     return command || values.help ? 0 : 2;
   }
-  if (!['discover', 'inspect', 'push', 'status', 'commit', 'revert'].includes(command))
+  // history and devices read the shared history file only: no discovery, no radio.
+  const readsHistoryOnly = command === 'history' || command === 'devices';
+  if (!['discover', 'inspect', 'push', 'status', 'commit', 'revert', 'history', 'devices'].includes(command))
     throw new UsageError(`unknown command "${command}". See ota-bench --help.`);
   const out = new Output(Boolean(values.json));
   // A Bluetooth setting the CLI cannot use (a typo, a missing or invalid sim scenario) is a usage
@@ -114,16 +119,20 @@ async function main(argv: string[]): Promise<number> {
   let ble;
   try {
     const setting = bleSettingFrom(process.env.OTA_BENCH_BLE);
-    if (command !== 'inspect') await checkBleSetting(setting);
-    ble = createRadio(setting);
+    if (command !== 'inspect' && !readsHistoryOnly) await checkBleSetting(setting);
+    ble = readsHistoryOnly ? null : createRadio(setting);
   } catch (error) {
     out.error((error as Error).message);
     return 2;
   }
   const { createEngine } = await import('../engine/index.ts');
+  const { dataDir } = await import('../engine/jobs/board-lock.ts');
+  const { historyFile } = await import('../engine/history/history-file.ts');
   const engine = createEngine({
     ble,
     processName: 'the OTA Bench CLI',
+    // The app's history file too (its data folder, or OTA_BENCH_DATA_DIR): both record and read one history.
+    historyFile: historyFile(dataDir()),
     timeouts: {
       healthSeconds: seconds(values['health-seconds'], 10, 'health-seconds'),
       rebootComeBackMs: seconds(values['reboot-timeout'], 90, 'reboot-timeout') * 1000,
@@ -245,6 +254,13 @@ async function main(argv: string[]): Promise<number> {
           toVersion: status.firmwareVersion,
         });
         return done ? 0 : 1;
+      }
+      case 'history':
+      case 'devices': {
+        const { devicesCommand, historyCommand } = await import('./history-command.ts');
+        return command === 'history'
+          ? historyCommand(engine, out, { device: arg, limit: values.limit })
+          : devicesCommand(engine, out);
       }
       default:
         throw new Error(`Unknown command "${command}". See ota-bench --help.`);

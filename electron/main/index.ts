@@ -5,6 +5,8 @@ import { app, ipcMain, safeStorage } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { createEngine } from '../engine/index.ts';
 import { bleSettingFrom, createRadio } from '../engine/ble/radio-setting.ts';
+import { historyFile } from '../engine/history/history-file.ts';
+import { dataDir } from '../engine/jobs/board-lock.ts';
 import { createRemoteAddressConfirm } from './address-dialog.ts';
 import { applyUserDataOverride, rendererLocation } from './app-paths.ts';
 import { createCredentialStore, credentialFileAt } from './credential-store.ts';
@@ -35,7 +37,13 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let win: BrowserWindow | null = null;
   const location = rendererLocation(app.isPackaged);
-  const engine = createEngine({ ble: radioForApp(), processName: 'the OTA Bench app' });
+  // The history file is shared with the CLI (dataDir(): the app's userData folder, or OTA_BENCH_DATA_DIR);
+  // only this main process opens it, never a renderer.
+  const engine = createEngine({
+    ble: radioForApp(),
+    processName: 'the OTA Bench app',
+    historyFile: historyFile(dataDir()),
+  });
 
   app.on('second-instance', () => {
     if (!win) return;
