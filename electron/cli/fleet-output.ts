@@ -195,7 +195,10 @@ export class FleetReporter {
       this.boardLine(member.deviceId, outcomeLine(outcomeOf(member), this.resultOf(member).message));
       return;
     }
-    const words = phaseWords(member.state, this.jobs.get(member.deviceId), member.fileName);
+    const job = this.jobs.get(member.deviceId);
+    // The run's changes are coalesced, its jobs' are not: a job that works means its board runs.
+    const state = job && (member.state === 'waiting' || member.state === 'planning') ? 'running' : member.state;
+    const words = phaseWords(state, job, member.fileName ?? job?.image.fileName ?? null);
     if (!words || this.phases.get(member.deviceId) === words) return;
     this.phases.set(member.deviceId, words);
     this.boardLine(member.deviceId, words);
