@@ -11,11 +11,24 @@ interface DeviceGroupsProps {
   selectedId: string | null;
   now: number;
   onSelect: (deviceId: string) => void;
+  /** Ticked for a fleet push, and the tick handler (absent: no checkboxes). */
+  checked?: ReadonlySet<string>;
+  onCheck?: (deviceId: string, range: boolean) => void;
 }
 
 const GROUP_TITLES = { lan: 'LAN · mDNS and added by address', ble: 'Bluetooth LE' } as const;
 
-export function DeviceGroups({ devices, filter, onFilterChange, selectedId, now, onSelect }: DeviceGroupsProps) {
+export function DeviceGroups({
+  devices,
+  filter,
+  onFilterChange,
+  selectedId,
+  now,
+  onSelect,
+  checked,
+  onCheck,
+}: DeviceGroupsProps) {
+  const selecting = (checked?.size ?? 0) > 0;
   const groups = groupDevices(devices, filter);
   const filtering = isFiltering(filter);
   const shown = groups.reduce((sum, group) => sum + group.devices.length, 0);
@@ -44,6 +57,9 @@ export function DeviceGroups({ devices, filter, onFilterChange, selectedId, now,
                   selected={device.id === selectedId}
                   now={now}
                   onSelect={onSelect}
+                  checked={checked?.has(device.id) ?? false}
+                  onCheck={onCheck}
+                  selecting={selecting}
                 />
               ))}
             </ul>

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Device, ProtocolEvidence } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 import { formatRelativeTime } from '../../../../shared/format.ts';
@@ -24,15 +25,44 @@ interface DeviceRowProps {
   selected: boolean;
   now: number;
   onSelect: (deviceId: string) => void;
+  /** Ticked for a fleet push (the checkbox); a click on the row itself only picks the single push's board. */
+  checked?: boolean;
+  /** `range`: shift was held, so every row from the last tick to this one follows. */
+  onCheck?: (deviceId: string, range: boolean) => void;
+  /** Any row is ticked: every checkbox stays shown (otherwise they show on hover and keyboard focus). */
+  selecting?: boolean;
 }
 
-export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
+// Memoised: a job's progress re-renders the app several times a second; a row changes only with its board.
+export const DeviceRow = memo(function DeviceRow({
+  device,
+  selected,
+  now,
+  onSelect,
+  checked = false,
+  onCheck,
+  selecting = false,
+}: DeviceRowProps) {
   const endpoint = deviceEndpoint(device);
   const seen = formatRelativeTime(device.lastSeen, now);
   const ble = device.transport === 'ble';
   const services = ble && device.services.length > 0 ? `; advertises ${device.services.join(', ')}` : '';
   return (
-    <li>
+    <li className="device-row-item" data-selecting={selecting || checked}>
+      {onCheck && (
+        // A sibling of the row's button, not inside it: its own click target and its own Tab stop.
+        // The zone is the row's left edge (over the status dot): pointing there shows the box.
+        <label className="device-row__check-zone" title="Select for a push to several boards (shift-click: a range)">
+          <input
+            type="checkbox"
+            className="device-row__check"
+            data-testid="device-check"
+            aria-label={`Select ${device.name} for a push to several boards`}
+            checked={checked}
+            onChange={(event) => onCheck(device.id, (event.nativeEvent as MouseEvent).shiftKey === true)}
+          />
+        </label>
+      )}
       <button
         type="button"
         className="device-row"
@@ -122,4 +152,4 @@ export function DeviceRow({ device, selected, now, onSelect }: DeviceRowProps) {
       </button>
     </li>
   );
-}
+});

@@ -1,0 +1,113 @@
+// The fleet push form's state: which images (the open one plus any opened "for the other kind"),
+// concurrency, commit policy, stop on failure, staged rollout; and the startFleet call.
+import { useCallback, useState } from 'react';
+import type { CommitPolicy, Device, ImageInfo } from '../../../../shared/domain.ts';
+import type { FleetRun } from '../../../../shared/fleet.ts';
+import { FLEET_LIMITS } from '../../../../shared/request-schemas.ts';
+import { errorMessage, useApi } from '../../api.ts';
+import { imageFor } from '../devices/selection.ts';
+import { DEFAULT_COMMIT_TIMEOUT_SECONDS } from '../push/usePushForm.ts';
+import { CONCURRENCY_BLOCKER, NO_IMAGE_BLOCKER, NOTHING_FITS_BLOCKER } from './fleet-messages.ts';
+
+interface FleetFormInput {
+  devices: Device[];
+  image: ImageInfo | null;
+  skipOffline: boolean;
+  onStarted: (run: FleetRun) => void;
+}
+
+export function useFleetForm({ devices, image, skipOffline, onStarted }: FleetFormInput) {
+  const api = useApi();
+  const [extraImages, setExtraImages] = useState<ImageInfo[]>([]);
+  const [concurrencyText, setConcurrencyText] = useState(String(FLEET_LIMITS.defaultConcurrency));
+  const [commitPolicy, setCommitPolicy] = useState<CommitPolicy>('auto');
+  const [stopOnFailure, setStopOnFailure] = useState(false);
+  const [staged, setStaged] = useState(false);
+  const [pushing, setPushing] = useState(false);
+  const [opening, setOpening] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  // The open image first: a board its protocol takes gets it; the extra ones serve the other kinds.
+  const images = [...(image ? [image] : []), ...extraImages.filter((extra) => extra.imageId !== image?.imageId)].slice(
+    0,
+    FLEET_LIMITS.maxImages,
+  );
+  const concurrency = Number(concurrencyText);
+  const concurrencyValid =
+    Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= FLEET_LIMITS.maxConcurrency;
+  const fitting = devices.filter((device) => imageFor(device, images) !== null);
+  const blocker =
+    images.length === 0
+      ? NO_IMAGE_BLOCKER
+      : !concurrencyValid
+        ? CONCURRENCY_BLOCKER
+        : fitting.length === 0
+          ? NOTHING_FITS_BLOCKER
+          : null;
+
+  const addImage = useCallback(async () => {
+    setOpening(true);
+    setError(null);
+    try {
+      const opened = await api.openImageDialog();
+      if (opened)
+        setExtraImages((previous) => [...previous.filter((known) => known.imageId !== opened.imageId), opened]);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setOpening(false);
+    }
+  }, [api]);
+
+  const removeImage = useCallback(
+    (imageId: string) => setExtraImages((previous) => previous.filter((known) => known.imageId !== imageId)),
+    [],
+  );
+
+  const push = async () => {
+    if (blocker) return;
+    setPushing(true);
+    setError(null);
+    try {
+      const run = await api.startFleet({
+        deviceIds: devices.map((device) => device.id),
+        imageIds: images.map((chosen) => chosen.imageId),
+        commitPolicy,
+        commitTimeoutSeconds: DEFAULT_COMMIT_TIMEOUT_SECONDS,
+        concurrency,
+        stopOnFailure,
+        skipOffline,
+        onlyOutdated: false,
+        staged,
+      });
+      onStarted(run);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setPushing(false);
+    }
+  };
+
+  return {
+    images,
+    extraImages,
+    addImage,
+    removeImage,
+    opening,
+    concurrencyText,
+    setConcurrencyText,
+    concurrencyValid,
+    commitPolicy,
+    setCommitPolicy,
+    stopOnFailure,
+    setStopOnFailure,
+    staged,
+    setStaged,
+    blocker,
+    pushing,
+    error,
+    push,
+  };
+}
+
+export type FleetForm = ReturnType<typeof useFleetForm>;
