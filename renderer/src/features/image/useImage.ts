@@ -17,6 +17,8 @@ export interface ImageState {
   /** Dropped files and folders, inspected together as one image or pair. */
   inspectFiles: (files: File[]) => Promise<void>;
   reportError: (message: string) => void;
+  /** An image the main process already inspected ("Push this image again" from the History view). */
+  adopt: (image: ImageInfo) => void;
 }
 
 export function useImage(): ImageState {
@@ -53,5 +55,13 @@ export function useImage(): ImageState {
 
   const reportError = useCallback((message: string) => setError(message), []);
 
-  return { image, inspecting, error, choose, chooseFolder, inspectFiles, reportError };
+  const adopt = useCallback((adopted: ImageInfo) => {
+    // Newer than any dialog or drop still being inspected: that answer must not replace this one.
+    latestRequest.current++;
+    setInspecting(false);
+    setError(null);
+    setImage(adopted);
+  }, []);
+
+  return { image, inspecting, error, choose, chooseFolder, inspectFiles, reportError, adopt };
 }
