@@ -80,7 +80,8 @@ export class FleetRunner extends EventEmitter<{ changed: [FleetRun] }> {
   }
 
   list(): FleetRun[] {
-    return [...this.runs.values()].map((run) => run.snapshot()).sort((a, b) => b.createdAt - a.createdAt);
+    // Newest first: the map keeps the order they started in.
+    return [...this.runs.values()].reverse().map((run) => run.snapshot());
   }
 
   get(fleetId: string): FleetRun {

@@ -33,7 +33,10 @@ async function drain(host: FakeFleetHost, outcome: (name: string) => 'committed'
 
 describe('the concurrency cap', () => {
   it('never lets more than N boards work at once, and every board gets its turn', async () => {
-    const host = new FakeFleetHost(names(20).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(20).map((n) => device(n)),
+      [image('app.zip')],
+    );
     const made = runnerFor(host);
     runner = made.runner;
     const run = runner.start(fleetRequest(host, { concurrency: 4 }));
@@ -50,7 +53,10 @@ describe('the concurrency cap', () => {
   });
 
   it('with a cap of 1 pushes one board after the other, in the order given', async () => {
-    const host = new FakeFleetHost(names(3).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(3).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     runner.start(fleetRequest(host, { concurrency: 1 }));
     await drain(host);
@@ -63,10 +69,10 @@ describe('Bluetooth boards', () => {
   it('go one at a time (one radio) while LAN boards fill the rest of the cap', async () => {
     const ble = names(3, 'nrf').map((n) => device(n, { transport: 'ble', protocol: 'mcumgr-smp' }));
     const lan = names(3, 'esp').map((n) => device(n));
-    const host = new FakeFleetHost([...ble, ...lan], [
-      image('app.zip'),
-      image('zephyr.signed.bin', { format: 'mcuboot', pushableWith: ['mcumgr-smp'] }),
-    ]);
+    const host = new FakeFleetHost(
+      [...ble, ...lan],
+      [image('app.zip'), image('zephyr.signed.bin', { format: 'mcuboot', pushableWith: ['mcumgr-smp'] })],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host, { concurrency: 4 }));
     await settle();
@@ -91,18 +97,30 @@ describe('Bluetooth boards', () => {
 
 describe('a failure', () => {
   it('does not stop the others by default; the failed board keeps its reason', async () => {
-    const host = new FakeFleetHost(names(5).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(5).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host, { concurrency: 2 }));
     await drain(host, (name) => (name === 'b1' ? 'failed' : 'committed'));
     const ended = runner.get(run.id);
-    expect(statesOf(ended)).toEqual({ b1: 'failed', b2: 'succeeded', b3: 'succeeded', b4: 'succeeded', b5: 'succeeded' });
+    expect(statesOf(ended)).toEqual({
+      b1: 'failed',
+      b2: 'succeeded',
+      b3: 'succeeded',
+      b4: 'succeeded',
+      b5: 'succeeded',
+    });
     expect(ended.members[0]!.message).toBe('The board has no room for this image.');
     expect(ended.totals).toMatchObject({ succeeded: 4, failed: 1 });
   });
 
   it('with stopOnFailure: nothing new starts, running boards finish, the waiting ones are skipped saying why', async () => {
-    const host = new FakeFleetHost(names(6).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(6).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host, { concurrency: 2, stopOnFailure: true }));
     await settle();
@@ -129,7 +147,10 @@ describe('a failure', () => {
 
 describe('cancel all', () => {
   it('cancels every running job and leaves the waiting boards cancelled', async () => {
-    const host = new FakeFleetHost(names(6).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(6).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host, { concurrency: 3 }));
     await settle();
@@ -156,7 +177,10 @@ describe('cancel all', () => {
 
 describe('retry failed', () => {
   it('pushes again to the boards that failed or rolled back, as attempt 2, and the run runs again', async () => {
-    const host = new FakeFleetHost(names(4).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(4).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host));
     await settle();
@@ -182,7 +206,10 @@ describe('retry failed', () => {
   });
 
   it('also gives their turn to the boards a stop on failure left out', async () => {
-    const host = new FakeFleetHost(names(3).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(3).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host, { concurrency: 1, stopOnFailure: true }));
     await settle();
@@ -200,7 +227,10 @@ describe('retry failed', () => {
 
 describe('a staged rollout', () => {
   it('pushes the first board alone, then the rest once it committed', async () => {
-    const host = new FakeFleetHost(names(5).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(5).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host, { staged: true, concurrency: 4 }));
     expect(run.members.map((m) => m.pilot)).toEqual([true, false, false, false, false]);
@@ -217,7 +247,10 @@ describe('a staged rollout', () => {
   });
 
   it('skips the rest when the first board does not prove healthy', async () => {
-    const host = new FakeFleetHost(names(4).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(4).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host, { staged: true }));
     await settle();
@@ -233,7 +266,10 @@ describe('a staged rollout', () => {
   });
 
   it('with prompt: the pilot waiting for its commit has proved healthy, so the rest go', async () => {
-    const host = new FakeFleetHost(names(3).map((n) => device(n)), [image('app.zip')]);
+    const host = new FakeFleetHost(
+      names(3).map((n) => device(n)),
+      [image('app.zip')],
+    );
     runner = runnerFor(host).runner;
     const run = runner.start(fleetRequest(host, { staged: true, commitPolicy: 'prompt' }));
     await settle();
