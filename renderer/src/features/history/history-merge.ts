@@ -29,6 +29,9 @@ export function mergeHistoryEntry(
   const index = rows.findIndex((row) => row.jobId === entry.jobId);
   const matches = matchesFilter(entry, filter);
   if (index !== -1) {
+    // States only grow: an event older than the page it is merged into (it arrived while the page
+    // was being read) must not take a row back.
+    if (rows[index]!.states.length > entry.states.length) return rows;
     if (!matches) return rows.filter((row) => row.jobId !== entry.jobId);
     // The list leaves the log out; a row's log is fetched with its details.
     return rows.map((row, at) => (at === index ? entry : row));
