@@ -27,6 +27,7 @@ import { uploadBench } from './upload-bench.ts';
 import { cliBench } from './cli-bench.ts';
 import { esphomeNativeBench } from './esphome-native-bench.ts';
 import { arduinoOtaBench } from './arduino-ota-bench.ts';
+import { historyBench } from './history-bench.ts';
 
 assertPrivateNetwork('the benchmark');
 // Board locks (electron/engine/jobs/board-lock.ts) of this run only: boards in another namespace share ids.
@@ -194,6 +195,11 @@ if (process.env.BENCH_ONLY_ARDUINO_OTA) {
   await arduinoOtaBench();
   process.exit(0);
 }
+// BENCH_ONLY_HISTORY=1 runs only the history part (history-bench.ts: main-thread time per history write).
+if (process.env.BENCH_ONLY_HISTORY) {
+  await historyBench();
+  process.exit(0);
+}
 // BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4, BENCH_ONLY_CLI=1 only part 5.
 const only = process.env.BENCH_ONLY_ESP_LINK
   ? 'esp-link'
@@ -212,3 +218,4 @@ if (!only || only === 'cli') await cliBench();
 if (!only) await discoveryBench();
 if (!only) await esphomeNativeBench();
 if (!only) await arduinoOtaBench();
+if (!only) await historyBench();
