@@ -36,6 +36,11 @@ export interface HistoryOptions {
   retention?: Retention;
   /** How long a write waits for another process's transaction. */
   busyTimeoutMs?: number;
+  /**
+   * How often reading looks again for rows whose process died since this one opened the file (a CLI
+   * killed while the app runs); default 5 s.
+   */
+  sweepIntervalMs?: number;
   /** Tests: who the writer is (another pid, another start token). */
   writer?: { pid: number; token: string | null };
 }
@@ -63,6 +68,7 @@ export class HistoryStore {
   private readonly statements = new Map<string, StatementSync>();
   private readonly devices: InventoryWriter | null;
   private closed = false;
+  private lastSweep = Date.now();
 
   private readonly db: DatabaseSync | null;
   /** Why the history cannot be used, when it cannot. */
@@ -183,6 +189,7 @@ export class HistoryStore {
   /** Every device ever seen, newest first, with `online` from this process's own discovery. */
   inventory(online: Device[]): InventoryDevice[] {
     const db = this.usable();
+    this.sweep();
     const byId = new Map(online.map((d) => [d.id, d]));
     const devices = db.prepare('SELECT * FROM devices ORDER BY last_seen DESC').all() as unknown as DeviceRow[];
     const pushes = db
@@ -210,6 +217,18 @@ export class HistoryStore {
     if (this.closed) return;
     this.closed = true;
     this.db?.close();
+  }
+
+  /** Marks the rows of writers that died since the last look (opening did the first). */
+  private sweep(): void {
+    const now = Date.now();
+    if (!this.db || now - this.lastSweep < (this.options.sweepIntervalMs ?? 5000)) return;
+    this.lastSweep = now;
+    try {
+      markInterrupted(this.db, now, new Set(this.tracked.keys()));
+    } catch {
+      /* busy: the next read looks again */
+    }
   }
 
   /** Prepared once: preparing costs more than running a small write. */
@@ -251,6 +270,7 @@ export class HistoryStore {
       params.before = query.before;
     }
     params.limit = query.limit ?? defaultLimit;
+    this.sweep();
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, job_id LIMIT :limit`;
     return this.statement(sql).all(params) as unknown as JobRow[];

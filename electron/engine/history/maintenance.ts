@@ -42,13 +42,14 @@ interface OpenRow {
 /**
  * Marks the rows of jobs whose writing process is gone as interrupted, keeping what was known (the
  * last state reached is in `states`, the time of the last write is its end). Rows another live process
- * is writing (the app and the CLI at once) are left alone. Returns the job ids marked.
+ * is writing (the app and the CLI at once), and this process's own (`ownJobs`), are left alone.
+ * Returns the job ids marked.
  */
-export function markInterrupted(db: DatabaseSync, now: number): string[] {
+export function markInterrupted(db: DatabaseSync, now: number, ownJobs: ReadonlySet<string> = new Set()): string[] {
   const select = `SELECT job_id, writer_pid, writer_token, state, states, initiated_by, updated_at, started_at
     FROM jobs WHERE result = 'running'`;
-  const candidates = (db.prepare(select).all() as unknown as OpenRow[]).filter((row) =>
-    writerIsGone(row.writer_pid, row.writer_token),
+  const candidates = (db.prepare(select).all() as unknown as OpenRow[]).filter(
+    (row) => !ownJobs.has(row.job_id) && writerIsGone(row.writer_pid, row.writer_token),
   );
   if (candidates.length === 0) return [];
   const reread = db.prepare(`${select} AND job_id = ?`);

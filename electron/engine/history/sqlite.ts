@@ -8,18 +8,31 @@ import { UpdateError } from '../update-error.ts';
 
 let sqlite: typeof import('node:sqlite') | null = null;
 
-function loadQuietly(): typeof import('node:sqlite') {
-  if (sqlite) return sqlite;
+/**
+ * Runs `load` with exactly Node's SQLite ExperimentalWarning silenced; any other warning, and any
+ * warning emitted after it returns, goes through as usual.
+ */
+export function withoutSqliteWarning<T>(load: () => T): T {
   const emitWarning = process.emitWarning;
   process.emitWarning = function filtered(this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
     const text = typeof warning === 'string' ? warning : warning.message;
-    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    const option = rest[0];
+    const type = typeof option === 'string' ? option : (option as { type?: string } | undefined)?.type;
     const name = typeof warning === 'string' ? type : warning.name;
     if (name === 'ExperimentalWarning' && /\bSQLite\b/i.test(text)) return;
     return (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
   } as typeof process.emitWarning;
   try {
-    const loaded = process.getBuiltinModule?.('node:sqlite');
+    return load();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+function loadQuietly(): typeof import('node:sqlite') {
+  if (sqlite) return sqlite;
+  try {
+    const loaded = withoutSqliteWarning(() => process.getBuiltinModule?.('node:sqlite'));
     if (!loaded) throw new Error('node:sqlite is not available');
     sqlite = loaded;
     return loaded;
@@ -28,8 +41,6 @@ function loadQuietly(): typeof import('node:sqlite') {
       'update-failed',
       `The history needs SQLite from Node.js 22.13 or newer (node:sqlite); this is Node ${process.version} (${(error as Error).message}).`,
     );
-  } finally {
-    process.emitWarning = emitWarning;
   }
 }
 

@@ -109,6 +109,22 @@ describe('interrupted rows', () => {
   });
 });
 
+describe('a writer that dies while another process reads', () => {
+  it("has its rows marked at the reader's next look, not only at its next start", () => {
+    const file = freshFile();
+    const app = HistoryStore.open(file, { processName: 'the OTA Bench app', sweepIntervalMs: 0 });
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const cli = HistoryStore.open(file, { processName: 'the OTA Bench CLI', writer: { pid: gone, token: null } });
+    cli.recordJob(step(job({ id: 'killed', createdAt: Date.now() }), 'transferring', Date.now()), context());
+    // The app's own running job is never its own victim.
+    app.recordJob(job({ id: 'mine', createdAt: Date.now() - 1, stateSince: Date.now() }), context());
+    const byId = Object.fromEntries(app.list().map((e) => [e.jobId, e.result]));
+    expect(byId).toEqual({ killed: 'interrupted', mine: 'running' });
+    cli.close();
+    app.close();
+  });
+});
+
 describe('retries', () => {
   it('counts the lines the job runners write when they try again, and no others', () => {
     const again = [
