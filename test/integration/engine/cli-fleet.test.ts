@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
 import { makeMongooseFwZip } from '../../sim/firmware-fixtures.ts';
+import { historyFile } from '../../../electron/engine/history/history-file.ts';
 
 const run = promisify(execFile);
 type Line = Record<string, unknown>;
@@ -178,6 +179,56 @@ describe('ota-bench push to several boards', () => {
     }
   });
 
+  it('--commit prompt asks once when the run settles; "c" commits every healthy board', async () => {
+    const image = fw('5.5.0');
+    const child = spawn(
+      process.execPath,
+      ['bin/ota-bench.js', 'push', image.path, '--to', `${a.address},${b.address}`, '--commit', 'prompt', '--json'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let question = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      question += chunk.toString();
+      if (/Commit all 2 healthy boards \(the first reverts in \d+:\d\d\)\? /.test(question)) child.stdin.end('c\n');
+    });
+    const lines: Line[] = [];
+    for await (const text of createInterface({ input: child.stdout })) lines.push(JSON.parse(text) as Line);
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(question).toMatch(/\[c\]ommit all \/ \[r\]evert all \/ \[w\]ait/);
+    expect(code).toBe(0);
+    for (const result of results(lines)) expect(result).toMatchObject({ state: 'committed', outcome: 'succeeded' });
+    expect(summary(lines)).toMatchObject({ succeeded: 2 });
+    for (const x of [a, b]) expect(x.bootState.is_committed).toBe(true);
+  });
+
+  it('Ctrl-C cancels the run, waits for its pushes to stop, and exits 130', async () => {
+    const slow = [board(12, { bytesPerSecond: 20_000 }), board(13, { bytesPerSecond: 20_000 })];
+    await Promise.all(slow.map((x) => x.start()));
+    try {
+      const image = fw('5.6.0', 400_000);
+      const child = spawn(
+        process.execPath,
+        ['bin/ota-bench.js', 'push', image.path, '--to', slow.map((x) => x.address).join(','), ...FAST],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const lines: Line[] = [];
+      const transferring = new Set<unknown>();
+      for await (const text of createInterface({ input: child.stdout })) {
+        const line = JSON.parse(text) as Line;
+        lines.push(line);
+        if (line.type === 'job' && line.state === 'transferring') transferring.add(line.deviceId);
+        if (transferring.size === 2 && !child.killed) child.kill('SIGINT');
+      }
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(130);
+      for (const result of results(lines)) expect(result).toMatchObject({ state: 'cancelled', outcome: 'cancelled' });
+      expect(summary(lines)).toMatchObject({ cancelled: 2, boards: 2 });
+      for (const x of slow) expect(x.firmwareVersion).toBe('1.0.0');
+    } finally {
+      await Promise.all(slow.map((x) => x.stop()));
+    }
+  });
+
   it('SIGKILL in the middle of a run: the next start marks its jobs interrupted; the history file is intact', async () => {
     // Slow boards: the transfers are still running when the CLI is killed.
     const slow = [board(10, { bytesPerSecond: 20_000 }), board(11, { bytesPerSecond: 20_000 })];
@@ -209,7 +260,7 @@ describe('ota-bench push to several boards', () => {
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row).toMatchObject({ fleetId, result: 'interrupted', state: 'interrupted' });
 
-      const db = new DatabaseSync(path.join(dataDir, 'history.sqlite'), { readOnly: true });
+      const db = new DatabaseSync(historyFile(dataDir), { readOnly: true });
       try {
         expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
       } finally {
