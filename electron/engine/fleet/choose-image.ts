@@ -27,8 +27,10 @@ export async function chooseImage(
   planPush: Planner,
   signal: AbortSignal,
 ): Promise<MemberChoice> {
-  if (rules.skipOffline && !device.online) return { kind: 'skip', image: null, message: offlineWhenItsTurnCame() };
   const candidates = images.filter((image) => image.problem === null && image.pushableWith.includes(device.protocol));
+  // The file it would have got is still worth showing on its row.
+  if (rules.skipOffline && !device.online)
+    return { kind: 'skip', image: candidates[0] ?? null, message: offlineWhenItsTurnCame() };
   if (candidates.length === 0) return { kind: 'skip', image: null, message: noFileFor(device.protocol) };
   // The board's own report, as discovery has it: nothing to ask it when every candidate is that version.
   const current = device.firmwareVersion;

@@ -193,6 +193,8 @@ function send(upload: StreamUpload, handle: FileHandle, name: string): Promise<H
     const armAnswerWait = () => {
       if (idleTimer) clearTimeout(idleTimer);
       idleTimer = null;
+      // Both the last write's callback and req.end's may get here: one wait, or the first timer leaks.
+      if (answerTimer) clearTimeout(answerTimer);
       answerTimer = setTimeout(() => {
         const waited = `${timeouts.responseMs / 1000} s`;
         finish(

@@ -26,7 +26,7 @@ describe('offline boards', () => {
     await settle();
     const now = runner.get(run.id);
     expect(statesOf(now)).toEqual({ on: 'running', off: 'skipped' });
-    expect(now.members[1]).toMatchObject({ message: 'Offline when its turn came.', jobId: null });
+    expect(now.members[1]).toMatchObject({ message: 'Offline when its turn came.', jobId: null, fileName: 'app.zip' });
     expect(host.pushedTo()).toEqual(['on']);
   });
 
