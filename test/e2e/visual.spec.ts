@@ -10,6 +10,7 @@ import { test, expect, type Locator, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { installDesignFixtureApi, type DesignScenario } from './support/fake-api.ts';
+import { installDesignHistory } from './support/fake-history.ts';
 import { rendererOutDir, serveStatic } from './support/static-files.ts';
 
 // Any fixed instant works; this one is a Monday morning.
@@ -34,10 +35,17 @@ test.afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function open(page: Page, scenario: DesignScenario, colorScheme: 'dark' | 'light' = 'dark'): Promise<void> {
+async function open(
+  page: Page,
+  scenario: DesignScenario,
+  colorScheme: 'dark' | 'light' = 'dark',
+  { history = false } = {},
+): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 820 });
   await page.emulateMedia({ colorScheme });
   await page.clock.setFixedTime(DESIGN_TIME);
+  // The scripted history and inventory (fake-history.ts), read by the fixture's history stubs.
+  if (history) await page.addInitScript(installDesignHistory);
   await page.addInitScript(installDesignFixtureApi, scenario);
   await page.goto(baseUrl);
   await expect(page.locator('[data-app-state="ready"]')).toBeVisible();
@@ -232,6 +240,44 @@ test.describe('design screenshots (fixture data)', () => {
     await page.getByTestId('choose-file-button').click();
     await expect(page.getByTestId('image-problem')).toBeVisible();
     await shot(page, 'image-problem');
+  });
+
+  test('history: every way a push ends, a row opened, a refused push again', async ({ page }) => {
+    await open(page, 'bench', 'dark', { history: true });
+    await page.getByTestId('view-history').click();
+    await expect(page.getByTestId('history-row')).toHaveCount(7);
+    await shot(page, 'history');
+    await page.locator('[data-job-id="h-nospace"]').getByTestId('history-row-toggle').click();
+    await expect(page.getByTestId('history-log')).toBeVisible();
+    await shot(page, 'history-details');
+    await page.locator('[data-job-id="h-rollback"]').getByTestId('push-again-button').click();
+    await expect(page.getByTestId('push-again-error')).toContainText('has changed since that push');
+    await page.locator('[data-job-id="h-interrupted"]').getByTestId('history-row-toggle').click();
+    await expect(page.getByTestId('history-interrupted')).toBeVisible();
+    await page.getByTestId('history-view').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await shot(page, 'history-interrupted');
+  });
+
+  test('history in the light theme, and a board’s last pushes in the Push card', async ({ page }) => {
+    await open(page, 'bench', 'light', { history: true });
+    await page.getByTestId('view-history').click();
+    await expect(page.getByTestId('history-row')).toHaveCount(7);
+    await shot(page, 'history-light');
+    await page.getByTestId('view-bench').click();
+    await page.locator('[data-testid="device-row"][data-device-id="id:esp32_1A2B3C"]').click();
+    await expect(page.getByTestId('device-history-row')).toHaveCount(2);
+    await page.getByTestId('push-panel').evaluate((element) => element.scrollIntoView({ block: 'end' }));
+    await shot(page, 'device-history-light');
+  });
+
+  test('devices: every board ever seen, offline ones greyed, labels and notes', async ({ page }) => {
+    await open(page, 'bench', 'dark', { history: true });
+    await page.getByTestId('view-devices').click();
+    await expect(page.getByTestId('inventory-row')).toHaveCount(6);
+    await shot(page, 'devices');
+    await page.locator('[data-device-id="id:esp32_1A2B3C"]').getByTestId('inventory-edit-note').click();
+    await expect(page.getByTestId('note-label')).toBeFocused();
+    await shot(page, 'devices-editing');
   });
 
   test('drop overlay', async ({ page }) => {

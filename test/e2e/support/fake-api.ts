@@ -913,6 +913,8 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     }, 300);
   };
 
+  const recorded = window.otaBenchDesignHistory ?? null;
+
   const api: OtaBenchApi = {
     listDevices: () => settle(devices),
     addDevice: ({ target }) => {
@@ -1083,12 +1085,23 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     retryFleet: ({ fleetId }) => Promise.reject(new Error(`no fleet ${fleetId} in the design fixture`)),
     commitFleet: ({ fleetId }) => Promise.reject(new Error(`no fleet ${fleetId} in the design fixture`)),
     dismissFleet: () => settle(null),
-    listHistory: () => settle([]),
-    historyEntry: ({ jobId }) => Promise.reject(new Error(`no history row ${jobId} in the design fixture`)),
-    exportHistory: () => settle({ fileName: null, rows: 0 }),
-    reopenHistoryImage: ({ jobId }) => Promise.reject(new Error(`no history row ${jobId} in the design fixture`)),
-    listInventory: () => settle([]),
-    setDeviceNote: ({ deviceId }) => Promise.reject(new Error(`no inventory row ${deviceId} in the design fixture`)),
+    // The history's scripted rows come from fake-history.ts when visual.spec.ts installed it (else none).
+    listHistory: (query) => settle(recorded?.list(query) ?? []),
+    historyEntry: ({ jobId }) =>
+      recorded
+        ? settle(recorded.entry(jobId))
+        : Promise.reject(new Error(`no history row ${jobId} in the design fixture`)),
+    exportHistory: ({ format, query }) =>
+      settle({ fileName: `ota-bench-history.${format}`, rows: recorded?.list(query).length ?? 0 }),
+    reopenHistoryImage: ({ jobId }) => {
+      const refusal = recorded ? recorded.reopenRefusal(jobId) : `no history row ${jobId} in the design fixture`;
+      return refusal ? Promise.reject(new Error(refusal)) : settle(images.mongoose, 300);
+    },
+    listInventory: () => settle(recorded?.inventory() ?? []),
+    setDeviceNote: ({ deviceId, label, notes }) =>
+      recorded
+        ? settle(recorded.setNote(deviceId, label, notes))
+        : Promise.reject(new Error(`no inventory row ${deviceId} in the design fixture`)),
     onFleetChanged: () => () => undefined,
     onHistoryChanged: () => () => undefined,
     onDevicesChanged: (listener) => (listeners.devices.add(listener), () => listeners.devices.delete(listener)),

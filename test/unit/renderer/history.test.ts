@@ -189,6 +189,15 @@ describe('inventory: pushed and reported kept apart', () => {
     });
   });
 
+  it('does not flag a push still running (the board has not had its chance to report)', () => {
+    const running = aDevice({
+      reportedVersion: '1.1.0',
+      reportedPushedVersion: null,
+      lastPush: { ...aDevice().lastPush!, result: 'running' },
+    });
+    expect(inventoryVersions(running)).toMatchObject({ pushed: 'pushed 1.2.0 (running)', differ: false });
+  });
+
   it('names the file when the image declares no version, and a board never pushed to', () => {
     const noVersion = aDevice({
       reportedPushedVersion: null,

@@ -94,5 +94,7 @@ export function inventoryVersions(device: InventoryDevice): VersionFacts {
   const pushed = `pushed ${what} (${RESULT_WORDS[push.result].toLowerCase()})`;
   const versionsDiffer =
     push.imageVersion !== null && device.reportedVersion !== null && push.imageVersion !== device.reportedVersion;
+  // A push still running has not had its chance to be reported yet.
+  if (push.result === 'running') return { pushed, reports, differ: false };
   return { pushed, reports, differ: device.reportedPushedVersion === false || versionsDiffer };
 }
