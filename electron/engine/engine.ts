@@ -31,6 +31,7 @@ import { LanSide } from './sides/lan-side.ts';
 import { BleSide, type BleSideOptions } from './sides/ble-side.ts';
 import { FleetRunner, type FleetStartOptions } from './fleet/fleet-runner.ts';
 import { HistoryStore, type JobRecordContext } from './history/history-store.ts';
+import type { Retention } from './history/maintenance.ts';
 import type { FleetRequest, FleetRun } from '../../shared/fleet.ts';
 import type { HistoryEntry, HistoryQuery, InventoryDevice } from '../../shared/history.ts';
 import type { RecordedImage } from './engine-api.ts';
@@ -55,9 +56,11 @@ export class Engine implements OtaEngine {
     processName: string = defaultProcessName(),
     /** The history database (history/history-store.ts); ':memory:' keeps it for this process only. */
     historyFile = ':memory:',
+    /** How long history rows are kept; default OTA_BENCH_HISTORY_DAYS / _ROWS, else 365 days, 20,000 rows. */
+    historyRetention?: Retention,
   ) {
     this.jobs = new JobManager(timeouts, processName);
-    this.history = HistoryStore.open(historyFile, { processName });
+    this.history = HistoryStore.open(historyFile, { processName, retention: historyRetention });
     const host: SideHost = {
       activeJobFor: (deviceId) => this.jobs.activeJobFor(deviceId),
       devicesChanged: () => this.events.emit('devicesChanged', this.listDevices()),

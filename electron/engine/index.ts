@@ -3,6 +3,7 @@ import type { BleRadio } from './ble/ble-radio.ts';
 import type { BleSideOptions } from './sides/ble-side.ts';
 import type { OtaEngine } from './engine-api.ts';
 import { Engine } from './engine.ts';
+import type { Retention } from './history/maintenance.ts';
 import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-context.ts';
 
 export interface EngineOptions {
@@ -22,6 +23,8 @@ export interface EngineOptions {
    * for them; absent, an in-memory one that lives as long as the engine (tests, tools).
    */
   historyFile?: string;
+  /** How long history rows are kept (days, rows); default OTA_BENCH_HISTORY_DAYS / _ROWS, else 365 days and 20,000 rows. */
+  historyRetention?: Retention;
 }
 
 export function createEngine(options: EngineOptions = {}): OtaEngine {
@@ -31,6 +34,7 @@ export function createEngine(options: EngineOptions = {}): OtaEngine {
     options.bleOptions,
     options.processName,
     options.historyFile,
+    options.historyRetention,
   );
 }
 
