@@ -79,7 +79,7 @@ export async function fleetCommand(
     out.event('device', { deviceId: device.id, ...device });
     out.line(boardLine(device, device.protocol));
   }
-  const reporter = new FleetReporter(out, devices);
+  const reporter = new FleetReporter(out, devices, { credentialsGiven: Boolean(options.request.credentials) });
   if (devices.length === 0) return exitCode(reporter.finish(null, unfound).summary);
 
   const request = fleetRequestFor(options.request, {

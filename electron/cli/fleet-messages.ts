@@ -99,9 +99,14 @@ export const OUTCOME_WORDS: Record<FleetOutcome, string> = {
   cancelled: 'cancelled',
 };
 
-/** `✔ succeeded: Committed 1.1.0.` — the line a board gets when it ends. */
-export function outcomeLine(outcome: FleetOutcome, message: string | null): string {
-  return `${OUTCOME_MARKS[outcome]} ${OUTCOME_WORDS[outcome]}${message ? `: ${message}` : ''}`;
+/** `✔ succeeded: Committed 1.1.0.` — the line a board gets when it ends, with the board's own words when it failed. */
+export function outcomeLine(
+  outcome: FleetOutcome,
+  message: string | null,
+  deviceMessage: string | null = null,
+): string {
+  const said = deviceMessage && outcome !== 'succeeded' ? ` The board said: ${deviceMessage}` : '';
+  return `${OUTCOME_MARKS[outcome]} ${OUTCOME_WORDS[outcome]}${message ? `: ${message}` : ''}${said}`;
 }
 
 /** `1.0.0 → 1.1.0`, `? → 1.1.0`; `—` for a board nothing was sent to. */

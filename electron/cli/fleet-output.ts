@@ -16,6 +16,7 @@ import {
   type FleetOutcome,
   type FleetSummary,
 } from './fleet-messages.ts';
+import { credentialsHint } from './messages.ts';
 
 /** How often one board's transfer is reported: human lines, JSON `progress` events. */
 export const PROGRESS_EVERY_MS = { human: 5000, json: 1000 } as const;
@@ -53,8 +54,13 @@ export class FleetReporter {
   private readonly now: () => number;
   private readonly nameWidth: number;
 
-  constructor(out: Output, devices: Device[], now: () => number = Date.now) {
+  /** --user/--password were given: a refused password says to check them rather than to give them. */
+  private readonly credentialsGiven: boolean;
+
+  constructor(out: Output, devices: Device[], options: { now?: () => number; credentialsGiven?: boolean } = {}) {
     this.out = out;
+    this.credentialsGiven = options.credentialsGiven ?? false;
+    const now = options.now ?? Date.now;
     this.now = now;
     this.devices = new Map(devices.map((d) => [d.id, d]));
     this.nameWidth = Math.min(24, Math.max(0, ...devices.map((d) => d.name.length)));
@@ -161,13 +167,15 @@ export class FleetReporter {
     if (job && job.id === member.jobId) {
       const uncommitted = job.state === 'awaiting-commit' && outcome === 'succeeded';
       const fallback = outcome === 'succeeded' ? 'success' : outcome === 'cancelled' ? 'cancelled' : 'update-failed';
+      const authHint =
+        job.result?.code === 'auth-failed' ? ` ${credentialsHint(this.credentialsGiven, job.protocol)}` : '';
       return {
         ...common,
         state: job.state,
         result: job.result?.code ?? fallback,
         message: uncommitted
           ? uncommittedInRun(job)
-          : (member.message ?? job.result?.message ?? OUTCOME_WORDS[outcome]),
+          : `${member.message ?? job.result?.message ?? OUTCOME_WORDS[outcome]}${authHint}`,
         deviceMessage: job.result?.deviceMessage ?? null,
         fromVersion: job.fromVersion,
         toVersion: job.toVersion,
@@ -192,7 +200,11 @@ export class FleetReporter {
       const key = `end|${member.attempt}|${member.state}`;
       if (this.phases.get(member.deviceId) === key) return;
       this.phases.set(member.deviceId, key);
-      this.boardLine(member.deviceId, outcomeLine(outcomeOf(member), this.resultOf(member).message));
+      const result = this.resultOf(member);
+      this.boardLine(
+        member.deviceId,
+        outcomeLine(result.outcome, result.message, result.deviceMessage as string | null),
+      );
       return;
     }
     const job = this.jobs.get(member.deviceId);

@@ -6,7 +6,7 @@ import type { Device, ImageInfo, Job, JobState, ResultCode } from '../../../shar
 import type { FleetMember, FleetMemberState, FleetRequest, FleetRun } from '../../../shared/fleet.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 
-export type Script = 'succeeded' | 'failed' | 'rolled-back' | 'skipped' | 'awaiting' | 'hang';
+export type Script = 'succeeded' | 'failed' | 'auth' | 'rolled-back' | 'skipped' | 'awaiting' | 'hang';
 
 export function device(name: string, over: Partial<Device> = {}): Device {
   return {
@@ -56,6 +56,7 @@ export function image(fileName: string, over: Partial<ImageInfo> = {}): ImageInf
 const RESULT_OF: Record<string, { state: JobState; code: ResultCode; message: string }> = {
   succeeded: { state: 'committed', code: 'success', message: 'Committed 1.1.0.' },
   failed: { state: 'failed', code: 'not-enough-space', message: 'The board has no room for this image.' },
+  auth: { state: 'failed', code: 'auth-failed', message: 'The board refused the user name or password.' },
   'rolled-back': { state: 'rolled-back', code: 'rolled-back', message: 'The board went back to 1.0.0.' },
   cancelled: { state: 'cancelled', code: 'cancelled', message: 'Cancelled.' },
 };
@@ -262,7 +263,7 @@ export class FakeFleetEngine {
     if (outcome === 'succeeded') job.toVersion = '1.1.0';
     if (outcome === 'rolled-back') job.toVersion = '1.0.0';
     this.jobState(job, end.state);
-    this.setMember(m, outcome as FleetMemberState, end.message);
+    this.setMember(m, (outcome === 'auth' ? 'failed' : outcome) as FleetMemberState, end.message);
   }
 
   private setMember(m: FleetMember, state: FleetMemberState, message: string | null): void {

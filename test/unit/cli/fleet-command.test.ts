@@ -111,6 +111,21 @@ describe('fleet push --json', () => {
     ]);
   });
 
+  it('a refused password says to check --user and --password when they were given, to give them otherwise', async () => {
+    const given = fleetRequestOptions({ user: 'admin', password: 'x' }, { interactive: false });
+    for (const [request, hint] of [
+      [given, 'Check --user and --password.'],
+      [fleetRequestOptions({}, { interactive: false }), 'Give them with --user USER --password PASSWORD.'],
+    ] as const) {
+      const fake = new FakeFleetEngine(boards.slice(0, 1), scripts('auth'));
+      const { lines } = await run(fake, { request });
+      expect(lines.find((l) => l.type === 'result')).toMatchObject({
+        result: 'auth-failed',
+        message: `The board refused the user name or password. ${hint}`,
+      });
+    }
+  });
+
   it('exits 0 when every board pushed succeeded: skipped boards do not fail the run', async () => {
     const fake = new FakeFleetEngine(boards.slice(0, 3), scripts('succeeded', 'skipped', 'succeeded'));
     const { code, lines } = await run(fake);
@@ -233,7 +248,9 @@ describe('human output', () => {
     expect(code).toBe(1);
     expect(text).toContain('Pushing to 3 board(s), 3 at a time; each board committed after its own health check.');
     expect(text).toMatch(/ {2}a {2}connecting\n/);
-    expect(text).toMatch(/ {2}b {2}✖ failed: The board has no room for this image\.\n/);
+    expect(text).toMatch(
+      / {2}b {2}✖ failed: The board has no room for this image\. The board said: Not Enough Space\n/,
+    );
     expect(text).toMatch(/ {2}c {2}– skipped: Already runs 1\.1\.0\.\n/);
     expect(text).toMatch(/BOARD +FILE +RESULT +VERSION +MESSAGE\n/);
     expect(text).toMatch(/a +app\.zip +succeeded +1\.0\.0 → 1\.1\.0 +Committed 1\.1\.0\.\n/);
@@ -249,7 +266,7 @@ describe('human output', () => {
       return true;
     });
     restore = () => spy.mockRestore();
-    const reporter = new FleetReporter(new Output(false), [boards[0]!], () => now);
+    const reporter = new FleetReporter(new Output(false), [boards[0]!], { now: () => now });
     const fake = new FakeFleetEngine([boards[0]!], {});
     const job: Job = { ...fake.newJob({ deviceId: 'id:a', deviceName: 'a' }), state: 'transferring' };
     reporter.jobChanged(job);
