@@ -43,6 +43,8 @@ export interface Bench {
   chooseNext(file: FixtureFile | FixtureFile[] | null): void;
   /** Next "Open build folder…" picks this sub-folder of the drop directory. */
   chooseFolderNext(folder: string | null): void;
+  /** An ESP32 app image of `size` bytes (an Arduino sketch build), written into the drop directory. */
+  espSketch(version: string, size: number): FixtureFile;
   /** The engine's device for a board (waits until discovery or a probe found it). */
   deviceOf(board: Pick<HttpBoard, 'address'>): Promise<Device>;
   /** Opens the app and waits for data-app-state="ready". */
@@ -116,6 +118,7 @@ export const test = base.extend<{ bench: Bench; bleScenario: string | null }>({
           dir: dropDir,
         }),
       espFirmware: (version, chip = 'esp8266') => makeEspAppImage({ chip, version, size: 300_000, dir: dropDir }),
+      espSketch: (version, size) => makeEspAppImage({ chip: 'esp32', version, size, dir: dropDir }),
       file: (name, content) => {
         const path = join(dropDir, name);
         writeFileSync(path, content);

@@ -7,19 +7,23 @@ import type { FleetRun } from '../../../../shared/fleet.ts';
 import { imageFor } from '../devices/selection.ts';
 import { boardsWord, CONCURRENCY_HINT, FLEET_POLICIES } from './fleet-messages.ts';
 import { useFleetForm } from './useFleetForm.ts';
+import type { FleetImages } from './useFleetImages.ts';
 import './fleet.css';
 
 interface FleetPushPanelProps {
   devices: Device[];
   image: ImageInfo | null;
+  /** The open image and any extra ones (held by the app: the list's "select all" counts them too). */
+  offered: FleetImages;
   skipOffline: boolean;
   onStarted: (run: FleetRun) => void;
   onClear: () => void;
 }
 
-export function FleetPushPanel({ devices, image, skipOffline, onStarted, onClear }: FleetPushPanelProps) {
-  const form = useFleetForm({ devices, image, skipOffline, onStarted });
-  const unfit = devices.filter((device) => imageFor(device, form.images) === null);
+export function FleetPushPanel({ devices, image, offered, skipOffline, onStarted, onClear }: FleetPushPanelProps) {
+  const images = offered.images;
+  const form = useFleetForm({ devices, images, skipOffline, onStarted });
+  const unfit = devices.filter((device) => imageFor(device, images) === null);
   const policy = FLEET_POLICIES.find((known) => known.value === form.commitPolicy) ?? FLEET_POLICIES[0];
   return (
     <section className="card push-panel fleet-form" aria-label="Push to several boards" data-testid="fleet-form">
@@ -34,17 +38,17 @@ export function FleetPushPanel({ devices, image, skipOffline, onStarted, onClear
 
       <div className="fleet-form__files" data-testid="fleet-form-files">
         <h3 className="subsection-title">Each board gets</h3>
-        {form.images.length === 0 && <p className="hint">No file yet: open one on the left of this panel.</p>}
+        {images.length === 0 && <p className="hint">No file yet: open one in the Firmware card.</p>}
         <ul className="fleet-form__plan">
-          {form.images.map((offered) => {
-            const takers = devices.filter((device) => imageFor(device, form.images)?.imageId === offered.imageId);
-            const extra = offered.imageId !== image?.imageId;
+          {images.map((file) => {
+            const takers = devices.filter((device) => imageFor(device, images)?.imageId === file.imageId);
+            const extra = file.imageId !== image?.imageId;
             return (
-              <li key={offered.imageId} className="fleet-form__image" data-testid="fleet-form-image">
-                <span className="mono truncate" title={offered.fileName}>
-                  {offered.fileName}
+              <li key={file.imageId} className="fleet-form__image" data-testid="fleet-form-image">
+                <span className="mono truncate" title={file.fileName}>
+                  {file.fileName}
                 </span>
-                {offered.version && <span className="tag mono">{offered.version}</span>}
+                {file.version && <span className="tag mono">{file.version}</span>}
                 <span className="fleet-form__takers" data-testid="fleet-form-takers">
                   → {boardsWord(takers.length)}
                   {takers.length > 0 && ` (${protocolsOf(takers)})`}
@@ -53,8 +57,8 @@ export function FleetPushPanel({ devices, image, skipOffline, onStarted, onClear
                   <button
                     type="button"
                     className="button button--small button--ghost"
-                    aria-label={`Remove ${offered.fileName}`}
-                    onClick={() => form.removeImage(offered.imageId)}
+                    aria-label={`Remove ${file.fileName}`}
+                    onClick={() => offered.remove(file.imageId)}
                   >
                     Remove
                   </button>
@@ -62,7 +66,7 @@ export function FleetPushPanel({ devices, image, skipOffline, onStarted, onClear
               </li>
             );
           })}
-          {unfit.length > 0 && form.images.length > 0 && (
+          {unfit.length > 0 && images.length > 0 && (
             <li className="fleet-form__image fleet-form__image--none" data-testid="fleet-form-unfit">
               <span>No file fits</span>
               <span className="fleet-form__takers truncate" title={unfit.map((device) => device.name).join(', ')}>
@@ -75,10 +79,10 @@ export function FleetPushPanel({ devices, image, skipOffline, onStarted, onClear
           type="button"
           className="button button--small"
           data-testid="fleet-add-image"
-          disabled={form.opening}
-          onClick={() => void form.addImage()}
+          disabled={offered.opening}
+          onClick={() => void offered.add()}
         >
-          {form.opening ? 'Opening…' : 'Add a file for another kind of board…'}
+          {offered.opening ? 'Opening…' : 'Add a file for another kind of board…'}
         </button>
       </div>
 
@@ -154,6 +158,11 @@ export function FleetPushPanel({ devices, image, skipOffline, onStarted, onClear
         {form.blocker && (
           <p id="fleet-blocker" className="hint push-panel__blocker" data-testid="fleet-blocker">
             {form.blocker}
+          </p>
+        )}
+        {offered.error && (
+          <p className="callout callout--danger" role="alert">
+            Could not open that file: {offered.error}
           </p>
         )}
         {form.error && (

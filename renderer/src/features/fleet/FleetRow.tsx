@@ -54,7 +54,8 @@ function FleetRowView({ member, job }: FleetRowProps) {
               aria-valuemax={100}
               aria-valuenow={view.percent}
             >
-              <span className="progress__fill" style={{ width: `${view.percent}%` }} />
+              {/* Scaled, not resized: twenty bars moving must not lay the page out again every frame. */}
+              <span className="fleet-row__fill" style={{ transform: `scaleX(${view.percent / 100})` }} />
             </span>
             <span className="mono fleet-row__percent" data-testid="fleet-row-percent">
               {view.percent}%

@@ -1,6 +1,6 @@
 // The fleet push form's state: which images (the open one plus any opened "for the other kind"),
 // concurrency, commit policy, stop on failure, staged rollout; and the startFleet call.
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import type { CommitPolicy, Device, ImageInfo } from '../../../../shared/domain.ts';
 import type { FleetRun } from '../../../../shared/fleet.ts';
 import { FLEET_LIMITS } from '../../../../shared/request-schemas.ts';
@@ -11,27 +11,21 @@ import { CONCURRENCY_BLOCKER, NO_IMAGE_BLOCKER, NOTHING_FITS_BLOCKER } from './f
 
 interface FleetFormInput {
   devices: Device[];
-  image: ImageInfo | null;
+  /** The open image first, then any opened for another kind of board (useFleetImages). */
+  images: ImageInfo[];
   skipOffline: boolean;
   onStarted: (run: FleetRun) => void;
 }
 
-export function useFleetForm({ devices, image, skipOffline, onStarted }: FleetFormInput) {
+export function useFleetForm({ devices, images, skipOffline, onStarted }: FleetFormInput) {
   const api = useApi();
-  const [extraImages, setExtraImages] = useState<ImageInfo[]>([]);
   const [concurrencyText, setConcurrencyText] = useState(String(FLEET_LIMITS.defaultConcurrency));
   const [commitPolicy, setCommitPolicy] = useState<CommitPolicy>('auto');
   const [stopOnFailure, setStopOnFailure] = useState(false);
   const [staged, setStaged] = useState(false);
   const [pushing, setPushing] = useState(false);
-  const [opening, setOpening] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  // The open image first: a board its protocol takes gets it; the extra ones serve the other kinds.
-  const images = [...(image ? [image] : []), ...extraImages.filter((extra) => extra.imageId !== image?.imageId)].slice(
-    0,
-    FLEET_LIMITS.maxImages,
-  );
   const concurrency = Number(concurrencyText);
   const concurrencyValid =
     Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= FLEET_LIMITS.maxConcurrency;
@@ -44,25 +38,6 @@ export function useFleetForm({ devices, image, skipOffline, onStarted }: FleetFo
         : fitting.length === 0
           ? NOTHING_FITS_BLOCKER
           : null;
-
-  const addImage = useCallback(async () => {
-    setOpening(true);
-    setError(null);
-    try {
-      const opened = await api.openImageDialog();
-      if (opened)
-        setExtraImages((previous) => [...previous.filter((known) => known.imageId !== opened.imageId), opened]);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setOpening(false);
-    }
-  }, [api]);
-
-  const removeImage = useCallback(
-    (imageId: string) => setExtraImages((previous) => previous.filter((known) => known.imageId !== imageId)),
-    [],
-  );
 
   const push = async () => {
     if (blocker) return;
@@ -89,11 +64,6 @@ export function useFleetForm({ devices, image, skipOffline, onStarted }: FleetFo
   };
 
   return {
-    images,
-    extraImages,
-    addImage,
-    removeImage,
-    opening,
     concurrencyText,
     setConcurrencyText,
     concurrencyValid,

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Job } from '../../../../shared/domain.ts';
 import { isTerminal, PROTOCOL_LABELS, SMP_COMMIT_MODES } from '../../../../shared/domain.ts';
 import { formatBytes, formatDuration, shortHash } from '../../../../shared/format.ts';
@@ -18,7 +19,8 @@ interface JobCardProps {
   remove: (jobId: string) => void;
 }
 
-export function JobCard({ job, now, upsert, remove }: JobCardProps) {
+// Memoised: with twenty pushes at once (a fleet run) each jobChanged re-renders only its own card.
+export const JobCard = memo(function JobCard({ job, now, upsert, remove }: JobCardProps) {
   const actions = useJobActions(job.id, upsert, remove);
   const tone = stateTone(job.state);
   const finished = isTerminal(job.state);
@@ -117,4 +119,4 @@ export function JobCard({ job, now, upsert, remove }: JobCardProps) {
       </footer>
     </article>
   );
-}
+});

@@ -14,6 +14,9 @@ export interface JobsState {
   remove: (jobId: string) => void;
 }
 
+/** Longest a jobChanged event waits to be merged with the others that arrive meanwhile. */
+const FLUSH_MS = 50;
+
 export function useJobs(): JobsState {
   const api = useApi();
   const [jobs, setJobs] = useState<Job[]>([]);
@@ -22,7 +25,20 @@ export function useJobs(): JobsState {
 
   useEffect(() => {
     let active = true;
-    const unsubscribe = api.onJobChanged((job) => setJobs((previous) => upsertJob(previous, job)));
+    // Twenty pushes at once send ~80 jobChanged a second: they are merged in one render per
+    // FLUSH_MS instead of one each, so the window stays responsive (the fleet card's frame times).
+    let pending: Job[] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      flushTimer = null;
+      const arrived = pending;
+      pending = [];
+      setJobs((previous) => arrived.reduce(upsertJob, previous));
+    };
+    const unsubscribe = api.onJobChanged((job) => {
+      pending.push(job);
+      flushTimer ??= setTimeout(flush, FLUSH_MS);
+    });
     api.listJobs().then(
       (listed) => {
         if (!active) return;
@@ -38,6 +54,7 @@ export function useJobs(): JobsState {
     return () => {
       active = false;
       unsubscribe();
+      if (flushTimer) clearTimeout(flushTimer);
     };
   }, [api]);
 
