@@ -11,7 +11,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongooseBoard } from '../../sim/boards/mongoose-board.ts';
-import { makeMongooseFwZip } from '../../sim/firmware-fixtures.ts';
+import { ArduinoBoard } from '../../sim/boards/arduino-board.ts';
+import { makeEspAppImage, makeMongooseFwZip } from '../../sim/firmware-fixtures.ts';
 import { historyFile } from '../../../electron/engine/history/history-file.ts';
 
 const run = promisify(execFile);
@@ -176,6 +177,39 @@ describe('ota-bench push to several boards', () => {
       expect(locked.uploads.filter((u) => u.outcome === 'applied')).toHaveLength(0);
     } finally {
       await locked.stop();
+    }
+  });
+
+  it('one file per kind: each board gets the file its protocol takes', async () => {
+    const arduino = new ArduinoBoard({ variant: 'esp32', address: '127.0.4.27', announceIntervalMs: 200, bootMs: 300 });
+    await arduino.start();
+    try {
+      const zip = fw('5.2.0');
+      const bin = makeEspAppImage({ chip: 'esp32', size: 80_000, version: '5.2.0', fileName: 'fleet-app.bin' });
+      const { code, lines } = await cli([
+        'push',
+        zip.path,
+        bin.path,
+        '--to',
+        `${a.address},${arduino.address}`,
+        ...FAST,
+      ]);
+      expect(code).toBe(0);
+      expect(lines.filter((l) => l.type === 'image').map((l) => l.fileName)).toEqual([
+        'fleet-5.2.0.zip',
+        'fleet-app.bin',
+      ]);
+      expect(
+        results(lines)
+          .map((r) => [r.fileName, r.outcome])
+          .sort(),
+      ).toEqual([
+        ['fleet-5.2.0.zip', 'succeeded'],
+        ['fleet-app.bin', 'succeeded'],
+      ]);
+      expect(arduino.uploads.at(-1)?.sha256).toBe(bin.sha256);
+    } finally {
+      await arduino.stop();
     }
   });
 
