@@ -188,18 +188,15 @@ export class HistoryStore {
 
   /** Every device ever seen, newest first, with `online` from this process's own discovery. */
   inventory(online: Device[]): InventoryDevice[] {
-    const db = this.usable();
+    this.usable();
     this.sweep();
     const byId = new Map(online.map((d) => [d.id, d]));
-    const devices = db.prepare('SELECT * FROM devices ORDER BY last_seen DESC').all() as unknown as DeviceRow[];
-    const pushes = db
-      .prepare(
-        `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY started_at DESC) AS newest
-          FROM jobs) WHERE newest = 1`,
-      )
-      .all() as unknown as JobRow[];
-    const lastPush = new Map(pushes.map((p) => [p.device_id, p]));
-    return devices.map((d) => inventoryOf(d, lastPush.get(d.device_id) ?? null, byId.get(d.device_id)));
+    const devices = this.statement('SELECT * FROM devices ORDER BY last_seen DESC').all() as unknown as DeviceRow[];
+    // One index lookup per device (jobs_by_device), not a pass over every row.
+    const newest = this.statement('SELECT * FROM jobs WHERE device_id = ? ORDER BY started_at DESC LIMIT 1');
+    return devices.map((d) =>
+      inventoryOf(d, (newest.get(d.device_id) as unknown as JobRow | undefined) ?? null, byId.get(d.device_id)),
+    );
   }
 
   setNote(deviceId: string, note: { label: string | null; notes: string | null }): InventoryDevice {

@@ -1,7 +1,7 @@
 // Migrations numbered in code, a newer file refused, a writer's pid reused by another process, and
 // the log lines counted as retries matching what the job runners really write.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -71,6 +71,18 @@ describe('schema migrations', () => {
     const after = new DatabaseSync(file);
     expect(schemaVersion(after)).toBe(SCHEMA_VERSION + 5);
     after.close();
+  });
+
+  it('says why when the file is not a database, and pushes go on without a history', () => {
+    const file = freshFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'this is not a database, it is a text file somebody saved here\n'.repeat(100));
+    const store = HistoryStore.open(file, { processName: 'x' });
+    expect(store.problem).toMatch(/^The push history cannot be used: .*history\.sqlite: file is not a database/);
+    expect(store.recordJob(job(), context())).toBeNull();
+    expect(() => store.sawDevices([context().device])).not.toThrow();
+    expect(() => store.list()).toThrow(/file is not a database/);
+    store.close();
   });
 
   it('creates the data folder when it is missing', () => {
