@@ -171,3 +171,33 @@ describe('the new arguments are validated before anything runs', () => {
     expect(await store.recall('d')).toEqual(typed);
   });
 });
+
+describe('a fleet run', () => {
+  const fleet = {
+    deviceIds: ['id:esp32-1', 'id:esp32-2', 'ble:c0de'],
+    imageIds: ['img-1'],
+    commitPolicy: 'auto',
+    commitTimeoutSeconds: 300,
+    concurrency: 4,
+    stopOnFailure: false,
+    skipOffline: false,
+    onlyOutdated: false,
+    staged: false,
+  };
+
+  it('gets each LAN board’s saved credentials from the main process (none for BLE, none for boards without)', async () => {
+    engine.startFleet = vi.fn(() => ({ id: 'run-1' })) as never;
+    engine.listDevices.mockReturnValue([{ id: 'ble:c0de', transport: 'ble' }]);
+    await store.remember('id:esp32-1', typed, 'session');
+    await store.remember('ble:c0de', typed, 'session');
+    await call('startFleet', fleet);
+    expect(engine.startFleet).toHaveBeenCalledWith(fleet, { credentialsFor: { 'id:esp32-1': typed } });
+  });
+
+  it('one password for the whole run goes as it is, without recalling anything', async () => {
+    engine.startFleet = vi.fn(() => ({ id: 'run-1' })) as never;
+    await store.remember('id:esp32-1', { user: 'old', password: 'old' }, 'session');
+    await call('startFleet', { ...fleet, credentials: typed });
+    expect(engine.startFleet).toHaveBeenCalledWith({ ...fleet, credentials: typed });
+  });
+});
