@@ -70,6 +70,15 @@ test.describe('design screenshots (fixture data)', () => {
     await shot(page, 'bench-jobs');
   });
 
+  test('fleet card: a run of nine boards caught mid-way', async ({ page }) => {
+    await open(page, 'fleet');
+    const card = page.getByTestId('fleet-card');
+    await expect(card.getByTestId('fleet-row')).toHaveCount(9);
+    await expect(card.locator('[data-flagged="true"]')).toHaveCount(2);
+    await expect(card.getByTestId('fleet-retry')).toHaveText('Retry failed (2)');
+    await shot(page, 'fleet-card');
+  });
+
   test('bench in the light theme', async ({ page }) => {
     await open(page, 'bench', 'light');
     await page.locator('[data-testid="device-row"][data-device-id="id:esp32_1A2B3C"]').click();

@@ -7,6 +7,7 @@
 // `installDesignFixtureApi` is passed to `page.addInitScript`, which serialises it with toString():
 // it must be self-contained (no imports at runtime, no references to module scope).
 import type { DiscoveryStatus, OtaBenchApi } from '../../../shared/contract.ts';
+import type { FleetMemberState, FleetRun } from '../../../shared/fleet.ts';
 import type {
   Device,
   ImageInfo,
@@ -28,6 +29,7 @@ import type {
  */
 export type DesignScenario =
   | 'bench'
+  | 'fleet'
   | 'empty'
   | 'html-image'
   | 'esp-link-pair'
@@ -801,6 +803,157 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
             }),
           ];
 
+  // `fleet`: nine boards of one fleet run caught mid-way (4 at a time, auto-commit, skip offline):
+  // two committed, four in a slot, one without room, one rolled back, one offline and skipped.
+  const fleetFiles = {
+    zip: { imageId: 'img-fleet-zip', fileName: 'fw-esp32-sensor-1.4.2.zip', size: 1_572_864, version: '1.4.2' },
+    bin: { imageId: 'img-fleet-bin', fileName: 'sketch-esp32-2.1.0.bin', size: 933_888, version: '2.1.0' },
+  };
+  type FleetBoard = {
+    name: string;
+    protocol: Device['protocol'];
+    file: keyof typeof fleetFiles | null;
+    member: FleetMemberState;
+    job: JobState | null;
+    sent?: number;
+    result?: Job['result'];
+    message?: string;
+  };
+  const fleetBoards: FleetBoard[] = [
+    { name: 'kitchen-sensor', protocol: 'mongoose-os', file: 'zip', member: 'succeeded', job: 'committed' },
+    { name: 'hallway-sensor', protocol: 'mongoose-os', file: 'zip', member: 'succeeded', job: 'committed' },
+    { name: 'porch-light', protocol: 'mongoose-os', file: 'zip', member: 'running', job: 'transferring', sent: 0.62 },
+    { name: 'attic-fan', protocol: 'mongoose-os', file: 'zip', member: 'running', job: 'verifying' },
+    {
+      name: 'garden-pump',
+      protocol: 'mongoose-os',
+      file: 'zip',
+      member: 'failed',
+      job: 'failed',
+      sent: 0,
+      result: {
+        code: 'not-enough-space',
+        message: 'garden-pump has 1.00 MiB free for a 1.50 MiB image: nothing was written.',
+        deviceMessage: 'Not enough space: need 1572864, have 1048576',
+      },
+    },
+    {
+      name: 'greenhouse-vent',
+      protocol: 'mongoose-os',
+      file: 'zip',
+      member: 'rolled-back',
+      job: 'rolled-back',
+      result: {
+        code: 'rolled-back',
+        message: 'greenhouse-vent went back to 1.4.1: 1.4.2 did not answer its health check in time.',
+        deviceMessage: null,
+      },
+    },
+    {
+      name: 'workbench-esp32',
+      protocol: 'arduino-esp32',
+      file: 'bin',
+      member: 'running',
+      job: 'transferring',
+      sent: 0.18,
+    },
+    { name: 'desk-lamp', protocol: 'arduino-esp32', file: 'bin', member: 'planning', job: null },
+    {
+      name: 'shed-door',
+      protocol: 'arduino-esp32',
+      file: 'bin',
+      member: 'skipped',
+      job: null,
+      message: 'Skipped: offline when its turn came.',
+    },
+  ];
+  if (scenario === 'fleet') {
+    devices = fleetBoards.map((board, index) =>
+      device({
+        id: `fleet:${board.name}`,
+        name: board.name,
+        protocol: board.protocol,
+        address: `192.168.1.${101 + index}`,
+        firmwareVersion: board.job === 'committed' ? '1.4.2' : board.protocol === 'mongoose-os' ? '1.4.1' : '2.0.3',
+        online: board.member !== 'skipped',
+        lastSeen: board.member === 'skipped' ? now - 20 * 60_000 : now - 3_000,
+      }),
+    );
+    jobs = fleetBoards.flatMap((board, index) => {
+      if (!board.job || !board.file) return [];
+      const file = fleetFiles[board.file];
+      const ended = ['committed', 'failed', 'rolled-back'].includes(board.job);
+      const sent = Math.round((board.sent ?? 1) * file.size);
+      return [
+        job({
+          id: `fleet-job-${index}`,
+          state: board.job,
+          deviceId: `fleet:${board.name}`,
+          deviceName: board.name,
+          target: `192.168.1.${101 + index}:80`,
+          protocol: board.protocol,
+          image: { ...file, sha256: sha, format: board.file === 'zip' ? 'mongoose-fw-zip' : 'esp-app' },
+          createdAt: now - (ended ? 50_000 : 12_000) + index,
+          endedAt: ended ? now - 20_000 : null,
+          commitPolicy: 'auto',
+          progress: { bytesSent: sent, totalBytes: file.size, bytesPerSecond: 151_000, etaSeconds: 4 },
+          toVersion: board.job === 'committed' ? file.version : null,
+          result:
+            board.result ??
+            (board.job === 'committed'
+              ? { code: 'success', message: `Committed ${file.version} on ${board.name}.`, deviceMessage: null }
+              : null),
+        }),
+      ];
+    });
+  }
+  const fleetRuns: FleetRun[] =
+    scenario !== 'fleet'
+      ? []
+      : [
+          {
+            id: 'fleet-1',
+            createdAt: now - 52_000,
+            endedAt: null,
+            state: 'running',
+            images: [
+              { ...fleetFiles.zip, format: 'mongoose-fw-zip' },
+              { ...fleetFiles.bin, format: 'esp-app' },
+            ],
+            options: {
+              commitPolicy: 'auto',
+              concurrency: 4,
+              stopOnFailure: false,
+              skipOffline: true,
+              onlyOutdated: false,
+              staged: false,
+            },
+            members: fleetBoards.map((board, index) => ({
+              deviceId: `fleet:${board.name}`,
+              deviceName: board.name,
+              transport: 'lan',
+              imageId: board.file ? fleetFiles[board.file].imageId : null,
+              fileName: board.file ? fleetFiles[board.file].fileName : null,
+              state: board.member,
+              jobId: board.job ? `fleet-job-${index}` : null,
+              message: board.message ?? board.result?.message ?? null,
+              attempt: 1,
+              pilot: false,
+            })),
+            totals: {
+              waiting: 0,
+              running: 4,
+              awaitingCommit: 0,
+              succeeded: 2,
+              failed: 1,
+              rolledBack: 1,
+              skipped: 1,
+              cancelled: 0,
+            },
+            message: null,
+          },
+        ];
+
   const emit = {
     devices: () => listeners.devices.forEach((listener) => listener(structuredClone(devices))),
     job: (changed: Job) => listeners.job.forEach((listener) => listener(structuredClone(changed))),
@@ -1080,7 +1233,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     forgetCredentials: ({ deviceId }) => settle({ deviceId, saved: null, keychain: 'available' as const }),
     // Fleet runs and the history are shown with the real engine (test/e2e/fleet.spec.ts, history.spec.ts).
     startFleet: () => Promise.reject(new Error('fleet runs are not part of the design fixture')),
-    listFleets: () => settle([]),
+    listFleets: () => settle(fleetRuns),
     cancelFleet: ({ fleetId }) => Promise.reject(new Error(`no fleet ${fleetId} in the design fixture`)),
     retryFleet: ({ fleetId }) => Promise.reject(new Error(`no fleet ${fleetId} in the design fixture`)),
     commitFleet: ({ fleetId }) => Promise.reject(new Error(`no fleet ${fleetId} in the design fixture`)),

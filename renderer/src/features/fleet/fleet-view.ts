@@ -65,8 +65,12 @@ export function memberView(member: FleetMember, job: Job | undefined): MemberVie
   const active =
     (member.state === 'planning' || member.state === 'running') &&
     !(job && (isTerminal(job.state) || job.state === 'awaiting-commit'));
+  // An ended job that never sent a byte has no bar to show (as a job card's).
+  const sentNothing = job !== undefined && isTerminal(job.state) && job.progress.bytesSent === 0;
   const percent =
-    job && job.progress.totalBytes > 0 ? percentOf(job.progress.bytesSent, job.progress.totalBytes) : null;
+    job && job.progress.totalBytes > 0 && !sentNothing
+      ? percentOf(job.progress.bytesSent, job.progress.totalBytes)
+      : null;
   return {
     phase,
     tone,
