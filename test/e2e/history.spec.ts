@@ -130,7 +130,7 @@ test('History: live rows, push this image again, refused once the file changed o
   await bench.row(device).click();
   const own = page.getByTestId('device-history');
   await expect(own.getByTestId('device-history-row')).toHaveCount(1);
-  await expect(own.getByTestId('device-history-row')).toHaveAttribute('data-job-id', firstJob);
+  await expect(own.getByTestId('device-history-row')).toHaveAttribute('data-history-job-id', firstJob);
   await own.getByTestId('device-history-all').click();
   await expect(page.getByTestId('history-view')).toBeVisible();
   await expect(page.getByTestId('history-filter-board')).toHaveValue(device.id);

@@ -34,9 +34,15 @@ export function DeviceHistory({ device }: { device: Device }) {
       {history.error && <p className="hint">History unavailable: {history.error}</p>}
       {!history.error && rows.length === 0 && <p className="hint">{noDeviceHistory(device.name)}</p>}
       {rows.length > 0 && (
+        // data-history-job-id, not data-job-id: the job cards own that attribute on the Bench.
         <ol className="device-history__rows">
           {rows.map((row) => (
-            <li key={row.jobId} data-testid="device-history-row" data-job-id={row.jobId} data-result={row.result}>
+            <li
+              key={row.jobId}
+              data-testid="device-history-row"
+              data-history-job-id={row.jobId}
+              data-result={row.result}
+            >
               <span className="mono muted">{formatWhen(row.startedAt, now)}</span>
               <span className="truncate" title={row.fileName}>
                 {row.fileName}
