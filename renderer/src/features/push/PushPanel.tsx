@@ -10,6 +10,7 @@ import { SlotPanel } from './SlotPanel.tsx';
 import { SmpModePicker } from './SmpModePicker.tsx';
 import { SmpSlotPanel } from './SmpSlotPanel.tsx';
 import { pushLaterNote } from '../devices/transport.ts';
+import { DeviceHistory } from '../history/DeviceHistory.tsx';
 import { activeJobFor } from '../jobs/job-merge.ts';
 import { hasCommitStep, needsPlan, overrideApplies } from './push-readiness.ts';
 import { asksOtaListenPort } from './ota-listen-port.ts';
@@ -101,6 +102,7 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
           </p>
         )}
       </div>
+      {device && <DeviceHistory key={`history:${device.id}`} device={device} />}
     </section>
   );
 }
