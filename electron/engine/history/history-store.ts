@@ -66,6 +66,8 @@ interface Tracked {
 export class HistoryStore {
   private readonly tracked = new Map<string, Tracked>();
   private readonly statements = new Map<string, StatementSync>();
+  /** The newest row of each job whose last write failed, as a write to try again. */
+  private readonly unwritten = new Map<string, () => void>();
   private readonly devices: InventoryWriter | null;
   private closed = false;
   private lastSweep = Date.now();
@@ -136,21 +138,41 @@ export class HistoryStore {
       now: Date.now(),
     });
     const reportedChanged = job.toVersion !== null && job.toVersion !== tracked.toVersion;
-    try {
-      inTransaction(this.db, () => {
+    const firstWrite = !tracked.written;
+    const write = () =>
+      inTransaction(this.db!, () => {
         this.statement(UPSERT_JOB).run({ ...row });
         // The inventory knows every board pushed to, and the version it reported after the push.
-        if (reportedChanged || !tracked.written) {
+        if (reportedChanged || firstWrite) {
           this.devices!.write(context.device, row.updated_at, reportedChanged ? job.toVersion : null);
         }
       });
-    } catch {
-      // A full disk or a lock held too long must not break the push: the next change writes again.
-      return null;
-    }
     if (isTerminal(job.state)) this.tracked.delete(job.id);
     else this.tracked.set(job.id, { states, written: worth, lastLog, retries, toVersion: job.toVersion });
+    this.retryUnwritten(job.id);
+    try {
+      write();
+      this.unwritten.delete(job.id);
+    } catch {
+      // A full disk or a lock held too long must not break the push: this row is written again at
+      // the next write of any job, and at close, unless a newer one of the same job replaces it.
+      this.unwritten.set(job.id, write);
+      return null;
+    }
     return entryOf(row, false);
+  }
+
+  /** Rows whose write failed (a lock held past the busy timeout), tried again; `except`: about to be replaced. */
+  private retryUnwritten(except?: string): void {
+    for (const [jobId, write] of this.unwritten) {
+      if (jobId === except) continue;
+      try {
+        write();
+        this.unwritten.delete(jobId);
+      } catch {
+        return; // still locked: the next write tries again
+      }
+    }
   }
 
   /** Every device discovery lists, written only where its row would change (inventory.ts). */
@@ -212,6 +234,7 @@ export class HistoryStore {
 
   close(): void {
     if (this.closed) return;
+    this.retryUnwritten();
     this.closed = true;
     this.db?.close();
   }

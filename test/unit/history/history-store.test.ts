@@ -159,6 +159,26 @@ describe('history rows', () => {
   });
 });
 
+describe('a write that cannot be done at once', () => {
+  it('is done later (the next write, or close) when another process holds the file longer than the busy timeout', () => {
+    const file = freshFile();
+    const store = open(file, { busyTimeoutMs: 20 });
+    let j = job({ createdAt: Date.now(), stateSince: Date.now() });
+    store.recordJob(j, context());
+    const other = new DatabaseSync(file);
+    other.exec('BEGIN IMMEDIATE'); // holds the write lock, as a long transaction elsewhere would
+    j = step(j, 'failed', Date.now(), { result: { code: 'connection-lost', message: 'gone', deviceMessage: null } });
+    expect(store.recordJob(j, context())).toBeNull();
+    other.exec('COMMIT');
+    other.close();
+    store.close();
+    const reopened = open(file);
+    expect(reopened.entry(j.id)).toMatchObject({ state: 'failed', result: 'failed', message: 'gone' });
+    expect(reopened.entry(j.id).states.map((s) => s.state)).toEqual(['queued', 'failed']);
+    reopened.close();
+  });
+});
+
 describe('retention', () => {
   it('prunes at open rows older than the days kept, then all but the newest rows kept', () => {
     const file = freshFile();
