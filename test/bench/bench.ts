@@ -28,6 +28,7 @@ import { cliBench } from './cli-bench.ts';
 import { esphomeNativeBench } from './esphome-native-bench.ts';
 import { arduinoOtaBench } from './arduino-ota-bench.ts';
 import { historyBench } from './history-bench.ts';
+import { fleetBench } from './fleet-bench.ts';
 
 assertPrivateNetwork('the benchmark');
 // Board locks (electron/engine/jobs/board-lock.ts) of this run only: boards in another namespace share ids.
@@ -200,6 +201,11 @@ if (process.env.BENCH_ONLY_HISTORY) {
   await historyBench();
   process.exit(0);
 }
+// BENCH_ONLY_FLEET=1 runs only the fleet part (fleet-bench.ts: 20 boards × 4 MiB at 2 MiB/s, cap 4 vs 20).
+if (process.env.BENCH_ONLY_FLEET) {
+  await fleetBench();
+  process.exit(0);
+}
 // BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4, BENCH_ONLY_CLI=1 only part 5.
 const only = process.env.BENCH_ONLY_ESP_LINK
   ? 'esp-link'
@@ -219,3 +225,4 @@ if (!only) await discoveryBench();
 if (!only) await esphomeNativeBench();
 if (!only) await arduinoOtaBench();
 if (!only) await historyBench();
+if (!only) await fleetBench();
