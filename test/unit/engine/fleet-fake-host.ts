@@ -79,6 +79,8 @@ export class FakeFleetHost implements FleetHost {
   /** Verdict of a plan, by `deviceId imageId` (default ready). */
   readonly verdicts = new Map<string, PushPlan['verdict']>();
   readonly planned: string[] = [];
+  /** While set, every plan waits for it (members stay planning). */
+  planGate: Promise<void> | null = null;
   private readonly events = new EventEmitter<{ changed: [Job] }>();
   maxWorking = 0;
   maxBleWorking = 0;
@@ -98,6 +100,7 @@ export class FakeFleetHost implements FleetHost {
 
   planPush = async (deviceId: string, imageId: string): Promise<PushPlan> => {
     this.planned.push(`${deviceId} ${imageId}`);
+    if (this.planGate) await this.planGate;
     const verdict = this.verdicts.get(`${deviceId} ${imageId}`) ?? 'ready';
     return {
       deviceId,

@@ -52,6 +52,34 @@ describe('the concurrency cap', () => {
     expect(new Set(host.fleetIds)).toEqual(new Set([run.id]));
   });
 
+  it('counts boards still choosing their file (planning) against the cap', async () => {
+    const s3 = image('s3.bin', { format: 'esp-app', pushableWith: ['arduino-esp32'] });
+    const c3 = image('c3.bin', { format: 'esp-app', pushableWith: ['arduino-esp32'] });
+    const host = new FakeFleetHost(
+      names(5).map((n) => device(n, { protocol: 'arduino-esp32' })),
+      [s3, c3],
+    );
+    let open = () => {};
+    host.planGate = new Promise((resolve) => (open = resolve));
+    runner = runnerFor(host).runner;
+    const run = runner.start(fleetRequest(host, { concurrency: 2 }));
+    await settle();
+    expect(runner.get(run.id).members.map((m) => m.state)).toEqual([
+      'planning',
+      'planning',
+      'waiting',
+      'waiting',
+      'waiting',
+    ]);
+    expect(runner.get(run.id).totals).toMatchObject({ running: 2, waiting: 3 });
+    expect(host.pushes).toHaveLength(0);
+    open();
+    host.planGate = null;
+    await drain(host);
+    expect(host.maxWorking).toBe(2);
+    expect(runner.get(run.id).totals.succeeded).toBe(5);
+  });
+
   it('with a cap of 1 pushes one board after the other, in the order given', async () => {
     const host = new FakeFleetHost(
       names(3).map((n) => device(n)),
@@ -172,6 +200,30 @@ describe('cancel all', () => {
     expect(ended.state).toBe('ended');
     expect(host.working()).toHaveLength(0);
     expect(host.pushes).toHaveLength(4);
+  });
+});
+
+describe('cancel while boards choose their file', () => {
+  it('ends them cancelled without a job, once their plan returns', async () => {
+    const s3 = image('s3.bin', { format: 'esp-app', pushableWith: ['arduino-esp32'] });
+    const c3 = image('c3.bin', { format: 'esp-app', pushableWith: ['arduino-esp32'] });
+    const host = new FakeFleetHost(
+      names(3).map((n) => device(n, { protocol: 'arduino-esp32' })),
+      [s3, c3],
+    );
+    let open = () => {};
+    host.planGate = new Promise((resolve) => (open = resolve));
+    runner = runnerFor(host).runner;
+    const run = runner.start(fleetRequest(host, { concurrency: 2 }));
+    await settle();
+    runner.cancel(run.id);
+    open();
+    await settle();
+    const ended = runner.get(run.id);
+    expect(statesOf(ended)).toEqual({ b1: 'cancelled', b2: 'cancelled', b3: 'cancelled' });
+    expect(ended.members.every((m) => m.jobId === null)).toBe(true);
+    expect(host.pushes).toHaveLength(0);
+    expect(ended.state).toBe('ended');
   });
 });
 
