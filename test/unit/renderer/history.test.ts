@@ -6,6 +6,7 @@ import {
   filterQuery,
   matchesFilter,
   mergeHistoryEntry,
+  olderPageQuery,
 } from '../../../renderer/src/features/history/history-merge.ts';
 import { exportSaved, pushCount } from '../../../renderer/src/features/history/history-messages.ts';
 import {
@@ -125,6 +126,21 @@ describe('mergeHistoryEntry: live rows by jobId', () => {
   it('appends an older page without listing a row twice', () => {
     const older = [anEntry({ jobId: 'a', startedAt: 1_000 }), anEntry({ jobId: 'y', startedAt: 500 })];
     expect(appendOlder(rows, older).map((row) => row.jobId)).toEqual(['b', 'a', 'y']);
+  });
+});
+
+describe('olderPageQuery: "Show older"', () => {
+  it('asks for the rows before the oldest shown, from 1 ms later so a shared start is not skipped', () => {
+    const oldest = anEntry({ jobId: 'a', startedAt: 1_000 });
+    expect(olderPageQuery({ result: 'failed', fileName: undefined }, oldest, 50)).toEqual({
+      result: 'failed',
+      limit: 50,
+      before: 1_001,
+    });
+    // Two pushes of one fleet run that started in the same millisecond: the second comes with the next page.
+    const listed = [anEntry({ jobId: 'b', startedAt: 1_000 })];
+    const nextPage = [anEntry({ jobId: 'b', startedAt: 1_000 }), anEntry({ jobId: 'c', startedAt: 1_000 })];
+    expect(appendOlder(listed, nextPage).map((row) => row.jobId)).toEqual(['c', 'b']);
   });
 });
 

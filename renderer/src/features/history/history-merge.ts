@@ -56,3 +56,12 @@ export function filterQuery(filter: HistoryFilter): HistoryFilter {
   if (filter.fileName) query.fileName = filter.fileName;
   return query;
 }
+
+/**
+ * The query for the page older than `oldest`. `before` is exclusive and a fleet run starts several
+ * pushes in the same millisecond, so the page starts 1 ms later: rows sharing the oldest one's start
+ * come again (appendOlder drops the ones listed) instead of falling between two pages.
+ */
+export function olderPageQuery(filter: HistoryFilter, oldest: HistoryEntry, pageSize: number): HistoryQuery {
+  return { ...filterQuery(filter), limit: pageSize, before: oldest.startedAt + 1 };
+}

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { HistoryEntry } from '../../../../shared/history.ts';
 import { errorMessage, useApi } from '../../api.ts';
-import { appendOlder, filterQuery, mergeHistoryEntry, type HistoryFilter } from './history-merge.ts';
+import { appendOlder, filterQuery, mergeHistoryEntry, olderPageQuery, type HistoryFilter } from './history-merge.ts';
 
 export const HISTORY_PAGE = 50;
 
@@ -70,12 +70,9 @@ export function useHistory(filter: HistoryFilter, pageSize = HISTORY_PAGE): Hist
     if (!oldest) return;
     setLoadingOlder(true);
     try {
-      const older = await api.listHistory({
-        ...filterQuery({ deviceId, result, fileName }),
-        limit: pageSize,
-        before: oldest.startedAt,
-      });
-      complete.current = older.length < pageSize;
+      const older = await api.listHistory(olderPageQuery({ deviceId, result, fileName }, oldest, pageSize));
+      // A page that brings nothing new is the end too (every row in it was already listed).
+      complete.current = older.length < pageSize || appendOlder(rows, older).length === rows.length;
       setHasOlder(!complete.current);
       setRows((shown) => appendOlder(shown, older));
     } catch (caught) {
