@@ -1,6 +1,6 @@
 // A shared ticking clock. Every countdown and "last seen" label reads the same `now`, so they tick
 // together and there is one timer per interval instead of one per component.
-import { useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 
 interface Ticker {
   now: number;
@@ -40,8 +40,12 @@ function subscribe(intervalMs: number, listener: () => void): () => void {
 
 /** Epoch ms, re-rendering the caller every `intervalMs` while it is mounted. */
 export function useNow(intervalMs = 1000): number {
-  return useSyncExternalStore(
-    (listener) => subscribe(intervalMs, listener),
-    () => tickerFor(intervalMs).now,
-  );
+  // Stable functions: a new subscribe on every render makes React unsubscribe and subscribe again
+  // after each commit. When every subscriber of an interval does that at once, the ticker stops,
+  // restarts with a fresh Date.now(), the snapshot differs, React renders again synchronously, and so
+  // on while each render takes a millisecond or more: "Maximum update depth exceeded" on a busy page
+  // (twenty pushes at once on a loaded machine).
+  const subscribeToTicker = useCallback((listener: () => void) => subscribe(intervalMs, listener), [intervalMs]);
+  const currentNow = useCallback(() => tickerFor(intervalMs).now, [intervalMs]);
+  return useSyncExternalStore(subscribeToTicker, currentNow);
 }
