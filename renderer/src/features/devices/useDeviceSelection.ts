@@ -30,9 +30,9 @@ export function useDeviceSelection(): DeviceSelection {
   const anchor = useRef<string | null>(null);
 
   const check = useCallback((deviceId: string, range: boolean, order: readonly string[]) => {
-    setSelection((previous) =>
-      range ? toggleRange(previous, order, anchor.current, deviceId) : toggle(previous, deviceId),
-    );
+    // Read now: React may run the updater later, after the anchor has moved to this row.
+    const from = anchor.current;
+    setSelection((previous) => (range ? toggleRange(previous, order, from, deviceId) : toggle(previous, deviceId)));
     anchor.current = deviceId;
   }, []);
 
