@@ -141,7 +141,41 @@ export function FleetPushPanel({ devices, image, offered, skipOffline, onStarted
           One board first <span className="hint">(the rest start once it has proved healthy)</span>
         </label>
         {skipOffline && <p className="hint">Offline boards are skipped (the list’s “Skip offline”).</p>}
-        <p className="hint">Boards with saved credentials get their own; the others are pushed without.</p>
+        <details className="credentials" data-testid="fleet-credentials">
+          <summary className="field-label">
+            Password for the boards that ask <span className="hint">optional</span>
+          </summary>
+          <p className="hint">
+            Boards with saved credentials get their own; these go to the others that ask (never pre-filled).
+          </p>
+          <div className="credentials__grid">
+            <label className="field-label" htmlFor="fleet-user">
+              User
+            </label>
+            <input
+              id="fleet-user"
+              className="input"
+              data-testid="fleet-user"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="admin"
+              value={form.user}
+              onChange={(event) => form.setUser(event.target.value)}
+            />
+            <label className="field-label" htmlFor="fleet-password">
+              Password
+            </label>
+            <input
+              id="fleet-password"
+              className="input"
+              type="password"
+              data-testid="fleet-password"
+              autoComplete="off"
+              value={form.password}
+              onChange={(event) => form.setPassword(event.target.value)}
+            />
+          </div>
+        </details>
       </fieldset>
 
       <div className="push-panel__action">

@@ -23,6 +23,9 @@ export function useFleetForm({ devices, images, skipOffline, onStarted }: FleetF
   const [commitPolicy, setCommitPolicy] = useState<CommitPolicy>('auto');
   const [stopOnFailure, setStopOnFailure] = useState(false);
   const [staged, setStaged] = useState(false);
+  // One user/password for the boards of the run that ask; each board's saved ones are added by the main process.
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
   const [pushing, setPushing] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -54,6 +57,7 @@ export function useFleetForm({ devices, images, skipOffline, onStarted }: FleetF
         skipOffline,
         onlyOutdated: false,
         staged,
+        ...(user || password ? { credentials: { user, password } } : {}),
       });
       onStarted(run);
     } catch (caught) {
@@ -73,6 +77,10 @@ export function useFleetForm({ devices, images, skipOffline, onStarted }: FleetF
     setStopOnFailure,
     staged,
     setStaged,
+    user,
+    setUser,
+    password,
+    setPassword,
     blocker,
     pushing,
     error,
