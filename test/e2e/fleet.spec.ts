@@ -351,3 +351,34 @@ test('frame time with twenty pushes at once (concurrency 20)', async ({ page, be
   await expect(card).toHaveAttribute('data-state', 'ended', { timeout: 120_000 });
   expect(await total(page, 'done')).toBe(20);
 });
+
+test('Skip offline: a board that went away is skipped, saying so, and the others are pushed', async ({
+  page,
+  bench,
+}) => {
+  const boards = await Promise.all(range(3).map(() => bench.mongoose({ fwVersion: '1.0.0' })));
+  const devices = await Promise.all(boards.map((board) => bench.deviceOf(board)));
+  const firmware = bench.mongooseFirmware('1.1.0', 300_000);
+  await bench.open();
+  bench.chooseNext(firmware);
+  await page.getByTestId('choose-file-button').click();
+  // The last one says goodbye: listed grey, still ticked by "select all".
+  await boards[2].stop();
+  await expect(bench.row(devices[2])).toHaveAttribute('data-online', 'false', { timeout: 10_000 });
+  await checkOf(page, devices[0]).check();
+  await page.getByTestId('select-fitting').click();
+  await expect(page.getByTestId('selection-count')).toHaveText('3 selected');
+  await page.getByTestId('selection-skip-offline').check();
+  await expect(page.getByTestId('fleet-form')).toContainText('Offline boards are skipped');
+  await page.getByTestId('fleet-push-button').click();
+
+  const card = page.getByTestId('fleet-card');
+  await expect(card).toHaveAttribute('data-state', 'ended', { timeout: 60_000 });
+  await expect(card.getByTestId('fleet-card-options')).toContainText('skip offline');
+  const skipped = fleetRow(page, devices[2]);
+  await expect(skipped).toHaveAttribute('data-state', 'skipped');
+  await expect(skipped).toHaveAttribute('data-flagged', 'false');
+  await expect(skipped.getByTestId('fleet-row-message')).toContainText(/offline/i);
+  expect(await total(page, 'skipped')).toBe(1);
+  expect(await total(page, 'done')).toBe(2);
+});
