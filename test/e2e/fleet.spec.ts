@@ -382,3 +382,40 @@ test('Skip offline: a board that went away is skipped, saying so, and the others
   expect(await total(page, 'skipped')).toBe(1);
   expect(await total(page, 'done')).toBe(2);
 });
+
+test('One board first: the pilot is marked and pushed alone, the rest follow once it proved healthy', async ({
+  page,
+  bench,
+}) => {
+  const boards = await Promise.all(range(3).map(() => bench.mongoose({ fwVersion: '1.0.0', bytesPerSecond: 600_000 })));
+  const devices = await Promise.all(boards.map((board) => bench.deviceOf(board)));
+  const firmware = bench.mongooseFirmware('1.1.0', 600_000);
+  await bench.open();
+  bench.chooseNext(firmware);
+  await page.getByTestId('choose-file-button').click();
+  await checkOf(page, devices[0]).check();
+  await page.getByTestId('select-fitting').click();
+  await page.getByTestId('fleet-staged').check();
+  // In the page: the most rows active at once while the pilot (the row tagged "first") had not succeeded.
+  await page.evaluate(() => {
+    const state = { beside: 0 };
+    (window as unknown as { staged: typeof state }).staged = state;
+    new MutationObserver(() => {
+      const pilot = document.querySelector('[data-testid="fleet-row"]:has(.tag)');
+      if (!pilot || pilot.getAttribute('data-state') === 'succeeded') return;
+      const others = document.querySelectorAll('[data-testid="fleet-row"][data-active="true"]:not(:has(.tag))');
+      state.beside = Math.max(state.beside, others.length);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await page.getByTestId('fleet-push-button').click();
+
+  const card = page.getByTestId('fleet-card');
+  await expect(card.getByTestId('fleet-card-options')).toContainText('one board first');
+  await expect(card.getByText('first', { exact: true })).toHaveCount(1);
+  await expect(card).toHaveAttribute('data-state', 'ended', { timeout: 60_000 });
+  expect(await total(page, 'done')).toBe(3);
+  // Nothing else ran while the pilot had not proved healthy.
+  const beside = await page.evaluate(() => (window as unknown as { staged: { beside: number } }).staged.beside);
+  expect(beside, 'rows active beside the pilot before it succeeded').toBe(0);
+  for (const board of boards) expect(board.firmwareVersion).toBe('1.1.0');
+});
