@@ -419,3 +419,33 @@ test('One board first: the pilot is marked and pushed alone, the rest follow onc
   expect(beside, 'rows active beside the pilot before it succeeded').toBe(0);
   for (const board of boards) expect(board.firmwareVersion).toBe('1.1.0');
 });
+
+test('Stop on the first failure: the boards after it are skipped, and the card says why', async ({ page, bench }) => {
+  // Created first, listed first (names follow the addresses): the board without room goes first.
+  const boards = [
+    await bench.mongoose({ fwVersion: '1.0.0', freeSpace: 100_000 }),
+    ...(await Promise.all(range(2).map(() => bench.mongoose({ fwVersion: '1.0.0' })))),
+  ];
+  const devices = await Promise.all(boards.map((board) => bench.deviceOf(board)));
+  const firmware = bench.mongooseFirmware('1.1.0', 300_000);
+  await bench.open();
+  bench.chooseNext(firmware);
+  await page.getByTestId('choose-file-button').click();
+  await checkOf(page, devices[0]).check();
+  await page.getByTestId('select-fitting').click();
+  await page.getByTestId('fleet-concurrency').fill('1');
+  await page.getByTestId('fleet-stop-on-failure').check();
+  await page.getByTestId('fleet-push-button').click();
+
+  const card = page.getByTestId('fleet-card');
+  await expect(card).toHaveAttribute('data-state', 'ended', { timeout: 60_000 });
+  await expect(fleetRow(page, devices[0])).toHaveAttribute('data-state', 'failed');
+  for (const device of devices.slice(1)) {
+    await expect(fleetRow(page, device)).toHaveAttribute('data-state', 'skipped');
+    await expect(fleetRow(page, device).getByTestId('fleet-row-message')).toContainText(/stopped/i);
+  }
+  await expect(card.getByTestId('fleet-card-options')).toContainText('stop on first failure');
+  expect(await total(page, 'failed')).toBe(1);
+  expect(await total(page, 'skipped')).toBe(2);
+  for (const board of boards) expect(board.firmwareVersion).toBe('1.0.0');
+});
