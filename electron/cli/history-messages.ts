@@ -42,13 +42,16 @@ export const historyCount = (shown: number, limited: boolean) =>
     ? 'No pushes in the history.'
     : `${shown} push${shown === 1 ? '' : 'es'}${limited ? ' (the newest; --limit N shows more)' : ''}.`;
 
-/** `kitchen  Mongoose OS  192.168.1.20  runs 2.0.0  online` / `… offline, last seen 3 h ago` */
+/**
+ * `kitchen  Mongoose OS  192.168.1.20  reports 2.0.0  last seen 3 h ago`. `devices` does not search, so
+ * it cannot know a board is offline: it says when the board was last seen, never "offline".
+ */
 export function inventoryLine(device: InventoryDevice, now: number): string {
   const label = device.label ? ` [${device.label}]` : '';
   const where =
     device.identities.address ?? device.identities.bleAddress ?? device.identities.hostname ?? device.deviceId;
   const runs = device.reportedVersion ? `reports ${device.reportedVersion}` : 'reports no version';
-  const seen = device.online ? 'online' : `offline, last seen ${formatRelativeTime(device.lastSeen, now)}`;
+  const seen = device.online ? 'online' : `last seen ${formatRelativeTime(device.lastSeen, now)}`;
   return `${device.name}${label}  ${PROTOCOL_LABELS[device.protocol] ?? device.protocol}  ${where}  ${runs}  ${seen}`;
 }
 
