@@ -87,6 +87,12 @@ test.describe('design screenshots (fixture data)', () => {
     await shot(page, 'bench-light');
   });
 
+  const scrollToTop = (page: Page) =>
+    page.evaluate(() => {
+      for (const element of document.querySelectorAll('*')) if (element.scrollTop) element.scrollTop = 0;
+      window.scrollTo(0, 0);
+    });
+
   test('push flow: upload, awaiting commit, committed', async ({ page }) => {
     await open(page, 'bench');
     await page.locator('[data-testid="device-row"][data-device-id="id:esp32_1A2B3C"]').click();
@@ -98,8 +104,12 @@ test.describe('design screenshots (fixture data)', () => {
     const card = page.locator('[data-testid="job-card"]').first();
     await expect(card).toHaveAttribute('data-state', 'transferring');
     await expect(card.getByTestId('job-bytes')).not.toHaveText(/^0 B/);
+    // Clicking Commit near the window's bottom may scroll the workspace by a few pixels, or not,
+    // depending on when the job list re-rendered: the pictures are taken from the top.
+    await scrollToTop(page);
     await shot(page, 'push-transferring', [progressOf(card)]);
     await expect(card).toHaveAttribute('data-state', 'awaiting-commit', { timeout: 15_000 });
+    await scrollToTop(page);
     await shot(page, 'push-awaiting-commit');
   });
 
