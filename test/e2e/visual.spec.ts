@@ -199,6 +199,8 @@ test.describe('design screenshots (fixture data)', () => {
     const card = page.locator('[data-testid="job-card"]').first();
     await expect(card).toHaveAttribute('data-state', 'transferring');
     await expect(card.getByTestId('job-bytes')).not.toHaveText(/^0 B/);
+    // The link's facts arrive in their own event, a moment after the first bytes: the picture has them.
+    await expect(card.getByTestId('job-link')).toBeVisible();
     await card.scrollIntoViewIfNeeded();
     await shot(page, 'ble-smp-pushing', [progressOf(card)]);
     await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 15_000 });
