@@ -5,6 +5,7 @@ const commandNameList = [
   'listDevices',
   'addDevice',
   'deviceStatus',
+  'setSerialPort',
   'getDiscoveryStatus',
   'openImageDialog',
   'openFolderDialog',

@@ -22,6 +22,7 @@ import {
   imageSlotActionSchema,
   protocolIdSchema,
   pushRequestSchema,
+  serialPortSettingsSchema,
 } from './request-schemas.ts';
 import { rememberFields, type SavedCredentials } from './credential-schemas.ts';
 
@@ -58,9 +59,14 @@ export const pushCommandSchema = pushRequestSchema.extend(rememberFields).strict
 /** Argument schema of every renderer → main command (each takes one object, or nothing). */
 export const commandArgs = {
   listDevices: z.undefined(),
-  /** Add a board by `host[:port]` without discovery; the main process probes it. */
+  /**
+   * Add a board by `host[:port]` without discovery; the main process probes it. Also `udp://host[:port]`
+   * (MCUmgr over UDP, port 1337 by default) and `serial:/dev/ttyACM0[@115200]` (a port not listed by the OS).
+   */
   addDevice: z.object({ target: z.string().min(1).max(260) }).strict(),
   deviceStatus: z.object({ deviceId: id }).strict(),
+  /** A serial port's settings, and whether OTA Bench may write to it (probe and push). */
+  setSerialPort: serialPortSettingsSchema,
   getDiscoveryStatus: z.undefined(),
   /** The main process shows the file dialog, opens and inspects the file. */
   openImageDialog: z.undefined(),
@@ -141,12 +147,18 @@ export interface DiscoveryStatus {
   message: string;
   /** Bluetooth scanning, beside mDNS: `off` when the user turned BLE off (OTA_BENCH_BLE=off). */
   ble?: { state: 'off' | 'starting' | 'scanning' | 'unavailable'; message: string };
+  /**
+   * Serial ports, beside mDNS and BLE: `watching` while the port list is polled; `unavailable` when the
+   * serialport native module cannot load (message says why); `off` with OTA_BENCH_SERIAL=off.
+   */
+  serial?: { state: 'off' | 'starting' | 'watching' | 'unavailable'; message: string; ports: number };
 }
 
 export interface CommandResults {
   listDevices: Device[];
   addDevice: Device;
   deviceStatus: DeviceStatus;
+  setSerialPort: Device;
   getDiscoveryStatus: DiscoveryStatus;
   openImageDialog: ImageInfo | null;
   openFolderDialog: ImageInfo | null;

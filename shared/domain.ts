@@ -9,6 +9,7 @@ import type {
   imageSlotActionSchema,
   protocolIdSchema,
   pushRequestSchema,
+  serialPortSettingsSchema,
   smpCommitModeSchema,
 } from './request-schemas.ts';
 
@@ -23,22 +24,58 @@ export const PROTOCOL_LABELS: Record<ProtocolId, string> = {
   'esphome-native': 'ESPHome native OTA',
   'esp-link': 'esp-link (user1/user2)',
   'arduino-ota': 'ArduinoOTA (espota)',
-  'mcumgr-smp': 'MCUmgr/SMP over BLE',
+  'mcumgr-smp': 'MCUmgr/SMP',
   'mongoose-os-ble': 'Mongoose OS RPC over BLE',
   'esp-ble-ota': 'Espressif BLE OTA',
   unknown: 'Unknown',
 };
 
-/** How OTA Bench reaches a device: the LAN (HTTP, mDNS) or Bluetooth Low Energy. */
-export type Transport = 'lan' | 'ble';
+/**
+ * How OTA Bench reaches a device: the LAN (HTTP and mDNS; MCUmgr over UDP port 1337 for a board added as
+ * `udp://host[:port]`), Bluetooth Low Energy, or a serial port (USB CDC-ACM or a UART adapter).
+ */
+export type Transport = 'lan' | 'ble' | 'serial';
+
+/** A change to a serial port's settings: exactly what `serialPortSettingsSchema` accepts. */
+export type SerialPortSettings = z.infer<typeof serialPortSettingsSchema>;
+
+/** Flow control on a serial port: none, or RTS/CTS hardware handshake. */
+export type SerialFlowControl = 'none' | 'rts-cts';
+
+/** What OTA Bench knows of a serial port, listed beside the LAN and BLE boards. */
+export interface SerialPortFacts {
+  /** The OS path: /dev/ttyACM0, /dev/cu.usbmodem1101, COM5. */
+  path: string;
+  /** USB ids as 4 lowercase hex digits, when the port is a USB device. */
+  vendorId: string | null;
+  productId: string | null;
+  manufacturer: string | null;
+  serialNumber: string | null;
+  /** The board family its USB ids name ("Nordic nRF52840 DK (J-Link)", "Zephyr CDC-ACM"); null when unknown. */
+  knownBoard: string | null;
+  baudRate: number;
+  flowControl: SerialFlowControl;
+  /** The user allowed OTA Bench to write to this port (probing and pushing); ports with a known USB id are allowed by default. */
+  allowed: boolean;
+  /**
+   * What the SMP probe found: `smp` it answered MCUmgr; `silent` it did not answer in time (no MCUmgr on
+   * this port, another baud rate, or the application is busy); `busy` another program holds the port;
+   * `error` opening it failed (message says why); `unprobed` not asked (not allowed, or not yet).
+   */
+  probe: 'unprobed' | 'probing' | 'smp' | 'silent' | 'busy' | 'error';
+  /** The probe's finding in one sentence. */
+  probeMessage: string | null;
+}
 
 /** How we learnt which protocol a device speaks: shown in the UI so a wrong guess can be explained. */
-export type ProtocolEvidence = 'txt' | 'service-type' | 'probe' | 'user';
+export type ProtocolEvidence = 'txt' | 'service-type' | 'probe' | 'user' | 'usb-id';
 
 export interface Device {
   /**
    * Stable identity: `id:<TXT id>`, `mac:<mac>`, else `host:<mdns host name>` or `addr:<ip:port>`;
-   * BLE devices are `ble:<radio's peripheral id>`.
+   * BLE devices are `ble:<radio's peripheral id>`; serial ports `serial:usb:<vid>:<pid>:<serial number>` when
+   * the port has a USB serial number (stable across re-plugging onto another path), else `serial:<path>`;
+   * MCUmgr boards over UDP `udp:<host>:<port>`.
    */
   id: string;
   transport: Transport;
@@ -83,6 +120,8 @@ export interface Device {
   txt: Record<string, string>;
   /** Test-then-commit firmware (Mongoose OS): what the board last said, whoever pushed it. */
   commitState?: DeviceCommitState | null;
+  /** Serial ports only: the port, its settings and what the SMP probe found. */
+  serial?: SerialPortFacts | null;
 }
 
 /** A new address for a known board, until it proves it is the same board (discovery/verify-address.ts). */
@@ -254,7 +293,6 @@ export const SMP_COMMIT_MODES: Record<SmpCommitMode, { label: string; descriptio
   },
 };
 
-/** How an SMP upload uses the BLE link, shown beside the rate. */
 /** What a button of the MCUboot slot panel asks of an SMP device (ble-protocols.md §1.4, §1.10). */
 export type ImageSlotActionKind = z.infer<typeof imageSlotActionSchema>['action'];
 
@@ -287,8 +325,28 @@ export interface ImageSlotActionResult {
   firmwareVersion: string | null;
 }
 
+/** How an SMP upload uses its link (BLE, serial or UDP), shown beside the rate. */
+/**
+ * What an SMP board's bootloader does with an upload (os group "bootloader info" and its `mode` query,
+ * Zephyr os_mgmt; MCUboot's modes): `mode` as the board names it ("swap using move", "RAM load"…),
+ * `stateWrites` whether image test/confirm are supported (false: rc 8 ENOTSUP, as MCUboot serial recovery,
+ * RAM-load and direct-XIP answer), `source` how we know.
+ */
+export interface SmpBootMode {
+  bootloader: string | null;
+  mode: string | null;
+  stateWrites: boolean;
+  source: 'bootloader-info' | 'rc8-answer' | 'assumed';
+  /** One sentence for the plan and the job log. */
+  summary: string;
+}
+
 export interface BleLinkFacts {
-  /** Negotiated ATT MTU, when the radio reports it. */
+  /** Which link carries the SMP packets; absent on records written before serial and UDP existed (BLE). */
+  transport?: 'ble' | 'serial' | 'udp';
+  /** The link in a few words: "serial /dev/ttyACM0, 115200 baud", "UDP 10.0.0.7:1337"; absent for BLE. */
+  linkLabel?: string;
+  /** Negotiated ATT MTU, when the radio reports it (BLE only; null elsewhere). */
   attMtu: number | null;
   /** The device's MCUmgr buffer (`buf_size`, `buf_count`), when it answers the params request. */
   bufSize: number | null;
@@ -389,6 +447,12 @@ export interface Job {
   mode: SmpCommitMode | null;
   /** SMP jobs: MTU, packet size and window once connected; null elsewhere. */
   link: BleLinkFacts | null;
+  /**
+   * SMP jobs: what the board's bootloader allows, once read (os "bootloader info", or learnt from an rc 8
+   * answer to an image state write): `swap` test/confirm work; `no-state-writes` MCUboot serial recovery,
+   * RAM-load or direct-XIP: upload then reset, no test or confirm. Null until known and elsewhere.
+   */
+  bootMode?: SmpBootMode | null;
 }
 
 /** A push as the UI and the CLI ask for it: exactly what `pushRequestSchema` accepts (field docs there). */

@@ -36,6 +36,24 @@ export const COMMIT_TIMEOUT_LIMITS = { min: 10, max: 24 * 3600 } as const;
 /** The TCP port an ArduinoOTA board connects back to: unprivileged, so OTA Bench can listen without root. */
 export const OTA_LISTEN_PORT_LIMITS = { min: 1024, max: 65535 } as const;
 
+/** Baud rates a serial port may be set to (what USB CDC-ACM and UART adapters take; MCUmgr's default is 115200). */
+export const SERIAL_BAUD_RATES = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1000000] as const;
+
+/** A serial port's settings (SerialPortFacts), each optional: only what is given changes. */
+export const serialPortSettingsSchema = z
+  .object({
+    deviceId: id,
+    baudRate: z
+      .number()
+      .int()
+      .refine((b) => (SERIAL_BAUD_RATES as readonly number[]).includes(b), 'an unsupported baud rate')
+      .optional(),
+    flowControl: z.enum(['none', 'rts-cts']).optional(),
+    /** Let OTA Bench write to this port (probe for MCUmgr, push); false forbids it again. */
+    allowed: z.boolean().optional(),
+  })
+  .strict();
+
 export const credentialsSchema = z.object({ user: z.string().max(200), password: z.string().max(200) }).strict();
 
 export const pushRequestSchema = z

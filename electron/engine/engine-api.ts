@@ -16,6 +16,7 @@ import type {
 } from '../../shared/domain.ts';
 import type { FleetRequest, FleetRun } from '../../shared/fleet.ts';
 import type { HistoryEntry, HistoryQuery, InventoryDevice } from '../../shared/history.ts';
+import type { SerialPortSettings } from '../../shared/domain.ts';
 
 export interface Credentials {
   user: string;
@@ -61,6 +62,11 @@ export interface OtaEngine {
    */
   resolveDevice(ref: string, signal?: AbortSignal, hints?: ResolveHints): Promise<Device>;
   deviceStatus(deviceId: string): Promise<DeviceStatus>;
+  /**
+   * A serial port's baud rate, flow control and whether OTA Bench may write to it; allowing a port probes
+   * it for MCUmgr at once. Resolves with the port's row as it is after the change.
+   */
+  setSerialPort(settings: SerialPortSettings): Promise<Device>;
   /**
    * Commits / reverts the firmware a device is running uncommitted (Mongoose OS; MCUboot over SMP via
    * its slots), outside any job; a job waiting for that decision gets it instead.

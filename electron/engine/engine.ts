@@ -15,6 +15,7 @@ import type {
   Job,
   PushPlan,
   PushRequest,
+  SerialPortSettings,
 } from '../../shared/domain.ts';
 import { isTerminal } from '../../shared/domain.ts';
 import { describePair, findPairInFolder, inspectImage, type InspectedImage } from './images/index.ts';
@@ -137,6 +138,13 @@ export class Engine implements OtaEngine {
   async deviceStatus(deviceId: string): Promise<DeviceStatus> {
     const { side, device } = this.owned(deviceId);
     return side.deviceStatus(device);
+  }
+
+  async setSerialPort(settings: SerialPortSettings): Promise<Device> {
+    const { side, device } = this.owned(settings.deviceId);
+    if (!side.setSerialPort)
+      throw new UpdateError('invalid-uri', `${device.name} is not a serial port: it has no port settings.`);
+    return side.setSerialPort(device, settings);
   }
 
   commitDevice = (deviceId: string): Promise<DeviceStatus> => this.decideOnDevice(deviceId, 'commit');

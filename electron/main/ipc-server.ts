@@ -86,6 +86,7 @@ export function commandHandlers(
     listDevices: () => engine.listDevices(),
     addDevice: ({ target }) => addressGate.admit(target, () => engine.resolveDevice(target)),
     deviceStatus: ({ deviceId }) => engine.deviceStatus(deviceId),
+    setSerialPort: (settings) => engine.setSerialPort(settings),
     getDiscoveryStatus: () => engine.discoveryStatus(),
     openImageDialog: () => dialogs.openImageDialog(),
     openFolderDialog: () => dialogs.openFolderDialog(),

@@ -16,6 +16,7 @@ import type {
   Job,
   PushPlan,
   PushRequest,
+  SerialPortSettings,
 } from '../../../shared/domain.ts';
 import type { PlanOptions, ResolveHints } from '../engine-api.ts';
 import type { Decision } from '../jobs/commit-decisions.ts';
@@ -66,6 +67,8 @@ export interface DeviceSide {
   slotAction(device: Device, request: SlotActionRequest): Promise<ImageSlotActionResult>;
   /** Every change of every job, so a side can keep what it shows in step (the LAN's commit state). */
   jobChanged?(job: Job): void;
+  /** Serial ports only: baud, flow control, whether OTA Bench may write to it (the serial side). */
+  setSerialPort?(device: Device, settings: SerialPortSettings): Promise<Device>;
   /** Drops the credentials the side was given for this device (a side without passwords has none). */
   forgetCredentials?(device: Device): void;
 }

@@ -1083,6 +1083,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       later(50, emit.devices);
       return settle(added, 400);
     },
+    setSerialPort: ({ deviceId }) => Promise.reject(new Error(`${deviceId} is not a serial port in this fixture`)),
     deviceStatus: ({ deviceId }) => {
       const target = devices.find((candidate) => candidate.id === deviceId);
       if (!target) return Promise.reject(new Error(`No device ${deviceId}`));

@@ -16,7 +16,11 @@ interface DeviceGroupsProps {
   onCheck?: (deviceId: string, range: boolean) => void;
 }
 
-const GROUP_TITLES = { lan: 'LAN · mDNS and added by address', ble: 'Bluetooth LE' } as const;
+const GROUP_TITLES = {
+  lan: 'LAN · mDNS and added by address',
+  ble: 'Bluetooth LE',
+  serial: 'Serial ports · USB and UART',
+} as const;
 
 export function DeviceGroups({
   devices,

@@ -11,6 +11,7 @@ const EVIDENCE: Record<ProtocolEvidence, string> = {
   'service-type': 'identified from the service it announces',
   probe: 'identified by probing its HTTP server',
   user: 'chosen by you',
+  'usb-id': 'recognised by its USB vendor and product id',
 };
 
 /** Another address claims to be this board (engine: discovery/verify-address.ts); the full words are in the title. */

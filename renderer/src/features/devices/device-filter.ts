@@ -14,10 +14,10 @@ export interface DeviceFilterState {
 
 export const NO_FILTER: DeviceFilterState = { transport: 'all', text: '' };
 
-export const TRANSPORT_LABELS: Record<Transport, string> = { lan: 'LAN', ble: 'BLE' };
+export const TRANSPORT_LABELS: Record<Transport, string> = { lan: 'LAN', ble: 'BLE', serial: 'Serial' };
 
-/** LAN first (where most pushes go), then Bluetooth LE. */
-export const TRANSPORT_ORDER: Transport[] = ['lan', 'ble'];
+/** LAN first (where most pushes go), then Bluetooth LE, then serial ports. */
+export const TRANSPORT_ORDER: Transport[] = ['lan', 'ble', 'serial'];
 
 /** What a device can be found by: what its row shows, plus the names a developer types from memory. */
 function searchableText(device: Device): string {
@@ -82,15 +82,15 @@ export function groupDevices(devices: Device[], filter: DeviceFilterState): Devi
 
 /** How many devices each transport has, for the filter's buttons. */
 export function transportCounts(devices: Device[]): Record<Transport, number> {
-  const counts: Record<Transport, number> = { lan: 0, ble: 0 };
+  const counts: Record<Transport, number> = { lan: 0, ble: 0, serial: 0 };
   for (const device of devices) counts[device.transport] += 1;
   return counts;
 }
 
-/** LAN / BLE filtering means something only when both are in the list. */
+/** Filtering by transport means something only when at least two transports are in the list. */
 export function hasBothTransports(devices: Device[]): boolean {
   const counts = transportCounts(devices);
-  return TRANSPORT_ORDER.every((transport) => counts[transport] > 0);
+  return TRANSPORT_ORDER.filter((transport) => counts[transport] > 0).length >= 2;
 }
 
 /**
