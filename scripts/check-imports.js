@@ -8,7 +8,9 @@
 //   jobs/  discovery/  history/  job sequences and the job manager | finding devices | the SQLite
 //                                history and inventory (siblings: none imports another)
 //   protocols/                   one file per update protocol
-//   ble/                         Bluetooth: the radio, the SMP codec, client, session, uploader
+//   ble/                         Bluetooth: the radio, SMP's GATT transport, ESP BLE OTA, Mongoose RPC
+//   smp/                         MCUmgr/SMP over any transport: codec, client, session, uploader, and
+//                                the transports that need no radio (serial console framing, UDP)
 //   images/  net/                image formats | HTTP, auth, uploads (siblings)
 //   update-error.ts, format.ts,  words and errors every layer uses, and the engine's contract
 //   engine-api.ts                (types only)
@@ -26,15 +28,16 @@ import { fileURLToPath } from 'node:url';
 
 /** Layer of each unit: a folder under the engine, or one of its top-level files. Higher imports lower. */
 export const LAYERS = {
-  'engine.ts': 7,
-  'index.ts': 7,
-  'sides/': 6,
-  'fleet/': 6,
-  'jobs/': 5,
-  'discovery/': 5,
-  'history/': 5,
-  'protocols/': 4,
-  'ble/': 3,
+  'engine.ts': 8,
+  'index.ts': 8,
+  'sides/': 7,
+  'fleet/': 7,
+  'jobs/': 6,
+  'discovery/': 6,
+  'history/': 6,
+  'protocols/': 5,
+  'ble/': 4,
+  'smp/': 3,
   'images/': 2,
   'net/': 2,
   'update-error.ts': 1,

@@ -5,7 +5,7 @@
 import { formatDuration } from '../../../shared/format.ts';
 import { UpdateError } from '../update-error.ts';
 import type { BleRadio, GattConnection, WriteNotifyChannel } from './ble-radio.ts';
-import { LinkLostError } from './smp-client.ts';
+import { LinkLostError } from '../smp/smp-client.ts';
 import {
   ESP_OTA_COMMAND_UUID,
   ESP_OTA_RECV_FW_UUID,

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { publishAfterClose } from './ble-connection-job.ts';
 import { UpdateError } from '../update-error.ts';
 import type { BleRadio } from '../ble/ble-radio.ts';
-import { LinkLostError } from '../ble/smp-client.ts';
+import { LinkLostError } from '../smp/smp-client.ts';
 import { ESP_OTA_SECTOR_BYTES, sectorCount } from '../ble/esp-ble-ota.ts';
 import { EspOtaSession, EspOtaTimeoutError } from '../ble/esp-ble-ota-session.ts';
 import {

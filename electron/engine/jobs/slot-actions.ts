@@ -9,8 +9,8 @@
 import type { ImageSlotActionKind, ImageSlotActionResult } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import { activeSlot, toSmpImageSlots } from '../protocols/mcumgr-smp-plan.ts';
-import type { SmpSession } from '../ble/smp-session.ts';
-import { SmpDeviceError, type ImageSlotState } from '../ble/smp-messages.ts';
+import type { SmpSession } from '../smp/smp-session.ts';
+import { SmpDeviceError, type ImageSlotState } from '../smp/smp-messages.ts';
 import {
   confirmedPendingTest,
   eraseRefused,

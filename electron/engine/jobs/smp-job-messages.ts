@@ -1,9 +1,9 @@
 // The BLE/SMP job's longer sentences (smp-job.ts, slot-actions.ts): what the link carries, how the
 // upload went, and what MCUboot did after a reset, kept out of the job's control flow. Not to be
-// confused with ble/smp-messages.ts, the SMP codec's message types.
+// confused with smp/smp-messages.ts, the SMP codec's message types.
 import type { SmpCommitMode } from '../../../shared/domain.ts';
 import { formatCount, formatDuration } from '../../../shared/format.ts';
-import type { McumgrParams } from '../ble/smp-messages.ts';
+import type { McumgrParams } from '../smp/smp-messages.ts';
 
 /** "Connected to sensor over BLE: ATT MTU 247, MCUmgr buffers 2475 B × 4." */
 export function bleLinkOpened(

@@ -13,7 +13,7 @@ import { UpdateError } from '../update-error.ts';
 import { type HttpResponse, type Target, describeTarget, hostHeader, networkError } from './http-client.ts';
 import { formatBytes, formatClockTime } from '../../../shared/format.ts';
 
-/** The waits of one HTTP upload (not SMP's: ble/smp-upload.ts has SmpUploadTimeouts). */
+/** The waits of one HTTP upload (not SMP's: smp/smp-upload.ts has SmpUploadTimeouts). */
 export interface HttpUploadTimeouts {
   /** TCP connect. */
   connectMs: number;

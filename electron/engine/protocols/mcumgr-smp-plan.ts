@@ -6,9 +6,9 @@ import type { ImageInfo, PreflightCheck, SmpImageSlot } from '../../../shared/do
 import { check } from './preflight-check.ts';
 import { withArticle } from '../format.ts';
 import type { McubootImage } from '../images/mcuboot.ts';
-import type { ImageSlotState } from '../ble/smp-messages.ts';
-import type { SmpLink } from '../ble/smp-session.ts';
-import { minimumSmpPacket, planFirstChunk } from '../ble/upload-chunks.ts';
+import type { ImageSlotState } from '../smp/smp-messages.ts';
+import type { SmpLink } from '../smp/smp-session.ts';
+import { minimumSmpPacket, planFirstChunk } from '../smp/upload-chunks.ts';
 
 /** What the job does after validation. */
 export type SmpAction = 'upload' | 'skip-upload' | 'confirm-running' | 'nothing';

@@ -5,8 +5,8 @@
 // reads a device's status and offers what it can of commit/revert and slot actions, in its own words.
 //
 // Layering (scripts/check-imports.js): engine.ts → sides/ → jobs/ and discovery/ → protocols/ → ble/
-// (the SMP codec) → images/ and net/ → shared/. A side may use everything below it; nothing below
-// imports a side.
+// (the radio, SMP's GATT transport) → smp/ (MCUmgr/SMP over any transport) → images/ and net/ → shared/.
+// A side may use everything below it; nothing below imports a side.
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
 import type {
   Device,

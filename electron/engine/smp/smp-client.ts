@@ -2,9 +2,18 @@
 // Several requests may be in flight (the upload window); responses are matched by sequence number.
 // noble never times out a pending reply, so every request carries its own timeout here, and a link
 // that drops rejects everything pending at once.
-import type { GattConnection, NotifyChannel } from './ble-radio.ts';
 import { fragmentSmpPacket, SmpReassembler, type SmpHeader, type SmpVersion } from './smp-frame.ts';
 import { checkResponse, encodeSmpRequest, SmpDeviceError, type CborMap, type SmpRequest } from './smp-messages.ts';
+
+// Until the client speaks SmpTransport (the next commit): the slice of ble/ble-radio.ts it uses, by shape.
+interface GattConnection {
+  readonly attMtu: number | null;
+  onDisconnect(listener: (reason: string) => void): () => void;
+}
+interface NotifyChannel {
+  write(data: Buffer): Promise<void>;
+  onNotification(listener: (data: Buffer) => void): () => void;
+}
 
 /** No answer in time. Retried by the uploader; fatal elsewhere. */
 export class SmpTimeoutError extends Error {

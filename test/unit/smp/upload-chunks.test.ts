@@ -1,7 +1,7 @@
 // Chunk-size arithmetic of ble-protocols.md §1.7 checked against the real encoder (cborg via
 // smp-messages.ts): every planned packet fits buf_size, and fills it whenever the data allows.
 import { describe, expect, it } from 'vitest';
-import { encodeSmpRequest, imageUploadRequest } from '../../../electron/engine/ble/smp-messages.ts';
+import { encodeSmpRequest, imageUploadRequest } from '../../../electron/engine/smp/smp-messages.ts';
 import {
   cborHeadBytes,
   maxSmpPacket,
@@ -11,7 +11,7 @@ import {
   uploadOverhead,
   uploadWindow,
   type ChunkFields,
-} from '../../../electron/engine/ble/upload-chunks.ts';
+} from '../../../electron/engine/smp/upload-chunks.ts';
 
 const SHA = Buffer.alloc(32, 0x11);
 

@@ -1,7 +1,6 @@
 // One connection to an SMP device: connect, subscribe, read MCUmgr params (which decide the packet
 // size and window, §1.7–1.8), and the image-management commands the job needs.
 import { UpdateError } from '../update-error.ts';
-import type { BleRadio, GattConnection } from './ble-radio.ts';
 import { SmpClient, SmpTimeoutError } from './smp-client.ts';
 import {
   imageEraseRequest,
@@ -16,6 +15,25 @@ import {
   type McumgrParams,
 } from './smp-messages.ts';
 import { maxSmpPacket, uploadWindow } from './upload-chunks.ts';
+
+// Until the session opens an SmpTransport (the next commit): the slice of ble/ble-radio.ts it uses, by shape.
+interface GattConnection {
+  readonly attMtu: number | null;
+  readonly connected: boolean;
+  openNotifyChannel(serviceUuid: string, characteristicUuid: string, signal?: AbortSignal): Promise<NotifyChannel>;
+  onDisconnect(listener: (reason: string) => void): () => void;
+  disconnect(): Promise<void>;
+}
+interface NotifyChannel {
+  write(data: Buffer): Promise<void>;
+  onNotification(listener: (data: Buffer) => void): () => void;
+}
+interface BleRadio {
+  connect(
+    peripheralId: string,
+    options: { mtu?: number; timeoutMs: number; signal?: AbortSignal },
+  ): Promise<GattConnection>;
+}
 
 export const SMP_SERVICE_UUID = '8d53dc1d1db74cd3868b8a527460aa84';
 export const SMP_CHARACTERISTIC_UUID = 'da2e7828fbce4e01ae9e261174997c48';

@@ -8,7 +8,7 @@ import {
   encodeSmpHeader,
   encodeSmpPacket,
   fragmentSmpPacket,
-} from '../../../electron/engine/ble/smp-frame.ts';
+} from '../../../electron/engine/smp/smp-frame.ts';
 import { UpdateError } from '../../../electron/engine/update-error.ts';
 
 function thrown(fn: () => unknown): UpdateError {

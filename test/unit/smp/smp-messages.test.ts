@@ -2,7 +2,7 @@
 // words, and bodies that are not CBOR or not a map.
 import { decode } from 'cborg';
 import { describe, expect, it } from 'vitest';
-import { SMP_OP, decodeSmpPacket, encodeSmpPacket } from '../../../electron/engine/ble/smp-frame.ts';
+import { SMP_OP, decodeSmpPacket, encodeSmpPacket } from '../../../electron/engine/smp/smp-frame.ts';
 import {
   checkResponse,
   decodeResponseBody,
@@ -18,7 +18,7 @@ import {
   resetRequest,
   responseError,
   type SmpRequest,
-} from '../../../electron/engine/ble/smp-messages.ts';
+} from '../../../electron/engine/smp/smp-messages.ts';
 import { UpdateError } from '../../../electron/engine/update-error.ts';
 
 function answer(request: SmpRequest, body: unknown, raw?: Buffer) {

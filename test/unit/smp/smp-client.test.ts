@@ -5,13 +5,13 @@
 import { decode, encode } from 'cborg';
 import { describe, expect, it } from 'vitest';
 import type { GattConnection, NotifyChannel } from '../../../electron/engine/ble/ble-radio.ts';
-import { LinkLostError, SmpClient, SmpTimeoutError } from '../../../electron/engine/ble/smp-client.ts';
+import { LinkLostError, SmpClient, SmpTimeoutError } from '../../../electron/engine/smp/smp-client.ts';
 import {
   decodeSmpPacket,
   encodeSmpPacket,
   type SmpHeader,
   type SmpPacket,
-} from '../../../electron/engine/ble/smp-frame.ts';
+} from '../../../electron/engine/smp/smp-frame.ts';
 import {
   imageUploadRequest,
   mcumgrParamsRequest,
@@ -19,7 +19,7 @@ import {
   SmpDeviceError,
   type CborMap,
   type SmpRequest,
-} from '../../../electron/engine/ble/smp-messages.ts';
+} from '../../../electron/engine/smp/smp-messages.ts';
 import { until } from '../support/until.ts';
 
 const echoRequest = (d: string): SmpRequest => ({ op: 2, group: 0, id: 0, body: { d }, what: 'echo' });

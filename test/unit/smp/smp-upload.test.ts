@@ -6,23 +6,23 @@
 import { createHash } from 'node:crypto';
 import { decode } from 'cborg';
 import { describe, expect, it } from 'vitest';
-import { SmpTimeoutError } from '../../../electron/engine/ble/smp-client.ts';
-import { decodeSmpPacket } from '../../../electron/engine/ble/smp-frame.ts';
+import { SmpTimeoutError } from '../../../electron/engine/smp/smp-client.ts';
+import { decodeSmpPacket } from '../../../electron/engine/smp/smp-frame.ts';
 import {
   encodeSmpRequest,
   responseError,
   SmpDeviceError,
   type CborMap,
   type SmpRequest,
-} from '../../../electron/engine/ble/smp-messages.ts';
+} from '../../../electron/engine/smp/smp-messages.ts';
 import {
   uploadImage,
   type SmpSender,
   type UploadInput,
   type UploadResult,
   type SmpUploadTimeouts,
-} from '../../../electron/engine/ble/smp-upload.ts';
-import { planChunk } from '../../../electron/engine/ble/upload-chunks.ts';
+} from '../../../electron/engine/smp/smp-upload.ts';
+import { planChunk } from '../../../electron/engine/smp/upload-chunks.ts';
 import { UpdateError } from '../../../electron/engine/update-error.ts';
 
 // Every time in this file is a multiple of K ms: large enough that a busy CI machine's event-loop
