@@ -336,7 +336,12 @@ export interface SmpBootMode {
   bootloader: string | null;
   mode: string | null;
   stateWrites: boolean;
-  source: 'bootloader-info' | 'rc8-answer' | 'assumed';
+  /**
+   * 'bootloader-info': the board named its mode; 'rc8-answer': it answered a state write with rc 8;
+   * 'confirm-probe': it accepted confirming its already-confirmed running image (a no-op), so state
+   * writes work though the mode is unknown; 'assumed': nothing told, swap mode assumed.
+   */
+  source: 'bootloader-info' | 'rc8-answer' | 'confirm-probe' | 'assumed';
   /** One sentence for the plan and the job log. */
   summary: string;
 }
