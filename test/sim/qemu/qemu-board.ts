@@ -4,7 +4,7 @@
 // API
 //   qemuSkipReason(): string | null
 //     null when QEMU and the testdata are both there; else the exact sentence a test prints when it skips:
-//     "skipped: qemu-system-arm not installed" or "skipped: ../shared/testdata absent".
+//     "skipped: qemu-system-arm not installed" or "skipped: ../shared/testdata absent (looked in …)".
 //   startQemuBoard({ build, serial, bootMs?, timeoutMs? }): Promise<QemuBoard>
 //     build  'm0'   qemu_cortex_m0 (micro:bit) MCUboot swap mode + the app; SMP buffer 384 × 4
 //            'mps2' mps2-an385 MCUboot serial recovery (the bootloader answers SMP); buffer 2048 × 4
@@ -21,10 +21,9 @@
 // Known QEMU behaviour (README): a second reset of the M0 reloads the .hex given here, and serial under QEMU
 // is not throttled to the baud rate, so throughput measured here is not 115200-baud throughput.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ZEPHYR_PREFIX, findZephyrTestdata, testdataAbsentReason, testdataCandidates } from './zephyr-testdata.ts';
 
 export type QemuBuild = 'm0' | 'mps2';
 export type QemuSerial = { kind: 'pty' } | { kind: 'tcp'; port: number };
@@ -39,12 +38,12 @@ export interface ZephyrBuildInfo {
   serialRecovery: boolean;
 }
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const QEMU = 'qemu-system-arm';
-const PREFIX = 'zephyr_4.4.0_smp_server_0eae053d_';
+const PREFIX = ZEPHYR_PREFIX;
 
+/** The zephyr-smp-server directory (zephyr-testdata.ts looks in $OTA_BENCH_TESTDATA, ../shared, /work/shared). */
 export function zephyrTestdataDir(): string {
-  return path.resolve(REPO_ROOT, '../shared/testdata/zephyr-smp-server');
+  return findZephyrTestdata() ?? path.join(testdataCandidates()[0], 'zephyr-smp-server');
 }
 
 export const ZEPHYR_BUILDS: Record<QemuBuild, ZephyrBuildInfo> = {
@@ -70,10 +69,7 @@ function hasQemu(): boolean {
 /** Null when the real boards can run here; otherwise the sentence a skipped test prints. */
 export function qemuSkipReason(): string | null {
   if (!hasQemu()) return `skipped: ${QEMU} not installed`;
-  const dir = zephyrTestdataDir();
-  const files = [`${PREFIX}qemu_cortex_m0_serial.merged.hex`, `${PREFIX}mps2_an385_serial_recovery_buf2048.hex`];
-  if (!files.every((file) => existsSync(path.join(dir, file)))) return 'skipped: ../shared/testdata absent';
-  return null;
+  return findZephyrTestdata() ? null : testdataAbsentReason();
 }
 
 /** The two command lines of the testdata README / manifest.json, with the serial end chosen by the caller. */
@@ -135,7 +131,8 @@ export async function startQemuBoard(options: {
 }): Promise<QemuBoard> {
   const { build, serial, bootMs = 1000, timeoutMs = 10_000 } = options;
   killAllOnExit();
-  const child = spawn(QEMU, qemuArgs(build, serial), { stdio: ['ignore', 'ignore', 'pipe'] });
+  // QEMU 7.2 prints "char device redirected to /dev/pts/N" on stdout, not stderr: read both.
+  const child = spawn(QEMU, qemuArgs(build, serial), { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let stderr = '';
   let exited = false;
@@ -153,6 +150,10 @@ export async function startQemuBoard(options: {
   });
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (text: string) => {
+    if (stderr.length < 64 * 1024) stderr += text;
+  });
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (text: string) => {
     if (stderr.length < 64 * 1024) stderr += text;
   });
 
