@@ -30,6 +30,17 @@ import type { BleRadio } from './ble/ble-radio.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './sides/device-side.ts';
 import { LanSide } from './sides/lan-side.ts';
 import { BleSide, type BleSideOptions } from './sides/ble-side.ts';
+import { SerialSide, type SerialSideOptions } from './sides/serial-side.ts';
+import { UdpSmpSide, type UdpSmpSideOptions } from './sides/udp-smp-side.ts';
+
+/** The sides beyond the LAN and BLE (serial ports, MCUmgr over UDP): tests inject listers and openers. */
+export interface EngineSideOptions {
+  serial?: SerialSideOptions;
+  udp?: UdpSmpSideOptions;
+}
+
+/** References only a side's resolve() understands: never matched against listed names first. */
+const ADDRESS_FORMS = /^(serial:|udp:\/\/)/i;
 import { FleetRunner, type FleetStartOptions } from './fleet/fleet-runner.ts';
 import { HistoryStore, type JobRecordContext } from './history/history-store.ts';
 import type { Retention } from './history/maintenance.ts';
@@ -42,7 +53,10 @@ export class Engine implements OtaEngine {
   private readonly events = new EventEmitter();
   private readonly jobs: JobManager;
   private readonly images = new Map<string, ImageOnDisk>();
-  /** In the order their devices are listed and references resolved: the LAN, then Bluetooth LE. */
+  /**
+   * In the order their devices are listed and references resolved: MCUmgr over UDP and serial ports
+   * first (their udp:// and serial: forms are no host names), the LAN, then Bluetooth LE.
+   */
   private readonly sides: DeviceSide[];
   private readonly fleets: FleetRunner;
   private readonly history: HistoryStore;
@@ -59,6 +73,8 @@ export class Engine implements OtaEngine {
     historyFile = ':memory:',
     /** How long history rows are kept; default OTA_BENCH_HISTORY_DAYS / _ROWS, else 365 days, 20,000 rows. */
     historyRetention?: Retention,
+    /** Serial ports and UDP boards: injectable port listers and openers, the MCUmgr operations. */
+    sideOptions: EngineSideOptions = {},
   ) {
     this.jobs = new JobManager(timeouts, processName);
     this.history = HistoryStore.open(historyFile, { processName, retention: historyRetention });
@@ -68,7 +84,12 @@ export class Engine implements OtaEngine {
       statusChanged: () => this.events.emit('discoveryChanged', this.discoveryStatus()),
     };
     // Without a radio the BLE side lists nothing and reports Bluetooth off.
-    this.sides = [new LanSide(host, timeouts), new BleSide(host, timeouts, radio, bleOptions)];
+    this.sides = [
+      new UdpSmpSide(host, sideOptions.udp),
+      new SerialSide(host, timeouts, sideOptions.serial),
+      new LanSide(host, timeouts),
+      new BleSide(host, timeouts, radio, bleOptions),
+    ];
     this.jobs.on('changed', (job) => {
       for (const side of this.sides) side.jobChanged?.(job);
       this.events.emit('jobChanged', job);
@@ -122,7 +143,8 @@ export class Engine implements OtaEngine {
   }
 
   async resolveDevice(ref: string, signal?: AbortSignal, hints: ResolveHints = {}): Promise<Device> {
-    const matches = matchDevices(this.listDevices(), ref);
+    // serial:PATH[@BAUD] and udp://HOST[:PORT] go to their side even when listed: naming a port allows it.
+    const matches = ADDRESS_FORMS.test(ref.trim()) ? [] : matchDevices(this.listDevices(), ref);
     if (matches.length > 1) throw ambiguousDevice(ref, matches);
     if (matches[0]) return matches[0];
     for (const side of this.sides) {

@@ -2,7 +2,7 @@
 import type { BleRadio } from './ble/ble-radio.ts';
 import type { BleSideOptions } from './sides/ble-side.ts';
 import type { OtaEngine } from './engine-api.ts';
-import { Engine } from './engine.ts';
+import { Engine, type EngineSideOptions } from './engine.ts';
 import type { Retention } from './history/maintenance.ts';
 import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-context.ts';
 
@@ -25,6 +25,12 @@ export interface EngineOptions {
   historyFile?: string;
   /** How long history rows are kept (days, rows); default OTA_BENCH_HISTORY_DAYS / _ROWS, else 365 days and 20,000 rows. */
   historyRetention?: Retention;
+  /**
+   * Serial ports (`serial.access`: list/open/knownBoard, default the OS's via the serialport package;
+   * `serial.enabled`: default unless OTA_BENCH_SERIAL=off; `serial.pollMs`, `serial.probeQuestionMs`) and
+   * MCUmgr over UDP (`udp.open`, `udp.pingEveryMs`, `udp.offlineAfterMs`, `udp.resolveTimeoutMs`).
+   */
+  sides?: EngineSideOptions;
 }
 
 export function createEngine(options: EngineOptions = {}): OtaEngine {
@@ -35,7 +41,14 @@ export function createEngine(options: EngineOptions = {}): OtaEngine {
     options.processName,
     options.historyFile,
     options.historyRetention,
+    withDefaultSides(options.sides),
   );
 }
 
+/** The MCUmgr operations and the OS's serial ports, unless the caller injected its own. */
+function withDefaultSides(given: EngineSideOptions = {}): EngineSideOptions {
+  return { serial: { ...given.serial }, udp: { ...given.udp } };
+}
+
 export type { OtaEngine } from './engine-api.ts';
+export type { EngineSideOptions } from './engine.ts';
