@@ -1,15 +1,11 @@
-// A Zephyr-like MCUmgr SMP server on a virtual BLE peripheral (ble-protocols.md §1), written from the
-// spec and Zephyr's behaviour, independently of the engine: smp_bt transport (write-without-response in,
-// notifications out split at MTU − 3, ONE reassembly context, `buf_count` net_bufs), SMP v1/v2 headers
-// and both error shapes, os_mgmt (echo, reset, MCUmgr params, bootloader info), img_mgmt (state
-// read/write, upload with off/len/sha/data, erase) and MCUboot's swap on reset: test → swap → revert at the
-// next reset unless confirmed; a bad or non-bootable image is not booted.
+// A Zephyr-like MCUmgr SMP server on a virtual BLE peripheral (ble-protocols.md §1): the smp_bt transport
+// (write-without-response in, notifications out split at MTU − 3, ONE reassembly context, `buf_count`
+// net_bufs) around the transport-free server in ../smp/smp-server.ts (SMP itself, MCUboot slots and swap),
+// which the UDP and serial simulated boards share.
 //
 // Variant `legacy: true` is Mynewt-like: no reassembly (every write is one whole packet), no params, v1
 // headers only in answers, `rc` in every response. Quirks: `dropLinkAfterBytes`, `neverReturnAfterReset`.
 
-import { createHash } from 'node:crypto';
-import { decode, encode } from 'cborg';
 import {
   type CentralLink,
   type SimAdvertisement,
@@ -18,44 +14,29 @@ import {
   ATT,
 } from './sim-bindings.ts';
 import type { SimClock } from './link-model.ts';
-import { parseMcubootImage, type ParsedImage } from './mcuboot-image.ts';
+import {
+  SmpServer,
+  type SmpImage,
+  type SmpLogEntry,
+  type SmpServerOptions,
+  type SmpSnapshot,
+  type SmpStats,
+  type UploadSession,
+} from '../smp/smp-server.ts';
+
+export {
+  IMG_ERR,
+  MGMT_ERR,
+  type SmpChange,
+  type SmpImage,
+  type SmpLogEntry,
+  type SmpSnapshot,
+} from '../smp/smp-server.ts';
 
 export const SMP_SERVICE_UUID = '8D53DC1D-1DB7-4CD3-868B-8A527460AA84';
 export const SMP_CHARACTERISTIC_UUID = 'DA2E7828-FBCE-4E01-AE9E-261174997C48';
 
-/** mcumgr_err_t */
-export const MGMT_ERR = {
-  EOK: 0,
-  EUNKNOWN: 1,
-  ENOMEM: 2,
-  EINVAL: 3,
-  ENOENT: 5,
-  EBADSTATE: 6,
-  EMSGSIZE: 7,
-  ENOTSUP: 8,
-  UNSUPPORTED_TOO_NEW: 13,
-} as const;
-/** img_mgmt v2 group errors used here. */
-export const IMG_ERR = {
-  NO_FREE_SLOT: 9,
-  INVALID_OFFSET: 20,
-  INVALID_LENGTH: 21,
-  INVALID_IMAGE_HEADER_MAGIC: 23,
-  INVALID_HASH: 24,
-  HASH_NOT_FOUND: 8,
-  IMAGE_ALREADY_PENDING: 28,
-  INVALID_IMAGE_TOO_LARGE: 30,
-  INVALID_IMAGE_DATA_OVERRUN: 31,
-  IMAGE_SETTING_TEST_TO_ACTIVE_DENIED: 33,
-  INVALID_SLOT: 14,
-} as const;
-
-export interface SmpImage {
-  bytes: Buffer;
-  info: ParsedImage;
-}
-
-export interface SmpPeripheralOptions {
+export interface SmpPeripheralOptions extends SmpServerOptions {
   /** Hex id (noble's peripheral id). */
   id: string;
   address?: string;
@@ -66,75 +47,8 @@ export interface SmpPeripheralOptions {
   /** Put the SMP service UUID in the advertisement (default true, like smp_svr). */
   advertiseService?: boolean;
   maxMtu?: number;
-  /** MCUMGR_TRANSPORT_NETBUF_SIZE: one SMP packet incl. header (default 384, Zephyr's default). */
-  bufSize?: number;
-  /** MCUMGR_TRANSPORT_NETBUF_COUNT (default 4). */
-  bufCount?: number;
-  /** Old Mynewt-like server: no reassembly, no params, v1 answers, rc always present. */
-  legacy?: boolean;
-  /** The image in slot 0 at power-on (confirmed). */
-  initialImage: Buffer;
-  slotSize?: number;
-  /** Erase time per 4 KiB page, virtual ms (default 85, nRF52-like). */
-  erasePageMs?: number;
-  /** Flash write rate, bytes per virtual second (default 100 000). */
-  flashWriteBytesPerSec?: number;
-  /** SMP processing time per request, virtual ms (default 1). */
-  processingMs?: number;
-  /** CONFIG_MCUMGR_GRP_OS_RESET_MS (default 250). */
-  resetDelayMs?: number;
-  /** Boot time without a swap, virtual ms (default 300). */
-  bootMs?: number;
-  /** MCUboot swap time, virtual ms (default 2000). */
-  swapMs?: number;
   /** Quirk: the radio goes silent once this many bytes (ATT values) have been received in total. */
   dropLinkAfterBytes?: number;
-  /** CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS (default true): false answers the params read with ENOTSUP. */
-  params?: boolean;
-  /** CONFIG_MCUMGR_GRP_IMG_ALLOW_ERASE_PENDING (default false): erase may clear a pending slot 1. */
-  allowErasePending?: boolean;
-  /** Quirk: after a reset the device never advertises again. */
-  neverReturnAfterReset?: boolean;
-  /** Decide whether an image, once swapped in, crashes at boot (default: never). A crash resets → revert. */
-  crashesAtBoot?: (image: SmpImage) => boolean;
-  /** Told after every change worth saving (see snapshot()): 'flash' = slots or swap flags changed, or the
-   *  device finished booting; 'upload' = the upload session advanced; 'disconnect' = the central left. */
-  onChange?: (what: SmpChange) => void;
-}
-
-export type SmpChange = 'flash' | 'upload' | 'disconnect';
-
-/** The device's state across processes: the flash (slots, swap flags) and the upload session in RAM. */
-export interface SmpSnapshot {
-  slots: [Buffer, Buffer | null];
-  pendingSwap: 'test' | 'perm' | null;
-  revertOnNextBoot: boolean;
-  /** `received` holds the first `off` bytes. */
-  upload: { len: number; off: number; sha: Buffer | null; received: Buffer; done: boolean } | null;
-}
-
-interface UploadSession {
-  len: number;
-  off: number;
-  sha: Buffer | null;
-  data: Buffer;
-  done: boolean;
-}
-
-interface Request {
-  op: number;
-  ver: number;
-  group: number;
-  seq: number;
-  id: number;
-  payload: Buffer;
-}
-
-type ReplyMap = Record<string, unknown>;
-
-export interface SmpLogEntry {
-  t: number;
-  what: string;
 }
 
 export class SmpPeripheral implements VirtualPeripheral {
@@ -144,32 +58,13 @@ export class SmpPeripheral implements VirtualPeripheral {
   rssi: number;
   readonly maxMtu: number;
   readonly options: SmpPeripheralOptions;
-  /** Slot 0 (primary, runs) and slot 1 (secondary). */
-  slots: [SmpImage, SmpImage | null];
-  /** Slot 1 is marked for the next boot: 'test' (one boot) or 'perm'. */
-  pendingSwap: 'test' | 'perm' | null = null;
-  /** Slot 0 runs a test image not yet confirmed: the next boot reverts. */
-  revertOnNextBoot = false;
-  upload: UploadSession | null = null;
-  readonly log: SmpLogEntry[] = [];
-  /** Counters for tests. */
-  readonly stats = {
-    bytesReceived: 0,
-    requests: 0,
-    droppedNoBuffer: 0,
-    droppedReassembly: 0,
-    resets: 0,
-    swaps: 0,
-    reverts: 0,
-  };
+  /** SMP itself, the slots and MCUboot: shared with the UDP and serial boards. */
+  readonly server: SmpServer;
 
-  private clock: SimClock | null = null;
   private central: CentralLink | null = null;
-  private powered = true;
-  private dead = false;
   private reasm: { buf: Buffer; expected: number } | null = null;
   private discard = 0;
-  private readonly queue: Request[] = [];
+  private readonly queue: Buffer[] = [];
   private busy = false;
 
   constructor(options: SmpPeripheralOptions) {
@@ -180,17 +75,51 @@ export class SmpPeripheral implements VirtualPeripheral {
       `c0:de:00:00:${options.id.slice(-4, -2).padStart(2, '0')}:${options.id.slice(-2).padStart(2, '0')}`;
     this.rssi = options.rssi ?? -55;
     this.maxMtu = options.maxMtu ?? 247;
-    this.slots = [this.image(options.initialImage), null];
+    this.server = new SmpServer(options);
+    this.server.onResetDue = () => {
+      this.central?.drop();
+      this.central = null;
+    };
+    this.server.onPowerOff = () => {
+      this.reasm = null;
+      this.queue.length = 0;
+    };
   }
 
-  private image(bytes: Buffer): SmpImage {
-    const info = parseMcubootImage(bytes);
-    if (!info) throw new Error('not an MCUboot image');
-    return { bytes, info };
+  // The server's state under the names tests and the radio have always used.
+  get slots(): [SmpImage, SmpImage | null] {
+    return this.server.slots;
+  }
+  set slots(slots: [SmpImage, SmpImage | null]) {
+    this.server.slots = slots;
+  }
+  get pendingSwap(): 'test' | 'perm' | null {
+    return this.server.pendingSwap;
+  }
+  set pendingSwap(value: 'test' | 'perm' | null) {
+    this.server.pendingSwap = value;
+  }
+  get revertOnNextBoot(): boolean {
+    return this.server.revertOnNextBoot;
+  }
+  set revertOnNextBoot(value: boolean) {
+    this.server.revertOnNextBoot = value;
+  }
+  get upload(): UploadSession | null {
+    return this.server.upload;
+  }
+  set upload(value: UploadSession | null) {
+    this.server.upload = value;
+  }
+  get log(): SmpLogEntry[] {
+    return this.server.log;
+  }
+  get stats(): SmpStats {
+    return this.server.stats;
   }
 
   get activeVersion(): string {
-    return this.slots[0].info.version;
+    return this.server.activeVersion;
   }
 
   get connected(): boolean {
@@ -200,11 +129,11 @@ export class SmpPeripheral implements VirtualPeripheral {
   // ---- VirtualPeripheral -----------------------------------------------------------------------------
 
   attach(clock: SimClock): void {
-    this.clock = clock;
+    this.server.attach(clock);
   }
 
   advertisement(): SimAdvertisement | null {
-    if (!this.powered || this.dead || this.central) return null;
+    if (!this.server.powered || this.server.dead || this.central) return null;
     return {
       localName: this.options.name,
       serviceUuids: this.options.advertiseService === false ? [] : [SMP_SERVICE_UUID],
@@ -224,7 +153,7 @@ export class SmpPeripheral implements VirtualPeripheral {
 
   onConnect(central: CentralLink): void {
     this.central = central;
-    this.note('connected');
+    this.server.note('connected');
   }
 
   onDisconnect(reason: number): void {
@@ -232,8 +161,8 @@ export class SmpPeripheral implements VirtualPeripheral {
     this.reasm = null;
     this.discard = 0;
     this.queue.length = 0;
-    this.note(`disconnected 0x${reason.toString(16)}`);
-    this.changed('disconnect');
+    this.server.note(`disconnected 0x${reason.toString(16)}`);
+    this.server.changed('disconnect');
   }
 
   onSubscribe(_svc: string, _chr: string, enabled: boolean): void {
@@ -247,7 +176,7 @@ export class SmpPeripheral implements VirtualPeripheral {
     const drop = this.options.dropLinkAfterBytes;
     if (drop !== undefined && this.stats.bytesReceived >= drop && this.central) {
       this.options.dropLinkAfterBytes = undefined;
-      this.note(`link dropped after ${this.stats.bytesReceived} bytes`);
+      this.server.note(`link dropped after ${this.stats.bytesReceived} bytes`);
       this.central.drop();
       this.central = null;
       this.reasm = null;
@@ -259,17 +188,13 @@ export class SmpPeripheral implements VirtualPeripheral {
 
   // ---- transport --------------------------------------------------------------------------------------
 
-  private bufSize(): number {
-    return this.options.bufSize ?? 384;
-  }
-
   private buffersInUse(): number {
     return this.queue.length + (this.busy ? 1 : 0) + (this.reasm ? 1 : 0);
   }
 
   /** Non-reassembly branch of smp_bt: each write is one whole packet that fits a buffer. */
   private receiveWhole(data: Buffer): number | void {
-    if (data.length > this.bufSize() || data.length < 8 || data.length !== 8 + data.readUInt16BE(2)) {
+    if (data.length > this.server.bufSize || data.length < 8 || data.length !== 8 + data.readUInt16BE(2)) {
       this.stats.droppedReassembly += 1;
       return ATT.INSUFFICIENT_RESOURCES;
     }
@@ -289,11 +214,11 @@ export class SmpPeripheral implements VirtualPeripheral {
         return ATT.VALUE_NOT_ALLOWED;
       }
       const expected = 8 + data.readUInt16BE(2);
-      if (expected > this.bufSize()) {
+      if (expected > this.server.bufSize) {
         this.stats.droppedReassembly += 1;
         return ATT.INSUFFICIENT_RESOURCES;
       }
-      if (this.buffersInUse() >= (this.options.bufCount ?? 4)) {
+      if (this.buffersInUse() >= this.server.bufCount) {
         this.stats.droppedNoBuffer += 1;
         this.discard = Math.max(0, expected - data.length);
         return ATT.INSUFFICIENT_RESOURCES;
@@ -314,14 +239,7 @@ export class SmpPeripheral implements VirtualPeripheral {
   }
 
   private enqueue(packet: Buffer): void {
-    this.queue.push({
-      op: packet[0]! & 0x07,
-      ver: (packet[0]! >> 3) & 0x03,
-      group: packet.readUInt16BE(4),
-      seq: packet[6]!,
-      id: packet[7]!,
-      payload: Buffer.from(packet.subarray(8)),
-    });
+    this.queue.push(Buffer.from(packet));
     void this.pump();
   }
 
@@ -331,30 +249,17 @@ export class SmpPeripheral implements VirtualPeripheral {
     this.busy = true;
     try {
       while (this.queue.length > 0 && this.central) {
-        const req = this.queue.shift()!;
+        const packet = this.queue.shift()!;
         const central = this.central;
-        this.stats.requests += 1;
-        await this.sleep(this.options.processingMs ?? 1);
-        const rsp = await this.handle(req);
-        if (rsp && central === this.central && central.connected) this.send(central, req, rsp);
+        const answer = await this.server.answer(packet);
+        if (answer && central === this.central && central.connected) this.send(central, answer);
       }
     } finally {
       this.busy = false;
     }
   }
 
-  private send(central: CentralLink, req: Request, map: ReplyMap): void {
-    const legacy = this.options.legacy === true;
-    const body = Buffer.from(encode(legacy && !('rc' in map) ? { ...map, rc: 0 } : map));
-    const header = Buffer.alloc(8);
-    const ver = legacy ? 0 : Math.min(req.ver, 1);
-    header[0] = ((ver & 0x03) << 3) | (req.op + 1);
-    header[1] = 0;
-    header.writeUInt16BE(body.length, 2);
-    header.writeUInt16BE(req.group, 4);
-    header[6] = req.seq;
-    header[7] = req.id;
-    const packet = Buffer.concat([header, body]);
+  private send(central: CentralLink, packet: Buffer): void {
     const step = central.mtu - 3;
     for (let at = 0; at < packet.length; at += step) {
       // smp_bt drops responses when the client is not subscribed.
@@ -362,348 +267,23 @@ export class SmpPeripheral implements VirtualPeripheral {
     }
   }
 
-  // ---- SMP ------------------------------------------------------------------------------------------
-
-  private async handle(req: Request): Promise<ReplyMap | null> {
-    if (req.ver > 1) return { rc: MGMT_ERR.UNSUPPORTED_TOO_NEW };
-    let body: Record<string, unknown>;
-    try {
-      const decoded = req.payload.length === 0 ? {} : decode(req.payload);
-      if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) return { rc: MGMT_ERR.EINVAL };
-      body = decoded as Record<string, unknown>;
-    } catch {
-      return { rc: MGMT_ERR.EINVAL };
-    }
-    const write = req.op === 2;
-    const g = req.group;
-    const c = req.id;
-    if (req.op !== 0 && req.op !== 2) return { rc: MGMT_ERR.EINVAL };
-    if (g === 0 && c === 0 && write) return { r: typeof body.d === 'string' ? body.d : '' };
-    if (g === 0 && c === 5 && write) return this.reset();
-    if (g === 0 && c === 6 && !write) {
-      if (this.options.legacy || this.options.params === false) return { rc: MGMT_ERR.ENOTSUP };
-      return { buf_size: this.bufSize(), buf_count: this.options.bufCount ?? 4 };
-    }
-    if (g === 0 && c === 8 && !write && !this.options.legacy) {
-      return body.query === 'mode' ? { mode: 1 } : { bootloader: 'MCUboot' };
-    }
-    if (g === 1 && c === 0) return write ? this.stateWrite(req, body) : this.imageList();
-    if (g === 1 && c === 1 && write) return this.imageUpload(req, body);
-    if (g === 1 && c === 5 && write) return this.imageErase(req, body);
-    return { rc: MGMT_ERR.ENOTSUP };
-  }
-
-  /** A group error in the shape the request's version asks for (v2 `err`, v1 translated `rc`). */
-  private imgError(req: Request, code: number): ReplyMap {
-    if (req.ver === 1 && !this.options.legacy) return { err: { group: 1, rc: code } };
-    const translated: Record<number, number> = {
-      [IMG_ERR.NO_FREE_SLOT]: MGMT_ERR.EBADSTATE,
-      [IMG_ERR.IMAGE_ALREADY_PENDING]: MGMT_ERR.EBADSTATE,
-      [IMG_ERR.HASH_NOT_FOUND]: MGMT_ERR.ENOENT,
-    };
-    const rc =
-      translated[code] ??
-      (code === 14 || (code >= 19 && code <= 25)
-        ? MGMT_ERR.EINVAL
-        : code === 30 || code === 31
-          ? MGMT_ERR.EINVAL
-          : MGMT_ERR.EUNKNOWN);
-    return { rc };
-  }
-
-  imageList(): ReplyMap {
-    const images: ReplyMap[] = [];
-    const [primary, secondary] = this.slots;
-    images.push(
-      this.entry(0, primary, { active: true, confirmed: !this.revertOnNextBoot, pending: false, permanent: false }),
-    );
-    if (secondary && secondary.info.hashValid) {
-      images.push(
-        this.entry(1, secondary, {
-          active: false,
-          pending: this.pendingSwap !== null,
-          permanent: this.pendingSwap === 'perm',
-          confirmed: this.revertOnNextBoot,
-        }),
-      );
-    }
-    return { images, splitStatus: 0 };
-  }
-
-  private entry(
-    slot: number,
-    img: SmpImage,
-    flags: { active: boolean; confirmed: boolean; pending: boolean; permanent: boolean },
-  ): ReplyMap {
-    return {
-      slot,
-      version: img.info.version,
-      hash: new Uint8Array(img.info.hash),
-      bootable: img.info.bootable,
-      pending: flags.pending,
-      confirmed: flags.confirmed,
-      active: flags.active,
-      permanent: flags.permanent,
-    };
-  }
-
-  private stateWrite(req: Request, body: Record<string, unknown>): ReplyMap {
-    const confirm = body.confirm === true;
-    const hash = body.hash instanceof Uint8Array ? Buffer.from(body.hash) : undefined;
-    const [primary, secondary] = this.slots;
-    if (!confirm) {
-      if (!hash || hash.length !== 32) return this.imgError(req, IMG_ERR.INVALID_HASH);
-      if (primary.info.hash.equals(hash)) return this.imgError(req, IMG_ERR.IMAGE_SETTING_TEST_TO_ACTIVE_DENIED);
-      if (!secondary || !secondary.info.hashValid || !secondary.info.hash.equals(hash))
-        return this.imgError(req, IMG_ERR.HASH_NOT_FOUND);
-      if (this.pendingSwap === 'test') return this.imageList(); // already pending: no-op
-      if (this.pendingSwap === 'perm' || this.revertOnNextBoot)
-        return this.imgError(req, IMG_ERR.IMAGE_ALREADY_PENDING);
-      this.pendingSwap = 'test';
-      this.note(`slot 1 ${secondary.info.version} marked for test`);
-      this.changed('flash');
-      return this.imageList();
-    }
-    if (!hash || primary.info.hash.equals(hash)) {
-      if (this.revertOnNextBoot) {
-        this.note(`slot 0 ${primary.info.version} confirmed`);
-        this.revertOnNextBoot = false;
-        this.changed('flash');
-      }
-      return this.imageList();
-    }
-    if (!secondary || !secondary.info.hash.equals(hash)) return this.imgError(req, IMG_ERR.HASH_NOT_FOUND);
-    if (this.revertOnNextBoot) return this.imgError(req, IMG_ERR.IMAGE_ALREADY_PENDING);
-    this.pendingSwap = 'perm';
-    this.note(`slot 1 ${secondary.info.version} marked permanent`);
-    this.changed('flash');
-    return this.imageList();
-  }
-
-  private slotInUse(): boolean {
-    return this.pendingSwap !== null || this.revertOnNextBoot;
-  }
-
-  private async imageUpload(req: Request, body: Record<string, unknown>): Promise<ReplyMap> {
-    const off = body.off;
-    if (typeof off !== 'number' || !Number.isInteger(off) || off < 0) return this.imgError(req, IMG_ERR.INVALID_OFFSET);
-    const data = body.data instanceof Uint8Array ? Buffer.from(body.data) : Buffer.alloc(0);
-    const sha = body.sha instanceof Uint8Array ? Buffer.from(body.sha) : null;
-    if (off === 0) {
-      const len = body.len;
-      if (typeof len !== 'number' || !Number.isInteger(len) || len <= 0)
-        return this.imgError(req, IMG_ERR.INVALID_LENGTH);
-      const s = this.upload;
-      if (s && sha && s.sha && s.sha.equals(sha) && s.len === len) {
-        // Same session: resume from the device's offset, or report it complete.
-        if (s.done) return { off: s.len, match: true };
-        this.note(`upload resumed at ${s.off}`);
-        return { off: s.off };
-      }
-      if (data.length < 32 || data.readUInt32LE(0) !== 0x96f3b83d)
-        return this.imgError(req, IMG_ERR.INVALID_IMAGE_HEADER_MAGIC);
-      if (len > (this.options.slotSize ?? 0x70000)) return this.imgError(req, IMG_ERR.INVALID_IMAGE_TOO_LARGE);
-      if (this.slotInUse()) return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
-      if (data.length > len) return this.imgError(req, IMG_ERR.INVALID_IMAGE_DATA_OVERRUN);
-      this.slots[1] = null;
-      const pages = Math.ceil(len / 4096);
-      this.note(`upload started: ${len} bytes, erasing ${pages} pages`);
-      await this.sleep(pages * (this.options.erasePageMs ?? 85));
-      this.upload = { len, off: 0, sha: sha && sha.length > 0 ? sha : null, data: Buffer.alloc(len), done: false };
-      this.changed('flash');
-    }
-    const s = this.upload;
-    if (!s) return { off: 0 }; // no session (after a reboot): client must restart with the first-chunk fields
-    if (off !== s.off) return { off: s.off };
-    if (off + data.length > s.len) return this.imgError(req, IMG_ERR.INVALID_IMAGE_DATA_OVERRUN);
-    await this.sleep((data.length / (this.options.flashWriteBytesPerSec ?? 100_000)) * 1000);
-    if (this.upload !== s) return { off: 0 };
-    data.copy(s.data, off);
-    s.off += data.length;
-    if (s.off < s.len) {
-      this.changed('upload');
-      return { off: s.off };
-    }
-    s.done = true;
-    const parsed = parseMcubootImage(s.data);
-    this.slots[1] = parsed ? { bytes: s.data, info: parsed } : null;
-    this.note(`upload complete: ${parsed ? parsed.version : 'not an image'}`);
-    this.changed('flash');
-    const rsp: ReplyMap = { off: s.off };
-    // CONFIG_IMG_ENABLE_IMAGE_CHECK (Zephyr img_mgmt.c): the stored file against the sha as kept,
-    // zero-padded to 32 bytes, so a trimmed or absent sha answers `match: false`. Mynewt sends none.
-    if (!this.options.legacy) {
-      const kept = Buffer.alloc(32);
-      s.sha?.copy(kept);
-      rsp.match = createHash('sha256').update(s.data).digest().equals(kept);
-    }
-    return rsp;
-  }
-
-  /**
-   * Zephyr img_mgmt_erase: `slot` defaults to the other slot; a slot holding a valid image that is in
-   * use (the active one, or one marked for the next boot or the revert; img_mgmt_slot_in_use) is
-   * refused with NO_FREE_SLOT, unless CONFIG_MCUMGR_GRP_IMG_ALLOW_ERASE_PENDING lets pending go.
-   */
-  private async imageErase(req: Request, body: Record<string, unknown>): Promise<ReplyMap> {
-    const slot = body.slot === undefined ? 1 : body.slot;
-    if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0) return { rc: MGMT_ERR.EINVAL };
-    if (slot === 0) return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
-    if (slot > 1) return this.imgError(req, IMG_ERR.INVALID_SLOT);
-    if (this.slots[1] && !this.options.allowErasePending && this.slotInUse())
-      return this.imgError(req, IMG_ERR.NO_FREE_SLOT);
-    this.pendingSwap = null;
-    // An already-blank slot is only scanned (img_mgmt_erase_slot → check_empty), not erased.
-    const size = this.options.slotSize ?? 0x70000;
-    if (this.slots[1] || this.upload) await this.sleep(Math.ceil(size / 4096) * (this.options.erasePageMs ?? 85));
-    this.note('slot 1 erased');
-    this.slots[1] = null;
-    this.upload = null;
-    this.changed('flash');
-    return {};
-  }
-
-  // ---- reset and MCUboot -----------------------------------------------------------------------------
-
-  private reset(): ReplyMap {
-    this.stats.resets += 1;
-    this.note('reset requested');
-    const central = this.central;
-    this.sleep(this.options.resetDelayMs ?? 250).then(
-      () => {
-        if (central && central === this.central) central.drop();
-        this.central = null;
-        this.reboot();
-      },
-      () => {},
-    );
-    return {};
+  imageList(): Record<string, unknown> {
+    return this.server.imageList();
   }
 
   /** Power-cycle now (what a watchdog or the reset command does). */
   reboot(): void {
-    this.powered = false;
-    this.upload = null;
-    this.reasm = null;
-    this.queue.length = 0;
-    if (this.options.neverReturnAfterReset) {
-      this.dead = true;
-      this.note('did not come back after reset');
-      return;
-    }
-    const swapped = this.bootloader();
-    const wait = swapped ? (this.options.swapMs ?? 2000) : (this.options.bootMs ?? 300);
-    this.sleep(wait).then(
-      () => {
-        const crash = swapped === 'test' && this.options.crashesAtBoot?.(this.slots[0]);
-        if (crash) {
-          this.note(`${this.slots[0].info.version} crashed at boot`);
-          this.reboot();
-          return;
-        }
-        this.powered = true;
-        this.note(`booted ${this.slots[0].info.version}${this.revertOnNextBoot ? ' (test, unconfirmed)' : ''}`);
-        this.changed('flash');
-      },
-      () => {},
-    );
+    this.server.reboot();
   }
-
-  /** MCUboot swap decision; returns what happened. */
-  private bootloader(): 'test' | 'perm' | 'revert' | null {
-    const [primary, secondary] = this.slots;
-    if (this.revertOnNextBoot && secondary) {
-      this.slots = [secondary, primary];
-      this.revertOnNextBoot = false;
-      this.pendingSwap = null;
-      this.stats.reverts += 1;
-      this.note(`revert: ${primary.info.version} was not confirmed, back to ${secondary.info.version}`);
-      return 'revert';
-    }
-    if (this.pendingSwap && secondary) {
-      const kind = this.pendingSwap;
-      this.pendingSwap = null;
-      if (!secondary.info.hashValid) {
-        this.slots[1] = null; // MCUboot erases an image that fails validation
-        this.note(`slot 1 ${secondary.info.version} failed validation, not booted`);
-        return null;
-      }
-      if (!secondary.info.bootable) {
-        this.note(`slot 1 ${secondary.info.version} is not bootable, not swapped`);
-        return null;
-      }
-      this.slots = [secondary, primary];
-      this.revertOnNextBoot = kind === 'test';
-      this.stats.swaps += 1;
-      this.note(`swap (${kind}): now ${secondary.info.version}`);
-      return kind;
-    }
-    return null;
-  }
-
-  // ---- persistence -------------------------------------------------------------------------------------
 
   /** The state a power cycle keeps (slots, swap flags) plus the upload session, for saving elsewhere. */
   snapshot(): SmpSnapshot {
-    const u = this.upload;
-    return {
-      slots: [Buffer.from(this.slots[0].bytes), this.slots[1] ? Buffer.from(this.slots[1].bytes) : null],
-      pendingSwap: this.pendingSwap,
-      revertOnNextBoot: this.revertOnNextBoot,
-      upload: u
-        ? {
-            len: u.len,
-            off: u.off,
-            sha: u.sha ? Buffer.from(u.sha) : null,
-            received: Buffer.from(u.data.subarray(0, u.off)),
-            done: u.done,
-          }
-        : null,
-    };
+    return this.server.snapshot();
   }
 
   /** Take over a snapshot (at start, before any central connects). Throws if slot 0 is not an MCUboot image. */
   restore(state: SmpSnapshot): void {
-    const primary = this.image(Buffer.from(state.slots[0]));
-    const secondaryBytes = state.slots[1];
-    const secondaryInfo = secondaryBytes ? parseMcubootImage(secondaryBytes) : null;
-    const u = state.upload;
-    if (u && !(Number.isInteger(u.len) && u.len > 0 && u.off >= 0 && u.off <= u.len && u.received.length === u.off)) {
-      throw new Error(
-        `the saved upload session is inconsistent (off ${u.off}, len ${u.len}, ${u.received.length} bytes)`,
-      );
-    }
-    this.slots = [
-      primary,
-      secondaryBytes && secondaryInfo ? { bytes: Buffer.from(secondaryBytes), info: secondaryInfo } : null,
-    ];
-    this.pendingSwap = state.pendingSwap;
-    this.revertOnNextBoot = state.revertOnNextBoot;
-    if (u) {
-      const data = Buffer.alloc(u.len);
-      u.received.copy(data);
-      this.upload = { len: u.len, off: u.off, sha: u.sha ? Buffer.from(u.sha) : null, data, done: u.done };
-    } else {
-      this.upload = null;
-    }
-    this.note(
-      `restored: slot 0 ${primary.info.version}${this.slots[1] ? `, slot 1 ${this.slots[1].info.version}` : ''}`,
-    );
-  }
-
-  // ---- helpers -----------------------------------------------------------------------------------------
-
-  private changed(what: SmpChange): void {
-    this.options.onChange?.(what);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (!this.clock) throw new Error('SmpPeripheral used before SimBindings attached a clock');
-    return this.clock.sleep(ms);
-  }
-
-  private note(what: string): void {
-    this.log.push({ t: this.clock ? Math.round(this.clock.now()) : 0, what });
+    this.server.restore(state);
   }
 }
 
