@@ -134,3 +134,34 @@ describe.skipIf(skip)(`serial SMP transport against the real M0 board on a pty${
     await expect(transport.send(Buffer.alloc(8))).rejects.toThrow();
   });
 });
+
+describe.skipIf(skip)(
+  `serial SMP transport against the real mps2 serial-recovery MCUboot${skip ? ` (${skip})` : ''}`,
+  () => {
+    let board: QemuBoard;
+    let transport: SerialSmpTransport;
+
+    beforeAll(async () => {
+      board = await startQemuBoard({ build: 'mps2', serial: { kind: 'pty' } });
+      transport = await openSerialSmpTransport({
+        path: board.ptyPath!,
+        baudRate: 115200,
+        flowControl: 'none',
+        timeoutMs: 5000,
+      });
+    });
+
+    afterAll(async () => {
+      await transport?.close();
+      await board?.stop();
+    });
+
+    it('reports its 2048-byte buffer and echoes a frame of 1,500 bytes (17 lines each way)', async () => {
+      const params = await ask(transport, { op: SMP_OP.read, group: 0, id: 6, body: {} });
+      expect(params.body).toEqual({ buf_size: 2048, buf_count: 4 });
+      const text = 'q'.repeat(1500);
+      const { body } = await ask(transport, { op: SMP_OP.write, group: 0, id: 0, body: { d: text } });
+      expect(body).toEqual({ r: text });
+    });
+  },
+);
