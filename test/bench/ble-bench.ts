@@ -32,7 +32,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Noble as NobleClass } from '@stoprocent/noble';
 import { NobleRadio, type NobleLike } from '../../electron/engine/ble/noble-radio.ts';
-import { SMP_SERVICE_UUID, SmpSession } from '../../electron/engine/smp/smp-session.ts';
+import { SmpSession } from '../../electron/engine/smp/smp-session.ts';
+import { bleSmpConnector, SMP_SERVICE_UUID } from '../../electron/engine/ble/smp-gatt-transport.ts';
 import { uploadImage } from '../../electron/engine/smp/smp-upload.ts';
 import { planChunk } from '../../electron/engine/smp/upload-chunks.ts';
 import { linkMetrics, type Link, type LinkParams } from '../sim/ble/link-model.ts';
@@ -160,7 +161,10 @@ async function uploadOnce(
     await radio.startScanning([SMP_SERVICE_UUID]);
     await seen;
     await radio.stopScanning();
-    const session = await SmpSession.open(radio, DEVICE_ID, { connectTimeoutMs: 10_000 });
+    const session = await SmpSession.open(
+      bleSmpConnector(radio, () => DEVICE_ID, DEVICE_ID),
+      { timeoutMs: 10_000 },
+    );
     const window = pipelined ? session.window : 1;
     const clock = bindings.clock;
     const startedReal = performance.now();

@@ -9,7 +9,8 @@
 import type { ImageSlotActionKind, ImageSlotActionResult } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import { activeSlot, toSmpImageSlots } from '../protocols/mcumgr-smp-plan.ts';
-import type { SmpSession } from '../smp/smp-session.ts';
+import { SmpSession } from '../smp/smp-session.ts';
+import type { SmpConnector } from '../smp/smp-transport.ts';
 import { SmpDeviceError, type ImageSlotState } from '../smp/smp-messages.ts';
 import {
   confirmedPendingTest,
@@ -33,8 +34,10 @@ export interface SlotActionInput {
 export interface SlotActionDeps {
   deviceId: string;
   name: string;
-  /** Opens a session; after a reset, waits up to `timeoutMs` for the device to come back. */
-  connect(timeoutMs?: number): Promise<SmpSession>;
+  /** Opens a fresh link to the device (BLE, serial, UDP): the session is opened over it here. */
+  connect: SmpConnector;
+  /** How long to wait for the device when it should be there (the reset's come-back wait is rebootComeBackMs). */
+  connectTimeoutMs: number;
   rebootGoneMs: number;
   rebootComeBackMs: number;
 }
@@ -82,7 +85,8 @@ interface Outcome {
 
 /** Runs one action on a device; throws UpdateError only when the device cannot be reached at all. */
 export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps): Promise<ImageSlotActionResult> {
-  let session: SmpSession | null = await deps.connect();
+  const open = (timeoutMs: number) => SmpSession.open(deps.connect, { timeoutMs });
+  let session: SmpSession | null = await open(deps.connectTimeoutMs);
   const result = (outcome: Outcome, slots: ImageSlotState[] | null): ImageSlotActionResult => ({
     deviceId: deps.deviceId,
     action: input.action,
@@ -96,7 +100,7 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
     const reset = async (): Promise<ImageSlotState[]> => {
       await session!.resetAndClose(deps.rebootGoneMs);
       session = null;
-      session = await deps.connect(deps.rebootComeBackMs).catch((error: UpdateError) => {
+      session = await open(deps.rebootComeBackMs).catch((error: UpdateError) => {
         throw new UpdateError(
           'connection-lost',
           notBackAfterSlotReset(deps.name, deps.rebootComeBackMs, error.message),

@@ -1,22 +1,41 @@
-// The BLE/SMP job's longer sentences (smp-job.ts, slot-actions.ts): what the link carries, how the
+// The SMP job's longer sentences (BLE, serial, UDP) (smp-job.ts, slot-actions.ts): what the link carries, how the
 // upload went, and what MCUboot did after a reset, kept out of the job's control flow. Not to be
 // confused with smp/smp-messages.ts, the SMP codec's message types.
 import type { SmpCommitMode } from '../../../shared/domain.ts';
 import { formatCount, formatDuration } from '../../../shared/format.ts';
 import type { McumgrParams } from '../smp/smp-messages.ts';
+import type { SmpTransportKind } from '../smp/smp-transport.ts';
 
-/** "Connected to sensor over BLE: ATT MTU 247, MCUmgr buffers 2475 B × 4." */
-export function bleLinkOpened(
-  purpose: string,
-  name: string,
-  attMtu: number | null,
-  params: McumgrParams | null,
-): string {
-  const mtu = attMtu ?? 'not reported (23 assumed)';
-  const buffers = params
-    ? `MCUmgr buffers ${params.bufSize} B × ${params.bufCount}`
-    : 'no MCUmgr params (one packet per write)';
-  return `${purpose} ${name} over BLE: ATT MTU ${mtu}, ${buffers}.`;
+/** How the job's words name the link a session runs over (smp/smp-session.ts's SmpLink, in part). */
+export interface LinkWords {
+  transport: SmpTransportKind;
+  /** "serial /dev/ttyACM0, 115200 baud", "UDP 10.0.0.7:1337" (BLE links are just "BLE"). */
+  label: string;
+  attMtu: number | null;
+  maxPacket: number;
+}
+
+/**
+ * "Connected to sensor over BLE: ATT MTU 247, MCUmgr buffers 2475 B × 4." — or, on serial and UDP,
+ * "Connected to m0 over serial /dev/ttyACM0, 115200 baud: MCUmgr buffers 384 B × 4."
+ */
+export function smpLinkOpened(purpose: string, name: string, link: LinkWords, params: McumgrParams | null): string {
+  const buffers = params ? `MCUmgr buffers ${params.bufSize} B × ${params.bufCount}` : null;
+  if (link.transport !== 'ble') {
+    return `${purpose} ${name} over ${link.label}: ${buffers ?? `no MCUmgr params (packets of at most ${link.maxPacket} B)`}.`;
+  }
+  const mtu = link.attMtu ?? 'not reported (23 assumed)';
+  return `${purpose} ${name} over BLE: ATT MTU ${mtu}, ${buffers ?? 'no MCUmgr params (one packet per write)'}.`;
+}
+
+/** After the reset: what the job waits for, in the link's words. */
+export function resettingWords(transport: SmpTransportKind): string {
+  const back = {
+    ble: 'the device to advertise again',
+    serial: 'the serial port to come back',
+    udp: 'the device to answer again',
+  }[transport];
+  return `Resetting; then waiting for MCUboot to swap the images and ${back}.`;
 }
 
 /** The device took the test/confirm request but its image list does not show the image pending. */
@@ -28,7 +47,7 @@ export function notMarkedPending(mode: SmpCommitMode, entryWords: string): strin
   );
 }
 
-/** The device did not advertise again after the reset within the come-back budget. */
+/** The device did not come back (advertise, reappear as a port, answer) after the reset within the come-back budget. */
 export function notBackAfterReset(name: string, comeBackMs: number, reason: string): string {
   return (
     `${name} did not come back within ${formatDuration(comeBackMs / 1000)} after the reset (${reason}). ` +

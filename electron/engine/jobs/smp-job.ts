@@ -1,17 +1,17 @@
-// The MCUmgr/SMP job over BLE (ble-protocols.md §1.10): validate against the image list, upload to
-// slot 1 (resuming after a dropped link from the device's offset), then per the chosen mode mark it
-// for a test boot or confirm it, reset, reconnect by identity once MCUboot has swapped, and confirm
-// (test-and-confirm) — or report the rollback when the old image is still the one running.
+// The MCUmgr/SMP job over any SmpTransport, BLE, serial or UDP (ble-protocols.md §1.10): validate
+// against the image list, upload to slot 1 (resuming after a dropped link from the device's offset),
+// then per the chosen mode mark it for a test boot or confirm it, reset, reconnect once MCUboot has
+// swapped, and confirm (test-and-confirm) — or report the rollback when the old image still runs.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { BleLinkFacts, SmpCommitMode } from '../../../shared/domain.ts';
 import { SMP_COMMIT_MODES } from '../../../shared/domain.ts';
 import { publishAfterClose } from './ble-connection-job.ts';
 import { UpdateError } from '../update-error.ts';
-import type { BleRadio } from '../ble/ble-radio.ts';
 import { LinkLostError } from '../smp/smp-client.ts';
 import { SmpSession } from '../smp/smp-session.ts';
 import { uploadImage, type SmpUploadTimeouts } from '../smp/smp-upload.ts';
+import type { SmpConnector } from '../smp/smp-transport.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import { activeSlot, describeSlot, planSmpPush } from '../protocols/mcumgr-smp-plan.ts';
 import { dataRoom, planFirstChunk } from '../smp/upload-chunks.ts';
@@ -19,7 +19,6 @@ import { verdictOf } from './push-plan.ts';
 import { ProgressSampler } from './progress-sampler.ts';
 import type { JobContext } from './job-context.ts';
 import {
-  bleLinkOpened,
   bootedOtherImage,
   confirmNotKept,
   linkDropped,
@@ -28,15 +27,16 @@ import {
   notMarkedPending,
   packetTooSmall,
   resumedAfterDrop,
+  resettingWords,
   resumingEarlierPush,
   runsAsTest,
+  smpLinkOpened,
   uploadDone,
 } from './smp-job-messages.ts';
 
 export interface SmpJobDeps {
-  radio: BleRadio;
-  /** The radio's id for the job's device, as the BLE table knows it now. */
-  peripheralId(): string | null;
+  /** Opens a fresh link to the job's board (again after a drop or the reset): BLE, serial or UDP. */
+  connect: SmpConnector;
   /** Tells the device list what the device runs after the job. */
   recordFirmware(version: string | null): void;
   connectTimeoutMs: number;
@@ -49,8 +49,20 @@ export interface SmpJobDeps {
 const MAX_RESUMES_WITHOUT_PROGRESS = 3;
 
 export function linkFacts(session: SmpSession, resumedFrom: number[], chunkBytes: number): BleLinkFacts {
-  const { attMtu, bufSize, bufCount, maxPacket, window } = session.link;
-  return { attMtu, bufSize, bufCount, maxPacketBytes: maxPacket, chunkBytes, window, resumedFrom };
+  const { transport, label, attMtu, bufSize, bufCount, maxPacket, window } = session.link;
+  const facts: BleLinkFacts = {
+    transport,
+    attMtu,
+    bufSize,
+    bufCount,
+    maxPacketBytes: maxPacket,
+    chunkBytes,
+    window,
+    resumedFrom,
+  };
+  // The job card names serial and UDP links; a BLE link is the device's own name already.
+  if (transport !== 'ble') facts.linkLabel = label;
+  return facts;
 }
 
 /** Data bytes in a full upload request past 64 KiB (most of an image), for the job card. */
@@ -59,8 +71,8 @@ function fullChunkBytes(session: SmpSession, imageSize: number): number {
 }
 
 /**
- * Runs the job; the terminal state is set only once the BLE connection is closed, so whoever reacts
- * to it (the UI reading the device's slots) finds the device free to connect to.
+ * Runs the job; the terminal state is set only once the link (BLE connection, serial port, socket) is
+ * closed, so whoever reacts to it (the UI reading the device's slots) finds the device free to connect to.
  */
 export async function runSmpJob(ctx: JobContext, deps: SmpJobDeps): Promise<void> {
   const open: { session: SmpSession | null } = { session: null };
@@ -76,7 +88,7 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   const mode: SmpCommitMode = ctx.request.mode ?? 'test-and-confirm';
   ctx.update({ mode });
   ctx.setState('connecting');
-  // Refuse a file the device would refuse before touching the radio.
+  // Refuse a file the device would refuse before touching the link.
   const image = await readMcubootImage(ctx.image.path);
   const file = await readFile(ctx.image.path);
   const sha = createHash('sha256').update(file).digest();
@@ -88,14 +100,8 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   }
   const name = ctx.device().name;
   const connect = async (purpose: string, timeoutMs = deps.connectTimeoutMs): Promise<SmpSession> => {
-    const peripheralId = deps.peripheralId();
-    if (!peripheralId)
-      throw new UpdateError('connection-lost', `${name} is no longer in range of this Bluetooth adapter.`);
-    const session = await SmpSession.open(deps.radio, peripheralId, {
-      connectTimeoutMs: timeoutMs,
-      signal: ctx.signal,
-    });
-    ctx.log(bleLinkOpened(purpose, name, session.attMtu, session.params));
+    const session = await SmpSession.open(deps.connect, { timeoutMs, signal: ctx.signal });
+    ctx.log(smpLinkOpened(purpose, name, session.link, session.params));
     return session;
   };
 
@@ -168,7 +174,7 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
       : `Marked ${image.smpVersion} for a test boot.`,
   );
   ctx.setState('rebooting');
-  ctx.log('Resetting; then waiting for MCUboot to swap the images and the device to advertise again.');
+  ctx.log(resettingWords(session.transport.kind));
   await session.resetAndClose(ctx.timeouts.rebootGoneMs);
   open.session = null;
   session = await connect('Reconnected to', ctx.timeouts.rebootComeBackMs).catch((error: UpdateError) => {

@@ -23,6 +23,7 @@ import { mongooseBleSequence, mongooseBlePlan, mongooseBleStatus, mongooseBleDec
 import type { BleRadio, RadioStatus } from '../ble/ble-radio.ts';
 import { SmpSession } from '../smp/smp-session.ts';
 import type { SmpUploadTimeouts } from '../smp/smp-upload.ts';
+import { bleSmpConnector } from '../ble/smp-gatt-transport.ts';
 import type { EspOtaTimeouts } from '../ble/esp-ble-ota-upload.ts';
 import { espOtaPlan, espOtaSequence, espOtaStatus, type EspOtaAccess } from './esp-ble-ota.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
@@ -178,7 +179,8 @@ export class BleSide implements DeviceSide {
       );
     const action = this.actions.get(device.id);
     if (action) throw new UpdateError('update-failed', `${device.name} is busy: ${action}. Try again when it ends.`);
-    return SmpSession.open(radio, peripheralId, { connectTimeoutMs: this.options.connectTimeoutMs, signal });
+    const connect = bleSmpConnector(radio, () => this.table.peripheralIdOf(device.id) ?? peripheralId, device.name);
+    return SmpSession.open(connect, { timeoutMs: this.options.connectTimeoutMs, signal });
   }
 
   /** What an Espressif BLE OTA job needs from this side (sides/esp-ble-ota.ts). */
@@ -333,8 +335,8 @@ export class BleSide implements DeviceSide {
       const result = await runSlotAction(input, {
         deviceId: device.id,
         name: device.name,
-        connect: (timeoutMs = this.options.connectTimeoutMs) =>
-          SmpSession.open(radio, this.table.peripheralIdOf(device.id) ?? peripheralId, { connectTimeoutMs: timeoutMs }),
+        connect: bleSmpConnector(radio, () => this.table.peripheralIdOf(device.id) ?? peripheralId, device.name),
+        connectTimeoutMs: this.options.connectTimeoutMs,
         rebootGoneMs: timeouts.rebootGoneMs,
         rebootComeBackMs: timeouts.rebootComeBackMs,
       });
@@ -354,9 +356,8 @@ export class BleSide implements DeviceSide {
     const timeouts = this.timeouts;
     const { radio, peripheralId } = this.smpDevice(device);
     const deps: SmpJobDeps = {
-      radio,
       // The table may forget a device that stops advertising during a long connection; the id stays valid.
-      peripheralId: () => this.table.peripheralIdOf(device.id) ?? peripheralId,
+      connect: bleSmpConnector(radio, () => this.table.peripheralIdOf(device.id) ?? peripheralId, device.name),
       recordFirmware: (version) => this.table.recordFirmware(device.id, version),
       connectTimeoutMs: Math.min(this.options.connectTimeoutMs, timeouts.rebootComeBackMs),
       uploadTimeouts: this.options.uploadTimeouts,

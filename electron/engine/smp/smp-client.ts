@@ -1,19 +1,11 @@
-// SMP requests and responses over one notifying GATT characteristic (ble-protocols.md §1.1–1.3).
+// SMP requests and responses over one SmpTransport (ble-protocols.md §1.1–1.3): BLE GATT, a serial
+// console or UDP; the transport frames, fragments and reassembles, the client sees whole packets.
 // Several requests may be in flight (the upload window); responses are matched by sequence number.
-// noble never times out a pending reply, so every request carries its own timeout here, and a link
+// No transport times out a pending reply, so every request carries its own timeout here, and a link
 // that drops rejects everything pending at once.
-import { fragmentSmpPacket, SmpReassembler, type SmpHeader, type SmpVersion } from './smp-frame.ts';
+import { decodeSmpPacket, type SmpHeader, type SmpVersion } from './smp-frame.ts';
 import { checkResponse, encodeSmpRequest, SmpDeviceError, type CborMap, type SmpRequest } from './smp-messages.ts';
-
-// Until the client speaks SmpTransport (the next commit): the slice of ble/ble-radio.ts it uses, by shape.
-interface GattConnection {
-  readonly attMtu: number | null;
-  onDisconnect(listener: (reason: string) => void): () => void;
-}
-interface NotifyChannel {
-  write(data: Buffer): Promise<void>;
-  onNotification(listener: (data: Buffer) => void): () => void;
-}
+import type { SmpTransport, SmpTransportKind } from './smp-transport.ts';
 
 /** No answer in time. Retried by the uploader; fatal elsewhere. */
 export class SmpTimeoutError extends Error {
@@ -25,11 +17,20 @@ export class SmpTimeoutError extends Error {
   }
 }
 
-/** The BLE link went down with requests pending. */
+/** What went down, in the words of the link that carried it. */
+const LINK_LOST_WORDS: Record<SmpTransportKind, string> = {
+  ble: 'the Bluetooth link dropped',
+  serial: 'the serial port closed',
+  udp: 'the UDP link was lost',
+};
+
+/** The link went down with requests pending (any transport; ESP BLE OTA uses it for its GATT link too). */
 export class LinkLostError extends Error {
-  constructor(reason: string) {
-    super(`the Bluetooth link dropped: ${reason}`);
+  readonly kind: SmpTransportKind;
+  constructor(reason: string, kind: SmpTransportKind = 'ble') {
+    super(`${LINK_LOST_WORDS[kind]}: ${reason}`);
     this.name = 'LinkLostError';
+    this.kind = kind;
   }
 }
 
@@ -44,11 +45,8 @@ interface Pending {
 const UNSUPPORTED_TOO_NEW = 13;
 
 export class SmpClient {
-  /** Largest ATT write: MTU − 3 (20 bytes when the radio does not report the MTU). */
-  readonly attMtu: number;
-  private readonly channel: NotifyChannel;
+  readonly transport: SmpTransport;
   private readonly pending = new Map<number, Pending>();
-  private readonly reassembler = new SmpReassembler();
   private sequence = Math.floor(Math.random() * 256);
   private version: SmpVersion = 2;
   private lost: string | null = null;
@@ -56,12 +54,11 @@ export class SmpClient {
   /** Headers of answers, for tests and the log: which SMP version the device speaks. */
   lastResponseHeader: SmpHeader | null = null;
 
-  constructor(connection: GattConnection, channel: NotifyChannel) {
-    this.channel = channel;
-    this.attMtu = connection.attMtu ?? 23;
+  constructor(transport: SmpTransport) {
+    this.transport = transport;
     this.stopListening.push(
-      channel.onNotification((data) => this.onNotification(data)),
-      connection.onDisconnect((reason) => this.fail(reason)),
+      transport.onPacket((packet) => this.onPacket(packet)),
+      transport.onClose((reason) => this.fail(reason)),
     );
   }
 
@@ -89,22 +86,19 @@ export class SmpClient {
    * interleaved with another packet's, §1.1), and its answer is matched by sequence number.
    */
   send(request: SmpRequest, timeoutMs: number): Promise<CborMap> {
-    if (this.lost !== null) return Promise.reject(new LinkLostError(this.lost));
+    if (this.lost !== null) return Promise.reject(new LinkLostError(this.lost, this.transport.kind));
     const sequence = this.nextSequence();
     const packet = encodeSmpRequest(request, sequence, this.version);
-    const fragments = fragmentSmpPacket(packet, this.attMtu);
     return new Promise<CborMap>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(sequence);
         // Nothing else is waiting, so bytes held back for an unfinished packet are stale (a packet
         // that announced more than it carried); without this they would swallow every later answer.
-        if (this.pending.size === 0) this.reassembler.reset();
+        if (this.pending.size === 0) this.transport.discardPartial?.();
         reject(new SmpTimeoutError(request, timeoutMs));
       }, timeoutMs);
       this.pending.set(sequence, { request, resolve, reject, timer });
-      for (const fragment of fragments) {
-        this.channel.write(fragment).catch((error: Error) => this.settle(sequence, error));
-      }
+      this.transport.send(packet).catch((error: Error) => this.settle(sequence, error));
     });
   }
 
@@ -126,12 +120,12 @@ export class SmpClient {
     throw new Error('256 SMP requests in flight');
   }
 
-  private onNotification(data: Buffer): void {
+  private onPacket(data: Buffer): void {
     let packets;
     try {
-      packets = this.reassembler.push(data);
+      packets = [decodeSmpPacket(data)];
     } catch {
-      // Garbage that is not an SMP header: nothing pending can be matched to it; timeouts retry.
+      // Garbage that is not an SMP packet: nothing pending can be matched to it; timeouts retry.
       return;
     }
     for (const packet of packets) {
@@ -165,7 +159,7 @@ export class SmpClient {
   private fail(reason: string): void {
     if (this.lost !== null) return;
     this.lost = reason;
-    this.reassembler.reset();
-    for (const sequence of [...this.pending.keys()]) this.settle(sequence, new LinkLostError(reason));
+    for (const sequence of [...this.pending.keys()])
+      this.settle(sequence, new LinkLostError(reason, this.transport.kind));
   }
 }

@@ -1,5 +1,6 @@
-// One connection to an SMP device: connect, subscribe, read MCUmgr params (which decide the packet
-// size and window, §1.7–1.8), and the image-management commands the job needs.
+// One connection to an SMP device over any SmpTransport (BLE, serial, UDP): open the transport, read
+// MCUmgr params (which decide the packet size and window, §1.7–1.8), and the image-management commands
+// the job needs.
 import { UpdateError } from '../update-error.ts';
 import { SmpClient, SmpTimeoutError } from './smp-client.ts';
 import {
@@ -14,32 +15,9 @@ import {
   type ImageSlotState,
   type McumgrParams,
 } from './smp-messages.ts';
-import { maxSmpPacket, uploadWindow } from './upload-chunks.ts';
+import type { SmpConnector, SmpTransport, SmpTransportKind } from './smp-transport.ts';
+import { uploadWindow } from './upload-chunks.ts';
 
-// Until the session opens an SmpTransport (the next commit): the slice of ble/ble-radio.ts it uses, by shape.
-interface GattConnection {
-  readonly attMtu: number | null;
-  readonly connected: boolean;
-  openNotifyChannel(serviceUuid: string, characteristicUuid: string, signal?: AbortSignal): Promise<NotifyChannel>;
-  onDisconnect(listener: (reason: string) => void): () => void;
-  disconnect(): Promise<void>;
-}
-interface NotifyChannel {
-  write(data: Buffer): Promise<void>;
-  onNotification(listener: (data: Buffer) => void): () => void;
-}
-interface BleRadio {
-  connect(
-    peripheralId: string,
-    options: { mtu?: number; timeoutMs: number; signal?: AbortSignal },
-  ): Promise<GattConnection>;
-}
-
-export const SMP_SERVICE_UUID = '8d53dc1d1db74cd3868b8a527460aa84';
-export const SMP_CHARACTERISTIC_UUID = 'da2e7828fbce4e01ae9e261174997c48';
-
-/** Nordic asks for 498: two full 251-byte LL packets per ATT PDU (§6.1). */
-const REQUESTED_MTU = 498;
 /** Android gives the params read 1 s; a device without the command may also just stay silent. */
 const PARAMS_TIMEOUT_MS = 1_000;
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -48,6 +26,9 @@ const ERASE_TIMEOUT_MS = 40_000;
 
 /** How an upload uses this connection: what the plan shows and the job card reports. */
 export interface SmpLink {
+  /** Which link carries the packets, and that link in a few words ("serial /dev/ttyACM0, 115200 baud"). */
+  transport: SmpTransportKind;
+  label: string;
   attMtu: number | null;
   bufSize: number | null;
   bufCount: number | null;
@@ -56,41 +37,42 @@ export interface SmpLink {
 }
 
 export interface SessionOptions {
-  connectTimeoutMs: number;
+  /** How long the connector may wait for the board (in range, port present, answering). */
+  timeoutMs: number;
   signal?: AbortSignal;
 }
 
 export class SmpSession {
-  readonly connection: GattConnection;
+  readonly transport: SmpTransport;
   readonly client: SmpClient;
   /** null when the device does not answer the params request (no reassembly assumed then). */
   readonly params: McumgrParams | null;
 
-  private constructor(connection: GattConnection, client: SmpClient, params: McumgrParams | null) {
-    this.connection = connection;
+  private constructor(transport: SmpTransport, client: SmpClient, params: McumgrParams | null) {
+    this.transport = transport;
     this.client = client;
     this.params = params;
   }
 
-  static async open(radio: BleRadio, peripheralId: string, options: SessionOptions): Promise<SmpSession> {
-    let connection: GattConnection;
+  /**
+   * Opens a fresh transport with `connect` and reads the MCUmgr params. Errors are UpdateError
+   * sentences: the connector's own (out of range, port gone, cancelled), or no usable SMP service.
+   */
+  static async open(connect: SmpConnector, options: SessionOptions): Promise<SmpSession> {
+    let transport: SmpTransport;
     try {
-      connection = await radio.connect(peripheralId, {
-        mtu: REQUESTED_MTU,
-        timeoutMs: options.connectTimeoutMs,
-        signal: options.signal,
-      });
+      transport = await connect({ timeoutMs: options.timeoutMs, signal: options.signal });
     } catch (error) {
       if (options.signal?.aborted) throw new UpdateError('cancelled', 'Cancelled while connecting.');
-      throw new UpdateError('connection-lost', `Cannot connect over Bluetooth: ${(error as Error).message}.`);
+      if (error instanceof UpdateError) throw error;
+      throw new UpdateError('connection-lost', `Cannot connect: ${(error as Error).message}.`);
     }
     try {
-      const channel = await connection.openNotifyChannel(SMP_SERVICE_UUID, SMP_CHARACTERISTIC_UUID, options.signal);
-      const client = new SmpClient(connection, channel);
+      const client = new SmpClient(transport);
       const params = await readParams(client);
-      return new SmpSession(connection, client, params);
+      return new SmpSession(transport, client, params);
     } catch (error) {
-      await connection.disconnect();
+      await transport.close();
       if (error instanceof UpdateError) throw error;
       throw new UpdateError(
         'unsupported-protocol',
@@ -99,14 +81,15 @@ export class SmpSession {
     }
   }
 
-  /** ATT MTU as negotiated (null: the radio does not say; 23 is assumed). */
+  /** ATT MTU as negotiated (BLE; null: the radio does not say, 23 is assumed; null for serial and UDP). */
   get attMtu(): number | null {
-    return this.connection.attMtu;
+    return this.transport.attMtu;
   }
 
-  /** Largest SMP packet: buf_size when the device gave it, else one ATT write. */
+  /** Largest SMP packet: buf_size when the device gave it, else the transport's default (one ATT write on BLE). */
   get maxPacket(): number {
-    return maxSmpPacket({ bufSize: this.params?.bufSize ?? null, attMtu: this.client.attMtu });
+    const bufSize = this.params?.bufSize;
+    return bufSize && bufSize > 0 ? bufSize : this.transport.defaultMaxPacket;
   }
 
   get window(): number {
@@ -115,6 +98,8 @@ export class SmpSession {
 
   get link(): SmpLink {
     return {
+      transport: this.transport.kind,
+      label: this.transport.label,
       attMtu: this.attMtu,
       bufSize: this.params?.bufSize ?? null,
       bufCount: this.params?.bufCount ?? null,
@@ -147,7 +132,11 @@ export class SmpSession {
    * disconnect event must not hold us).
    */
   async resetAndClose(goneMs: number): Promise<void> {
-    const down = new Promise<void>((resolve) => this.connection.onDisconnect(() => resolve()));
+    let stopWaiting = (): void => {};
+    const down = new Promise<void>((resolve) => {
+      stopWaiting = this.transport.onClose(() => resolve());
+      if (!this.transport.connected) resolve();
+    });
     let timer: NodeJS.Timeout | undefined;
     try {
       await this.reset();
@@ -159,6 +148,7 @@ export class SmpSession {
       ]);
     } finally {
       clearTimeout(timer);
+      stopWaiting();
       await this.close();
     }
   }
@@ -171,7 +161,7 @@ export class SmpSession {
     try {
       await this.client.request(resetRequest(), COMMAND_TIMEOUT_MS);
     } catch (error) {
-      if (this.connection.connected) throw error;
+      if (this.transport.connected) throw error;
     }
   }
 
@@ -182,7 +172,7 @@ export class SmpSession {
     if (this.closed) return;
     this.closed = true;
     this.client.close();
-    await this.connection.disconnect();
+    await this.transport.close();
   }
 
   private async command(request: ReturnType<typeof imageStateReadRequest>, timeoutMs = COMMAND_TIMEOUT_MS) {

@@ -34,6 +34,12 @@ export interface SmpTransport {
   onPacket(listener: (packet: Buffer) => void): () => void;
   /** The link went down by itself (not by close()): once, with the reason in words. Returns unsubscribe. */
   onClose(listener: (reason: string) => void): () => void;
+  /**
+   * Optional: forgets bytes held back for an unfinished packet. The client calls it when a request timed
+   * out and nothing else waits for an answer, so a packet that announced more than it carried cannot
+   * swallow every later answer (BLE reassembly needs it; a CRC-checked or datagram link may omit it).
+   */
+  discardPartial?(): void;
   /** Closes the link (idempotent); pending sends reject. */
   close(): Promise<void>;
 }

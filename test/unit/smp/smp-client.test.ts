@@ -1,11 +1,14 @@
-// SmpClient (ble-protocols.md §1.1–1.3) over a fake GATT link: the test plays the SMP server, reading
-// whole request packets back out of the ATT writes and answering with notifications split however
-// it likes. Fragmentation, reassembly, matching by sequence, timeouts, both error shapes, the v1
-// fallback and link loss. No radio, no sockets.
+// SmpClient (ble-protocols.md §1.1–1.3) over the GATT transport (ble/smp-gatt-transport.ts) on a fake
+// GATT link: the test plays the SMP server, reading whole request packets back out of the ATT writes
+// and answering with notifications split however it likes. Fragmentation, reassembly, matching by
+// sequence, timeouts, both error shapes, the v1 fallback and link loss (in the words of each
+// transport kind). No radio, no sockets.
 import { decode, encode } from 'cborg';
 import { describe, expect, it } from 'vitest';
 import type { GattConnection, NotifyChannel } from '../../../electron/engine/ble/ble-radio.ts';
+import { SmpGattTransport } from '../../../electron/engine/ble/smp-gatt-transport.ts';
 import { LinkLostError, SmpClient, SmpTimeoutError } from '../../../electron/engine/smp/smp-client.ts';
+import type { SmpTransport } from '../../../electron/engine/smp/smp-transport.ts';
 import {
   decodeSmpPacket,
   encodeSmpPacket,
@@ -104,8 +107,9 @@ function response(request: SmpPacket, body: CborMap, over: Partial<Omit<SmpHeade
 
 function setup(attMtu: number | null = 247) {
   const link = new FakeLink(attMtu);
-  const client = new SmpClient(link, link);
-  return { link, client };
+  const transport = new SmpGattTransport(link, link);
+  const client = new SmpClient(transport);
+  return { link, client, transport };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -124,8 +128,8 @@ describe('SmpClient: writes', () => {
     [185, 182],
   ] as const) {
     it(`fragments at MTU − 3 (${perWrite} bytes for MTU ${mtu ?? 'unknown'}), back to back, two requests in one tick never interleaved`, () => {
-      const { link, client } = setup(mtu);
-      expect(client.attMtu).toBe(perWrite + 3);
+      const { link, client, transport } = setup(mtu);
+      expect(transport.defaultMaxPacket).toBe(perWrite);
       // 8 + map 1 + "d" 2 + text head 3 + 395 = 409 bytes, and 8 + 1 + 2 + 2 + 255 = 268.
       void client.request(echoRequest('a'.repeat(395)), 1_000).catch(() => {});
       void client.request(echoRequest('b'.repeat(255)), 1_000).catch(() => {});
@@ -376,4 +380,41 @@ describe('SmpClient: link loss', () => {
     expect(await rejection(client.request(mcumgrParamsRequest(), 1_000))).toBeInstanceOf(LinkLostError);
     expect(link.requests).toHaveLength(1);
   });
+});
+
+describe('SmpClient: link loss over other transports', () => {
+  /** A whole-packet transport of the given kind: sends go nowhere, the test closes it. */
+  function fakeTransport(kind: SmpTransport['kind']) {
+    const closeListeners = new Set<(reason: string) => void>();
+    const transport: SmpTransport = {
+      kind,
+      label: kind === 'serial' ? 'serial /dev/ttyACM0, 115200 baud' : 'UDP 127.0.0.1:1337',
+      defaultMaxPacket: 128,
+      attMtu: null,
+      connected: true,
+      send: () => Promise.resolve(),
+      onPacket: () => () => {},
+      onClose: (listener) => {
+        closeListeners.add(listener);
+        return () => closeListeners.delete(listener);
+      },
+      close: () => Promise.resolve(),
+    };
+    return { transport, drop: (reason: string) => closeListeners.forEach((l) => l(reason)) };
+  }
+
+  for (const [kind, words] of [
+    ['serial', 'the serial port closed: the cable was pulled'],
+    ['udp', 'the UDP link was lost: the cable was pulled'],
+  ] as const) {
+    it(`a ${kind} link that goes down says so in its own words, not Bluetooth's`, async () => {
+      const { transport, drop } = fakeTransport(kind);
+      const client = new SmpClient(transport);
+      const pending = client.request(mcumgrParamsRequest(), 1_000);
+      drop('the cable was pulled');
+      const error = await rejection(pending);
+      expect(error).toBeInstanceOf(LinkLostError);
+      expect(error.message).toBe(words);
+    });
+  }
 });
