@@ -39,7 +39,13 @@ export function slotsLine(slots: FlashSlots): string {
 export function deviceLine(d: Device): string {
   const signal = d.rssi !== null ? ` ${formatRssi(d.rssi)}` : '';
   const where =
-    d.transport === 'ble' ? `BLE ${d.address ?? '?'}${signal}` : formatEndpoint(d.address, d.hostname, d.port);
+    d.transport === 'ble'
+      ? `BLE ${d.address ?? '?'}${signal}`
+      : d.transport === 'serial'
+        ? `${d.address ?? '?'} ${d.serial?.baudRate ?? ''}`.trim()
+        : d.id.startsWith('udp:')
+          ? `udp://${formatEndpoint(d.address, null, d.port)}`
+          : formatEndpoint(d.address, d.hostname, d.port);
   const later = d.transport === 'ble' && !d.pushSupported ? ' (listed; pushing over it comes later)' : '';
   const password = d.authChallenge ? ` · needs a password (${d.authChallenge})` : '';
   const columns = `${d.name.padEnd(28)} ${where.padEnd(28)} ${PROTOCOL_LABELS[d.protocol].padEnd(34)}`;

@@ -7,16 +7,25 @@ import { Output, exitWhenFlushed, forTerminal, keepQuietOnClosedPipes, writeOut 
 import { UsageError, optionErrorWords, packageVersion } from './usage.ts';
 import { deviceLine, offlineNote, printImage, printImageSlots, slotsLine } from './describe.ts';
 import { resolveDeviceRef } from './resolve-device.ts';
-import { boardsFound, deviceCommandDone, deviceCommandMessage, pushableWith, statusHeadline } from './messages.ts';
+import {
+  boardsFound,
+  deviceCommandDone,
+  deviceCommandMessage,
+  notAdded,
+  pushableWith,
+  serialPortLine,
+  statusHeadline,
+} from './messages.ts';
 
 const HELP = `ota-bench — push firmware to dev boards on your bench
 
 Usage:
-  ota-bench discover [--timeout S] [--json]
+  ota-bench discover [--timeout S] [--serial PATH]… [--udp HOST[:PORT]]… [--baud N] [--flow none|rts-cts] [--json]
   ota-bench inspect FILE|FOLDER [FILE2] [--json]
   ota-bench push FILE [FILE2] --to DEVICE [--protocol P] [--commit auto|prompt|never] [--commit-timeout S]
                  [[--user U] --password P] [--health-seconds S] [--reboot-timeout S] [--force] [--json]
-                 [--mode test-and-confirm|confirm-only|test-only]   (MCUmgr/SMP devices over BLE)
+                 [--mode test-and-confirm|confirm-only|test-only]   (MCUmgr/SMP devices: BLE, serial, UDP)
+                 [--baud N] [--flow none|rts-cts]   (serial ports)
                  [--ota-port N]   (ArduinoOTA: the TCP port, 1024–65535, the board connects back to; default a free one)
   ota-bench push FILE [FILE…] --to A --to B,C… | --all   (several boards: a fleet run)
                  [--outdated] [--skip-offline] [--concurrency N] [--stop-on-failure] [--staged]
@@ -29,8 +38,15 @@ Usage:
 A board's password: --password P (alone for password-only boards: ESPHome native OTA, ArduinoOTA), else
 OTA_BENCH_PASSWORD with --user, else (in a terminal) asked for without echo. It is never printed or logged.
 
-DEVICE is a discovered id or name, a BLE address, or host[:port] (no discovery needed).
-BLE: MCUmgr/SMP devices take signed MCUboot images (app.signed.bin). --mode picks what happens after
+DEVICE is a discovered id or name, a BLE address, host[:port], udp://HOST[:PORT] (MCUmgr over UDP,
+port 1337 by default, IPv6 in brackets) or serial:PATH[@BAUD] (a serial port, e.g. serial:/dev/ttyACM0,
+serial:COM5@115200, or a pty the OS does not list: serial:/dev/pts/3); the last three need no discovery.
+Serial ports: discover lists every port (path, USB ids, the board they name, what the probe found).
+OTA Bench writes only to ports that carry a USB id known for MCUmgr, or that you name (--serial PATH,
+serial:PATH, or a port's name as DEVICE): those are asked for MCUmgr params and an echo; others are
+listed, never written to. --baud N (default 115200) and --flow rts-cts set the port for this command.
+--udp HOST[:PORT] adds an MCUmgr board over UDP to discover. OTA_BENCH_SERIAL=off turns serial ports off.
+MCUmgr/SMP devices (BLE, serial, UDP) take signed MCUboot images (app.signed.bin). --mode picks what happens after
 the upload: test-and-confirm (default: boot it once, confirm once it runs, else MCUboot reverts),
 confirm-only (permanent before the reset, no way back) or test-only (left unconfirmed).
 On an SMP device, commit confirms the running test image (or the one pending in slot 1, saying which);
@@ -81,6 +97,10 @@ const options = {
   concurrency: { type: 'string' },
   'stop-on-failure': { type: 'boolean' },
   staged: { type: 'boolean' },
+  serial: { type: 'string', multiple: true },
+  udp: { type: 'string', multiple: true },
+  baud: { type: 'string' },
+  flow: { type: 'string' },
 } as const;
 
 function seconds(value: string | undefined, fallback: number, name: string): number {
@@ -88,6 +108,16 @@ function seconds(value: string | undefined, fallback: number, name: string): num
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} wants a number of seconds, not "${value}".`);
   return n;
+}
+
+/** --baud and --flow, checked against the rates and modes a port offers. */
+function serialOptions(baud: string | undefined, flow: string | undefined, rates: readonly number[]) {
+  const baudRate = baud === undefined ? undefined : Number(baud);
+  if (baudRate !== undefined && !rates.includes(baudRate))
+    throw new UsageError(`--baud must be one of ${rates.join(', ')}, not "${baud}".`);
+  if (flow !== undefined && flow !== 'none' && flow !== 'rts-cts')
+    throw new UsageError(`--flow must be none or rts-cts, not "${flow}".`);
+  return { baudRate, flowControl: flow as 'none' | 'rts-cts' | undefined };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -125,6 +155,10 @@ async function main(argv: string[]): Promise<number> {
     out.error((error as Error).message);
     return 2;
   }
+  const { SERIAL_BAUD_RATES } = await import('../../shared/request-schemas.ts');
+  const serialSettings = serialOptions(values.baud, values.flow, SERIAL_BAUD_RATES);
+  const { useSerialSettings } = await import('./resolve-device.ts');
+  useSerialSettings(serialSettings);
   const { createEngine } = await import('../engine/index.ts');
   const { dataDir } = await import('../engine/jobs/board-lock.ts');
   const { historyFile } = await import('../engine/history/history-file.ts');
@@ -146,14 +180,25 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'discover': {
         await engine.startDiscovery();
-        await new Promise((resolve) => setTimeout(resolve, seconds(values.timeout, 3, 'timeout') * 1000));
+        const { addNamedBoards } = await import('./discover-named.ts');
+        const wait = new Promise((resolve) => setTimeout(resolve, seconds(values.timeout, 3, 'timeout') * 1000));
+        // Ports and UDP boards named on the command line are probed while discovery runs.
+        const failures = await addNamedBoards(engine, values.serial ?? [], values.udp ?? []);
+        await wait;
         const devices = engine.listDevices();
         for (const d of devices) {
           out.event('device', d);
           out.line(`${deviceLine(d)}${offlineNote(d, Date.now())}`);
+          const portLine = serialPortLine(d);
+          if (portLine) out.line(portLine);
         }
-        const ble = engine.discoveryStatus().ble;
-        if (ble && ble.state !== 'scanning') out.line(`BLE: ${ble.message}`);
+        for (const failure of failures) {
+          out.event('notAdded', failure);
+          out.line(notAdded(failure.ref, failure.reason));
+        }
+        const status = engine.discoveryStatus();
+        if (status.ble && status.ble.state !== 'scanning') out.line(`BLE: ${status.ble.message}`);
+        if (status.serial && status.serial.state !== 'watching') out.line(`Serial: ${status.serial.message}`);
         const found = { fromVersion: null, toVersion: null, count: devices.length };
         out.result({ state: 'done', result: 'success', message: boardsFound(devices.length), ...found });
         return 0;

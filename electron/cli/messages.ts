@@ -20,6 +20,32 @@ export function credentialsHint(credentialsGiven: boolean, protocol?: ProtocolId
   return passwordOnly ? 'Give it with --password PASSWORD.' : AUTH_HINT;
 }
 
+/** `serial /dev/ttyACM0, 115200 baud` (`, RTS/CTS` with flow control). */
+export function serialWhere(device: Device): string {
+  const facts = device.serial;
+  if (!facts) return `serial ${device.address ?? device.id}`;
+  const flow = facts.flowControl === 'rts-cts' ? ', RTS/CTS' : '';
+  return `serial ${facts.path}, ${facts.baudRate} baud${flow}`;
+}
+
+/** The second line of a serial port in `discover`: USB ids, the board they name, what the probe found. */
+export function serialPortLine(device: Device): string | null {
+  const facts = device.serial;
+  if (!facts) return null;
+  const usb = facts.vendorId ? `USB ${facts.vendorId}:${facts.productId ?? '????'}` : 'not USB';
+  const board = facts.knownBoard ? ` (${facts.knownBoard})` : '';
+  const serialNumber = facts.serialNumber ? ` serial ${facts.serialNumber}` : '';
+  const probe = facts.allowed
+    ? `probe: ${facts.probe}${facts.probeMessage ? ` — ${facts.probeMessage}` : ''}`
+    : 'not probed: OTA Bench writes only to ports you name (--serial PATH) or that carry a known USB id';
+  return `    ${usb}${board}${serialNumber} · ${probe}`;
+}
+
+/** `--serial` / `--udp` given to discover that could not be added, one line each. */
+export function notAdded(ref: string, reason: string): string {
+  return `✖ ${ref}: ${reason}`;
+}
+
 export function boardsFound(count: number): string {
   return `${count} board(s) found.`;
 }
@@ -39,7 +65,11 @@ export function boardLine(device: Device, protocol: ProtocolId): string {
   const where =
     device.transport === 'ble'
       ? `BLE ${device.address ?? device.id}`
-      : formatEndpoint(device.address, device.hostname, device.port);
+      : device.transport === 'serial'
+        ? serialWhere(device)
+        : device.id.startsWith('udp:')
+          ? `udp://${formatEndpoint(device.address, null, device.port)}`
+          : formatEndpoint(device.address, device.hostname, device.port);
   const running = device.firmwareVersion ? `, running ${device.firmwareVersion}` : '';
   return `Board: ${device.name} (${where}, ${PROTOCOL_LABELS[protocol]}${running})`;
 }

@@ -101,7 +101,9 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
   });
   out.event('device', device);
   out.line(boardLine(device, options.protocol ?? device.protocol));
-  if (device.transport === 'ble') out.line(`Mode: ${SMP_COMMIT_MODES[options.mode ?? 'test-and-confirm'].label}.`);
+  // Every MCUmgr board (BLE, serial, UDP) takes a commit mode.
+  if (device.protocol === 'mcumgr-smp')
+    out.line(`Mode: ${SMP_COMMIT_MODES[options.mode ?? 'test-and-confirm'].label}.`);
 
   const planWith = (credentials: PushOptions['credentials']) =>
     engine
@@ -160,7 +162,7 @@ export async function pushCommand(engine: OtaEngine, out: Output, options: PushO
     commitPolicy: options.commit,
     commitTimeoutSeconds: options.commitTimeout,
     credentials: options.credentials,
-    mode: device.transport === 'ble' ? options.mode : undefined,
+    mode: device.protocol === 'mcumgr-smp' ? options.mode : undefined,
     otaListenPort: options.otaListenPort,
   };
   // --force overrides the plan printed above, by its fingerprint: should another check fail by the

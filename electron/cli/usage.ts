@@ -20,6 +20,10 @@ const STRING_OPTIONS = new Set([
   'mode',
   'ota-port',
   'concurrency',
+  'serial',
+  'udp',
+  'baud',
+  'flow',
 ]);
 
 /** One sentence for a parseArgs error (ERR_PARSE_ARGS_*), naming the option as the user typed it. */

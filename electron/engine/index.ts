@@ -3,6 +3,7 @@ import type { BleRadio } from './ble/ble-radio.ts';
 import type { BleSideOptions } from './sides/ble-side.ts';
 import type { OtaEngine } from './engine-api.ts';
 import { Engine, type EngineSideOptions } from './engine.ts';
+import { osSerialAccess } from './sides/serial-os.ts';
 import type { Retention } from './history/maintenance.ts';
 import { DEFAULT_JOB_TIMEOUTS, type JobTimeouts } from './jobs/job-context.ts';
 
@@ -47,7 +48,8 @@ export function createEngine(options: EngineOptions = {}): OtaEngine {
 
 /** The MCUmgr operations and the OS's serial ports, unless the caller injected its own. */
 function withDefaultSides(given: EngineSideOptions = {}): EngineSideOptions {
-  return { serial: { ...given.serial }, udp: { ...given.udp } };
+  const serialAccess = given.serial && 'access' in given.serial ? given.serial.access : osSerialAccess();
+  return { serial: { ...given.serial, access: serialAccess }, udp: { ...given.udp } };
 }
 
 export type { OtaEngine } from './engine-api.ts';

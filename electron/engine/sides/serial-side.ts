@@ -67,8 +67,8 @@ export interface SerialPortAccess {
   list(): Promise<ListedSerialPort[]>;
   /** Opens an SMP transport over the port (console framing); rejects with the OS's reason. */
   open(path: string, settings: SerialLinkSettings, signal?: AbortSignal): Promise<SmpTransport>;
-  /** The board family a USB id names when it is known to carry MCUmgr; null otherwise. */
-  knownBoard(vendorId: string | null, productId: string | null): string | null;
+  /** The board family a USB id names (discovery/usb-boards.ts); `carriesMcumgr`: allowed by default. */
+  knownBoard(vendorId: string | null, productId: string | null): { name: string; carriesMcumgr: boolean } | null;
 }
 
 export interface SerialSideOptions {
@@ -107,7 +107,9 @@ interface RememberedSettings {
   allowed: boolean | null;
 }
 
-export function serialDeviceId(port: Pick<ListedSerialPort, 'path' | 'vendorId' | 'productId' | 'serialNumber'>): string {
+export function serialDeviceId(
+  port: Pick<ListedSerialPort, 'path' | 'vendorId' | 'productId' | 'serialNumber'>,
+): string {
   if (port.serialNumber && port.vendorId && port.productId)
     return `serial:usb:${port.vendorId}:${port.productId}:${port.serialNumber}`;
   return `serial:${port.path}`;
@@ -157,9 +159,14 @@ export class SerialSide implements DeviceSide {
     if (!this.enabled) return { serial: { state: 'off', message: SERIAL_OFF, ports } };
     if (!this.access)
       return {
-        serial: { state: 'unavailable', message: serialUnavailable(this.options.unavailableReason ?? 'no lister'), ports },
+        serial: {
+          state: 'unavailable',
+          message: serialUnavailable(this.options.unavailableReason ?? 'no lister'),
+          ports,
+        },
       };
-    if (this.listFailure) return { serial: { state: 'unavailable', message: serialUnavailable(this.listFailure), ports } };
+    if (this.listFailure)
+      return { serial: { state: 'unavailable', message: serialUnavailable(this.listFailure), ports } };
     if (!this.timer) return { serial: { state: 'starting', message: 'Serial ports are not watched yet.', ports } };
     return { serial: { state: 'watching', message: serialWatching(ports), ports } };
   }
@@ -323,7 +330,12 @@ export class SerialSide implements DeviceSide {
 
   /** A port that went away stays listed (offline) when it mattered: allowed, named, or held by a job. */
   private keepWhenGone(entry: PortEntry): boolean {
-    return entry.named || this.holds.has(entry.id) || this.settings.get(entry.id)?.allowed === true || this.known(entry) !== null;
+    return (
+      entry.named ||
+      this.holds.has(entry.id) ||
+      this.settings.get(entry.id)?.allowed === true ||
+      this.known(entry) !== null
+    );
   }
 
   private newEntry(port: ListedSerialPort): PortEntry {
@@ -339,7 +351,13 @@ export class SerialSide implements DeviceSide {
     };
   }
 
+  /** The family's name when its USB id is known to carry MCUmgr (allowed by default, evidence usb-id). */
   private known(entry: PortEntry): string | null {
+    const family = this.family(entry);
+    return family?.carriesMcumgr ? family.name : null;
+  }
+
+  private family(entry: PortEntry): { name: string; carriesMcumgr: boolean } | null {
     return this.access?.knownBoard(entry.port.vendorId, entry.port.productId) ?? null;
   }
 
@@ -360,6 +378,7 @@ export class SerialSide implements DeviceSide {
 
   private toDevice(entry: PortEntry): Device {
     const knownBoard = this.known(entry);
+    const familyName = this.family(entry)?.name ?? null;
     const settings = this.settingsOf(entry.id);
     const allowed = this.isAllowed(entry);
     const facts: SerialPortFacts = {
@@ -368,7 +387,7 @@ export class SerialSide implements DeviceSide {
       productId: entry.port.productId,
       manufacturer: entry.port.manufacturer,
       serialNumber: entry.port.serialNumber,
-      knownBoard,
+      knownBoard: familyName,
       baudRate: settings.baudRate,
       flowControl: settings.flowControl,
       allowed,
@@ -380,7 +399,7 @@ export class SerialSide implements DeviceSide {
     return {
       id: entry.id,
       transport: 'serial',
-      name: entry.port.friendlyName ?? knownBoard ?? entry.port.manufacturer ?? entry.port.path,
+      name: entry.port.friendlyName ?? familyName ?? entry.port.manufacturer ?? entry.port.path,
       hostname: null,
       address: entry.port.path,
       port: 0,
@@ -430,7 +449,8 @@ export class SerialSide implements DeviceSide {
       transport = await this.openPort(entry.port.path, settings);
     } catch (error) {
       const reason = (error as Error).message;
-      const busy = /busy|lock|EBUSY|EACCES.*lock|in use/i.test(reason);
+      const kind = (error as { kind?: string }).kind;
+      const busy = kind === 'busy' || (kind === undefined && /busy|lock|in use/i.test(reason));
       entry.probe = busy ? 'busy' : 'error';
       entry.probeMessage = busy ? probeBusy(entry.port.path) : probeFailed(entry.port.path, reason);
       return;
@@ -451,7 +471,8 @@ export class SerialSide implements DeviceSide {
   }
 
   private openPort(path: string, settings: SerialLinkSettings, signal?: AbortSignal): Promise<SmpTransport> {
-    if (!this.access) return Promise.reject(new Error(this.options.unavailableReason ?? 'serial ports are not available'));
+    if (!this.access)
+      return Promise.reject(new Error(this.options.unavailableReason ?? 'serial ports are not available'));
     return this.access.open(path, settings, signal);
   }
 

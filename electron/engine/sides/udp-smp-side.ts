@@ -5,13 +5,7 @@
 // and, after a reset, waits (bounded) for the board to answer again.
 import net from 'node:net';
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
-import type {
-  Device,
-  DeviceStatus,
-  ImageSlotActionResult,
-  PushPlan,
-  PushRequest,
-} from '../../../shared/domain.ts';
+import type { Device, DeviceStatus, ImageSlotActionResult, PushPlan, PushRequest } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import type { PlanOptions } from '../engine-api.ts';
 import type { Decision } from '../jobs/commit-decisions.ts';
@@ -255,7 +249,9 @@ export class UdpSmpSide implements DeviceSide {
         }
         if (Date.now() >= deadline) {
           const where = `udp://${endpoint(board.host, board.port)}`;
-          const why = lastReason ? udpNotSmp(endpoint(board.host, board.port), `${lastReason}.`) : portNotAnswering(where, timeoutMs / 1000);
+          const why = lastReason
+            ? udpNotSmp(endpoint(board.host, board.port), `${lastReason}.`)
+            : portNotAnswering(where, timeoutMs / 1000);
           throw new UpdateError('connection-lost', why);
         }
         // ICMP unreachable while the board's stack comes back up: try again shortly.

@@ -48,7 +48,9 @@ export class FakeSmpLink implements SmpTransport {
     else if (group === 0 && id === 0) body = { r: 'ota-bench' };
     else if (group === 1 && id === 0)
       body = {
-        images: [{ slot: 0, version: '0.0.0', hash: Buffer.alloc(32, 1), bootable: true, confirmed: true, active: true }],
+        images: [
+          { slot: 0, version: '0.0.0', hash: Buffer.alloc(32, 1), bootable: true, confirmed: true, active: true },
+        ],
       };
     else body = { rc: 8 };
     const answer = encodeSmpPacket({ op: op + 1, version, flags: 0, group, sequence, id }, encode(body));

@@ -18,7 +18,15 @@ import type { Job } from '../../../shared/domain.ts';
 const NORDIC = { vendorId: '1366', productId: '1015' };
 
 function port(path: string, partial: Partial<ListedSerialPort> = {}): ListedSerialPort {
-  return { path, vendorId: null, productId: null, manufacturer: null, serialNumber: null, friendlyName: null, ...partial };
+  return {
+    path,
+    vendorId: null,
+    productId: null,
+    manufacturer: null,
+    serialNumber: null,
+    friendlyName: null,
+    ...partial,
+  };
 }
 
 class FakeOs implements SerialPortAccess {
@@ -35,7 +43,12 @@ class FakeOs implements SerialPortAccess {
     this.links.push(link);
     return link;
   };
-  knownBoard = (vendorId: string | null) => (vendorId === NORDIC.vendorId ? 'Nordic J-Link CDC' : null);
+  knownBoard = (vendorId: string | null) =>
+    vendorId === NORDIC.vendorId
+      ? { name: 'Nordic J-Link CDC', carriesMcumgr: true }
+      : vendorId === '0403'
+        ? { name: 'FTDI USB-serial bridge', carriesMcumgr: false }
+        : null;
 }
 
 let sides: SerialSide[] = [];
@@ -100,9 +113,19 @@ describe('the serial side', () => {
       pushSupported: true,
       online: true,
     });
-    expect(dk?.serial).toMatchObject({ knownBoard: 'Nordic J-Link CDC', allowed: true, probe: 'smp', baudRate: 115200 });
-    expect(ftdi).toMatchObject({ protocol: 'unknown', pushSupported: false, online: true });
-    expect(ftdi?.serial).toMatchObject({ allowed: false, probe: 'unprobed' });
+    expect(dk?.serial).toMatchObject({
+      knownBoard: 'Nordic J-Link CDC',
+      allowed: true,
+      probe: 'smp',
+      baudRate: 115200,
+    });
+    expect(ftdi).toMatchObject({
+      name: 'FTDI USB-serial bridge',
+      protocol: 'unknown',
+      pushSupported: false,
+      online: true,
+    });
+    expect(ftdi?.serial).toMatchObject({ allowed: false, probe: 'unprobed', knownBoard: 'FTDI USB-serial bridge' });
     expect(ftdi?.probeNote).toMatch(/nothing was written to it/);
     expect(other.writes).toBe(0);
     expect(side.discoveryStatus().serial).toMatchObject({ state: 'watching', ports: 2 });
@@ -181,10 +204,13 @@ describe('the serial side', () => {
       { access: new FakeOs(), enabled: false },
     );
     sides.push(side);
-    expect(side.discoveryStatus().serial).toMatchObject({ state: 'off', message: expect.stringMatching(/OTA_BENCH_SERIAL=off/) });
+    expect(side.discoveryStatus().serial).toMatchObject({
+      state: 'off',
+      message: expect.stringMatching(/OTA_BENCH_SERIAL=off/),
+    });
   });
 
-  it("connector: waits for a pulled port to come back at another path, matched by USB serial number", async () => {
+  it('connector: waits for a pulled port to come back at another path, matched by USB serial number', async () => {
     const os = new FakeOs();
     const first = port('/dev/ttyACM0', { ...NORDIC, serialNumber: 'SN9' });
     os.ports = [first];
