@@ -154,7 +154,7 @@ export async function openSerialSmpTransport(options: SerialSmpTransportOptions)
     if (options.signal?.aborted) throw new SerialOpenError('cancelled', SERIAL_OPEN_CANCELLED);
     try {
       const port = await withDeadline(openPort({ path: options.path, baudRate: options.baudRate, rtscts }), options);
-      return wrapPort(port, options);
+      return wrapSerialPort(port, options);
     } catch (error) {
       if (error instanceof SerialOpenError && (error.kind === 'cancelled' || error.kind === 'timeout')) throw error;
       const kind = serialErrorKind(error);
@@ -198,7 +198,14 @@ function withDeadline(opening: Promise<SerialPortLike>, options: SerialSmpTransp
   });
 }
 
-function wrapPort(port: SerialPortLike, options: SerialSmpTransportOptions): SerialSmpTransport {
+/**
+ * The SMP transport over an already open port (or anything shaped like one: the QEMU tests wrap a TCP
+ * socket to the emulated UART this way). openSerialSmpTransport is this after opening.
+ */
+export function wrapSerialPort(
+  port: SerialPortLike,
+  options: Pick<SerialSmpTransportOptions, 'path' | 'baudRate' | 'lineLengthMax' | 'onConsoleLine'>,
+): SerialSmpTransport {
   const { path, baudRate } = options;
   const lineLengthMax = options.lineLengthMax ?? DEFAULT_LINE_LENGTH_MAX;
   const packetListeners = new Set<(packet: Buffer) => void>();
@@ -232,6 +239,7 @@ function wrapPort(port: SerialPortLike, options: SerialSmpTransportOptions): Ser
   };
 
   port.on('data', (data: Buffer) => {
+    if (!connected) return;
     for (const packet of decoder.push(data)) {
       for (const listener of [...packetListeners]) listener(packet);
     }

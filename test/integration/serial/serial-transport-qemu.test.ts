@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSerialSmpTransport, type SerialSmpTransport } from '../../../electron/engine/smp/serial-transport.ts';
 import { SMP_OP, decodeSmpPacket, encodeSmpPacket, type SmpVersion } from '../../../electron/engine/smp/smp-frame.ts';
 import { qemuSkipReason, startQemuBoard, type QemuBoard } from '../../sim/qemu/qemu-board.ts';
+import { openQemuTcpSmpTransport } from '../../sim/qemu/qemu-tcp-transport.ts';
 
 const skip = qemuSkipReason();
 if (skip) console.warn(`serial-transport-qemu: ${skip}`);
@@ -165,3 +166,27 @@ describe.skipIf(skip)(
     });
   },
 );
+
+describe.skipIf(skip)(`the same transport over QEMU's TCP serial socket${skip ? ` (${skip})` : ''}`, () => {
+  it('answers params and a multi-line echo from the real M0 board', async () => {
+    const board = await startQemuBoard({ build: 'm0', serial: { kind: 'tcp', port: 15_841 } });
+    try {
+      const transport = await openQemuTcpSmpTransport(board.tcpPort!);
+      expect(transport.label).toBe('serial qemu-tcp:127.0.0.1:15841, 115200 baud');
+      const params = await ask(transport, { op: SMP_OP.read, group: 0, id: 6, body: {} });
+      expect(params.body).toEqual({ buf_size: 384, buf_count: 4 });
+      const text = 'w'.repeat(250);
+      expect((await ask(transport, { op: SMP_OP.write, group: 0, id: 0, body: { d: text } })).body).toEqual({
+        r: text,
+      });
+      const reasons: string[] = [];
+      transport.onClose((reason) => reasons.push(reason));
+      await board.stop();
+      const deadline = Date.now() + 3000;
+      while (reasons.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(reasons).toHaveLength(1);
+    } finally {
+      await board.stop();
+    }
+  });
+});

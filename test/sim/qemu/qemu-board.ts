@@ -16,6 +16,8 @@
 //   QemuBoard { build, buildInfo, ptyPath, tcpPort, pid, exited, stderr(), stop() }
 //     stop(): SIGTERM, SIGKILL after 2 s; idempotent; resolves when the process is gone. Every board still
 //     running when the test process exits is killed too (a failed test does not leave QEMU behind).
+//   Talking SMP to it: over the pty, smp/serial-transport.ts openSerialSmpTransport({ path: board.ptyPath, … });
+//     over TCP, qemu-tcp-transport.ts openQemuTcpSmpTransport(board.tcpPort) (same framing code).
 //   zephyrTestdataDir(), ZEPHYR_BUILDS: where the files are and each build's facts (image, buffer size).
 //
 // Known QEMU behaviour (README): a second reset of the M0 reloads the .hex given here, and serial under QEMU
