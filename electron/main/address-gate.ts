@@ -3,6 +3,8 @@
 // LAN. So: local-network addresses are probed as before; anything else only after the user confirms
 // it in a native dialog of the main process (injected: dialog.showMessageBox in the app, a test hook
 // in the Chromium bridge); and probes are limited, a few at once and a few dozen a minute.
+// `udp://host[:port]` (MCUmgr over UDP) follows the same rules; `serial:PATH` is a port on this machine:
+// no question, but only paths that name a serial device, and the same limits.
 // The CLI does not come through here: its user typed the address.
 import net from 'node:net';
 import { parseTarget } from '../engine/net/parse-target.ts';
@@ -32,6 +34,22 @@ for (const [prefix, bits] of [
 localNetworks.addAddress('::1', 'ipv6');
 localNetworks.addSubnet('fc00::', 7, 'ipv6'); // unique local addresses
 localNetworks.addSubnet('fe80::', 10, 'ipv6'); // link-local
+
+/**
+ * What a serial port's path looks like: /dev/tty*, macOS /dev/cu.* and /dev/tty.*, a pty (/dev/pts/N),
+ * udev's stable links (/dev/serial/by-id/…), Bluetooth RFCOMM, or Windows COMn. Not any file under /dev.
+ */
+const SERIAL_DEVICE_PATH =
+  /^(\/dev\/(tty[A-Za-z0-9._-]*|cu\.[A-Za-z0-9._-]+|pts\/\d+|rfcomm\d+|serial\/by-(id|path)\/[A-Za-z0-9._:-]+)|COM\d+)$/;
+
+/** `host`, `host:port`, `[v6]:port` after udp://; null when it is none of them. */
+function parseUdpAddress(rest: string): { host: string; port: number } | null {
+  const match = /^(?:\[([^\]]+)\]|([^:/[\]]+))(?::(\d+))?\/?$/.exec(rest);
+  const host = match?.[1] ?? match?.[2];
+  const port = match?.[3] ? Number(match[3]) : 1337;
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) return null;
+  return { host, port };
+}
 
 /** IPv4 written as one number or in hex ("134744072", "0x08080808"): the resolver reads it as an address. */
 const NUMERIC_HOST = /^(?:0x[0-9a-f]*|[0-9]+)$/i;
@@ -101,10 +119,25 @@ export function createAddressGate({
   return {
     async admit(target, probe) {
       if (isKnownDevice(target)) return probe();
-      const address = parseTarget(target);
+      const serial = /^serial:(.+?)(?:@\d+)?$/i.exec(target.trim());
+      if (serial) {
+        // A port on this machine: no network to ask about, but only what names a serial device.
+        if (!SERIAL_DEVICE_PATH.test(serial[1]!))
+          throw new Error(`Not added: ${serial[1]} is not a serial port (give serial:/dev/ttyACM0, or COM5).`);
+        takeSlot(`serial:${serial[1]}`);
+        running += 1;
+        try {
+          return await probe();
+        } finally {
+          running -= 1;
+        }
+      }
+      // udp://host[:port]: the same rules as host:port (MCUmgr's port 1337 by default).
+      const udp = /^udp:\/\/(.*)$/i.exec(target.trim());
+      const address = udp ? parseUdpAddress(udp[1]!) : parseTarget(target);
       // Not an address (a Bluetooth address, a name no board has): the engine answers without a probe.
       if (!address) return probe();
-      const key = `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
+      const key = `${udp ? 'udp://' : ''}${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
       takeSlot(key);
       if (!isLocalNetworkHost(address.host)) await askUser(address.host, address.port, key);
       running += 1;

@@ -205,8 +205,10 @@ export class UdpSmpSide implements DeviceSide {
   private async echo(board: UdpBoard): Promise<boolean> {
     const transport = await this.options.open({ host: board.host, port: board.port, timeoutMs: 2_000 });
     try {
+      // Two tries (UDP loses datagrams), each short enough that a round ends well within offlineAfterMs.
+      const eachMs = Math.min(1_000, this.options.offlineAfterMs / 4);
       for (let attempt = 0; attempt < 2; attempt++) {
-        if (await askRaw(transport, echoRequest(), 1_000)) return true;
+        if (await askRaw(transport, echoRequest(), eachMs)) return true;
       }
       return false;
     } finally {

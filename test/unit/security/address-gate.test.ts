@@ -96,6 +96,23 @@ describe('the gate', () => {
     expect(confirm).toHaveBeenCalledTimes(2);
   });
 
+  it('udp:// follows the host:port rules (1337 by default); serial: goes through for serial device paths only', async () => {
+    const gate = createAddressGate({ confirm });
+    await expect(gate.admit('udp://192.168.1.30', probe)).resolves.toBe('device');
+    await expect(gate.admit('udp://[fd00::7]:1400', probe)).resolves.toBe('device');
+    await expect(gate.admit('udp://example.com', probe)).rejects.toThrow(
+      'Not added: udp://example.com:1337 is outside your local network, and contacting it was not confirmed.',
+    );
+    expect(confirm).toHaveBeenCalledWith({ host: 'example.com', port: 1337 });
+    await expect(gate.admit('serial:/dev/ttyACM0@115200', probe)).resolves.toBe('device');
+    await expect(gate.admit('serial:/dev/pts/3', probe)).resolves.toBe('device');
+    await expect(gate.admit('serial:COM5', probe)).resolves.toBe('device');
+    await expect(gate.admit('serial:/dev/sda', probe)).rejects.toThrow(/\/dev\/sda is not a serial port/);
+    await expect(gate.admit('serial:/etc/passwd', probe)).rejects.toThrow(/is not a serial port/);
+    expect(confirm).toHaveBeenCalledTimes(1);
+    expect(probe).toHaveBeenCalledTimes(5);
+  });
+
   it('asks one question at a time', async () => {
     let answer!: (yes: boolean) => void;
     confirm.mockImplementation(() => new Promise((resolve) => (answer = resolve)));
