@@ -23,7 +23,10 @@ export class FakeUdpSocket implements UdpSocketLike {
   send(data: Buffer, callback: (error: Error | null) => void): void {
     const code = this.nextSendError;
     this.nextSendError = null;
-    if (code) return setImmediate(() => callback(errno(code)));
+    if (code) {
+      setImmediate(() => callback(errno(code)));
+      return;
+    }
     this.sent.push(Buffer.from(data));
     setImmediate(() => {
       callback(null);
