@@ -2,8 +2,14 @@
 // device's image list before sending a byte. Already active and confirmed → nothing to do; running
 // as an unconfirmed test → only confirm it; already in slot 1 → skip the upload; slot 1 taken by
 // another pending image → the device would refuse (NO_FREE_SLOT), so say how to free it.
-import type { ImageInfo, PreflightCheck, SmpImageSlot } from '../../../shared/domain.ts';
+import type { ImageInfo, PreflightCheck, SmpBootMode, SmpImageSlot } from '../../../shared/domain.ts';
 import { check } from './preflight-check.ts';
+import {
+  bootloaderCheck,
+  newestWinsVersionCheck,
+  SKIP_UPLOAD_THEN_RESET_REASON,
+  UPLOAD_THEN_RESET_REASON,
+} from './mcumgr-boot-mode-plan.ts';
 import { withArticle } from '../format.ts';
 import type { McubootImage } from '../images/mcuboot.ts';
 import type { ImageSlotState } from '../smp/smp-messages.ts';
@@ -19,11 +25,35 @@ export interface SmpPlanInput {
   slots: ImageSlotState[];
   /** For the link check: what the session negotiated. */
   link: SmpLink;
+  /**
+   * What the bootloader can do (SmpSession.readBootMode): adds the "Bootloader" check; without state
+   * writes the push is upload then reset, and no confirm of a running image is promised. Absent: swap.
+   */
+  bootMode?: SmpBootMode | null;
 }
 
 export interface SmpPlanResult {
   action: SmpAction;
   checks: PreflightCheck[];
+  /** What the push will do, in one sentence (PushPlan.reason). */
+  reason: string;
+  /** False: no test or confirm step (upload, then reset); the commit mode does not apply. */
+  stateWrites: boolean;
+  bootMode: SmpBootMode | null;
+}
+
+const REASONS: Record<SmpAction, string> = {
+  upload: 'Uploads to slot 1; MCUboot swaps it into slot 0 at the reset.',
+  'skip-upload': 'Slot 1 already holds it: no upload, only the test or confirm and the reset.',
+  'confirm-running': 'It already runs as an unconfirmed test: OTA Bench only confirms it.',
+  nothing: 'It already runs, confirmed: pushing sends nothing and ends at once.',
+};
+
+function reasonFor(action: SmpAction, stateWrites: boolean): string {
+  if (stateWrites) return REASONS[action];
+  if (action === 'upload') return UPLOAD_THEN_RESET_REASON;
+  if (action === 'skip-upload') return SKIP_UPLOAD_THEN_RESET_REASON;
+  return 'It already runs: pushing sends nothing and ends at once.';
 }
 
 const short = (hash: string | null): string => (hash ? `${hash.slice(0, 8)}…` : 'no hash');
@@ -61,8 +91,16 @@ export function activeSlot(slots: ImageSlotState[]): ImageSlotState | null {
   return primary.find((s) => s.active) ?? primary.find((s) => s.slot === 0) ?? null;
 }
 
-export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult {
+export function planSmpPush({ image, slots, link, bootMode = null }: SmpPlanInput): SmpPlanResult {
   const checks: PreflightCheck[] = [];
+  const stateWrites = bootMode?.stateWrites ?? true;
+  const result = (action: SmpAction): SmpPlanResult => ({
+    action,
+    checks,
+    reason: reasonFor(action, stateWrites),
+    stateWrites,
+    bootMode,
+  });
   checks.push(
     check(
       'format',
@@ -82,8 +120,13 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
     ),
   );
 
+  if (bootMode) checks.push(bootloaderCheck(bootMode));
+
   const active = activeSlot(slots);
-  const secondary = slots.find((s) => s.image === 0 && !s.active && s.slot === 1) ?? null;
+  // Where uploads go: the image-0 slot that does not run (slot 1 under swap; in RAM-load and direct-XIP
+  // modes slot 0 once slot 1 runs).
+  const secondary = slots.find((s) => s.image === 0 && !s.active && s !== active) ?? null;
+  const otherSlot = secondary?.slot ?? (active?.slot === 1 ? 0 : 1);
   const linkDetail = link.bufSize
     ? `MCUmgr buffers ${link.bufSize} B × ${link.bufCount}: packets of ${link.maxPacket} B, ${link.window} in flight${link.attMtu ? `, ATT MTU ${link.attMtu}` : ''}.`
     : `The device does not report MCUmgr buffers: one ${link.maxPacket}-byte packet per write${link.attMtu ? ` (ATT MTU ${link.attMtu})` : ''}, one request at a time.`;
@@ -94,13 +137,15 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
         'running',
         'Already running',
         'pass',
-        active.confirmed
-          ? `The device already runs this image (${describeSlot(active)}): there is nothing to push.`
-          : `The device runs this image as an unconfirmed test (${describeSlot(active)}): OTA Bench only confirms it.`,
+        !stateWrites
+          ? `The device already runs this image (${describeSlot(active)}): there is nothing to push (its bootloader has no confirm step).`
+          : active.confirmed
+            ? `The device already runs this image (${describeSlot(active)}): there is nothing to push.`
+            : `The device runs this image as an unconfirmed test (${describeSlot(active)}): OTA Bench only confirms it.`,
       ),
     );
     checks.push(check('link', 'BLE link', 'pass', linkDetail));
-    return { action: active.confirmed ? 'nothing' : 'confirm-running', checks };
+    return result(active.confirmed || !stateWrites ? 'nothing' : 'confirm-running');
   }
   checks.push(
     check(
@@ -110,7 +155,11 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
       active ? `Slot ${active.slot}: ${describeSlot(active)}.` : 'The device lists no active image.',
     ),
   );
-  if (active?.version && versionBelow(image.smpVersion, active.version)) {
+  const newestWins = bootMode
+    ? newestWinsVersionCheck(bootMode, image.smpVersion, active?.version ?? null, compareVersions)
+    : null;
+  if (newestWins) checks.push(newestWins);
+  else if (active?.version && compareVersions(image.smpVersion, active.version) < 0) {
     checks.push(
       check(
         'version',
@@ -121,25 +170,26 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
     );
   }
   let action: SmpAction = 'upload';
+  const slotLabel = `Slot ${otherSlot}`;
   if (secondary?.hash === image.hashHex) {
     action = 'skip-upload';
     checks.push(
       check(
         'slot1',
-        'Slot 1',
+        slotLabel,
         'pass',
-        `Slot 1 already holds this image (${describeSlot(secondary)}): the upload is skipped.`,
+        `${slotLabel} already holds this image (${describeSlot(secondary)}): the upload is skipped.`,
       ),
     );
   } else if (secondary && (secondary.pending || secondary.permanent)) {
-    checks.push(check('slot1', 'Slot 1', 'fail', slotTakenWords(describeSlot(secondary))));
+    checks.push(check('slot1', slotLabel, 'fail', slotTakenWords(describeSlot(secondary))));
   } else {
     checks.push(
       check(
         'slot1',
-        'Slot 1',
+        slotLabel,
         'pass',
-        secondary ? `Slot 1 holds ${describeSlot(secondary)}; the upload replaces it.` : 'Slot 1 is empty.',
+        secondary ? `${slotLabel} holds ${describeSlot(secondary)}; the upload replaces it.` : `${slotLabel} is empty.`,
       ),
     );
   }
@@ -148,7 +198,7 @@ export function planSmpPush({ image, slots, link }: SmpPlanInput): SmpPlanResult
       ? uploadLinkCheck(image.imageSize, link, linkDetail)
       : check('link', 'BLE link', 'pass', linkDetail),
   );
-  return { action, checks };
+  return result(action);
 }
 
 /**
@@ -203,14 +253,14 @@ function linkTooSmallWords(packet: string, minimum: number, hasMcumgrBuffer: boo
   );
 }
 
-/** `1.2.3(.4)` comparison on major.minor.revision, as MCUmgr's `upgrade` check does by default. */
-function versionBelow(candidate: string, running: string): boolean {
+/** `1.2.3(.4)` comparison on major.minor.revision, as MCUmgr's `upgrade` check does by default: <0, 0, >0. */
+function compareVersions(candidate: string, running: string): number {
   const parts = (v: string) =>
     v
       .split(/[.+]/)
       .slice(0, 3)
       .map((n) => Number.parseInt(n, 10) || 0);
   const [a, b] = [parts(candidate), parts(running)];
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
-  return false;
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
 }
