@@ -313,6 +313,8 @@ export function wrapSerialPort(
       return () => closeListeners.delete(listener);
     },
     skippedSummary: () => serialSkippedSummary(decoder.getStats()),
+    // No discardPartial(): a half-received frame is dropped by the decoder as soon as the next frame's start
+    // marker arrives, so a stale one can never swallow a later answer.
     close(): Promise<void> {
       if (closedByUs) return Promise.resolve();
       closedByUs = true;

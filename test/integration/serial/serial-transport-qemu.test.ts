@@ -4,8 +4,9 @@
 import { decode, encode } from 'cborg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSerialSmpTransport, type SerialSmpTransport } from '../../../electron/engine/smp/serial-transport.ts';
+import { SmpSession } from '../../../electron/engine/smp/smp-session.ts';
 import { SMP_OP, decodeSmpPacket, encodeSmpPacket, type SmpVersion } from '../../../electron/engine/smp/smp-frame.ts';
-import { qemuSkipReason, startQemuBoard, type QemuBoard } from '../../sim/qemu/qemu-board.ts';
+import { QEMU_PTY_SETTLE_MS, qemuSkipReason, startQemuBoard, type QemuBoard } from '../../sim/qemu/qemu-board.ts';
 import { openQemuTcpSmpTransport } from '../../sim/qemu/qemu-tcp-transport.ts';
 
 const skip = qemuSkipReason();
@@ -60,7 +61,7 @@ describe.skipIf(skip)(`serial SMP transport against the real M0 board on a pty${
       timeoutMs: 5000,
       onConsoleLine: (text) => consoleLines.push(text),
     });
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // boot (< 1 s under QEMU)
+    await new Promise((resolve) => setTimeout(resolve, QEMU_PTY_SETTLE_MS)); // boot, and QEMU noticing the reader
   });
 
   afterAll(async () => {
@@ -185,6 +186,37 @@ describe.skipIf(skip)(`the same transport over QEMU's TCP serial socket${skip ? 
       const deadline = Date.now() + 3000;
       while (reasons.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(reasons).toHaveLength(1);
+    } finally {
+      await board.stop();
+    }
+  });
+});
+
+describe.skipIf(skip)(`SmpSession over the serial transport, real M0 board on a pty${skip ? ` (${skip})` : ''}`, () => {
+  it('opens through a connector, reads params and the image list from the real board', async () => {
+    const board = await startQemuBoard({ build: 'm0', serial: { kind: 'pty' } });
+    try {
+      const session = await SmpSession.open(
+        async ({ timeoutMs, signal }) => {
+          const transport = await openSerialSmpTransport({
+            path: board.ptyPath!,
+            baudRate: 115200,
+            flowControl: 'none',
+            timeoutMs,
+            signal,
+          });
+          await new Promise((resolve) => setTimeout(resolve, QEMU_PTY_SETTLE_MS));
+          return transport;
+        },
+        { timeoutMs: 5000 },
+      );
+      try {
+        expect(session.link).toMatchObject({ transport: 'serial', bufSize: 384, bufCount: 4, maxPacket: 380 });
+        const slots = await session.readImageState();
+        expect(slots[0]).toMatchObject({ slot: 0, version: '0.0.0', confirmed: true, active: true });
+      } finally {
+        await session.close();
+      }
     } finally {
       await board.stop();
     }

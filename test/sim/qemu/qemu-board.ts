@@ -16,6 +16,9 @@
 //   QemuBoard { build, buildInfo, ptyPath, tcpPort, pid, exited, stderr(), stop() }
 //     stop(): SIGTERM, SIGKILL after 2 s; idempotent; resolves when the process is gone. Every board still
 //     running when the test process exits is killed too (a failed test does not leave QEMU behind).
+//   QEMU_PTY_SETTLE_MS: QEMU notices that someone opened its pty only on a 1 s poll; until then the board's
+//     output is held back (measured: answers to requests sent right after opening arrive ~0.9 s late). Wait
+//     this long after opening the pty before timing anything (the params read gives up after 1 s).
 //   Talking SMP to it: over the pty, smp/serial-transport.ts openSerialSmpTransport({ path: board.ptyPath, … });
 //     over TCP, qemu-tcp-transport.ts openQemuTcpSmpTransport(board.tcpPort) (same framing code).
 //   zephyrTestdataDir(), ZEPHYR_BUILDS: where the files are and each build's facts (image, buffer size).
@@ -28,6 +31,9 @@ import path from 'node:path';
 import { ZEPHYR_PREFIX, findZephyrTestdata, testdataAbsentReason, testdataCandidates } from './zephyr-testdata.ts';
 
 export type QemuBuild = 'm0' | 'mps2';
+
+/** After opening the pty: QEMU's pty chardev polls for a reader once a second, holding output until then. */
+export const QEMU_PTY_SETTLE_MS = 1200;
 export type QemuSerial = { kind: 'pty' } | { kind: 'tcp'; port: number };
 
 export interface ZephyrBuildInfo {
