@@ -26,8 +26,9 @@ export class UdpSmpBoard {
 
   private constructor(options: UdpSmpBoardOptions) {
     this.host = options.host ?? '127.0.0.1';
-    // Zephyr's MCUMGR_TRANSPORT_NETBUF_SIZE defaults to 2048 when the UDP transport is on.
-    this.pump = new SmpBoardPump({ bufSize: 2048, ...options });
+    // Zephyr's MCUMGR_TRANSPORT_NETBUF_SIZE defaults to 2048 when the UDP transport is on; a real
+    // build's mode keeps that build's own size.
+    this.pump = new SmpBoardPump({ bufSize: options.mode ? undefined : 2048, ...options });
     this.socket = createSocket(this.host.includes(':') ? 'udp6' : 'udp4');
     this.socket.on('message', (datagram, from) => this.receive(datagram, from));
   }
