@@ -21,6 +21,8 @@ import {
   pendingEraseRefused,
   staleSlot,
 } from './smp-job-messages.ts';
+import { isNotSupported, readBootMode } from '../smp/boot-mode.ts';
+import { slotActionAnsweredNotSupported, slotActionNeedsStateWrites } from './smp-boot-mode-messages.ts';
 
 export type SlotActionKind = ImageSlotActionKind | 'commit' | 'revert';
 
@@ -44,6 +46,8 @@ export interface SlotActionDeps {
 
 /** The slot holds another image than the caller saw: nothing is done, the slots are read again. */
 class StaleSlotError extends UpdateError {}
+/** The board's bootloader cannot mark images (SmpBootMode.stateWrites false): nothing is sent. */
+class NoStateWritesError extends UpdateError {}
 
 const IMG_MGMT_ERR_NO_FREE_SLOT = 9;
 const MGMT_ERR_EBADSTATE = 6;
@@ -108,11 +112,23 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
       });
       return session.readImageState();
     };
+    // Test and confirm need image state writes: asked of the board (once) just before the first write.
+    const needsStateWrites = async (action: 'test' | 'confirm' | 'commit'): Promise<void> => {
+      const bootMode = await readBootMode(session!.client, before);
+      if (!bootMode.stateWrites)
+        throw new NoStateWritesError('update-failed', slotActionNeedsStateWrites(deps.name, action, bootMode));
+    };
     let outcome: Outcome;
     try {
-      outcome = await act(input, deps.name, session, before, reset);
+      outcome = await act(input, deps.name, session, before, reset, needsStateWrites);
     } catch (error) {
-      if (error instanceof StaleSlotError) outcome = { done: false, message: error.message };
+      if (error instanceof StaleSlotError || error instanceof NoStateWritesError)
+        outcome = { done: false, message: error.message };
+      else if (
+        isNotSupported(error) &&
+        (input.action === 'test' || input.action === 'confirm' || input.action === 'commit')
+      )
+        outcome = { done: false, message: slotActionAnsweredNotSupported(deps.name, input.action) };
       else if (error instanceof SmpDeviceError)
         outcome = { done: false, message: `${deps.name} refused: ${error.message}` };
       else throw error;
@@ -131,6 +147,7 @@ async function act(
   session: SmpSession,
   before: ImageSlotState[],
   reset: () => Promise<ImageSlotState[]>,
+  needsStateWrites: (action: 'test' | 'confirm' | 'commit') => Promise<void>,
 ): Promise<Outcome> {
   const active = activeSlot(before);
   const other = secondarySlot(before);
@@ -154,6 +171,7 @@ async function act(
           done: true,
           message: `${entry.version} in slot 1 was already marked for a test boot; nothing was changed.`,
         };
+      await needsStateWrites('test');
       await session.testImage(Buffer.from(entry.hash, 'hex'));
       return { done: true, message: `Marked ${entry.version} in slot 1 for a test boot.` };
     }
@@ -165,12 +183,16 @@ async function act(
           done: false,
           message: `Slot ${slot} of ${name} holds no valid image to confirm; nothing was changed.`,
         };
-      if (slot === 0) return confirmRunning(session, entry, name);
+      if (slot === 0) {
+        if (!entry.confirmed) await needsStateWrites('confirm');
+        return confirmRunning(session, entry, name);
+      }
       if (entry.pending && entry.permanent)
         return {
           done: true,
           message: `${entry.version} in slot 1 was already confirmed for the next reset; nothing was changed.`,
         };
+      await needsStateWrites('confirm');
       await session.confirmImage(Buffer.from(entry.hash, 'hex'));
       return {
         done: true,
@@ -202,8 +224,12 @@ async function act(
       return { done: true, message: `Reset ${name}: ${bootWords(before, after)}` };
     }
     case 'commit': {
-      if (active?.hash && !active.confirmed) return confirmRunning(session, active, name);
+      if (active?.hash && !active.confirmed) {
+        await needsStateWrites('commit');
+        return confirmRunning(session, active, name);
+      }
       if (other?.hash && other.pending && !other.permanent) {
+        await needsStateWrites('commit');
         await session.confirmImage(Buffer.from(other.hash, 'hex'));
         return { done: true, message: confirmedPendingTest(name, running, other.version) };
       }

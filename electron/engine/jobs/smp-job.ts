@@ -4,12 +4,15 @@
 // swapped, and confirm (test-and-confirm) — or report the rollback when the old image still runs.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { BleLinkFacts, SmpCommitMode } from '../../../shared/domain.ts';
+import type { BleLinkFacts, SmpBootMode, SmpCommitMode } from '../../../shared/domain.ts';
 import { SMP_COMMIT_MODES } from '../../../shared/domain.ts';
 import { publishAfterClose } from './ble-connection-job.ts';
 import { UpdateError } from '../update-error.ts';
 import { LinkLostError } from '../smp/smp-client.ts';
 import { SmpSession } from '../smp/smp-session.ts';
+import { isNotSupported, readBootMode, stateWritesRefused } from '../smp/boot-mode.ts';
+import { newestVersionRuns } from '../protocols/mcumgr-boot-mode-plan.ts';
+import type { ImageSlotState } from '../smp/smp-messages.ts';
 import { uploadImage, type SmpUploadTimeouts } from '../smp/smp-upload.ts';
 import type { SmpConnector } from '../smp/smp-transport.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
@@ -33,6 +36,15 @@ import {
   smpLinkOpened,
   uploadDone,
 } from './smp-job-messages.ts';
+import {
+  alreadyRunsNoConfirm,
+  bootedOtherWithoutConfirm,
+  bootedWithoutConfirm,
+  bootModeLog,
+  noConfirmStepAhead,
+  RESET_WITHOUT_MARK,
+  stateWriteRefusedAfterUpload,
+} from './smp-boot-mode-messages.ts';
 
 export interface SmpJobDeps {
   /** Opens a fresh link to the job's board (again after a drop or the reset): BLE, serial or UDP. */
@@ -113,7 +125,15 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   const resumedFrom: number[] = [];
   const chunkBytes = fullChunkBytes(session, file.length);
   ctx.update({ link: linkFacts(session, resumedFrom, chunkBytes) });
-  const plan = planSmpPush({ image, slots, link: session.link });
+  // What the bootloader can do decides the steps after the upload (no test/confirm without state writes).
+  let bootMode = await readBootMode(session.client, slots);
+  ctx.update({ bootMode });
+  ctx.log(bootModeLog(bootMode));
+  const noConfirmStep = (refused: SmpBootMode) => {
+    bootMode = refused;
+    ctx.update({ bootMode });
+  };
+  const plan = planSmpPush({ image, slots, link: session.link, bootMode });
   const verdict = verdictOf(plan.checks);
   if (verdict.verdict !== 'ready')
     throw new UpdateError('unsupported-package', verdict.message ?? 'The pre-flight checks refused this push.');
@@ -121,6 +141,13 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
 
   if (plan.action === 'nothing') {
     deps.recordFirmware(running?.version ?? null);
+    if (!bootMode.stateWrites) {
+      ctx.setState('updated', {
+        toVersion: running?.version ?? null,
+        result: { code: 'success', message: alreadyRunsNoConfirm(name, image.smpVersion), deviceMessage: null },
+      });
+      return;
+    }
     ctx.setState('committed', {
       toVersion: running?.version ?? null,
       result: {
@@ -143,10 +170,22 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
       });
       return;
     }
-    await confirmRunning(ctx, session, image, name);
     deps.recordFirmware(running?.version ?? null);
+    try {
+      await confirmRunning(ctx, session, image, name);
+    } catch (error) {
+      // A bootloader that lists no flags (MCUboot serial recovery) looked unconfirmed: it just cannot confirm.
+      if (!isNotSupported(error)) throw error;
+      noConfirmStep(stateWritesRefused(bootMode.bootloader));
+      ctx.log(bootModeLog(bootMode));
+      ctx.setState('updated', {
+        toVersion: running?.version ?? null,
+        result: { code: 'success', message: alreadyRunsNoConfirm(name, image.smpVersion), deviceMessage: null },
+      });
+    }
     return;
   }
+  if (!bootMode.stateWrites) ctx.log(noConfirmStepAhead(bootMode, mode));
   if (plan.action === 'upload') {
     session = await upload(ctx, session, {
       file,
@@ -159,22 +198,23 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
       open,
     });
   } else {
-    ctx.log('Slot 1 already holds this image: skipping the upload.');
+    const holder = slots.find((s) => s.hash === image.hashHex);
+    ctx.log(`Slot ${holder?.slot ?? 1} already holds this image: skipping the upload.`);
   }
 
-  // Mark the image, then reset into it.
-  const marked = mode === 'confirm-only' ? await session.confirmImage(image.hash) : await session.testImage(image.hash);
-  const entry = marked.find((s) => s.hash === image.hashHex);
-  if (!entry || !(entry.pending || entry.active)) {
-    throw new UpdateError('update-failed', notMarkedPending(mode, entry ? describeSlot(entry) : 'not listed'));
+  // Mark the image, then reset into it; a board that answers the mark with rc 8 cannot mark at all:
+  // the upload is good, so it is reset and the bootloader chooses (never a failure for that alone).
+  if (bootMode.stateWrites) {
+    try {
+      await markForBoot(ctx, session, image, mode);
+    } catch (error) {
+      if (!isNotSupported(error)) throw error;
+      noConfirmStep(stateWritesRefused(bootMode.bootloader));
+      ctx.log(stateWriteRefusedAfterUpload(mode === 'confirm-only' ? 'confirm' : 'test', image.smpVersion));
+    }
   }
-  ctx.log(
-    mode === 'confirm-only'
-      ? `Marked ${image.smpVersion} permanent: it boots at the reset with no way back.`
-      : `Marked ${image.smpVersion} for a test boot.`,
-  );
   ctx.setState('rebooting');
-  ctx.log(resettingWords(session.transport.kind));
+  ctx.log(bootMode.stateWrites ? resettingWords(session.transport.kind) : RESET_WITHOUT_MARK);
   await session.resetAndClose(ctx.timeouts.rebootGoneMs);
   open.session = null;
   session = await connect('Reconnected to', ctx.timeouts.rebootComeBackMs).catch((error: UpdateError) => {
@@ -188,6 +228,10 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   const now = activeSlot(after);
   ctx.update({ toVersion: now?.version ?? null });
   deps.recordFirmware(now?.version ?? null);
+  if (!bootMode.stateWrites) {
+    finishWithoutConfirm(ctx, { name, image, after, now, bootMode });
+    return;
+  }
   if (now?.hash !== image.hashHex) {
     const stillOld = running && now?.hash === running.hash;
     const nowWords = now ? describeSlot(now) : 'no listed image';
@@ -217,6 +261,56 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
     return;
   }
   await confirmRunning(ctx, session, image, name);
+}
+
+async function markForBoot(
+  ctx: JobContext,
+  session: SmpSession,
+  image: McubootImage,
+  mode: SmpCommitMode,
+): Promise<void> {
+  const marked = mode === 'confirm-only' ? await session.confirmImage(image.hash) : await session.testImage(image.hash);
+  const entry = marked.find((s) => s.hash === image.hashHex);
+  if (!entry || !(entry.pending || entry.active)) {
+    throw new UpdateError('update-failed', notMarkedPending(mode, entry ? describeSlot(entry) : 'not listed'));
+  }
+  ctx.log(
+    mode === 'confirm-only'
+      ? `Marked ${image.smpVersion} permanent: it boots at the reset with no way back.`
+      : `Marked ${image.smpVersion} for a test boot.`,
+  );
+}
+
+/** No state writes: the push ends 'updated' when the upload runs after the reset (nothing was confirmed). */
+function finishWithoutConfirm(
+  ctx: JobContext,
+  run: {
+    name: string;
+    image: McubootImage;
+    after: ImageSlotState[];
+    now: ImageSlotState | null;
+    bootMode: SmpBootMode;
+  },
+): void {
+  const { name, image, after, now, bootMode } = run;
+  if (now?.hash === image.hashHex) {
+    ctx.setState('updated', {
+      result: { code: 'success', message: bootedWithoutConfirm(name, image.smpVersion, bootMode), deviceMessage: null },
+    });
+    return;
+  }
+  const upload = after.find((s) => s.hash === image.hashHex && s !== now);
+  throw new UpdateError(
+    'update-failed',
+    bootedOtherWithoutConfirm({
+      name,
+      smpVersion: image.smpVersion,
+      nowWords: now ? describeSlot(now) : 'no listed image',
+      uploadSlotWords: upload ? `slot ${upload.slot}` : null,
+      bootMode,
+      newestWins: newestVersionRuns(bootMode),
+    }),
+  );
 }
 
 async function confirmRunning(ctx: JobContext, session: SmpSession, image: McubootImage, name: string): Promise<void> {
