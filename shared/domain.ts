@@ -241,6 +241,11 @@ export interface PushPlan {
   slots: FlashSlots | null;
   /** SMP devices: the image slots the device lists. */
   imageSlots: SmpImageSlot[] | null;
+  /**
+   * SMP devices: what the bootloader can do with the upload. `stateWrites: false` → upload then reset,
+   * no test/confirm step: the commit mode does not apply (the "Bootloader" check says so). Absent: not read.
+   */
+  bootMode?: SmpBootMode | null;
   checks: PreflightCheck[];
   /** `needs-override`: only overridable checks failed; the push goes ahead with `override: { planFingerprint }`. */
   verdict: 'ready' | 'needs-override' | 'refused';
