@@ -23,6 +23,7 @@ export class UdpSmpBoard {
   private readonly socket: Socket;
   /** Datagrams that were not exactly one SMP packet. */
   droppedGarbage = 0;
+  private lastClient: RemoteInfo | null = null;
 
   private constructor(options: UdpSmpBoardOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -68,11 +69,17 @@ export class UdpSmpBoard {
     this.pump.reboot(bootMs);
   }
 
+  /** Sends raw bytes (garbage, a cut packet) to whoever sent the last request. */
+  sendToLastClient(datagram: Buffer): void {
+    if (this.lastClient) this.socket.send(datagram, this.lastClient.port, this.lastClient.address);
+  }
+
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
   private receive(datagram: Buffer, from: RemoteInfo): void {
+    this.lastClient = from;
     if (datagram.length < 8 || datagram.length !== 8 + datagram.readUInt16BE(2)) {
       this.droppedGarbage += 1;
       return;
