@@ -35,7 +35,7 @@ export const RESET_WITHOUT_MARK = 'Resetting; then waiting for the board to come
 /** Terminal 'updated': the uploaded image runs. */
 export function bootedWithoutConfirm(name: string, smpVersion: string, bootMode: SmpBootMode): string {
   return (
-    `${name} runs ${smpVersion}: uploaded and booted. There is no confirm step on this bootloader (${bootloaderWords(bootMode)}), ` +
+    `${name} runs ${smpVersion}: uploaded and booted. There is no confirm step on this bootloader${bootMode.mode ? ` (${bootloaderWords(bootMode)})` : ''}, ` +
     'so nothing was tested or confirmed and nothing rolls back by itself.'
   );
 }

@@ -128,7 +128,8 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   // What the bootloader can do decides the steps after the upload (no test/confirm without state writes).
   let bootMode = await readBootMode(session.client, slots);
   ctx.update({ bootMode });
-  ctx.log(bootModeLog(bootMode));
+  // Without state writes the plan's "Bootloader" warning (logged below) says it.
+  if (bootMode.stateWrites) ctx.log(bootModeLog(bootMode));
   const noConfirmStep = (refused: SmpBootMode) => {
     bootMode = refused;
     ctx.update({ bootMode });

@@ -85,7 +85,7 @@ export function bootloaderWithoutModeSummary(bootloader: string): string {
 
 /** The board answered an image state write (the probe or the push's own) with rc 8. */
 export const STATE_WRITES_NOT_SUPPORTED =
-  'The board answers image state writes with "not supported" (MGMT_ERR_ENOTSUP, rc 8): its bootloader cannot mark images for test or confirm them, as MCUboot serial recovery, RAM load and direct XIP do not.';
+  'The board answers image state writes with "not supported" (MGMT_ERR_ENOTSUP, rc 8): its bootloader cannot mark images for test or confirm them, like MCUboot in serial recovery, RAM-load or direct-XIP mode.';
 
 /** The harmless probe (confirm the already-confirmed running image) was answered with the image list. */
 export const STATE_WRITES_ACCEPTED =

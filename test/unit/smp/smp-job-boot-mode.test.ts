@@ -99,7 +99,7 @@ describe('SMP pushes true to what the bootloader can do', () => {
     expect(run.states.indexOf('transferring')).toBeGreaterThan(-1);
     expect(run.bootModes[0]?.stateWrites).toBe(false);
     expect(run.job.result?.message).toBe(
-      'zephyr-board runs 1.1.0: uploaded and booted. There is no confirm step on this bootloader (its bootloader), so nothing was tested or confirmed and nothing rolls back by itself.',
+      'zephyr-board runs 1.1.0: uploaded and booted. There is no confirm step on this bootloader, so nothing was tested or confirmed and nothing rolls back by itself.',
     );
     expect(run.job.toVersion).toBe('1.1.0');
     // the only state write was the harmless probe (no hash)
