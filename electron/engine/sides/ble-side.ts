@@ -1,29 +1,28 @@
-// Bluetooth LE as a side: scan into the device table, read a device's image slots, plan a push, run
-// SMP jobs (jobs/smp-job.ts) and slot actions (jobs/slot-actions.ts). The engine reaches it through
-// DeviceSide like any other side; the LAN side never sees the radio.
-import type { Device, DeviceStatus, ImageSlotActionResult, Job, PushPlan } from '../../../shared/domain.ts';
+// Bluetooth LE as a side: scan into the device table; MCUmgr/SMP boards go to SmpDeviceOps
+// (sides/smp-device.ts: status, slots, plans, SMP jobs and slot actions) over the GATT transport
+// (ble/smp-gatt-transport.ts), Mongoose OS and Espressif BLE OTA boards to their own files. The engine
+// reaches it through DeviceSide like any other side; the LAN side never sees the radio.
+import type {
+  Device,
+  DeviceStatus,
+  ImageSlotActionResult,
+  Job,
+  PushPlan,
+  PushRequest,
+} from '../../../shared/domain.ts';
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
 import { UpdateError } from '../update-error.ts';
 import { BLE_UPDATE_SERVICES, BleDeviceTable, normaliseAddress } from '../discovery/ble-devices.ts';
-import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import type { ImageOnDisk } from '../protocols/update-protocol.ts';
-import {
-  activeSlot,
-  notMcubootChecks,
-  planSmpPush,
-  toSmpImageSlots,
-  type SmpAction,
-} from '../protocols/mcumgr-smp-plan.ts';
 import type { Decision } from '../jobs/commit-decisions.ts';
-import type { JobContext, JobSequence, JobTimeouts } from '../jobs/job-context.ts';
-import { judgePlan } from '../jobs/push-plan.ts';
-import { runSmpJob, type SmpJobDeps } from '../jobs/smp-job.ts';
-import { runSlotAction, type SlotActionInput } from '../jobs/slot-actions.ts';
+import type { JobSequence, JobTimeouts } from '../jobs/job-context.ts';
 import { mongooseBleSequence, mongooseBlePlan, mongooseBleStatus, mongooseBleDecide } from './mongoose-ble.ts';
 import type { BleRadio, RadioStatus } from '../ble/ble-radio.ts';
-import { SmpSession } from '../smp/smp-session.ts';
+import type { SmpSession } from '../smp/smp-session.ts';
 import type { SmpUploadTimeouts } from '../smp/smp-upload.ts';
+import type { SmpConnector } from '../smp/smp-transport.ts';
 import { bleSmpConnector } from '../ble/smp-gatt-transport.ts';
+import { SmpDeviceOps, smpSessionDetails } from './smp-device.ts';
 import type { EspOtaTimeouts } from '../ble/esp-ble-ota-upload.ts';
 import { espOtaPlan, espOtaSequence, espOtaStatus, type EspOtaAccess } from './esp-ble-ota.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
@@ -37,22 +36,6 @@ export interface BleSideOptions {
   espOtaTimeouts?: EspOtaTimeouts;
 }
 
-const PLAN_REASONS: Record<SmpAction, string> = {
-  upload: 'Uploads to slot 1; MCUboot swaps it into slot 0 at the reset.',
-  'skip-upload': 'Slot 1 already holds it: no upload, only the test or confirm and the reset.',
-  'confirm-running': 'It already runs as an unconfirmed test: OTA Bench only confirms it.',
-  nothing: 'It already runs, confirmed: pushing sends nothing and ends at once.',
-};
-
-const ACTION_WORDS: Record<SlotActionInput['action'], string> = {
-  test: 'marking an image for test',
-  confirm: 'confirming an image',
-  erase: 'erasing slot 1',
-  reset: 'resetting it',
-  commit: 'committing its image',
-  revert: 'reverting its image',
-};
-
 const OFF: RadioStatus = { state: 'off', message: 'Bluetooth is off in this configuration (OTA_BENCH_BLE=off).' };
 
 export class BleSide implements DeviceSide {
@@ -64,13 +47,16 @@ export class BleSide implements DeviceSide {
   private expiry: NodeJS.Timeout | null = null;
   /** Why the last start failed, until the radio reports a state of its own. */
   private startFailure: RadioStatus | null = null;
-  /** Devices a job holds a connection to: a peripheral takes one central, so status and plans wait. */
+  /** Mongoose and ESP devices a job holds a connection to: a peripheral takes one central, so status and plans wait. */
   private readonly busy = new Set<string>();
-  /** Devices a slot action holds (what it is doing, for the refusal's words): no job or other action meanwhile. */
+  /** Mongoose devices an action holds (what it is doing, for the refusal's words). */
   private readonly actions = new Map<string, string>();
+  /** MCUmgr/SMP devices: status, plans, jobs and slot actions over the GATT transport (their holds are its own). */
+  private readonly smp: SmpDeviceOps;
   /** While a job holds a device it does not advertise; keep it online in the list meanwhile. */
   private readonly keepAlive = setInterval(() => {
     for (const id of this.busy) this.table.touch(id);
+    for (const id of this.smp.jobDevices()) this.table.touch(id);
   }, 2_000);
   private readonly options: Required<Pick<BleSideOptions, 'connectTimeoutMs'>> & BleSideOptions;
 
@@ -79,6 +65,17 @@ export class BleSide implements DeviceSide {
     this.timeouts = timeouts;
     this.radio = radio;
     this.options = { connectTimeoutMs: 15_000, ...options };
+    this.smp = new SmpDeviceOps({
+      host,
+      timeouts,
+      connector: (device) => this.smpConnector(device),
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      uploadTimeouts: this.options.uploadTimeouts,
+      recordFirmware: (deviceId, version) => this.table.recordFirmware(deviceId, version),
+      device: (deviceId) => this.table.get(deviceId),
+      linkDetails: (session, device) => this.linkDetails(session, device),
+      targetLabel: (device) => `BLE ${device.address ?? device.name}`,
+    });
     radio?.on('advertisement', (ad) => this.table.observe(ad));
     radio?.on('status', () => {
       this.startFailure = null;
@@ -161,26 +158,26 @@ export class BleSide implements DeviceSide {
     };
   }
 
-  /** The radio and peripheral id of an SMP device in range; throws a sentence otherwise. */
-  private smpDevice(device: Device): { radio: BleRadio; peripheralId: string } {
+  /**
+   * The GATT connector of an SMP device in range; throws a sentence otherwise. The table may forget a
+   * device that stops advertising during a long connection; the id it had stays valid.
+   */
+  private smpConnector(device: Device): SmpConnector {
     const { radio, peripheralId } = this.inRange(device);
     if (device.protocol !== 'mcumgr-smp') {
       throw new UpdateError('unsupported-protocol', blePushNotYet(device));
     }
-    return { radio, peripheralId };
+    return bleSmpConnector(radio, () => this.table.peripheralIdOf(device.id) ?? peripheralId, device.name);
   }
 
-  private async session(device: Device, signal?: AbortSignal): Promise<SmpSession> {
-    const { radio, peripheralId } = this.smpDevice(device);
-    if (this.busy.has(device.id))
-      throw new UpdateError(
-        'update-failed',
-        `${device.name} is connected to a running job; its slots are read again when the job ends.`,
-      );
-    const action = this.actions.get(device.id);
-    if (action) throw new UpdateError('update-failed', `${device.name} is busy: ${action}. Try again when it ends.`);
-    const connect = bleSmpConnector(radio, () => this.table.peripheralIdOf(device.id) ?? peripheralId, device.name);
-    return SmpSession.open(connect, { timeoutMs: this.options.connectTimeoutMs, signal });
+  /** The status card's link facts: the radio's and then the MCUmgr ones. */
+  private linkDetails(session: SmpSession, device: Device): Record<string, string> {
+    const details: Record<string, string> = {
+      'ATT MTU': session.attMtu === null ? 'not reported' : String(session.attMtu),
+      ...smpSessionDetails(session),
+    };
+    if (device.rssi !== null) details.RSSI = `${device.rssi} dBm`;
+    return details;
   }
 
   /** What an Espressif BLE OTA job needs from this side (sides/esp-ble-ota.ts). */
@@ -211,83 +208,14 @@ export class BleSide implements DeviceSide {
         return { ...base, reachable: false, firmwareVersion: device.firmwareVersion, imageSlots: null, details };
       }
     }
-    try {
-      const session = await this.session(device);
-      try {
-        const slots = await session.readImageState();
-        const active = activeSlot(slots);
-        this.table.recordFirmware(device.id, active?.version ?? null);
-        const details: Record<string, string> = {
-          'ATT MTU': session.attMtu === null ? 'not reported' : String(session.attMtu),
-          'MCUmgr buffers': session.params
-            ? `${session.params.bufSize} B × ${session.params.bufCount}`
-            : 'not reported (no params command)',
-          'SMP packet': `${session.maxPacket} B, ${session.window} in flight`,
-        };
-        if (device.rssi !== null) details.RSSI = `${device.rssi} dBm`;
-        return {
-          ...base,
-          device: this.table.get(device.id) ?? device,
-          reachable: true,
-          firmwareVersion: active?.version ?? null,
-          imageSlots: toSmpImageSlots(slots),
-          details,
-        };
-      } finally {
-        await session.close();
-      }
-    } catch (error) {
-      return {
-        ...base,
-        reachable: false,
-        firmwareVersion: device.firmwareVersion,
-        imageSlots: null,
-        details: { error: (error as Error).message },
-      };
-    }
+    return this.smp.deviceStatus(device);
   }
 
   async planPush(device: Device, image: ImageOnDisk, signal?: AbortSignal): Promise<PushPlan> {
     if (device.protocol === 'esp-ble-ota') return espOtaPlan(device, image);
     if (device.protocol === 'mongoose-os-ble')
       return mongooseBlePlan(device, image, () => this.mongooseAccess(device), signal);
-    const { info } = image;
-    const base = {
-      deviceId: device.id,
-      imageId: info.imageId,
-      protocol: device.protocol,
-      reason: null,
-      slots: null,
-      send: { imageId: info.imageId, fileName: info.fileName, size: info.size, sha256: info.sha256 },
-    };
-    const mcuboot: McubootImage | null = await readMcubootImage(image.path).catch(() => null);
-    if (!mcuboot) {
-      const checks = notMcubootChecks(info);
-      return { ...base, imageSlots: null, checks, ...judgePlan(checks, base) };
-    }
-    let session: SmpSession;
-    try {
-      session = await this.session(device, signal);
-    } catch (error) {
-      if (!(error instanceof UpdateError) || error.code === 'cancelled') throw error;
-      const checks = [
-        { id: 'board', label: 'Device answers', status: 'fail' as const, detail: error.message, overridable: false },
-      ];
-      return { ...base, imageSlots: null, checks, ...judgePlan(checks, base) };
-    }
-    try {
-      const slots = await session.readImageState();
-      const { checks, action } = planSmpPush({ image: mcuboot, slots, link: session.link });
-      return {
-        ...base,
-        reason: PLAN_REASONS[action],
-        imageSlots: toSmpImageSlots(slots),
-        checks,
-        ...judgePlan(checks, base),
-      };
-    } finally {
-      await session.close();
-    }
+    return this.smp.planPush(device, image, signal);
   }
 
   /** MCUboot: what commit/revert can truthfully do to the slots (jobs/slot-actions.ts). */
@@ -302,80 +230,23 @@ export class BleSide implements DeviceSide {
       return mongooseBleDecide(device, this.mongooseAccess(device), decision);
     }
     if (device.protocol !== 'mcumgr-smp') throw new UpdateError('unsupported-protocol', noCommitControl(device));
-    const result = await this.slotAction(device, { deviceId: device.id, action: decision });
-    if (!result.done) throw new UpdateError('update-failed', result.message);
-    return `${result.message} ${result.nextReset}`;
+    return this.smp.decideOutsideJob(device, decision);
   }
 
-  /**
-   * One slot action (or the CLI's commit/revert), holding the device like a job does: refused while a
-   * job or another action has it. Bounded: connect, each command and the reboot wait have their limits.
-   */
+  /** One MCUboot slot action (or the CLI's commit/revert): SmpDeviceOps holds the device meanwhile. */
   async slotAction(device: Device, input: SlotActionRequest): Promise<ImageSlotActionResult> {
     if (device.protocol !== 'mcumgr-smp') {
       throw new UpdateError('unsupported-protocol', noMcubootSlots(device));
     }
-    const job: Job | null = this.host.activeJobFor(device.id);
-    if (job)
-      throw new UpdateError(
-        'update-failed',
-        `A push to ${device.name} is running (${job.state}); slot actions wait until it ends.`,
-      );
-    const timeouts = this.timeouts;
-    const { radio, peripheralId } = this.smpDevice(device);
-    if (this.busy.has(device.id))
-      throw new UpdateError(
-        'update-failed',
-        `${device.name} is connected to a running push; slot actions wait until it ends.`,
-      );
-    const holder = this.actions.get(device.id);
-    if (holder) throw new UpdateError('update-failed', `${device.name} is busy: ${holder}. Try again when it ends.`);
-    this.actions.set(device.id, ACTION_WORDS[input.action]);
-    try {
-      const result = await runSlotAction(input, {
-        deviceId: device.id,
-        name: device.name,
-        connect: bleSmpConnector(radio, () => this.table.peripheralIdOf(device.id) ?? peripheralId, device.name),
-        connectTimeoutMs: this.options.connectTimeoutMs,
-        rebootGoneMs: timeouts.rebootGoneMs,
-        rebootComeBackMs: timeouts.rebootComeBackMs,
-      });
-      this.table.recordFirmware(device.id, result.firmwareVersion);
-      return result;
-    } finally {
-      this.actions.delete(device.id);
-    }
+    return this.smp.slotAction(device, input);
   }
 
-  /** The job sequence for an SMP push to this device; refused while a slot action holds it. */
-  pushSequence(device: Device): JobSequence {
+  /** The job sequence for a push to this device; refused while an action or (SMP) a slot action holds it. */
+  pushSequence(device: Device, request: PushRequest): JobSequence {
     const held = this.actions.get(device.id);
     if (held) throw new UpdateError('update-failed', `${device.name} is busy: ${held}. Push again when it ends.`);
     if (device.protocol === 'esp-ble-ota') return espOtaSequence(device, this.espOtaAccess(device));
     if (device.protocol === 'mongoose-os-ble') return mongooseBleSequence(device, this.mongooseAccess(device));
-    const timeouts = this.timeouts;
-    const { radio, peripheralId } = this.smpDevice(device);
-    const deps: SmpJobDeps = {
-      // The table may forget a device that stops advertising during a long connection; the id stays valid.
-      connect: bleSmpConnector(radio, () => this.table.peripheralIdOf(device.id) ?? peripheralId, device.name),
-      recordFirmware: (version) => this.table.recordFirmware(device.id, version),
-      connectTimeoutMs: Math.min(this.options.connectTimeoutMs, timeouts.rebootComeBackMs),
-      uploadTimeouts: this.options.uploadTimeouts,
-      onReleased: () => this.busy.delete(device.id),
-    };
-    const run = async (ctx: JobContext): Promise<void> => {
-      this.busy.add(device.id);
-      try {
-        await runSmpJob(ctx, deps);
-      } finally {
-        this.busy.delete(device.id);
-      }
-    };
-    return {
-      protocolId: 'mcumgr-smp',
-      target: `BLE ${device.address ?? device.name}`,
-      currentDevice: () => this.table.get(device.id) ?? device,
-      run,
-    };
+    return this.smp.pushSequence(device, request);
   }
 }
