@@ -18,6 +18,8 @@ import {
 import type { SmpConnector, SmpTransport, SmpTransportKind } from './smp-transport.ts';
 import { uploadWindow } from './upload-chunks.ts';
 
+/** The length prefix and CRC16 of MCUmgr's console framing, which share the board's buf_size with the packet. */
+const SERIAL_FRAME_BYTES = 4;
 /** Android gives the params read 1 s; a device without the command may also just stay silent. */
 const PARAMS_TIMEOUT_MS = 1_000;
 const COMMAND_TIMEOUT_MS = 10_000;
@@ -86,10 +88,16 @@ export class SmpSession {
     return this.transport.attMtu;
   }
 
-  /** Largest SMP packet: buf_size when the device gave it, else the transport's default (one ATT write on BLE). */
+  /**
+   * Largest SMP packet: buf_size when the device gave it, else the transport's default (one ATT write on
+   * BLE). Over serial the board's buffer also holds the frame's 2-byte length and 2-byte CRC: measured on the
+   * real Zephyr 4.4.0 builds under QEMU, the M0 (buf_size 384) silently drops a 381-byte packet and takes
+   * 380, the mps2 MCUboot (2048) drops 2045 and takes 2044.
+   */
   get maxPacket(): number {
     const bufSize = this.params?.bufSize;
-    return bufSize && bufSize > 0 ? bufSize : this.transport.defaultMaxPacket;
+    if (!bufSize || bufSize <= 0) return this.transport.defaultMaxPacket;
+    return this.transport.kind === 'serial' ? bufSize - SERIAL_FRAME_BYTES : bufSize;
   }
 
   get window(): number {
