@@ -10,6 +10,7 @@
 //  4. MCUmgr SMP image upload over the simulated BLE radio (ble-bench.ts): ours vs the link/flash
 //     ceiling and vs stop-and-wait, in the simulator's virtual time.
 //  5. CLI start-up (cli-bench.ts): `--help` CPU ÷ `node -e 0` CPU, spawn → first body byte of a push.
+//  Last: MCUmgr SMP over serial against the real Zephyr M0 build under QEMU (serial-smp-bench.ts).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ import { esphomeNativeBench } from './esphome-native-bench.ts';
 import { arduinoOtaBench } from './arduino-ota-bench.ts';
 import { historyBench } from './history-bench.ts';
 import { fleetBench } from './fleet-bench.ts';
+import { serialSmpBench } from './serial-smp-bench.ts';
 
 assertPrivateNetwork('the benchmark');
 // Board locks (electron/engine/jobs/board-lock.ts) of this run only: boards in another namespace share ids.
@@ -206,6 +208,12 @@ if (process.env.BENCH_ONLY_FLEET) {
   await fleetBench();
   process.exit(0);
 }
+// BENCH_ONLY_SERIAL=1 runs only the serial SMP part (serial-smp-bench.ts: the real Zephyr M0 build under QEMU,
+// ÷ the 115200-baud framing ceiling, windowed ÷ stop-and-wait, unthrottled and paced to 115200 baud).
+if (process.env.BENCH_ONLY_SERIAL) {
+  await serialSmpBench();
+  process.exit(0);
+}
 // BENCH_ONLY_ESP_LINK=1 runs only part 2, BENCH_ONLY_BLE=1 only part 4, BENCH_ONLY_CLI=1 only part 5.
 const only = process.env.BENCH_ONLY_ESP_LINK
   ? 'esp-link'
@@ -226,3 +234,4 @@ if (!only) await esphomeNativeBench();
 if (!only) await arduinoOtaBench();
 if (!only) await historyBench();
 if (!only) await fleetBench();
+if (!only) await serialSmpBench();
