@@ -1,6 +1,6 @@
-// The SMP job's longer sentences (BLE, serial, UDP) (smp-job.ts, slot-actions.ts): what the link carries, how the
-// upload went, and what MCUboot did after a reset, kept out of the job's control flow. Not to be
-// confused with smp/smp-messages.ts, the SMP codec's message types.
+// The SMP job's longer sentences over BLE, serial or UDP (smp-job.ts, slot-actions.ts): what the link
+// carries, how the upload went, and what MCUboot did after a reset, kept out of the job's control flow.
+// Not to be confused with smp/smp-messages.ts, the SMP codec's message types.
 import type { SmpCommitMode } from '../../../shared/domain.ts';
 import { formatCount, formatDuration } from '../../../shared/format.ts';
 import type { McumgrParams } from '../smp/smp-messages.ts';

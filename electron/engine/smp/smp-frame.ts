@@ -35,7 +35,7 @@ export interface SmpPacket {
 function garbage(what: string): UpdateError {
   return new UpdateError(
     'update-failed',
-    `The board sent a malformed SMP packet: ${what}. Its MCUmgr firmware may be incompatible, or the BLE link corrupted the data.`,
+    `The board sent a malformed SMP packet: ${what}. Its MCUmgr firmware may be incompatible, or the link corrupted the data.`,
   );
 }
 

@@ -120,7 +120,7 @@ function toBytes(data: Uint8Array): Uint8Array {
 function malformed(what: string, detail: string): UpdateError {
   return new UpdateError(
     'update-failed',
-    `The board's answer to ${what} is not a valid SMP response: ${detail}. Its MCUmgr firmware may be incompatible, or the BLE link corrupted the data.`,
+    `The board's answer to ${what} is not a valid SMP response: ${detail}. Its MCUmgr firmware may be incompatible, or the link corrupted the data.`,
   );
 }
 

@@ -9,7 +9,7 @@ import { imageUploadRequest, parseUploadResponse } from './smp-messages.ts';
 import { SmpTimeoutError } from './smp-client.ts';
 import { planChunk } from './upload-chunks.ts';
 
-/** The waits of one SMP upload over BLE (not HTTP's: net/stream-upload.ts has HttpUploadTimeouts). */
+/** The waits of one SMP upload over any transport (not HTTP's: net/stream-upload.ts has HttpUploadTimeouts). */
 export interface SmpUploadTimeouts {
   firstMs: number;
   lastMs: number;
