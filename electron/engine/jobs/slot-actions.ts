@@ -21,7 +21,7 @@ import {
   pendingEraseRefused,
   staleSlot,
 } from './smp-job-messages.ts';
-import { isNotSupported, readBootMode } from '../smp/boot-mode.ts';
+import { isNotSupported } from '../smp/boot-mode.ts';
 import { slotActionAnsweredNotSupported, slotActionNeedsStateWrites } from './smp-boot-mode-messages.ts';
 
 export type SlotActionKind = ImageSlotActionKind | 'commit' | 'revert';
@@ -114,7 +114,7 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
     };
     // Test and confirm need image state writes: asked of the board (once) just before the first write.
     const needsStateWrites = async (action: 'test' | 'confirm' | 'commit'): Promise<void> => {
-      const bootMode = await readBootMode(session!.client, before);
+      const bootMode = await session!.readBootMode(before);
       if (!bootMode.stateWrites)
         throw new NoStateWritesError('update-failed', slotActionNeedsStateWrites(deps.name, action, bootMode));
     };

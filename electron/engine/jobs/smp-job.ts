@@ -10,7 +10,7 @@ import { publishAfterClose } from './ble-connection-job.ts';
 import { UpdateError } from '../update-error.ts';
 import { LinkLostError } from '../smp/smp-client.ts';
 import { SmpSession } from '../smp/smp-session.ts';
-import { isNotSupported, readBootMode, stateWritesRefused } from '../smp/boot-mode.ts';
+import { isNotSupported, stateWritesRefused } from '../smp/boot-mode.ts';
 import { newestVersionRuns } from '../protocols/mcumgr-boot-mode-plan.ts';
 import type { ImageSlotState } from '../smp/smp-messages.ts';
 import { uploadImage, type SmpUploadTimeouts } from '../smp/smp-upload.ts';
@@ -126,7 +126,7 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   const chunkBytes = fullChunkBytes(session, file.length);
   ctx.update({ link: linkFacts(session, resumedFrom, chunkBytes) });
   // What the bootloader can do decides the steps after the upload (no test/confirm without state writes).
-  let bootMode = await readBootMode(session.client, slots);
+  let bootMode = await session.readBootMode(slots);
   ctx.update({ bootMode });
   // Without state writes the plan's "Bootloader" warning (logged below) says it.
   if (bootMode.stateWrites) ctx.log(bootModeLog(bootMode));

@@ -16,6 +16,8 @@ import {
   type McumgrParams,
 } from './smp-messages.ts';
 import type { SmpConnector, SmpTransport, SmpTransportKind } from './smp-transport.ts';
+import type { SmpBootMode } from '../../../shared/domain.ts';
+import { readBootMode } from './boot-mode.ts';
 import { uploadWindow } from './upload-chunks.ts';
 
 /** The length prefix and CRC16 of MCUmgr's console framing, which share the board's buf_size with the packet. */
@@ -114,6 +116,15 @@ export class SmpSession {
       maxPacket: this.maxPacket,
       window: this.window,
     };
+  }
+
+  /**
+   * What the bootloader can do with an upload (smp/boot-mode.ts): bootloader info, else a harmless
+   * confirm of the already-confirmed running image (`slots`: the list just read), else swap assumed.
+   * At most three requests of 2 s each; a dropped link throws.
+   */
+  async readBootMode(slots: ImageSlotState[]): Promise<SmpBootMode> {
+    return readBootMode(this.client, slots);
   }
 
   async readImageState(): Promise<ImageSlotState[]> {
