@@ -248,6 +248,81 @@ test.describe('design screenshots (fixture data)', () => {
     await shot(page, 'ble-no-adapter-light');
   });
 
+  const serialRow = (deviceId: string) => `[data-testid="device-row"][data-device-id="${deviceId}"]`;
+  const nordicDk = serialRow('serial:usb:1366:1015:000683012345');
+
+  test('serial ports and an MCUmgr board over UDP beside the LAN boards; an upload over serial', async ({ page }) => {
+    await open(page, 'serial-smp');
+    await expect(page.getByTestId('serial-status')).toHaveText('Serial · 4 ports');
+    await expect(
+      page.locator('[data-testid="device-group"][data-transport="serial"] [data-testid="device-row"]'),
+    ).toHaveCount(5);
+    await page.locator(nordicDk).click();
+    await expect(page.getByTestId('serial-settings')).toBeVisible();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('image-summary')).toBeVisible();
+    // The fixture's DK is uploading already (its clock stands still): Push waits for that push, and
+    // the board is not asked for a plan meanwhile.
+    await expect(page.getByTestId('push-blocker')).toHaveText('A push to nRF52840 DK is still running.');
+    await scrollToTop(page);
+    await shot(page, 'serial-devices');
+    const card = page.locator('[data-testid="job-card"][data-job-id="job-serial-1"]');
+    await expect(card.getByTestId('job-link')).toHaveText(
+      'serial /dev/ttyACM0, 115200 baud · packets of 384 B, 3 in flight',
+    );
+    await expect(card.getByTestId('job-resume')).toHaveCount(1);
+    await expect(page.getByTestId('job-boot-mode')).toHaveCount(1);
+    await page.locator('.workspace').evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await shot(page, 'serial-smp-jobs');
+    await page.getByTestId('device-filter-serial').check();
+    await expect(page.getByTestId('serial-allow')).toBeVisible();
+    await scrollToTop(page);
+    await shot(page, 'serial-ports-only');
+  });
+
+  test('serial: a port not allowed is allowed and probed; a board in MCUboot serial recovery', async ({ page }) => {
+    await open(page, 'serial-smp');
+    await page.locator(serialRow('serial:/dev/ttyUSB0')).click();
+    await expect(page.getByTestId('push-blocker')).toContainText('Allow writing to /dev/ttyUSB0');
+    await expect(page.getByTestId('serial-allowed')).not.toBeChecked();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('image-summary')).toBeVisible();
+    await scrollToTop(page);
+    await shot(page, 'serial-not-allowed');
+    await page.getByTestId('serial-allow-button').click();
+    await expect(page.locator(serialRow('serial:/dev/ttyUSB0')).getByTestId('serial-probe')).toHaveAttribute(
+      'data-probe',
+      'silent',
+    );
+    await expect(page.getByTestId('serial-allowed')).toBeChecked();
+    await expect(page.getByTestId('push-blocker')).toContainText('did not answer MCUmgr at 115200 baud');
+    await scrollToTop(page);
+    await shot(page, 'serial-silent');
+    await page.locator(serialRow('serial:usb:2fe3:0100:E6614C311B4F')).click();
+    await expect(page.getByTestId('smp-mode-locked')).toBeVisible();
+    await expect(page.getByTestId('push-button')).toBeEnabled();
+    await page.getByTestId('push-panel').evaluate((element) => element.scrollIntoView({ block: 'end' }));
+    await shot(page, 'serial-recovery-plan');
+  });
+
+  test('UDP: a push to an MCUmgr board over UDP, confirmed', async ({ page }) => {
+    await open(page, 'serial-smp');
+    await page.locator('[data-testid="device-row"][data-device-id="udp:192.168.1.90:1337"]').click();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('push-button')).toBeEnabled();
+    await expect(page.getByTestId('credentials-user')).toHaveCount(0);
+    await page.getByTestId('push-button').click();
+    const card = page.locator('[data-testid="job-card"]').first();
+    // Only the end is pictured: a shot of the moving upload would race the fixture's timers.
+    await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 15_000 });
+    await expect(card.getByTestId('job-link')).toHaveText('UDP 192.168.1.90:1337 · packets of 1024 B, one at a time');
+    await expect(page.locator('[data-testid="smp-slot"][data-slot="0"]')).toHaveAttribute('data-version', '1.3.0', {
+      timeout: 5_000,
+    });
+    await scrollToTop(page);
+    await shot(page, 'udp-smp-confirmed');
+  });
+
   test('empty bench', async ({ page }) => {
     await open(page, 'empty');
     await expect(page.getByTestId('device-row')).toHaveCount(0);

@@ -1,7 +1,7 @@
-// Pure formatting for Bluetooth LE devices and SMP uploads: signal strength, the link facts beside the
-// rate, resumes after a dropped link. No React, no window: unit-tested under Node.
+// Pure formatting for Bluetooth LE devices and SMP uploads (over BLE, serial or UDP): signal strength,
+// the link facts beside the rate, resumes after a dropped link. No React, no window: unit-tested under Node.
 import type { BleLinkFacts } from '../../../shared/domain.ts';
-import { formatCount, formatRssi } from '../../../shared/format.ts';
+import { formatCount, formatLinkFacts, formatRssi } from '../../../shared/format.ts';
 
 export type SignalLevel = 0 | 1 | 2 | 3 | 4;
 
@@ -30,12 +30,31 @@ export function weakSignalNote(rssi: number | null): string | null {
   return `The signal is ${signalWord(rssi)} (${formatRssi(rssi)}): expect a slow upload and a dropped link or two. Moving the board closer helps.`;
 }
 
+/** The link is Bluetooth (records from before serial and UDP carry no `transport`: they are BLE). */
+function overBle(link: BleLinkFacts): boolean {
+  return link.transport === undefined || link.transport === 'ble';
+}
+
+/**
+ * The line on the job card: over BLE the ATT MTU, packet and window ("MTU 247 · packet 2475 B ·
+ * window 3"); over serial or UDP there is no MTU, so the link itself and how it is used ("serial
+ * /dev/ttyACM0, 115200 baud · packets of 384 B, 3 in flight").
+ */
+export function linkFactsLine(link: BleLinkFacts): string {
+  if (overBle(link)) return formatLinkFacts(link);
+  const label = link.linkLabel ?? (link.transport === 'serial' ? 'serial port' : 'UDP');
+  const inFlight = link.window === 1 ? 'one at a time' : `${link.window} in flight`;
+  return `${label} · packets of ${link.maxPacketBytes} B, ${inFlight}`;
+}
+
 /** The longer story for the tooltip: where the packet size comes from and what a request carries. */
 export function explainLinkFacts(link: BleLinkFacts): string {
   const buffer =
     link.bufSize !== null
       ? `The device's MCUmgr buffer is ${link.bufSize} B${link.bufCount !== null ? ` × ${link.bufCount}` : ''}`
-      : 'The device did not report its MCUmgr buffer, so packets are one ATT write (MTU − 3)';
+      : overBle(link)
+        ? 'The device did not report its MCUmgr buffer, so packets are one ATT write (MTU − 3)'
+        : `The device did not report its MCUmgr buffer, so packets keep to ${link.maxPacketBytes} B`;
   const window = link.window === 1 ? 'one request at a time' : `${link.window} requests in flight`;
   return `${buffer}; each upload request carries ${link.chunkBytes} image bytes, ${window}.`;
 }

@@ -9,12 +9,14 @@
 import type { DiscoveryStatus, OtaBenchApi } from '../../../shared/contract.ts';
 import type { FleetMemberState, FleetRun } from '../../../shared/fleet.ts';
 import type {
+  BleLinkFacts,
   Device,
   ImageInfo,
   Job,
   JobState,
   PreflightCheck,
   PushPlan,
+  SerialPortFacts,
   SlotEvidence,
   SmpImageSlot,
 } from '../../../shared/domain.ts';
@@ -26,6 +28,10 @@ import type {
  * an Espressif BLE OTA demo), an SMP upload that resumed after a drop, a rolled-back SMP job; "Open
  * image…" gives a signed MCUboot image 1.3.0. `ble-smp-identical`: the image is the one smp-sensor
  * already runs, confirmed (nothing to do). `ble-no-adapter`: LAN boards only, no Bluetooth adapter.
+ * `serial-smp`: two LAN boards, an MCUmgr board over UDP and five serial ports (a Nordic DK answering
+ * SMP, a board in MCUboot serial recovery, a port another program holds, a CP210x adapter not allowed,
+ * an FTDI adapter unplugged a moment ago); an SMP upload over the DK's port and a serial-recovery push
+ * that ended after upload and reset. "Open image…" gives a signed MCUboot image 1.3.0.
  */
 export type DesignScenario =
   | 'bench'
@@ -36,7 +42,8 @@ export type DesignScenario =
   | 'esp-link-wrong-slot'
   | 'ble-smp'
   | 'ble-smp-identical'
-  | 'ble-no-adapter';
+  | 'ble-no-adapter'
+  | 'serial-smp';
 
 export function installDesignFixtureApi(scenario: DesignScenario): void {
   const now = Date.now();
@@ -200,6 +207,120 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     ];
   }
 
+  const serialScenario = scenario === 'serial-smp';
+  const serialPort = (
+    over: Partial<Device> & Pick<Device, 'id' | 'name'>,
+    facts: Partial<SerialPortFacts> & Pick<SerialPortFacts, 'path'>,
+  ): Device =>
+    device({
+      transport: 'serial',
+      protocol: 'unknown',
+      pushSupported: false,
+      hostname: null,
+      address: null,
+      port: 0,
+      protocolEvidence: 'usb-id',
+      services: [],
+      lastSeen: now - 2_000,
+      ...over,
+      serial: {
+        vendorId: null,
+        productId: null,
+        manufacturer: null,
+        serialNumber: null,
+        knownBoard: null,
+        baudRate: 115200,
+        flowControl: 'none',
+        allowed: true,
+        probe: 'unprobed',
+        probeMessage: null,
+        ...facts,
+      },
+    });
+  const smpOverSerial = { protocol: 'mcumgr-smp' as const, pushSupported: true, protocolEvidence: 'probe' as const };
+  if (serialScenario) {
+    devices = [
+      ...devices.slice(0, 2),
+      device({
+        id: 'udp:192.168.1.90:1337',
+        name: 'zephyr-eth-node',
+        protocol: 'mcumgr-smp',
+        address: '192.168.1.90',
+        port: 1337,
+        protocolEvidence: 'user',
+        services: [],
+        firmwareVersion: '2.0.1',
+      }),
+      serialPort(
+        { id: 'serial:usb:1366:1015:000683012345', name: 'nRF52840 DK', firmwareVersion: '1.2.0', ...smpOverSerial },
+        {
+          path: '/dev/ttyACM0',
+          vendorId: '1366',
+          productId: '1015',
+          manufacturer: 'SEGGER',
+          serialNumber: '000683012345',
+          knownBoard: 'Nordic nRF52840 DK (J-Link)',
+          probe: 'smp',
+          probeMessage: 'Answered MCUmgr at 115200 baud: buffers of 384 B × 4.',
+        },
+      ),
+      serialPort(
+        {
+          id: 'serial:usb:2fe3:0100:E6614C311B4F',
+          name: 'MCUboot recovery',
+          firmwareVersion: '0.0.0',
+          ...smpOverSerial,
+        },
+        {
+          path: '/dev/ttyACM1',
+          vendorId: '2fe3',
+          productId: '0100',
+          manufacturer: 'ZEPHYR',
+          serialNumber: 'E6614C311B4F',
+          knownBoard: 'Zephyr CDC-ACM',
+          probe: 'smp',
+          probeMessage: 'Answered MCUmgr at 115200 baud: buffers of 2048 B × 4.',
+        },
+      ),
+      serialPort(
+        { id: 'serial:usb:0483:374b:066DFF485', name: 'STM32 STLink' },
+        {
+          path: '/dev/ttyACM2',
+          vendorId: '0483',
+          productId: '374b',
+          manufacturer: 'STMicroelectronics',
+          serialNumber: '066DFF485',
+          knownBoard: 'ST-LINK/V2-1 (Nucleo, Discovery)',
+          probe: 'busy',
+          probeMessage:
+            '/dev/ttyACM2 is open in another program (a terminal, mcumgr, a debugger): it is probed again once it is free.',
+        },
+      ),
+      serialPort(
+        { id: 'serial:/dev/ttyUSB0', name: 'CP2102N USB to UART Bridge' },
+        {
+          path: '/dev/ttyUSB0',
+          vendorId: '10c4',
+          productId: 'ea60',
+          manufacturer: 'Silicon Labs',
+          serialNumber: null,
+          allowed: false,
+        },
+      ),
+      serialPort(
+        { id: 'serial:/dev/ttyUSB1', name: 'FT232R USB UART', online: false, lastSeen: now - 40_000 },
+        {
+          path: '/dev/ttyUSB1',
+          vendorId: '0403',
+          productId: '6001',
+          manufacturer: 'FTDI',
+          probe: 'silent',
+          probeMessage: 'No MCUmgr answer at 115200 baud within 1 s.',
+        },
+      ),
+    ];
+  }
+
   const discovery: DiscoveryStatus = {
     state: 'running',
     message: 'Browsing _http._tcp, _arduino._tcp, _esphomelib._tcp on 1 interface',
@@ -218,6 +339,9 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
             },
           }
         : {}),
+    ...(serialScenario
+      ? { serial: { state: 'watching' as const, message: 'Watching the serial ports (listed every 2 s).', ports: 4 } }
+      : {}),
   };
 
   const sha = 'f3a9c01d2e4b5a6978c0d1e2f3a4b5c6d7e8f90112233445566778899aabbccd';
@@ -428,9 +552,86 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       smpSlot(0, '1.0.0', tlvHash('c0ffee'), { active: true, confirmed: true }),
       smpSlot(1, '9.9.9', smpHashes.crash),
     ],
+    'serial:usb:1366:1015:000683012345': [
+      smpSlot(0, '1.2.0', smpHashes.running, { active: true, confirmed: true }),
+      smpSlot(1, '1.1.0', smpHashes.old),
+    ],
+    // MCUboot serial recovery lists the image in slot 0, not running (the bootloader answers).
+    'serial:usb:2fe3:0100:E6614C311B4F': [smpSlot(0, '0.0.0', tlvHash('1baa2220'), { active: true, confirmed: true })],
+    'udp:192.168.1.90:1337': [smpSlot(0, '2.0.1', tlvHash('a7e2'), { active: true, confirmed: true })],
   };
+  // How each SMP board's link is used, as the engine reports it on the job (BleLinkFacts).
+  const smpLinkOf = (target: Device): BleLinkFacts => {
+    if (target.transport === 'serial') {
+      const serial = target.serial!;
+      const bufSize = target.id.includes('2fe3') ? 2048 : 384;
+      return {
+        transport: 'serial',
+        linkLabel: `serial ${serial.path}, ${serial.baudRate} baud`,
+        attMtu: null,
+        bufSize,
+        bufCount: 4,
+        maxPacketBytes: bufSize,
+        chunkBytes: bufSize - 64,
+        window: 3,
+        resumedFrom: [],
+      };
+    }
+    if (target.transport === 'lan') {
+      return {
+        transport: 'udp',
+        linkLabel: `UDP ${target.address}:${target.port}`,
+        attMtu: null,
+        bufSize: 1024,
+        bufCount: 2,
+        maxPacketBytes: 1024,
+        chunkBytes: 960,
+        window: 1,
+        resumedFrom: [],
+      };
+    }
+    return {
+      attMtu: 247,
+      bufSize: 2475,
+      bufCount: 4,
+      maxPacketBytes: 2475,
+      chunkBytes: 2404,
+      window: 3,
+      resumedFrom: [],
+    };
+  };
+  // Boards whose bootloader cannot test or confirm (MCUboot serial recovery): upload, then reset.
+  const recoveryBoot = {
+    bootloader: 'MCUboot',
+    mode: 'serial recovery',
+    stateWrites: false,
+    source: 'rc8-answer' as const,
+    summary: 'MCUboot serial recovery answers: uploads go to slot 0; image test and confirm are not supported (rc 8).',
+  };
+  const inRecovery = (deviceId: string) => deviceId === 'serial:usb:2fe3:0100:E6614C311B4F';
   // The engine hashes the failing checks (plan-fingerprint.ts); the fake's plans never change under a push.
   const FAKE_FINGERPRINT = 'f'.repeat(64);
+
+  const linkCheck = (deviceId: string): PreflightCheck => {
+    const target = devices.find((candidate) => candidate.id === deviceId);
+    const link = target ? smpLinkOf(target) : null;
+    if (!link?.transport || link.transport === 'ble') {
+      return {
+        id: 'link',
+        label: 'BLE link',
+        status: 'pass',
+        detail: 'MCUmgr buffers 2475 B × 4: packets of 2475 B, 3 in flight, ATT MTU 247.',
+        overridable: false,
+      };
+    }
+    return {
+      id: 'link',
+      label: link.transport === 'serial' ? 'Serial link' : 'UDP link',
+      status: 'pass',
+      detail: `MCUmgr buffers ${link.bufSize} B × ${link.bufCount}: packets of ${link.maxPacketBytes} B, ${link.window} in flight, ${link.linkLabel}.`,
+      overridable: false,
+    };
+  };
 
   const smpPlan = (deviceId: string, image: ImageInfo): PushPlan => {
     const slots = smpSlots[deviceId] ?? [];
@@ -486,13 +687,18 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
               : 'Slot 1 is empty.',
             overridable: false,
           },
-      {
-        id: 'link',
-        label: 'BLE link',
-        status: 'pass',
-        detail: 'MCUmgr buffers 2475 B × 4: packets of 2475 B, 3 in flight, ATT MTU 247.',
-        overridable: false,
-      },
+      linkCheck(deviceId),
+      ...(inRecovery(deviceId)
+        ? [
+            {
+              id: 'boot-mode',
+              label: 'Bootloader',
+              status: 'warn' as const,
+              detail: 'MCUboot serial recovery cannot test or confirm an image (rc 8).',
+              overridable: false,
+            },
+          ]
+        : []),
     ];
     return {
       deviceId,
@@ -502,7 +708,9 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       // Like the engine: pushing the running image is allowed and ends at once ("nothing to do"), so scripts can push idempotently.
       reason: identical
         ? 'It already runs, confirmed: pushing sends nothing and ends at once.'
-        : 'Uploads to slot 1; MCUboot swaps it into slot 0 at the reset.',
+        : inRecovery(deviceId)
+          ? 'Uploads to slot 0 through the bootloader, then resets into it.'
+          : 'Uploads to slot 1; MCUboot swaps it into slot 0 at the reset.',
       slots: null,
       imageSlots: structuredClone(slots),
       checks,
@@ -699,109 +907,181 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
     }),
   ];
 
+  const serialJobs: Job[] = [
+    job({
+      id: 'job-serial-2',
+      state: 'updated',
+      deviceId: 'serial:usb:2fe3:0100:E6614C311B4F',
+      deviceName: 'MCUboot recovery',
+      target: '/dev/ttyACM1',
+      protocol: 'mcumgr-smp',
+      createdAt: now - 12 * 60_000,
+      endedAt: now - 12 * 60_000 + 14_500,
+      commitPolicy: 'auto',
+      fromVersion: '0.0.0',
+      toVersion: '0.0.0',
+      mode: 'test-and-confirm',
+      bootMode: recoveryBoot,
+      image: { fileName: 'zephyr.signed.bin', size: 132_472, sha256: sha, format: 'mcuboot', version: '0.0.0' },
+      link: {
+        transport: 'serial',
+        linkLabel: 'serial /dev/ttyACM1, 115200 baud',
+        attMtu: null,
+        bufSize: 2048,
+        bufCount: 4,
+        maxPacketBytes: 2048,
+        chunkBytes: 1900,
+        window: 1,
+        resumedFrom: [],
+      },
+      result: {
+        code: 'success',
+        message:
+          'MCUboot recovery took the image in slot 0 and was reset: the bootloader cannot test or confirm, so it boots it as it is.',
+        deviceMessage: null,
+      },
+      log: [
+        { at: now - 12 * 60_000, text: 'os bootloader info: rc 8; image state write: rc 8 (serial recovery)' },
+        { at: now - 12 * 60_000 + 14_000, text: 'upload 132472 B to slot 0; reset' },
+      ],
+    }),
+    job({
+      id: 'job-serial-1',
+      state: 'transferring',
+      deviceId: 'serial:usb:1366:1015:000683012345',
+      deviceName: 'nRF52840 DK',
+      target: '/dev/ttyACM0',
+      protocol: 'mcumgr-smp',
+      createdAt: now - 30_000,
+      stateSince: now - 29_000,
+      commitPolicy: 'auto',
+      fromVersion: '1.2.0',
+      mode: 'test-and-confirm',
+      image: { fileName: 'zephyr.signed.bin', size: 241_664, sha256: sha, format: 'mcuboot', version: '1.3.0' },
+      progress: { bytesSent: 151_552, totalBytes: 241_664, bytesPerSecond: 8_900, etaSeconds: 11 },
+      link: {
+        transport: 'serial',
+        linkLabel: 'serial /dev/ttyACM0, 115200 baud',
+        attMtu: null,
+        bufSize: 384,
+        bufCount: 4,
+        maxPacketBytes: 384,
+        chunkBytes: 320,
+        window: 3,
+        resumedFrom: [98_304],
+      },
+      log: [
+        { at: now - 30_000, text: 'MCUmgr params buf_size 384 buf_count 4' },
+        { at: now - 14_000, text: '/dev/ttyACM0 went away at 98304 B; back after 2.1 s; device offset 98304' },
+      ],
+    }),
+  ];
+
   let jobs: Job[] = scenario.startsWith('esp-link')
     ? espLinkJobs
     : bleScenario
       ? smpJobs
-      : scenario !== 'bench'
-        ? []
-        : [
-            job({
-              id: 'job-5',
-              state: 'committed',
-              createdAt: now - 40 * 60_000,
-              endedAt: now - 39 * 60_000,
-              fromVersion: '1.4.0',
-              toVersion: '1.4.1',
-              image: {
-                fileName: 'fw-esp32-kitchen-sensor-1.4.1.zip',
-                size: 1_570_112,
-                sha256: sha,
-                format: 'mongoose-fw-zip',
-                version: '1.4.1',
-              },
-              result: {
-                code: 'success',
-                message: 'kitchen-sensor runs 1.4.1 and it is committed.',
-                deviceMessage: null,
-              },
-            }),
-            job({
-              id: 'job-4',
-              state: 'failed',
-              deviceId: 'mac:84:f3:eb:12:34:56',
-              deviceName: 'garage-door',
-              target: '192.168.1.57:80',
-              protocol: 'arduino-esp8266',
-              createdAt: now - 20 * 60_000,
-              endedAt: now - 20 * 60_000 + 900,
-              fromVersion: '2.0.0',
-              image: {
-                fileName: 'garage-door.ino.bin',
-                size: 412_336,
-                sha256: sha,
-                format: 'esp8266-ota-v2',
-                version: null,
-              },
-              progress: { bytesSent: 0, totalBytes: 412_336, bytesPerSecond: 0, etaSeconds: null },
-              result: {
-                code: 'auth-failed',
-                message:
-                  'garage-door refused the user name or password (HTTP 401). Enter the ones set in the sketch under Authentication.',
-                deviceMessage: 'Unauthorized',
-              },
-            }),
-            job({
-              id: 'job-3',
-              state: 'rolled-back',
-              createdAt: now - 12 * 60_000,
-              endedAt: now - 6 * 60_000,
-              commitPolicy: 'never',
-              fromVersion: '1.4.1',
-              toVersion: '1.4.1',
-              image: {
-                fileName: 'fw-esp32-kitchen-sensor-1.4.2-rc1.zip',
-                size: 1_571_020,
-                sha256: sha,
-                format: 'mongoose-fw-zip',
-                version: '1.4.2-rc1',
-              },
-              result: {
-                code: 'rolled-back',
-                message:
-                  'kitchen-sensor booted 1.4.2-rc1 but nobody committed it within 5 min, so it went back to 1.4.1.',
-                deviceMessage: null,
-              },
-            }),
-            job({
-              id: 'job-2',
-              state: 'transferring',
-              deviceId: 'host:livingroom-light.local',
-              deviceName: 'livingroom-light',
-              target: '192.168.1.63:80',
-              protocol: 'esphome-web',
-              createdAt: now - 9_000,
-              stateSince: now - 8_000,
-              commitPolicy: 'auto',
-              fromVersion: '2025.4.2',
-              image: {
-                fileName: 'livingroom-light.ota.bin',
-                size: 4_012_544,
-                sha256: sha,
-                format: 'esp-app',
-                version: '2025.5.0',
-              },
-              progress: { bytesSent: 1_204_000, totalBytes: 4_012_544, bytesPerSecond: 151_000, etaSeconds: 19 },
-            }),
-            job({
-              id: 'job-1',
-              state: 'awaiting-commit',
-              createdAt: now - 2 * 60_000,
-              stateSince: now - 8_000,
-              toVersion: '1.4.2',
-              commitDeadline: now + 292_000,
-            }),
-          ];
+      : serialScenario
+        ? serialJobs
+        : scenario !== 'bench'
+          ? []
+          : [
+              job({
+                id: 'job-5',
+                state: 'committed',
+                createdAt: now - 40 * 60_000,
+                endedAt: now - 39 * 60_000,
+                fromVersion: '1.4.0',
+                toVersion: '1.4.1',
+                image: {
+                  fileName: 'fw-esp32-kitchen-sensor-1.4.1.zip',
+                  size: 1_570_112,
+                  sha256: sha,
+                  format: 'mongoose-fw-zip',
+                  version: '1.4.1',
+                },
+                result: {
+                  code: 'success',
+                  message: 'kitchen-sensor runs 1.4.1 and it is committed.',
+                  deviceMessage: null,
+                },
+              }),
+              job({
+                id: 'job-4',
+                state: 'failed',
+                deviceId: 'mac:84:f3:eb:12:34:56',
+                deviceName: 'garage-door',
+                target: '192.168.1.57:80',
+                protocol: 'arduino-esp8266',
+                createdAt: now - 20 * 60_000,
+                endedAt: now - 20 * 60_000 + 900,
+                fromVersion: '2.0.0',
+                image: {
+                  fileName: 'garage-door.ino.bin',
+                  size: 412_336,
+                  sha256: sha,
+                  format: 'esp8266-ota-v2',
+                  version: null,
+                },
+                progress: { bytesSent: 0, totalBytes: 412_336, bytesPerSecond: 0, etaSeconds: null },
+                result: {
+                  code: 'auth-failed',
+                  message:
+                    'garage-door refused the user name or password (HTTP 401). Enter the ones set in the sketch under Authentication.',
+                  deviceMessage: 'Unauthorized',
+                },
+              }),
+              job({
+                id: 'job-3',
+                state: 'rolled-back',
+                createdAt: now - 12 * 60_000,
+                endedAt: now - 6 * 60_000,
+                commitPolicy: 'never',
+                fromVersion: '1.4.1',
+                toVersion: '1.4.1',
+                image: {
+                  fileName: 'fw-esp32-kitchen-sensor-1.4.2-rc1.zip',
+                  size: 1_571_020,
+                  sha256: sha,
+                  format: 'mongoose-fw-zip',
+                  version: '1.4.2-rc1',
+                },
+                result: {
+                  code: 'rolled-back',
+                  message:
+                    'kitchen-sensor booted 1.4.2-rc1 but nobody committed it within 5 min, so it went back to 1.4.1.',
+                  deviceMessage: null,
+                },
+              }),
+              job({
+                id: 'job-2',
+                state: 'transferring',
+                deviceId: 'host:livingroom-light.local',
+                deviceName: 'livingroom-light',
+                target: '192.168.1.63:80',
+                protocol: 'esphome-web',
+                createdAt: now - 9_000,
+                stateSince: now - 8_000,
+                commitPolicy: 'auto',
+                fromVersion: '2025.4.2',
+                image: {
+                  fileName: 'livingroom-light.ota.bin',
+                  size: 4_012_544,
+                  sha256: sha,
+                  format: 'esp-app',
+                  version: '2025.5.0',
+                },
+                progress: { bytesSent: 1_204_000, totalBytes: 4_012_544, bytesPerSecond: 151_000, etaSeconds: 19 },
+              }),
+              job({
+                id: 'job-1',
+                state: 'awaiting-commit',
+                createdAt: now - 2 * 60_000,
+                stateSince: now - 8_000,
+                toVersion: '1.4.2',
+                commitDeadline: now + 292_000,
+              }),
+            ];
 
   // `fleet`: nine boards of one fleet run caught mid-way (4 at a time, auto-commit, skip offline):
   // two committed, four in a slot, one without room, one rolled back, one offline and skipped.
@@ -1015,20 +1295,13 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
   const pushSmp = (created: Job, target: Device, image: ImageInfo, mode: NonNullable<Job['mode']>) => {
     const id = created.id;
     const hash = image.facts.find((fact) => fact.label === 'Image hash')?.value ?? image.sha256;
-    update(id, { mode });
+    const resetOnly = inRecovery(target.id);
+    update(id, { mode, ...(resetOnly ? { bootMode: recoveryBoot } : {}) });
     later(300, () => update(id, { state: 'connecting' }));
     later(900, () =>
       update(id, {
         state: 'transferring',
-        link: {
-          attMtu: 247,
-          bufSize: 2475,
-          bufCount: 4,
-          maxPacketBytes: 2475,
-          chunkBytes: 2404,
-          window: 3,
-          resumedFrom: [],
-        },
+        link: smpLinkOf(target),
         progress: { ...created.progress, bytesPerSecond: 19_200, etaSeconds: 12 },
       }),
     );
@@ -1044,6 +1317,17 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       clearInterval(timer);
       const old = (smpSlots[target.id] ?? []).find((slot) => slot.active);
       later(300, () => update(id, { state: 'rebooting' }));
+      if (resetOnly) {
+        later(1800, () =>
+          finish(
+            id,
+            'updated',
+            `${target.name} took ${image.version} in slot 0 and was reset: the bootloader cannot test or confirm, so it boots it as it is.`,
+            { toVersion: image.version },
+          ),
+        );
+        return;
+      }
       later(1800, () => update(id, { state: 'verifying', toVersion: image.version }));
       later(2400, () => mode !== 'test-only' && update(id, { state: 'committing' }));
       later(3000, () => {
@@ -1083,7 +1367,37 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       later(50, emit.devices);
       return settle(added, 400);
     },
-    setSerialPort: ({ deviceId }) => Promise.reject(new Error(`${deviceId} is not a serial port in this fixture`)),
+    // A port's settings change at once; allowing a port the fixture has not probed probes it: silent.
+    setSerialPort: ({ deviceId, ...change }) => {
+      const port = devices.find((candidate) => candidate.id === deviceId);
+      if (!port?.serial) return Promise.reject(new Error(`${deviceId} is not a serial port.`));
+      if (!port.online) return Promise.reject(new Error(`${port.serial.path} is not plugged in: its settings wait.`));
+      const probeNow = change.allowed === true && !port.serial.allowed && port.serial.probe === 'unprobed';
+      const changed: Device = {
+        ...port,
+        serial: { ...port.serial, ...change, ...(probeNow ? { probe: 'probing' as const } : {}) },
+      };
+      devices = devices.map((candidate) => (candidate.id === deviceId ? changed : candidate));
+      later(50, emit.devices);
+      if (probeNow) {
+        later(700, () => {
+          devices = devices.map((candidate) =>
+            candidate.id === deviceId && candidate.serial
+              ? {
+                  ...candidate,
+                  serial: {
+                    ...candidate.serial,
+                    probe: 'silent',
+                    probeMessage: `No MCUmgr answer at ${candidate.serial.baudRate} baud within 1 s.`,
+                  },
+                }
+              : candidate,
+          );
+          emit.devices();
+        });
+      }
+      return settle(changed, 150);
+    },
     deviceStatus: ({ deviceId }) => {
       const target = devices.find((candidate) => candidate.id === deviceId);
       if (!target) return Promise.reject(new Error(`No device ${deviceId}`));
@@ -1109,6 +1423,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
         'esp-link-wrong-slot': images.wrongSlot,
         'ble-smp': images.smp,
         'ble-smp-identical': images.smpIdentical,
+        'serial-smp': images.smp,
       }[scenario as string];
       return settle(chosen ?? images.mongoose, 300);
     },
@@ -1129,7 +1444,12 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
         state: 'queued',
         deviceId: target.id,
         deviceName: target.name,
-        target: target.transport === 'ble' ? (target.address ?? target.id) : `${target.address}:${target.port}`,
+        target:
+          target.transport === 'ble'
+            ? (target.address ?? target.id)
+            : target.transport === 'serial'
+              ? target.serial!.path
+              : `${target.id.startsWith('udp:') ? 'udp://' : ''}${target.address}:${target.port}`,
         protocol: target.protocol,
         createdAt: Date.now(),
         stateSince: Date.now(),

@@ -94,7 +94,7 @@ describe('isFiltering / transportCounts', () => {
 
   it('counts devices per transport', () => {
     expect(transportCounts(all)).toEqual({ lan: 2, ble: 2, serial: 0 });
-    expect(transportCounts([])).toEqual({ lan: 0, ble: 0 });
+    expect(transportCounts([])).toEqual({ lan: 0, ble: 0, serial: 0 });
   });
 });
 

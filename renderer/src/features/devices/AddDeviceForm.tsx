@@ -1,5 +1,5 @@
 import type { Device } from '../../../../shared/domain.ts';
-import { useAddDevice } from './useAddDevice.ts';
+import { ADDRESS_FORMS, useAddDevice } from './useAddDevice.ts';
 
 export function AddDeviceForm({ onAdded }: { onAdded: (device: Device) => void }) {
   const form = useAddDevice(onAdded);
@@ -20,17 +20,23 @@ export function AddDeviceForm({ onAdded }: { onAdded: (device: Device) => void }
           className="input mono"
           data-testid="add-device-input"
           placeholder="192.168.1.42:80"
+          title={`Takes ${ADDRESS_FORMS}`}
           spellCheck={false}
           autoComplete="off"
           value={form.target}
           aria-invalid={form.error !== null}
-          aria-describedby={form.error ? 'add-device-error' : undefined}
+          aria-describedby={form.error ? 'add-device-error add-device-hint' : 'add-device-hint'}
           onChange={(event) => form.change(event.target.value)}
         />
         <button type="submit" className="button" data-testid="add-device-button" disabled={form.pending}>
           {form.pending ? 'Probing…' : 'Add'}
         </button>
       </div>
+      {/* Shown while the field is in use (focused or filled), so the list keeps its room otherwise. */}
+      <p id="add-device-hint" className="hint add-device__hint" data-testid="add-device-hint">
+        Also <span className="mono">udp://host[:port]</span> (MCUmgr over UDP, port 1337) or{' '}
+        <span className="mono">serial:/dev/ttyACM0@115200</span>.
+      </p>
       {form.error && (
         <p id="add-device-error" className="field-error" data-testid="add-device-error" role="alert">
           {form.error}

@@ -23,11 +23,14 @@ export function DeviceFilter({ devices, filter, onChange }: DeviceFilterProps) {
   const mixed = hasBothTransports(devices);
   const options: { value: TransportFilter; label: string; count: number }[] = [
     { value: 'all', label: 'All', count: devices.length },
-    ...TRANSPORT_ORDER.map((transport) => ({
-      value: transport,
-      label: TRANSPORT_LABELS[transport],
-      count: counts[transport],
-    })),
+    // Only the transports that have boards: a "Serial 0" button would filter to nothing.
+    ...TRANSPORT_ORDER.filter((transport) => counts[transport] > 0 || filter.transport === transport).map(
+      (transport) => ({
+        value: transport,
+        label: TRANSPORT_LABELS[transport],
+        count: counts[transport],
+      }),
+    ),
   ];
   return (
     <div className="device-filter" data-testid="device-filter">

@@ -1,10 +1,11 @@
 import { memo } from 'react';
 import type { Device, ProtocolEvidence } from '../../../../shared/domain.ts';
-import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 import { formatRelativeTime } from '../../../../shared/format.ts';
 import { SignalStrength } from './SignalStrength.tsx';
 import { CommitStateTag } from './CommitStateTag.tsx';
-import { deviceEndpoint } from './transport.ts';
+import { SerialAllow } from './SerialAllow.tsx';
+import { SerialFacts } from './SerialFacts.tsx';
+import { deviceEndpoint, protocolLabel } from './transport.ts';
 
 const EVIDENCE: Record<ProtocolEvidence, string> = {
   txt: 'identified from its mDNS TXT record',
@@ -48,6 +49,8 @@ export const DeviceRow = memo(function DeviceRow({
   const seen = formatRelativeTime(device.lastSeen, now);
   const ble = device.transport === 'ble';
   const services = ble && device.services.length > 0 ? `; advertises ${device.services.join(', ')}` : '';
+  const serial = device.transport === 'serial' ? (device.serial ?? null) : null;
+  const protocol = protocolLabel(device);
   return (
     <li className="device-row-item" data-selecting={selecting || checked}>
       {onCheck && (
@@ -97,10 +100,18 @@ export const DeviceRow = memo(function DeviceRow({
           <span
             className="mono truncate"
             data-testid="device-address"
-            title={ble ? `Bluetooth address ${endpoint}` : (device.hostname ?? endpoint)}
+            title={
+              ble ? `Bluetooth address ${endpoint}` : serial ? `Serial port ${endpoint}` : (device.hostname ?? endpoint)
+            }
           >
             {endpoint}
           </span>
+          {/* Offline, the path and when it was last seen need the room more than the baud rate. */}
+          {serial && device.online && (
+            <span className="device-row__baud mono" data-testid="serial-baud">
+              {serial.baudRate} baud
+            </span>
+          )}
           {ble && device.online && <SignalStrength rssi={device.rssi} seen={seen} />}
           {ble && device.online ? (
             <span
@@ -119,38 +130,43 @@ export const DeviceRow = memo(function DeviceRow({
             </span>
           )}
         </span>
-        <span className="device-row__line device-row__meta">
-          {ble && (
-            <span className="transport-badge" data-testid="transport-badge" title="Bluetooth Low Energy">
-              BLE
-            </span>
-          )}
-          <span
-            className="truncate"
-            data-testid="device-protocol"
-            title={`${PROTOCOL_LABELS[device.protocol]}, ${EVIDENCE[device.protocolEvidence]}${services}`}
-          >
-            {PROTOCOL_LABELS[device.protocol]}
-          </span>
-          {!device.pushSupported && <span className="tag">push arrives later</span>}
-          {device.authRequired && (
-            <span className="tag" title={device.authChallenge ? `It asks: ${device.authChallenge}` : undefined}>
-              needs a password
-            </span>
-          )}
-          {device.addressChange && (
+        {serial ? (
+          <SerialFacts serial={serial} />
+        ) : (
+          <span className="device-row__line device-row__meta">
+            {ble && (
+              <span className="transport-badge" data-testid="transport-badge" title="Bluetooth Low Energy">
+                BLE
+              </span>
+            )}
             <span
-              className={device.addressChange.state === 'checking' ? 'tag' : 'tag tag--warning'}
-              data-testid="address-change"
-              data-state={device.addressChange.state}
-              title={device.addressChange.message}
+              className="truncate"
+              data-testid="device-protocol"
+              title={`${protocol}, ${EVIDENCE[device.protocolEvidence]}${services}`}
             >
-              {ADDRESS_CHANGE[device.addressChange.state]}
+              {protocol}
             </span>
-          )}
-          <CommitStateTag state={device.commitState} now={now} />
-        </span>
+            {!device.pushSupported && <span className="tag">push arrives later</span>}
+            {device.authRequired && (
+              <span className="tag" title={device.authChallenge ? `It asks: ${device.authChallenge}` : undefined}>
+                needs a password
+              </span>
+            )}
+            {device.addressChange && (
+              <span
+                className={device.addressChange.state === 'checking' ? 'tag' : 'tag tag--warning'}
+                data-testid="address-change"
+                data-state={device.addressChange.state}
+                title={device.addressChange.message}
+              >
+                {ADDRESS_CHANGE[device.addressChange.state]}
+              </span>
+            )}
+            <CommitStateTag state={device.commitState} now={now} />
+          </span>
+        )}
       </button>
+      {serial && !serial.allowed && <SerialAllow device={device} />}
     </li>
   );
 });

@@ -1,4 +1,5 @@
 import type { DiscoveryStatus } from '../../../../shared/contract.ts';
+import { serialStatusLabel } from './serial.ts';
 import { bleStatusLabel } from './transport.ts';
 
 const LABELS: Record<DiscoveryStatus['state'], string> = {
@@ -8,13 +9,16 @@ const LABELS: Record<DiscoveryStatus['state'], string> = {
 };
 
 /**
- * mDNS and BLE side by side. A machine without a Bluetooth adapter is common: its BLE line is
- * information in muted grey with the engine's sentence, not a warning and not an error page.
+ * mDNS, BLE and serial ports side by side. A machine without a Bluetooth adapter is common: its BLE line is
+ * information in muted grey with the engine's sentence, not a warning and not an error page; so is
+ * a serial port list that cannot be read (the native module did not load).
  */
 export function DiscoveryBadge({ status }: { status: DiscoveryStatus | null }) {
   const state = status?.state ?? 'starting';
   const ble = status?.ble;
   const bleLabel = bleStatusLabel(ble);
+  const serial = status?.serial;
+  const serialLabel = serialStatusLabel(serial);
   return (
     <div className="discovery-strip">
       <span
@@ -35,6 +39,17 @@ export function DiscoveryBadge({ status }: { status: DiscoveryStatus | null }) {
         >
           <span className="discovery__pulse" aria-hidden />
           <span className="discovery__text">{bleLabel}</span>
+        </span>
+      )}
+      {serial && serialLabel && (
+        <span
+          className={`discovery discovery--ble discovery--serial-${serial.state}`}
+          data-testid="serial-status"
+          data-state={serial.state}
+          title={serial.message || undefined}
+        >
+          <span className="discovery__pulse" aria-hidden />
+          <span className="discovery__text">{serialLabel}</span>
         </span>
       )}
     </div>

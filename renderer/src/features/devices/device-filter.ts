@@ -1,7 +1,8 @@
-// Filtering and grouping the board list: by transport (LAN / BLE) and by text. Pure, so the rules are
+// Filtering and grouping the board list: by transport (LAN / BLE / serial) and by text. Pure, so the rules are
 // unit-tested; DeviceFilter.tsx is the control and DeviceGroups.tsx the sections it shapes.
 import type { Device, Transport } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
+import { usbIds } from './serial.ts';
 import { deviceEndpoint } from './transport.ts';
 
 export type TransportFilter = 'all' | Transport;
@@ -33,6 +34,11 @@ function searchableText(device: Device): string {
     device.arch,
     PROTOCOL_LABELS[device.protocol],
     TRANSPORT_LABELS[device.transport],
+    // A serial port is found by its cable: the USB ids, the board they name, the maker.
+    device.serial ? usbIds(device.serial) : null,
+    device.serial?.knownBoard,
+    device.serial?.manufacturer,
+    device.serial?.serialNumber,
   ]
     .filter((part): part is string => typeof part === 'string' && part.length > 0)
     .join('\n')

@@ -4,11 +4,28 @@ import type { DiscoveryStatus } from '../../../../shared/contract.ts';
 import type { Device } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 import { formatEndpoint } from '../../../../shared/format.ts';
+import { isUdpSmp, serialPath } from './serial.ts';
 
-/** host:port on the LAN; the Bluetooth address for BLE (no port; the radio's id where the OS hides the address). */
+/**
+ * host:port on the LAN (`udp://host:port` for MCUmgr over UDP); the Bluetooth address for BLE (no port;
+ * the radio's id where the OS hides the address); the port's path for a serial port.
+ */
 export function deviceEndpoint(device: Device): string {
   if (device.transport === 'ble') return device.address || device.id.replace(/^ble:/, '') || 'no address yet';
-  return formatEndpoint(device.address, device.hostname, device.port);
+  if (device.transport === 'serial') return serialPath(device);
+  const endpoint = formatEndpoint(device.address, device.hostname, device.port);
+  return isUdpSmp(device) ? `udp://${endpoint}` : endpoint;
+}
+
+const SMP_CARRIERS: Record<Device['transport'], string> = { ble: 'BLE', serial: 'serial', lan: 'UDP' };
+
+/**
+ * The protocol as the list and the push card name it: MCUmgr/SMP runs over three links, so it says
+ * which ("MCUmgr/SMP over UDP"); every other protocol has one link and its plain name.
+ */
+export function protocolLabel(device: Pick<Device, 'protocol' | 'transport'>): string {
+  const label = PROTOCOL_LABELS[device.protocol];
+  return device.protocol === 'mcumgr-smp' ? `${label} over ${SMP_CARRIERS[device.transport]}` : label;
 }
 
 export type BleStatus = NonNullable<DiscoveryStatus['ble']>;

@@ -1,12 +1,12 @@
 // One board of the inventory: online or greyed with when it was last seen, what we last pushed and
 // what it reports (kept apart, flagged when they differ), its identities, and the user's label/notes.
 import { useState } from 'react';
-import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 import type { InventoryDevice } from '../../../../shared/history.ts';
 import { formatRelativeTime } from '../../../../shared/format.ts';
 import { DeviceNoteForm } from './DeviceNoteForm.tsx';
 import { inventoryVersions } from './history-words.ts';
 import { useNavigation } from './navigation.ts';
+import { protocolLabel } from '../devices/transport.ts';
 
 interface InventoryRowProps {
   device: InventoryDevice;
@@ -38,7 +38,7 @@ export function InventoryRow({ device, now, onSaved }: InventoryRowProps) {
             {device.label ?? device.name}
           </span>
           {device.label && <span className="muted truncate">{device.name}</span>}
-          <span className="tag">{PROTOCOL_LABELS[device.protocol]}</span>
+          <span className="tag">{protocolLabel(device)}</span>
         </div>
         <p className="inventory-row__seen" data-testid="inventory-seen">
           {device.online ? (

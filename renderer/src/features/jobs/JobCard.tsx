@@ -4,6 +4,7 @@ import { isTerminal, PROTOCOL_LABELS, SMP_COMMIT_MODES } from '../../../../share
 import { formatBytes, formatDuration, shortHash } from '../../../../shared/format.ts';
 import { phaseLabel, stateTone } from '../../lib/job-state.ts';
 import { CommitPrompt } from './CommitPrompt.tsx';
+import { bootModeNote, uploadThenResetOnly } from './job-boot-mode.ts';
 import { JobLink } from './JobLink.tsx';
 import { JobLog } from './JobLog.tsx';
 import { JobOutcome } from './JobOutcome.tsx';
@@ -27,6 +28,9 @@ export const JobCard = memo(function JobCard({ job, now, upsert, remove }: JobCa
   // A finished bar only tells something when the upload stopped part-way.
   const stoppedPartWay = job.progress.bytesSent > 0 && job.progress.bytesSent < job.progress.totalBytes;
   const showProgress = !finished || stoppedPartWay;
+  // MCUboot serial recovery and the like: no test, no confirm, so no commit mode and no Commit button.
+  const resetOnly = uploadThenResetOnly(job);
+  const bootNote = bootModeNote(job);
   return (
     <article
       className={`job-card job-card--${tone}`}
@@ -44,15 +48,26 @@ export const JobCard = memo(function JobCard({ job, now, upsert, remove }: JobCa
           </span>
         </div>
         <span className="job-card__badges">
-          {job.mode && (
+          {resetOnly ? (
             <span
               className="tag"
               data-testid="job-mode"
-              data-mode={job.mode}
-              title={SMP_COMMIT_MODES[job.mode].description}
+              data-mode="upload-and-reset"
+              title={job.bootMode?.summary ?? undefined}
             >
-              {SMP_COMMIT_MODES[job.mode].label}
+              Upload and reset
             </span>
+          ) : (
+            job.mode && (
+              <span
+                className="tag"
+                data-testid="job-mode"
+                data-mode={job.mode}
+                title={SMP_COMMIT_MODES[job.mode].description}
+              >
+                {SMP_COMMIT_MODES[job.mode].label}
+              </span>
+            )
           )}
           <span className={`pill pill--${tone}`} data-testid="job-phase">
             {phaseLabel(job.state, job.protocol)}
@@ -75,7 +90,12 @@ export const JobCard = memo(function JobCard({ job, now, upsert, remove }: JobCa
       </p>
       {showProgress && <JobProgress job={job} now={now} />}
       {job.link && <JobLink link={job.link} />}
-      {job.state === 'awaiting-commit' && (
+      {bootNote && (
+        <p className="hint job-card__boot-mode" data-testid="job-boot-mode" title={job.bootMode?.summary}>
+          {bootNote}
+        </p>
+      )}
+      {job.state === 'awaiting-commit' && !resetOnly && (
         <CommitPrompt
           job={job}
           now={now}

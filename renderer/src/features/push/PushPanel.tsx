@@ -8,13 +8,14 @@ import { PlanVerdict } from './PlanVerdict.tsx';
 import { PushTarget } from './PushTarget.tsx';
 import { SlotPanel } from './SlotPanel.tsx';
 import { SmpModePicker } from './SmpModePicker.tsx';
+import { SerialPortSettings } from './SerialPortSettings.tsx';
 import { SmpSlotPanel } from './SmpSlotPanel.tsx';
 import { pushLaterNote } from '../devices/transport.ts';
 import { DeviceHistory } from '../history/DeviceHistory.tsx';
 import { activeJobFor } from '../jobs/job-merge.ts';
-import { hasCommitStep, needsPlan, overrideApplies } from './push-readiness.ts';
+import { hasCommitStep, needsPlan, overrideApplies, takesCredentials } from './push-readiness.ts';
 import { asksOtaListenPort } from './ota-listen-port.ts';
-import { isSmp } from './smp.ts';
+import { isSmp, noStateWritesCheck } from './smp.ts';
 import { usePushForm } from './usePushForm.ts';
 import './push.css';
 
@@ -48,6 +49,9 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
         refused={plan?.verdict === 'refused'}
         activeJob={device ? activeJobFor(jobs, device.id) : undefined}
       />
+      {device?.transport === 'serial' && device.serial && (
+        <SerialPortSettings key={device.id} device={device} serial={device.serial} />
+      )}
       {laterNote && (
         <p className="callout callout--neutral" data-testid="push-later-note">
           {laterNote}
@@ -69,13 +73,20 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
         <PlanChecks checks={notableChecks} title="Pre-flight" explainedBelow={plan?.message} />
       )}
       {device?.pushSupported && hasCommitStep(device.protocol) && <CommitOptions form={form} />}
-      {smp && <SmpModePicker mode={form.mode} onChange={form.setMode} />}
+      {smp && (
+        <SmpModePicker
+          mode={form.mode}
+          onChange={form.setMode}
+          lockedBecause={noStateWritesCheck(plan)?.detail ?? null}
+        />
+      )}
       {device?.pushSupported && !hasCommitStep(device.protocol) && !smp && (
         <p className="hint">No commit step: {device.name} boots the new firmware for good after the upload.</p>
       )}
       {asksOtaListenPort(device) && <OtaListenPortField form={form} />}
-      {/* BLE devices take no user name or password: pairing, where there is any, is the OS's business. */}
-      {device?.transport !== 'ble' && (
+      {/* SMP boards (any link) and BLE devices take no user name or password (push-readiness.ts); with no
+          board chosen yet the fields stay in view, folded, as before. */}
+      {(device === null || takesCredentials(device)) && (
         <CredentialsFields key={device?.id ?? 'none'} form={form} required={device?.authRequired ?? false} />
       )}
       <div className="push-panel__action">

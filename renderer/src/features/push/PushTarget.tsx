@@ -1,9 +1,9 @@
 // The two things being combined, and whether they fit, in one glance.
 import type { Device, ImageInfo, Job } from '../../../../shared/domain.ts';
-import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
 import { formatRssi } from '../../../../shared/format.ts';
 import { signalWord, weakSignalNote } from '../../lib/ble.ts';
-import { deviceEndpoint } from '../devices/transport.ts';
+import { lineSettings, probeExplanation, probeWords, serialMaker, usbIds } from '../devices/serial.ts';
+import { deviceEndpoint, protocolLabel } from '../devices/transport.ts';
 import { mismatchReason, versionNote } from './push-readiness.ts';
 
 interface PushTargetProps {
@@ -23,6 +23,7 @@ export function PushTarget({ device, image, refused = false, activeJob }: PushTa
   // copy may still be the announcement from before the reboot.
   const running = (awaitingCommit ? activeJob?.toVersion : null) ?? device?.firmwareVersion ?? null;
   const ble = device?.transport === 'ble';
+  const serial = device?.transport === 'serial' ? (device.serial ?? null) : null;
   const weak = ble ? weakSignalNote(device.rssi) : null;
   return (
     <div className="push-target" data-testid="push-target">
@@ -75,7 +76,30 @@ export function PushTarget({ device, image, refused = false, activeJob }: PushTa
               )}
             </dd>
             <dt>Protocol</dt>
-            <dd>{PROTOCOL_LABELS[device.protocol]}</dd>
+            <dd data-testid="push-target-protocol">
+              {protocolLabel(device)}
+              {/* A port whose probe found nothing: what the probe found, rather than a bare "Unknown". */}
+              {serial && device.protocol === 'unknown' && (
+                <span className="muted" title={probeExplanation(serial)}>
+                  {probeWords(serial)}
+                </span>
+              )}
+            </dd>
+            {serial && (
+              <>
+                <dt>Port</dt>
+                <dd data-testid="push-target-port">
+                  {/* One run of text that wraps as a sentence (the row's flex gap would split it in columns). */}
+                  <span>
+                    {lineSettings(serial)}
+                    <span className="muted">
+                      {usbIds(serial) ? ` · USB ${usbIds(serial)}` : ''}
+                      {serialMaker(serial) ? ` · ${serialMaker(serial)}` : ''}
+                    </span>
+                  </span>
+                </dd>
+              </>
+            )}
             {ble && (
               <>
                 <dt>Signal</dt>
@@ -88,13 +112,14 @@ export function PushTarget({ device, image, refused = false, activeJob }: PushTa
           </>
         )}
       </dl>
-      {device && image && !image.problem && !(mismatch && refused) && (
+      {/* A serial port not known to speak anything yet: the blocker under Push says what is missing. */}
+      {device && image && !image.problem && !(mismatch && refused) && !(serial && device.protocol === 'unknown') && (
         <p
           className={`fit ${mismatch ? 'fit--bad' : 'fit--good'}`}
           data-testid="push-fit"
           data-fits={mismatch === null}
         >
-          {mismatch ?? `${image.formatLabel} suits ${PROTOCOL_LABELS[device.protocol]}.`}
+          {mismatch ?? `${image.formatLabel} suits ${protocolLabel(device)}.`}
         </p>
       )}
       {note && (

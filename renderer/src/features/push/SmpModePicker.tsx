@@ -7,12 +7,24 @@ import { DEFAULT_SMP_MODE, SMP_MODE_ORDER } from './smp.ts';
 interface SmpModePickerProps {
   mode: SmpCommitMode;
   onChange: (mode: SmpCommitMode) => void;
+  /** Why no mode applies (the bootloader cannot test or confirm): the choice is shown disabled with it. */
+  lockedBecause?: string | null;
 }
 
-export function SmpModePicker({ mode, onChange }: SmpModePickerProps) {
+export function SmpModePicker({ mode, onChange, lockedBecause = null }: SmpModePickerProps) {
   return (
-    <fieldset className="smp-modes" data-testid="smp-mode-picker">
+    <fieldset
+      className="smp-modes"
+      data-testid="smp-mode-picker"
+      disabled={lockedBecause !== null}
+      data-locked={lockedBecause !== null}
+    >
       <legend className="field-label">After the upload</legend>
+      {lockedBecause && (
+        <p className="hint hint--warning smp-modes__reason" data-testid="smp-mode-locked">
+          {lockedBecause} The push uploads the image and resets the board.
+        </p>
+      )}
       <div className="smp-modes__list" role="radiogroup" aria-label="Commit mode">
         {SMP_MODE_ORDER.map((value) => (
           <label key={value} className="smp-mode" data-checked={value === mode} data-mode={value}>

@@ -2,6 +2,7 @@
 // disabled reason is unit-tested rather than discovered by clicking.
 import type { Device, ImageInfo, Job, ProtocolId, PushPlan } from '../../../../shared/domain.ts';
 import { PROTOCOL_LABELS } from '../../../../shared/domain.ts';
+import { serialBlocker } from '../devices/serial.ts';
 
 export const MIN_COMMIT_TIMEOUT_SECONDS = 10;
 export const MAX_COMMIT_TIMEOUT_SECONDS = 24 * 3600;
@@ -20,11 +21,26 @@ export function needsPlan(protocol: ProtocolId): boolean {
   return protocol === 'esp-link' || protocol === 'mcumgr-smp';
 }
 
+const SMP_LINK_WORDS: Record<Device['transport'], string> = {
+  ble: 'over Bluetooth',
+  serial: 'over the serial port',
+  lan: 'over UDP',
+};
+
 /** What the Push button waits for while the plan is asked. */
 function askingBoard(device: Device): string {
   return device.protocol === 'mcumgr-smp'
-    ? `Reading ${device.name}'s image slots over Bluetooth…`
+    ? `Reading ${device.name}'s image slots ${SMP_LINK_WORDS[device.transport]}…`
     : `Asking ${device.name} which slot it writes next…`;
+}
+
+/**
+ * Whether the push form offers a user name and password: only for boards reached over HTTP-style LAN
+ * protocols. MCUmgr/SMP has no credentials on any link (UDP, serial, BLE), and BLE pairing is the OS's
+ * business, so a Bluetooth board of any protocol takes none either.
+ */
+export function takesCredentials(device: Pick<Device, 'transport' | 'protocol'> | null): boolean {
+  return device !== null && device.transport === 'lan' && device.protocol !== 'mcumgr-smp';
 }
 
 /** The engine's pre-flight plan for the selected board and file, and whether the user overrode it. */
@@ -77,6 +93,9 @@ export function pushBlocker({
   planning = NO_PLAN,
 }: ReadinessInput): string | null {
   if (!device) return 'Pick a board on the left.';
+  // A serial port says first whether it may be written to and what its probe found.
+  const serial = serialBlocker(device);
+  if (serial) return serial;
   // Before asking for a file: no file would make this board pushable.
   if (!device.pushSupported) {
     if (device.protocol === 'unknown') return `OTA Bench cannot tell which update protocol ${device.name} speaks.`;

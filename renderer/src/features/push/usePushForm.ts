@@ -6,7 +6,7 @@ import type { CommitPolicy, Device, ImageInfo, Job, SmpCommitMode } from '../../
 import { useApi } from '../../api.ts';
 import { useAsyncAction } from '../../lib/useAsyncAction.ts';
 import { activeJobFor } from '../jobs/job-merge.ts';
-import { hasCommitStep, overrideApplies, pushBlocker } from './push-readiness.ts';
+import { hasCommitStep, overrideApplies, pushBlocker, takesCredentials } from './push-readiness.ts';
 import { asksOtaListenPort, OTA_LISTEN_PORT_REFUSAL, otaListenPortFrom } from './ota-listen-port.ts';
 import { DEFAULT_SMP_MODE, isSmp } from './smp.ts';
 import { usePushPlan } from './usePushPlan.ts';
@@ -55,7 +55,7 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
   const push = async () => {
     if (blocker || !device || !image) return;
     const withCommit = hasCommitStep(device.protocol);
-    const typed = (user || password) && device.transport !== 'ble';
+    const typed = (user || password) && takesCredentials(device);
     const job = await action.run({
       deviceId: device.id,
       imageId: image.imageId,
@@ -63,7 +63,7 @@ export function usePushForm({ device, image, inspecting, jobs, onPushed }: PushF
       // say what happens after the upload with `mode`; the schema still wants a policy and a timeout.
       commitPolicy: withCommit ? commitPolicy : 'auto',
       commitTimeoutSeconds: withCommit ? commitTimeoutSeconds : DEFAULT_COMMIT_TIMEOUT_SECONDS,
-      // BLE devices take no user name or password (pairing is the OS's business).
+      // SMP boards and BLE devices take no user name or password (push-readiness.ts takesCredentials).
       // Empty fields: the main process uses the board's saved credentials, if any.
       ...(typed ? { credentials: { user, password } } : {}),
       ...(typed && saved.remember ? { remember: saved.remember } : {}),

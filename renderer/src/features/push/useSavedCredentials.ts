@@ -7,11 +7,12 @@ import type { RememberChoice, SavedCredentials } from '../../../../shared/creden
 import type { Device } from '../../../../shared/domain.ts';
 import { errorMessage, useApi } from '../../api.ts';
 import { useAsyncAction } from '../../lib/useAsyncAction.ts';
+import { takesCredentials } from './push-readiness.ts';
 
 export function useSavedCredentials(device: Device | null) {
   const api = useApi();
-  // BLE devices take no password: nothing to ask.
-  const deviceId = device && device.transport !== 'ble' ? device.id : null;
+  // SMP boards and BLE devices take no password: nothing to ask.
+  const deviceId = device && takesCredentials(device) ? device.id : null;
   const [answer, setAnswer] = useState<SavedCredentials | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
   const [asked, setAsked] = useState(0);

@@ -1,5 +1,13 @@
 // Minimal Device / ImageInfo / Job values for renderer unit tests; override what a test is about.
-import type { Device, ImageInfo, Job, PreflightCheck, PushPlan, SlotEvidence } from '../../../../shared/domain.ts';
+import type {
+  Device,
+  ImageInfo,
+  Job,
+  PreflightCheck,
+  PushPlan,
+  SerialPortFacts,
+  SlotEvidence,
+} from '../../../../shared/domain.ts';
 
 export function aDevice(over: Partial<Device> = {}): Device {
   return {
@@ -103,6 +111,24 @@ export function aJob(over: Partial<Job> = {}): Job {
     log: [],
     mode: null,
     link: null,
+    ...over,
+  };
+}
+
+/** A Nordic DK on /dev/ttyACM0 that answered MCUmgr (SerialPortFacts). */
+export function aSerial(over: Partial<SerialPortFacts> = {}): SerialPortFacts {
+  return {
+    path: '/dev/ttyACM0',
+    vendorId: '1366',
+    productId: '1015',
+    manufacturer: 'SEGGER',
+    serialNumber: '000683012345',
+    knownBoard: 'Nordic nRF52840 DK (J-Link)',
+    baudRate: 115200,
+    flowControl: 'none',
+    allowed: true,
+    probe: 'smp',
+    probeMessage: null,
     ...over,
   };
 }
