@@ -66,6 +66,15 @@ export function newestWinsVersionCheck(
   );
 }
 
+/** The plan's reason for an upload where the bootloader does not swap (null: the swap sentence holds). */
+export function nonSwapUploadReason(bootMode: SmpBootMode | null): string | null {
+  if (bootMode?.mode === 'direct XIP with revert')
+    return 'Uploads to the slot that does not run; after the test mark and the reset MCUboot runs it in place, then OTA Bench confirms it.';
+  if (bootMode?.mode === 'overwrite only')
+    return 'Uploads to slot 1; at the reset MCUboot copies it over slot 0, with no way back.';
+  return null;
+}
+
 /** The plan's reason for a board without state writes (PushPlan.reason). */
 export const UPLOAD_THEN_RESET_REASON = "Uploads, then resets: this board's bootloader has no test or confirm step.";
 export const SKIP_UPLOAD_THEN_RESET_REASON =

@@ -7,6 +7,7 @@ import { check } from './preflight-check.ts';
 import {
   bootloaderCheck,
   newestWinsVersionCheck,
+  nonSwapUploadReason,
   SKIP_UPLOAD_THEN_RESET_REASON,
   UPLOAD_THEN_RESET_REASON,
 } from './mcumgr-boot-mode-plan.ts';
@@ -49,8 +50,9 @@ const REASONS: Record<SmpAction, string> = {
   nothing: 'It already runs, confirmed: pushing sends nothing and ends at once.',
 };
 
-function reasonFor(action: SmpAction, stateWrites: boolean): string {
-  if (stateWrites) return REASONS[action];
+function reasonFor(action: SmpAction, bootMode: SmpBootMode | null): string {
+  const stateWrites = bootMode?.stateWrites ?? true;
+  if (stateWrites) return (action === 'upload' ? nonSwapUploadReason(bootMode) : null) ?? REASONS[action];
   if (action === 'upload') return UPLOAD_THEN_RESET_REASON;
   if (action === 'skip-upload') return SKIP_UPLOAD_THEN_RESET_REASON;
   return 'It already runs: pushing sends nothing and ends at once.';
@@ -97,7 +99,7 @@ export function planSmpPush({ image, slots, link, bootMode = null }: SmpPlanInpu
   const result = (action: SmpAction): SmpPlanResult => ({
     action,
     checks,
-    reason: reasonFor(action, stateWrites),
+    reason: reasonFor(action, bootMode),
     stateWrites,
     bootMode,
   });

@@ -91,6 +91,14 @@ describe('the SMP plan and the bootloader', () => {
     );
   });
 
+  it('direct XIP with revert and overwrite only: their own reasons, state writes kept', () => {
+    const xip = plan(bootModeFromInfo('MCUboot', 5, false)!);
+    expect(xip).toMatchObject({ action: 'upload', stateWrites: true });
+    expect(xip.reason).toMatch(/runs it in place, then OTA Bench confirms it/);
+    expect(byId(xip.checks, 'bootloader')?.detail).toMatch(/or MCUboot erases it at boot/);
+    expect(plan(bootModeFromInfo('MCUboot', 2, false)!).reason).toMatch(/copies it over slot 0, with no way back/);
+  });
+
   it('swap assumed: passes, and says the fallback', () => {
     const c = byId(plan(swapAssumed()).checks, 'bootloader')!;
     expect(c.status).toBe('pass');
