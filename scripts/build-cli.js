@@ -63,9 +63,11 @@ try {
     configFile: false,
     logLevel: 'warn',
     // Dependencies are bundled too: zod and form-data alone are ~100 small files each, and resolving
-    // and loading them one by one cost more CPU at every start than the rest of the CLI. noble stays
-    // out (native bindings; the engine loads it with require() only when scanning starts).
-    ssr: { noExternal: true, external: ['@stoprocent/noble'] },
+    // and loading them one by one cost more CPU at every start than the rest of the CLI. noble and
+    // serialport stay out (native bindings found through __dirname, which a bundled ES module does not
+    // have: bundled, serialport failed to load and every serial port was 'unavailable'; the engine
+    // imports them only when scanning or opening a port).
+    ssr: { noExternal: true, external: ['@stoprocent/noble', 'serialport'] },
     build: {
       ssr: path.join(root, 'electron/cli/main.ts'),
       outDir,
