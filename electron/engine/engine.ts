@@ -85,7 +85,7 @@ export class Engine implements OtaEngine {
     };
     // Without a radio the BLE side lists nothing and reports Bluetooth off.
     this.sides = [
-      new UdpSmpSide(host, sideOptions.udp),
+      new UdpSmpSide(host, { timeouts, ...sideOptions.udp }),
       new SerialSide(host, timeouts, sideOptions.serial),
       new LanSide(host, timeouts),
       new BleSide(host, timeouts, radio, bleOptions),

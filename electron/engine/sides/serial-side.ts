@@ -26,6 +26,7 @@ import type { SmpConnector, SmpTransport } from '../smp/smp-transport.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
 import { noMcubootSlots } from './side-messages.ts';
 import { pingSmp } from './smp-ask.ts';
+import { SmpDeviceOps, smpSessionDetails } from './smp-device.ts';
 import type { SmpBoardAccess, SmpOps, SmpOpsFactory } from './smp-ops.ts';
 import {
   PROBING,
@@ -77,8 +78,10 @@ export interface SerialSideOptions {
   /** The OS's ports; none: listing reports `unavailable` with `unavailableReason`. */
   access?: SerialPortAccess | null;
   unavailableReason?: string;
-  /** MCUmgr status, plans, pushes and slot actions over a connector (sides/smp-device.ts). */
+  /** Tests: MCUmgr operations per board; default one SmpDeviceOps (sides/smp-device.ts) for the side. */
   smpOps?: SmpOpsFactory;
+  /** How long an MCUmgr operation waits for a port that should be there (a pulled cable, a reset). */
+  connectTimeoutMs?: number;
   /** How often the port list is read (ms). */
   pollMs?: number;
   /** Each probe question (params, then echo) waits this long (ms). */
@@ -120,7 +123,8 @@ export function parseSerialRef(ref: string): { path: string; baudRate: number | 
   const match = /^serial:(.+?)(?:@(\d+))?$/i.exec(ref.trim());
   if (!match) return null;
   const path = match[1]!;
-  if (!/^(\/dev\/|COM\d+$|\\\\\.\\)/i.test(path)) throw new UpdateError('invalid-uri', notASerialPath(ref));
+  // Any absolute path: the user named it (a pty, a udev or socat link); the app's address gate is stricter.
+  if (!/^(\/|COM\d+$|\\\\\.\\)/i.test(path)) throw new UpdateError('invalid-uri', notASerialPath(ref));
   const baudRate = match[2] ? Number(match[2]) : null;
   if (baudRate !== null && !(SERIAL_BAUD_RATES as readonly number[]).includes(baudRate))
     throw new UpdateError('invalid-uri', unsupportedBaud(baudRate, SERIAL_BAUD_RATES));
@@ -129,6 +133,7 @@ export function parseSerialRef(ref: string): { path: string; baudRate: number | 
 
 export class SerialSide implements DeviceSide {
   private readonly host: SideHost;
+  private readonly timeouts: JobTimeouts;
   private readonly access: SerialPortAccess | null;
   private readonly enabled: boolean;
   private readonly options: Required<Pick<SerialSideOptions, 'pollMs' | 'probeQuestionMs'>> & SerialSideOptions;
@@ -140,6 +145,7 @@ export class SerialSide implements DeviceSide {
   private readonly probing = new Map<string, Promise<void>>();
   /** One MCUmgr operations object per port: it keeps what it holds between calls. */
   private readonly madeOps = new Map<string, SmpOps>();
+  private smpDevice: SmpDeviceOps | null = null;
   private timer: NodeJS.Timeout | null = null;
   private listFailure: string | null = null;
   private refreshing: Promise<void> | null = null;
@@ -148,7 +154,7 @@ export class SerialSide implements DeviceSide {
 
   constructor(host: SideHost, timeouts: JobTimeouts, options: SerialSideOptions = {}) {
     this.host = host;
-    void timeouts; // the reboot waits are the MCUmgr operations' (sides/smp-device.ts)
+    this.timeouts = timeouts;
     this.access = options.access ?? null;
     this.enabled = options.enabled ?? process.env.OTA_BENCH_SERIAL?.toLowerCase() !== 'off';
     this.options = { pollMs: 1000, probeQuestionMs: 800, ...options };
@@ -429,7 +435,10 @@ export class SerialSide implements DeviceSide {
     const running = this.probing.get(entry.id);
     if (running) return running;
     // Never while a job or slot action has the port: the probe would steal its answers.
-    const held = this.holds.has(entry.id) || this.host.activeJobFor(entry.id) !== null;
+    const held =
+      this.holds.has(entry.id) ||
+      this.host.activeJobFor(entry.id) !== null ||
+      (this.smpDevice?.heldBy(entry.id) ?? null) !== null;
     if (!entry.present || !this.isAllowed(entry) || held || this.closed) return Promise.resolve();
     const probe = this.probe(entry).finally(() => {
       this.probing.delete(entry.id);
@@ -548,13 +557,40 @@ export class SerialSide implements DeviceSide {
     if (!current.serial?.allowed)
       throw new UpdateError('unsupported-protocol', notAllowedPush(current.name, current.address ?? current.id));
     if (current.protocol !== 'mcumgr-smp') throw new UpdateError('unsupported-protocol', noMcubootSlots(current));
-    if (!this.options.smpOps) throw new UpdateError('unsupported-protocol', 'MCUmgr over serial is not built in.');
+    if (!this.options.smpOps) return this.sharedOps();
     let made = this.madeOps.get(current.id);
     if (!made) {
       made = this.options.smpOps(this.boardAccess(current));
       this.madeOps.set(current.id, made);
     }
     return made;
+  }
+
+  /** One SmpDeviceOps for every port of this side: it holds a port while a job or action works on it. */
+  private sharedOps(): SmpOps {
+    this.smpDevice ??= new SmpDeviceOps({
+      host: this.host,
+      timeouts: this.timeouts,
+      connector: (device) => this.connector(device.id),
+      connectTimeoutMs: this.options.connectTimeoutMs ?? 15_000,
+      recordFirmware: (id, version) => {
+        const entry = this.entries.get(id);
+        if (entry && entry.firmwareVersion !== version) {
+          entry.firmwareVersion = version;
+          this.host.devicesChanged();
+        }
+      },
+      device: (id) => this.get(id),
+      linkDetails: (session, device) => {
+        const facts = this.get(device.id)?.serial ?? device.serial;
+        const port = facts
+          ? `${facts.path}, ${facts.baudRate} baud${facts.flowControl === 'rts-cts' ? ', RTS/CTS' : ''}`
+          : (device.address ?? device.id);
+        return { Port: port, ...smpSessionDetails(session) };
+      },
+      targetLabel: (device) => `serial ${this.get(device.id)?.address ?? device.address ?? device.id}`,
+    });
+    return this.smpDevice;
   }
 
   async deviceStatus(device: Device): Promise<DeviceStatus> {

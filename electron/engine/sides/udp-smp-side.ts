@@ -16,6 +16,9 @@ import { SMP_UDP_PORT, openUdpSmpTransport, type UdpTransportOptions } from '../
 import type { SmpConnector, SmpTransport } from '../smp/smp-transport.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
 import { askRaw, echoRequest, pingSmp, readSlots } from './smp-ask.ts';
+import { SmpDeviceOps, smpSessionDetails } from './smp-device.ts';
+import type { JobTimeouts } from '../jobs/job-context.ts';
+import { DEFAULT_JOB_TIMEOUTS } from '../jobs/job-context.ts';
 import type { SmpBoardAccess, SmpOps, SmpOpsFactory } from './smp-ops.ts';
 import { portNotAnswering, udpBadAddress, udpNotSmp } from './serial-messages.ts';
 
@@ -24,7 +27,10 @@ export type UdpOpener = (options: UdpTransportOptions) => Promise<SmpTransport>;
 export interface UdpSmpSideOptions {
   /** Tests: another way to open the socket (a fake); default node:dgram via smp/udp-transport.ts. */
   open?: UdpOpener;
+  /** Tests: MCUmgr operations per board; default one SmpDeviceOps (sides/smp-device.ts) for the side. */
   smpOps?: SmpOpsFactory;
+  /** The engine's job timeouts (the reboot waits of MCUmgr jobs). */
+  timeouts?: JobTimeouts;
   /** While discovery runs, each board is asked for an echo this often (ms). */
   pingEveryMs?: number;
   /** A board that has not answered for this long is offline (ms). */
@@ -77,6 +83,7 @@ export class UdpSmpSide implements DeviceSide {
     UdpSmpSideOptions;
   private timer: NodeJS.Timeout | null = null;
   private pinging = false;
+  private smpDevice: SmpDeviceOps | null = null;
 
   constructor(host: SideHost, options: UdpSmpSideOptions = {}) {
     this.host = host;
@@ -192,7 +199,8 @@ export class UdpSmpSide implements DeviceSide {
       await Promise.all(
         [...this.boards.values()].map(async (board) => {
           const id = board.device.id;
-          if (this.holds.has(id) || this.host.activeJobFor(id)) return this.seen(id, true);
+          const held = this.holds.has(id) || this.host.activeJobFor(id) || this.smpDevice?.heldBy(id);
+          if (held) return this.seen(id, true);
           const answered = await this.echo(board).catch(() => false);
           this.seen(id, answered);
         }),
@@ -267,7 +275,7 @@ export class UdpSmpSide implements DeviceSide {
     if (cached) return cached;
     const board = this.boards.get(device.id);
     if (!board) throw new UpdateError('invalid-uri', `No device ${device.id}; add it again as udp://HOST[:PORT].`);
-    if (!this.options.smpOps) throw new UpdateError('unsupported-protocol', 'MCUmgr over UDP is not built in.');
+    if (!this.options.smpOps) return this.sharedOps();
     const id = device.id;
     const access: SmpBoardAccess = {
       connector: this.connector(board),
@@ -286,6 +294,33 @@ export class UdpSmpSide implements DeviceSide {
     const made = this.options.smpOps(access);
     this.madeOps.set(id, made);
     return made;
+  }
+
+  /** One SmpDeviceOps for every UDP board: it holds a board while a job or action works on it. */
+  private sharedOps(): SmpOps {
+    this.smpDevice ??= new SmpDeviceOps({
+      host: this.host,
+      timeouts: this.options.timeouts ?? DEFAULT_JOB_TIMEOUTS,
+      connector: (device) => {
+        const board = this.boards.get(device.id);
+        if (!board) throw new UpdateError('invalid-uri', `No device ${device.id}; add it again as udp://HOST[:PORT].`);
+        return this.connector(board);
+      },
+      connectTimeoutMs: 10_000,
+      recordFirmware: (id, version) => {
+        const now = this.boards.get(id);
+        if (!now || now.device.firmwareVersion === version) return;
+        now.device = { ...now.device, firmwareVersion: version };
+        this.host.devicesChanged();
+      },
+      device: (id) => this.get(id),
+      linkDetails: (session, device) => ({
+        Address: `udp://${endpoint(device.address ?? '?', device.port)}`,
+        ...smpSessionDetails(session),
+      }),
+      targetLabel: (device) => `UDP ${endpoint(device.address ?? '?', device.port)}`,
+    });
+    return this.smpDevice;
   }
 
   async deviceStatus(device: Device): Promise<DeviceStatus> {
