@@ -1,4 +1,5 @@
 // Composition root of the engine. Callers pick options; everything else is wired here.
+import path from 'node:path';
 import type { BleRadio } from './ble/ble-radio.ts';
 import type { BleSideOptions } from './sides/ble-side.ts';
 import type { OtaEngine } from './engine-api.ts';
@@ -42,14 +43,20 @@ export function createEngine(options: EngineOptions = {}): OtaEngine {
     options.processName,
     options.historyFile,
     options.historyRetention,
-    withDefaultSides(options.sides),
+    withDefaultSides(options.sides, options.historyFile),
   );
 }
 
 /** The MCUmgr operations and the OS's serial ports, unless the caller injected its own. */
-function withDefaultSides(given: EngineSideOptions = {}): EngineSideOptions {
+function withDefaultSides(given: EngineSideOptions = {}, historyFile?: string): EngineSideOptions {
   const serialAccess = given.serial && 'access' in given.serial ? given.serial.access : osSerialAccess();
-  return { serial: { ...given.serial, access: serialAccess }, udp: { ...given.udp } };
+  // Ports' settings beside the history file (the app's and the CLI's data folder); in-memory engines keep none.
+  const settingsFile =
+    historyFile && historyFile !== ':memory:' ? path.join(path.dirname(historyFile), 'serial-ports.json') : null;
+  return {
+    serial: { settingsFile, ...given.serial, access: serialAccess },
+    udp: { ...given.udp },
+  };
 }
 
 export type { OtaEngine } from './engine-api.ts';

@@ -4,7 +4,7 @@
 // nobody allowed. Status, plans, pushes and slot actions are MCUmgr's (sides/smp-ops.ts) over a
 // connector that opens the port with its current settings and, after a reset or a pulled cable, waits
 // (bounded) for the port to come back, at another path if USB re-enumerated it, and to answer.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { DiscoveryStatus } from '../../../shared/contract.ts';
 import { SERIAL_BAUD_RATES } from '../../../shared/request-schemas.ts';
 import type {
@@ -80,6 +80,11 @@ export interface SerialSideOptions {
   unavailableReason?: string;
   /** Tests: MCUmgr operations per board; default one SmpDeviceOps (sides/smp-device.ts) for the side. */
   smpOps?: SmpOpsFactory;
+  /**
+   * Where the ports' settings (baud, flow control, allowed) are kept between runs (JSON, shared by the app
+   * and the CLI); none: for this process's life only.
+   */
+  settingsFile?: string | null;
   /** How long an MCUmgr operation waits for a port that should be there (a pulled cable, a reset). */
   connectTimeoutMs?: number;
   /** How often the port list is read (ms). */
@@ -158,6 +163,39 @@ export class SerialSide implements DeviceSide {
     this.access = options.access ?? null;
     this.enabled = options.enabled ?? process.env.OTA_BENCH_SERIAL?.toLowerCase() !== 'off';
     this.options = { pollMs: 1000, probeQuestionMs: 800, ...options };
+    this.loadSettings();
+  }
+
+  /** Settings saved by an earlier run; a missing or damaged file is a fresh start, never an error. */
+  private loadSettings(): void {
+    const file = this.options.settingsFile;
+    if (!file || !existsSync(file)) return;
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { ports?: Record<string, Partial<RememberedSettings>> };
+      for (const [id, value] of Object.entries(saved.ports ?? {}).slice(0, 500)) {
+        if (!id.startsWith('serial:') || id.length > 300 || typeof value !== 'object' || value === null) continue;
+        const baudRate = (SERIAL_BAUD_RATES as readonly number[]).includes(value.baudRate as number)
+          ? (value.baudRate as number)
+          : DEFAULT_BAUD;
+        const flowControl = value.flowControl === 'rts-cts' ? 'rts-cts' : 'none';
+        const allowed = typeof value.allowed === 'boolean' ? value.allowed : null;
+        this.settings.set(id, { baudRate, flowControl, allowed });
+      }
+    } catch {
+      // damaged: start from the defaults; the next change writes it whole again
+    }
+  }
+
+  private saveSettings(): void {
+    const file = this.options.settingsFile;
+    if (!file) return;
+    try {
+      const ports = Object.fromEntries(this.settings);
+      writeFileSync(`${file}.tmp`, `${JSON.stringify({ version: 1, ports }, null, 2)}\n`);
+      renameSync(`${file}.tmp`, file);
+    } catch {
+      // a read-only data folder: the settings hold for this run
+    }
   }
 
   discoveryStatus(): Partial<DiscoveryStatus> {
@@ -255,6 +293,7 @@ export class SerialSide implements DeviceSide {
       allowed: change.allowed ?? before.allowed,
     };
     this.settings.set(entry.id, after);
+    this.saveSettings();
     const linkChanged = after.baudRate !== before.baudRate || after.flowControl !== before.flowControl;
     if (linkChanged || change.allowed === true) {
       entry.probe = 'unprobed';

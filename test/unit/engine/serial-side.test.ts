@@ -243,3 +243,47 @@ describe('the serial side', () => {
     await expect(connector({ timeoutMs: 400 })).rejects.toThrow(/serial port \/dev\/ttyACM3 is not there/);
   });
 });
+
+describe('serial port settings between runs', () => {
+  it('are saved to the settings file and read back by the next side; a damaged file is a fresh start', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = `${mkdtempSync(`${tmpdir()}/ota-bench-serial-`)}/serial-ports.json`;
+    const os = new FakeOs();
+    os.ports = [port('/dev/ttyUSB0', { vendorId: '0403', productId: '6001', serialNumber: 'FT1' })];
+    os.boards.set('/dev/ttyUSB0', fakeBoard());
+    const host = { activeJobFor: () => null, devicesChanged: () => {}, statusChanged: () => {} };
+    const first = new SerialSide(host, DEFAULT_JOB_TIMEOUTS, {
+      access: os,
+      enabled: true,
+      pollMs: 50,
+      settingsFile: file,
+    });
+    sides.push(first);
+    await first.start();
+    const device = first.list()[0]!;
+    await first.setSerialPort(device, { deviceId: device.id, allowed: true, baudRate: 921600, flowControl: 'rts-cts' });
+    await first.close();
+
+    const second = new SerialSide(host, DEFAULT_JOB_TIMEOUTS, {
+      access: os,
+      enabled: true,
+      pollMs: 50,
+      settingsFile: file,
+    });
+    sides.push(second);
+    await second.start();
+    expect(second.get(device.id)?.serial).toMatchObject({ allowed: true, baudRate: 921600, flowControl: 'rts-cts' });
+
+    writeFileSync(file, '{ not json');
+    const third = new SerialSide(host, DEFAULT_JOB_TIMEOUTS, {
+      access: os,
+      enabled: true,
+      pollMs: 50,
+      settingsFile: file,
+    });
+    sides.push(third);
+    await third.start();
+    expect(third.get(device.id)?.serial).toMatchObject({ allowed: false, baudRate: 115200 });
+  });
+});
