@@ -1,15 +1,15 @@
 // The simulated SMP boards hold to the real ones: every request recorded from the Zephyr 4.4.0
 // smp_server builds under QEMU (test/sim/smp/recorded-zephyr-answers.json, by record-zephyr-answers.ts)
 // is sent to the simulator in the matching mode over its serial console (a pty, the simulator's own
-// framing) and the answers are compared header field by header field and CBOR map key by key. Hashes and
-// versions come from the image, so they are compared by type and size where the images differ.
+// framing) and over UDP, and the answers are compared header field by header field (length included) and
+// CBOR map key by key. Hashes come from the image bytes, so they are compared by type and size.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode, encode } from 'cborg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildMcubootImage } from '../../sim/ble/mcuboot-image.ts';
+import { buildMcubootImage, parseMcubootImage } from '../../sim/ble/mcuboot-image.ts';
 import { ConsoleFrameReader, encodeConsoleFrame, smpPacket } from '../../sim/smp/console-frames.ts';
 import {
   fromJsonValue,
@@ -27,8 +27,11 @@ const recorded = JSON.parse(
   readFileSync(path.join(here, '../../sim/smp/recorded-zephyr-answers.json'), 'utf8'),
 ) as RecordedAnswers;
 
-/** Fields whose value depends on the image in the slot, not on the firmware's behaviour. */
-const IMAGE_FIELDS = new Set(['hash', 'version']);
+/**
+ * Fields whose value depends on the image bytes, not on the firmware's behaviour. Versions are compared
+ * exactly: the test's images carry the recorded ones (0.0.0, then 0.0.1), so slot order shows.
+ */
+const IMAGE_FIELDS = new Set(['hash']);
 
 /** Same keys in the same order, same types; same values except image-dependent ones (same kind and size). */
 function compareBodies(real: unknown, sim: unknown, where: string): void {
@@ -117,11 +120,12 @@ async function udpClient(board: UdpSmpBoard): Promise<{ exchange: Exchange; clos
 }
 
 /** An MCUboot image of exactly `bytes` bytes, version 0.0.0 like the real builds' own images. */
-function imageOfSize(bytes: number): Buffer {
+function imageOfSize(bytes: number, revision = 0): Buffer {
   const probe = buildMcubootImage({ version: { major: 0, minor: 0, revision: 0 }, payloadSize: 1000 });
   const image = buildMcubootImage({
-    version: { major: 0, minor: 0, revision: 0 },
+    version: { major: 0, minor: 0, revision },
     payloadSize: 1000 + bytes - probe.length,
+    seed: 7,
   });
   expect(image.length).toBe(bytes);
   return image;
@@ -165,6 +169,8 @@ describe('the simulated SMP board answers like the real Zephyr 4.4.0 builds', ()
     const real = recorded.boards[mode];
     const image = imageOfSize(real.uploadFile.bytes);
     const sha = createHash('sha256').update(image).digest();
+    // The recorder's second upload: the same image re-versioned 0.0.1 (restampMcubootImage).
+    const newer = imageOfSize(real.uploadFile.bytes, 1);
     const options = { initialImage: image, mode, port: 0, logLines: true };
     const board = transport === 'serial' ? await SerialSmpBoard.start(options) : await UdpSmpBoard.start(options);
     cleanups.push(() => board.close());
@@ -198,10 +204,27 @@ describe('the simulated SMP board answers like the real Zephyr 4.4.0 builds', ()
         }
         compared += 2;
       }
-      if (name === 'echo after reset') await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (name === 'newer: image list after upload') {
+        let off = 0;
+        const newerSha = createHash('sha256').update(newer).digest();
+        while (off < newer.length) {
+          const data = newer.subarray(off, off + real.uploadFile.chunk);
+          const body = off === 0 ? { image: 0, len: newer.length, off, sha: newerSha, data } : { off, data };
+          const answer = await send({ version: 1, op: 2, group: 1, id: 1, body: {} }, body);
+          off = (decode(answer!.subarray(8)) as { off: number }).off;
+        }
+      }
+      if (name === 'echo after reset' || name === 'newer: image list after reset') {
+        await new Promise((resolve) => setTimeout(resolve, 1200));
+      }
       // The recorder sent slot 1's hash from the image list (the image's hash TLV, not the file's sha).
       const slotHash = board.server.slots[1]?.info.hash;
-      const body = name === 'state write test slot 1' ? { confirm: false, hash: slotHash } : undefined;
+      const body =
+        name === 'state write test slot 1'
+          ? { confirm: false, hash: slotHash }
+          : name === 'newer: state write test'
+            ? { confirm: false, hash: parseMcubootImage(newer)!.hash }
+            : undefined;
       compare(name, exchange.answer, await send(request, body, exchange.answer ? 1500 : 500));
       compared += 1;
     }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode, encode } from 'cborg';
 import { ConsoleFrameReader, encodeConsoleFrame, smpPacket } from './console-frames.ts';
+import { restampMcubootImage } from '../qemu/mcuboot-restamp.ts';
 import { toJsonValue, type RecordedExchange, type RecordedRequest, type RecordedBoard } from './recorded-answers.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -141,6 +142,22 @@ function recorded(name: string, request: RecordedRequest, answer: Buffer | null)
   };
 }
 
+/** Uploads a file stop-and-wait, re-sending a chunk whose answer was lost. */
+async function uploadQuietly(console_: Console, file: Buffer, chunk: number): Promise<void> {
+  const sha = createHash('sha256').update(file).digest();
+  let off = 0;
+  while (off < file.length) {
+    const data = file.subarray(off, off + chunk);
+    const body = off === 0 ? { image: 0, len: file.length, off, sha, data } : { off, data };
+    let answer: Buffer | null = null;
+    for (let tries = 0; tries < 4 && !answer; tries++) {
+      answer = await console_.exchange({ version: 1, op: 2, group: 1, id: 1, body }, 5_000);
+    }
+    if (!answer) throw new Error(`no answer to the chunk at ${off}`);
+    off = (decode(answer.subarray(8)) as { off: number }).off;
+  }
+}
+
 async function recordBuild(spec: BuildSpec, port: number): Promise<RecordedBoard> {
   const qemu: ChildProcess = spawn('qemu-system-arm', spec.qemu(port), { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
@@ -225,6 +242,22 @@ async function recordBuild(spec: BuildSpec, port: number): Promise<RecordedBoard
     await sleep(3000);
     await ask('echo after reset', { version: 1, op: 2, group: 0, id: 0, body: { d: 'back' } });
     await ask('image list after reset', { version: 1, op: 0, group: 1, id: 0, body: {} });
+
+    // A newer version of the same image (header version changed, SHA-256 TLV recomputed): what the
+    // board does with it on test and reset, and what it runs afterwards.
+    const newer = restampMcubootImage(file, '0.0.1');
+    await uploadQuietly(console_, newer.image, spec.chunk);
+    await ask('newer: image list after upload', { version: 1, op: 0, group: 1, id: 0, body: {} });
+    await ask('newer: state write test', {
+      version: 1,
+      op: 2,
+      group: 1,
+      id: 0,
+      body: { confirm: false, hash: Buffer.from(newer.hashHex, 'hex') },
+    });
+    await ask('newer: reset', { version: 1, op: 2, group: 0, id: 5, body: {} });
+    await sleep(4000);
+    await ask('newer: image list after reset', { version: 1, op: 0, group: 1, id: 0, body: {} });
     socket.destroy();
     return {
       build: spec.build,

@@ -7,7 +7,9 @@
 //
 // `mode` picks the answers of one real build (recorded-zephyr-answers.json, from Zephyr 4.4.0 smp_server
 // under QEMU): 'zephyr-swap' is the qemu_cortex_m0 MCUboot swap build (buf 384 × 4, no bootloader info),
-// 'no-state-writes' the mps2_an385 build (buf 2048 × 4, image state writes answer rc 8),
+// 'no-state-writes' the mps2_an385 build (buf 2048 × 4, image state writes answer rc 8; its MCUboot
+// RAM-loads the newest valid slot at boot instead of swapping, and the list marks that slot active
+// and confirmed, in slot order),
 // 'bootloader-info' a newer app that answers os_mgmt bootloader info (id 8). In these modes answers are
 // encoded as Zephyr's zcbor does (indefinite-length maps and arrays: the real header lengths) and the
 // last upload answer has no `match` (CONFIG_IMG_ENABLE_IMAGE_CHECK is off in those builds). Without a
@@ -215,6 +217,12 @@ export class SmpServer {
   onPowerOff: (() => void) | null = null;
   /** Called when the board is up again after a boot. */
   onBooted: (() => void) | null = null;
+  /**
+   * Mode 'no-state-writes' (RAM load): which physical slot `slots[0]` (the running image) is. The
+   * server keeps the running image in slots[0] and the other in slots[1] as everywhere else; only
+   * the image list names the physical slots.
+   */
+  private ramLoadRunning: 0 | 1 = 0;
   private clock: SmpClock | null;
 
   constructor(options: SmpServerOptions, clock: SmpClock | null = null) {
@@ -359,6 +367,7 @@ export class SmpServer {
   }
 
   imageList(): ReplyMap {
+    if (this.options.mode === 'no-state-writes') return this.ramLoadImageList();
     const images: ReplyMap[] = [];
     const [primary, secondary] = this.slots;
     images.push(
@@ -374,6 +383,18 @@ export class SmpServer {
         }),
       );
     }
+    return { images, splitStatus: 0 };
+  }
+
+  /** The mps2 build's list: slots in order, the running one active and confirmed, never pending. */
+  private ramLoadImageList(): ReplyMap {
+    const [running, other] = this.slots;
+    const entries: Array<[number, SmpImage, boolean]> = [[this.ramLoadRunning, running, true]];
+    if (other && other.info.hashValid) entries.push([1 - this.ramLoadRunning, other, false]);
+    entries.sort((a, b) => a[0] - b[0]);
+    const images = entries.map(([slot, img, runs]) =>
+      this.entry(slot, img, { active: runs, confirmed: runs, pending: false, permanent: false }),
+    );
     return { images, splitStatus: 0 };
   }
 
@@ -558,6 +579,18 @@ export class SmpServer {
   /** MCUboot swap decision; returns what happened. */
   private bootloader(): 'test' | 'perm' | 'revert' | null {
     const [primary, secondary] = this.slots;
+    if (this.options.mode === 'no-state-writes') {
+      // RAM load: the newest valid, bootable image runs, whichever slot holds it (measured on the mps2
+      // build: a newer upload in slot 1 runs after a reset, with no test or confirm).
+      if (secondary && secondary.info.hashValid && secondary.info.bootable) {
+        if (compareVersions(secondary.info.version, primary.info.version) > 0) {
+          this.slots = [secondary, primary];
+          this.ramLoadRunning = this.ramLoadRunning === 0 ? 1 : 0;
+          this.note(`RAM load: slot ${this.ramLoadRunning} ${secondary.info.version} is newer, runs`);
+        }
+      }
+      return null;
+    }
     if (this.revertOnNextBoot && secondary) {
       this.slots = [secondary, primary];
       this.revertOnNextBoot = false;
@@ -651,4 +684,15 @@ export class SmpServer {
   note(what: string): void {
     this.log.push({ t: this.clock ? Math.round(this.clock.now()) : 0, what });
   }
+}
+
+/** "1.2.3" / "1.2.3.4" by number, field by field. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+]/).map(Number);
+  const pb = b.split(/[.+]/).map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
 }
