@@ -691,7 +691,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       ...(inRecovery(deviceId)
         ? [
             {
-              id: 'boot-mode',
+              id: 'bootloader',
               label: 'Bootloader',
               status: 'warn' as const,
               detail: 'MCUboot serial recovery cannot test or confirm an image (rc 8).',
@@ -717,6 +717,7 @@ export function installDesignFixtureApi(scenario: DesignScenario): void {
       verdict: 'ready',
       message: null,
       fingerprint: FAKE_FINGERPRINT,
+      ...(inRecovery(deviceId) ? { bootMode: recoveryBoot } : {}),
     };
   };
 

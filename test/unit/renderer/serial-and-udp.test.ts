@@ -16,7 +16,7 @@ import { deviceEndpoint, protocolLabel } from '../../../renderer/src/features/de
 import { addressProblem } from '../../../renderer/src/features/devices/useAddDevice.ts';
 import { matchesText } from '../../../renderer/src/features/devices/device-filter.ts';
 import { pushBlocker, takesCredentials } from '../../../renderer/src/features/push/push-readiness.ts';
-import { noStateWritesCheck } from '../../../renderer/src/features/push/smp.ts';
+import { noStateWritesReason } from '../../../renderer/src/features/push/smp.ts';
 import { bootModeNote, uploadThenResetOnly } from '../../../renderer/src/features/jobs/job-boot-mode.ts';
 import { explainLinkFacts, linkFactsLine } from '../../../renderer/src/lib/ble.ts';
 import { aCheck, aDevice, anImage, aPlan, aSerial } from './support/builders.ts';
@@ -235,11 +235,16 @@ describe('a bootloader that cannot test or confirm', () => {
     expect(bootModeNote({})).toBeNull();
   });
 
-  it('the plan’s boot-mode check, when not a pass, locks the mode picker', () => {
-    const says = aCheck({ id: 'boot-mode', status: 'warn', detail: 'MCUboot serial recovery cannot test or confirm.' });
-    expect(noStateWritesCheck(aPlan({ checks: [aCheck(), says] }))).toBe(says);
-    expect(noStateWritesCheck(aPlan({ checks: [{ ...says, status: 'pass' }] }))).toBeNull();
-    expect(noStateWritesCheck(aPlan({ checks: [aCheck()] }))).toBeNull();
-    expect(noStateWritesCheck(null)).toBeNull();
+  it('a plan whose boot mode has no state writes locks the mode picker, in the Bootloader check’s words', () => {
+    const says = aCheck({
+      id: 'bootloader',
+      status: 'warn',
+      detail: 'MCUboot serial recovery cannot test or confirm.',
+    });
+    expect(noStateWritesReason(aPlan({ checks: [aCheck(), says], bootMode: recovery }))).toBe(says.detail);
+    expect(noStateWritesReason(aPlan({ checks: [aCheck()], bootMode: recovery }))).toBe(recovery.summary);
+    expect(noStateWritesReason(aPlan({ checks: [aCheck()], bootMode: { ...recovery, stateWrites: true } }))).toBeNull();
+    expect(noStateWritesReason(aPlan({ checks: [aCheck()] }))).toBeNull();
+    expect(noStateWritesReason(null)).toBeNull();
   });
 });

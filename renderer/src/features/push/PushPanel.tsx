@@ -15,7 +15,7 @@ import { DeviceHistory } from '../history/DeviceHistory.tsx';
 import { activeJobFor } from '../jobs/job-merge.ts';
 import { hasCommitStep, needsPlan, overrideApplies, takesCredentials } from './push-readiness.ts';
 import { asksOtaListenPort } from './ota-listen-port.ts';
-import { isSmp, noStateWritesCheck } from './smp.ts';
+import { isSmp, noStateWritesReason } from './smp.ts';
 import { usePushForm } from './usePushForm.ts';
 import './push.css';
 
@@ -73,13 +73,7 @@ export function PushPanel({ device, image, inspecting, jobs, onPushed }: PushPan
         <PlanChecks checks={notableChecks} title="Pre-flight" explainedBelow={plan?.message} />
       )}
       {device?.pushSupported && hasCommitStep(device.protocol) && <CommitOptions form={form} />}
-      {smp && (
-        <SmpModePicker
-          mode={form.mode}
-          onChange={form.setMode}
-          lockedBecause={noStateWritesCheck(plan)?.detail ?? null}
-        />
-      )}
+      {smp && <SmpModePicker mode={form.mode} onChange={form.setMode} lockedBecause={noStateWritesReason(plan)} />}
       {device?.pushSupported && !hasCommitStep(device.protocol) && !smp && (
         <p className="hint">No commit step: {device.name} boots the new firmware for good after the upload.</p>
       )}

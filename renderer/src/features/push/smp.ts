@@ -1,6 +1,6 @@
 // MCUmgr/SMP devices (MCUboot over BLE, serial or UDP): the slot flags as chips, slot names, the commit modes.
 // Pure, so what a slot row says is unit-tested.
-import type { PreflightCheck, ProtocolId, PushPlan, SmpCommitMode, SmpImageSlot } from '../../../../shared/domain.ts';
+import type { ProtocolId, PushPlan, SmpCommitMode, SmpImageSlot } from '../../../../shared/domain.ts';
 import { SMP_COMMIT_MODES } from '../../../../shared/domain.ts';
 
 export const DEFAULT_SMP_MODE: SmpCommitMode = 'test-and-confirm';
@@ -61,14 +61,18 @@ export function modeLabel(mode: SmpCommitMode): string {
   return SMP_COMMIT_MODES[mode].label;
 }
 
-/** The id of the plan's check that says what the board's bootloader allows (protocols/mcumgr-smp-plan.ts). */
-export const BOOT_MODE_CHECK_ID = 'boot-mode';
+/** The id of the plan's check that says what the board's bootloader allows (protocols/mcumgr-boot-mode-plan.ts). */
+export const BOOTLOADER_CHECK_ID = 'bootloader';
 
 /**
- * The plan's boot-mode check when it says the bootloader cannot test or confirm (MCUboot serial
- * recovery, RAM-load, direct-XIP): the push is upload then reset, so the commit modes do not apply.
- * The check is a warning or a failure then; a passing one means test/confirm work. Null otherwise.
+ * Why the commit modes do not apply to this push, or null when they do: the plan says the bootloader
+ * cannot test or confirm (MCUboot serial recovery, RAM-load, direct-XIP: `bootMode.stateWrites` false),
+ * so the push is upload then reset. The words are the plan's "Bootloader" check (a warning then), else
+ * the boot mode's own summary.
  */
-export function noStateWritesCheck(plan: Pick<PushPlan, 'checks'> | null): PreflightCheck | null {
-  return plan?.checks.find((check) => check.id === BOOT_MODE_CHECK_ID && check.status !== 'pass') ?? null;
+export function noStateWritesReason(plan: Pick<PushPlan, 'checks' | 'bootMode'> | null): string | null {
+  if (!plan) return null;
+  const check = plan.checks.find((candidate) => candidate.id === BOOTLOADER_CHECK_ID && candidate.status !== 'pass');
+  if (plan.bootMode?.stateWrites === false) return check?.detail ?? plan.bootMode.summary;
+  return null;
 }
