@@ -17,6 +17,9 @@ import { EsphomeBoard } from './boards/esphome-board.ts';
 import { EsphomeNativeBoard } from './boards/esphome-native-board.ts';
 import { MongooseBoard } from './boards/mongoose-board.ts';
 import type { BoardQuirks, HttpBoard, ReceivedImage } from './http-board.ts';
+import { SerialSmpBoard } from './smp/serial-smp-board.ts';
+import type { SmpServerMode } from './smp/smp-server.ts';
+import { UdpSmpBoard } from './smp/udp-smp-board.ts';
 
 export interface BenchSpec {
   mongoose?: number;
@@ -29,6 +32,12 @@ export interface BenchSpec {
   espLink?: number;
   /** ArduinoOTA sketches (espota; UDP 3232 on ESP32 ≥ 3.3.1, every second one ESP8266 on 8266); password from --auth. */
   arduinoOta?: number;
+  /** MCUmgr/SMP boards over UDP (port 1337 on their own address), answering like `smpUdpMode`'s real build. */
+  smpUdp?: number;
+  smpUdpMode?: SmpServerMode;
+  /** MCUmgr/SMP boards on a serial console (a socat pty each; needs /usr/bin/socat). */
+  smpSerial?: number;
+  smpSerialMode?: SmpServerMode;
   /** Web updater credentials for the Arduino and ESPHome boards. */
   credentials?: { user: string; password: string } | null;
   bytesPerSecond?: number | null;
@@ -56,6 +65,9 @@ export interface Bench {
   boards: HttpBoard[];
   /** ArduinoOTA boards (UDP + connect-back, no HTTP server): listed in the table too. */
   arduinoOta: ArduinoOtaBoard[];
+  /** SMP boards (not in the table's HTTP columns: listed below it with their udp:// URL or pty path). */
+  smpUdp: UdpSmpBoard[];
+  smpSerial: SerialSmpBoard[];
   table(): string;
   stop(): Promise<void>;
 }
@@ -75,6 +87,8 @@ export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
     spec.esphomeNative,
     spec.espLink,
     spec.arduinoOta,
+    spec.smpUdp,
+    spec.smpSerial,
   ].some((count) => count !== undefined);
   const count = (value: number | undefined) => value ?? (counted ? 0 : 1);
   const common = (index: number) => ({
@@ -136,6 +150,7 @@ export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
       }),
     );
   }
+  const smp = await startSmpBoards(spec, (index) => common(boards.length + arduinoOta.length + index).address);
   if (spec.log) for (const board of boards) watch(board, spec.log);
   if (spec.log) for (const board of arduinoOta) watchArduinoOta(board, spec.log);
   const all = [...boards, ...arduinoOta];
@@ -143,16 +158,54 @@ export async function startBench(spec: BenchSpec = {}): Promise<Bench> {
     await Promise.all(all.map((board) => board.start()));
   } catch (error) {
     await Promise.all(all.map((board) => board.stop()));
+    await smp.stop();
     throw error;
   }
   return {
     boards,
     arduinoOta,
-    table: () => formatTable([...boards, ...arduinoOta]),
+    ...smp,
+    table: () => formatTable([...boards, ...arduinoOta]) + smpTable(smp),
     stop: async () => {
       await Promise.all(all.map((board) => board.stop()));
+      await smp.stop();
     },
   };
+}
+
+/** SMP boards over UDP (each on its own address, port 1337) and on serial ptys, slot 0 running 1.0.0. */
+async function startSmpBoards(spec: BenchSpec, addressAtIndex: (index: number) => string) {
+  const initialImage = buildMcubootImage({ version: { major: 1, minor: 0, revision: 0 }, payloadSize: 60_000 });
+  const smpUdp: UdpSmpBoard[] = [];
+  const smpSerial: SerialSmpBoard[] = [];
+  const stop = async () => {
+    await Promise.all([...smpUdp, ...smpSerial].map((board) => board.close()));
+  };
+  try {
+    for (let i = 0; i < (spec.smpUdp ?? 0); i++) {
+      const host = addressAtIndex(i);
+      smpUdp.push(await UdpSmpBoard.start({ initialImage, mode: spec.smpUdpMode ?? 'zephyr-swap', host, port: 1337 }));
+    }
+    for (let i = 0; i < (spec.smpSerial ?? 0); i++) {
+      smpSerial.push(await SerialSmpBoard.start({ initialImage, mode: spec.smpSerialMode ?? 'zephyr-swap' }));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { smpUdp, smpSerial, stop };
+}
+
+function smpTable(smp: { smpUdp: UdpSmpBoard[]; smpSerial: SerialSmpBoard[] }): string {
+  const lines = [
+    ...smp.smpUdp.map(
+      (board) => `SMP over UDP     ${board.url}   (${board.server.options.mode}, buf ${board.server.bufSize})`,
+    ),
+    ...smp.smpSerial.map(
+      (board) => `SMP over serial  serial:${board.path}   (${board.server.options.mode}, buf ${board.server.bufSize})`,
+    ),
+  ];
+  return lines.length > 0 ? `\n\n${lines.join('\n')}` : '';
 }
 
 function watch(board: HttpBoard, log: (line: string) => void): void {
@@ -207,6 +260,8 @@ export function formatTable(boards: Array<HttpBoard | ArduinoOtaBoard>): string 
 const USAGE = `usage: node test/sim/bench.ts [--mongoose N] [--esp8266 N] [--esp32 N] [--esphome N] [--esphome-native N] [--esp-link N]
        [--arduino-ota N] [--auth user:pass] [--slow BYTES_PER_SECOND] [--drop-after BYTES] [--free BYTES]
        [--commit-timeout-reverts] [--first-address 127.0.0.10]
+       [--smp-udp N] [--smp-udp-mode MODE] [--smp-serial N] [--smp-serial-mode MODE]
+SMP modes (the real Zephyr 4.4.0 builds): zephyr-swap (default), no-state-writes, bootloader-info.
 Without a count option one board of each kind starts. Must run in a private network namespace:
   npm run sim -- --mongoose 2`;
 
@@ -227,6 +282,10 @@ function parseCli(argv: string[]): BenchSpec {
       free: { type: 'string' },
       'commit-timeout-reverts': { type: 'boolean' },
       'first-address': { type: 'string' },
+      'smp-udp': { type: 'string' },
+      'smp-udp-mode': { type: 'string' },
+      'smp-serial': { type: 'string' },
+      'smp-serial-mode': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -261,7 +320,19 @@ function parseCli(argv: string[]): BenchSpec {
     freeBytes: number(values.free, 'free'),
     commitTimeoutReverts: values['commit-timeout-reverts'] ?? false,
     firstAddress: values['first-address'],
+    smpUdp: number(values['smp-udp'], 'smp-udp'),
+    smpUdpMode: smpMode(values['smp-udp-mode'], 'smp-udp-mode'),
+    smpSerial: number(values['smp-serial'], 'smp-serial'),
+    smpSerialMode: smpMode(values['smp-serial-mode'], 'smp-serial-mode'),
   };
+}
+
+const SMP_MODES: SmpServerMode[] = ['zephyr-swap', 'no-state-writes', 'bootloader-info'];
+
+function smpMode(text: string | undefined, name: string): SmpServerMode | undefined {
+  if (text === undefined) return undefined;
+  if (!SMP_MODES.includes(text as SmpServerMode)) throw new Error(`--${name} is one of ${SMP_MODES.join(', ')}`);
+  return text as SmpServerMode;
 }
 
 /** Where `npm run sim` leaves sample images: one for each kind of board, and one for the simulated SMP devices. */
