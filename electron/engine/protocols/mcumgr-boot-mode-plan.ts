@@ -79,3 +79,29 @@ export function nonSwapUploadReason(bootMode: SmpBootMode | null): string | null
 export const UPLOAD_THEN_RESET_REASON = "Uploads, then resets: this board's bootloader has no test or confirm step.";
 export const SKIP_UPLOAD_THEN_RESET_REASON =
   "The board already holds it in its other slot: no upload, only the reset (this board's bootloader has no test or confirm step).";
+
+/** MCUboot image header flag IMAGE_F_RAM_LOAD (bootutil/image.h): the image is linked to run from RAM at ih_load_addr. */
+const IMAGE_F_RAM_LOAD = 0x20;
+
+/**
+ * An image built for MCUboot's RAM-load mode offered to a board whose bootloader tests and confirms
+ * images (swap or overwrite in flash): that MCUboot would run it in place from flash, where code linked
+ * for RAM at its load address does not run. Measured against the real Zephyr M0 swap build under QEMU:
+ * the mps2 RAM-load image (load address 0x20240000) was only stopped by the board's own size check after
+ * the first chunk. Null when the flag is absent or the board's mode is unknown or newest-wins.
+ */
+export function ramLoadImageCheck(
+  bootMode: SmpBootMode | null,
+  header: { flags: number; loadAddr: number },
+): PreflightCheck | null {
+  if (!(header.flags & IMAGE_F_RAM_LOAD) || !bootMode?.stateWrites || newestVersionRuns(bootMode)) return null;
+  const address = `0x${header.loadAddr.toString(16).padStart(8, '0')}`;
+  return check(
+    'image-kind',
+    'Image kind',
+    'fail',
+    `This image is built for MCUboot's RAM-load mode (flag RAM_LOAD, load address ${address}), but this board's ` +
+      'bootloader tests and confirms images in flash, where an image linked to run from RAM does not start. ' +
+      'It is most likely the image of another board: pick the one built for this board.',
+  );
+}

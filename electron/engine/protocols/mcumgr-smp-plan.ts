@@ -10,6 +10,7 @@ import {
   nonSwapUploadReason,
   SKIP_UPLOAD_THEN_RESET_REASON,
   UPLOAD_THEN_RESET_REASON,
+  ramLoadImageCheck,
 } from './mcumgr-boot-mode-plan.ts';
 import { withArticle } from '../format.ts';
 import type { McubootImage } from '../images/mcuboot.ts';
@@ -123,6 +124,9 @@ export function planSmpPush({ image, slots, link, bootMode = null }: SmpPlanInpu
   );
 
   if (bootMode) checks.push(bootloaderCheck(bootMode));
+  // (Partial images in older tests carry no header.)
+  const ramLoad = image.header ? ramLoadImageCheck(bootMode, image.header) : null;
+  if (ramLoad) checks.push(ramLoad);
 
   const active = activeSlot(slots);
   // Where uploads go: the image-0 slot that does not run (slot 1 under swap; in RAM-load and direct-XIP
