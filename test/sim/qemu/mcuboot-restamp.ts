@@ -77,6 +77,9 @@ export interface QemuFirmwareFiles {
   m0UpdateSize: number;
   /** The mps2 build's signed image: an MCUboot image of another board (RAM-load, load address 0x20240000). */
   mps2Image: string;
+  /** The mps2 build's image re-versioned to `version` too (for the mps2 serial-recovery board). */
+  mps2Update: string;
+  mps2UpdateHash: string;
   /** A text file that is no firmware image. */
   notFirmware: string;
   cleanup(): void;
@@ -94,6 +97,9 @@ export function writeQemuFirmware(zephyrDir: string, prefix: string, version = '
     mps2Image,
     readFileSync(path.join(zephyrDir, `${prefix}mps2_an385_serial_recovery_buf2048.signed.bin`)),
   );
+  const mps2Restamped = restampMcubootImage(readFileSync(mps2Image), version);
+  const mps2Update = path.join(dir, `smp_server_mps2_an385-${version}.signed.bin`);
+  writeFileSync(mps2Update, mps2Restamped.image);
   const notFirmware = path.join(dir, 'release-notes.txt');
   writeFileSync(notFirmware, 'Release notes for 1.2.3\n\n- faster uploads\n- fewer bugs\n'.repeat(40));
   return {
@@ -103,6 +109,8 @@ export function writeQemuFirmware(zephyrDir: string, prefix: string, version = '
     m0UpdateVersion: version,
     m0UpdateSize: restamped.image.length,
     mps2Image,
+    mps2Update,
+    mps2UpdateHash: mps2Restamped.hashHex,
     notFirmware,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
