@@ -65,7 +65,7 @@ export class SmpClient {
   /** Sends one request and resolves with its checked response map (UpdateError for a device error). */
   async request(request: SmpRequest, timeoutMs: number): Promise<CborMap> {
     try {
-      return await this.send(request, timeoutMs);
+      return await this.sendResending(request, timeoutMs);
     } catch (error) {
       // A v1-only server answers a v2 header with "too new": speak v1 from then on.
       if (
@@ -78,6 +78,21 @@ export class SmpClient {
         return this.send(request, timeoutMs);
       }
       throw error;
+    }
+  }
+
+  /**
+   * send(), sent again unchanged (new sequence number) after a timeout as often as the transport allows
+   * for this request: UDP re-sends idempotent reads and echo; every other link, and every write, 0.
+   */
+  private async sendResending(request: SmpRequest, timeoutMs: number): Promise<CborMap> {
+    const resends = this.transport.resendsOnTimeout?.(request) ?? 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send(request, timeoutMs);
+      } catch (error) {
+        if (!(error instanceof SmpTimeoutError) || attempt >= resends) throw error;
+      }
     }
   }
 

@@ -40,6 +40,12 @@ export interface SmpTransport {
    * swallow every later answer (BLE reassembly needs it; a CRC-checked or datagram link may omit it).
    */
   discardPartial?(): void;
+  /**
+   * Optional: how many times SmpClient.request may send a request again, unchanged, after it timed out
+   * (UDP loses datagrams: reads and echo 2, udp-transport.ts). Only idempotent requests may get more
+   * than 0: a state write, reset or erase whose answer was lost may have worked. Absent = 0.
+   */
+  resendsOnTimeout?(request: { op: number; group: number; id: number }): number;
   /** Closes the link (idempotent); pending sends reject. */
   close(): Promise<void>;
 }

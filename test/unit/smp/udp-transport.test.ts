@@ -145,6 +145,28 @@ describe('UDP SMP transport', () => {
     expect(udpResendsOnTimeout({ op: 2, group: 1, id: 1 })).toBe(0); // upload: the uploader re-sends by offset
   });
 
+  it('SmpClient.request re-sends a lost read or echo, but not a lost state write', async () => {
+    const net = new FakeUdpNetwork({ initialImage: v1, mode: 'zephyr-swap' });
+    const transport = await open(net.socket);
+    const client = new SmpClient(transport);
+    net.faults.loseEveryNth = 1; // the next datagram is lost, then none
+    net.socket.onSend = ((forward) => (data: Buffer) => {
+      net.faults.loseEveryNth = net.datagrams === 0 ? 1 : 0;
+      forward(data);
+    })(net.socket.onSend);
+    expect(await client.request(echo('again'), 150)).toEqual({ r: 'again' });
+    expect(net.socket.sent).toHaveLength(2);
+    expect(net.lost).toBe(1);
+    net.board.faults.silent = true;
+    const write = { op: 2 as const, group: 1, id: 0, body: { confirm: true }, what: 'image confirm' };
+    await expect(client.request(write, 100)).rejects.toThrow('did not answer');
+    expect(net.socket.sent).toHaveLength(3);
+    await expect(client.request({ op: 0, group: 1, id: 0, body: {}, what: 'image list' }, 100)).rejects.toThrow(
+      'did not answer',
+    );
+    expect(net.socket.sent).toHaveLength(6);
+  });
+
   it('reads the answers a real Zephyr build sends (zcbor indefinite-length maps)', async () => {
     const net = new FakeUdpNetwork({ initialImage: v1, mode: 'zephyr-swap' });
     const transport = await open(net.socket);
