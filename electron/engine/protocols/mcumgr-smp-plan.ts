@@ -135,7 +135,9 @@ export function planSmpPush({ image, slots, link, bootMode = null }: SmpPlanInpu
   const otherSlot = secondary?.slot ?? (active?.slot === 1 ? 0 : 1);
   const linkDetail = link.bufSize
     ? `MCUmgr buffers ${link.bufSize} B × ${link.bufCount}: packets of ${link.maxPacket} B, ${link.window} in flight${link.attMtu ? `, ATT MTU ${link.attMtu}` : ''}.`
-    : `The device does not report MCUmgr buffers: one ${link.maxPacket}-byte packet per write${link.attMtu ? ` (ATT MTU ${link.attMtu})` : ''}, one request at a time.`;
+    : link.transport === 'ble'
+      ? `The device does not report MCUmgr buffers: one ${link.maxPacket}-byte packet per write${link.attMtu ? ` (ATT MTU ${link.attMtu})` : ''}, one request at a time.`
+      : `The device does not report MCUmgr buffers: packets of ${link.maxPacket} B (a size every Zephyr and MCUboot build takes over ${link.transport === 'udp' ? 'UDP' : 'a serial port'}), one request at a time.`;
 
   if (active?.hash === image.hashHex) {
     checks.push(
@@ -150,7 +152,7 @@ export function planSmpPush({ image, slots, link, bootMode = null }: SmpPlanInpu
             : `The device runs this image as an unconfirmed test (${describeSlot(active)}): OTA Bench only confirms it.`,
       ),
     );
-    checks.push(check('link', 'BLE link', 'pass', linkDetail));
+    checks.push(check('link', linkLabel(link), 'pass', linkDetail));
     return result(active.confirmed || !stateWrites ? 'nothing' : 'confirm-running');
   }
   checks.push(
@@ -202,7 +204,7 @@ export function planSmpPush({ image, slots, link, bootMode = null }: SmpPlanInpu
   checks.push(
     action === 'upload'
       ? uploadLinkCheck(image.imageSize, link, linkDetail)
-      : check('link', 'BLE link', 'pass', linkDetail),
+      : check('link', linkLabel(link), 'pass', linkDetail),
   );
   return result(action);
 }
@@ -219,11 +221,11 @@ export function uploadLinkCheck(imageSize: number, link: SmpLink, linkDetail: st
   if (!first)
     return check(
       'link',
-      'BLE link',
+      linkLabel(link),
       'fail',
-      linkTooSmallWords(packet, minimumSmpPacket(imageSize), Boolean(link.bufSize)),
+      linkTooSmallWords(packet, minimumSmpPacket(imageSize), Boolean(link.bufSize) || link.transport !== 'ble'),
     );
-  if (first.shaBytes === 32) return check('link', 'BLE link', 'pass', linkDetail);
+  if (first.shaBytes === 32) return check('link', linkLabel(link), 'pass', linkDetail);
   const consequence =
     first.shaBytes > 0
       ? `carries only ${first.shaBytes} of the 32 bytes of the file's SHA-256: a dropped link still resumes, but the device cannot check the whole file against it at the end`
@@ -231,7 +233,7 @@ export function uploadLinkCheck(imageSize: number, link: SmpLink, linkDetail: st
   const why = `The first upload request must hold the 32-byte MCUboot header, so in a ${packet} it ${consequence}.`;
   return check(
     'link',
-    'BLE link',
+    linkLabel(link),
     'warn',
     `${linkDetail} ${why} MCUboot still checks the image's own hash before booting it.`,
   );
@@ -242,6 +244,11 @@ function slotTakenWords(slot: string): string {
     `Slot 1 holds ${slot}, marked to boot at the next reset, so the device refuses a new upload (NO_FREE_SLOT). ` +
     'Reset the device to boot it (or let it revert), then push again.'
   );
+}
+
+/** The link check's label: which link carries the packets. */
+function linkLabel(link: SmpLink): string {
+  return link.transport === 'serial' ? 'Serial link' : link.transport === 'udp' ? 'UDP link' : 'BLE link';
 }
 
 /** "MCUmgr buffer of 2475 B" or "244-byte SMP packet (ATT MTU 247 − 3; …)". */

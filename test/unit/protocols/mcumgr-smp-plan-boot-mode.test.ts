@@ -142,3 +142,21 @@ describe('the SMP plan and the bootloader', () => {
     expect(byId(result.checks, 'slot1')?.detail).toMatch(/Slot 0 already holds this image/);
   });
 });
+
+describe('the link check names the link that carries the packets', () => {
+  it('serial and UDP links are not called BLE, and without params they say the transport default', () => {
+    expect(byId(plan(swapMove).checks, 'link')?.label).toBe('Serial link');
+    const udp = { ...link, transport: 'udp' as const, label: 'UDP 10.0.0.7:1337', bufSize: null, bufCount: null };
+    const check = byId(
+      planSmpPush({ image: image('1.2.3'), slots: running, link: { ...udp, maxPacket: 1024, window: 1 } }).checks,
+      'link',
+    );
+    expect(check?.label).toBe('UDP link');
+    expect(check?.detail).toMatch(/packets of 1024 B .*over UDP.*one request at a time/);
+    expect(check?.detail).not.toMatch(/ATT|write/);
+    const ble = { ...udp, transport: 'ble' as const, label: 'BLE', attMtu: 247, maxPacket: 244 };
+    expect(byId(planSmpPush({ image: image('1.2.3'), slots: running, link: ble }).checks, 'link')?.label).toBe(
+      'BLE link',
+    );
+  });
+});
