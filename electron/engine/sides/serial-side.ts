@@ -136,6 +136,43 @@ export function parseSerialRef(ref: string): { path: string; baudRate: number | 
   return { path, baudRate };
 }
 
+/**
+ * A write that fails on a serial port (EIO: the cable was pulled a moment before the OS said so) means
+ * the link is gone: the transport reports it closed first, so the SMP client ends its requests as a
+ * lost link (resumable), not as an internal error.
+ */
+export function closingOnWriteError(transport: SmpTransport): SmpTransport {
+  const listeners = new Set<(reason: string) => void>();
+  let closedReason: string | null = null;
+  const closeOnce = (reason: string) => {
+    if (closedReason !== null) return;
+    closedReason = reason;
+    for (const listener of [...listeners]) listener(reason);
+  };
+  transport.onClose(closeOnce);
+  return {
+    kind: transport.kind,
+    label: transport.label,
+    defaultMaxPacket: transport.defaultMaxPacket,
+    attMtu: transport.attMtu,
+    get connected() {
+      return closedReason === null && transport.connected;
+    },
+    send: (packet) =>
+      transport.send(packet).catch((error: Error) => {
+        closeOnce(`writing to the port failed: ${error.message}`);
+        void transport.close().catch(() => undefined);
+        throw error;
+      }),
+    onPacket: (listener) => transport.onPacket(listener),
+    onClose: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => transport.close(),
+  };
+}
+
 export class SerialSide implements DeviceSide {
   private readonly host: SideHost;
   private readonly timeouts: JobTimeouts;
@@ -552,7 +589,7 @@ export class SerialSide implements DeviceSide {
             if (answer?.answered) {
               entry.probe = 'smp';
               entry.probeMessage = probeAnswered(answer.params?.bufSize ?? null);
-              return transport;
+              return closingOnWriteError(transport);
             }
             await transport.close().catch(() => undefined);
             if (signal?.aborted) throw new UpdateError('cancelled', 'Cancelled while opening the serial port.');

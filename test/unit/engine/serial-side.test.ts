@@ -230,7 +230,7 @@ describe('the serial side', () => {
     const link = await connector({ timeoutMs: 2000 });
     expect(link.label).toBe('/dev/ttyACM0');
     // The cable is pulled; it comes back 300 ms later at another path.
-    (link as FakeSmpLink).drop();
+    os.links.at(-1)!.drop();
     os.ports = [];
     setTimeout(() => {
       os.ports = [{ ...first, path: '/dev/ttyACM3' }];
@@ -285,5 +285,22 @@ describe('serial port settings between runs', () => {
     sides.push(third);
     await third.start();
     expect(third.get(device.id)?.serial).toMatchObject({ allowed: false, baudRate: 115200 });
+  });
+});
+
+describe('closingOnWriteError', () => {
+  it('reports the link closed before a failed write rejects, once', async () => {
+    const { closingOnWriteError } = await import('../../../electron/engine/sides/serial-side.ts');
+    const link = new FakeSmpLink(fakeBoard());
+    link.send = async () => {
+      throw new Error('EIO: i/o error, write');
+    };
+    const wrapped = closingOnWriteError(link);
+    const reasons: string[] = [];
+    wrapped.onClose((reason) => reasons.push(reason));
+    await expect(wrapped.send(Buffer.alloc(8))).rejects.toThrow(/EIO/);
+    await expect(wrapped.send(Buffer.alloc(8))).rejects.toThrow(/EIO/);
+    expect(reasons).toEqual(['writing to the port failed: EIO: i/o error, write']);
+    expect(wrapped.connected).toBe(false);
   });
 });
