@@ -94,11 +94,15 @@ export class SmpSession {
    * Largest SMP packet: buf_size when the device gave it, else the transport's default (one ATT write on
    * BLE). Over serial the board's buffer also holds the frame's 2-byte length and 2-byte CRC: measured on the
    * real Zephyr 4.4.0 builds under QEMU, the M0 (buf_size 384) silently drops a 381-byte packet and takes
-   * 380, the mps2 MCUboot (2048) drops 2045 and takes 2044.
+   * 380, the mps2 MCUboot (2048) drops 2045 and takes 2044. Over UDP one packet is one datagram, and
+   * Zephyr's UDP transport reads at most CONFIG_MCUMGR_TRANSPORT_UDP_MTU (1500) bytes of it while its
+   * buf_size defaults to 2048: never more than the transport's default (1452, one Ethernet/Wi-Fi frame
+   * without IP fragmentation, which Zephyr's IP stack does not reassemble by default).
    */
   get maxPacket(): number {
     const bufSize = this.params?.bufSize;
     if (!bufSize || bufSize <= 0) return this.transport.defaultMaxPacket;
+    if (this.transport.kind === 'udp') return Math.min(bufSize, this.transport.defaultMaxPacket);
     return this.transport.kind === 'serial' ? bufSize - SERIAL_FRAME_BYTES : bufSize;
   }
 
