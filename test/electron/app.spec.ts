@@ -147,6 +147,28 @@ test('Bluetooth: the app starts whatever the machine has and says where BLE stan
   expect(error).toMatch(/push: invalid argument: mode/);
 });
 
+test('serial ports: the app says where the port watch stands; port settings are validated (#13)', async () => {
+  // The real serial side (OTA_BENCH_SERIAL unset): watching, or unavailable with a sentence, never a crash.
+  const status = await page.evaluate(() => (window as unknown as AppWindow).otaBench.getDiscoveryStatus());
+  expect(['starting', 'watching', 'unavailable', 'off']).toContain(status.serial?.state);
+  const errors = await page.evaluate(async () => {
+    const setSerialPort = (window as unknown as AppWindow).otaBench.setSerialPort as (arg: unknown) => Promise<unknown>;
+    const attempt = (arg: unknown) =>
+      setSerialPort(arg).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
+    return {
+      baud: await attempt({ deviceId: 'serial:/dev/ttyACM0', baudRate: 12345 }),
+      flow: await attempt({ deviceId: 'serial:/dev/ttyACM0', flowControl: 'xon-xoff' }),
+      extra: await attempt({ deviceId: 'serial:/dev/ttyACM0', path: '/etc/passwd' }),
+    };
+  });
+  expect(errors.baud).toMatch(/setSerialPort: invalid argument/);
+  expect(errors.flow).toMatch(/setSerialPort: invalid argument/);
+  expect(errors.extra).toMatch(/setSerialPort: invalid argument/);
+});
+
 test('an injected inline script does not run (CSP)', async () => {
   const ran = await page.evaluate(() => {
     const script = document.createElement('script');
