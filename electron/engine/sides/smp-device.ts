@@ -24,17 +24,13 @@ import type {
   Job,
   PushPlan,
   PushRequest,
+  SmpBootMode,
 } from '../../../shared/domain.ts';
 import { UpdateError } from '../update-error.ts';
 import { readMcubootImage, type McubootImage } from '../images/mcuboot.ts';
 import type { ImageOnDisk } from '../protocols/update-protocol.ts';
-import {
-  activeSlot,
-  notMcubootChecks,
-  planSmpPush,
-  toSmpImageSlots,
-  type SmpAction,
-} from '../protocols/mcumgr-smp-plan.ts';
+import { activeSlot, notMcubootChecks, planSmpPush, toSmpImageSlots } from '../protocols/mcumgr-smp-plan.ts';
+import type { ImageSlotState } from '../smp/smp-messages.ts';
 import type { Decision } from '../jobs/commit-decisions.ts';
 import type { JobContext, JobSequence, JobTimeouts } from '../jobs/job-context.ts';
 import { judgePlan } from '../jobs/push-plan.ts';
@@ -67,13 +63,6 @@ export interface SmpDeviceOptions {
   targetLabel(device: Device): string;
 }
 
-const PLAN_REASONS: Record<SmpAction, string> = {
-  upload: 'Uploads to slot 1; MCUboot swaps it into slot 0 at the reset.',
-  'skip-upload': 'Slot 1 already holds it: no upload, only the test or confirm and the reset.',
-  'confirm-running': 'It already runs as an unconfirmed test: OTA Bench only confirms it.',
-  nothing: 'It already runs, confirmed: pushing sends nothing and ends at once.',
-};
-
 const ACTION_WORDS: Record<SlotActionInput['action'], string> = {
   test: 'marking an image for test',
   confirm: 'confirming an image',
@@ -97,6 +86,8 @@ export class SmpDeviceOps {
   private readonly options: SmpDeviceOptions;
   /** Devices a job holds a link to: a board takes one link at a time, so status and plans wait. */
   private readonly busy = new Set<string>();
+  /** Boot modes read by plans (bootModeFor), per device, with the running image's hash they were read under. */
+  private readonly bootModes = new Map<string, { running: string | null; mode: SmpBootMode }>();
   /** Devices a slot action holds (what it is doing, for the refusal's words): no job or other action meanwhile. */
   private readonly actions = new Map<string, string>();
 
@@ -117,6 +108,19 @@ export class SmpDeviceOps {
 
   private current(device: Device): Device {
     return this.options.device(device.id) ?? device;
+  }
+
+  /**
+   * The boot mode for a plan, read once per device and running image: plans are made at every pick of
+   * a file, and the read may send the harmless confirm probe (smp/boot-mode.ts); the job reads it again.
+   */
+  private async bootModeFor(device: Device, session: SmpSession, slots: ImageSlotState[]): Promise<SmpBootMode> {
+    const running = activeSlot(slots)?.hash ?? null;
+    const known = this.bootModes.get(device.id);
+    if (known && known.running === running) return known.mode;
+    const mode = await session.readBootMode(slots);
+    this.bootModes.set(device.id, { running, mode });
+    return mode;
   }
 
   private async session(device: Device, signal?: AbortSignal): Promise<SmpSession> {
@@ -188,10 +192,12 @@ export class SmpDeviceOps {
     }
     try {
       const slots = await session.readImageState();
-      const { checks, action } = planSmpPush({ image: mcuboot, slots, link: session.link });
+      const bootMode = await this.bootModeFor(device, session, slots);
+      const { checks, reason } = planSmpPush({ image: mcuboot, slots, link: session.link, bootMode });
       return {
         ...base,
-        reason: PLAN_REASONS[action],
+        reason,
+        bootMode,
         imageSlots: toSmpImageSlots(slots),
         checks,
         ...judgePlan(checks, base),
