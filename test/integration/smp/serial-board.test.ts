@@ -75,6 +75,11 @@ describe('the simulated serial SMP board through the engine serial transport', (
     const client = new SmpClient(transport);
     await expect(client.send(echo('x'.repeat(400)), 500)).rejects.toBeInstanceOf(SmpTimeoutError);
     expect(target.counters.droppedOversize).toBe(1);
+    // As measured on the real M0 (buf_size 384): the frame's length and CRC share the buffer, so a
+    // 381-byte packet is dropped and a 380-byte one answered (echo packet = 14 bytes + the text).
+    await expect(client.send(echo('x'.repeat(381 - 14)), 500)).rejects.toBeInstanceOf(SmpTimeoutError);
+    expect(target.counters.droppedOversize).toBe(2);
+    expect(await client.request(echo('y'.repeat(380 - 14)), 1000)).toEqual({ r: 'y'.repeat(366) });
     expect(await client.request(echo('fits'), 1000)).toEqual({ r: 'fits' });
   });
 

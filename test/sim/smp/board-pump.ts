@@ -60,8 +60,12 @@ export class SmpBoardPump {
     };
   }
 
-  /** One whole request packet from the transport; `reply` sends one whole answer back. */
-  receive(packet: Buffer, reply: (answer: Buffer) => void): void {
+  /**
+   * One whole request packet from the transport; `reply` sends one whole answer back. `overhead`: bytes
+   * the transport keeps beside the packet in the same buffer (serial: the frame's 2-byte length and
+   * 2-byte CRC, so the real M0 with buf_size 384 drops a 381-byte packet and takes 380).
+   */
+  receive(packet: Buffer, reply: (answer: Buffer) => void, overhead = 0): void {
     this.counters.requests += 1;
     this.server.stats.bytesReceived += packet.length;
     if (!this.server.powered || this.server.dead) {
@@ -73,7 +77,7 @@ export class SmpBoardPump {
       this.counters.droppedByFault += 1;
       return;
     }
-    if (packet.length > this.server.bufSize) {
+    if (packet.length + overhead > this.server.bufSize) {
       this.counters.droppedOversize += 1;
       this.server.stats.droppedOversize += 1;
       return;

@@ -27,6 +27,8 @@ export interface SerialSmpBoardOptions extends SmpServerOptions {
 }
 
 const SOCAT = '/usr/bin/socat';
+/** The frame's length and CRC share the netbuf with the packet (serial_util.c). */
+const SERIAL_FRAME_OVERHEAD = 4;
 
 export class SerialSmpBoard {
   readonly path: string;
@@ -161,12 +163,16 @@ export class SerialSmpBoard {
   private request(packet: Buffer): void {
     const group = packet.length >= 8 ? packet.readUInt16BE(4) : -1;
     const firstUploadChunk = group === 1 && packet[7] === 1 && this.server.upload === null;
-    this.pump.receive(packet, (answer) => {
-      // The real M0 build logs from img_mgmt and MCUboot's util while it works: between frames.
-      if (group === 1 && answer[7] === 0) this.logLine('mcuboot_util', 'Image index: 0, Swap type: none');
-      if (firstUploadChunk) this.logLine('mcumgr_img_grp', 'Erased 0xc400 bytes of image slot');
-      this.writeRaw(encodeConsoleFrame(answer));
-    });
+    this.pump.receive(
+      packet,
+      (answer) => {
+        // The real M0 build logs from img_mgmt and MCUboot's util while it works: between frames.
+        if (group === 1 && answer[7] === 0) this.logLine('mcuboot_util', 'Image index: 0, Swap type: none');
+        if (firstUploadChunk) this.logLine('mcumgr_img_grp', 'Erased 0xc400 bytes of image slot');
+        this.writeRaw(encodeConsoleFrame(answer));
+      },
+      SERIAL_FRAME_OVERHEAD,
+    );
   }
 }
 
