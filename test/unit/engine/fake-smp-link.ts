@@ -2,7 +2,7 @@
 // of the serial and UDP sides: no sockets, no ports. `silent` boards never answer; `writes` counts every
 // packet sent, so a test can prove nothing was written to a port nobody allowed.
 import { encode } from 'cborg';
-import { decodeSmpPacket, encodeSmpPacket } from '../../../electron/engine/smp/smp-frame.ts';
+import { decodeSmpPacket, encodeSmpPacket, type SmpOp } from '../../../electron/engine/smp/smp-frame.ts';
 import type { SmpTransport } from '../../../electron/engine/smp/smp-transport.ts';
 
 export interface FakeBoard {
@@ -53,7 +53,7 @@ export class FakeSmpLink implements SmpTransport {
         ],
       };
     else body = { rc: 8 };
-    const answer = encodeSmpPacket({ op: op + 1, version, flags: 0, group, sequence, id }, encode(body));
+    const answer = encodeSmpPacket({ op: (op + 1) as SmpOp, version, flags: 0, group, sequence, id }, encode(body));
     setImmediate(() => {
       if (this.connected) for (const listener of this.packetListeners) listener(answer);
     });
