@@ -4,7 +4,8 @@
 //      byte as it goes on the wire (8-byte SMP header + CBOR map + data, length + CRC16, base64 per line,
 //      2-byte line markers and "\n" per 93 raw bytes) at 10 bits per byte (8N1). The answers travel the
 //      other way on a full-duplex line, so the ceiling counts requests only.
-//  (b) our windowed upload (window = buf_count − 1) ÷ stop-and-wait (window 1), same board, same image.
+//  (b) our windowed upload (window = buf_count − 1) ÷ stop-and-wait (window 1), same board, same image
+//      (and window 2 beside them: requests sent again after a timeout are counted per run).
 // Both on QEMU's pty as it is (NOT throttled to 115200 baud: bytes move as fast as the emulator runs, so
 // the ratio to the 115200 ceiling can exceed 1 and then only says the emulated UART is faster than a real
 // one), and on a pty paced to 11,520 B/s each way (socat + paced-pty.ts in front of QEMU's TCP chardev),
@@ -73,14 +74,14 @@ async function openReadySession(ptyPath: string) {
 async function uploadOnce(
   line: Line,
   file: Buffer,
-  window: 'board' | 1,
+  window: 'board' | number,
 ): Promise<{ seconds: number; maxPacket: number; window: number; resent: number }> {
   const started = await line.start();
   const session = await openReadySession(started.ptyPath);
   try {
     // What the job uses: the session's packet size (buf_size less the frame's length and CRC) and window.
     const maxPacket = session.maxPacket;
-    const inFlight = window === 'board' ? session.window : 1;
+    const inFlight = window === 'board' ? session.window : window;
     const sha = createHash('sha256').update(file).digest();
     const first = planFirstChunk(file.length, maxPacket);
     const t0 = process.hrtime.bigint();
@@ -154,8 +155,9 @@ export async function serialSmpBench(): Promise<void> {
   );
   let ceilingShown = false;
   for (const line of lines) {
-    const runs: Record<'windowed' | 'stopAndWait', Array<{ seconds: number; resent: number }>> = {
+    const runs: Record<'windowed' | 'two' | 'stopAndWait', Array<{ seconds: number; resent: number }>> = {
       windowed: [],
+      two: [],
       stopAndWait: [],
     };
     let maxPacket = 0;
@@ -167,6 +169,9 @@ export async function serialSmpBench(): Promise<void> {
       maxPacket = w.maxPacket;
       window = w.window;
       runs.stopAndWait.push(await uploadOnce(line, file, 1));
+      // Window 2: the M0 sometimes drops one of 3 requests in flight (its UART receive buffers), costing a
+      // 2.5 s timeout each; one fewer in flight shows what that costs.
+      runs.two.push(await uploadOnce(line, file, 2));
     }
     const ceiling = framingCeiling(file, maxPacket);
     const ceilingRate = file.length / ceiling.seconds;
@@ -185,6 +190,7 @@ export async function serialSmpBench(): Promise<void> {
     );
     for (const [name, xs] of [
       [`window ${window} (buf_count − 1)`, runs.windowed],
+      ['window 2', runs.two],
       ['window 1 (stop-and-wait)', runs.stopAndWait],
     ] as const) {
       const m = median(xs.map((x) => x.seconds));
