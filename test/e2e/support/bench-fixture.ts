@@ -12,6 +12,7 @@ import { commandNames, eventNames } from '../../../shared/contract.ts';
 import type { Device } from '../../../shared/domain.ts';
 import type { OtaEngine } from '../../../electron/engine/engine-api.ts';
 import { createEngine } from '../../../electron/engine/index.ts';
+import type { SerialPortAccess } from '../../../electron/engine/sides/serial-side.ts';
 import { createRadio } from '../../../electron/engine/ble/radio-setting.ts';
 import { assertPrivateNetwork } from '../../support/netns-guard.ts';
 import { ArduinoBoard, type ArduinoBoardOptions } from '../../sim/boards/arduino-board.ts';
@@ -54,6 +55,12 @@ export interface Bench {
   shot(name: string): Promise<void>;
 }
 
+const NO_SERIAL_PORTS: SerialPortAccess = {
+  list: async () => [],
+  open: (path) => Promise.reject(new Error(`${path}: the e2e bench lists no serial ports`)),
+  knownBoard: () => null,
+};
+
 let boardsStarted = 0;
 
 function nextAddress(workerIndex: number): string {
@@ -76,7 +83,9 @@ export const test = base.extend<{ bench: Bench; bleScenario: string | null }>({
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
     const ble = bleScenario ? createRadio({ kind: 'sim', scenario: bleScenario }) : null;
-    const engine = createEngine({ timeouts: E2E_TIMEOUTS, ble });
+    // No serial ports: the OS's list would put this machine's own ports (/dev/ttyS0…) into every
+    // LAN and BLE test, differently on each machine. serial-smp.spec.ts hands the engine its own.
+    const engine = createEngine({ timeouts: E2E_TIMEOUTS, ble, sides: { serial: { access: NO_SERIAL_PORTS } } });
     await engine.startDiscovery();
     const dropDir = mkdtempSync(join(tmpdir(), 'ota-bench-e2e-'));
     const bridge = await startBridge({ engine, dropDir });
