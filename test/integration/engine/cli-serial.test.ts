@@ -84,6 +84,22 @@ describe.skipIf(socatMissing)('ota-bench over a serial port (simulated Zephyr bo
     expect(slots[0]).toMatchObject({ slot: 0, version: '1.1.0', active: true, confirmed: true });
   });
 
+  it('a USB board whose port goes away at the reset (re-enumeration) is waited for and confirmed', async () => {
+    board = await SerialSmpBoard.start({ initialImage: v1, mode: 'zephyr-swap', reenumerateOnReset: true });
+    const pushed = await cli(
+      'push',
+      v2Path,
+      '--to',
+      `serial:${board.path}`,
+      '--commit',
+      'auto',
+      '--health-seconds',
+      '1',
+    );
+    expect(pushed.code, JSON.stringify(pushed.lines.at(-1)) + pushed.stderr).toBe(0);
+    expect(pushed.lines.at(-1)).toMatchObject({ result: 'success', state: 'committed', toVersion: '1.1.0' });
+  });
+
   it('a port pulled mid-upload and plugged back in resumes from the board’s offset', async () => {
     board = await SerialSmpBoard.start({ initialImage: v1, mode: 'zephyr-swap' });
     const pushing = cli('push', v2Path, '--to', `serial:${board.path}`, '--commit', 'auto', '--health-seconds', '1');
