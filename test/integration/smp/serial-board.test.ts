@@ -114,6 +114,38 @@ describe('the simulated serial SMP board through the engine serial transport', (
     expect(await new SmpClient(again).request(echo('back'), 1000)).toEqual({ r: 'back' });
   });
 
+  it('an upload cut by pulling the cable resumes from the offset the board kept once it is back', async () => {
+    const target = await board();
+    const session = await SmpSession.open(connector(target), { timeoutMs: 2000 });
+    const sha = createHash('sha256').update(v2).digest();
+    const input = { file: v2, sha, maxPacket: session.maxPacket, window: 1, timeouts: FAST };
+    const cut = uploadImage({
+      ...input,
+      client: session.client,
+      onOffset: (offset) => {
+        if (offset > 10_000 && target.plugged) target.unplug();
+      },
+    });
+    // The engine says so in its words: the port closed, or the write to the vanished port failed.
+    await expect(cut).rejects.toThrow(/serial port closed|writing to/);
+    await session.close();
+    const heldOffset = target.server.upload!.off;
+    expect(heldOffset).toBeGreaterThan(10_000);
+    await target.replug();
+    const again = await SmpSession.open(connector(target), { timeoutMs: 2000 });
+    cleanups.push(() => again.close());
+    let resumedAt = -1;
+    await uploadImage({
+      ...input,
+      client: again.client,
+      onStart: (offset, resumed) => {
+        if (resumed) resumedAt = offset;
+      },
+    });
+    expect(resumedAt).toBe(heldOffset);
+    expect(target.server.slots[1]?.bytes.equals(v2)).toBe(true);
+  });
+
   it('a USB board (reenumerateOnReset) takes its port away on reset and brings it back after booting', async () => {
     const target = await board({ reenumerateOnReset: true });
     const session = await SmpSession.open(connector(target), { timeoutMs: 2000 });
