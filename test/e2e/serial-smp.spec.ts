@@ -18,6 +18,7 @@ import type { SerialPortAccess } from '../../electron/engine/sides/serial-side.t
 import { assertPrivateNetwork } from '../support/netns-guard.ts';
 import { buildMcubootImage } from '../sim/ble/mcuboot-image.ts';
 import { SerialSmpBoard } from '../sim/smp/serial-smp-board.ts';
+import type { SmpServerMode } from '../sim/smp/smp-server.ts';
 import { UdpSmpBoard } from '../sim/smp/udp-smp-board.ts';
 import { installBridgeClient } from './support/bridge-client.ts';
 import { startBridge, type Bridge } from './support/bridge-server.ts';
@@ -59,12 +60,14 @@ function portListOf(board: SerialSmpBoard): SerialPortAccess {
   };
 }
 
-const test = base.extend<{ serial: SerialBench }>({
-  serial: async ({ page }, use) => {
+const test = base.extend<{ serial: SerialBench; boardMode: SmpServerMode }>({
+  /** How the simulated serial board answers (test/sim/smp/smp-server.ts): a swap build by default. */
+  boardMode: ['zephyr-swap', { option: true }],
+  serial: async ({ page, boardMode }, use) => {
     assertPrivateNetwork('the serial/UDP SMP e2e tests');
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    const board = await SerialSmpBoard.start({ initialImage: v1, mode: 'zephyr-swap' });
+    const board = await SerialSmpBoard.start({ initialImage: v1, mode: boardMode });
     const engine = createEngine({
       timeouts: E2E_TIMEOUTS,
       sides: { serial: { access: portListOf(board), pollMs: 200 }, udp: { pingEveryMs: 500 } },
@@ -174,4 +177,37 @@ test('an MCUmgr board over UDP, added by address: pushed, tested, reset and conf
   } finally {
     await board.close();
   }
+});
+
+test.describe('a board whose bootloader cannot test or confirm (as the mps2 build: rc 8 to image state writes)', () => {
+  test.use({ boardMode: 'no-state-writes' });
+
+  test('the commit modes are locked with the reason; the push ends after upload and reset, with no Commit', async ({
+    page,
+    serial,
+  }) => {
+    test.setTimeout(180_000);
+    await serial.open();
+    const row = page.locator('[data-testid="device-group"][data-transport="serial"] [data-testid="device-row"]');
+    await expect(row).toHaveCount(1, { timeout: 10_000 });
+    await row.click();
+    await page.getByTestId('serial-allow-button').click();
+    await expect(row.getByTestId('serial-probe')).toHaveAttribute('data-probe', 'smp', { timeout: 15_000 });
+    serial.chooseV2();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('plan-check').first()).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('smp-mode-locked')).toContainText('cannot', { timeout: 15_000 });
+    await expect(page.getByTestId('smp-mode-test-and-confirm')).toBeDisabled();
+    await expect(page.getByTestId('push-button')).toBeEnabled();
+    await page.getByTestId('push-button').click();
+    const card = page.locator('[data-testid="job-card"]').first();
+    await expect(card).toHaveAttribute('data-state', /^(updated|failed)$/, { timeout: 90_000 });
+    await expect(card.getByTestId('job-mode')).toHaveText('Upload and reset');
+    await expect(card.getByTestId('job-boot-mode')).toContainText(
+      'cannot test or confirm an image: the push ends after the upload and a reset',
+    );
+    await expect(card.getByTestId('commit-button')).toHaveCount(0);
+    await expect(card).not.toContainText('Awaiting commit');
+    await page.screenshot({ path: join('test-results', 'e2e', 'serial-no-state-writes.png') });
+  });
 });

@@ -235,13 +235,16 @@ describe('a bootloader that cannot test or confirm', () => {
     expect(bootModeNote({})).toBeNull();
   });
 
-  it('a plan whose boot mode has no state writes locks the mode picker, in the Bootloader check’s words', () => {
+  it('a plan whose boot mode has no state writes locks the mode picker, pointing at the Bootloader check', () => {
     const says = aCheck({
       id: 'bootloader',
+      label: 'Bootloader',
       status: 'warn',
       detail: 'MCUboot serial recovery cannot test or confirm.',
     });
-    expect(noStateWritesReason(aPlan({ checks: [aCheck(), says], bootMode: recovery }))).toBe(says.detail);
+    expect(noStateWritesReason(aPlan({ checks: [aCheck(), says], bootMode: recovery }))).toBe(
+      "The board's bootloader cannot test or confirm images (see “Bootloader” in the checks above).",
+    );
     expect(noStateWritesReason(aPlan({ checks: [aCheck()], bootMode: recovery }))).toBe(recovery.summary);
     expect(noStateWritesReason(aPlan({ checks: [aCheck()], bootMode: { ...recovery, stateWrites: true } }))).toBeNull();
     expect(noStateWritesReason(aPlan({ checks: [aCheck()] }))).toBeNull();

@@ -67,12 +67,15 @@ export const BOOTLOADER_CHECK_ID = 'bootloader';
 /**
  * Why the commit modes do not apply to this push, or null when they do: the plan says the bootloader
  * cannot test or confirm (MCUboot serial recovery, RAM-load, direct-XIP: `bootMode.stateWrites` false),
- * so the push is upload then reset. The words are the plan's "Bootloader" check (a warning then), else
- * the boot mode's own summary.
+ * so the push is upload then reset. Points at the plan's "Bootloader" check (a warning then) when it
+ * is listed, else says the boot mode's own summary.
  */
 export function noStateWritesReason(plan: Pick<PushPlan, 'checks' | 'bootMode'> | null): string | null {
   if (!plan) return null;
   const check = plan.checks.find((candidate) => candidate.id === BOOTLOADER_CHECK_ID && candidate.status !== 'pass');
-  if (plan.bootMode?.stateWrites === false) return check?.detail ?? plan.bootMode.summary;
-  return null;
+  if (plan.bootMode?.stateWrites !== false) return null;
+  // The check says it in full a little higher up: point at it rather than repeat a paragraph.
+  return check
+    ? `The board's bootloader cannot test or confirm images (see “${check.label}” in the checks above).`
+    : plan.bootMode.summary;
 }
