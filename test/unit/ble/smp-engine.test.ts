@@ -198,7 +198,10 @@ describe('BLE devices and SMP pushes through the engine', () => {
     expect(plan.imageSlots).toEqual([
       expect.objectContaining({ slot: 0, version: '1.0.0', active: true, confirmed: true }),
     ]);
-    expect(plan.checks.map((c) => c.id)).toEqual(['format', 'hash', 'running', 'slot1', 'link']);
+    expect(plan.checks.map((c) => c.id).sort()).toEqual(['bootloader', 'format', 'hash', 'link', 'running', 'slot1']);
+    // The simulated peripheral does not name its mode; it accepts the no-op confirm, so it can test and confirm.
+    expect(plan.checks.find((c) => c.id === 'bootloader')?.status).toBe('pass');
+    expect(plan.bootMode).toMatchObject({ stateWrites: true });
     expect(plan.checks.find((c) => c.id === 'link')?.detail).toMatch(
       /2475 B × 4: packets of 2475 B, 3 in flight, ATT MTU 247/,
     );
