@@ -25,6 +25,7 @@ import { startBridge, type Bridge } from './support/bridge-server.ts';
 
 const v1 = buildMcubootImage({ version: { major: 1, minor: 0, revision: 0 }, payloadSize: 8000 });
 const v2 = buildMcubootImage({ version: { major: 1, minor: 1, revision: 0 }, payloadSize: 30_000 });
+const v3 = buildMcubootImage({ version: { major: 1, minor: 2, revision: 0 }, payloadSize: 200_000 });
 const E2E_TIMEOUTS = { pollMs: 200, healthSeconds: 1, rebootComeBackMs: 20_000, rollbackGraceMs: 20_000 };
 
 interface SerialBench {
@@ -33,6 +34,8 @@ interface SerialBench {
   board: SerialSmpBoard;
   /** The v1.1.0 signed image, chosen by the next "Open image…". */
   chooseV2(): void;
+  /** A 1.2.0 image of 200 KB, for an upload long enough to pull the cable in the middle of. */
+  chooseBig(): void;
   open(): Promise<void>;
 }
 
@@ -60,14 +63,20 @@ function portListOf(board: SerialSmpBoard): SerialPortAccess {
   };
 }
 
-const test = base.extend<{ serial: SerialBench; boardMode: SmpServerMode }>({
+const test = base.extend<{ serial: SerialBench; boardMode: SmpServerMode; flashBytesPerSec: number | null }>({
   /** How the simulated serial board answers (test/sim/smp/smp-server.ts): a swap build by default. */
   boardMode: ['zephyr-swap', { option: true }],
-  serial: async ({ page, boardMode }, use) => {
+  /** The board's flash write rate (null: the simulator's quick default); slow it to catch an upload mid-way. */
+  flashBytesPerSec: [null, { option: true }],
+  serial: async ({ page, boardMode, flashBytesPerSec }, use) => {
     assertPrivateNetwork('the serial/UDP SMP e2e tests');
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    const board = await SerialSmpBoard.start({ initialImage: v1, mode: boardMode });
+    const board = await SerialSmpBoard.start({
+      initialImage: v1,
+      mode: boardMode,
+      ...(flashBytesPerSec ? { flashWriteBytesPerSec: flashBytesPerSec } : {}),
+    });
     const engine = createEngine({
       timeouts: E2E_TIMEOUTS,
       sides: { serial: { access: portListOf(board), pollMs: 200 }, udp: { pingEveryMs: 500 } },
@@ -76,12 +85,15 @@ const test = base.extend<{ serial: SerialBench; boardMode: SmpServerMode }>({
     const dropDir = mkdtempSync(join(tmpdir(), 'ota-bench-e2e-serial-'));
     const imagePath = join(dropDir, 'zephyr.signed.bin');
     writeFileSync(imagePath, v2);
+    const bigPath = join(dropDir, 'zephyr-big.signed.bin');
+    writeFileSync(bigPath, v3);
     const bridge = await startBridge({ engine, dropDir });
     await use({
       engine,
       bridge,
       board,
       chooseV2: () => bridge.setDialogPaths([imagePath]),
+      chooseBig: () => bridge.setDialogPaths([bigPath]),
       open: async () => {
         await page.setViewportSize({ width: 1280, height: 860 });
         await page.addInitScript(installBridgeClient, { commandNames, eventNames });
@@ -209,5 +221,44 @@ test.describe('a board whose bootloader cannot test or confirm (as the mps2 buil
     await expect(card.getByTestId('commit-button')).toHaveCount(0);
     await expect(card).not.toContainText('Awaiting commit');
     await page.screenshot({ path: join('test-results', 'e2e', 'serial-no-state-writes.png') });
+  });
+});
+
+test.describe('a cable pulled in the middle of an upload', () => {
+  // About 4 s of flash writing for the 200 KB image: time to pull the cable while it uploads.
+  test.use({ flashBytesPerSec: 50_000 });
+
+  test('the port goes offline and comes back; the upload resumes from the board’s offset and ends confirmed', async ({
+    page,
+    serial,
+  }) => {
+    test.setTimeout(180_000);
+    await serial.open();
+    const row = page.locator('[data-testid="device-group"][data-transport="serial"] [data-testid="device-row"]');
+    await expect(row).toHaveCount(1, { timeout: 10_000 });
+    await row.click();
+    await page.getByTestId('serial-allow-button').click();
+    await expect(row.getByTestId('serial-probe')).toHaveAttribute('data-probe', 'smp', { timeout: 15_000 });
+    serial.chooseBig();
+    await page.getByTestId('choose-file-button').click();
+    await expect(page.getByTestId('push-button')).toBeEnabled({ timeout: 15_000 });
+    await page.getByTestId('push-button').click();
+    const card = page.locator('[data-testid="job-card"]').first();
+    await expect(card).toHaveAttribute('data-state', 'transferring', { timeout: 15_000 });
+    await expect
+      .poll(async () => Number((await card.getByTestId('job-percent').textContent())?.replace('%', '') ?? 0), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThanOrEqual(20);
+    serial.board.unplug();
+    // The list follows the OS's: the port is gone, the row stays, offline.
+    await expect(row).toHaveAttribute('data-online', 'false', { timeout: 10_000 });
+    await page.waitForTimeout(1000);
+    await serial.board.replug();
+    await expect(row).toHaveAttribute('data-online', 'true', { timeout: 10_000 });
+    await expect(card).toHaveAttribute('data-state', 'committed', { timeout: 120_000 });
+    await expect(card.getByTestId('job-resume')).not.toHaveCount(0);
+    await expect(card.getByTestId('job-resume').first()).toContainText('after the link dropped');
+    await page.screenshot({ path: join('test-results', 'e2e', 'serial-cable-pulled.png') });
   });
 });

@@ -7,6 +7,7 @@ import type { OtaBenchApi } from '../../../shared/contract.ts';
 import type { Device, Job } from '../../../shared/domain.ts';
 import { ApiContext } from '../../../renderer/src/api.ts';
 import { DeviceRow } from '../../../renderer/src/features/devices/DeviceRow.tsx';
+import { DevicesEmpty } from '../../../renderer/src/features/devices/DevicesEmpty.tsx';
 import { DiscoveryBadge } from '../../../renderer/src/features/devices/DiscoveryBadge.tsx';
 import { JobCard } from '../../../renderer/src/features/jobs/JobCard.tsx';
 import { PushPanel } from '../../../renderer/src/features/push/PushPanel.tsx';
@@ -106,6 +107,28 @@ describe('the discovery badge', () => {
     );
     expect(text(off)).toContain('Serial unavailable: no native module');
     expect(render(<DiscoveryBadge status={{ state: 'running', message: '' }} />)).not.toContain('serial-status');
+  });
+});
+
+describe('an empty list', () => {
+  it('says why serial ports cannot be listed, or that a USB board shows up as a port', () => {
+    const unavailable = render(
+      <DevicesEmpty
+        discovery={{
+          state: 'running',
+          message: '',
+          serial: { state: 'unavailable', message: 'no native module', ports: 0 },
+        }}
+      />,
+    );
+    expect(text(unavailable)).toContain('Serial ports: no native module');
+    const watching = render(
+      <DevicesEmpty
+        discovery={{ state: 'running', message: '', serial: { state: 'watching', message: '', ports: 0 } }}
+      />,
+    );
+    expect(text(watching)).toContain('shows up here as a serial port');
+    expect(text(render(<DevicesEmpty discovery={{ state: 'running', message: '' }} />))).not.toContain('serial port');
   });
 });
 

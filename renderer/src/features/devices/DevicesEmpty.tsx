@@ -1,6 +1,6 @@
 import type { DiscoveryStatus } from '../../../../shared/contract.ts';
 
-/** Not a blank list: say what usually hides a board from mDNS and BLE, and what to do instead. */
+/** Not a blank list: say what usually hides a board from mDNS, BLE and the serial port list, and what to do instead. */
 export function DevicesEmpty({ discovery }: { discovery: DiscoveryStatus | null }) {
   const unavailable = discovery?.state === 'unavailable';
   const ble = discovery?.ble;
@@ -21,6 +21,10 @@ export function DevicesEmpty({ discovery }: { discovery: DiscoveryStatus | null 
           </li>
         )}
         {ble?.state === 'unavailable' && <li>Bluetooth: {ble.message}</li>}
+        {discovery?.serial?.state === 'unavailable' && <li>Serial ports: {discovery.serial.message}</li>}
+        {discovery?.serial?.state === 'watching' && (
+          <li>A board on a USB cable shows up here as a serial port once the OS lists it.</li>
+        )}
         <li>Know its IP? Add it by address below.</li>
       </ul>
     </div>
