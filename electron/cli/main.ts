@@ -165,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
   const engine = createEngine({
     ble,
     processName: 'the OTA Bench CLI',
+    serialPorts: true,
     // The app's history file too (its data folder, or OTA_BENCH_DATA_DIR): both record and read one history.
     historyFile: historyFile(dataDir()),
     timeouts: {

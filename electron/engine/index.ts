@@ -28,6 +28,12 @@ export interface EngineOptions {
   /** How long history rows are kept (days, rows); default OTA_BENCH_HISTORY_DAYS / _ROWS, else 365 days and 20,000 rows. */
   historyRetention?: Retention;
   /**
+   * List the OS's serial ports (the app and the CLI pass true). Off by default, like `ble`: tests and
+   * tools would otherwise find this machine's own ports (/dev/ttyS0…) in every device list. A path named
+   * as serial:PATH works either way.
+   */
+  serialPorts?: boolean;
+  /**
    * Serial ports (`serial.access`: list/open/knownBoard, default the OS's via the serialport package;
    * `serial.enabled`: default unless OTA_BENCH_SERIAL=off; `serial.pollMs`, `serial.probeQuestionMs`) and
    * MCUmgr over UDP (`udp.open`, `udp.pingEveryMs`, `udp.offlineAfterMs`, `udp.resolveTimeoutMs`).
@@ -43,13 +49,16 @@ export function createEngine(options: EngineOptions = {}): OtaEngine {
     options.processName,
     options.historyFile,
     options.historyRetention,
-    withDefaultSides(options.sides, options.historyFile),
+    withDefaultSides(options.sides, options.historyFile, options.serialPorts ?? false),
   );
 }
 
 /** The MCUmgr operations and the OS's serial ports, unless the caller injected its own. */
-function withDefaultSides(given: EngineSideOptions = {}, historyFile?: string): EngineSideOptions {
-  const serialAccess = given.serial && 'access' in given.serial ? given.serial.access : osSerialAccess();
+function withDefaultSides(given: EngineSideOptions = {}, historyFile?: string, osPorts = false): EngineSideOptions {
+  // Without the OS's list, a named path (serial:/dev/pts/3) still opens through the real transport.
+  const os = osSerialAccess();
+  const named = { ...os, list: async () => [] };
+  const serialAccess = given.serial && 'access' in given.serial ? given.serial.access : osPorts ? os : named;
   // Ports' settings beside the history file (the app's and the CLI's data folder); in-memory engines keep none.
   const settingsFile =
     historyFile && historyFile !== ':memory:' ? path.join(path.dirname(historyFile), 'serial-ports.json') : null;

@@ -42,6 +42,7 @@ if (!app.requestSingleInstanceLock()) {
   const engine = createEngine({
     ble: radioForApp(),
     processName: 'the OTA Bench app',
+    serialPorts: true,
     historyFile: historyFile(dataDir()),
   });
 

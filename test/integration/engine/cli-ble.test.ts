@@ -67,7 +67,8 @@ const zephyr = file('zephyr.bin', bare);
 
 type Line = Record<string, unknown>;
 async function cli(...args: string[]): Promise<{ code: number; lines: Line[]; stderr: string }> {
-  const env = { ...process.env, OTA_BENCH_BLE: `sim:${scenario}` };
+  // OTA_BENCH_SERIAL=off: the machine's own serial ports (/dev/ttyS0…) would be listed beside the BLE devices.
+  const env = { ...process.env, OTA_BENCH_BLE: `sim:${scenario}`, OTA_BENCH_SERIAL: 'off' };
   try {
     const { stdout, stderr } = await run(process.execPath, ['bin/ota-bench.js', ...args, '--json', '--timeout', '2'], {
       timeout: 60_000,

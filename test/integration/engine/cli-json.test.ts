@@ -14,7 +14,9 @@ const boards = [mongoose, arduino];
 
 async function cli(...args: string[]): Promise<{ code: number; lines: Array<Record<string, unknown>> }> {
   try {
-    const { stdout } = await run(process.execPath, ['bin/ota-bench.js', ...args], { timeout: 60_000 });
+    // The machine's own serial ports (/dev/ttyS0…) are boards to `discover` too, different on each machine.
+    const env = { ...process.env, OTA_BENCH_SERIAL: 'off' };
+    const { stdout } = await run(process.execPath, ['bin/ota-bench.js', ...args], { timeout: 60_000, env });
     return {
       code: 0,
       lines: stdout
