@@ -21,6 +21,7 @@ import { dataRoom, planFirstChunk } from '../smp/upload-chunks.ts';
 import { verdictOf } from './push-plan.ts';
 import { ProgressSampler } from './progress-sampler.ts';
 import type { JobContext } from './job-context.ts';
+import { resetNotAcknowledged } from '../smp/lost-answer-messages.ts';
 import {
   bootedOtherImage,
   confirmNotKept,
@@ -55,6 +56,8 @@ export interface SmpJobDeps {
   uploadTimeouts?: SmpUploadTimeouts;
   /** The job's last connection is closed (just before its terminal state is published). */
   onReleased?(): void;
+  /** Tests: how long a command may go unanswered (10 s by default). */
+  commandTimeoutMs?: number;
 }
 
 /** Reconnecting after a drop: how many times in a row without progress before giving up. */
@@ -111,8 +114,17 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
     );
   }
   const name = ctx.device().name;
+  // The params the board gave on the first link: a reconnect that gets none says so (smp-session.ts).
+  let knownParams: SmpSession['params'] = null;
   const connect = async (purpose: string, timeoutMs = deps.connectTimeoutMs): Promise<SmpSession> => {
-    const session = await SmpSession.open(deps.connect, { timeoutMs, signal: ctx.signal });
+    const session = await SmpSession.open(deps.connect, {
+      timeoutMs,
+      signal: ctx.signal,
+      knownParams,
+      log: ctx.log,
+      commandTimeoutMs: deps.commandTimeoutMs,
+    });
+    knownParams ??= session.params;
     ctx.log(smpLinkOpened(purpose, name, session.link, session.params));
     return session;
   };
@@ -216,7 +228,7 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   }
   ctx.setState('rebooting');
   ctx.log(bootMode.stateWrites ? resettingWords(session.transport.kind) : RESET_WITHOUT_MARK);
-  await session.resetAndClose(ctx.timeouts.rebootGoneMs);
+  const resetAcknowledged = await session.resetAndClose(ctx.timeouts.rebootGoneMs);
   open.session = null;
   session = await connect('Reconnected to', ctx.timeouts.rebootComeBackMs).catch((error: UpdateError) => {
     if (error.code === 'cancelled') throw error;
@@ -235,6 +247,10 @@ async function runOpen(ctx: JobContext, deps: SmpJobDeps, open: { session: SmpSe
   }
   if (now?.hash !== image.hashHex) {
     const stillOld = running && now?.hash === running.hash;
+    // Over UDP an unanswered reset may never have happened: the mark still pending is not a rollback.
+    const stillMarked = after.some((s) => s.hash === image.hashHex && s.pending);
+    if (!resetAcknowledged && stillOld && stillMarked && now)
+      throw new UpdateError('update-failed', resetNotAcknowledged(name, describeSlot(now), image.smpVersion));
     const nowWords = now ? describeSlot(now) : 'no listed image';
     throw new UpdateError(
       'rolled-back',

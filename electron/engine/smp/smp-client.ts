@@ -62,10 +62,14 @@ export class SmpClient {
     );
   }
 
-  /** Sends one request and resolves with its checked response map (UpdateError for a device error). */
-  async request(request: SmpRequest, timeoutMs: number): Promise<CborMap> {
+  /**
+   * Sends one request and resolves with its checked response map (UpdateError for a device error).
+   * `maxResends` caps the transport's re-sends after a timeout (the params read: a board without the
+   * command stays silent, and every open would wait for each re-send).
+   */
+  async request(request: SmpRequest, timeoutMs: number, maxResends = Infinity): Promise<CborMap> {
     try {
-      return await this.sendResending(request, timeoutMs);
+      return await this.sendResending(request, timeoutMs, maxResends);
     } catch (error) {
       // A v1-only server answers a v2 header with "too new": speak v1 from then on.
       if (
@@ -85,8 +89,8 @@ export class SmpClient {
    * send(), sent again unchanged (new sequence number) after a timeout as often as the transport allows
    * for this request: UDP re-sends idempotent reads and echo; every other link, and every write, 0.
    */
-  private async sendResending(request: SmpRequest, timeoutMs: number): Promise<CborMap> {
-    const resends = this.transport.resendsOnTimeout?.(request) ?? 0;
+  private async sendResending(request: SmpRequest, timeoutMs: number, maxResends: number): Promise<CborMap> {
+    const resends = Math.min(maxResends, this.transport.resendsOnTimeout?.(request) ?? 0);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.send(request, timeoutMs);

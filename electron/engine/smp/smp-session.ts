@@ -16,15 +16,26 @@ import {
   type McumgrParams,
 } from './smp-messages.ts';
 import type { SmpConnector, SmpTransport, SmpTransportKind } from './smp-transport.ts';
+import { confirmedWrite, isDone, type ConfirmedWrite } from './confirmed-write.ts';
+import { paramsLostAfterReconnect, RESET_NOT_ACKNOWLEDGED } from './lost-answer-messages.ts';
 import type { SmpBootMode } from '../../../shared/domain.ts';
 import { readBootMode } from './boot-mode.ts';
 import { uploadWindow } from './upload-chunks.ts';
 
 /** The length prefix and CRC16 of MCUmgr's console framing, which share the board's buf_size with the packet. */
 const SERIAL_FRAME_BYTES = 4;
-/** Android gives the params read 1 s; a device without the command may also just stay silent. */
-const PARAMS_TIMEOUT_MS = 1_000;
+/**
+ * How long the MCUmgr params read may take; a device without the command may also just stay silent.
+ * BLE: 1 s, as Nordic's Android library. Serial and UDP: 2.5 s, because right after a reset the real
+ * Zephyr boards under QEMU (and a USB board re-enumerating) answer later than 1 s, and a missed answer
+ * drops the whole rest of the job to the default packet size.
+ */
+export const PARAMS_TIMEOUT_MS: Record<SmpTransportKind, number> = { ble: 1_000, serial: 2_500, udp: 2_500 };
+/** UDP may lose the params request or its answer: sent once more (if the transport re-sends reads at all). */
+const PARAMS_RESENDS = 1;
 const COMMAND_TIMEOUT_MS = 10_000;
+/** Reading the image list after a write's answer was lost: the board was answering a moment ago. */
+const READ_AFTER_LOST_ANSWER_MS = 3_000;
 /** Zephyr erases synchronously before answering: a 448 KiB slot of 4 KiB pages at ~85 ms is ~10 s. Nordic gives the erasing first upload chunk 40 s. */
 const ERASE_TIMEOUT_MS = 40_000;
 
@@ -44,6 +55,13 @@ export interface SessionOptions {
   /** How long the connector may wait for the board (in range, port present, answering). */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The params this board gave on an earlier link (before a reset or a drop): losing them is logged. */
+  knownParams?: McumgrParams | null;
+  /** Where the session says what the caller should know (a lost answer, params gone): the job's log. */
+  log?: (line: string) => void;
+  /** Tests: shorter waits than a real board needs. */
+  commandTimeoutMs?: number;
+  paramsTimeoutMs?: number;
 }
 
 export class SmpSession {
@@ -52,10 +70,18 @@ export class SmpSession {
   /** null when the device does not answer the params request (no reassembly assumed then). */
   readonly params: McumgrParams | null;
 
-  private constructor(transport: SmpTransport, client: SmpClient, params: McumgrParams | null) {
+  private readonly options: SessionOptions;
+
+  private constructor(
+    transport: SmpTransport,
+    client: SmpClient,
+    params: McumgrParams | null,
+    options: SessionOptions,
+  ) {
     this.transport = transport;
     this.client = client;
     this.params = params;
+    this.options = options;
   }
 
   /**
@@ -73,8 +99,11 @@ export class SmpSession {
     }
     try {
       const client = new SmpClient(transport);
-      const params = await readParams(client);
-      return new SmpSession(transport, client, params);
+      const params = await readParams(client, options.paramsTimeoutMs ?? PARAMS_TIMEOUT_MS[transport.kind]);
+      const session = new SmpSession(transport, client, params, options);
+      const known = options.knownParams;
+      if (!params && known) options.log?.(paramsLostAfterReconnect(known.bufSize, known.bufCount, session.maxPacket));
+      return session;
     } catch (error) {
       await transport.close();
       if (error instanceof UpdateError) throw error;
@@ -135,26 +164,49 @@ export class SmpSession {
     return parseImageState(await this.command(imageStateReadRequest()));
   }
 
-  /** Marks the image with this TLV hash for one test boot (`confirm: false`). */
+  /**
+   * Marks the image with this TLV hash for one test boot (`confirm: false`). A lost answer is settled by
+   * reading the list (smp/confirmed-write.ts); the list returned is then the one read.
+   */
   async testImage(hash: Buffer): Promise<ImageSlotState[]> {
-    return parseImageState(await this.command(imageStateWriteRequest(hash, false)), 'image test');
+    const request = imageStateWriteRequest(hash, false);
+    const outcome = await this.write({ request, change: 'test', done: isDone.test(hash.toString('hex')) });
+    return outcome.slots ?? parseImageState(outcome.answer!, 'image test');
   }
 
-  /** Confirms the image with this hash (the running one, or slot 1 for a permanent swap). */
+  /** Confirms the image with this hash (the running one, or slot 1 for a permanent swap); a lost answer as testImage. */
   async confirmImage(hash: Buffer): Promise<ImageSlotState[]> {
-    return parseImageState(await this.command(imageStateWriteRequest(hash, true)), 'image confirm');
+    const request = imageStateWriteRequest(hash, true);
+    const outcome = await this.write({ request, change: 'confirm', done: isDone.confirm(hash.toString('hex')) });
+    return outcome.slots ?? parseImageState(outcome.answer!, 'image confirm');
   }
 
-  /** Erases a slot (1: the secondary); the device refuses one in use with NO_FREE_SLOT. */
+  /** Erases a slot (1: the secondary); the device refuses one in use with NO_FREE_SLOT. A lost answer as testImage. */
   async eraseSlot(slot: number): Promise<void> {
-    await this.command(imageEraseRequest(slot), ERASE_TIMEOUT_MS);
+    await this.write({ request: imageEraseRequest(slot), change: 'erase', done: isDone.erase(slot) }, ERASE_TIMEOUT_MS);
+  }
+
+  private async write(
+    write: Pick<ConfirmedWrite, 'request' | 'change' | 'done'>,
+    timeoutMs = this.options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
+  ) {
+    const readTimeoutMs = Math.min(READ_AFTER_LOST_ANSWER_MS, this.options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS);
+    try {
+      return await confirmedWrite(this.client, { ...write, timeoutMs, readTimeoutMs, log: this.options.log });
+    } catch (error) {
+      if (error instanceof UpdateError) throw error;
+      throw new UpdateError(
+        'connection-lost',
+        `The device did not complete ${write.request.what}: ${(error as Error).message}.`,
+      );
+    }
   }
 
   /**
    * Resets the device and closes this session once the link is down (or after `goneMs`: a lost
-   * disconnect event must not hold us).
+   * disconnect event must not hold us). Resolves whether the board acknowledged the reset (see reset()).
    */
-  async resetAndClose(goneMs: number): Promise<void> {
+  async resetAndClose(goneMs: number): Promise<boolean> {
     let stopWaiting = (): void => {};
     const down = new Promise<void>((resolve) => {
       stopWaiting = this.transport.onClose(() => resolve());
@@ -162,13 +214,14 @@ export class SmpSession {
     });
     let timer: NodeJS.Timeout | undefined;
     try {
-      await this.reset();
+      const acknowledged = await this.reset();
       await Promise.race([
         down,
         new Promise((resolve) => {
           timer = setTimeout(resolve, goneMs);
         }),
       ]);
+      return acknowledged;
     } finally {
       clearTimeout(timer);
       stopWaiting();
@@ -178,13 +231,21 @@ export class SmpSession {
 
   /**
    * Asks the device to reset. It answers, then goes down ~250 ms later; an answer lost to the
-   * reset itself (the link drops first) counts as done.
+   * reset itself (the link drops first) counts as done (true). Over UDP there is no link to drop: an
+   * unanswered reset resolves false (not acknowledged, logged), never sent again (a second reset could
+   * land in MCUboot's swap), and the caller's reconnect-and-read tells whether the board reset.
    */
-  async reset(): Promise<void> {
+  async reset(): Promise<boolean> {
     try {
-      await this.client.request(resetRequest(), COMMAND_TIMEOUT_MS);
+      await this.client.request(resetRequest(), this.options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS);
+      return true;
     } catch (error) {
-      if (this.transport.connected) throw error;
+      if (!this.transport.connected) return true;
+      if (error instanceof SmpTimeoutError && this.transport.kind === 'udp') {
+        this.options.log?.(RESET_NOT_ACKNOWLEDGED);
+        return false;
+      }
+      throw error;
     }
   }
 
@@ -198,7 +259,10 @@ export class SmpSession {
     await this.transport.close();
   }
 
-  private async command(request: ReturnType<typeof imageStateReadRequest>, timeoutMs = COMMAND_TIMEOUT_MS) {
+  private async command(
+    request: ReturnType<typeof imageStateReadRequest>,
+    timeoutMs = this.options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
+  ) {
     try {
       return await this.client.request(request, timeoutMs);
     } catch (error) {
@@ -211,9 +275,13 @@ export class SmpSession {
   }
 }
 
-async function readParams(client: SmpClient): Promise<McumgrParams | null> {
+/**
+ * The MCUmgr params, or null when the board has none. Sent once, and over UDP once more after a
+ * timeout (not the transport's full read re-sends: a board without params would make every open wait).
+ */
+async function readParams(client: SmpClient, timeoutMs: number): Promise<McumgrParams | null> {
   try {
-    return parseMcumgrParams(await client.request(mcumgrParamsRequest(), PARAMS_TIMEOUT_MS));
+    return parseMcumgrParams(await client.request(mcumgrParamsRequest(), timeoutMs, PARAMS_RESENDS));
   } catch (error) {
     // Params are opt-in firmware (CONFIG_MCUMGR_GRP_OS_MCUMGR_PARAMS): ENOTSUP or silence is normal.
     if (error instanceof SmpDeviceError || error instanceof SmpTimeoutError) return null;

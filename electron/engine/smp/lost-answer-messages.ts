@@ -1,0 +1,66 @@
+// Sentences for a state-changing SMP command whose answer never came (a UDP datagram dropped, a serial
+// line garbled): the board may have done it, so the job reads the board's own state instead of guessing
+// (smp/confirmed-write.ts), and says which way it found out.
+
+/** What the write asked for, as the board's list would show it. */
+export type StateChange = 'test' | 'confirm' | 'erase';
+
+const ASKED: Record<StateChange, string> = {
+  test: 'the image marked for a test boot',
+  confirm: 'the image confirmed',
+  erase: 'slot 1 erased',
+};
+
+/** The write's answer was lost, and the image list shows the change made. */
+export function answerLostStateRead(what: string, change: StateChange): string {
+  return (
+    `The answer to the ${what} was lost; read the image list instead: ` +
+    `it shows ${ASKED[change]}, so the ${what} was done.`
+  );
+}
+
+/** The write's answer was lost, and the image list shows nothing changed: it is sent once more. */
+export function answerLostSendingAgain(what: string, change: StateChange): string {
+  return (
+    `The answer to the ${what} was lost; read the image list instead: it does not show ${ASKED[change]} yet, ` +
+    `so the ${what} is sent once more.`
+  );
+}
+
+/** Sent twice, and the list still shows nothing changed. */
+export function writeNotTaken(what: string, change: StateChange): string {
+  return (
+    `The board did not answer the ${what} twice, and its image list still does not show ${ASKED[change]}: ` +
+    'it did not take the request. Check the link and try again.'
+  );
+}
+
+/** The board answered neither the write nor the read of its list that followed. */
+export function stoppedAnsweringAfterWrite(what: string, change: StateChange): string {
+  return (
+    `The board stopped answering after the ${what}: neither the ${what} nor the read of its image list that ` +
+    `followed got an answer. It may or may not have done it: read its slots once it answers again to see ` +
+    `whether they show ${ASKED[change]} (a power cycle boots whatever they say).`
+  );
+}
+
+/** The params read got no answer after a reconnect, though the board gave them before. */
+export function paramsLostAfterReconnect(bufSize: number, bufCount: number, maxPacket: number): string {
+  return (
+    `The board did not answer the MCUmgr params read on this link although it gave ${bufSize} B × ${bufCount} ` +
+    `before: packets of at most ${maxPacket} B from here (the default), which is slower but safe.`
+  );
+}
+
+/** The reset got no answer and the link stayed up (UDP has no link to drop). */
+export const RESET_NOT_ACKNOWLEDGED =
+  'The board did not acknowledge the reset (its answer may have been lost); what runs after it tells whether it reset.';
+
+/** Over UDP after an unanswered reset: the old image still runs with the upload still pending. */
+export function resetNotAcknowledged(name: string, running: string, smpVersion: string): string {
+  return (
+    `The reset was not acknowledged, and ${name} still runs ${running} with ${smpVersion} still marked pending: ` +
+    'it most likely never reset (this is not a rollback; MCUboot has not tried the new image). ' +
+    'Reset the board and it boots the new image; or push again.'
+  );
+}
