@@ -42,6 +42,8 @@ export interface SlotActionDeps {
   connectTimeoutMs: number;
   rebootGoneMs: number;
   rebootComeBackMs: number;
+  /** Tests: how long a command may go unanswered (10 s by default). */
+  commandTimeoutMs?: number;
 }
 
 /** The slot holds another image than the caller saw: nothing is done, the slots are read again. */
@@ -89,7 +91,9 @@ interface Outcome {
 
 /** Runs one action on a device; throws UpdateError only when the device cannot be reached at all. */
 export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps): Promise<ImageSlotActionResult> {
-  const open = (timeoutMs: number) => SmpSession.open(deps.connect, { timeoutMs });
+  // A test/confirm/erase whose answer is lost is settled by reading the list (smp/confirmed-write.ts).
+  const open = (timeoutMs: number) =>
+    SmpSession.open(deps.connect, { timeoutMs, commandTimeoutMs: deps.commandTimeoutMs });
   let session: SmpSession | null = await open(deps.connectTimeoutMs);
   const result = (outcome: Outcome, slots: ImageSlotState[] | null): ImageSlotActionResult => ({
     deviceId: deps.deviceId,

@@ -8,7 +8,13 @@
 //   - the read gets no answer either → fail saying exactly that: the board stopped answering after the write.
 import { UpdateError } from '../update-error.ts';
 import { SmpClient, SmpTimeoutError } from './smp-client.ts';
-import { imageStateReadRequest, parseImageState, type CborMap, type ImageSlotState, type SmpRequest } from './smp-messages.ts';
+import {
+  imageStateReadRequest,
+  parseImageState,
+  type CborMap,
+  type ImageSlotState,
+  type SmpRequest,
+} from './smp-messages.ts';
 import {
   answerLostSendingAgain,
   answerLostStateRead,

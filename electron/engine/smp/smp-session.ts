@@ -183,7 +183,8 @@ export class SmpSession {
 
   /** Erases a slot (1: the secondary); the device refuses one in use with NO_FREE_SLOT. A lost answer as testImage. */
   async eraseSlot(slot: number): Promise<void> {
-    await this.write({ request: imageEraseRequest(slot), change: 'erase', done: isDone.erase(slot) }, ERASE_TIMEOUT_MS);
+    const timeoutMs = this.options.commandTimeoutMs ?? ERASE_TIMEOUT_MS;
+    await this.write({ request: imageEraseRequest(slot), change: 'erase', done: isDone.erase(slot) }, timeoutMs);
   }
 
   private async write(
