@@ -14,16 +14,16 @@ const ASKED: Record<StateChange, string> = {
 /** The write's answer was lost, and the image list shows the change made. */
 export function answerLostStateRead(what: string, change: StateChange): string {
   return (
-    `The answer to the ${what} was lost; read the image list instead: ` +
-    `it shows ${ASKED[change]}, so the ${what} was done.`
+    `The ${what} got no answer; read the image list instead: it shows ${ASKED[change]}, ` +
+    `so the board did it and only its answer was lost.`
   );
 }
 
 /** The write's answer was lost, and the image list shows nothing changed: it is sent once more. */
 export function answerLostSendingAgain(what: string, change: StateChange): string {
   return (
-    `The answer to the ${what} was lost; read the image list instead: it does not show ${ASKED[change]} yet, ` +
-    `so the ${what} is sent once more.`
+    `The ${what} got no answer; read the image list instead: it does not show ${ASKED[change]} yet ` +
+    `(the request itself was lost), so the ${what} is sent once more.`
   );
 }
 

@@ -14,6 +14,19 @@ export interface SmpBoardFaults {
   duplicateEveryNth: number;
   /** Hold every Nth answer back and send it after the next one (0 = off). */
   reorderEveryNth: number;
+  /**
+   * Lose the ANSWER to the requests this picks (the board acts on them: a state write is done, only the
+   * datagram / line carrying its answer is lost). null = off. `request.packet` is the whole SMP packet.
+   */
+  loseAnswerTo: ((request: SmpRequestSeen) => boolean) | null;
+}
+
+/** A request as a fault sees it. */
+export interface SmpRequestSeen {
+  op: number;
+  group: number;
+  id: number;
+  packet: Buffer;
 }
 
 export interface SmpBoardCounters {
@@ -21,6 +34,8 @@ export interface SmpBoardCounters {
   requests: number;
   answers: number;
   droppedByFault: number;
+  /** Answers lost by `faults.loseAnswerTo` (the board acted). */
+  answersLostByFault: number;
   droppedOversize: number;
   droppedNoBuffer: number;
   /** While powered off (resetting, booting). */
@@ -39,11 +54,18 @@ export const FAST_FLASH: Partial<SmpServerOptions> = {
 
 export class SmpBoardPump {
   readonly server: SmpServer;
-  readonly faults: SmpBoardFaults = { dropEveryNth: 0, silent: false, duplicateEveryNth: 0, reorderEveryNth: 0 };
+  readonly faults: SmpBoardFaults = {
+    dropEveryNth: 0,
+    silent: false,
+    duplicateEveryNth: 0,
+    reorderEveryNth: 0,
+    loseAnswerTo: null,
+  };
   readonly counters: SmpBoardCounters = {
     requests: 0,
     answers: 0,
     droppedByFault: 0,
+    answersLostByFault: 0,
     droppedOversize: 0,
     droppedNoBuffer: 0,
     droppedPoweredOff: 0,
@@ -99,6 +121,11 @@ export class SmpBoardPump {
         const { packet, reply } = this.queue.shift()!;
         const answer = await this.server.answer(packet);
         if (!answer || !this.server.powered) continue;
+        const seen = { op: packet[0]! & 0x07, group: packet.readUInt16BE(4), id: packet[7]!, packet };
+        if (this.faults.loseAnswerTo?.(seen)) {
+          this.counters.answersLostByFault += 1;
+          continue;
+        }
         this.send(answer, reply);
       }
     } finally {

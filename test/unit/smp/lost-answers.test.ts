@@ -79,7 +79,7 @@ describe('a state write whose answer is lost', () => {
     expect(run.error).toBeNull();
     expect(run.job.state).toBe('committed');
     expect(run.logs).toContain(
-      'The answer to the image test was lost; read the image list instead: it shows the image marked for a test boot, so the image test was done.',
+      'The image test got no answer; read the image list instead: it shows the image marked for a test boot, so the board did it and only its answer was lost.',
     );
     expect(marks(board)).toBe(2); // the test once (not sent again), the confirm after the reset
     expect(board.running.version).toBe('1.1.0');
@@ -91,9 +91,13 @@ describe('a state write whose answer is lost', () => {
     const run = await push(connect);
     expect(run.error).toBeNull();
     expect(run.job.state).toBe('committed');
-    expect(run.logs.some((l) => /answer to the image confirm was lost; .* it shows the image confirmed/.test(l))).toBe(
-      true,
-    );
+    expect(
+      run.logs.some((l) =>
+        /image confirm got no answer; .* it shows the image confirmed, so the board did it and only its answer was lost/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
     expect(board.runningUnconfirmed).toBe(false);
   });
 
@@ -101,7 +105,7 @@ describe('a state write whose answer is lost', () => {
     const { board, connect } = swapBoard((r) => (isMark(r, true) && r.nth === 0 ? 'lose-answer' : 'deliver'));
     const run = await push(connect, 'confirm-only');
     expect(run.job.state).toBe('committed');
-    expect(run.logs.some((l) => /image confirm was lost; .* so the image confirm was done/.test(l))).toBe(true);
+    expect(run.logs.some((l) => /image confirm got no answer; .* only its answer was lost/.test(l))).toBe(true);
     expect(board.running.version).toBe('1.1.0');
   });
 
@@ -110,7 +114,7 @@ describe('a state write whose answer is lost', () => {
     const run = await push(connect);
     expect(run.job.state).toBe('committed');
     expect(run.logs).toContain(
-      'The answer to the image test was lost; read the image list instead: it does not show the image marked for a test boot yet, so the image test is sent once more.',
+      'The image test got no answer; read the image list instead: it does not show the image marked for a test boot yet (the request itself was lost), so the image test is sent once more.',
     );
     expect(board.requests.filter((r) => r === 'write 1/0 confirm,hash').length).toBe(2); // one test + the confirm
   });
