@@ -22,6 +22,7 @@ import {
   staleSlot,
 } from './smp-job-messages.ts';
 import { isNotSupported } from '../smp/boot-mode.ts';
+import { slotResetNotAcknowledged } from '../smp/lost-answer-messages.ts';
 import { slotActionAnsweredNotSupported, slotActionNeedsStateWrites } from './smp-boot-mode-messages.ts';
 
 export type SlotActionKind = ImageSlotActionKind | 'commit' | 'revert';
@@ -105,8 +106,8 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
   });
   try {
     const before = await session.readImageState();
-    const reset = async (): Promise<ImageSlotState[]> => {
-      await session!.resetAndClose(deps.rebootGoneMs);
+    const reset = async (): Promise<AfterReset> => {
+      const acknowledged = await session!.resetAndClose(deps.rebootGoneMs);
       session = null;
       session = await open(deps.rebootComeBackMs).catch((error: UpdateError) => {
         throw new UpdateError(
@@ -114,7 +115,7 @@ export async function runSlotAction(input: SlotActionInput, deps: SlotActionDeps
           notBackAfterSlotReset(deps.name, deps.rebootComeBackMs, error.message),
         );
       });
-      return session.readImageState();
+      return { after: await session.readImageState(), acknowledged };
     };
     // Test and confirm need image state writes: asked of the board (once) just before the first write.
     const needsStateWrites = async (action: 'test' | 'confirm' | 'commit'): Promise<void> => {
@@ -150,7 +151,7 @@ async function act(
   name: string,
   session: SmpSession,
   before: ImageSlotState[],
-  reset: () => Promise<ImageSlotState[]>,
+  reset: () => Promise<AfterReset>,
   needsStateWrites: (action: 'test' | 'confirm' | 'commit') => Promise<void>,
 ): Promise<Outcome> {
   const active = activeSlot(before);
@@ -224,7 +225,9 @@ async function act(
       };
     }
     case 'reset': {
-      const after = await reset();
+      const { after, acknowledged } = await reset();
+      if (!acknowledged && sameAsBefore(before, after))
+        return { done: false, message: slotResetNotAcknowledged(name, running, resetWouldChange(before)) };
       return { done: true, message: `Reset ${name}: ${bootWords(before, after)}` };
     }
     case 'commit': {
@@ -257,7 +260,9 @@ async function act(
         return { done: true, message: pendingErased(name, versionOf(other, 'the image'), other.permanent, running) };
       }
       if (active && !active.confirmed) {
-        const after = await reset();
+        const { after, acknowledged } = await reset();
+        if (!acknowledged && sameAsBefore(before, after))
+          return { done: false, message: slotResetNotAcknowledged(name, running, resetWouldChange(before)) };
         const now = activeSlot(after);
         if (now?.hash === active.hash)
           return {
@@ -288,6 +293,26 @@ async function confirmRunning(session: SmpSession, active: ImageSlotState, name:
     done: true,
     message: `Confirmed ${active.version}, the image ${name} runs (slot ${active.slot}): it stays after resets.`,
   };
+}
+
+/** What the board came back with after a reset (or an unanswered one over UDP). */
+interface AfterReset {
+  after: ImageSlotState[];
+  /** False: no answer and the link stayed up (UDP): the board may never have reset. */
+  acknowledged: boolean;
+}
+
+/** The same image runs with the same flags: a reset that was not acknowledged most likely never happened. */
+function sameAsBefore(before: ImageSlotState[], after: ImageSlotState[]): boolean {
+  const flags = (slots: ImageSlotState[]) =>
+    slots.map((s) => [s.slot, s.hash, s.active, s.pending, s.confirmed, s.permanent].join(':')).join('|');
+  return flags(before) === flags(after);
+}
+
+/** Something pending or unconfirmed: a reset changes what the list shows. */
+function resetWouldChange(before: ImageSlotState[]): boolean {
+  const active = activeSlot(before);
+  return Boolean(secondarySlot(before)?.pending) || Boolean(active && !active.confirmed);
 }
 
 /** What a reset did, from the slots before and after. */

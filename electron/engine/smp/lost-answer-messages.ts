@@ -64,3 +64,19 @@ export function resetNotAcknowledged(name: string, running: string, smpVersion: 
     'Reset the board and it boots the new image; or push again.'
   );
 }
+
+/**
+ * A slot action's reset over UDP got no answer and the board lists exactly what it listed before.
+ * `wouldChange`: something was pending or unconfirmed, so a reset would have changed the list.
+ */
+export function slotResetNotAcknowledged(name: string, running: string, wouldChange: boolean): string {
+  if (wouldChange)
+    return (
+      `${name} did not acknowledge the reset and lists the same slots as before, still running ${running}: ` +
+      'it never reset (a reset would have changed them). Nothing was changed; try again.'
+    );
+  return (
+    `${name} did not acknowledge the reset; it lists the same slots as before, running ${running}, which a reset ` +
+    'with nothing pending leaves as they are, so whether it reset cannot be told from them.'
+  );
+}

@@ -105,3 +105,25 @@ describe('lost answers to state writes over UDP (simulated Zephyr swap board, th
     );
   }, 40_000);
 });
+
+describe('an unanswered reset over UDP (simulated Zephyr swap board, through the engine)', () => {
+  it('the reset request lost: "not acknowledged", the old image still runs with the mark pending, not a rollback', async () => {
+    const target = await startBoard();
+    // Arm the drop as the test write is answered: the very next request is the reset.
+    target.faults.loseAnswerTo = (r) => {
+      if (isMark(r, false)) target.faults.dropEveryNth = target.counters.requests + 1;
+      return false;
+    };
+    const job = await push(target);
+    expect(target.counters.droppedByFault).toBe(1);
+    expect(target.server.activeVersion).toBe('1.0.0');
+    expect(logOf(job)).toContain(
+      'The board did not acknowledge the reset (its answer may have been lost); what runs after it tells whether it reset.',
+    );
+    expect(job.state).toBe('failed');
+    expect(job.result?.code).toBe('update-failed');
+    expect(job.result?.message).toMatch(
+      /^The reset was not acknowledged, and .* still runs 1\.0\.0 \(.*\) with 1\.1\.0 still marked pending: it most likely never reset \(this is not a rollback/,
+    );
+  }, 40_000);
+});

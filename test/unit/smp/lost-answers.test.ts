@@ -183,6 +183,38 @@ describe('slot actions with lost answers', () => {
     expect(board.pending).toBe('test');
   });
 
+  it('reset over UDP with the request lost and a test pending: not done, "it never reset"', async () => {
+    const { board, connect } = swapBoard((r) => (r.key === 'write 0/5' ? 'lose-request' : 'deliver'));
+    board.place(1, v11);
+    board.pending = 'test';
+    const result = await act(connect, { action: 'reset' });
+    expect(board.resets).toBe(0);
+    expect(result.done).toBe(false);
+    expect(result.message).toBe(
+      'zephyr-board did not acknowledge the reset and lists the same slots as before, still running 1.0.0: it never reset (a reset would have changed them). Nothing was changed; try again.',
+    );
+  });
+
+  it('revert of an unconfirmed test over UDP, reset lost: not "MCUboot booted it again"', async () => {
+    const { board, connect } = swapBoard((r) => (r.key === 'write 0/5' ? 'lose-request' : 'deliver'));
+    board.place(1, v11);
+    board.runningUnconfirmed = true;
+    const result = await act(connect, { action: 'revert' });
+    expect(result.done).toBe(false);
+    expect(result.message).toMatch(/did not acknowledge the reset .* it never reset/);
+    expect(result.message).not.toMatch(/booted it again/);
+  });
+
+  it('reset over UDP unanswered with nothing pending: says whether it reset cannot be told, never claims it', async () => {
+    const { board, connect } = swapBoard((r) => (r.key === 'write 0/5' ? 'lose-request' : 'deliver'));
+    const result = await act(connect, { action: 'reset' });
+    expect(board.resets).toBe(0);
+    expect(result.done).toBe(false);
+    expect(result.message).toBe(
+      'zephyr-board did not acknowledge the reset; it lists the same slots as before, running 1.0.0, which a reset with nothing pending leaves as they are, so whether it reset cannot be told from them.',
+    );
+  });
+
   it('erase: answer lost, the list shows slot 1 empty → done', async () => {
     const { board, connect } = swapBoard((r) => (r.key === 'write 1/5' ? 'lose-answer' : 'deliver'));
     board.place(1, v11);
