@@ -35,12 +35,23 @@ export function writeNotTaken(what: string, change: StateChange): string {
   );
 }
 
+/** If the board took the write, and if not: what its next reset does either way. */
+const EITHER_WAY: Record<StateChange, string> = {
+  test:
+    'If it took it, its next reset boots the new image once as a test (and goes back unless it is confirmed); ' +
+    'if not, the next reset boots the running image again.',
+  confirm:
+    'If it took it, the image is confirmed and stays (in slot 1: it replaces the running image for good at the next reset); ' +
+    'if not, nothing is confirmed and an image running as a test goes back at the next reset.',
+  erase: 'If it took it, slot 1 is empty; if not, slot 1 still holds its image.',
+};
+
 /** The board answered neither the write nor the read of its list that followed. */
 export function stoppedAnsweringAfterWrite(what: string, change: StateChange): string {
   return (
     `The board stopped answering after the ${what}: neither the ${what} nor the read of its image list that ` +
-    `followed got an answer. It may or may not have done it: read its slots once it answers again to see ` +
-    `whether they show ${ASKED[change]} (a power cycle boots whatever they say).`
+    `followed got an answer, so whether it took the ${what} is unknown. ${EITHER_WAY[change]} ` +
+    'Read its slots once it answers again.'
   );
 }
 
