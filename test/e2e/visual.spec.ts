@@ -280,6 +280,16 @@ test.describe('design screenshots (fixture data)', () => {
     await shot(page, 'serial-ports-only');
   });
 
+  test('serial ports in the light theme', async ({ page }) => {
+    await open(page, 'serial-smp', 'light');
+    await expect(page.getByTestId('serial-status')).toHaveText('Serial · 4 ports');
+    await page.locator(nordicDk).click();
+    await expect(page.getByTestId('serial-settings')).toBeVisible();
+    await expect(page.getByTestId('push-blocker')).toHaveText('Choose a firmware file, or drop one on the window.');
+    await scrollToTop(page);
+    await shot(page, 'serial-devices-light');
+  });
+
   test('serial: a port not allowed is allowed and probed; a board in MCUboot serial recovery', async ({ page }) => {
     await open(page, 'serial-smp');
     await page.locator(serialRow('serial:/dev/ttyUSB0')).click();

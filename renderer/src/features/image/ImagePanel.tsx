@@ -50,7 +50,7 @@ export function ImagePanel({ state }: { state: ImageState }) {
             <p>Drop a firmware file anywhere in this window.</p>
             <p className="muted">Mongoose OS .zip, ESP32 / ESP8266 app .bin, .bin.gz</p>
             <p className="muted">ESP8266 user1/user2: drop both files, or their build folder</p>
-            <p className="muted">MCUboot over BLE: zephyr.signed.bin, not zephyr.bin</p>
+            <p className="muted">MCUboot (MCUmgr): zephyr.signed.bin, not zephyr.bin</p>
           </div>
         )
       )}
