@@ -61,7 +61,10 @@ describe.skipIf(qemuSkip)(qemuSkip ?? 'M0 swap build under QEMU: push over seria
     // board's own size check after a first chunk (IMG_MGMT_ERR_INVALID_IMAGE_TOO_LARGE, as before the check).
     expect(resultOf(run.lines)).toMatchObject({ result: 'unsupported-package' });
     expect(String(resultOf(run.lines)?.message)).toMatch(/RAM-load mode \(flag RAM_LOAD, load address 0x20240000\)/);
-    const plan = ofType(run.lines, 'plan')[0] as { verdict: string; checks: Array<{ id: string; status: string }> };
+    const plan = ofType(run.lines, 'plan')[0] as unknown as {
+      verdict: string;
+      checks: Array<{ id: string; status: string }>;
+    };
     expect(plan.verdict).toBe('refused');
     expect(plan.checks).toContainEqual(expect.objectContaining({ id: 'image-kind', status: 'fail' }));
     // The board's own list says so too: still nothing in slot 1.

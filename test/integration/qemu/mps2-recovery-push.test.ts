@@ -59,7 +59,10 @@ describe.skipIf(qemuSkip)(qemuSkip ?? 'mps2 MCUboot serial recovery under QEMU: 
     ]);
     expect(run.code, run.stdout).toBe(0);
     // The plan, before a byte is sent, already says what this bootloader does (it answered rc 8 to the probe).
-    const plan = ofType(run.lines, 'plan')[0] as { reason: string; checks: Array<{ id: string; status: string }> };
+    const plan = ofType(run.lines, 'plan')[0] as unknown as {
+      reason: string;
+      checks: Array<{ id: string; status: string }>;
+    };
     expect(plan.reason).toMatch(/^Uploads, then resets: this board's bootloader has no test or confirm step/);
     expect(plan.checks).toContainEqual(expect.objectContaining({ id: 'bootloader', status: 'warn' }));
     const logs = logTexts(run.lines);
