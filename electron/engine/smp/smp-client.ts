@@ -117,7 +117,13 @@ export class SmpClient {
         reject(new SmpTimeoutError(request, timeoutMs));
       }, timeoutMs);
       this.pending.set(sequence, { request, resolve, reject, timer });
-      this.transport.send(packet).catch((error: Error) => this.settle(sequence, error));
+      this.transport.send(packet).catch((error: Error) => {
+        // A write that failed because the link is gone (a pulled cable fails the write with EIO before
+        // the port reports its close) is a lost link for everything pending, which the uploader and the
+        // job resume from; any other write error belongs to this request alone.
+        if (!this.transport.connected) this.fail(error.message);
+        else this.settle(sequence, error);
+      });
     });
   }
 
