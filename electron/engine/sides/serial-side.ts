@@ -89,7 +89,11 @@ export interface SerialSideOptions {
   connectTimeoutMs?: number;
   /** How often the port list is read (ms). */
   pollMs?: number;
-  /** Each probe question (params, then echo) waits this long (ms). */
+  /**
+   * Each probe question (params, then echo) waits this long (ms): 2 s, because a board's first answer
+   * after the port is opened can be late (QEMU holds it until its ~1 s poll notices the open; a USB
+   * board may still be printing its boot log), and 800 ms called the real mps2 build silent 1 run in 3.
+   */
   probeQuestionMs?: number;
 }
 
@@ -199,7 +203,7 @@ export class SerialSide implements DeviceSide {
     this.timeouts = timeouts;
     this.access = options.access ?? null;
     this.enabled = options.enabled ?? process.env.OTA_BENCH_SERIAL?.toLowerCase() !== 'off';
-    this.options = { pollMs: 1000, probeQuestionMs: 800, ...options };
+    this.options = { pollMs: 1000, probeQuestionMs: 2000, ...options };
     this.loadSettings();
   }
 

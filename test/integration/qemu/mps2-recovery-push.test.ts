@@ -81,7 +81,7 @@ describe.skipIf(qemuSkip)(qemuSkip ?? 'mps2 MCUboot serial recovery under QEMU: 
     expect(states).not.toContain('committing');
     expect(states).not.toContain('committed');
     const link = ofType(run.lines, 'progress').at(-1)?.link as Record<string, unknown>;
-    expect(link).toMatchObject({ transport: 'serial', bufSize: 2048, bufCount: 4, maxPacketBytes: 2044, window: 3 });
+    expect(link).toMatchObject({ transport: 'serial', bufSize: 2048, bufCount: 4, maxPacketBytes: 2044, window: 2 });
     expect(resultOf(run.lines)).toMatchObject({
       result: 'success',
       state: 'updated',

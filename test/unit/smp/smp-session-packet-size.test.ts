@@ -32,11 +32,13 @@ function paramsBoard(kind: SmpTransportKind, bufSize: number, bufCount: number):
 }
 
 describe('SmpSession packet size', () => {
-  it('serial: buf_size − 4 (the frame length and CRC share the board buffer); window buf_count − 1', async () => {
+  it('serial: buf_size − 4 (the frame length and CRC share the board buffer); window buf_count − 1, at most 2', async () => {
     const m0 = await SmpSession.open(async () => paramsBoard('serial', 384, 4), { timeoutMs: 1000 });
     expect(m0.params).toEqual({ bufSize: 384, bufCount: 4 });
     expect(m0.maxPacket).toBe(380);
-    expect(m0.window).toBe(3);
+    expect(m0.window).toBe(2);
+    const two = await SmpSession.open(async () => paramsBoard('serial', 384, 2), { timeoutMs: 1000 });
+    expect(two.window).toBe(1);
     const mps2 = await SmpSession.open(async () => paramsBoard('serial', 2048, 4), { timeoutMs: 1000 });
     expect(mps2.maxPacket).toBe(2044);
   });
