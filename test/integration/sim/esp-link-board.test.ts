@@ -15,6 +15,7 @@ import { countWindowWords } from '../../sim/boards/esp-link-flash.ts';
 import { buildEsp8266V2Image } from '../../sim/esp8266-v2-image.ts';
 import { startBench } from '../../sim/bench.ts';
 import { curl, nextEvent, sleep, waitUntil } from './sim-test-kit.ts';
+import { findTestdata } from '../../support/testdata.ts';
 
 const boards: EspLinkBoard[] = [];
 afterEach(async () => {
@@ -462,10 +463,9 @@ describe('esp-link simulator: mDNS', () => {
 
 // Real user1/user2 builds (../shared/testdata, absent in a user's clone): the boot model must agree
 // with what these images are, not only with the test image builder.
-const realPairs = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/testdata/firmware/esp8266-ota',
-);
+const realPairs =
+  findTestdata('firmware/esp8266-ota') ??
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/testdata/firmware/esp8266-ota');
 describe.skipIf(!existsSync(realPairs))('esp-link simulator: real user1/user2 builds', () => {
   const pair = (project: string, first: string, second: string) =>
     [readFileSync(path.join(realPairs, project, first)), readFileSync(path.join(realPairs, project, second))] as const;

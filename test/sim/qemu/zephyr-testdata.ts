@@ -7,9 +7,8 @@
 // and skip, naming every place they looked, when none holds the builds.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { testdataCandidates } from '../../support/testdata.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const ZEPHYR_PREFIX = 'zephyr_4.4.0_smp_server_0eae053d_';
 /** The files a QEMU test needs: both .hex builds and both signed images. */
 export const ZEPHYR_FILES = [
@@ -19,13 +18,7 @@ export const ZEPHYR_FILES = [
   `${ZEPHYR_PREFIX}mps2_an385_serial_recovery_buf2048.signed.bin`,
 ];
 
-/** The testdata directories tried, in order (each is expected to hold zephyr-smp-server/). */
-export function testdataCandidates(): string[] {
-  const candidates = [path.resolve(REPO_ROOT, '../shared/testdata'), '/work/shared/testdata'];
-  const fromEnv = process.env.OTA_BENCH_TESTDATA;
-  if (fromEnv) candidates.unshift(path.resolve(fromEnv));
-  return [...new Set(candidates)];
-}
+export { testdataCandidates };
 
 /** The zephyr-smp-server directory holding every build, or null. */
 export function findZephyrTestdata(): string | null {

@@ -13,9 +13,10 @@ import {
   type InspectedImage as ImageInfo,
 } from '../../../electron/engine/images/index.ts';
 import { factValue } from './fact-value.ts';
+import { findTestdata } from '../../support/testdata.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const firmwareDir = path.resolve(repoRoot, '../shared/testdata/firmware');
+const firmwareDir = findTestdata('firmware') ?? path.resolve(repoRoot, '../shared/testdata/firmware');
 const present = existsSync(firmwareDir);
 
 /** Images are the files that have a `<name>.json` sidecar next to them. */

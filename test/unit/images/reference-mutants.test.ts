@@ -6,11 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findTestdata } from '../../support/testdata.ts';
 import { inspectImage } from '../../../electron/engine/images/index.ts';
 import { scratchDir } from './builders.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const firmwareDir = path.resolve(repoRoot, '../shared/testdata/firmware');
+const firmwareDir = findTestdata('firmware') ?? path.resolve(repoRoot, '../shared/testdata/firmware');
 const present = existsSync(firmwareDir);
 const scratch = scratchDir();
 afterAll(() => scratch.remove());
