@@ -26,7 +26,7 @@ import type { SmpConnector, SmpTransport } from '../smp/smp-transport.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
 import { noMcubootSlots } from './side-messages.ts';
 import { pingSmp } from './smp-ask.ts';
-import { SmpDeviceOps, smpSessionDetails } from './smp-device.ts';
+import { SmpDeviceOps, smpSessionDetails, unreachableStatus } from './smp-device.ts';
 import type { SmpBoardAccess, SmpOps, SmpOpsFactory } from './smp-ops.ts';
 import {
   PROBING,
@@ -677,16 +677,7 @@ export class SerialSide implements DeviceSide {
     try {
       return await this.ops(device).deviceStatus(device);
     } catch (error) {
-      return {
-        device: this.get(device.id) ?? device,
-        reachable: false,
-        firmwareVersion: device.firmwareVersion,
-        firmwareId: null,
-        bootState: null,
-        slots: null,
-        imageSlots: null,
-        details: { error: (error as Error).message },
-      };
+      return unreachableStatus(this.get(device.id) ?? device, error);
     }
   }
 

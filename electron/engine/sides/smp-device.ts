@@ -82,6 +82,20 @@ export function smpSessionDetails(session: SmpSession): Record<string, string> {
   };
 }
 
+/** A board that could not be asked: what the list last knew of it, and why in words. */
+export function unreachableStatus(device: Device, error: unknown): DeviceStatus {
+  return {
+    device,
+    reachable: false,
+    firmwareVersion: device.firmwareVersion,
+    firmwareId: null,
+    bootState: null,
+    slots: null,
+    imageSlots: null,
+    details: { error: (error as Error).message },
+  };
+}
+
 export class SmpDeviceOps {
   private readonly options: SmpDeviceOptions;
   /** Devices a job holds a link to: a board takes one link at a time, so status and plans wait. */
@@ -155,13 +169,7 @@ export class SmpDeviceOps {
         await session.close();
       }
     } catch (error) {
-      return {
-        ...base,
-        reachable: false,
-        firmwareVersion: device.firmwareVersion,
-        imageSlots: null,
-        details: { error: (error as Error).message },
-      };
+      return unreachableStatus(device, error);
     }
   }
 

@@ -16,7 +16,7 @@ import { SMP_UDP_PORT, openUdpSmpTransport, type UdpTransportOptions } from '../
 import type { SmpConnector, SmpTransport } from '../smp/smp-transport.ts';
 import type { DeviceSide, SideHost, SlotActionRequest } from './device-side.ts';
 import { askRaw, echoRequest, pingSmp, readSlots } from './smp-ask.ts';
-import { SmpDeviceOps, smpSessionDetails } from './smp-device.ts';
+import { SmpDeviceOps, smpSessionDetails, unreachableStatus } from './smp-device.ts';
 import type { JobTimeouts } from '../jobs/job-context.ts';
 import { DEFAULT_JOB_TIMEOUTS } from '../jobs/job-context.ts';
 import type { SmpBoardAccess, SmpOps, SmpOpsFactory } from './smp-ops.ts';
@@ -327,16 +327,7 @@ export class UdpSmpSide implements DeviceSide {
     try {
       return await this.ops(device).deviceStatus(device);
     } catch (error) {
-      return {
-        device: this.get(device.id) ?? device,
-        reachable: false,
-        firmwareVersion: device.firmwareVersion,
-        firmwareId: null,
-        bootState: null,
-        slots: null,
-        imageSlots: null,
-        details: { error: (error as Error).message },
-      };
+      return unreachableStatus(this.get(device.id) ?? device, error);
     }
   }
 
