@@ -39,6 +39,9 @@ test('remember in the keychain, push again with empty fields, then forget', asyn
   await page.getByTestId('choose-file-button').click();
   await bench.shot('credentials-saved');
   await page.getByTestId('push-button').click();
+  // Wait for the second card: until it appears, .first() is the first push's card, already 'updated'
+  // (under load a CI run read that and found the board still on 1.2.0).
+  await expect(page.getByTestId('job-card')).toHaveCount(2);
   const second = page.getByTestId('job-card').first();
   await expect(second).toHaveAttribute('data-state', 'updated', { timeout: 40_000 });
   expect(board.firmwareVersion).toBe('1.3.0');
